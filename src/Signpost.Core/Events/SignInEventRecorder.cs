@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using Signpost.Core.Browsers;
+using Signpost.Core.SignIn;
+
+namespace Signpost.Core.Events;
+
+/// <summary>Builds the SPEC §4 record of an attempt and appends it; the one place events are shaped.</summary>
+public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor<BrowserSupportOptions> browsers)
+{
+    public async Task<SignInEvent> RecordAsync(
+        PasswordSignInRequest request,
+        SignInResult result,
+        string? identifierKind,
+        string? networkLabel,
+        bool trustedDevicePresented,
+        bool trustedDeviceValid,
+        string? detail,
+        CancellationToken cancellationToken)
+    {
+        var browser = UserAgentParser.Parse(request.Client.UserAgent);
+        var signInEvent = new SignInEvent
+        {
+            TraceId = result.TraceId,
+            OccurredAt = result.OccurredAt,
+            Identifier = Cut(request.Identifier, SignInEvent.MaxIdentifierLength),
+            IdentifierKind = identifierKind,
+            AccountId = result.Account?.Id,
+            OrganizationId = result.Organizations.Count == 1 ? result.Organizations[0].Id : null,
+            Method = request.Method,
+            Succeeded = result.Succeeded,
+            ReasonCode = result.Reason.Code,
+            ShownReasonCode = result.Shown.Code,
+            Detail = Cut(detail, 1000),
+            ClientIp = request.Client.Ip?.ToString(),
+            UserAgent = Cut(request.Client.UserAgent, SignInEvent.MaxUserAgentLength),
+            Browser = browser.Family,
+            BrowserVersion = browser.Version,
+            OperatingSystem = browser.OperatingSystem,
+            BrowserSupported = browsers.CurrentValue.IsSupported(browser),
+            ClientHints = Cut(request.Client.ClientHints, 512),
+            CookiesWorking = request.Client.CookiesWorking,
+            JavaScriptWorking = request.Client.JavaScriptWorking,
+            TrustedDevicePresented = trustedDevicePresented,
+            TrustedDeviceValid = trustedDeviceValid,
+            NetworkLabel = networkLabel,
+        };
+        await store.AppendAsync(signInEvent, cancellationToken);
+        return signInEvent;
+    }
+
+    /// <summary>Cuts text to a column's size and strips control characters, so hostile input cannot forge log lines.</summary>
+    public static string? Cut(string? value, int max)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var clean = new string(value.Where(c => !char.IsControl(c)).Take(max).ToArray());
+        return clean;
+    }
+}

@@ -1,0 +1,70 @@
+namespace Signpost.Core.Organizations;
+
+/// <summary>How an organization treats unsupported browsers (SPEC §5 step 5).</summary>
+public enum BrowserPolicy
+{
+    Warn,
+    Block,
+}
+
+/// <summary>
+/// Per-organization policies (SPEC §7). Defaults follow NIST SP 800-63B and OWASP ASVS 5.0 level 2:
+/// lockout 10 failures in 15 minutes for 15 minutes, no password expiry, 15 minutes idle logoff
+/// (HIPAA 164.312(a)(2)(iii)).
+/// </summary>
+public sealed class OrganizationPolicy
+{
+    /// <summary>NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts.</summary>
+    public const int MaxLockoutThreshold = 100;
+
+    public int LockoutThreshold { get; set; } = 10;
+    public int LockoutWindowMinutes { get; set; } = 15;
+    public int LockoutDurationMinutes { get; set; } = 15;
+
+    /// <summary>Null: passwords never expire (the default; ASVS 6.2.10).</summary>
+    public int? PasswordExpiryDays { get; set; }
+
+    public int SessionIdleMinutes { get; set; } = 15;
+    public int SessionAbsoluteHours { get; set; } = 12;
+    public BrowserPolicy BrowserPolicy { get; set; } = BrowserPolicy.Warn;
+
+    /// <summary>When true, sign-in is allowed only from ranges marked allowed in the organization's network list.</summary>
+    public bool RestrictToAllowedNetworks { get; set; }
+
+    /// <summary>Returns the problems with these values, one plain sentence each; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (LockoutThreshold is < 1 or > MaxLockoutThreshold)
+        {
+            problems.Add($"Lockout threshold must be between 1 and {MaxLockoutThreshold} failures (NIST SP 800-63B).");
+        }
+
+        if (LockoutWindowMinutes is < 1 or > 24 * 60)
+        {
+            problems.Add("Lockout window must be between 1 minute and 24 hours.");
+        }
+
+        if (LockoutDurationMinutes is < 1 or > 24 * 60)
+        {
+            problems.Add("Lockout duration must be between 1 minute and 24 hours.");
+        }
+
+        if (PasswordExpiryDays is < 1 or > 3650)
+        {
+            problems.Add("Password expiry must be off or between 1 and 3650 days.");
+        }
+
+        if (SessionIdleMinutes is < 1 or > 24 * 60)
+        {
+            problems.Add("Session idle timeout must be between 1 minute and 24 hours.");
+        }
+
+        if (SessionAbsoluteHours is < 1 or > 24 * 30)
+        {
+            problems.Add("Session absolute timeout must be between 1 hour and 30 days.");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Signpost.Core.Accounts;
+
+namespace Signpost.Core.Passwords;
+
+/// <summary>The result of checking a password.</summary>
+public enum PasswordCheck
+{
+    Wrong,
+    Correct,
+    /// <summary>Correct, and stored with older parameters: store <see cref="PasswordHashing.Hash"/> of it now.</summary>
+    CorrectNeedsRehash,
+}
+
+/// <summary>
+/// Password hashing through ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (format V3:
+/// PBKDF2 with HMAC-SHA512, 128-bit salt), with the iteration count raised to at least 210,000.
+/// When the configured count rises, Identity reports "rehash needed" for older hashes and the sign-in
+/// stores a new one: the transparent rehash of SPEC §7.
+/// </summary>
+public sealed class PasswordHashing
+{
+    /// <summary>Passwords longer than this are refused before hashing, so a megabyte of text cannot burn a core.</summary>
+    public const int MaxPasswordLength = 1024;
+
+    private readonly PasswordHasher<Account> _hasher;
+    private readonly string _dummyHash;
+
+    public PasswordHashing(IOptions<PasswordHashingOptions> options)
+    {
+        var iterations = Math.Max(options.Value.Iterations, PasswordHashingOptions.MinimumIterations);
+        _hasher = new PasswordHasher<Account>(Options.Create(new PasswordHasherOptions
+        {
+            CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3,
+            IterationCount = iterations,
+        }));
+
+        // A hash of a random password with the same parameters: verifying against it costs exactly what a
+        // real verification costs, so an unknown identifier is not faster than a known one.
+        _dummyHash = _hasher.HashPassword(Placeholder, Guid.NewGuid().ToString("N"));
+    }
+
+    private static readonly Account Placeholder = new() { Username = "-", Email = "-", DisplayName = "-" };
+
+    public string Hash(string password) => _hasher.HashPassword(Placeholder, password);
+
+    /// <summary>Checks a password; with no stored hash it checks against the dummy and reports wrong.</summary>
+    public PasswordCheck Verify(string? storedHash, string password)
+    {
+        if (storedHash is null)
+        {
+            _hasher.VerifyHashedPassword(Placeholder, _dummyHash, password);
+            return PasswordCheck.Wrong;
+        }
+
+        return _hasher.VerifyHashedPassword(Placeholder, storedHash, password) switch
+        {
+            PasswordVerificationResult.Success => PasswordCheck.Correct,
+            PasswordVerificationResult.SuccessRehashNeeded => PasswordCheck.CorrectNeedsRehash,
+            _ => PasswordCheck.Wrong,
+        };
+    }
+}

@@ -1,0 +1,46 @@
+namespace Signpost.Core.Reasons;
+
+/// <summary>The stable reason codes, as constants so code never spells one twice.</summary>
+public static class ReasonCodes
+{
+    public const string SignedIn = "signed_in";
+    public const string SignedInBrowserWarning = "signed_in_browser_warning";
+    public const string AccountActivated = "account_activated";
+    public const string InvalidRequest = "invalid_request";
+
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string PasswordExpired = "password_expired";
+    public const string PasswordResetRequired = "password_reset_required";
+    public const string PasswordNotAccepted = "password_not_accepted";
+    public const string ResetLinkInvalid = "reset_link_invalid";
+    public const string ResetLinkExpired = "reset_link_expired";
+    public const string ResetLinkUsed = "reset_link_used";
+
+    public const string AccountLocked = "account_locked";
+    public const string AccountDisabled = "account_disabled";
+    public const string AccountPendingActivation = "account_pending_activation";
+    public const string AccountFlagged = "account_flagged";
+    public const string NoActiveMembership = "no_active_membership";
+
+    public const string SsoProviderUnreachable = "sso_provider_unreachable";
+    public const string SsoProviderMisconfigured = "sso_provider_misconfigured";
+    public const string SsoSignatureInvalid = "sso_signature_invalid";
+    public const string SsoTokenInvalid = "sso_token_invalid";
+    public const string SsoUserNotLinked = "sso_user_not_linked";
+    public const string SsoRequired = "sso_required";
+    public const string SsoCancelled = "sso_cancelled";
+
+    public const string MfaCodeInvalid = "mfa_code_invalid";
+    public const string MfaClockSkew = "mfa_clock_skew";
+    public const string MfaNotEnrolled = "mfa_not_enrolled";
+    public const string MfaLocked = "mfa_locked";
+
+    public const string BrowserUnsupported = "browser_unsupported";
+    public const string CookiesDisabled = "cookies_disabled";
+    public const string NetworkNotAllowed = "network_not_allowed";
+    public const string RateLimited = "rate_limited";
+    public const string StaleForm = "stale_form";
+
+    public const string MaintenanceWindow = "maintenance_window";
+    public const string ServiceDegraded = "service_degraded";
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+using Signpost.Core.Organizations;
+
+namespace Signpost.Core.Sessions;
+
+/// <summary>A session just created: the token goes into the cookie, the record into the store.</summary>
+public sealed record IssuedSession(string Token, Session Session);
+
+/// <summary>Creates, validates and ends server-side sessions.</summary>
+public sealed class SessionManager(ISessionStore store, TimeProvider time)
+{
+    /// <summary>How stale <see cref="Session.LastSeenAt"/> may get before a request refreshes it.</summary>
+    public static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Starts a new session with a fresh random ID (never reusing one from before sign-in, which
+    /// prevents session fixation) under the strictest timeouts of the account's organizations.
+    /// </summary>
+    public async Task<IssuedSession> StartAsync(
+        Guid accountId,
+        IEnumerable<OrganizationPolicy> policies,
+        string? clientIp,
+        string? userAgent,
+        string? browser,
+        string? traceId,
+        CancellationToken cancellationToken)
+    {
+        var list = policies.ToList();
+        var idle = TimeSpan.FromMinutes(list.Count == 0 ? 15 : list.Min(p => p.SessionIdleMinutes));
+        var absolute = TimeSpan.FromHours(list.Count == 0 ? 12 : list.Min(p => p.SessionAbsoluteHours));
+        var now = time.GetUtcNow();
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var session = new Session
+        {
+            Id = HashToken(token),
+            AccountId = accountId,
+            CreatedAt = now,
+            LastSeenAt = now,
+            IdleTimeout = idle,
+            AbsoluteExpiresAt = now + absolute,
+            ClientIp = clientIp,
+            UserAgent = userAgent,
+            Browser = browser,
+            TraceId = traceId,
+        };
+        await store.CreateAsync(session, cancellationToken);
+        return new IssuedSession(token, session);
+    }
+
+    /// <summary>The live session behind a cookie token, refreshing its idle clock; null when it has ended.</summary>
+    public async Task<Session?> ValidateAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 128)
+        {
+            return null;
+        }
+
+        var session = await store.FindAsync(HashToken(token), cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        if (session.EndReason(now) is not null)
+        {
+            return null;
+        }
+
+        if (now - session.LastSeenAt >= TouchInterval)
+        {
+            await store.TouchAsync(session.Id, now, cancellationToken);
+            session.LastSeenAt = now;
+        }
+
+        return session;
+    }
+
+    public Task EndAsync(string sessionId, string reason, CancellationToken cancellationToken) =>
+        store.RevokeAsync(sessionId, time.GetUtcNow(), reason, cancellationToken);
+
+    public Task<int> EndAllAsync(Guid accountId, string? keepSessionId, string reason, CancellationToken cancellationToken) =>
+        store.RevokeAllAsync(accountId, keepSessionId, time.GetUtcNow(), reason, cancellationToken);
+
+    public Task<IReadOnlyList<Session>> ListAsync(Guid accountId, CancellationToken cancellationToken) =>
+        store.ListLiveAsync(accountId, time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Session IDs are stored as the SHA-256 of the cookie token.</summary>
+    public static string HashToken(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    internal static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

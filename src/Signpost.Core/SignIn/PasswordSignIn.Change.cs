@@ -1,0 +1,76 @@
+using Signpost.Core.Accounts;
+using Signpost.Core.Devices;
+using Signpost.Core.Lockout;
+using Signpost.Core.Passwords;
+using Signpost.Core.Reasons;
+
+namespace Signpost.Core.SignIn;
+
+public sealed partial class PasswordSignIn
+{
+    /// <summary>
+    /// The change page after "password expired" or "reset required": the current password again (it is
+    /// counted by the same lockout as sign-in), a new one under the policy, then every older session ends
+    /// and a new one starts. <paramref name="request"/> carries the current password as <c>Password</c>.
+    /// </summary>
+    public async Task<SignInResult> ChangePasswordAsync(Guid accountId, PasswordSignInRequest request, string? newPassword, CancellationToken cancellationToken)
+    {
+        var attempt = new Attempt(request, time.GetUtcNow());
+        var problems = ValidateInput(request);
+        if (problems.Count > 0)
+        {
+            return await FinishAsync(attempt, ReasonCodes.InvalidRequest, detail: string.Join(" ", problems), problems: problems, ct: cancellationToken);
+        }
+
+        var account = await accounts.FindByIdAsync(accountId, cancellationToken);
+        var check = hashing.Verify(account?.PasswordHash, request.Password!);
+        if (account is null)
+        {
+            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials, detail: "The change ticket names no account.", ct: cancellationToken);
+        }
+
+        attempt.Account = account;
+        attempt.IdentifierKind = "ticket";
+        attempt.DevicePresented = request.Client.DeviceCookies.ContainsKey(DeviceCookies.CookieName(account.Id));
+        attempt.Device = await deviceCookies.VerifyAsync(request.Client.DeviceCookies.GetValueOrDefault(DeviceCookies.CookieName(account.Id)), account.Id, cancellationToken);
+        var deviceKey = attempt.Device?.DeviceId ?? LockoutCounter.UntrustedKey;
+        var memberships = account.Memberships.Where(m => m.Organization is not null).ToList();
+        var rules = LockoutRules.Strictest(memberships.Select(m => m.Organization!.Policy));
+
+        var counter = await lockouts.GetAsync(account.Id, deviceKey, cancellationToken);
+        if (counter?.LockedUntil is { } until && until > attempt.At)
+        {
+            attempt.LockedUntil = until;
+            return await FinishAsync(attempt, ReasonCodes.AccountLocked, detail: $"Locked until {until:O}; change refused.", ct: cancellationToken);
+        }
+
+        if (check == PasswordCheck.Wrong)
+        {
+            var tally = await lockouts.RegisterFailureAsync(account.Id, deviceKey, rules.Threshold, rules.Window, rules.Duration, attempt.At, cancellationToken);
+            attempt.LockedUntil = tally.LockedUntil;
+            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials, detail: $"Wrong current password on the change page ({tally.FailureCount}/{rules.Threshold}).", ct: cancellationToken);
+        }
+
+        attempt.PasswordProven = true;
+        var policyProblems = PasswordPolicy.Check(newPassword, account).ToList();
+        if (newPassword is not null && newPassword == request.Password)
+        {
+            policyProblems.Add("Choose a password different from the current one.");
+        }
+
+        if (policyProblems.Count > 0)
+        {
+            return await FinishAsync(attempt, ReasonCodes.PasswordNotAccepted, detail: string.Join(" ", policyProblems), problems: policyProblems, ct: cancellationToken);
+        }
+
+        await accounts.SetPasswordAsync(account.Id, hashing.Hash(newPassword!), attempt.At, cancellationToken);
+        await sessions.EndAllAsync(account.Id, null, "password changed", cancellationToken);
+        await lockouts.ResetAsync(account.Id, deviceKey, cancellationToken);
+
+        // Re-read: the states that bar entry (disabled, no membership, network) still apply after a change.
+        attempt.Account = account = (await accounts.FindByIdAsync(account.Id, cancellationToken))!;
+        memberships = account.Memberships.Where(m => m.Organization is not null).ToList();
+        var denial = await CheckProvenAccountAsync(attempt, account, memberships, request, cancellationToken);
+        return denial ?? await StartSessionAsync(attempt, ReasonCodes.SignedIn, cancellationToken);
+    }
+}

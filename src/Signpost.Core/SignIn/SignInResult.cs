@@ -1,0 +1,31 @@
+using Signpost.Core.Accounts;
+using Signpost.Core.Organizations;
+using Signpost.Core.Reasons;
+using Signpost.Core.Sessions;
+
+namespace Signpost.Core.SignIn;
+
+/// <summary>
+/// The outcome of an attempt, as a value (STYLE habit 3). <see cref="Reason"/> is the exact reason;
+/// <see cref="Shown"/> is what this client may see. The web edge turns it into a page or a problem.
+/// </summary>
+public sealed record SignInResult
+{
+    public required Reason Reason { get; init; }
+    public required Reason Shown { get; init; }
+    public required string TraceId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public Account? Account { get; init; }
+    public IReadOnlyList<Organization> Organizations { get; init; } = [];
+    public IssuedSession? Session { get; init; }
+    /// <summary>A new trusted-device cookie to set (name, value), after a success from a browser without one.</summary>
+    public (string Name, string Value)? NewDeviceCookie { get; init; }
+    /// <summary>End of the lock; only filled when the client may see the lock.</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
+    /// <summary>Set when the password was proven but must be changed before entering (expired, reset required).</summary>
+    public Guid? PasswordChangeAccountId { get; init; }
+    /// <summary>Field-level problems for <see cref="ReasonCodes.InvalidRequest"/> and rejected new passwords.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    public bool Succeeded => Reason.IsSuccess;
+}
