@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Signpost.Core.Accounts;
+using Signpost.Core.Devices;
+using Signpost.Core.Events;
+using Signpost.Core.Lockout;
+using Signpost.Core.Sessions;
+using Signpost.Core.Tokens;
+using Signpost.Data.Stores;
+
+namespace Signpost.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers the stores over <see cref="SignpostDbContext"/>; the provider is registered by its own project.</summary>
+    public static IServiceCollection AddSignpostStores(this IServiceCollection services)
+    {
+        services.AddScoped<AccountStore>();
+        services.AddScoped<IAccountStore>(sp => sp.GetRequiredService<AccountStore>());
+        services.AddScoped<IOrganizationStore>(sp => sp.GetRequiredService<AccountStore>());
+        services.AddScoped<ILockoutStore, LockoutStore>();
+        services.AddScoped<ISignInEventStore, SignInEventStore>();
+        services.AddScoped<ISessionStore, SessionStore>();
+        services.AddScoped<IActionTokenStore, ActionTokenStore>();
+        services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
+        return services;
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Accounts;
+using Signpost.Core.Events;
+using Signpost.Core.Lockout;
+using Signpost.Core.Organizations;
+using Signpost.Core.Sessions;
+using Signpost.Core.Tokens;
+
+namespace Signpost.Data;
+
+/// <summary>The one DbContext; each entity's mapping lives in its own configuration class.</summary>
+public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> options) : DbContext(options)
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<SignInEvent> SignInEvents => Set<SignInEvent>();
+    public DbSet<LockoutCounter> LockoutCounters => Set<LockoutCounter>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<ActionToken> ActionTokens => Set<ActionToken>();
+    public DbSet<SecretKey> SecretKeys => Set<SecretKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date-time type: stored as Unix milliseconds, instants compare and sort correctly.
+        // Every instant Signpost writes is UTC, so no offset is lost.
+        if (Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+            configurationBuilder.Properties<TimeSpan>().HaveConversion<TimeSpanMillisecondsConverter>();
+        }
+    }
+}
+
+/// <summary>A secret the service generates for itself on first use (the device-cookie key).</summary>
+public sealed class SecretKey
+{
+    public required string Purpose { get; set; }
+    public required byte[] Value { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Events;
+
+namespace Signpost.Data.Stores;
+
+internal sealed class SignInEventStore(SignpostDbContext db) : ISignInEventStore
+{
+    public async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken)
+    {
+        db.SignInEvents.Add(signInEvent);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Entry(signInEvent).State = EntityState.Detached;
+        }
+    }
+
+    public Task<SignInEvent?> FindByTraceIdAsync(string traceId, CancellationToken cancellationToken) =>
+        db.SignInEvents.AsNoTracking().Where(e => e.TraceId == traceId).OrderBy(e => e.Id).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<SignInEvent>> ListForAccountAsync(Guid accountId, int take, CancellationToken cancellationToken) =>
+        await db.SignInEvents.AsNoTracking().Where(e => e.AccountId == accountId)
+            .OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
+
+    public Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        db.SignInEvents.Where(e => e.OccurredAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+}
