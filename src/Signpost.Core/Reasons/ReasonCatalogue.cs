@@ -159,7 +159,9 @@ public static class ReasonCatalogue
 
         new(ReasonCodes.MfaCodeInvalid, Mfa, "Verification code not accepted",
             "That verification code was not accepted. Enter the current code from your authenticator app.",
-            PasswordProven, ReasonCodes.MfaCodeInvalid, 401,
+            // The public face of the MFA reasons, so it must be public itself: it says nothing about the
+            // password, and only someone past the password step ever reaches the code prompt.
+            Anyone, ReasonCodes.MfaCodeInvalid, 401,
             "A mistyped or old code.",
             "Enter the code currently shown; each code lasts 30 seconds.",
             "When codes keep failing with a correct clock: payer support."),

@@ -1,0 +1,51 @@
+using Signpost.Core.Events;
+using Signpost.Core.Reasons;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Api;
+
+/// <summary>Support's view of one attempt: the exact reason behind the trace ID a user read out.</summary>
+public static class EventsApi
+{
+    public sealed record ReasonView(string Code, string Category, string Title, string ProbableCause, string ImmediateAction, string Escalation, string HelpUrl);
+
+    public sealed record EventView(SignInEvent Event, ReasonView Reason, ReasonView Shown);
+
+    public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/events/{traceId}", GetAsync)
+            .WithName("GetEventByTraceId")
+            .WithSummary("The sign-in event behind a trace ID, with its exact reason")
+            .Produces<EventView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Authorization.SupportPolicy);
+        return api;
+    }
+
+    private static async Task<IResult> GetAsync(string traceId, HttpContext context, ISignInEventStore events, CancellationToken cancellationToken)
+    {
+        var normalized = traceId.Trim().ToLowerInvariant();
+        if (!TraceIds.IsWellFormed(normalized))
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_trace_id", "Not a trace ID",
+                "A trace ID is 32 hexadecimal characters, as shown on the failure page.");
+            return TypedResults.Empty;
+        }
+
+        var found = await events.FindByTraceIdAsync(normalized, cancellationToken);
+        if (found is null)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "No such trace ID",
+                "No sign-in event carries this trace ID. It may be older than the retention period, or mistyped.");
+            return TypedResults.Empty;
+        }
+
+        return TypedResults.Ok(new EventView(found, View(context, found.ReasonCode), View(context, found.ShownReasonCode)));
+    }
+
+    private static ReasonView View(HttpContext context, string code)
+    {
+        var reason = ReasonCatalogue.Get(code);
+        return new ReasonView(reason.Code, reason.Category.ToString(), reason.Title, reason.ProbableCause, reason.ImmediateAction, reason.Escalation, Problems.HelpUrl(context, reason));
+    }
+}

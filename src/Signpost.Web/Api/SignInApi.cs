@@ -1,0 +1,185 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Signpost.Core.Accounts;
+using Signpost.Core.Events;
+using Signpost.Core.Reasons;
+using Signpost.Core.Sessions;
+using Signpost.Core.SignIn;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Api;
+
+/// <summary>The JSON API for portal and mobile apps (SPEC §8), under <c>/api/v1</c>.</summary>
+public static class SignInApi
+{
+    /// <summary>No sign-in body needs more; larger ones are refused before they are read.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
+    public sealed record SignInBody(string Identifier, string Password, string? Organization);
+
+    public sealed record SignedInOrganization(string Slug, string Name, IReadOnlyList<string> Roles);
+
+    public sealed record SignedInAccount(Guid Id, string Username, string DisplayName, string Email, string? Npi, IReadOnlyList<SignedInOrganization> Organizations);
+
+    public sealed record SignInResponse(string Code, string TraceId, SignedInAccount Account, DateTimeOffset SessionExpiresAt, int IdleTimeoutMinutes, string? Warning);
+
+    public static RouteGroupBuilder MapSignInApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/sign-in", SignInAsync)
+            .WithName("SignIn")
+            .WithSummary("Password sign-in for apps")
+            .WithDescription("Signs in with a provider ID (username), email or NPI and a password. On success sets the session cookie. Failures are RFC 9457 problems carrying `code` and `traceId`; statuses never reveal whether an account exists.")
+            .Accepts<SignInBody>("application/json")
+            .Produces<SignInResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(RateLimiting.SignInPolicy)
+            .DisableAntiforgery();
+
+        api.MapPost("/sign-out", SignOutAsync)
+            .WithName("SignOut")
+            .WithSummary("Ends the current session on the server")
+            .RequireAuthorization();
+
+        return api;
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext context, PasswordSignIn pipeline, CancellationToken cancellationToken)
+    {
+        var (body, rejection) = await ReadBodyAsync(context);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var request = new PasswordSignInRequest(body!.Identifier, body.Password, body.Organization, SignInMethod.Api,
+            context.GetTraceId(), ClientFactsReader.Read(context));
+        var result = await pipeline.SignInAsync(request, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return TypedResults.Problem(Problems.ForResult(context, result));
+        }
+
+        ClientFactsReader.WriteSignInCookies(context, result);
+        var account = result.Account!;
+        var organizations = result.Organizations.Select(o => new SignedInOrganization(o.Slug, o.Name,
+            account.Memberships.Where(m => m.OrganizationId == o.Id).Select(m => m.Roles.ToString()).ToList())).ToList();
+        return TypedResults.Ok(new SignInResponse(
+            result.Reason.Code,
+            result.TraceId,
+            new SignedInAccount(account.Id, account.Username, account.DisplayName, account.Email, account.Npi, organizations),
+            result.Session!.Session.AbsoluteExpiresAt,
+            (int)result.Session.Session.IdleTimeout.TotalMinutes,
+            result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? result.Reason.UserMessage : null));
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context, SessionManager sessions, CancellationToken cancellationToken)
+    {
+        var sessionId = context.User.FindFirst(SessionAuthentication.SessionIdClaim)?.Value;
+        if (sessionId is not null)
+        {
+            await sessions.EndAsync(sessionId, "signed out", cancellationToken);
+        }
+
+        context.Response.Cookies.Delete(SessionAuthentication.CookieName);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Reads the body by hand so every malformed request gets a reason, an event and a 400-class problem:
+    /// wrong content type, oversized, invalid UTF-8 or JSON, missing fields, fields that are not strings.
+    /// </summary>
+    private static async Task<(SignInBody? Body, IResult? Rejection)> ReadBodyAsync(HttpContext context)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return (null, await RejectAsync(context, StatusCodes.Status415UnsupportedMediaType, null, "Send the body as application/json."));
+        }
+
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return (null, await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, null, $"The body is larger than {MaxBodyBytes} bytes."));
+        }
+
+        byte[] bytes;
+        using (var buffer = new MemoryStream())
+        {
+            var chunk = new byte[4096];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    return (null, await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, null, $"The body is larger than {MaxBodyBytes} bytes."));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            bytes = buffer.ToArray();
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 8 });
+        }
+        catch (JsonException)
+        {
+            // Also catches invalid UTF-8: System.Text.Json validates the encoding while parsing.
+            return (null, await RejectAsync(context, StatusCodes.Status400BadRequest, null, "The body is not valid JSON (or not valid UTF-8)."));
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, await RejectAsync(context, StatusCodes.Status400BadRequest, null, "The body must be a JSON object with identifier and password."));
+            }
+
+            var problems = new List<string>();
+            var identifier = ReadString(document.RootElement, "identifier", problems, required: true);
+            var password = ReadString(document.RootElement, "password", problems, required: true);
+            var organization = ReadString(document.RootElement, "organization", problems, required: false);
+            if (problems.Count > 0)
+            {
+                return (null, await RejectAsync(context, StatusCodes.Status400BadRequest, identifier, string.Join(" ", problems), problems));
+            }
+
+            return (new SignInBody(identifier!, password!, organization), null);
+        }
+    }
+
+    private static string? ReadString(JsonElement root, string name, List<string> problems, bool required)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                problems.Add($"The field '{name}' is required.");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            problems.Add($"The field '{name}' must be a string.");
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    private static async Task<IResult> RejectAsync(HttpContext context, int status, string? identifier, string detail, IReadOnlyList<string>? problems = null)
+    {
+        var result = await EdgeRejections.RecordAsync(context, ReasonCodes.InvalidRequest, identifier, SignInMethod.Api, detail, problems: problems ?? [detail]);
+        var problem = Problems.ForResult(context, result);
+        problem.Status = status;
+        problem.Detail = detail;
+        return TypedResults.Problem(problem);
+    }
+}

@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Signpost.Core.Accounts;
+using Signpost.Core.Events;
+using Signpost.Core.Lockout;
+using Signpost.Core.Reasons;
+using Signpost.Core.Tokens;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Setup;
+
+namespace Signpost.Web.Cli;
+
+/// <summary>The administrative commands. Each runs against the configured database and exits.</summary>
+public static class AdminCommands
+{
+    public static Command Migrate()
+    {
+        var command = new Command("migrate", "Create or upgrade the database schema.");
+        command.SetAction((_, ct) => RunAsync(async (services, ct2) =>
+        {
+            Console.WriteLine("Database is up to date.");
+            await Task.CompletedTask;
+        }, ct));
+        return command;
+    }
+
+    public static Command Organizations()
+    {
+        var slug = new Option<string>("--slug") { Description = "Short name used in the sign-in address /o/{slug}.", Required = true };
+        var name = new Option<string>("--name") { Description = "The practice's name.", Required = true };
+        var tin = new Option<string?>("--tin") { Description = "Tax ID, nine digits." };
+        var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone, e.g. America/Chicago." };
+        var create = new Command("create", "Create an organization (a practice or facility).") { slug, name, tin, timeZone };
+        create.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        {
+            var organization = await services.GetRequiredService<Administration>().CreateOrganizationAsync(
+                result.GetValue(slug)!, result.GetValue(name)!, result.GetValue(tin), result.GetValue(timeZone), ct2);
+            var baseUrl = services.GetRequiredService<IOptions<SignpostOptions>>().Value.PublicBaseUrl.TrimEnd('/');
+            Console.WriteLine($"Created {organization.Name}: sign-in page {baseUrl}/o/{organization.Slug}");
+        }, ct));
+
+        return new Command("orgs", "Manage organizations.") { create };
+    }
+
+    public static Command Users()
+    {
+        var org = new Option<string>("--org") { Description = "Slug of the organization to join.", Required = true };
+        var username = new Option<string>("--username") { Description = "Username (the provider ID).", Required = true };
+        var email = new Option<string>("--email") { Description = "Email address.", Required = true };
+        var displayName = new Option<string?>("--name") { Description = "Display name." };
+        var npi = new Option<string?>("--npi") { Description = "Individual NPI (ten digits, check digit verified)." };
+        var role = new Option<string?>("--role") { Description = "PracticeAdmin, Staff or Provider; comma-separated (default Staff)." };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input; without it an activation link is printed." };
+        var create = new Command("create", "Create a user in an organization.") { org, username, email, displayName, npi, role, passwordStdin };
+        create.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        {
+            string? password = null;
+            if (result.GetValue(passwordStdin))
+            {
+                password = (await Console.In.ReadLineAsync(ct2))?.TrimEnd('\r', '\n');
+                if (string.IsNullOrEmpty(password))
+                {
+                    throw new AdministrationException("--password-stdin was given but standard input held no password.");
+                }
+            }
+
+            var account = await services.GetRequiredService<Administration>().CreateAccountAsync(
+                result.GetValue(org), result.GetValue(username)!, result.GetValue(email)!, result.GetValue(displayName) ?? result.GetValue(username)!,
+                result.GetValue(npi), SignpostCli.ParseRoles(result.GetValue(role)), PlatformRoles.None, password, ct2);
+            if (password is not null)
+            {
+                Console.WriteLine($"Created {account.Username} (active).");
+                return;
+            }
+
+            var token = await services.GetRequiredService<ActivationService>().IssueAsync(account.Id, ActivationService.DefaultLifetime, ct2);
+            Console.WriteLine($"Created {account.Username} (pending activation). One-time activation link, valid 7 days:");
+            Console.WriteLine($"  {services.GetRequiredService<Bootstrap>().Link(token)}");
+        }, ct));
+
+        var who = new Argument<string>("identifier") { Description = "Username, email or NPI." };
+        var unlock = new Command("unlock", "Clear every lock and failure count of an account.") { who };
+        unlock.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        {
+            var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(who)!, ct2)
+                ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(who)}'.");
+            var locked = await services.GetRequiredService<ILockoutStore>().UnlockAllAsync(account.Id, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct2);
+            Console.WriteLine(locked > 0 ? $"Unlocked {account.Username} ({locked} lock(s) cleared)." : $"{account.Username} was not locked; failure counts cleared.");
+        }, ct));
+
+        return new Command("users", "Manage user accounts.") { create, unlock };
+    }
+
+    public static Command Events()
+    {
+        var traceId = new Argument<string>("trace-id") { Description = "The trace ID shown on the failure page." };
+        var json = new Option<bool>("--json") { Description = "Print the raw event as JSON." };
+        var show = new Command("show", "Show the sign-in event behind a trace ID, with its exact reason.") { traceId, json };
+        show.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        {
+            var id = result.GetValue(traceId)!.Trim().ToLowerInvariant();
+            if (!TraceIds.IsWellFormed(id))
+            {
+                throw new AdministrationException("A trace ID is 32 hexadecimal characters, as shown on the failure page.");
+            }
+
+            var found = await services.GetRequiredService<ISignInEventStore>().FindByTraceIdAsync(id, ct2)
+                ?? throw new AdministrationException($"No sign-in event has trace ID {id}.");
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(ToJson(found));
+                return;
+            }
+
+            var reason = ReasonCatalogue.Get(found.ReasonCode);
+            Console.WriteLine($"{found.OccurredAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC  {found.Method}  {(found.Succeeded ? "succeeded" : "failed")}");
+            Console.WriteLine($"reason:      {reason.Code} — {reason.Title}");
+            Console.WriteLine($"user saw:    {found.ShownReasonCode}");
+            Console.WriteLine($"detail:      {found.Detail}");
+            Console.WriteLine($"identifier:  {found.Identifier} ({found.IdentifierKind})  account: {found.AccountId?.ToString() ?? "none"}");
+            Console.WriteLine($"client:      {found.ClientIp}  {found.Browser} {found.BrowserVersion} on {found.OperatingSystem}  supported: {found.BrowserSupported}");
+            Console.WriteLine($"network:     {found.NetworkLabel}  cookies: {found.CookiesWorking}  javascript: {found.JavaScriptWorking}  trusted device: {found.TrustedDeviceValid}");
+            Console.WriteLine($"cause:       {reason.ProbableCause}");
+            Console.WriteLine($"action:      {reason.ImmediateAction}");
+            Console.WriteLine($"escalate:    {reason.Escalation}");
+        }, ct));
+
+        return new Command("events", "Read sign-in events.") { show };
+    }
+
+    public static Command Docs()
+    {
+        var output = new Option<string>("--output") { Description = "Where to write the reference.", DefaultValueFactory = _ => "docs/reason-codes.md" };
+        var codes = new Command("reason-codes", "Write the reason-code reference generated from the catalogue.") { output };
+        codes.SetAction(async (result, ct) =>
+        {
+            await File.WriteAllTextAsync(result.GetValue(output)!, ReasonCodeReference.Render(), ct);
+            Console.WriteLine($"Wrote {result.GetValue(output)}.");
+            return 0;
+        });
+        return new Command("docs", "Generate documentation.") { codes };
+    }
+
+    /// <summary>Builds the host without listening, migrates, runs the action; one line and exit code 1 on a refusal.</summary>
+    private static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var app = SignpostHost.Build([]);
+            await SignpostHost.MigrateAsync(app.Services, cancellationToken);
+            await using var scope = app.Services.CreateAsyncScope();
+            await action(scope.ServiceProvider, cancellationToken);
+            return 0;
+        }
+        catch (AdministrationException ex)
+        {
+            await Console.Error.WriteLineAsync($"signpost: {ex.Message}");
+            return 1;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
+            return 2;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"signpost: the database could not be used: {ex.Message}");
+            return 3;
+        }
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    internal static string ToJson(SignInEvent signInEvent) => JsonSerializer.Serialize(signInEvent, Indented);
+}

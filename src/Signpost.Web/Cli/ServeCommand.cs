@@ -1,0 +1,53 @@
+using Signpost.Web.Setup;
+
+namespace Signpost.Web.Cli;
+
+/// <summary><c>signpost serve [--urls URL] [--demo]</c>: migrate, bootstrap, listen.</summary>
+public static class ServeCommand
+{
+    public const string DefaultUrls = "http://localhost:5080";
+
+    public static async Task<int> RunAsync(string? urls, bool demo, string[] configurationArgs, CancellationToken cancellationToken)
+    {
+        var args = new List<string>(configurationArgs);
+        if (urls is not null)
+        {
+            args.Add($"--urls={urls}");
+        }
+        else if (Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null && !configurationArgs.Any(a => a.StartsWith("--urls", StringComparison.OrdinalIgnoreCase)))
+        {
+            args.Add($"--urls={DefaultUrls}");
+        }
+
+        var app = SignpostHost.Build([.. args]);
+        await SignpostHost.MigrateAsync(app.Services, cancellationToken);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var bootstrap = scope.ServiceProvider.GetRequiredService<Bootstrap>();
+            if (demo)
+            {
+                var rows = await bootstrap.SeedDemoAsync(cancellationToken);
+                Console.WriteLine();
+                Console.WriteLine($"Demo practice \"Riverside Family Practice\" — sign in at {(urls ?? DefaultUrls).Split(';')[0]}/o/{Bootstrap.DemoSlug}");
+                foreach (var (username, state, howTo) in rows)
+                {
+                    Console.WriteLine($"  {username,-14} {state,-24} {howTo}");
+                }
+
+                Console.WriteLine();
+            }
+
+            // Printed to the operator's console, never logged: the link is a credential.
+            if (await bootstrap.EnsurePlatformAdminAsync(cancellationToken) is { } link)
+            {
+                Console.WriteLine("No platform administrator has a password yet. Set one with this one-time link (valid 24 hours):");
+                Console.WriteLine($"  {link}");
+                Console.WriteLine();
+            }
+        }
+
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+using Signpost.Core.Devices;
+using Signpost.Core.SignIn;
+
+namespace Signpost.Web.Infrastructure;
+
+/// <summary>Collects what the server can see of the client for the sign-in event (SPEC §4).</summary>
+public static class ClientFactsReader
+{
+    public static ClientFacts Read(HttpContext context, bool? cookiesWorking = null, bool? javaScriptWorking = null)
+    {
+        var request = context.Request;
+        var hints = string.Join("; ", request.Headers
+            .Where(h => h.Key.StartsWith("Sec-CH-UA", StringComparison.OrdinalIgnoreCase))
+            .Select(h => $"{h.Key}={h.Value}"));
+        var deviceCookies = request.Cookies
+            .Where(c => c.Key.StartsWith("sp_dev_", StringComparison.Ordinal))
+            .Take(20)
+            .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        return new ClientFacts
+        {
+            Ip = context.Connection.RemoteIpAddress,
+            UserAgent = request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null,
+            ClientHints = hints.Length > 0 ? hints : null,
+            CookiesWorking = cookiesWorking,
+            JavaScriptWorking = javaScriptWorking,
+            DeviceCookies = deviceCookies,
+        };
+    }
+
+    /// <summary>Sets the cookies a sign-in result asks for: the session and, for a new browser, the trusted-device cookie.</summary>
+    public static void WriteSignInCookies(HttpContext context, SignInResult result)
+    {
+        if (result.Session is { } session)
+        {
+            context.Response.Cookies.Append(SessionAuthentication.CookieName, session.Token, new CookieOptions
+            {
+                HttpOnly = true,
+                Secure = context.Request.IsHttps,
+                SameSite = SameSiteMode.Lax,
+                Path = "/",
+                IsEssential = true,
+            });
+        }
+
+        if (result.NewDeviceCookie is { } device)
+        {
+            context.Response.Cookies.Append(device.Name, device.Value, new CookieOptions
+            {
+                HttpOnly = true,
+                Secure = context.Request.IsHttps,
+                SameSite = SameSiteMode.Lax,
+                Path = "/",
+                IsEssential = true,
+                MaxAge = DeviceCookies.Lifetime,
+            });
+        }
+    }
+}

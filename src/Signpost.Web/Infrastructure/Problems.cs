@@ -1,0 +1,70 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Signpost.Core.Reasons;
+using Signpost.Core.SignIn;
+using SignInResult = Signpost.Core.SignIn.SignInResult;
+
+namespace Signpost.Web.Infrastructure;
+
+/// <summary>
+/// RFC 9457 problem details, always with <c>code</c>, <c>traceId</c> and the UTC <c>time</c>. For sign-in
+/// reasons the <c>type</c> is the code's help page.
+/// </summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ProblemDetails ForReason(HttpContext context, Reason shown, DateTimeOffset at, string? detail = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = HelpUrl(context, shown),
+            Title = shown.Title,
+            Status = shown.HttpStatus,
+            Detail = detail ?? shown.UserMessage,
+            Instance = context.Request.Path,
+        };
+        problem.Extensions["code"] = shown.Code;
+        problem.Extensions["traceId"] = context.GetTraceId();
+        problem.Extensions["time"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return problem;
+    }
+
+    public static ProblemDetails ForResult(HttpContext context, SignInResult result)
+    {
+        var problem = ForReason(context, result.Shown, result.OccurredAt);
+        if (result.LockedUntil is { } until)
+        {
+            problem.Extensions["lockedUntil"] = until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        }
+
+        if (result.Problems.Count > 0)
+        {
+            problem.Extensions["errors"] = result.Problems;
+        }
+
+        return problem;
+    }
+
+    public static Task WriteAsync(HttpContext context, ProblemDetails problem)
+    {
+        context.Response.StatusCode = problem.Status ?? 500;
+        return context.Response.WriteAsJsonAsync(problem, options: null, contentType: ContentType);
+    }
+
+    /// <summary>A problem that is not a sign-in outcome (not found, forbidden, ...).</summary>
+    public static Task WriteAsync(HttpContext context, int status, string code, string title, string detail)
+    {
+        var problem = new ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = detail, Instance = context.Request.Path };
+        problem.Extensions["code"] = code;
+        problem.Extensions["traceId"] = context.GetTraceId();
+        problem.Extensions["time"] = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return WriteAsync(context, problem);
+    }
+
+    public static string HelpUrl(HttpContext context, Reason reason)
+    {
+        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SignpostOptions>>().Value;
+        return options.PublicBaseUrl.TrimEnd('/') + reason.HelpPath;
+    }
+}

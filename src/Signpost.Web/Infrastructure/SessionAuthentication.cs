@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Signpost.Core.Accounts;
+using Signpost.Core.Sessions;
+
+namespace Signpost.Web.Infrastructure;
+
+/// <summary>
+/// Authentication from the server-side session: the cookie carries only a random token; the session
+/// record decides (idle and absolute timeouts, revocation), so sign-out on any node is honoured at once.
+/// </summary>
+public sealed class SessionAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    SessionManager sessions,
+    IAccountStore accounts) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "SignpostSession";
+    public const string CookieName = "sp_session";
+    public const string SessionIdClaim = "sid";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = Request.Cookies[CookieName];
+        if (string.IsNullOrEmpty(token))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var session = await sessions.ValidateAsync(token, Context.RequestAborted);
+        if (session is null)
+        {
+            return AuthenticateResult.Fail("The session has ended.");
+        }
+
+        var account = await accounts.FindByIdAsync(session.AccountId, Context.RequestAborted);
+        if (account is null || account.Status != AccountStatus.Active)
+        {
+            return AuthenticateResult.Fail("The account is no longer active.");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, account.Id.ToString()),
+            new(ClaimTypes.Name, account.Username),
+            new("display_name", account.DisplayName),
+            new(SessionIdClaim, session.Id),
+        };
+        foreach (var role in Enum.GetValues<PlatformRoles>().Where(r => r != PlatformRoles.None && account.PlatformRoles.HasFlag(r)))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, role.ToString()));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Request.Path.StartsWithSegments("/api"))
+        {
+            return Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "unauthorized", "Sign-in required",
+                "This operation needs a signed-in session.");
+        }
+
+        var returnUrl = Request.PathBase + Request.Path + Request.QueryString;
+        Response.Redirect("/sign-in?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        return Task.CompletedTask;
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        if (Request.Path.StartsWithSegments("/api"))
+        {
+            return Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "forbidden", "Not allowed",
+                "Your roles do not allow this operation.");
+        }
+
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Signpost.Web.Infrastructure;
+
+/// <summary>Host settings under <c>Signpost</c>; validated at start so a typo stops the process with its name.</summary>
+public sealed class SignpostOptions
+{
+    public const string Section = "Signpost";
+
+    /// <summary>Base of every link Signpost prints or sends; never taken from a request's Host header.</summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>Sign-in events older than this are purged (default 400 days: a year plus a quarter).</summary>
+    [Range(1, 3650)]
+    public int EventRetentionDays { get; set; } = 400;
+
+    /// <summary>How long a sign-in form stays valid before it counts as a stale page.</summary>
+    [Range(1, 24 * 60)]
+    public int FormLifetimeMinutes { get; set; } = 120;
+
+    public RateLimitOptions SignInRateLimit { get; set; } = new();
+
+    /// <summary>Folder for the data-protection key ring; default: next to the database.</summary>
+    public string? KeysDirectory { get; set; }
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Sign-in attempts per client address per minute, across the page and the API.</summary>
+    [Range(1, 100_000)]
+    public int PermitsPerMinute { get; set; } = 60;
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Signpost.Core.Accounts;
+using Signpost.Core.Events;
+using Signpost.Core.Reasons;
+using Signpost.Core.SignIn;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Pages.Account;
+
+/// <summary>After "password expired" or "reset required": current + new password, then into the portal.</summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimiting.SignInPolicy)]
+public sealed class ChangePasswordModel(PasswordSignIn pipeline, PasswordChangeTickets tickets, IAccountStore accounts) : PageModel
+{
+    public bool TicketInvalid { get; private set; }
+    public string? Ticket { get; private set; }
+    public string? Username { get; private set; }
+    public Reason? Why { get; private set; }
+    public FailureView? Failure { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? ticket, string? reason, CancellationToken cancellationToken)
+    {
+        await LoadAsync(ticket, reason, cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? ticket, string? reason, string? current, string? newPassword, string? confirm, CancellationToken cancellationToken)
+    {
+        var accountId = await LoadAsync(ticket, reason, cancellationToken);
+        if (accountId is null)
+        {
+            return Page();
+        }
+
+        var javaScript = Request.Form[FormGuard.JavaScriptField].ToString() == "1";
+        var request = new PasswordSignInRequest(Username, current, null, SignInMethod.ChangePassword, HttpContext.GetTraceId(),
+            ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: javaScript));
+        if (newPassword != confirm)
+        {
+            var mismatch = await EdgeRejections.RecordAsync(HttpContext, ReasonCodes.PasswordNotAccepted, Username, SignInMethod.ChangePassword,
+                "The two new passwords differ.", problems: ["The two new passwords are not the same."]);
+            Failure = FailureView.From(mismatch);
+            return Page();
+        }
+
+        var result = await pipeline.ChangePasswordAsync(accountId.Value, request, newPassword, cancellationToken);
+        if (result.Succeeded)
+        {
+            ClientFactsReader.WriteSignInCookies(HttpContext, result);
+            return LocalRedirect("/?notice=password-changed");
+        }
+
+        Failure = FailureView.From(result);
+        return Page();
+    }
+
+    private async Task<Guid?> LoadAsync(string? ticket, string? reason, CancellationToken cancellationToken)
+    {
+        var accountId = tickets.Read(ticket);
+        var account = accountId is { } id ? await accounts.FindByIdAsync(id, cancellationToken) : null;
+        if (account is null)
+        {
+            TicketInvalid = true;
+            return null;
+        }
+
+        Ticket = ticket;
+        Username = account.Username;
+        Why = ReasonCatalogue.TryGet(reason, out var found) && found.Category == ReasonCategory.Credentials ? found : null;
+        return account.Id;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Signpost.Core.Accounts;
+
+namespace Signpost.Web.Pages;
+
+/// <summary>The home page after sign-in: who you are and which practices you act for.</summary>
+public sealed class IndexModel(IAccountStore accounts) : PageModel
+{
+    public sealed record PracticeView(string Name, string Slug, string Roles);
+
+    public Core.Accounts.Account Account { get; private set; } = null!;
+    public IReadOnlyList<PracticeView> Practices { get; private set; } = [];
+    public string PlatformRoles { get; private set; } = "";
+    public string? Notice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? notice, CancellationToken cancellationToken)
+    {
+        var id = Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        var account = await accounts.FindByIdAsync(id, cancellationToken);
+        if (account is null)
+        {
+            return Redirect("/sign-in");
+        }
+
+        Account = account;
+        Notice = notice;
+        Practices = account.Memberships.Where(m => m.GivesAccess && m.Organization is not null)
+            .Select(m => new PracticeView(m.Organization!.Name, m.Organization.Slug, m.Roles.ToString()))
+            .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        PlatformRoles = account.PlatformRoles == Core.Accounts.PlatformRoles.None ? "" : account.PlatformRoles.ToString();
+        return Page();
+    }
+}

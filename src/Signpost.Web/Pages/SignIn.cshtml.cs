@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Signpost.Core.Accounts;
+using Signpost.Core.Events;
+using Signpost.Core.Organizations;
+using Signpost.Core.Reasons;
+using Signpost.Core.SignIn;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Pages;
+
+/// <summary>
+/// The generic sign-in page and the bookmarkable <c>/o/{slug}</c>. Anti-forgery is checked by
+/// <see cref="FormGuard"/> rather than the framework filter, so that a blocked cookie and a stale page
+/// get reasons and events instead of a bare 400.
+/// </summary>
+[IgnoreAntiforgeryToken]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimiting.SignInPolicy)]
+public sealed class SignInModel(
+    PasswordSignIn pipeline,
+    IOrganizationStore organizations,
+    FormGuard guard,
+    PasswordChangeTickets tickets) : PageModel
+{
+    public Organization? Organization { get; private set; }
+    public FailureView? Failure { get; private set; }
+    public string FormStamp { get; private set; } = "";
+    public string? Identifier { get; private set; }
+    public bool SignedOut { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? slug, bool signedOut, CancellationToken cancellationToken)
+    {
+        if (!await LoadOrganizationAsync(slug, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        SignedOut = signedOut;
+        FormStamp = guard.IssueStamp();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? slug, string? returnUrl, CancellationToken cancellationToken)
+    {
+        if (!await LoadOrganizationAsync(slug, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        FormStamp = guard.IssueStamp();
+        var form = Request.HasFormContentType ? await Request.ReadFormAsync(cancellationToken) : null;
+        var identifier = form?["identifier"].ToString();
+        var password = form?["password"].ToString();
+        var javaScript = form?[FormGuard.JavaScriptField].ToString() == "1";
+        Identifier = identifier is { Length: <= AccountRules.MaxIdentifierLength } ? identifier : null;
+
+        var rejected = await guard.CheckAsync(HttpContext);
+        if (rejected is { } why)
+        {
+            var edge = await EdgeRejections.RecordAsync(HttpContext, why.Code, identifier, SignInMethod.Password, why.Detail,
+                cookiesWorking: why.Code != ReasonCodes.CookiesDisabled, javaScriptWorking: javaScript);
+            Failure = FailureView.From(edge);
+            return Page();
+        }
+
+        var request = new PasswordSignInRequest(identifier, password, Organization?.Slug, SignInMethod.Password,
+            HttpContext.GetTraceId(), ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: javaScript));
+        var result = await pipeline.SignInAsync(request, cancellationToken);
+
+        if (result.Succeeded)
+        {
+            ClientFactsReader.WriteSignInCookies(HttpContext, result);
+            var target = Url.IsLocalUrl(returnUrl) ? returnUrl! : "/";
+            if (result.Reason.Code == ReasonCodes.SignedInBrowserWarning)
+            {
+                target = "/?notice=browser";
+            }
+
+            return LocalRedirect(target);
+        }
+
+        if (result.PasswordChangeAccountId is { } accountId)
+        {
+            return Redirect($"/account/change-password?reason={result.Reason.Code}&ticket={Uri.EscapeDataString(tickets.Issue(accountId))}");
+        }
+
+        Failure = FailureView.From(result);
+        return Page();
+    }
+
+    private async Task<bool> LoadOrganizationAsync(string? slug, CancellationToken cancellationToken)
+    {
+        if (slug is null)
+        {
+            return true;
+        }
+
+        Organization = AccountRules.IsValidSlug(slug) ? await organizations.FindBySlugAsync(slug, cancellationToken) : null;
+        return Organization is not null;
+    }
+}

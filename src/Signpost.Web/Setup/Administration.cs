@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Accounts;
+using Signpost.Core.Organizations;
+using Signpost.Core.Passwords;
+using Signpost.Data;
+
+namespace Signpost.Web.Setup;
+
+/// <summary>An administrative request that cannot be carried out, with a sentence that says why.</summary>
+public sealed class AdministrationException(string message) : Exception(message);
+
+/// <summary>Creating organizations and accounts (the CLI today, the admin consoles later), with the same rules everywhere.</summary>
+public sealed class Administration(SignpostDbContext db, PasswordHashing hashing, TimeProvider time)
+{
+    public async Task<Organization> CreateOrganizationAsync(string slug, string name, string? taxId, string? timeZone, CancellationToken cancellationToken)
+    {
+        slug = slug.Trim().ToLowerInvariant();
+        if (!AccountRules.IsValidSlug(slug))
+        {
+            throw new AdministrationException($"'{slug}' is not a valid slug: use 1–64 lowercase letters, digits and inner hyphens.");
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+        {
+            throw new AdministrationException("The organization name must be 1–200 characters.");
+        }
+
+        if (taxId is not null && !AccountRules.IsValidTaxId(taxId))
+        {
+            throw new AdministrationException("The TIN must be nine digits, without dashes.");
+        }
+
+        timeZone ??= "America/New_York";
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
+        {
+            throw new AdministrationException($"'{timeZone}' is not a known IANA time zone (for example America/Chicago).");
+        }
+
+        if (await db.Organizations.AnyAsync(o => o.Slug == slug, cancellationToken))
+        {
+            throw new AdministrationException($"An organization with slug '{slug}' already exists.");
+        }
+
+        var organization = new Organization { Slug = slug, Name = name.Trim(), TaxId = taxId, TimeZone = timeZone, CreatedAt = time.GetUtcNow() };
+        db.Organizations.Add(organization);
+        await db.SaveChangesAsync(cancellationToken);
+        return organization;
+    }
+
+    /// <summary>Creates an account; with a password it is active, without one it waits for activation.</summary>
+    public async Task<Account> CreateAccountAsync(
+        string? organizationSlug, string username, string email, string displayName, string? npi,
+        PracticeRoles roles, PlatformRoles platformRoles, string? password, CancellationToken cancellationToken)
+    {
+        if (!AccountRules.IsValidUsername(username))
+        {
+            throw new AdministrationException($"'{username}' is not a valid username: 3–64 letters, digits, '.', '_' or '-', with at least one letter.");
+        }
+
+        if (!AccountRules.IsValidEmail(email))
+        {
+            throw new AdministrationException($"'{email}' is not a valid email address.");
+        }
+
+        if (npi is not null && !Npi.IsValid(npi))
+        {
+            throw new AdministrationException($"'{npi}' is not a valid NPI: ten digits with a correct check digit.");
+        }
+
+        Organization? organization = null;
+        if (organizationSlug is not null)
+        {
+            organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == organizationSlug.ToLowerInvariant(), cancellationToken)
+                ?? throw new AdministrationException($"No organization has slug '{organizationSlug}'.");
+        }
+
+        var account = new Account
+        {
+            Username = username,
+            NormalizedUsername = Account.Normalize(username),
+            Email = email.Trim(),
+            NormalizedEmail = Account.Normalize(email),
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? username : displayName.Trim(),
+            Npi = npi,
+            PlatformRoles = platformRoles,
+            CreatedAt = time.GetUtcNow(),
+        };
+        if (await db.Accounts.AnyAsync(a => a.NormalizedUsername == account.NormalizedUsername, cancellationToken))
+        {
+            throw new AdministrationException($"The username '{username}' is taken.");
+        }
+
+        if (await db.Accounts.AnyAsync(a => a.NormalizedEmail == account.NormalizedEmail, cancellationToken))
+        {
+            throw new AdministrationException($"The email '{email}' belongs to another account.");
+        }
+
+        if (npi is not null && await db.Accounts.AnyAsync(a => a.Npi == npi, cancellationToken))
+        {
+            throw new AdministrationException($"The NPI {npi} belongs to another account.");
+        }
+
+        if (password is not null)
+        {
+            var problems = PasswordPolicy.Check(password, account);
+            if (problems.Count > 0)
+            {
+                throw new AdministrationException("Password not accepted: " + string.Join(" ", problems));
+            }
+
+            account.PasswordHash = hashing.Hash(password);
+            account.PasswordChangedAt = account.CreatedAt;
+            account.Status = AccountStatus.Active;
+        }
+
+        if (organization is not null)
+        {
+            account.Memberships.Add(new Membership { AccountId = account.Id, OrganizationId = organization.Id, Roles = roles, CreatedAt = account.CreatedAt });
+        }
+
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    public Task<Account?> FindAccountAsync(string identifier, CancellationToken cancellationToken)
+    {
+        var key = Account.Normalize(identifier);
+        return db.Accounts.Include(a => a.Memberships).FirstOrDefaultAsync(
+            a => a.NormalizedUsername == key || a.NormalizedEmail == key || a.Npi == key, cancellationToken);
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Signpost.Core.Accounts;
+using Signpost.Core.Lockout;
+using Signpost.Core.Organizations;
+using Signpost.Core.Tokens;
+using Signpost.Data;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Setup;
+
+/// <summary>First run (a platform admin with a one-time activation link, never a default password) and the demo practice.</summary>
+public sealed class Bootstrap(
+    SignpostDbContext db,
+    Administration administration,
+    ActivationService activation,
+    ILockoutStore lockouts,
+    IOptions<SignpostOptions> options,
+    TimeProvider time)
+{
+    public const string AdminUsername = "admin";
+    public const string DemoPassword = "riverside demo password";
+    public const string DemoSlug = "riverside";
+
+    /// <summary>
+    /// While no platform admin has a password, issues a fresh one-time link (voiding older ones) so the
+    /// operator who lost the console output can still get in. Null once an admin is active.
+    /// </summary>
+    public async Task<string?> EnsurePlatformAdminAsync(CancellationToken cancellationToken)
+    {
+        var admins = await db.Accounts.Where(a => a.PlatformRoles != PlatformRoles.None).ToListAsync(cancellationToken);
+        if (admins.Any(a => a.PlatformRoles.HasFlag(PlatformRoles.PlatformAdmin) && a.Status == AccountStatus.Active))
+        {
+            return null;
+        }
+
+        var admin = admins.FirstOrDefault(a => a.Username == AdminUsername)
+            ?? await administration.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
+                PracticeRoles.None, PlatformRoles.PlatformAdmin | PlatformRoles.SupportAgent, null, cancellationToken);
+        var token = await activation.IssueAsync(admin.Id, TimeSpan.FromDays(1), cancellationToken);
+        return Link(token);
+    }
+
+    public string Link(string token) => $"{options.Value.PublicBaseUrl.TrimEnd('/')}/activate?token={token}";
+
+    /// <summary>The demo practice with one account in each state; safe to run at every start.</summary>
+    public async Task<IReadOnlyList<(string Username, string State, string HowTo)>> SeedDemoAsync(CancellationToken cancellationToken)
+    {
+        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == DemoSlug, cancellationToken);
+        if (organization is null)
+        {
+            organization = await administration.CreateOrganizationAsync(DemoSlug, "Riverside Family Practice", "123456789", "America/Chicago", cancellationToken);
+            organization.Address = "100 River Road, Springfield, IL 62701";
+            organization.GroupNpis = ["1234567893"];
+            organization.Policy.PasswordExpiryDays = 365; // on for the demo, to show the expired path; off by default
+            organization.NetworkRanges = [new NetworkRange { Cidr = "127.0.0.0/8", Label = "LAN" }, new NetworkRange { Cidr = "::1/128", Label = "LAN" }];
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        var rows = new List<(string, string, string)>();
+        async Task<Account> Ensure(string username, string name, string? npi, PracticeRoles roles, PlatformRoles platform, string? password)
+        {
+            var existing = await db.Accounts.FirstOrDefaultAsync(a => a.Username == username, cancellationToken);
+            return existing ?? await administration.CreateAccountAsync(DemoSlug, username, $"{username}@riverside.example", name, npi, roles, platform, password, cancellationToken);
+        }
+
+        await Ensure("demo.active", "Dana Active", "1245319599", PracticeRoles.Staff | PracticeRoles.Provider, PlatformRoles.None, DemoPassword);
+        rows.Add(("demo.active", "active", $"signs in with \"{DemoPassword}\" (also by email demo.active@riverside.example or NPI 1245319599)"));
+
+        await Ensure("demo.admin", "Avery Admin", null, PracticeRoles.PracticeAdmin | PracticeRoles.Staff, PlatformRoles.None, DemoPassword);
+        rows.Add(("demo.admin", "practice administrator", $"signs in with \"{DemoPassword}\""));
+
+        await Ensure("demo.support", "Sam Support", null, PracticeRoles.None, PlatformRoles.SupportAgent, DemoPassword);
+        rows.Add(("demo.support", "payer support agent", $"signs in with \"{DemoPassword}\" and may read /api/v1/events/{{traceId}}"));
+
+        var locked = await Ensure("demo.locked", "Lee Locked", null, PracticeRoles.Staff, PlatformRoles.None, DemoPassword);
+        await lockouts.LockAsync(locked.Id, LockoutCounter.UntrustedKey, 10, now.AddDays(1), cancellationToken);
+        rows.Add(("demo.locked", "locked", "even the right password shows \"not recognised\" in a new browser: a lock never confirms a guess; support sees account_locked by trace ID"));
+
+        var expired = await Ensure("demo.expired", "Eli Expired", null, PracticeRoles.Staff, PlatformRoles.None, DemoPassword);
+        await db.Accounts.Where(a => a.Id == expired.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordChangedAt, now.AddDays(-400)), cancellationToken);
+        rows.Add(("demo.expired", "password expired", $"\"{DemoPassword}\" leads to the change-password page"));
+
+        var disabled = await Ensure("demo.disabled", "Dee Disabled", null, PracticeRoles.Staff, PlatformRoles.None, DemoPassword);
+        await db.Accounts.Where(a => a.Id == disabled.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AccountStatus.Disabled), cancellationToken);
+        rows.Add(("demo.disabled", "disabled", $"\"{DemoPassword}\" shows that the account is disabled; a wrong one shows \"not recognised\""));
+
+        var pending = await Ensure("demo.pending", "Pat Pending", null, PracticeRoles.Staff, PlatformRoles.None, null);
+        if (pending.Status == AccountStatus.PendingActivation)
+        {
+            var token = await activation.IssueAsync(pending.Id, ActivationService.DefaultLifetime, cancellationToken);
+            rows.Add(("demo.pending", "pending activation", $"activate at {Link(token)}"));
+        }
+        else
+        {
+            rows.Add(("demo.pending", "activated already", "signs in with the password chosen at activation"));
+        }
+
+        db.ChangeTracker.Clear();
+        return rows;
+    }
+}

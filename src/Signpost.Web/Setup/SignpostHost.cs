@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Signpost.Core.Browsers;
+using Signpost.Core.Devices;
+using Signpost.Core.Events;
+using Signpost.Core.Passwords;
+using Signpost.Core.Sessions;
+using Signpost.Core.SignIn;
+using Signpost.Core.Tokens;
+using Signpost.Data;
+using Signpost.Data.Sqlite;
+using Signpost.Web.Api;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Setup;
+
+/// <summary>Builds the Signpost web host; the CLI builds the same host to reach the same services.</summary>
+public static class SignpostHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        // Run from any folder: settings and pages come from beside the executable unless the working
+        // folder has its own appsettings.json. The SQLite file stays relative to the working folder.
+        var builder = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"))
+            ? WebApplication.CreateBuilder(args)
+            : WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
+        var services = builder.Services;
+
+        services.AddOptions<SignpostOptions>().BindConfiguration(SignpostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
+            .Validate(o => o.Iterations >= PasswordHashingOptions.MinimumIterations,
+                $"Signpost:PasswordHashing:Iterations must be at least {PasswordHashingOptions.MinimumIterations} (OWASP, PBKDF2-HMAC-SHA512).")
+            .ValidateOnStart();
+        services.AddOptions<BrowserSupportOptions>().BindConfiguration(BrowserSupportOptions.Section)
+            .Validate(o => o.MinimumVersions.Count > 0, "Signpost:Browsers:MinimumVersions must name at least one browser family.")
+            .ValidateOnStart();
+
+        var connectionString = builder.Configuration.GetConnectionString("Signpost") ?? "Data Source=signpost.db";
+        services.AddDbContext<SignpostDbContext>(options => options.UseSignpostSqlite(connectionString));
+        services.AddSignpostStores();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<DeviceCookies>();
+        services.AddScoped<SessionManager>();
+        services.AddScoped<SignInEventRecorder>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<ActivationService>();
+        services.AddScoped<Bootstrap>();
+        services.AddScoped<Administration>();
+        services.AddSingleton<PasswordChangeTickets>();
+        services.AddHostedService<EventRetention>();
+
+        services.AddDataProtection()
+            .SetApplicationName("Signpost")
+            .PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(builder.Configuration, connectionString)));
+
+        services.AddAuthentication(SessionAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthentication>(SessionAuthentication.SchemeName, null);
+        services.AddSignpostAuthorization();
+        services.AddSignpostRateLimiting();
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = FormGuard.CookieName;
+            options.FormFieldName = FormGuard.FieldName;
+        });
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AddPageRoute("/SignIn", "o/{slug}");
+            options.Conventions.AuthorizeFolder("/Account");
+            options.Conventions.AllowAnonymousToPage("/Account/ChangePassword");
+            options.Conventions.AuthorizePage("/Index");
+        });
+        services.AddScoped<FormGuard>();
+        services.AddOpenApi();
+        services.AddProblemDetails();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailureHandler.HandleAsync });
+        app.UseStatusCodePagesWithReExecute("/status-code/{0}");
+        app.Use(async (context, next) =>
+        {
+            var traceId = context.GetTraceId();
+            context.Response.Headers["X-Trace-Id"] = traceId;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            context.Response.Headers.XFrameOptions = "DENY";
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'";
+            await next();
+        });
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        var api = app.MapGroup("/api/v1").WithTags("Signpost");
+        api.MapSignInApi();
+        api.MapEventsApi();
+        app.MapRazorPages();
+        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        return app;
+    }
+
+    /// <summary>Applies migrations (SQLite: and turns on write-ahead logging).</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        await SqliteStorage.EnableWriteAheadLogAsync(db, cancellationToken);
+    }
+
+    private static string KeysDirectory(IConfiguration configuration, string connectionString)
+    {
+        if (configuration[$"{SignpostOptions.Section}:KeysDirectory"] is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(file) ? "signpost.db" : file))!;
+        return Path.Combine(folder, "signpost-keys");
+    }
+}

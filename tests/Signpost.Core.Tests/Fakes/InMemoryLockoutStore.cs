@@ -1,0 +1,109 @@
+using Signpost.Core.Lockout;
+
+namespace Signpost.Core.Tests.Fakes;
+
+/// <summary>
+/// Lockout counters under one lock, with the semantics of the SQL store: a failure is not counted while
+/// the key is locked; a failure after the window (or after an ended lock) starts a new count at one.
+/// </summary>
+public sealed class InMemoryLockoutStore : ILockoutStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(Guid, string), LockoutCounter> _counters = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _counters.Count;
+            }
+        }
+    }
+
+    public Task<LockoutCounter?> GetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_counters.TryGetValue((accountId, deviceKey), out var c) ? Copy(c) : null);
+        }
+    }
+
+    public Task<FailureTally> RegisterFailureAsync(
+        Guid accountId, string deviceKey, int threshold, TimeSpan window, TimeSpan duration,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_counters.TryGetValue((accountId, deviceKey), out var counter))
+            {
+                counter = new LockoutCounter { AccountId = accountId, DeviceKey = deviceKey, WindowStartedAt = now };
+                _counters[(accountId, deviceKey)] = counter;
+            }
+            else if (counter.LockedUntil is { } until && until > now)
+            {
+                return Task.FromResult(new FailureTally(false, counter.FailureCount, until));
+            }
+
+            var continuesWindow = counter.FailureCount > 0 && counter.WindowStartedAt > now - window && counter.LockedUntil is null;
+            counter.FailureCount = continuesWindow ? counter.FailureCount + 1 : 1;
+            counter.WindowStartedAt = continuesWindow ? counter.WindowStartedAt : now;
+            counter.LockedUntil = counter.FailureCount >= threshold ? now + duration : null;
+            counter.LastFailureAt = now;
+            return Task.FromResult(new FailureTally(true, counter.FailureCount, counter.LockedUntil));
+        }
+    }
+
+    public Task ResetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _counters.Remove((accountId, deviceKey));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<int> UnlockAllAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var keys = _counters.Where(kv => kv.Key.Item1 == accountId).ToList();
+            foreach (var (key, _) in keys)
+            {
+                _counters.Remove(key);
+            }
+
+            return Task.FromResult(keys.Count(kv => kv.Value.LockedUntil > now));
+        }
+    }
+
+    public Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _counters[(accountId, deviceKey)] = new LockoutCounter
+            {
+                AccountId = accountId,
+                DeviceKey = deviceKey,
+                FailureCount = failureCount,
+                WindowStartedAt = until,
+                LockedUntil = until,
+                LastFailureAt = until,
+            };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static LockoutCounter Copy(LockoutCounter c) => new()
+    {
+        AccountId = c.AccountId,
+        DeviceKey = c.DeviceKey,
+        FailureCount = c.FailureCount,
+        WindowStartedAt = c.WindowStartedAt,
+        LockedUntil = c.LockedUntil,
+        LastFailureAt = c.LastFailureAt,
+    };
+}

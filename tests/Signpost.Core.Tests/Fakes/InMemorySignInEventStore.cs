@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Signpost.Core.Events;
+
+namespace Signpost.Core.Tests.Fakes;
+
+public sealed class InMemorySignInEventStore : ISignInEventStore
+{
+    private readonly ConcurrentQueue<SignInEvent> _events = new();
+    private long _nextId;
+
+    public IReadOnlyList<SignInEvent> All => [.. _events];
+
+    public Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken)
+    {
+        signInEvent.Id = Interlocked.Increment(ref _nextId);
+        _events.Enqueue(signInEvent);
+        return Task.CompletedTask;
+    }
+
+    public Task<SignInEvent?> FindByTraceIdAsync(string traceId, CancellationToken cancellationToken) =>
+        Task.FromResult(_events.FirstOrDefault(e => e.TraceId == traceId));
+
+    public Task<IReadOnlyList<SignInEvent>> ListForAccountAsync(Guid accountId, int take, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SignInEvent>>([.. _events.Where(e => e.AccountId == accountId).OrderByDescending(e => e.OccurredAt).Take(take)]);
+
+    public Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Retention is not part of these tests.");
+}

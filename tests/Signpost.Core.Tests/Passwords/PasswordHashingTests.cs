@@ -1,0 +1,93 @@
+using System.Buffers.Binary;
+using Microsoft.AspNetCore.Cryptography.KeyDerivation;
+using Microsoft.Extensions.Options;
+using Signpost.Core.Passwords;
+
+namespace Signpost.Core.Tests.Passwords;
+
+/// <summary>Uses the real Identity hasher; every hash costs a tenth of a second or more, so few are made.</summary>
+public sealed class PasswordHashingTests
+{
+    [Fact]
+    public void Verify_SamePassword_Correct()
+    {
+        // Act
+        var check = TestPasswords.Hashing.Verify(TestPasswords.CorrectHash, TestPasswords.Correct);
+
+        // Assert
+        Assert.Equal(PasswordCheck.Correct, check);
+    }
+
+    [Fact]
+    public void Verify_OtherPassword_Wrong()
+    {
+        // Act
+        var check = TestPasswords.Hashing.Verify(TestPasswords.CorrectHash, TestPasswords.Wrong);
+
+        // Assert
+        Assert.Equal(PasswordCheck.Wrong, check);
+    }
+
+    [Fact]
+    public void Verify_NullStoredHash_Wrong()
+    {
+        // Act: checked against the dummy hash, which no password matches.
+        var check = TestPasswords.Hashing.Verify(null, TestPasswords.Correct);
+
+        // Assert
+        Assert.Equal(PasswordCheck.Wrong, check);
+    }
+
+    [Fact]
+    public void Verify_HashFrom210000IterationsUnder300000_CorrectNeedsRehash()
+    {
+        // Arrange
+        var raised = new PasswordHashing(Options.Create(new PasswordHashingOptions { Iterations = 300_000 }));
+
+        // Act
+        var check = raised.Verify(TestPasswords.CorrectHash, TestPasswords.Correct);
+
+        // Assert
+        Assert.Equal(PasswordCheck.CorrectNeedsRehash, check);
+    }
+
+    [Fact]
+    public void Hash_Default_IsIdentityV3WithHmacSha512AndAtLeast210000Iterations()
+    {
+        // Act
+        var bytes = Convert.FromBase64String(TestPasswords.CorrectHash);
+
+        // Assert: format marker, PRF, iteration count, salt length (all big-endian), then salt and subkey.
+        Assert.Equal(0x01, bytes[0]);
+        Assert.Equal((uint)KeyDerivationPrf.HMACSHA512, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1, 4)));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1, 4)));
+        Assert.True(BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5, 4)) >= 210_000);
+        Assert.Equal(210_000u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5, 4)));
+        Assert.Equal(16u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(9, 4)));
+        Assert.Equal(13 + 16 + 32, bytes.Length);
+    }
+
+    [Fact]
+    public void Hash_IterationsConfiguredBelowTheMinimum_UsesTheMinimum()
+    {
+        // Arrange
+        var weak = new PasswordHashing(Options.Create(new PasswordHashingOptions { Iterations = 1_000 }));
+
+        // Act
+        var bytes = Convert.FromBase64String(weak.Hash(TestPasswords.Correct));
+
+        // Assert
+        Assert.Equal(210_000u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5, 4)));
+    }
+
+    [Fact]
+    public void Hash_SamePasswordTwice_DiffersBySalt()
+    {
+        // Act
+        var again = TestPasswords.Hashing.Hash(TestPasswords.Correct);
+
+        // Assert
+        Assert.NotEqual(TestPasswords.CorrectHash, again);
+        Assert.Equal(Convert.FromBase64String(TestPasswords.CorrectHash)[..9], Convert.FromBase64String(again)[..9]);
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Time.Testing;
+using Signpost.Core.Organizations;
+using Signpost.Core.Sessions;
+using Signpost.Core.Tests.Fakes;
+
+namespace Signpost.Core.Tests.Sessions;
+
+public sealed class SessionManagerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly InMemorySessionStore _store = new();
+    private readonly SessionManager _sessions;
+
+    public SessionManagerTests() => _sessions = new SessionManager(_store, _time);
+
+    [Fact]
+    public async Task StartAsync_SeveralPolicies_UsesTheShortestTimeoutsAndStoresOnlyTheTokenHash()
+    {
+        // Arrange
+        OrganizationPolicy[] policies = [new() { SessionIdleMinutes = 30, SessionAbsoluteHours = 8 }, new() { SessionIdleMinutes = 10, SessionAbsoluteHours = 12 }];
+        var accountId = Guid.NewGuid();
+
+        // Act
+        var issued = await _sessions.StartAsync(accountId, policies, "203.0.113.5", "ua", "Chrome 155 on Windows", "trace-1", CancellationToken.None);
+
+        // Assert
+        var stored = Assert.Single(_store.All);
+        Assert.Same(issued.Session, stored);
+        Assert.Equal(SessionManager.HashToken(issued.Token), stored.Id);
+        Assert.NotEqual(issued.Token, stored.Id);
+        Assert.Equal(accountId, stored.AccountId);
+        Assert.Equal(TimeSpan.FromMinutes(10), stored.IdleTimeout);
+        Assert.Equal(Start + TimeSpan.FromHours(8), stored.AbsoluteExpiresAt);
+        Assert.Equal("trace-1", stored.TraceId);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_AfterIdleTimeout_ReturnsNull()
+    {
+        // Arrange
+        var issued = await _sessions.StartAsync(Guid.NewGuid(), [new OrganizationPolicy { SessionIdleMinutes = 15 }], null, null, null, null, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(14));
+        var stillAlive = await _sessions.ValidateAsync(issued.Token, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(15));
+
+        // Act
+        var afterIdle = await _sessions.ValidateAsync(issued.Token, CancellationToken.None);
+
+        // Assert: the request at minute 14 refreshed the idle clock; fifteen idle minutes later it ends.
+        Assert.NotNull(stillAlive);
+        Assert.Equal(Start + TimeSpan.FromMinutes(14), issued.Session.LastSeenAt);
+        Assert.Null(afterIdle);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_UnknownOrEndedToken_ReturnsNull()
+    {
+        // Arrange
+        var issued = await _sessions.StartAsync(Guid.NewGuid(), [], null, null, null, null, CancellationToken.None);
+        await _sessions.EndAsync(issued.Session.Id, "signed out", CancellationToken.None);
+
+        // Act
+        var ended = await _sessions.ValidateAsync(issued.Token, CancellationToken.None);
+        var unknown = await _sessions.ValidateAsync("not-a-token", CancellationToken.None);
+
+        // Assert
+        Assert.Null(ended);
+        Assert.Null(unknown);
+        Assert.Equal("signed out", issued.Session.RevokedReason);
+    }
+}
