@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
@@ -30,7 +29,17 @@ public static class SignInApi
             .WithName("SignIn")
             .WithSummary("Password sign-in for apps")
             .WithDescription("Signs in with a provider ID (username), email or NPI and a password. On success sets the session cookie. Failures are RFC 9457 problems carrying `code` and `traceId`; statuses never reveal whether an account exists.")
-            .Accepts<SignInBody>("application/json")
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                // Declared here rather than with Accepts(): Accepts would make routing answer a wrong content
+                // type with a bare 415 before the handler could record the attempt and explain it.
+                var schema = await context.GetOrCreateSchemaAsync(typeof(SignInBody), null, cancellationToken);
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+                };
+            })
             .Produces<SignInResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -60,7 +69,7 @@ public static class SignInApi
         var result = await pipeline.SignInAsync(request, cancellationToken);
         if (!result.Succeeded)
         {
-            return TypedResults.Problem(Problems.ForResult(context, result));
+            return Problems.Result(Problems.ForResult(context, result));
         }
 
         ClientFactsReader.WriteSignInCookies(context, result);
@@ -180,6 +189,6 @@ public static class SignInApi
         var problem = Problems.ForResult(context, result);
         problem.Status = status;
         problem.Detail = detail;
-        return TypedResults.Problem(problem);
+        return Problems.Result(problem);
     }
 }

@@ -79,7 +79,7 @@ public static class SignpostHost
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailureHandler.HandleAsync });
-        app.UseStatusCodePagesWithReExecute("/status-code/{0}");
+        app.UseStatusCodePages(StatusCodeAnswers.WriteAsync);
         app.Use(async (context, next) =>
         {
             var traceId = context.GetTraceId();
