@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
+using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
@@ -40,7 +41,64 @@ public static class AdminCommands
             Console.WriteLine($"Created {organization.Name}: sign-in page {baseUrl}/o/{organization.Slug}");
         }, ct));
 
-        return new Command("orgs", "Manage organizations.") { create };
+        return new Command("orgs", "Manage organizations.") { create, Policy(), Networks() };
+    }
+
+    private static Command Policy()
+    {
+        var slug = new Option<string>("--slug") { Description = "The organization.", Required = true };
+        var threshold = new Option<int?>("--lockout-threshold") { Description = "Failures that lock (1–100)." };
+        var window = new Option<int?>("--lockout-window") { Description = "Minutes in which failures count." };
+        var duration = new Option<int?>("--lockout-duration") { Description = "Minutes a lock lasts." };
+        var expiry = new Option<int?>("--password-expiry-days") { Description = "Days until a password expires; 0 turns expiry off (the default)." };
+        var idle = new Option<int?>("--session-idle") { Description = "Minutes without activity before a session ends." };
+        var absolute = new Option<int?>("--session-absolute") { Description = "Hours after which any session ends." };
+        var browser = new Option<string?>("--browser-policy") { Description = "warn or block for browsers outside the matrix." };
+        var restrict = new Option<bool?>("--restrict-networks") { Description = "true: sign in only from allowed network ranges." };
+        var command = new Command("policy", "Show or change an organization's policy.") { slug, threshold, window, duration, expiry, idle, absolute, browser, restrict };
+        command.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        {
+            var browserValue = result.GetValue(browser);
+            BrowserPolicy? browserPolicy = browserValue is null ? null
+                : Enum.TryParse<BrowserPolicy>(browserValue, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+                : throw new AdministrationException($"'{browserValue}' is not a browser policy: use warn or block.");
+            var policy = await services.GetRequiredService<Administration>().UpdatePolicyAsync(result.GetValue(slug)!, p =>
+            {
+                p.LockoutThreshold = result.GetValue(threshold) ?? p.LockoutThreshold;
+                p.LockoutWindowMinutes = result.GetValue(window) ?? p.LockoutWindowMinutes;
+                p.LockoutDurationMinutes = result.GetValue(duration) ?? p.LockoutDurationMinutes;
+                if (result.GetValue(expiry) is { } days)
+                {
+                    p.PasswordExpiryDays = days == 0 ? null : days;
+                }
+
+                p.SessionIdleMinutes = result.GetValue(idle) ?? p.SessionIdleMinutes;
+                p.SessionAbsoluteHours = result.GetValue(absolute) ?? p.SessionAbsoluteHours;
+                p.BrowserPolicy = browserPolicy ?? p.BrowserPolicy;
+                p.RestrictToAllowedNetworks = result.GetValue(restrict) ?? p.RestrictToAllowedNetworks;
+            }, ct2);
+            Console.WriteLine($"lockout: {policy.LockoutThreshold} failures in {policy.LockoutWindowMinutes} min lock for {policy.LockoutDurationMinutes} min");
+            Console.WriteLine($"password expiry: {(policy.PasswordExpiryDays is { } d ? $"{d} days" : "off")}");
+            Console.WriteLine($"sessions: idle {policy.SessionIdleMinutes} min, absolute {policy.SessionAbsoluteHours} h");
+            Console.WriteLine($"browsers: {policy.BrowserPolicy.ToString().ToLowerInvariant()}; networks restricted: {(policy.RestrictToAllowedNetworks ? "yes" : "no")}");
+        }, ct));
+        return command;
+    }
+
+    private static Command Networks()
+    {
+        var slug = new Option<string>("--slug") { Description = "The organization.", Required = true };
+        var cidr = new Option<string>("--cidr") { Description = "The range, e.g. 203.0.113.0/24.", Required = true };
+        var label = new Option<string>("--label") { Description = "What people call it: LAN, VPN egress, ...", Required = true };
+        var blocked = new Option<bool>("--blocked") { Description = "Label the range but keep it off the allow-list." };
+        var add = new Command("add", "Declare a network range with a label.") { slug, cidr, label, blocked };
+        add.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        {
+            var range = await services.GetRequiredService<Administration>().AddNetworkRangeAsync(
+                result.GetValue(slug)!, result.GetValue(cidr)!, result.GetValue(label)!, !result.GetValue(blocked), ct2);
+            Console.WriteLine($"{range.Cidr} \"{range.Label}\" {(range.Allowed ? "allowed" : "not allowed")} when the network restriction is on.");
+        }, ct));
+        return new Command("network", "Declare an organization's network ranges.") { add };
     }
 
     public static Command Users()

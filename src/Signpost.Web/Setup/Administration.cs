@@ -123,6 +123,46 @@ public sealed class Administration(SignpostDbContext db, PasswordHashing hashing
         return account;
     }
 
+    /// <summary>Changes an organization's policy; the whole new policy is validated before anything is stored.</summary>
+    public async Task<OrganizationPolicy> UpdatePolicyAsync(string slug, Action<OrganizationPolicy> change, CancellationToken cancellationToken)
+    {
+        var organization = await FindOrganizationAsync(slug, cancellationToken);
+        change(organization.Policy);
+        var problems = organization.Policy.Validate();
+        if (problems.Count > 0)
+        {
+            throw new AdministrationException(string.Join(" ", problems));
+        }
+
+        db.Entry(organization).Reference(o => o.Policy).TargetEntry!.State = EntityState.Modified;
+        await db.SaveChangesAsync(cancellationToken);
+        return organization.Policy;
+    }
+
+    /// <summary>Declares a network range with a label; <paramref name="allowed"/> says whether it is on the allow-list.</summary>
+    public async Task<NetworkRange> AddNetworkRangeAsync(string slug, string cidr, string label, bool allowed, CancellationToken cancellationToken)
+    {
+        if (!System.Net.IPNetwork.TryParse(cidr, out var network))
+        {
+            throw new AdministrationException($"'{cidr}' is not a network in CIDR notation (for example 203.0.113.0/24).");
+        }
+
+        if (string.IsNullOrWhiteSpace(label) || label.Length > 64)
+        {
+            throw new AdministrationException("The label must be 1–64 characters (for example LAN or VPN egress).");
+        }
+
+        var organization = await FindOrganizationAsync(slug, cancellationToken);
+        var range = new NetworkRange { Cidr = network.ToString(), Label = label.Trim(), Allowed = allowed };
+        organization.NetworkRanges = [.. organization.NetworkRanges.Where(r => r.Cidr != range.Cidr), range];
+        await db.SaveChangesAsync(cancellationToken);
+        return range;
+    }
+
+    private async Task<Organization> FindOrganizationAsync(string slug, CancellationToken cancellationToken) =>
+        await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken)
+            ?? throw new AdministrationException($"No organization has slug '{slug}'.");
+
     public Task<Account?> FindAccountAsync(string identifier, CancellationToken cancellationToken)
     {
         var key = Account.Normalize(identifier);
