@@ -76,6 +76,10 @@ public sealed partial class PasswordSignIn(
         var check = hashing.Verify(account?.PasswordHash, request.Password!);
         if (account is null)
         {
+            // The same database work as a wrong password on a real account (a read and a counted failure),
+            // on a sentinel row that never locks: the response time must not tell who has an account.
+            await lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, cancellationToken);
+            await lockouts.RegisterFailureAsync(Guid.Empty, LockoutCounter.UntrustedKey, int.MaxValue, LockoutRules.Default.Window, LockoutRules.Default.Duration, attempt.At, cancellationToken);
             return await FinishAsync(attempt, ReasonCodes.InvalidCredentials, detail: $"No account has this {attempt.IdentifierKind}.", ct: cancellationToken);
         }
 

@@ -48,10 +48,31 @@ public sealed class SignInModel(
         }
 
         FormStamp = guard.IssueStamp();
-        var form = Request.HasFormContentType ? await Request.ReadFormAsync(cancellationToken) : null;
-        var identifier = form?["identifier"].ToString();
-        var password = form?["password"].ToString();
-        var javaScript = form?[FormGuard.JavaScriptField].ToString() == "1";
+        IFormCollection? form;
+        try
+        {
+            form = Request.HasFormContentType ? await Request.ReadFormAsync(cancellationToken) : null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        {
+            // A form too large or malformed to read is still an attempt: a reason, an event, a form error.
+            var unreadable = await EdgeRejections.RecordAsync(HttpContext, ReasonCodes.InvalidRequest, null, SignInMethod.Password,
+                $"The form could not be read: {ex.Message}", problems: ["The form could not be read. Reload the page and try again."]);
+            Failure = FailureView.From(unreadable);
+            return Page();
+        }
+
+        if (form is null)
+        {
+            var notForm = await EdgeRejections.RecordAsync(HttpContext, ReasonCodes.InvalidRequest, null, SignInMethod.Password,
+                $"Content type '{Request.ContentType}' is not a form.", problems: ["Sign in with the form on this page."]);
+            Failure = FailureView.From(notForm);
+            return Page();
+        }
+
+        var identifier = form["identifier"].ToString();
+        var password = form["password"].ToString();
+        var javaScript = form[FormGuard.JavaScriptField].ToString() == "1";
         Identifier = identifier is { Length: <= AccountRules.MaxIdentifierLength } ? identifier : null;
 
         var rejected = await guard.CheckAsync(HttpContext);

@@ -87,6 +87,9 @@ public static class SignpostHost
             context.Response.Headers.XContentTypeOptions = "nosniff";
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
             context.Response.Headers.XFrameOptions = "DENY";
+
+            // Ask Chromium-based browsers for fuller client hints (sent over HTTPS only) for the sign-in event.
+            context.Response.Headers["Accept-CH"] = "Sec-CH-UA-Full-Version-List, Sec-CH-UA-Platform-Version";
             context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'";
             await next();
         });
