@@ -3,6 +3,7 @@ using Signpost.Core.Accounts;
 using Signpost.Core.Devices;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
+using Signpost.Core.Maintenance;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 using Signpost.Data.Stores;
@@ -21,6 +22,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ISignInEventStore, SignInEventStore>();
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IActionTokenStore, ActionTokenStore>();
+        services.AddScoped<IMaintenanceStore, MaintenanceStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         return services;
     }

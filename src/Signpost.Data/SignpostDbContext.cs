@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
+using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
@@ -19,6 +20,7 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<ActionToken> ActionTokens => Set<ActionToken>();
     public DbSet<SecretKey> SecretKeys => Set<SecretKey>();
+    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);

@@ -201,7 +201,7 @@ public static class AdminCommands
     }
 
     /// <summary>Builds the host without listening, migrates, runs the action; one line and exit code 1 on a refusal.</summary>
-    private static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken)
     {
         try
         {
@@ -211,7 +211,7 @@ public static class AdminCommands
             await action(scope.ServiceProvider, cancellationToken);
             return 0;
         }
-        catch (AdministrationException ex)
+        catch (Exception ex) when (ex is AdministrationException or Core.Maintenance.MaintenanceException)
         {
             await Console.Error.WriteLineAsync($"signpost: {ex.Message}");
             return 1;

@@ -35,6 +35,7 @@ public static class SignpostCli
         root.Subcommands.Add(AdminCommands.Users());
         root.Subcommands.Add(AdminCommands.Events());
         root.Subcommands.Add(AdminCommands.Docs());
+        root.Subcommands.Add(MaintenanceCommands.Build());
 
         var parsed = root.Parse(args);
 

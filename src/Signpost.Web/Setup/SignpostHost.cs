@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Signpost.Core.Browsers;
 using Signpost.Core.Devices;
 using Signpost.Core.Events;
+using Signpost.Core.Maintenance;
 using Signpost.Core.Passwords;
 using Signpost.Core.Sessions;
 using Signpost.Core.SignIn;
@@ -48,6 +49,7 @@ public static class SignpostHost
         services.AddScoped<SignInEventRecorder>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<ActivationService>();
+        services.AddScoped<MaintenancePlanner>();
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
         services.AddSingleton<PasswordChangeTickets>();
