@@ -24,7 +24,7 @@ public sealed class SignInEvent
     public DateTimeOffset OccurredAt { get; set; }
     /// <summary>The identifier as typed (cut to <see cref="MaxIdentifierLength"/>); never the password.</summary>
     public string? Identifier { get; set; }
-    /// <summary>How the identifier was read: username, email, npi, or none when it matched nothing.</summary>
+    /// <summary>How the identifier was read (username, email, npi), or how the account was named (link, ticket); null when unreadable.</summary>
     public string? IdentifierKind { get; set; }
     public Guid? AccountId { get; set; }
     public Guid? OrganizationId { get; set; }

@@ -13,10 +13,13 @@ public static class PasswordExpiry
     public static DateTimeOffset? ExpiredAt(Account account, IEnumerable<Organization> organizations, DateTimeOffset now)
     {
         var days = organizations.Select(o => o.Policy.PasswordExpiryDays).Where(d => d is not null).Min();
-        if (days is null || account.PasswordChangedAt is not { } changed)
+        if (days is null)
         {
             return null;
         }
+
+        // An account imported without a change date is counted from its creation, not exempted.
+        var changed = account.PasswordChangedAt ?? account.CreatedAt;
 
         var expiresAt = changed.AddDays(days.Value + account.PasswordExpiryExtensionDays);
         return now >= expiresAt ? expiresAt : null;

@@ -16,7 +16,8 @@ public sealed partial class PasswordSignIn
     public async Task<SignInResult> ChangePasswordAsync(Guid accountId, PasswordSignInRequest request, string? newPassword, CancellationToken cancellationToken)
     {
         var attempt = new Attempt(request, time.GetUtcNow());
-        var problems = ValidateInput(request);
+        // The ticket names the account, so only the password fields are checked here.
+        var problems = ValidateInput(request with { Identifier = request.Identifier is { Length: > 0 } typed ? typed : "-" });
         if (problems.Count > 0)
         {
             return await FinishAsync(attempt, ReasonCodes.InvalidRequest, detail: string.Join(" ", problems), problems: problems, ct: cancellationToken);

@@ -79,7 +79,7 @@ public sealed partial class PasswordSignIn(
             // The same database work as a wrong password on a real account (a read and a counted failure),
             // on a sentinel row that never locks: the response time must not tell who has an account.
             await lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, cancellationToken);
-            await lockouts.RegisterFailureAsync(Guid.Empty, LockoutCounter.UntrustedKey, int.MaxValue, LockoutRules.Default.Window, LockoutRules.Default.Duration, attempt.At, cancellationToken);
+            await CountOnSentinelAsync(attempt, cancellationToken);
             return await FinishAsync(attempt, ReasonCodes.InvalidCredentials, detail: $"No account has this {attempt.IdentifierKind}.", ct: cancellationToken);
         }
 
@@ -94,7 +94,9 @@ public sealed partial class PasswordSignIn(
         var counter = await lockouts.GetAsync(account.Id, deviceKey, cancellationToken);
         if (counter?.LockedUntil is { } until && until > attempt.At)
         {
-            // No counting while locked: the lock already holds, and counting would only extend the attacker's reach.
+            // No counting while locked: the lock already holds, and counting would only extend the attacker's
+            // reach. The sentinel write keeps a locked account as slow as an unlocked one.
+            await CountOnSentinelAsync(attempt, cancellationToken);
             attempt.LockedUntil = until;
             return await FinishAsync(attempt, ReasonCodes.AccountLocked,
                 detail: $"Locked until {until:O} ({(device is null ? "untrusted browsers" : "this trusted device")}); password was {(check == PasswordCheck.Wrong ? "wrong" : "correct")}.",
@@ -218,6 +220,11 @@ public sealed partial class PasswordSignIn(
 
         return null;
     }
+
+    /// <summary>A counted failure on a row no account owns and no threshold locks, to even out response times.</summary>
+    private Task CountOnSentinelAsync(Attempt attempt, CancellationToken cancellationToken) =>
+        lockouts.RegisterFailureAsync(Guid.Empty, LockoutCounter.UntrustedKey, int.MaxValue,
+            LockoutRules.Default.Window, LockoutRules.Default.Duration, attempt.At, cancellationToken);
 
     private static List<string> ValidateInput(PasswordSignInRequest request)
     {

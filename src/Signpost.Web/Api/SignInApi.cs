@@ -138,7 +138,7 @@ public static class SignInApi
         }
         catch (JsonException)
         {
-            // Also catches invalid UTF-8: System.Text.Json validates the encoding while parsing.
+            // Invalid UTF-8 outside strings fails here; inside strings it fails when the string is read (ReadString).
             return (null, await RejectAsync(context, StatusCodes.Status400BadRequest, null, "The body is not valid JSON (or not valid UTF-8)."));
         }
 
@@ -180,7 +180,17 @@ public static class SignInApi
             return null;
         }
 
-        return value.GetString();
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // The parser checks structure, not the text inside strings: invalid UTF-8 bytes or a lone
+            // surrogate escape (\ud800) only fail here, and must be a 400 rather than a 500.
+            problems.Add($"The field '{name}' is not valid UTF-8 text.");
+            return null;
+        }
     }
 
     private static async Task<IResult> RejectAsync(HttpContext context, int status, string? identifier, string detail, IReadOnlyList<string>? problems = null)

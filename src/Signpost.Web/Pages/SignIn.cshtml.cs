@@ -84,6 +84,17 @@ public sealed class SignInModel(
             return Page();
         }
 
+        if (identifier.Contains('\uFFFD', StringComparison.Ordinal))
+        {
+            // The form reader decodes raw bytes that are not UTF-8 as U+FFFD, a character nobody types into an
+            // identifier: tell the sender the form was unreadable rather than "not recognised".
+            var garbled = await EdgeRejections.RecordAsync(HttpContext, ReasonCodes.InvalidRequest, identifier, SignInMethod.Password,
+                "The identifier could not be read: the form held bytes that are not UTF-8 text.", cookiesWorking: true, javaScriptWorking: javaScript,
+                problems: ["The identifier could not be read. Type it again."]);
+            Failure = FailureView.From(garbled);
+            return Page();
+        }
+
         var request = new PasswordSignInRequest(identifier, password, Organization?.Slug, SignInMethod.Password,
             HttpContext.GetTraceId(), ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: javaScript));
         var result = await pipeline.SignInAsync(request, cancellationToken);
@@ -102,7 +113,7 @@ public sealed class SignInModel(
 
         if (result.PasswordChangeAccountId is { } accountId)
         {
-            return Redirect($"/account/change-password?reason={result.Reason.Code}&ticket={Uri.EscapeDataString(tickets.Issue(accountId))}");
+            return Redirect($"/account/change-password?ticket={Uri.EscapeDataString(tickets.Issue(accountId))}");
         }
 
         Failure = FailureView.From(result);

@@ -29,6 +29,13 @@ public static class SignpostHost
             : WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
         var services = builder.Services;
 
+        // Links printed at start (demo, first run) point where this process listens unless an operator
+        // configured the public address (behind a proxy it differs).
+        if (string.IsNullOrEmpty(builder.Configuration[$"{SignpostOptions.Section}:PublicBaseUrl"]) && builder.Configuration["urls"] is { Length: > 0 } listen)
+        {
+            builder.Configuration[$"{SignpostOptions.Section}:PublicBaseUrl"] = listen.Split(';')[0];
+        }
+
         services.AddOptions<SignpostOptions>().BindConfiguration(SignpostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
             .Validate(o => o.Iterations >= PasswordHashingOptions.MinimumIterations,

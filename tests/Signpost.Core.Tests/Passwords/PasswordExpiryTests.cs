@@ -92,16 +92,17 @@ public sealed class PasswordExpiryTests
     }
 
     [Fact]
-    public void ExpiredAt_NoChangeTimeRecorded_NeverExpires()
+    public void ExpiredAt_NoChangeTimeRecorded_CountsFromCreation()
     {
-        // Arrange
+        // Arrange: an imported account without a change date is not exempt from the practice's expiry.
         var account = AccountChangedDaysAgo(0);
         account.PasswordChangedAt = null;
+        account.CreatedAt = Now - TimeSpan.FromDays(40);
 
         // Act
-        var expiredAt = PasswordExpiry.ExpiredAt(account, [Practice(1)], Now);
+        var expiredAt = PasswordExpiry.ExpiredAt(account, [Practice(30)], Now);
 
         // Assert
-        Assert.Null(expiredAt);
+        Assert.Equal(account.CreatedAt.AddDays(30), expiredAt);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Cryptography.KeyDerivation;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Passwords;
@@ -36,6 +37,23 @@ public sealed class PasswordHashingTests
 
         // Assert
         Assert.Equal(PasswordCheck.Wrong, check);
+    }
+
+    [Fact]
+    public void Verify_NullStoredHash_StillSpendsAFullVerification()
+    {
+        // Arrange: SPEC §3 — an unknown identifier must cost what a known one costs. Skipping the dummy
+        // verification takes microseconds; 210,000 PBKDF2-HMAC-SHA512 iterations take far more than 5 ms.
+        var hashing = TestPasswords.Hashing;
+        var stopwatch = Stopwatch.StartNew();
+
+        // Act
+        var check = hashing.Verify(null, TestPasswords.Correct);
+        stopwatch.Stop();
+
+        // Assert
+        Assert.Equal(PasswordCheck.Wrong, check);
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(5), $"Verifying against no hash took only {stopwatch.Elapsed}.");
     }
 
     [Fact]

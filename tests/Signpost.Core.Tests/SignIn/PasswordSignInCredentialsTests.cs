@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
 using Signpost.Core.Devices;
@@ -40,8 +39,37 @@ public sealed class PasswordSignInCredentialsTests
         Assert.False(recorded.Succeeded);
         Assert.Equal(result.TraceId, recorded.TraceId);
         Assert.Equal(SignInHarness.Start, recorded.OccurredAt);
-        Assert.Equal(0, _h.Lockouts.Count);
         Assert.Empty(_h.Sessions.All);
+    }
+
+    [Fact]
+    public async Task SignInAsync_UnknownIdentifier_DoesTheWorkOfAWrongPasswordOnASentinelThatNeverLocks()
+    {
+        // Arrange: the sentinel's threshold is int.MaxValue, far above the practice's 3.
+        var account = _h.AddAccount("jordan.lee");
+        var hashing = TestPasswords.Hashing;
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        // Act
+        var first = await _h.SignInAsync("nobody.here", TestPasswords.Correct);
+        stopwatch.Stop();
+        for (var i = 0; i < 3; i++)
+        {
+            await _h.SignInAsync($"nobody.{i}", TestPasswords.Correct);
+        }
+
+        // Assert: a full PBKDF2 verification ran (skipping it takes microseconds with in-memory stores) ...
+        Assert.NotNull(hashing);
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(5), $"An unknown identifier took only {stopwatch.Elapsed}.");
+        Assert.Equal(ReasonCodes.InvalidCredentials, first.Reason.Code);
+
+        // ... and a failure was counted on the sentinel row, never on a real account, and it never locks.
+        var sentinel = await _h.Lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, CancellationToken.None);
+        Assert.NotNull(sentinel);
+        Assert.Equal(4, sentinel.FailureCount);
+        Assert.Null(sentinel.LockedUntil);
+        Assert.Equal(1, _h.Lockouts.Count);
+        Assert.Null(await _h.UntrustedCounterAsync(account));
     }
 
     [Fact]
@@ -169,7 +197,7 @@ public sealed class PasswordSignInCredentialsTests
     {
         // Arrange: a hash from before the iteration count was raised (1,000 iterations: cheap to verify).
         var account = _h.AddAccount();
-        var legacy = new PasswordHasher<Account>(Options.Create(new PasswordHasherOptions { IterationCount = 1_000 }));
+        var legacy = new Microsoft.AspNetCore.Identity.PasswordHasher<Account>(Options.Create(new Microsoft.AspNetCore.Identity.PasswordHasherOptions { IterationCount = 1_000 }));
         account.PasswordHash = legacy.HashPassword(account, TestPasswords.Correct);
         var oldHash = account.PasswordHash;
 

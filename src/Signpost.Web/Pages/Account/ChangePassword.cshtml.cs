@@ -18,15 +18,15 @@ public sealed class ChangePasswordModel(PasswordSignIn pipeline, PasswordChangeT
     public Reason? Why { get; private set; }
     public FailureView? Failure { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? ticket, string? reason, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? ticket, CancellationToken cancellationToken)
     {
-        await LoadAsync(ticket, reason, cancellationToken);
+        await LoadAsync(ticket, cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string? ticket, string? reason, string? current, string? newPassword, string? confirm, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? ticket, string? current, string? newPassword, string? confirm, CancellationToken cancellationToken)
     {
-        var accountId = await LoadAsync(ticket, reason, cancellationToken);
+        var accountId = await LoadAsync(ticket, cancellationToken);
         if (accountId is null)
         {
             return Page();
@@ -54,7 +54,7 @@ public sealed class ChangePasswordModel(PasswordSignIn pipeline, PasswordChangeT
         return Page();
     }
 
-    private async Task<Guid?> LoadAsync(string? ticket, string? reason, CancellationToken cancellationToken)
+    private async Task<Guid?> LoadAsync(string? ticket, CancellationToken cancellationToken)
     {
         var accountId = tickets.Read(ticket);
         var account = accountId is { } id ? await accounts.FindByIdAsync(id, cancellationToken) : null;
@@ -66,7 +66,8 @@ public sealed class ChangePasswordModel(PasswordSignIn pipeline, PasswordChangeT
 
         Ticket = ticket;
         Username = account.Username;
-        Why = ReasonCatalogue.TryGet(reason, out var found) && found.Category == ReasonCategory.Credentials ? found : null;
+        // Said from the account's own state, never from the URL, so a crafted link cannot make the page claim anything.
+        Why = ReasonCatalogue.Get(account.MustChangePassword ? ReasonCodes.PasswordResetRequired : ReasonCodes.PasswordExpired);
         return account.Id;
     }
 }

@@ -1,0 +1,30 @@
+using Microsoft.Playwright;
+
+namespace Signpost.Browser.Tests.Infrastructure;
+
+/// <summary>Base for browser tests: each page opens in its own fresh context, closed after the test.</summary>
+[Collection(BrowserCollection.Name)]
+public abstract class BrowserTest(SignpostBrowserFixture fixture) : IAsyncLifetime
+{
+    private readonly List<IBrowserContext> _contexts = [];
+
+    protected SignpostBrowserFixture Fixture => fixture;
+
+    /// <summary>A page in a new browser profile: no cookies, no trusted-device cookie.</summary>
+    protected async Task<IPage> NewPageAsync(bool javaScript = true, int width = 1280, int height = 720)
+    {
+        var context = await fixture.NewContextAsync(javaScript, width, height);
+        _contexts.Add(context);
+        return await context.NewPageAsync();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+}
