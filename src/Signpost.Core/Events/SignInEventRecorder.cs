@@ -43,6 +43,7 @@ public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor
             TrustedDevicePresented = trustedDevicePresented,
             TrustedDeviceValid = trustedDeviceValid,
             NetworkLabel = networkLabel,
+            MaintenanceWindowId = result.Maintenance?.Id,
         };
         await store.AppendAsync(signInEvent, cancellationToken);
         return signInEvent;

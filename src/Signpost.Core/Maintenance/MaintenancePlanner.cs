@@ -94,12 +94,12 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
         return window;
     }
 
-    /// <summary>The window that refuses password sign-in now, if any.</summary>
-    public async Task<MaintenanceWindow?> BlockingSignInAsync(CancellationToken cancellationToken)
+    /// <summary>Every window in force now, whatever its scope.</summary>
+    public async Task<IReadOnlyList<MaintenanceWindow>> AllInForceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var windows = await store.ListAsync(now, now.AddTicks(1), includeCancelled: false, cancellationToken);
-        return windows.FirstOrDefault(w => w.IsInForce(now) && w.BlocksPasswordSignIn);
+        return windows.Where(w => w.IsInForce(now)).ToList();
     }
 
     /// <summary>Windows in force now for an organization (any scope that concerns it).</summary>

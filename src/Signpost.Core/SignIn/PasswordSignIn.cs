@@ -4,6 +4,7 @@ using Signpost.Core.Browsers;
 using Signpost.Core.Devices;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
+using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
@@ -31,6 +32,7 @@ public sealed partial class PasswordSignIn(
     SessionManager sessions,
     SignInEventRecorder recorder,
     IOptionsMonitor<BrowserSupportOptions> browsers,
+    MaintenancePlanner maintenance,
     TimeProvider time)
 {
     public const int MaxIdentifierLength = AccountRules.MaxIdentifierLength;
@@ -38,6 +40,15 @@ public sealed partial class PasswordSignIn(
     public async Task<SignInResult> SignInAsync(PasswordSignInRequest request, CancellationToken cancellationToken)
     {
         var attempt = new Attempt(request, time.GetUtcNow());
+
+        // Planned downtime first: it is public, it answers whatever was typed, and it costs no hash.
+        var windows = await maintenance.AllInForceAsync(cancellationToken);
+        if (windows.FirstOrDefault(w => w.BlocksPasswordSignIn) is { } blocking)
+        {
+            attempt.Maintenance = blocking;
+            return await FinishAsync(attempt, ReasonCodes.MaintenanceWindow,
+                detail: $"{blocking.Scope} maintenance {blocking.Id} until {blocking.EndsAt:O}.", ct: cancellationToken);
+        }
 
         var problems = ValidateInput(request);
         if (problems.Count > 0)
@@ -91,6 +102,10 @@ public sealed partial class PasswordSignIn(
         var memberships = account.Memberships.Where(m => m.Organization is not null).ToList();
         var rules = LockoutRules.Strictest(memberships.Select(m => m.Organization!.Policy));
 
+        // A window for one of the account's practices (its SSO, say) is in force: failures then count for
+        // nothing (SPEC §7), since people retrying during planned work are not attackers.
+        attempt.Maintenance = windows.FirstOrDefault(w => memberships.Any(m => w.Concerns(m.OrganizationId)));
+
         var counter = await lockouts.GetAsync(account.Id, deviceKey, cancellationToken);
         if (counter?.LockedUntil is { } until && until > attempt.At)
         {
@@ -101,6 +116,13 @@ public sealed partial class PasswordSignIn(
             return await FinishAsync(attempt, ReasonCodes.AccountLocked,
                 detail: $"Locked until {until:O} ({(device is null ? "untrusted browsers" : "this trusted device")}); password was {(check == PasswordCheck.Wrong ? "wrong" : "correct")}.",
                 ct: cancellationToken);
+        }
+
+        if (check == PasswordCheck.Wrong && attempt.Maintenance is { } planned)
+        {
+            await CountOnSentinelAsync(attempt, cancellationToken);
+            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
+                detail: $"Wrong password; not counted toward lockout during maintenance {planned.Id} ({planned.Scope}).", ct: cancellationToken);
         }
 
         if (check == PasswordCheck.Wrong)
@@ -293,6 +315,7 @@ public sealed partial class PasswordSignIn(
             LockedUntil = shown.Code == ReasonCodes.AccountLocked ? attempt.LockedUntil : null,
             PasswordChangeAccountId = attempt.PasswordChange ? attempt.Account?.Id : null,
             Problems = problems ?? [],
+            Maintenance = attempt.Maintenance,
         };
 
         await recorder.RecordAsync(attempt.Request, result, attempt.IdentifierKind, attempt.NetworkLabel,
@@ -316,5 +339,6 @@ public sealed partial class PasswordSignIn(
         public DateTimeOffset? LockedUntil { get; set; }
         public string? NetworkLabel { get; set; }
         public List<Organization> Allowed { get; set; } = [];
+        public MaintenanceWindow? Maintenance { get; set; }
     }
 }

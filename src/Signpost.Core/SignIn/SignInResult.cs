@@ -1,4 +1,5 @@
 using Signpost.Core.Accounts;
+using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 using Signpost.Core.Sessions;
@@ -24,6 +25,8 @@ public sealed record SignInResult
     public DateTimeOffset? LockedUntil { get; init; }
     /// <summary>Set when the password was proven but must be changed before entering (expired, reset required).</summary>
     public Guid? PasswordChangeAccountId { get; init; }
+    /// <summary>The maintenance window in force during the attempt, if any (its end is public information).</summary>
+    public MaintenanceWindow? Maintenance { get; init; }
     /// <summary>Field-level problems for <see cref="ReasonCodes.InvalidRequest"/> and rejected new passwords.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 

@@ -38,6 +38,14 @@ public static class Problems
             problem.Extensions["lockedUntil"] = until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         }
 
+        if (result.Shown.Code == ReasonCodes.MaintenanceWindow && result.Maintenance is { } window)
+        {
+            problem.Detail = Pages.FailureView.MessageFor(result);
+            problem.Extensions["maintenanceEndsAt"] = window.EndsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var wait = Math.Max(60, (int)(window.EndsAt - result.OccurredAt).TotalSeconds);
+            context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (result.Problems.Count > 0)
         {
             problem.Extensions["errors"] = result.Problems;

@@ -7,5 +7,11 @@ namespace Signpost.Web.Pages;
 public sealed record FailureView(Reason Reason, string Message, string TraceId, DateTimeOffset At, DateTimeOffset? LockedUntil, IReadOnlyList<string> Problems)
 {
     public static FailureView From(SignInResult result) =>
-        new(result.Shown, result.Shown.UserMessage, result.TraceId, result.OccurredAt, result.LockedUntil, result.Problems);
+        new(result.Shown, MessageFor(result), result.TraceId, result.OccurredAt, result.LockedUntil, result.Problems);
+
+    /// <summary>The reason's message; during maintenance with the window's own words and its expected end.</summary>
+    public static string MessageFor(SignInResult result) =>
+        result.Shown.Code == ReasonCodes.MaintenanceWindow && result.Maintenance is { } window
+            ? $"{result.Shown.UserMessage} {window.Message} Expected end: {window.EndsAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)}."
+            : result.Shown.UserMessage;
 }

@@ -5,6 +5,7 @@ using Signpost.Core.Browsers;
 using Signpost.Core.Devices;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
+using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Sessions;
 using Signpost.Core.SignIn;
@@ -28,6 +29,7 @@ internal sealed class SignInHarness
     {
         Practice = AddOrganization("riverside-family", p => p.LockoutThreshold = 3);
         DeviceCookies = new DeviceCookies(FixedDeviceKeyProvider.Create(), Time);
+        Maintenance = new MaintenancePlanner(MaintenanceStore, Time);
         var browsers = new FixedOptionsMonitor<BrowserSupportOptions>(TestBrowsers.Matrix());
         SignIn = new PasswordSignIn(
             Accounts,
@@ -38,6 +40,7 @@ internal sealed class SignInHarness
             new SessionManager(Sessions, Time),
             new SignInEventRecorder(Events, browsers),
             browsers,
+            Maintenance,
             Time);
     }
 
@@ -48,6 +51,8 @@ internal sealed class SignInHarness
     public InMemorySessionStore Sessions { get; } = new();
     public InMemorySignInEventStore Events { get; } = new();
     public DeviceCookies DeviceCookies { get; }
+    public InMemoryMaintenanceStore MaintenanceStore { get; } = new();
+    public MaintenancePlanner Maintenance { get; }
     public PasswordSignIn SignIn { get; }
     public Organization Practice { get; }
 
