@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Lockout;
+using Signpost.Core.Reasons;
+using Signpost.Web.Tests.Infrastructure;
+
+namespace Signpost.Web.Tests.Api;
+
+/// <summary>
+/// Lockout under a burst of concurrent guesses: exact counting, no password oracle while locked, and the
+/// owner's trusted browser still gets in (SPEC §3 "Who sees what", §7 lockout).
+/// </summary>
+public sealed class LockoutTests(LockoutAttack attack) : IClassFixture<LockoutAttack>
+{
+    private SignpostFactory App => attack.App;
+
+    [Fact]
+    public async Task ConcurrentWrongPasswords_OneAccount_CountsExactlyThresholdThenLocks()
+    {
+        // Assert: every guess answered the same way, none let in.
+        Assert.Equal(LockoutAttack.Attempts, attack.Responses.Count);
+        Assert.All(attack.Responses, r => Assert.Equal(HttpStatusCode.Unauthorized, r.Status));
+        Assert.All(attack.Responses, r => Assert.Contains($"\"code\":\"{ReasonCodes.InvalidCredentials}\"", r.Body, StringComparison.Ordinal));
+
+        // Exactly the threshold counted, in one untrusted counter, now locked.
+        var counters = await App.WithDbAsync(db => db.LockoutCounters.AsNoTracking().Where(c => c.AccountId == attack.Account.Id).ToListAsync());
+        var untrusted = Assert.Single(counters, c => c.DeviceKey == LockoutCounter.UntrustedKey);
+        Assert.Equal(10, untrusted.FailureCount);
+        Assert.NotNull(untrusted.LockedUntil);
+        Assert.InRange(untrusted.LockedUntil.Value, attack.StartedAt.AddMinutes(15).AddSeconds(-1), attack.EndedAt.AddMinutes(15).AddSeconds(1));
+
+        // One event per request, each under its own trace ID; ten counted failures, the rest refused by the lock.
+        Assert.Equal(LockoutAttack.Attempts, attack.EventsAfter - attack.EventsBefore);
+        var traceIds = attack.Responses.Select(r => r.TraceId).ToList();
+        Assert.Equal(LockoutAttack.Attempts, traceIds.Distinct().Count());
+        var events = await App.WithDbAsync(db => db.SignInEvents.AsNoTracking().Where(e => traceIds.Contains(e.TraceId)).ToListAsync());
+        Assert.Equal(LockoutAttack.Attempts, events.Count);
+        Assert.All(events, e => Assert.Equal(attack.Account.Id, e.AccountId));
+        Assert.DoesNotContain(events, e => e.Succeeded);
+        Assert.All(events, e => Assert.Equal(ReasonCodes.InvalidCredentials, e.ShownReasonCode));
+        Assert.Equal(10, events.Count(e => e.ReasonCode == ReasonCodes.InvalidCredentials));
+        Assert.Equal(LockoutAttack.Attempts - 10, events.Count(e => e.ReasonCode == ReasonCodes.AccountLocked));
+        Assert.Single(events, e => e.Detail!.Contains("this failure locked untrusted browsers", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CorrectPassword_LockedAccountUntrustedClient_LooksExactlyLikeWrongPassword()
+    {
+        // Arrange
+        using var correct = App.CreateBrowser();
+        using var wrong = App.CreateBrowser();
+        using var nobody = App.CreateBrowser();
+
+        // Act
+        var correctResponse = await correct.ApiSignInAsync(attack.Account.Username, TestAccounts.Password);
+        var wrongResponse = await wrong.ApiSignInAsync(attack.Account.Username, TestAccounts.WrongPassword);
+        var nobodyResponse = await nobody.ApiSignInAsync(TestAccounts.Unique("nobody"), TestAccounts.WrongPassword);
+
+        // Assert: status, headers and body are the same, apart from trace ID and time...
+        var correctSnapshot = await ResponseSnapshot.TakeAsync(correctResponse);
+        Assert.Equal(401, correctSnapshot.Status);
+        Assert.Equal(correctSnapshot, await ResponseSnapshot.TakeAsync(wrongResponse));
+        Assert.Equal(correctSnapshot, await ResponseSnapshot.TakeAsync(nobodyResponse));
+        Assert.Null(correct.Cookie("sp_session"));
+
+        // ...while support reads the truth from the event.
+        var recorded = await App.EventAsync(correctResponse.Headers.GetValues("X-Trace-Id").Single());
+        Assert.Equal(ReasonCodes.AccountLocked, recorded.ReasonCode);
+        Assert.Equal(ReasonCodes.InvalidCredentials, recorded.ShownReasonCode);
+        Assert.Contains("password was correct", recorded.Detail, StringComparison.Ordinal);
+        Assert.False(recorded.TrustedDeviceValid);
+    }
+
+    [Fact]
+    public async Task CorrectPassword_LockedAccountTrustedDevice_SignsIn()
+    {
+        // Arrange: the owner's browser holds the device cookie from its sign-in before the attack.
+        Assert.Contains(attack.OwnBrowser.AllCookies(), c => c.Name.StartsWith("sp_dev_", StringComparison.Ordinal));
+
+        // Act
+        var response = await attack.OwnBrowser.ApiSignInAsync(attack.Account.Username, TestAccounts.Password);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await TestBrowser.JsonAsync(response);
+        Assert.Equal(ReasonCodes.SignedIn, body.GetProperty("code").GetString());
+        var recorded = await App.EventAsync(body.GetProperty("traceId").GetString()!);
+        Assert.True(recorded.Succeeded);
+        Assert.True(recorded.TrustedDevicePresented);
+        Assert.True(recorded.TrustedDeviceValid);
+
+        // The untrusted lock still holds for everyone else.
+        var untrusted = await App.WithDbAsync(db => db.LockoutCounters.AsNoTracking()
+            .SingleAsync(c => c.AccountId == attack.Account.Id && c.DeviceKey == LockoutCounter.UntrustedKey));
+        Assert.True(untrusted.LockedUntil > DateTimeOffset.UtcNow);
+        using var stranger = App.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.ApiSignInAsync(attack.Account.Username, TestAccounts.Password)).StatusCode);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Signpost.Core.Accounts;
+using Signpost.Core.Events;
+using Signpost.Core.Organizations;
+using Signpost.Data;
+using Signpost.Web.Setup;
+
+namespace Signpost.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real Signpost host (its own <c>Main</c>: migrations, bootstrap, then the app) over a real SQLite
+/// file in a fresh temp folder. Settings go in through <c>UseSetting</c>, which the factory hands to
+/// <c>Main</c> as command-line configuration, so even values read while the host is built apply.
+/// </summary>
+public class SignpostFactory : WebApplicationFactory<Program>
+{
+    public const string PublicBaseUrl = "https://signpost.test";
+
+    public SignpostFactory()
+    {
+        Directory.CreateDirectory(Folder);
+    }
+
+    /// <summary>Sign-in attempts per address per minute; high by default so only rate-limit tests meet the limit.</summary>
+    public int PermitsPerMinute { get; init; } = 100_000;
+
+    public int FormLifetimeMinutes { get; init; } = 120;
+
+    /// <summary>Set to replace the app's clock with one the test moves by hand.</summary>
+    public FakeTimeProvider? Time { get; init; }
+
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "signpost-web-tests", Guid.NewGuid().ToString("N"));
+
+    public string DatabasePath => Path.Combine(Folder, "signpost.db");
+
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Signpost", ConnectionString);
+        builder.UseSetting("Signpost:KeysDirectory", Path.Combine(Folder, "keys"));
+        builder.UseSetting("Signpost:PublicBaseUrl", PublicBaseUrl);
+        builder.UseSetting("Signpost:SignInRateLimit:PermitsPerMinute", PermitsPerMinute.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Signpost:FormLifetimeMinutes", FormLifetimeMinutes.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
+        if (Time is { } time)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(time);
+            });
+        }
+    }
+
+    /// <summary>A browser-like client: keeps cookies, never follows redirects, says it is a supported Chrome.</summary>
+    public TestBrowser CreateBrowser(bool handleCookies = true, string? userAgent = TestBrowser.SupportedChrome)
+    {
+        var cookies = new CookieContainer();
+        var client = handleCookies
+            ? CreateDefaultClient(TestBrowser.BaseUri, new CookieContainerHandler(cookies))
+            : CreateDefaultClient(TestBrowser.BaseUri);
+        if (userAgent is not null)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
+        return new TestBrowser(client, cookies);
+    }
+
+    public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task<T> WithDbAsync<T>(Func<SignpostDbContext, Task<T>> action) =>
+        WithServicesAsync(services => action(services.GetRequiredService<SignpostDbContext>()));
+
+    /// <summary>Creates a practice through the app's own administration service, then applies <paramref name="policy"/>.</summary>
+    public Task<Organization> CreateOrganizationAsync(string slug, string name, Action<OrganizationPolicy>? policy = null) =>
+        WithServicesAsync(async services =>
+        {
+            var organization = await services.GetRequiredService<Administration>().CreateOrganizationAsync(slug, name, null, "America/Chicago", CancellationToken.None);
+            if (policy is not null)
+            {
+                policy(organization.Policy);
+                await services.GetRequiredService<SignpostDbContext>().SaveChangesAsync();
+            }
+
+            return organization;
+        });
+
+    /// <summary>Creates an account through the app's own administration service (active when it has a password).</summary>
+    public Task<Account> CreateAccountAsync(
+        string username,
+        string? organizationSlug,
+        string? password = TestAccounts.Password,
+        string? displayName = null,
+        PlatformRoles platformRoles = PlatformRoles.None,
+        string? npi = null) =>
+        WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+            organizationSlug, username, $"{username}@clinic.example", displayName ?? username, npi,
+            organizationSlug is null ? PracticeRoles.None : PracticeRoles.Staff, platformRoles, password, CancellationToken.None));
+
+    /// <summary>The one event behind a trace ID, read straight from the SignInEvents table.</summary>
+    public Task<SignInEvent> EventAsync(string traceId) =>
+        WithDbAsync(db => db.SignInEvents.AsNoTracking().SingleAsync(e => e.TraceId == traceId));
+
+    public Task<List<SignInEvent>> EventsForAccountAsync(Guid accountId) =>
+        WithDbAsync(db => db.SignInEvents.AsNoTracking().Where(e => e.AccountId == accountId).OrderBy(e => e.Id).ToListAsync());
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            // Also when the app never started (a broken migration, say): no temp folder is left behind.
+            DeleteFolder();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            DeleteFolder();
+        }
+    }
+
+    private void DeleteFolder()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Already gone (DisposeAsync also runs Dispose), or a file still held open: the OS cleans the temp folder.
+        }
+    }
+}
