@@ -38,18 +38,9 @@ public sealed partial class PasswordSignIn
         var memberships = account.Memberships.Where(m => m.Organization is not null).ToList();
         var rules = LockoutRules.Strictest(memberships.Select(m => m.Organization!.Policy));
 
-        var counter = await lockouts.GetAsync(account.Id, deviceKey, cancellationToken);
-        if (counter?.LockedUntil is { } until && until > attempt.At)
+        if (await GateAsync(attempt, account.Id, deviceKey, rules, check, " on the change page", cancellationToken) is { } refused)
         {
-            attempt.LockedUntil = until;
-            return await FinishAsync(attempt, ReasonCodes.AccountLocked, detail: $"Locked until {until:O}; change refused.", ct: cancellationToken);
-        }
-
-        if (check == PasswordCheck.Wrong)
-        {
-            var tally = await lockouts.RegisterFailureAsync(account.Id, deviceKey, rules.Threshold, rules.Window, rules.Duration, attempt.At, cancellationToken);
-            attempt.LockedUntil = tally.LockedUntil;
-            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials, detail: $"Wrong current password on the change page ({tally.FailureCount}/{rules.Threshold}).", ct: cancellationToken);
+            return refused;
         }
 
         attempt.PasswordProven = true;

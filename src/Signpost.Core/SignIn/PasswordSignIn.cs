@@ -106,39 +106,9 @@ public sealed partial class PasswordSignIn(
         // nothing (SPEC §7), since people retrying during planned work are not attackers.
         attempt.Maintenance = windows.FirstOrDefault(w => memberships.Any(m => w.Concerns(m.OrganizationId)));
 
-        var counter = await lockouts.GetAsync(account.Id, deviceKey, cancellationToken);
-        if (counter?.LockedUntil is { } until && until > attempt.At)
+        if (await GateAsync(attempt, account.Id, deviceKey, rules, check, "", cancellationToken) is { } refused)
         {
-            // No counting while locked: the lock already holds, and counting would only extend the attacker's
-            // reach. The sentinel write keeps a locked account as slow as an unlocked one.
-            await CountOnSentinelAsync(attempt, cancellationToken);
-            attempt.LockedUntil = until;
-            return await FinishAsync(attempt, ReasonCodes.AccountLocked,
-                detail: $"Locked until {until:O} ({(device is null ? "untrusted browsers" : "this trusted device")}); password was {(check == PasswordCheck.Wrong ? "wrong" : "correct")}.",
-                ct: cancellationToken);
-        }
-
-        if (check == PasswordCheck.Wrong && attempt.Maintenance is { } planned)
-        {
-            await CountOnSentinelAsync(attempt, cancellationToken);
-            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
-                detail: $"Wrong password; not counted toward lockout during maintenance {planned.Id} ({planned.Scope}).", ct: cancellationToken);
-        }
-
-        if (check == PasswordCheck.Wrong)
-        {
-            var tally = await lockouts.RegisterFailureAsync(account.Id, deviceKey, rules.Threshold, rules.Window, rules.Duration, attempt.At, cancellationToken);
-            if (!tally.Counted && tally.LockedUntil is { } lockedMeanwhile)
-            {
-                attempt.LockedUntil = lockedMeanwhile;
-                return await FinishAsync(attempt, ReasonCodes.AccountLocked, detail: $"Locked until {lockedMeanwhile:O} by a concurrent attempt; wrong password not counted.", ct: cancellationToken);
-            }
-
-            var lockNote = tally.LockedUntil is { } lockedNow ? $"; this failure locked {(device is null ? "untrusted browsers" : "this trusted device")} until {lockedNow:O}" : "";
-            attempt.LockedUntil = tally.LockedUntil;
-            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
-                detail: $"Wrong password ({tally.FailureCount}/{rules.Threshold} within {rules.Window.TotalMinutes:0} min{lockNote}).",
-                ct: cancellationToken);
+            return refused;
         }
 
         attempt.PasswordProven = true;
@@ -241,6 +211,54 @@ public sealed partial class PasswordSignIn(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The lock, then the password: while the key is locked nothing is counted and even the right password
+    /// is refused; a wrong password is counted (except during maintenance). Null when the password is proven.
+    /// Shared by sign-in and the change page so both count failures against the same lock.
+    /// </summary>
+    private async Task<SignInResult?> GateAsync(
+        Attempt attempt, Guid accountId, string deviceKey, LockoutRules rules, PasswordCheck check, string where, CancellationToken cancellationToken)
+    {
+        var whose = attempt.Device is null ? "untrusted browsers" : "this trusted device";
+        var counter = await lockouts.GetAsync(accountId, deviceKey, cancellationToken);
+        if (counter?.LockedUntil is { } until && until > attempt.At)
+        {
+            // No counting while locked: the lock already holds, and counting would only extend the attacker's
+            // reach. The sentinel write keeps a locked account as slow as an unlocked one.
+            await CountOnSentinelAsync(attempt, cancellationToken);
+            attempt.LockedUntil = until;
+            return await FinishAsync(attempt, ReasonCodes.AccountLocked,
+                detail: $"Locked until {until:O} ({whose}){where}; password was {(check == PasswordCheck.Wrong ? "wrong" : "correct")}.",
+                ct: cancellationToken);
+        }
+
+        if (check != PasswordCheck.Wrong)
+        {
+            return null;
+        }
+
+        if (attempt.Maintenance is { } planned)
+        {
+            await CountOnSentinelAsync(attempt, cancellationToken);
+            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
+                detail: $"Wrong password{where}; not counted toward lockout during maintenance {planned.Id} ({planned.Scope}).", ct: cancellationToken);
+        }
+
+        var tally = await lockouts.RegisterFailureAsync(accountId, deviceKey, rules.Threshold, rules.Window, rules.Duration, attempt.At, cancellationToken);
+        if (!tally.Counted && tally.LockedUntil is { } lockedMeanwhile)
+        {
+            attempt.LockedUntil = lockedMeanwhile;
+            return await FinishAsync(attempt, ReasonCodes.AccountLocked,
+                detail: $"Locked until {lockedMeanwhile:O} by a concurrent attempt{where}; wrong password not counted.", ct: cancellationToken);
+        }
+
+        var lockNote = tally.LockedUntil is { } lockedNow ? $"; this failure locked {whose} until {lockedNow:O}" : "";
+        attempt.LockedUntil = tally.LockedUntil;
+        return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
+            detail: $"Wrong password{where} ({tally.FailureCount}/{rules.Threshold} within {rules.Window.TotalMinutes:0} min{lockNote}).",
+            ct: cancellationToken);
     }
 
     /// <summary>A counted failure on a row no account owns and no threshold locks, to even out response times.</summary>

@@ -32,27 +32,23 @@ public static class ClientFactsReader
     {
         if (result.Session is { } session)
         {
-            context.Response.Cookies.Append(SessionAuthentication.CookieName, session.Token, new CookieOptions
-            {
-                HttpOnly = true,
-                Secure = context.Request.IsHttps,
-                SameSite = SameSiteMode.Lax,
-                Path = "/",
-                IsEssential = true,
-            });
+            context.Response.Cookies.Append(SessionAuthentication.CookieName, session.Token, CookieOptionsFor(context, maxAge: null));
         }
 
         if (result.NewDeviceCookie is { } device)
         {
-            context.Response.Cookies.Append(device.Name, device.Value, new CookieOptions
-            {
-                HttpOnly = true,
-                Secure = context.Request.IsHttps,
-                SameSite = SameSiteMode.Lax,
-                Path = "/",
-                IsEssential = true,
-                MaxAge = DeviceCookies.Lifetime,
-            });
+            context.Response.Cookies.Append(device.Name, device.Value, CookieOptionsFor(context, DeviceCookies.Lifetime));
         }
     }
+
+    /// <summary>HttpOnly, SameSite=Lax, Secure over HTTPS: out of reach of scripts and of cross-site posts.</summary>
+    private static CookieOptions CookieOptionsFor(HttpContext context, TimeSpan? maxAge) => new()
+    {
+        HttpOnly = true,
+        Secure = context.Request.IsHttps,
+        SameSite = SameSiteMode.Lax,
+        Path = "/",
+        IsEssential = true,
+        MaxAge = maxAge,
+    };
 }
