@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Devices;
+using Signpost.Core.Documents;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
+using Signpost.Core.Notifications;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 using Signpost.Data.Stores;
@@ -23,6 +25,9 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IActionTokenStore, ActionTokenStore>();
         services.AddScoped<IMaintenanceStore, MaintenanceStore>();
+        services.AddScoped<INotificationLog, NotificationLog>();
+        services.AddScoped<IPracticeAdminDirectory, PracticeAdminDirectory>();
+        services.AddScoped<ISiteDocumentStore, SiteDocumentStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         return services;
     }

@@ -29,6 +29,9 @@ public interface ILockoutStore
     /// <summary>Clears every counter of the account; returns how many keys were locked.</summary>
     Task<int> UnlockAllAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Every counter whose lock holds at <paramref name="now"/> (the escalation rules read them).</summary>
+    Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Locks a key until <paramref name="until"/> (the demo practice, and support tools).</summary>
     Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken);
 }

@@ -98,7 +98,7 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
     public async Task<IReadOnlyList<MaintenanceWindow>> AllInForceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var windows = await store.ListAsync(now, now.AddTicks(1), includeCancelled: false, cancellationToken);
+        var windows = await store.ListAsync(now, now.AddMilliseconds(1), includeCancelled: false, cancellationToken);
         return windows.Where(w => w.IsInForce(now)).ToList();
     }
 
@@ -106,7 +106,7 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
     public async Task<IReadOnlyList<MaintenanceWindow>> InForceAsync(Guid? organizationId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var windows = await store.ListAsync(now, now.AddTicks(1), includeCancelled: false, cancellationToken);
+        var windows = await store.ListAsync(now, now.AddMilliseconds(1), includeCancelled: false, cancellationToken);
         return windows.Where(w => w.IsInForce(now) && w.Concerns(organizationId)).ToList();
     }
 

@@ -80,6 +80,9 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
         return locked;
     }
 
+    public async Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.LockoutCounters.AsNoTracking().Where(c => c.LockedUntil > now).ToListAsync(cancellationToken);
+
     public async Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await ResetAsync(accountId, deviceKey, cancellationToken);

@@ -22,6 +22,12 @@ internal sealed class MaintenanceStore(SignpostDbContext db) : IMaintenanceStore
         db.Entry(window).State = EntityState.Detached;
     }
 
+    public Task RecordNoticesSentAsync(Guid id, DateTimeOffset? scheduledNoticeSentAt, DateTimeOffset? reminderSentAt, CancellationToken cancellationToken) =>
+        db.MaintenanceWindows.Where(w => w.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(w => w.ScheduledNoticeSentAt, w => w.ScheduledNoticeSentAt ?? scheduledNoticeSentAt)
+            .SetProperty(w => w.ReminderSentAt, w => w.ReminderSentAt ?? reminderSentAt),
+            cancellationToken);
+
     public async Task<IReadOnlyList<MaintenanceWindow>> ListAsync(DateTimeOffset from, DateTimeOffset to, bool includeCancelled, CancellationToken cancellationToken) =>
         await db.MaintenanceWindows.AsNoTracking()
             .Where(w => w.StartsAt < to && w.EndsAt > from && (includeCancelled || w.CancelledAt == null))

@@ -6,14 +6,14 @@ using Signpost.Data;
 
 namespace Signpost.Web.Cli;
 
-/// <summary><c>signpost maintenance schedule|list|extend|cancel|close</c>: planned downtime from the operator's console.</summary>
+/// <summary><c>signpost maintenance schedule|list|extend|cancel|close|procedure</c>: planned downtime from the operator's console.</summary>
 public static class MaintenanceCommands
 {
     private static readonly string[] Formats = ["yyyy-MM-dd HH:mm", "yyyy-MM-ddTHH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss"];
 
     public static Command Build()
     {
-        return new Command("maintenance", "Schedule and manage maintenance windows.") { Schedule(), List(), Extend(), Cancel(), Close() };
+        return new Command("maintenance", "Schedule and manage maintenance windows.") { Schedule(), List(), Extend(), Cancel(), Close(), DowntimeProcedureCommand.Build() };
     }
 
     private static Command Schedule()
@@ -44,8 +44,9 @@ public static class MaintenanceCommands
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            var from = result.GetValue(all) ? now.AddDays(-90) : now;
-            var windows = await services.GetRequiredService<IMaintenanceStore>().ListAsync(from, now.AddYears(5), result.GetValue(all), ct2);
+            // Overrunning windows (end passed, never closed) are listed too: they are the ones operators must close.
+            var windows = (await services.GetRequiredService<IMaintenanceStore>().ListAsync(now.AddDays(-90), now.AddYears(5), result.GetValue(all), ct2))
+                .Where(w => result.GetValue(all) || w.EndsAt > now || w.IsOverrunning(now)).ToList();
             if (windows.Count == 0)
             {
                 Console.WriteLine("No maintenance windows.");

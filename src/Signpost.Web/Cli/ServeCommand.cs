@@ -19,6 +19,13 @@ public static class ServeCommand
             args.Add($"--urls={DefaultUrls}");
         }
 
+        // The demo is for exploring: Development turns on /dev/mail, where its emails can be read.
+        if (demo && Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null
+            && !configurationArgs.Any(a => a.StartsWith("--environment", StringComparison.OrdinalIgnoreCase)))
+        {
+            args.Add("--environment=Development");
+        }
+
         var app = SignpostHost.Build([.. args]);
         await SignpostHost.MigrateAsync(app.Services, cancellationToken);
 

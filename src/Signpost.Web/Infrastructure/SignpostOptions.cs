@@ -19,7 +19,15 @@ public sealed class SignpostOptions
     [Range(1, 24 * 60)]
     public int FormLifetimeMinutes { get; set; } = 120;
 
+    /// <summary>Hours before a maintenance window that its notice appears on sign-in pages and the home page.</summary>
+    [Range(0, 24 * 90)]
+    public int MaintenanceNoticeLeadHours { get; set; } = 72;
+
     public RateLimitOptions SignInRateLimit { get; set; } = new();
+
+    /// <summary>Payer support's address, for escalations (SPEC §6); unset, escalations are only logged.</summary>
+    [EmailAddress(ErrorMessage = "Signpost:SupportEmail must be an email address, for example support@payer.example.")]
+    public string? SupportEmail { get; set; }
 
     /// <summary>Folder for the data-protection key ring; default: next to the database.</summary>
     public string? KeysDirectory { get; set; }

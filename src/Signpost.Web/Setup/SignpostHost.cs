@@ -13,7 +13,9 @@ using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Data.Sqlite;
 using Signpost.Web.Api;
+using Signpost.Web.Email;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Maintenance;
 
 namespace Signpost.Web.Setup;
 
@@ -48,6 +50,8 @@ public static class SignpostHost
         var connectionString = builder.Configuration.GetConnectionString("Signpost") ?? "Data Source=signpost.db";
         services.AddDbContext<SignpostDbContext>(options => options.UseSignpostSqlite(connectionString));
         services.AddSignpostStores();
+        services.AddSignpostEmail(connectionString);
+        services.AddMaintenanceNotifier();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PasswordHashing>();
@@ -57,6 +61,7 @@ public static class SignpostHost
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<ActivationService>();
         services.AddScoped<MaintenancePlanner>();
+        services.AddSignpostMaintenancePages();
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
         services.AddSingleton<PasswordChangeTickets>();
@@ -114,6 +119,7 @@ public static class SignpostHost
         api.MapSignInApi();
         api.MapEventsApi();
         app.MapRazorPages();
+        app.MapStatusFeeds();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         return app;
     }

@@ -27,6 +27,9 @@ public sealed class SignpostServer : IAsyncDisposable
     /// <summary>http://127.0.0.1:port/ of the running app.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The app's working folder, which holds its SQLite file: the <c>signpost</c> CLI run here uses the same database.</summary>
+    public string WorkingFolder => _workingFolder;
+
     /// <summary>What the app printed so far, for failure messages.</summary>
     public string Output
     {

@@ -79,6 +79,14 @@ public sealed class InMemoryLockoutStore : ILockoutStore
         }
     }
 
+    public Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<LockoutCounter>>(_counters.Values.Where(c => c.LockedUntil > now).Select(Copy).ToList());
+        }
+    }
+
     public Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -24,6 +24,17 @@ internal sealed class InMemoryMaintenanceStore : IMaintenanceStore
         return Task.CompletedTask;
     }
 
+    public Task RecordNoticesSentAsync(Guid id, DateTimeOffset? scheduledNoticeSentAt, DateTimeOffset? reminderSentAt, CancellationToken cancellationToken)
+    {
+        foreach (var window in _windows.Where(w => w.Id == id))
+        {
+            window.ScheduledNoticeSentAt ??= scheduledNoticeSentAt;
+            window.ReminderSentAt ??= reminderSentAt;
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<MaintenanceWindow>> ListAsync(DateTimeOffset from, DateTimeOffset to, bool includeCancelled, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<MaintenanceWindow>>(_windows
             .Where(w => w.StartsAt < to && w.EndsAt > from && (includeCancelled || w.CancelledAt is null))

@@ -1,0 +1,85 @@
+namespace Signpost.Core.Maintenance;
+
+/// <summary>
+/// What the status page, its feeds and the notices say about maintenance at one instant: what runs or
+/// overruns now, what is coming, what happened in the last <see cref="History"/>.
+/// </summary>
+public sealed class MaintenanceBoard(IMaintenanceStore store, TimeProvider time)
+{
+    /// <summary>How far back the status page looks (and how long a forgotten, unclosed window shows as overrunning).</summary>
+    public static readonly TimeSpan History = TimeSpan.FromDays(90);
+
+    /// <summary>How far ahead upcoming windows are listed.</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromDays(366);
+
+    /// <summary>
+    /// The windows that concern <paramref name="audience"/>, cancelled ones included, from <see cref="History"/>
+    /// ago to <see cref="Horizon"/> ahead.
+    /// </summary>
+    public async Task<MaintenanceSnapshot> ReadAsync(MaintenanceAudience audience, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var windows = await store.ListAsync(now - History, now + Horizon, includeCancelled: true, cancellationToken);
+        return new MaintenanceSnapshot(now, windows.Where(audience.Includes).OrderBy(w => w.StartsAt).ThenBy(w => w.Id).ToList());
+    }
+}
+
+/// <summary>
+/// Whose windows to show. Portal and sign-in windows concern everyone; an SSO window concerns its own
+/// organization, and the unfiltered public view (<see cref="Everyone"/>).
+/// </summary>
+public sealed class MaintenanceAudience
+{
+    private readonly HashSet<Guid>? _organizations;
+
+    private MaintenanceAudience(HashSet<Guid>? organizations) => _organizations = organizations;
+
+    /// <summary>Every window, every organization's SSO windows included.</summary>
+    public static MaintenanceAudience Everyone { get; } = new(null);
+
+    /// <summary>Portal and sign-in windows, and the SSO windows of <paramref name="organizations"/> (none when empty).</summary>
+    public static MaintenanceAudience Of(IEnumerable<Guid> organizations) => new([.. organizations]);
+
+    public bool Includes(MaintenanceWindow window) =>
+        window.Scope != MaintenanceScope.OrganizationSso
+        || _organizations is null
+        || (window.OrganizationId is { } id && _organizations.Contains(id));
+}
+
+/// <summary>The windows of one audience at <see cref="Now"/>, earliest first, sorted into what the status page shows.</summary>
+public sealed class MaintenanceSnapshot(DateTimeOffset now, IReadOnlyList<MaintenanceWindow> windows)
+{
+    public DateTimeOffset Now { get; } = now;
+
+    /// <summary>Every window read, cancelled ones included (the calendar feed tells subscribers about cancellations).</summary>
+    public IReadOnlyList<MaintenanceWindow> All { get; } = windows;
+
+    /// <summary>In progress or overrunning now.</summary>
+    public IReadOnlyList<MaintenanceWindow> Current { get; } =
+        windows.Where(w => w.PhaseAt(now) is MaintenancePhase.InProgress or MaintenancePhase.Overrunning).ToList();
+
+    /// <summary>Scheduled, not started, not cancelled.</summary>
+    public IReadOnlyList<MaintenanceWindow> Upcoming { get; } =
+        windows.Where(w => w.PhaseAt(now) == MaintenancePhase.Scheduled).ToList();
+
+    /// <summary>Finished windows that started within <see cref="MaintenanceBoard.History"/>, most recent first.</summary>
+    public IReadOnlyList<MaintenanceWindow> Recent { get; } =
+        windows.Where(w => w.PhaseAt(now) == MaintenancePhase.Completed).OrderByDescending(w => w.StartsAt).ToList();
+
+    /// <summary>Windows to announce now: running or overrunning, or starting within <paramref name="leadTime"/>.</summary>
+    public IReadOnlyList<MaintenanceWindow> NoticesWithin(TimeSpan leadTime) =>
+        [.. Current, .. Upcoming.Where(w => w.StartsAt <= Now + leadTime)];
+
+    public MaintenanceState State =>
+        Current.Any(w => w.IsOverrunning(Now)) ? MaintenanceState.Overrunning
+        : Current.Count > 0 ? MaintenanceState.InProgress
+        : MaintenanceState.Normal;
+}
+
+/// <summary>The headline of the status page.</summary>
+public enum MaintenanceState
+{
+    Normal,
+    InProgress,
+    Overrunning,
+}

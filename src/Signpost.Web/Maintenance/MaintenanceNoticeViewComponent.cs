@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Signpost.Core.Accounts;
+using Signpost.Core.Maintenance;
+using Signpost.Core.Organizations;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Maintenance;
+
+/// <summary>
+/// The maintenance banner: every window that concerns the reader, from
+/// <see cref="SignpostOptions.MaintenanceNoticeLeadHours"/> before it starts until the work is finished.
+/// On a practice's sign-in page the reader is that practice; after sign-in, the practices they belong to;
+/// on the generic sign-in page nobody in particular (portal and sign-in windows only).
+/// </summary>
+public sealed class MaintenanceNoticeViewComponent(
+    MaintenanceBoard board,
+    DowntimeProcedure procedure,
+    IAccountStore accounts,
+    IOptions<SignpostOptions> options) : ViewComponent
+{
+    public const string ViewPath = "~/Pages/Shared/_MaintenanceNotice.cshtml";
+
+    /// <param name="organization">The practice whose sign-in page this is, if any.</param>
+    /// <param name="signedIn">Show the windows of the signed-in person's practices.</param>
+    public async Task<IViewComponentResult> InvokeAsync(Organization? organization, bool signedIn)
+    {
+        var cancellationToken = HttpContext.RequestAborted;
+        IReadOnlyList<Organization> practices = organization is not null ? [organization]
+            : signedIn ? await PracticesAsync(cancellationToken)
+            : [];
+        var snapshot = await board.ReadAsync(MaintenanceAudience.Of(practices.Select(p => p.Id)), cancellationToken);
+        var windows = snapshot.NoticesWithin(TimeSpan.FromHours(options.Value.MaintenanceNoticeLeadHours));
+        if (windows.Count == 0)
+        {
+            return Content(string.Empty);
+        }
+
+        var items = windows.Select(w => Item(w, practices, snapshot.Now)).ToList();
+        var statusHref = organization is null ? "/status" : $"/status?org={Uri.EscapeDataString(organization.Slug)}";
+        return View(ViewPath, new MaintenanceNoticeView(items, statusHref, await procedure.ExistsAsync(cancellationToken)));
+    }
+
+    private static MaintenanceNoticeItem Item(MaintenanceWindow window, IReadOnlyList<Organization> practices, DateTimeOffset now)
+    {
+        var owner = practices.FirstOrDefault(p => p.Id == window.OrganizationId);
+        var concerned = owner is not null ? [owner] : practices;
+        var localSpans = concerned
+            .Select(p => MaintenanceWording.Zone(p.TimeZone))
+            .OfType<TimeZoneInfo>()
+            .DistinctBy(z => z.Id)
+            .Select(z => MaintenanceWording.Span(window.StartsAt, window.EndsAt, z))
+            .ToList();
+        return new MaintenanceNoticeItem(
+            window.Id,
+            window.PhaseAt(now),
+            MaintenanceWording.Headline(window, owner?.Name, now),
+            MaintenanceWording.StillWorks(window),
+            window.StartsAt,
+            window.EndsAt,
+            MaintenanceWording.Span(window.StartsAt, window.EndsAt, TimeZoneInfo.Utc),
+            localSpans,
+            window.Message);
+    }
+
+    private async Task<IReadOnlyList<Organization>> PracticesAsync(CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(UserClaimsPrincipal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            || await accounts.FindByIdAsync(id, cancellationToken) is not { } account)
+        {
+            return [];
+        }
+
+        return account.Memberships.Where(m => m.GivesAccess && m.Organization is not null).Select(m => m.Organization!).ToList();
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using MimeKit;
+using Signpost.Core.Accounts;
+using Signpost.Web.Tests.Infrastructure;
+
+namespace Signpost.Web.Tests.Email;
+
+/// <summary>With no SMTP host the embedded default writes .eml files beside the database; /dev/mail shows them in Development only.</summary>
+public sealed class PickupFolderTests : IAsyncDisposable
+{
+    private EmailApp? _app;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task<(EmailApp App, Account Admin)> ArrangeNoticeAsync(string environment, string message = "Claims database upgrade.")
+    {
+        _app = new EmailApp { Environment = environment };
+        var harbor = TestAccounts.Unique("harbor");
+        await _app.CreateOrganizationAsync(harbor, "Harbor Clinic");
+        var admin = await _app.CreateMemberAsync(harbor, TestAccounts.Unique("ann"), PracticeRoles.PracticeAdmin);
+        await _app.ScheduleAsync(TimeSpan.FromDays(2), TimeSpan.FromHours(1), message: message);
+        await _app.RunNotifierAsync();
+        return (_app, admin);
+    }
+
+    [Fact]
+    public async Task Notifier_NoSmtpHost_WritesOneEmlFileToTheMailFolderBesideTheDatabase()
+    {
+        // Arrange + Act
+        var (app, admin) = await ArrangeNoticeAsync("Production");
+
+        // Assert: a complete MIME message, and no temporary file left behind.
+        Assert.Equal(app.PickupFolder, Path.Combine(Path.GetDirectoryName(app.DatabasePath)!, "mail"));
+        var file = Assert.Single(Directory.GetFiles(app.PickupFolder, "*.eml"));
+        Assert.Empty(Directory.GetFiles(app.PickupFolder, "*.tmp"));
+        var message = await MimeMessage.LoadAsync(file);
+        Assert.Equal(admin.Email, Assert.Single(message.To.Mailboxes).Address);
+        Assert.Equal("signpost@signpost.test", Assert.Single(message.From.Mailboxes).Address);
+        Assert.StartsWith("Planned maintenance: provider portal on Wed 4 Mar 2026 03:00 (UTC-06:00)", message.Subject, StringComparison.Ordinal);
+        Assert.Contains($"{SignpostFactory.PublicBaseUrl}/status", message.TextBody, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(message.MessageId));
+    }
+
+    [Fact]
+    public async Task DevMail_InDevelopment_ListsMessagesAndShowsTheTextEscapedWithOurLinksClickable()
+    {
+        // Arrange: the operators' message carries markup, which must come out as text.
+        var (app, admin) = await ArrangeNoticeAsync("Development", "Upgrade <script>alert(1)</script> tonight.");
+        using var browser = app.CreateBrowser();
+
+        // Act
+        var (listResponse, list) = await browser.GetPageAsync("/dev/mail");
+
+        // Assert: subject, recipient and time in the list.
+        Assert.Equal(HttpStatusCode.OK, listResponse.StatusCode);
+        var row = Assert.Single(list.QuerySelectorAll("main tbody tr"));
+        var cells = row.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList();
+        Assert.StartsWith("Planned maintenance: provider portal on ", cells[0], StringComparison.Ordinal);
+        Assert.Equal(admin.Email, cells[1]);
+        Assert.Equal("2026-03-02 09:00:00", cells[2]);
+
+        // Act
+        var link = row.QuerySelector("a")!.GetAttribute("href")!;
+        var (shownResponse, shown) = await browser.GetPageAsync(link);
+        var html = await shownResponse.Content.ReadAsStringAsync();
+
+        // Assert: the markup is text, not a script element; the status link under the public base URL is a link.
+        Assert.Equal(HttpStatusCode.OK, shownResponse.StatusCode);
+        var text = shown.QuerySelector("pre.mail-text")!;
+        Assert.Contains("Upgrade <script>alert(1)</script> tonight.", text.TextContent, StringComparison.Ordinal);
+        var written = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(app.PickupFolder, "*.eml")));
+        Assert.Equal(written.TextBody, text.TextContent);
+        Assert.Empty(shown.QuerySelectorAll("main script"));
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.Equal($"{SignpostFactory.PublicBaseUrl}/status", Assert.Single(text.QuerySelectorAll("a")).GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData("/dev/mail/does-not-exist")]
+    [InlineData("/dev/mail/..%2F..%2Fsignpost")]
+    [InlineData("/dev/mail/a.b")]
+    public async Task DevMail_UnknownOrCraftedId_NotFound(string path)
+    {
+        var (app, _) = await ArrangeNoticeAsync("Development");
+        using var browser = app.CreateBrowser();
+
+        var response = await browser.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task DevMail_OutsideDevelopment_DoesNotExist()
+    {
+        var (app, _) = await ArrangeNoticeAsync("Production");
+        using var browser = app.CreateBrowser();
+
+        var response = await browser.GetAsync("/dev/mail");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Single(Directory.GetFiles(app.PickupFolder, "*.eml"));
+    }
+}
