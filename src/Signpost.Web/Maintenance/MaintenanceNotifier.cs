@@ -24,6 +24,11 @@ public sealed partial class MaintenanceNotifier(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!notifierOptions.Value.Enabled)
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(notifierOptions.Value.IntervalSeconds), time);
         do
         {

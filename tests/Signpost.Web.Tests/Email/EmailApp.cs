@@ -36,6 +36,12 @@ public sealed class EmailApp : SignpostFactory
 
     public string? SupportEmail { get; init; }
 
+    /// <summary>
+    /// Whether the notifier's own timer runs. Off by default: tests that call <c>RunNotifierAsync</c> and move
+    /// the fake clock would otherwise race the timer that the same clock drives.
+    /// </summary>
+    public bool TimerRuns { get; init; }
+
     public string Environment { get; init; } = "Development";
 
     /// <summary>Any further settings, as configuration keys.</summary>
@@ -56,6 +62,8 @@ public sealed class EmailApp : SignpostFactory
         }
 
         builder.UseSetting("Signpost:Email:From", "Signpost <signpost@signpost.test>");
+
+        builder.UseSetting("Signpost:Notifier:Enabled", TimerRuns ? "true" : "false");
         if (SupportEmail is not null)
         {
             builder.UseSetting("Signpost:SupportEmail", SupportEmail);

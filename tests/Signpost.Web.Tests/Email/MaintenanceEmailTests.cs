@@ -16,7 +16,7 @@ public sealed class MaintenanceEmailTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
-        _app = new EmailApp { SmtpPort = _smtp.Port };
+        _app = new EmailApp { SmtpPort = _smtp.Port, TimerRuns = true };
     }
 
     public async Task DisposeAsync()
