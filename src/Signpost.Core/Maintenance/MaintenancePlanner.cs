@@ -110,14 +110,6 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
         return windows.Where(w => w.IsInForce(now) && w.Concerns(organizationId)).ToList();
     }
 
-    /// <summary>Windows to announce now: in force, or starting within <paramref name="leadTime"/>.</summary>
-    public async Task<IReadOnlyList<MaintenanceWindow>> NoticesAsync(Guid? organizationId, TimeSpan leadTime, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var windows = await store.ListAsync(now, now + leadTime, includeCancelled: false, cancellationToken);
-        return windows.Where(w => w.Concerns(organizationId) && (w.IsInForce(now) || w.StartsAt > now) && w.ClosedAt is null).ToList();
-    }
-
     public static TimeZoneInfo FindZone(string? id)
     {
         if (string.IsNullOrWhiteSpace(id) || !TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out var zone))

@@ -15,6 +15,10 @@ public sealed class MaintenancePlannerTests
 
     public MaintenancePlannerTests() => _planner = new MaintenancePlanner(_store, _time);
 
+    /// <summary>What the banner announces, read the way the banner reads it.</summary>
+    private async Task<IReadOnlyList<MaintenanceWindow>> NoticesAsync(TimeSpan leadTime) =>
+        (await new MaintenanceBoard(_store, _time).ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None)).NoticesWithin(leadTime);
+
     private static MaintenanceRequest Request(string start, string end, string zone = "UTC", MaintenanceScope scope = MaintenanceScope.Portal, Guid? org = null, string message = "Database upgrade") =>
         new(DateTime.Parse(start, System.Globalization.CultureInfo.InvariantCulture), DateTime.Parse(end, System.Globalization.CultureInfo.InvariantCulture), zone, scope, org, message, "test");
 
@@ -118,11 +122,11 @@ public sealed class MaintenancePlannerTests
         var lead = TimeSpan.FromHours(72);
 
         // Before the lead time: nothing to announce.
-        Assert.Empty(await _planner.NoticesAsync(null, lead, CancellationToken.None));
+        Assert.Empty(await NoticesAsync(lead));
 
         // Inside the lead time: announced, not in force.
         _time.SetUtcNow(window.StartsAt - TimeSpan.FromHours(71));
-        Assert.Single(await _planner.NoticesAsync(null, lead, CancellationToken.None));
+        Assert.Single(await NoticesAsync(lead));
         Assert.Empty(await _planner.AllInForceAsync(CancellationToken.None));
 
         // At the start: in force.
@@ -177,7 +181,7 @@ public sealed class MaintenancePlannerTests
 
         await _planner.CancelAsync(window.Id, CancellationToken.None);
 
-        Assert.Empty(await _planner.NoticesAsync(null, TimeSpan.FromHours(72), CancellationToken.None));
+        Assert.Empty(await NoticesAsync(TimeSpan.FromHours(72)));
         _time.SetUtcNow(window.StartsAt);
         Assert.Empty(await _planner.AllInForceAsync(CancellationToken.None));
         await Assert.ThrowsAsync<MaintenanceException>(() => _planner.ExtendAsync(window.Id, new DateTime(2026, 3, 5, 10, 0, 0), null, CancellationToken.None));
