@@ -19,5 +19,9 @@ internal static class TestPasswords
 
     public static PasswordHashing Hashing => LazyHashing.Value;
 
+    /// <summary>The real policy over the shared hasher, with no breach check unless one is given.</summary>
+    public static PasswordPolicy Policy(IBreachedPasswordCheck? breachCheck = null, PasswordPolicyOptions? options = null) =>
+        new(Hashing, breachCheck ?? NoBreachedPasswordCheck.Instance, Options.Create(options ?? new PasswordPolicyOptions()));
+
     public static string CorrectHash => LazyCorrectHash.Value;
 }

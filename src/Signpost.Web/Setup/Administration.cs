@@ -10,7 +10,7 @@ namespace Signpost.Web.Setup;
 public sealed class AdministrationException(string message) : Exception(message);
 
 /// <summary>Creating organizations and accounts (the CLI today, the admin consoles later), with the same rules everywhere.</summary>
-public sealed class Administration(SignpostDbContext db, PasswordHashing hashing, TimeProvider time)
+public sealed class Administration(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, TimeProvider time)
 {
     public async Task<Organization> CreateOrganizationAsync(string slug, string name, string? taxId, string? timeZone, CancellationToken cancellationToken)
     {
@@ -102,10 +102,10 @@ public sealed class Administration(SignpostDbContext db, PasswordHashing hashing
 
         if (password is not null)
         {
-            var problems = PasswordPolicy.Check(password, account);
-            if (problems.Count > 0)
+            var verdict = await policy.CheckAsync(password, new PasswordContext(account, organization is null ? [] : [organization.Name]), cancellationToken);
+            if (!verdict.Accepted)
             {
-                throw new AdministrationException("Password not accepted: " + string.Join(" ", problems));
+                throw new AdministrationException("Password not accepted: " + string.Join(" ", verdict.Messages));
             }
 
             account.PasswordHash = hashing.Hash(password);

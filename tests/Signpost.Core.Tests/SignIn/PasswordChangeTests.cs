@@ -55,7 +55,7 @@ public sealed class PasswordChangeTests
 
     [Theory]
     [InlineData("too short", "at least 15 characters")]
-    [InlineData("jordan.lee@riverside.example", "username, email or NPI")]
+    [InlineData("jordan.lee@riverside.example", "It contains your username")]
     [InlineData(TestPasswords.Correct, "different from the current one")]
     [InlineData(null, "Enter a new password.")]
     public async Task ChangePasswordAsync_UnacceptableNewPassword_PasswordNotAcceptedAndNothingChanged(string? newPassword, string problem)
