@@ -33,6 +33,7 @@ public static class SignpostCli
         root.Subcommands.Add(AdminCommands.Migrate());
         root.Subcommands.Add(AdminCommands.Organizations());
         root.Subcommands.Add(AdminCommands.Users());
+        root.Subcommands.Single(c => c.Name == "users").Subcommands.Add(PasswordExpiryCommands.ExtendExpiry());
         root.Subcommands.Add(AdminCommands.Events());
         root.Subcommands.Add(AdminCommands.Docs());
         root.Subcommands.Add(MaintenanceCommands.Build());

@@ -2,18 +2,23 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Signpost.Core.Accounts;
+using Signpost.Core.Passwords;
 
 namespace Signpost.Web.Pages;
 
-/// <summary>The home page after sign-in: who you are and which practices you act for.</summary>
-public sealed class IndexModel(IAccountStore accounts) : PageModel
+/// <summary>The home page after sign-in: who you are, which practices you act for, and when your password expires if that is soon.</summary>
+public sealed class IndexModel(IAccountStore accounts, TimeProvider time) : PageModel
 {
     public sealed record PracticeView(string Name, string Slug, string Roles);
+
+    /// <summary>"Your password expires on {When} ({InDays})", shown from 14 days before expiry.</summary>
+    public sealed record ExpiryView(string When, string InDays);
 
     public Core.Accounts.Account Account { get; private set; } = null!;
     public IReadOnlyList<PracticeView> Practices { get; private set; } = [];
     public string PlatformRoles { get; private set; } = "";
     public string? Notice { get; private set; }
+    public ExpiryView? Expiry { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? notice, CancellationToken cancellationToken)
     {
@@ -30,6 +35,11 @@ public sealed class IndexModel(IAccountStore accounts) : PageModel
             .Select(m => new PracticeView(m.Organization!.Name, m.Organization.Slug, m.Roles.ToString()))
             .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToList();
         PlatformRoles = account.PlatformRoles == Core.Accounts.PlatformRoles.None ? "" : account.PlatformRoles.ToString();
+        if (PasswordExpiryReminders.Upcoming(account, PasswordExpiry.OrganizationsOf(account), time.GetUtcNow()) is { } upcoming)
+        {
+            Expiry = new ExpiryView(PasswordExpiryReminders.Utc(upcoming.ExpiresAt), PasswordExpiryReminders.InDays(upcoming.DaysLeft));
+        }
+
         return Page();
     }
 }

@@ -105,4 +105,62 @@ public sealed class PasswordExpiryTests
         // Assert
         Assert.Equal(account.CreatedAt.AddDays(30), expiredAt);
     }
+
+    [Fact]
+    public void ExpiresAt_ExpiryOff_Null()
+    {
+        var expiresAt = PasswordExpiry.ExpiresAt(AccountChangedDaysAgo(3650), [Practice(null)]);
+
+        Assert.Null(expiresAt);
+    }
+
+    [Theory]
+    [InlineData(10, 0, 80)]
+    [InlineData(100, 0, -10)]
+    [InlineData(100, 30, 20)]
+    public void ExpiresAt_BeforeAndAfterExpiry_TheSameInstantExpiredAtReports(double daysAgo, int extensionDays, double daysFromNow)
+    {
+        // Arrange
+        var account = AccountChangedDaysAgo(daysAgo, extensionDays);
+
+        // Act
+        var expiresAt = PasswordExpiry.ExpiresAt(account, [Practice(90), Practice(null)]);
+        var expiredAt = PasswordExpiry.ExpiredAt(account, [Practice(90), Practice(null)], Now);
+
+        // Assert: one rule; ExpiredAt is ExpiresAt once it has passed.
+        Assert.Equal(Now.AddDays(daysFromNow), expiresAt);
+        Assert.Equal(daysFromNow <= 0 ? expiresAt : null, expiredAt);
+    }
+
+    [Theory]
+    [InlineData(14.0, 14)]
+    [InlineData(13.1, 14)]
+    [InlineData(1.0, 1)]
+    [InlineData(0.001, 1)]
+    [InlineData(0.0, 0)]
+    [InlineData(-2.0, 0)]
+    public void DaysLeft_PartDays_RoundUp(double daysLeft, int expected)
+    {
+        Assert.Equal(expected, PasswordExpiry.DaysLeft(Now.AddDays(daysLeft), Now));
+    }
+
+    [Fact]
+    public void OrganizationsOf_OnlyMembershipsThatGiveAccess()
+    {
+        // Arrange
+        var account = AccountChangedDaysAgo(0);
+        var active = Practice(30);
+        var removed = Practice(7);
+        var noRole = Practice(1);
+        account.Memberships.Add(new Membership { OrganizationId = active.Id, Organization = active });
+        account.Memberships.Add(new Membership { OrganizationId = removed.Id, Organization = removed, Status = MembershipStatus.Removed });
+        account.Memberships.Add(new Membership { OrganizationId = noRole.Id, Organization = noRole, Roles = PracticeRoles.None });
+
+        // Act
+        var organizations = PasswordExpiry.OrganizationsOf(account);
+
+        // Assert
+        Assert.Equal([active], organizations);
+        Assert.Equal(Now.AddDays(30), PasswordExpiry.ExpiresAt(account, organizations));
+    }
 }

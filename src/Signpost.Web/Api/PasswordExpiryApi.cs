@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Unicode;
+using Signpost.Core.Passwords;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Passwords;
+
+namespace Signpost.Web.Api;
+
+/// <summary>
+/// <c>POST /api/v1/accounts/{id}/password-expiry-extension</c>: payer support or a platform operator gives
+/// one person more days before their password expires (SPEC §7). Only where a practice turned expiry on
+/// does it change anything; expiry stays off by default (NIST SP 800-63B, ASVS 6.2.10).
+/// </summary>
+public static class PasswordExpiryApi
+{
+    /// <summary>The body is one small number; anything larger is refused before it is read.</summary>
+    public const int MaxBodyBytes = 1024;
+
+    /// <summary>The request: how many days later than the policy says the password should expire (1–365).</summary>
+    public sealed record ExtensionBody(int Days);
+
+    /// <summary>What the account's expiry is after the grant. Null dates: no practice of the account turns expiry on.</summary>
+    public sealed record ExtensionView(
+        Guid AccountId,
+        string Username,
+        int ExtensionDays,
+        DateTimeOffset? PasswordChangedAt,
+        DateTimeOffset? PreviousExpiresAt,
+        DateTimeOffset? ExpiresAt,
+        bool Expired);
+
+    public static RouteGroupBuilder MapPasswordExpiryApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/accounts/{id}/password-expiry-extension", GrantAsync)
+            .WithName("GrantPasswordExpiryExtension")
+            .WithSummary("Extend one account's password expiry")
+            .WithDescription("Sets how many days (1–365) later than its practice's policy the account's password expires; replaces any earlier extension, and a new password drops it. For support agents and platform admins. Problems are RFC 9457 with `code` and `traceId`.")
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                // Declared here rather than with Accepts(): the handler reads the body itself, so that every
+                // malformed one gets a problem that says what is wrong with it.
+                var schema = await context.GetOrCreateSchemaAsync(typeof(ExtensionBody), null, cancellationToken);
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+                };
+            })
+            .Produces<ExtensionView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireAuthorization(Authorization.SupportPolicy);
+        return api;
+    }
+
+    private static async Task<IResult> GrantAsync(
+        string id, HttpContext context, PasswordExpiryExtensions extensions, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var accountId))
+        {
+            return await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
+                "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
+        }
+
+        var (days, rejection) = await ReadDaysAsync(context);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var result = await extensions.GrantAsync(accountId, days, cancellationToken);
+        switch (result.Status)
+        {
+            case ExpiryExtensionStatus.UnknownAccount:
+                return await ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", "No account has this ID.");
+            case ExpiryExtensionStatus.InvalidDays:
+                return await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule);
+        }
+
+        var account = result.Account!;
+        var actor = $"{context.User.FindFirstValue(ClaimTypes.Name)} ({context.User.FindFirstValue(ClaimTypes.NameIdentifier)})";
+        PasswordExpiryLog.ExtensionGranted(loggers.CreateLogger(typeof(PasswordExpiryApi).FullName!), actor, "api", days, account.Id, account.Username, Describe(result.ExpiresAt));
+        return TypedResults.Ok(new ExtensionView(
+            account.Id, account.Username, account.PasswordExpiryExtensionDays, account.PasswordChangedAt, result.PreviousExpiresAt, result.ExpiresAt, result.StillExpired));
+    }
+
+    private const string DaysRule = "The body must be a JSON object with \"days\": a whole number from 1 to 365.";
+
+    /// <summary>
+    /// Reads <c>{"days": N}</c> by hand so that every malformed body is a 4xx problem, never a 500: wrong
+    /// content type (which also keeps cross-site form posts out), oversized, invalid JSON or UTF-8, nesting
+    /// bombs, repeated keys, and numbers that are not a whole 1–365.
+    /// </summary>
+    private static async Task<(int Days, IResult? Rejection)> ReadDaysAsync(HttpContext context)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return (0, await ProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send JSON", "Send the body as application/json."));
+        }
+
+        var tooLarge = $"The body is larger than {MaxBodyBytes} bytes.";
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return (0, await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Body too large", tooLarge));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[512];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return (0, await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Body too large", tooLarge));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var bytes = buffer.ToArray();
+        try
+        {
+            // The parser checks UTF-8 outside strings only; the whole body is checked so no field carries invalid text.
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 4, AllowDuplicateProperties = false });
+            if (Utf8.IsValid(bytes)
+                && document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("days", out var value)
+                && value.ValueKind == JsonValueKind.Number
+                && value.TryGetInt32(out var days)
+                && PasswordExpiryExtensions.IsValidDays(days))
+            {
+                return (days, null);
+            }
+        }
+        catch (JsonException)
+        {
+            // Invalid JSON or UTF-8, too deep, or a key given twice: the same answer as a wrong value.
+        }
+
+        return (0, await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule));
+    }
+
+    private static async Task<IResult> ProblemAsync(HttpContext context, int status, string code, string title, string detail)
+    {
+        await Problems.WriteAsync(context, status, code, title, detail);
+        return TypedResults.Empty;
+    }
+
+    internal static string Describe(DateTimeOffset? expiresAt) =>
+        expiresAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "never (expiry is off)";
+}

@@ -1,0 +1,45 @@
+using Signpost.Core.Notifications;
+
+namespace Signpost.Web.Passwords;
+
+/// <summary>
+/// Log messages of the password-expiry area (event IDs 32xx). Keys name an account by its ID; no address,
+/// link or password is ever logged.
+/// </summary>
+internal static partial class PasswordExpiryLog
+{
+    public static void Outcomes(ILogger logger, IReadOnlyList<NotificationOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            switch (outcome.Status)
+            {
+                case NotificationStatus.Sent:
+                    ReminderSent(logger, outcome.Key);
+                    break;
+                case NotificationStatus.Failed:
+                    ReminderFailed(logger, outcome.Key, outcome.Error ?? "unknown error");
+                    break;
+                case NotificationStatus.NoLongerWanted:
+                    ReminderNoLongerWanted(logger, outcome.Key);
+                    break;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Sent password expiry reminder {Key}")]
+    public static partial void ReminderSent(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Password expiry reminder {Key} not sent: {Error}. Nothing was recorded; the next run tries again")]
+    public static partial void ReminderFailed(ILogger logger, string key, string error);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Password expiry reminder {Key} no longer needed (the password changed, or expiry was turned off) and was not sent")]
+    public static partial void ReminderNoLongerWanted(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "The password expiry reminder run failed; the next run tries again")]
+    public static partial void RunFailed(ILogger logger, Exception exception);
+
+    // Until the audit trail lands (a later issue), this line is the record of who extended whose expiry.
+    [LoggerMessage(EventId = 3211, Level = LogLevel.Information, Message = "Password expiry extension: {Actor} via {Channel} set {Days} extra day(s) for account {AccountId} ({Username}); expires {ExpiresAt}")]
+    public static partial void ExtensionGranted(ILogger logger, string actor, string channel, int days, Guid accountId, string username, string expiresAt);
+}
