@@ -6,6 +6,7 @@ using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Notifications;
+using Signpost.Core.Passwords;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 using Signpost.Data.Stores;
@@ -24,6 +25,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ISignInEventStore, SignInEventStore>();
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IActionTokenStore, ActionTokenStore>();
+        services.AddScoped<IPasswordHistoryStore, PasswordHistoryStore>();
         services.AddScoped<IMaintenanceStore, MaintenanceStore>();
         services.AddScoped<INotificationLog, NotificationLog>();
         services.AddScoped<IPracticeAdminDirectory, PracticeAdminDirectory>();

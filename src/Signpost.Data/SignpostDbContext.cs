@@ -5,6 +5,7 @@ using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
+using Signpost.Core.Passwords;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 
@@ -20,6 +21,7 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<LockoutCounter> LockoutCounters => Set<LockoutCounter>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<ActionToken> ActionTokens => Set<ActionToken>();
+    public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
     public DbSet<SecretKey> SecretKeys => Set<SecretKey>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<SiteDocument> SiteDocuments => Set<SiteDocument>();

@@ -7,6 +7,8 @@ public enum SignInMethod
     Api,
     ChangePassword,
     Activation,
+    PasswordReset,
+    Unlock,
 }
 
 /// <summary>

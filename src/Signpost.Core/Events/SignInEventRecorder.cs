@@ -49,6 +49,40 @@ public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor
         return signInEvent;
     }
 
+    /// <summary>Records a step that is not a password attempt (reset, unlock, activation) from the client's facts.</summary>
+    public async Task<SignInEvent> RecordStepAsync(SignInStep step, ClientFacts client, CancellationToken cancellationToken)
+    {
+        var browser = UserAgentParser.Parse(client.UserAgent);
+        var organizations = step.Account?.Memberships.Select(m => m.OrganizationId).Distinct().ToList() ?? [];
+        var signInEvent = new SignInEvent
+        {
+            TraceId = step.TraceId,
+            OccurredAt = step.At,
+            Identifier = Cut(step.Identifier ?? step.Account?.Username, SignInEvent.MaxIdentifierLength),
+            IdentifierKind = step.IdentifierKind,
+            AccountId = step.Account?.Id,
+            OrganizationId = organizations.Count == 1 ? organizations[0] : null,
+            Method = step.Method,
+            Succeeded = step.Reason.IsSuccess,
+            ReasonCode = step.Reason.Code,
+            ShownReasonCode = (step.Shown ?? step.Reason).Code,
+            Detail = Cut(step.Detail, 1000),
+            ClientIp = client.Ip?.ToString(),
+            UserAgent = Cut(client.UserAgent, SignInEvent.MaxUserAgentLength),
+            Browser = browser.Family,
+            BrowserVersion = browser.Version,
+            OperatingSystem = browser.OperatingSystem,
+            BrowserSupported = browsers.CurrentValue.IsSupported(browser),
+            ClientHints = Cut(client.ClientHints, 512),
+            CookiesWorking = client.CookiesWorking,
+            JavaScriptWorking = client.JavaScriptWorking,
+            TrustedDevicePresented = step.DevicePresented,
+            TrustedDeviceValid = step.DeviceValid,
+        };
+        await store.AppendAsync(signInEvent, cancellationToken);
+        return signInEvent;
+    }
+
     /// <summary>Cuts text to a column's size and strips control characters, so hostile input cannot forge log lines.</summary>
     public static string? Cut(string? value, int max)
     {

@@ -17,12 +17,18 @@ public sealed class OrganizationPolicy
     /// <summary>NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts.</summary>
     public const int MaxLockoutThreshold = 100;
 
+    /// <summary>Each remembered password costs one full hash check when a new one is chosen.</summary>
+    public const int MaxPasswordHistory = 24;
+
     public int LockoutThreshold { get; set; } = 10;
     public int LockoutWindowMinutes { get; set; } = 15;
     public int LockoutDurationMinutes { get; set; } = 15;
 
     /// <summary>Null: passwords never expire (the default; ASVS 6.2.10).</summary>
     public int? PasswordExpiryDays { get; set; }
+
+    /// <summary>How many earlier passwords a new one may not repeat; 0 (the default) turns the history off.</summary>
+    public int PasswordHistoryCount { get; set; }
 
     public int SessionIdleMinutes { get; set; } = 15;
     public int SessionAbsoluteHours { get; set; } = 12;
@@ -53,6 +59,11 @@ public sealed class OrganizationPolicy
         if (PasswordExpiryDays is < 1 or > 3650)
         {
             problems.Add("Password expiry must be off or between 1 and 3650 days.");
+        }
+
+        if (PasswordHistoryCount is < 0 or > MaxPasswordHistory)
+        {
+            problems.Add($"Password history must be between 0 (off) and {MaxPasswordHistory} earlier passwords.");
         }
 
         if (SessionIdleMinutes is < 1 or > 24 * 60)

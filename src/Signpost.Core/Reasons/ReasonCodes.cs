@@ -6,6 +6,10 @@ public static class ReasonCodes
     public const string SignedIn = "signed_in";
     public const string SignedInBrowserWarning = "signed_in_browser_warning";
     public const string AccountActivated = "account_activated";
+    public const string ResetRequested = "reset_requested";
+    public const string PasswordReset = "password_reset";
+    public const string UnlockRequested = "unlock_requested";
+    public const string AccountUnlocked = "account_unlocked";
     public const string InvalidRequest = "invalid_request";
 
     public const string InvalidCredentials = "invalid_credentials";
@@ -15,6 +19,7 @@ public static class ReasonCodes
     public const string ResetLinkInvalid = "reset_link_invalid";
     public const string ResetLinkExpired = "reset_link_expired";
     public const string ResetLinkUsed = "reset_link_used";
+    public const string ResetLinkOtherAccount = "reset_link_other_account";
 
     public const string AccountLocked = "account_locked";
     public const string AccountDisabled = "account_disabled";

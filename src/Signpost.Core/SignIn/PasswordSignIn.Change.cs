@@ -44,17 +44,22 @@ public sealed partial class PasswordSignIn
         }
 
         attempt.PasswordProven = true;
-        var policyProblems = PasswordPolicy.Check(newPassword, account).ToList();
-        if (newPassword is not null && newPassword == request.Password)
+        var historyDepth = PasswordHistoryRule.Depth(memberships.Select(m => m.Organization!));
+        var passwordContext = new PasswordContext(account, memberships.Select(m => m.Organization!.Name).ToList())
         {
-            policyProblems.Add("Choose a password different from the current one.");
+            CurrentPassword = request.Password,
+            RecentHashes = await history.ForbiddenHashesAsync(account, historyDepth, cancellationToken),
+        };
+        var verdict = await policy.CheckAsync(newPassword, passwordContext, cancellationToken);
+        if (!verdict.Accepted)
+        {
+            // The detail names the rules and says what to change; it never contains the password.
+            var detail = $"Rules failed: {string.Join(", ", verdict.Failures.Select(f => f.Rule))}. {string.Join(" ", verdict.Messages)}";
+            return await FinishAsync(attempt, ReasonCodes.PasswordNotAccepted, detail: verdict.Note is null ? detail : $"{detail} {verdict.Note}",
+                problems: verdict.Messages, ct: cancellationToken);
         }
 
-        if (policyProblems.Count > 0)
-        {
-            return await FinishAsync(attempt, ReasonCodes.PasswordNotAccepted, detail: string.Join(" ", policyProblems), problems: policyProblems, ct: cancellationToken);
-        }
-
+        await history.RememberReplacedAsync(account, historyDepth, attempt.At, cancellationToken);
         await accounts.SetPasswordAsync(account.Id, hashing.Hash(newPassword!), attempt.At, cancellationToken);
         await sessions.EndAllAsync(account.Id, null, "password changed", cancellationToken);
         await lockouts.ResetAsync(account.Id, deviceKey, cancellationToken);
@@ -63,6 +68,6 @@ public sealed partial class PasswordSignIn
         attempt.Account = account = (await accounts.FindByIdAsync(account.Id, cancellationToken))!;
         memberships = account.Memberships.Where(m => m.Organization is not null).ToList();
         var denial = await CheckProvenAccountAsync(attempt, account, memberships, request, cancellationToken);
-        return denial ?? await StartSessionAsync(attempt, ReasonCodes.SignedIn, cancellationToken);
+        return denial ?? await StartSessionAsync(attempt, ReasonCodes.SignedIn, cancellationToken, note: verdict.Note);
     }
 }

@@ -28,6 +28,8 @@ public sealed partial class PasswordSignIn(
     IOrganizationStore organizations,
     ILockoutStore lockouts,
     PasswordHashing hashing,
+    PasswordPolicy policy,
+    IPasswordHistoryStore history,
     DeviceCookies deviceCookies,
     SessionManager sessions,
     SignInEventRecorder recorder,
@@ -132,7 +134,7 @@ public sealed partial class PasswordSignIn(
     /// Starts a session for an account whose password was just proven (here, or by the change-password
     /// page) and records the success.
     /// </summary>
-    internal async Task<SignInResult> StartSessionAsync(Attempt attempt, string reason, CancellationToken cancellationToken)
+    internal async Task<SignInResult> StartSessionAsync(Attempt attempt, string reason, CancellationToken cancellationToken, string? note = null)
     {
         var account = attempt.Account!;
         var policies = attempt.Allowed.Select(o => o.Policy);
@@ -147,7 +149,7 @@ public sealed partial class PasswordSignIn(
         }
 
         return await FinishAsync(attempt, reason, session: issued, newDeviceCookie: newCookie,
-            detail: $"Session for {attempt.Allowed.Count} practice(s); idle {issued.Session.IdleTimeout.TotalMinutes:0} min.", ct: cancellationToken);
+            detail: $"Session for {attempt.Allowed.Count} practice(s); idle {issued.Session.IdleTimeout.TotalMinutes:0} min.{(note is null ? "" : " " + note)}", ct: cancellationToken);
     }
 
     private async Task<SignInResult?> CheckProvenAccountAsync(

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Passwords;
@@ -15,14 +13,16 @@ public sealed record ActivationResult(Reason Reason, string TraceId, DateTimeOff
 }
 
 /// <summary>
-/// Activation links for accounts created without a password (the CLI, the first platform admin):
-/// 256 random bits, stored as SHA-256, single use, and any newer link voids the older ones.
+/// Activation links for accounts created without a password (the CLI, the first platform admin, a
+/// forgot-password request for a pending account). The link rules are <see cref="LinkTokens"/>'s, the same
+/// as for reset and unlock; the password rules are <see cref="PasswordPolicy"/>'s. No automatic sign-in.
 /// </summary>
 public sealed class ActivationService(
-    IActionTokenStore tokens,
+    LinkTokens links,
     IAccountStore accounts,
     PasswordHashing hashing,
-    ISignInEventStore events,
+    PasswordPolicy policy,
+    SignInEventRecorder recorder,
     TimeProvider time)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(7);
@@ -30,94 +30,60 @@ public sealed class ActivationService(
     /// <summary>Issues a new link token for the account, voiding earlier ones; returns the raw token for the link.</summary>
     public async Task<string> IssueAsync(Guid accountId, TimeSpan lifetime, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await tokens.RevokeAllAsync(accountId, ActionTokenPurpose.Activation, now, cancellationToken);
-        var raw = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        await tokens.AddAsync(new ActionToken
-        {
-            AccountId = accountId,
-            Purpose = ActionTokenPurpose.Activation,
-            TokenHash = Hash(raw),
-            CreatedAt = now,
-            ExpiresAt = now + lifetime,
-        }, cancellationToken);
-        return raw;
+        var account = await accounts.FindByIdAsync(accountId, cancellationToken)
+            ?? throw new InvalidOperationException($"No account {accountId} to activate.");
+        return (await links.IssueAsync(account, ActionTokenPurpose.Activation, lifetime, cancellationToken)).Raw;
     }
 
     /// <summary>Checks a link without using it, so the page can say at once that it is expired or used.</summary>
     public async Task<(Reason Reason, Account? Account)> InspectAsync(string? raw, CancellationToken cancellationToken)
     {
-        var (reason, token) = await LookupAsync(raw, cancellationToken);
-        var account = token is null ? null : await accounts.FindByIdAsync(token.AccountId, cancellationToken);
-        return (reason, account);
+        var check = await links.CheckAsync(raw, ActionTokenPurpose.Activation, cancellationToken);
+        return (check.Reason ?? ReasonCatalogue.Get(ReasonCodes.AccountActivated), check.Account);
     }
 
     /// <summary>Sets the first password through the link and activates the account. No automatic sign-in.</summary>
     public async Task<ActivationResult> ActivateAsync(string? raw, string? newPassword, string traceId, ClientFacts client, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (reason, token) = await LookupAsync(raw, cancellationToken);
-        Account? account = token is null ? null : await accounts.FindByIdAsync(token.AccountId, cancellationToken);
+        var check = await links.CheckAsync(raw, ActionTokenPurpose.Activation, cancellationToken);
+        var account = check.Account;
+        var reason = check.Reason ?? ReasonCatalogue.Get(ReasonCodes.AccountActivated);
         IReadOnlyList<string> problems = [];
-        if (reason.IsSuccess && account is not null)
+        var detail = $"Activation link: {reason.Title}.";
+        if (check.IsValid && account!.Status == AccountStatus.Disabled)
         {
-            problems = PasswordPolicy.Check(newPassword, account);
-            if (problems.Count > 0)
+            reason = ReasonCatalogue.Get(ReasonCodes.AccountDisabled);
+            detail = "The account was disabled after the link was sent.";
+        }
+        else if (check.IsValid)
+        {
+            var names = account!.Memberships.Where(m => m.Organization is not null).Select(m => m.Organization!.Name).ToList();
+            var verdict = await policy.CheckAsync(newPassword, new PasswordContext(account, names), cancellationToken);
+            if (!verdict.Accepted)
             {
                 reason = ReasonCatalogue.Get(ReasonCodes.PasswordNotAccepted);
+                problems = verdict.Messages;
+                detail = "Rules failed: " + string.Join(", ", verdict.Failures.Select(f => f.Rule)) + ".";
             }
-            else if (!await tokens.TryUseAsync(token!.Id, now, cancellationToken))
+            else if (!await links.TryUseAsync(check.Token!, cancellationToken))
             {
                 reason = ReasonCatalogue.Get(ReasonCodes.ResetLinkUsed);
+                detail = "Another request used this link first.";
             }
             else
             {
                 await accounts.SetPasswordAsync(account.Id, hashing.Hash(newPassword!), now, cancellationToken);
+                detail = verdict.Note is null ? "Password set; the account is active." : $"Password set; the account is active. {verdict.Note}";
             }
         }
 
-        await events.AppendAsync(new SignInEvent
+        await recorder.RecordStepAsync(new SignInStep(SignInMethod.Activation, traceId, now, reason)
         {
-            TraceId = traceId,
-            OccurredAt = now,
-            Identifier = account?.Username,
+            Account = account,
             IdentifierKind = "link",
-            AccountId = account?.Id,
-            Method = SignInMethod.Activation,
-            Succeeded = reason.IsSuccess,
-            ReasonCode = reason.Code,
-            ShownReasonCode = reason.Code,
-            Detail = problems.Count > 0 ? string.Join(" ", problems) : $"Activation link: {reason.Title}.",
-            ClientIp = client.Ip?.ToString(),
-            UserAgent = SignInEventRecorder.Cut(client.UserAgent, SignInEvent.MaxUserAgentLength),
-            CookiesWorking = client.CookiesWorking,
-            JavaScriptWorking = client.JavaScriptWorking,
-        }, cancellationToken);
+            Detail = detail,
+        }, client, cancellationToken);
         return new ActivationResult(reason, traceId, now, account, problems);
     }
-
-    private async Task<(Reason Reason, ActionToken? Token)> LookupAsync(string? raw, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(raw) || raw.Length > 100)
-        {
-            return (ReasonCatalogue.Get(ReasonCodes.ResetLinkInvalid), null);
-        }
-
-        var token = await tokens.FindAsync(Hash(raw), cancellationToken);
-        if (token is null || token.Purpose != ActionTokenPurpose.Activation)
-        {
-            return (ReasonCatalogue.Get(ReasonCodes.ResetLinkInvalid), null);
-        }
-
-        if (token.UsedAt is not null)
-        {
-            return (ReasonCatalogue.Get(ReasonCodes.ResetLinkUsed), token);
-        }
-
-        return token.ExpiresAt <= time.GetUtcNow()
-            ? (ReasonCatalogue.Get(ReasonCodes.ResetLinkExpired), token)
-            : (ReasonCatalogue.Get(ReasonCodes.AccountActivated), token);
-    }
-
-    public static string Hash(string raw) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
 }

@@ -257,6 +257,8 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasIndex("AccountId", "OccurredAt");
 
+                    b.HasIndex("ClientIp", "OccurredAt");
+
                     b.HasIndex("OrganizationId", "OccurredAt");
 
                     b.ToTable("SignInEvents");
@@ -405,6 +407,30 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Signpost.Core.Passwords.PasswordHistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReplacedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id");
+
+                    b.ToTable("PasswordHistory", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Sessions.Session", b =>
                 {
                     b.Property<string>("Id")
@@ -469,6 +495,9 @@ namespace Signpost.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PasswordStamp")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Purpose")
@@ -580,6 +609,9 @@ namespace Signpost.Data.Sqlite.Migrations
                             b1.Property<int?>("PasswordExpiryDays")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int>("PasswordHistoryCount")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<bool>("RestrictToAllowedNetworks")
                                 .HasColumnType("INTEGER");
 
@@ -600,6 +632,15 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Navigation("NetworkRanges");
 
                     b.Navigation("Policy")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.Passwords.PasswordHistoryEntry", b =>
+                {
+                    b.HasOne("Signpost.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
+using Signpost.Core.Passwords;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 
@@ -16,6 +18,7 @@ internal sealed class SignInEventConfiguration : IEntityTypeConfiguration<SignIn
         builder.HasIndex(e => new { e.AccountId, e.OccurredAt });
         builder.HasIndex(e => new { e.OrganizationId, e.OccurredAt });
         builder.HasIndex(e => e.OccurredAt);
+        builder.HasIndex(e => new { e.ClientIp, e.OccurredAt });
         builder.Property(e => e.TraceId).HasMaxLength(64);
         builder.Property(e => e.Identifier).HasMaxLength(SignInEvent.MaxIdentifierLength);
         builder.Property(e => e.IdentifierKind).HasMaxLength(16);
@@ -67,6 +70,18 @@ internal sealed class ActionTokenConfiguration : IEntityTypeConfiguration<Action
         builder.HasIndex(t => t.AccountId);
         builder.Property(t => t.TokenHash).HasMaxLength(64);
         builder.Property(t => t.Purpose).HasConversion<string>().HasMaxLength(24);
+    }
+}
+
+internal sealed class PasswordHistoryConfiguration : IEntityTypeConfiguration<PasswordHistoryEntry>
+{
+    public void Configure(EntityTypeBuilder<PasswordHistoryEntry> builder)
+    {
+        builder.ToTable("PasswordHistory");
+        builder.HasKey(h => h.Id);
+        builder.HasIndex(h => new { h.AccountId, h.Id });
+        builder.Property(h => h.PasswordHash).HasMaxLength(512);
+        builder.HasOne<Account>().WithMany().HasForeignKey(h => h.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

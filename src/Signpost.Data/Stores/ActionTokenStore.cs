@@ -22,4 +22,10 @@ internal sealed class ActionTokenStore(SignpostDbContext db) : IActionTokenStore
     public Task RevokeAllAsync(Guid accountId, ActionTokenPurpose purpose, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.ActionTokens.Where(t => t.AccountId == accountId && t.Purpose == purpose && t.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, at), cancellationToken);
+
+    public Task<int> CountIssuedSinceAsync(Guid accountId, ActionTokenPurpose purpose, DateTimeOffset since, CancellationToken cancellationToken) =>
+        db.ActionTokens.Where(t => t.AccountId == accountId && t.Purpose == purpose && t.CreatedAt >= since).CountAsync(cancellationToken);
+
+    public Task DeleteAsync(Guid tokenId, CancellationToken cancellationToken) =>
+        db.ActionTokens.Where(t => t.Id == tokenId).ExecuteDeleteAsync(cancellationToken);
 }

@@ -25,6 +25,9 @@ internal sealed class SignInEventStore(SignpostDbContext db) : ISignInEventStore
         await db.SignInEvents.AsNoTracking().Where(e => e.AccountId == accountId)
             .OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
 
+    public Task<int> CountFromAddressAsync(string clientIp, IReadOnlyCollection<SignInMethod> methods, DateTimeOffset since, CancellationToken cancellationToken) =>
+        db.SignInEvents.Where(e => e.ClientIp == clientIp && methods.Contains(e.Method) && e.OccurredAt >= since).CountAsync(cancellationToken);
+
     public Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         db.SignInEvents.Where(e => e.OccurredAt < cutoff).ExecuteDeleteAsync(cancellationToken);
 }

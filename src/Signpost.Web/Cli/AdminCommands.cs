@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
+using Signpost.Core.Email;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
+using Signpost.Core.Recovery;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Setup;
@@ -51,11 +53,12 @@ public static class AdminCommands
         var window = new Option<int?>("--lockout-window") { Description = "Minutes in which failures count." };
         var duration = new Option<int?>("--lockout-duration") { Description = "Minutes a lock lasts." };
         var expiry = new Option<int?>("--password-expiry-days") { Description = "Days until a password expires; 0 turns expiry off (the default)." };
+        var history = new Option<int?>("--password-history") { Description = "Earlier passwords a new one may not repeat (0–24; 0, the default, turns the history off)." };
         var idle = new Option<int?>("--session-idle") { Description = "Minutes without activity before a session ends." };
         var absolute = new Option<int?>("--session-absolute") { Description = "Hours after which any session ends." };
         var browser = new Option<string?>("--browser-policy") { Description = "warn or block for browsers outside the matrix." };
         var restrict = new Option<bool?>("--restrict-networks") { Description = "true: sign in only from allowed network ranges." };
-        var command = new Command("policy", "Show or change an organization's policy.") { slug, threshold, window, duration, expiry, idle, absolute, browser, restrict };
+        var command = new Command("policy", "Show or change an organization's policy.") { slug, threshold, window, duration, expiry, history, idle, absolute, browser, restrict };
         command.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
             var browserValue = result.GetValue(browser);
@@ -72,13 +75,14 @@ public static class AdminCommands
                     p.PasswordExpiryDays = days == 0 ? null : days;
                 }
 
+                p.PasswordHistoryCount = result.GetValue(history) ?? p.PasswordHistoryCount;
                 p.SessionIdleMinutes = result.GetValue(idle) ?? p.SessionIdleMinutes;
                 p.SessionAbsoluteHours = result.GetValue(absolute) ?? p.SessionAbsoluteHours;
                 p.BrowserPolicy = browserPolicy ?? p.BrowserPolicy;
                 p.RestrictToAllowedNetworks = result.GetValue(restrict) ?? p.RestrictToAllowedNetworks;
             }, ct2);
             Console.WriteLine($"lockout: {policy.LockoutThreshold} failures in {policy.LockoutWindowMinutes} min lock for {policy.LockoutDurationMinutes} min");
-            Console.WriteLine($"password expiry: {(policy.PasswordExpiryDays is { } d ? $"{d} days" : "off")}");
+            Console.WriteLine($"password expiry: {(policy.PasswordExpiryDays is { } d ? $"{d} days" : "off")}; history: {(policy.PasswordHistoryCount > 0 ? $"last {policy.PasswordHistoryCount}" : "off")}");
             Console.WriteLine($"sessions: idle {policy.SessionIdleMinutes} min, absolute {policy.SessionAbsoluteHours} h");
             Console.WriteLine($"browsers: {policy.BrowserPolicy.ToString().ToLowerInvariant()}; networks restricted: {(policy.RestrictToAllowedNetworks ? "yes" : "no")}");
         }, ct));
@@ -110,7 +114,8 @@ public static class AdminCommands
         var npi = new Option<string?>("--npi") { Description = "Individual NPI (ten digits, check digit verified)." };
         var role = new Option<string?>("--role") { Description = "PracticeAdmin, Staff or Provider; comma-separated (default Staff)." };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input; without it an activation link is printed." };
-        var create = new Command("create", "Create a user in an organization.") { org, username, email, displayName, npi, role, passwordStdin };
+        var sendActivation = new Option<bool>("--send-activation") { Description = "Email the activation link to the user instead of printing it." };
+        var create = new Command("create", "Create a user in an organization.") { org, username, email, displayName, npi, role, passwordStdin, sendActivation };
         create.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
             string? password = null;
@@ -132,6 +137,13 @@ public static class AdminCommands
                 return;
             }
 
+            if (result.GetValue(sendActivation))
+            {
+                var expires = await SendLinkAsync(services, account, ActionTokenPurpose.Activation, ct2);
+                Console.WriteLine($"Created {account.Username} (pending activation). Activation link emailed to {account.Email}, valid until {expires:yyyy-MM-dd HH:mm} UTC.");
+                return;
+            }
+
             var token = await services.GetRequiredService<ActivationService>().IssueAsync(account.Id, ActivationService.DefaultLifetime, ct2);
             Console.WriteLine($"Created {account.Username} (pending activation). One-time activation link, valid 7 days:");
             Console.WriteLine($"  {services.GetRequiredService<Bootstrap>().Link(token)}");
@@ -147,7 +159,36 @@ public static class AdminCommands
             Console.WriteLine(locked > 0 ? $"Unlocked {account.Username} ({locked} lock(s) cleared)." : $"{account.Username} was not locked; failure counts cleared.");
         }, ct));
 
-        return new Command("users", "Manage user accounts.") { create, unlock };
+        var target = new Argument<string>("identifier") { Description = "Username, email or NPI." };
+        var sendReset = new Command("send-reset", "Email a password reset link (an activation link to a pending account) to the account's own address.") { target };
+        sendReset.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        {
+            var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(target)!, ct2)
+                ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(target)}'.");
+            if (account.Status == AccountStatus.Disabled)
+            {
+                throw new AdministrationException($"{account.Username} is disabled; enable it before sending a reset link.");
+            }
+
+            var purpose = account.Status == AccountStatus.PendingActivation ? ActionTokenPurpose.Activation : ActionTokenPurpose.PasswordReset;
+            var expires = await SendLinkAsync(services, account, purpose, ct2);
+            Console.WriteLine($"Emailed a {(purpose == ActionTokenPurpose.Activation ? "activation" : "password reset")} link to {account.Email}, valid until {expires:yyyy-MM-dd HH:mm} UTC.");
+        }, ct));
+
+        return new Command("users", "Manage user accounts.") { create, unlock, sendReset };
+    }
+
+    private static async Task<DateTimeOffset> SendLinkAsync(IServiceProvider services, Account account, ActionTokenPurpose purpose, CancellationToken cancellationToken)
+    {
+        var baseUrl = services.GetRequiredService<IOptions<SignpostOptions>>().Value.PublicBaseUrl;
+        try
+        {
+            return await services.GetRequiredService<RecoveryService>().SendLinkAsync(account, purpose, "An operator (command line)", TraceIds.New(), baseUrl, cancellationToken);
+        }
+        catch (EmailDeliveryException ex)
+        {
+            throw new AdministrationException($"The email was not sent, and no link is left behind: {ex.Message}");
+        }
     }
 
     public static Command Events()
@@ -205,7 +246,8 @@ public static class AdminCommands
     {
         try
         {
-            var app = SignpostHost.Build([]);
+            // Disposed so the console logger flushes what the command logged before the process exits.
+            await using var app = SignpostHost.Build([]);
             await SignpostHost.MigrateAsync(app.Services, cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
             await action(scope.ServiceProvider, cancellationToken);

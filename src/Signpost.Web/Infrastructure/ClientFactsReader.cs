@@ -41,6 +41,23 @@ public static class ClientFactsReader
         }
     }
 
+    /// <summary>
+    /// Makes this browser trusted for the account unless it already is: opening a valid reset or unlock
+    /// link proves the person reads the account's email, the way out of a lockout attack.
+    /// </summary>
+    public static async Task TrustBrowserAsync(HttpContext context, Guid accountId, CancellationToken cancellationToken)
+    {
+        var devices = context.RequestServices.GetRequiredService<DeviceCookies>();
+        var name = DeviceCookies.CookieName(accountId);
+        if (await devices.VerifyAsync(context.Request.Cookies[name], accountId, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var (value, _) = await devices.IssueAsync(accountId, cancellationToken);
+        context.Response.Cookies.Append(name, value, CookieOptionsFor(context, DeviceCookies.Lifetime));
+    }
+
     /// <summary>HttpOnly, SameSite=Lax, Secure over HTTPS: out of reach of scripts and of cross-site posts.</summary>
     private static CookieOptions CookieOptionsFor(HttpContext context, TimeSpan? maxAge) => new()
     {

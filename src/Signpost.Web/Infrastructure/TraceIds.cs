@@ -22,6 +22,9 @@ public static class TraceIds
         return traceId;
     }
 
+    /// <summary>A fresh trace ID for work that no request started (the command line, background jobs).</summary>
+    public static string New() => ActivityTraceId.CreateRandom().ToHexString();
+
     /// <summary>True for strings that could be a trace ID; anything else is refused before it reaches a query.</summary>
     public static bool IsWellFormed(string? value) =>
         value is { Length: 32 } && value.All(char.IsAsciiHexDigitLower);

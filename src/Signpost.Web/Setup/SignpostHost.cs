@@ -7,6 +7,7 @@ using Signpost.Core.Devices;
 using Signpost.Core.Events;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Passwords;
+using Signpost.Core.Recovery;
 using Signpost.Core.Sessions;
 using Signpost.Core.SignIn;
 using Signpost.Core.Tokens;
@@ -16,6 +17,7 @@ using Signpost.Web.Api;
 using Signpost.Web.Email;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
+using Signpost.Web.Passwords;
 
 namespace Signpost.Web.Setup;
 
@@ -52,14 +54,21 @@ public static class SignpostHost
         services.AddSignpostStores();
         services.AddSignpostEmail(connectionString);
         services.AddMaintenanceNotifier();
+        services.AddPasswordExpiryReminders();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PasswordHashing>();
+        services.AddSignpostPasswordPolicy();
         services.AddSingleton<DeviceCookies>();
         services.AddScoped<SessionManager>();
         services.AddScoped<SignInEventRecorder>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<ActivationService>();
+        services.AddScoped<LinkTokens>();
+        services.AddScoped<RecoveryService>();
+        services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.Section)
+            .Validate(o => o.Validate().Count == 0, "Signpost:Recovery has invalid values; see docs/configuration.md.")
+            .ValidateOnStart();
         services.AddScoped<MaintenancePlanner>();
         services.AddSignpostMaintenancePages();
         services.AddScoped<Bootstrap>();
@@ -118,6 +127,7 @@ public static class SignpostHost
         var api = app.MapGroup("/api/v1").WithTags("Signpost");
         api.MapSignInApi();
         api.MapEventsApi();
+        api.MapPasswordExpiryApi();
         app.MapRazorPages();
         app.MapStatusFeeds();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));

@@ -36,6 +36,8 @@ internal sealed class SignInHarness
             Organizations,
             Lockouts,
             TestPasswords.Hashing,
+            TestPasswords.Policy(),
+            History,
             DeviceCookies,
             new SessionManager(Sessions, Time),
             new SignInEventRecorder(Events, browsers),
@@ -45,6 +47,8 @@ internal sealed class SignInHarness
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
+
+    public InMemoryPasswordHistoryStore History { get; } = new();
     public InMemoryAccountStore Accounts { get; } = new();
     public InMemoryOrganizationStore Organizations { get; } = new();
     public InMemoryLockoutStore Lockouts { get; } = new();

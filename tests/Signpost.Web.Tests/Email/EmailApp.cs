@@ -17,7 +17,7 @@ namespace Signpost.Web.Tests.Email;
 /// The Signpost host on a hand-moved clock (Monday 2 March 2026, 09:00 UTC) sending mail to a real SMTP
 /// server on <see cref="SmtpPort"/>, or, without one, to the pickup folder beside its database.
 /// </summary>
-public sealed class EmailApp : SignpostFactory
+public class EmailApp : SignpostFactory
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 

@@ -1,0 +1,369 @@
+using Microsoft.Extensions.Options;
+using Signpost.Core.Accounts;
+using Signpost.Core.Browsers;
+using Signpost.Core.Email;
+using Signpost.Core.Events;
+using Signpost.Core.Lockout;
+using Signpost.Core.Passwords;
+using Signpost.Core.Reasons;
+using Signpost.Core.Sessions;
+using Signpost.Core.SignIn;
+using Signpost.Core.Tokens;
+
+namespace Signpost.Core.Recovery;
+
+/// <summary>The outcome of a recovery step, as the person at the keyboard may see it.</summary>
+public sealed record RecoveryResult(Reason Reason, string TraceId, DateTimeOffset OccurredAt)
+{
+    public Account? Account { get; init; }
+    public IReadOnlyList<string> Problems { get; init; } = [];
+    /// <summary>Something the person should know although the step went through (the breach check could not run).</summary>
+    public string? Note { get; init; }
+    public bool Succeeded => Reason.IsSuccess;
+}
+
+/// <summary>
+/// Forgot password and self-service unlock (SPEC §7: both keep working while the account is locked).
+/// <para>
+/// A request answers the same whether or not an account matches: the same reason, and — in the web
+/// layer — the same minimum response time. What differs (an email sent, none, the per-account limit) is
+/// in the event for support only. Two things fail visibly and the same for everyone: too many requests
+/// from one address, and a mail server that is not answering (checked before the account is looked up,
+/// so the failure says nothing about the account). A link whose email did not leave is withdrawn.
+/// </para>
+/// <para>
+/// Using a link: one conditional update decides between concurrent uses; a reset then ends every
+/// session, clears every lock and sends a confirmation, with no automatic sign-in.
+/// </para>
+/// </summary>
+public sealed class RecoveryService(
+    LinkTokens links,
+    IAccountStore accounts,
+    ILockoutStore lockouts,
+    SessionManager sessions,
+    IPasswordHistoryStore history,
+    PasswordHashing hashing,
+    PasswordPolicy policy,
+    IEmailSender email,
+    ISignInEventStore events,
+    SignInEventRecorder recorder,
+    IOptionsMonitor<RecoveryOptions> options,
+    TimeProvider time)
+{
+    private static readonly SignInMethod[] RecoveryMethods = [SignInMethod.PasswordReset, SignInMethod.Unlock];
+
+    /// <summary>Forgot password or unlock: emails a link when an account matches; answers the same either way.</summary>
+    public async Task<RecoveryResult> RequestAsync(RecoveryKind kind, string? identifier, string traceId, ClientFacts client, string publicBaseUrl, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var now = time.GetUtcNow();
+        var method = kind == RecoveryKind.PasswordReset ? SignInMethod.PasswordReset : SignInMethod.Unlock;
+        var answer = ReasonCatalogue.Get(kind == RecoveryKind.PasswordReset ? ReasonCodes.ResetRequested : ReasonCodes.UnlockRequested);
+        var step = new SignInStep(method, traceId, now, answer) { Identifier = identifier };
+
+        var problem = ValidateIdentifier(identifier);
+        if (problem is not null)
+        {
+            return await FinishAsync(step with { Reason = ReasonCatalogue.Get(ReasonCodes.InvalidRequest), Detail = problem }, client, [problem], cancellationToken);
+        }
+
+        var typed = identifier!.Trim();
+        var identifierKind = Identifiers.Classify(typed);
+        step = step with { Identifier = typed, IdentifierKind = identifierKind.ToString().ToLowerInvariant() };
+
+        if (client.Ip is { } ip)
+        {
+            var recent = await events.CountFromAddressAsync(ip.ToString(), RecoveryMethods, now - settings.Window, cancellationToken);
+            if (recent >= settings.PerAddressLimit)
+            {
+                return await FinishAsync(step with
+                {
+                    Reason = ReasonCatalogue.Get(ReasonCodes.RateLimited),
+                    Detail = $"{recent} recovery requests from {ip} in the last {settings.WindowMinutes} minutes (limit {settings.PerAddressLimit}); no account looked up.",
+                }, client, [], cancellationToken);
+            }
+        }
+
+        if (!await email.IsAvailableAsync(cancellationToken))
+        {
+            return await FinishAsync(step with
+            {
+                Reason = ReasonCatalogue.Get(ReasonCodes.ServiceDegraded),
+                Detail = "The email server is not answering; no account looked up, no link issued.",
+            }, client, [], cancellationToken);
+        }
+
+        var account = await accounts.FindByIdentifierAsync(identifierKind, typed, cancellationToken);
+        step = step with { Account = account };
+        if (account is null)
+        {
+            return await FinishAsync(step with { Detail = $"No account has this {step.IdentifierKind}; no email sent." }, client, [], cancellationToken);
+        }
+
+        if (account.Status == AccountStatus.Disabled || account.Flagged)
+        {
+            var state = account.Status == AccountStatus.Disabled ? "disabled (a practice administrator re-enables it)" : "flagged for review (support lifts the flag)";
+            return await FinishAsync(step with { Detail = $"The account is {state}; no email sent." }, client, [], cancellationToken);
+        }
+
+        var (purpose, lockedBy) = await PurposeAsync(kind, account, now, cancellationToken);
+        var issued = await links.CountIssuedSinceAsync(account.Id, purpose, now - settings.Window, cancellationToken);
+        if (issued >= settings.PerAccountLimit)
+        {
+            // Said only to support: telling the requester would tell them the account exists.
+            return await FinishAsync(step with
+            {
+                Reason = ReasonCatalogue.Get(ReasonCodes.RateLimited),
+                Shown = answer,
+                Detail = $"{issued} {Describe(purpose)} links already sent in the last {settings.WindowMinutes} minutes (limit {settings.PerAccountLimit}); no email sent.",
+            }, client, [], cancellationToken);
+        }
+
+        var lifetime = purpose == ActionTokenPurpose.Activation ? settings.ActivationLifetime : settings.LinkLifetime;
+        var (raw, token) = await links.IssueAsync(account, purpose, lifetime, cancellationToken);
+        var message = purpose switch
+        {
+            ActionTokenPurpose.Activation => RecoveryEmails.Activation(account, RecoveryEmails.ActivationLink(publicBaseUrl, raw), token.ExpiresAt),
+            ActionTokenPurpose.Unlock => RecoveryEmails.Unlock(account, RecoveryEmails.UnlockLink(publicBaseUrl, raw), lockedBy!.LockedUntil!.Value, lockedBy.FailureCount, token.ExpiresAt),
+            _ => RecoveryEmails.Reset(account, RecoveryEmails.ResetLink(publicBaseUrl, raw), token.ExpiresAt, becauseNotLocked: kind == RecoveryKind.Unlock),
+        };
+
+        try
+        {
+            await email.SendAsync(message, cancellationToken);
+        }
+        catch (EmailDeliveryException ex)
+        {
+            await links.WithdrawAsync(token, cancellationToken);
+            return await FinishAsync(step with
+            {
+                Reason = ReasonCatalogue.Get(ReasonCodes.ServiceDegraded),
+                Detail = $"The {Describe(purpose)} email was not accepted ({ex.Message}); the link was withdrawn.",
+            }, client, [], cancellationToken);
+        }
+
+        var why = kind == RecoveryKind.Unlock && purpose == ActionTokenPurpose.PasswordReset ? " (the account is not locked)" : "";
+        return await FinishAsync(step with { Detail = $"Sent a {Describe(purpose)} link{why}, valid until {token.ExpiresAt:u}." }, client, [], cancellationToken);
+    }
+
+    /// <summary>
+    /// A link sent on someone's behalf (an operator's <c>signpost users send-reset</c>, an invitation):
+    /// issued, emailed, withdrawn again when the email does not leave, and recorded as an event.
+    /// </summary>
+    /// <returns>The expiry of the link that was sent.</returns>
+    /// <exception cref="EmailDeliveryException">The email was not accepted; no link is left behind.</exception>
+    public async Task<DateTimeOffset> SendLinkAsync(Account account, ActionTokenPurpose purpose, string requestedBy, string traceId, string publicBaseUrl, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var lifetime = purpose == ActionTokenPurpose.Activation ? settings.ActivationLifetime : settings.LinkLifetime;
+        var (raw, token) = await links.IssueAsync(account, purpose, lifetime, cancellationToken);
+        var message = purpose switch
+        {
+            ActionTokenPurpose.Activation => RecoveryEmails.Activation(account, RecoveryEmails.ActivationLink(publicBaseUrl, raw), token.ExpiresAt),
+            ActionTokenPurpose.PasswordReset => RecoveryEmails.Reset(account, RecoveryEmails.ResetLink(publicBaseUrl, raw), token.ExpiresAt, becauseNotLocked: false),
+            _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unlock links go only to a locked account's own request."),
+        };
+        var step = new SignInStep(MethodOf(purpose), traceId, time.GetUtcNow(), ReasonCatalogue.Get(ReasonCodes.ResetRequested))
+        {
+            Account = account,
+            IdentifierKind = "operator",
+        };
+        try
+        {
+            await email.SendAsync(message, cancellationToken);
+        }
+        catch (EmailDeliveryException ex)
+        {
+            await links.WithdrawAsync(token, cancellationToken);
+            await FinishAsync(step with { Reason = ReasonCatalogue.Get(ReasonCodes.ServiceDegraded), Detail = $"{requestedBy}: the {Describe(purpose)} email was not accepted ({ex.Message}); the link was withdrawn." },
+                new ClientFacts(), [], cancellationToken);
+            throw;
+        }
+
+        await FinishAsync(step with { Detail = $"{requestedBy} sent a {Describe(purpose)} link, valid until {token.ExpiresAt:u}." }, new ClientFacts(), [], cancellationToken);
+        return token.ExpiresAt;
+    }
+
+    /// <summary>Opening a link: says at once whether it is usable. Records a failure; a good link is recorded when it is used.</summary>
+    public async Task<(RecoveryResult Result, LinkCheck Check)> OpenAsync(ActionTokenPurpose purpose, string? raw, Guid? signedInAccountId, string traceId, ClientFacts client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var check = await links.CheckAsync(raw, purpose, cancellationToken);
+        var step = new SignInStep(MethodOf(purpose), traceId, now, ReasonCatalogue.Get(ReasonCodes.ResetRequested))
+        {
+            Account = check.Account,
+            IdentifierKind = "link",
+        };
+        if (Refusal(check, signedInAccountId) is { } refusal)
+        {
+            var result = await FinishAsync(step with { Reason = refusal.Reason, Detail = $"Opened: {refusal.Detail}" }, client, [], cancellationToken);
+            return (result, check);
+        }
+
+        return (new RecoveryResult(SuccessOf(purpose), traceId, now) { Account = check.Account }, check);
+    }
+
+    /// <summary>Sets a new password through a reset link.</summary>
+    public async Task<RecoveryResult> ResetAsync(string? raw, string? newPassword, Guid? signedInAccountId, string traceId, ClientFacts client, string publicBaseUrl, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var check = await links.CheckAsync(raw, ActionTokenPurpose.PasswordReset, cancellationToken);
+        var step = new SignInStep(SignInMethod.PasswordReset, traceId, now, ReasonCatalogue.Get(ReasonCodes.PasswordReset))
+        {
+            Account = check.Account,
+            IdentifierKind = "link",
+        };
+        if (Refusal(check, signedInAccountId) is { } refusal)
+        {
+            return await FinishAsync(step with { Reason = refusal.Reason, Detail = refusal.Detail }, client, [], cancellationToken);
+        }
+
+        var account = check.Account!;
+        var organizations = account.Memberships.Where(m => m.Organization is not null).Select(m => m.Organization!).ToList();
+        var depth = PasswordHistoryRule.Depth(organizations);
+        var context = new PasswordContext(account, organizations.Select(o => o.Name).ToList())
+        {
+            RecentHashes = await history.ForbiddenHashesAsync(account, depth, cancellationToken),
+        };
+        var verdict = await policy.CheckAsync(newPassword, context, cancellationToken);
+        if (!verdict.Accepted)
+        {
+            return await FinishAsync(step with
+            {
+                Reason = ReasonCatalogue.Get(ReasonCodes.PasswordNotAccepted),
+                Detail = "Rules failed: " + string.Join(", ", verdict.Failures.Select(f => f.Rule)) + ".",
+            }, client, verdict.Messages, cancellationToken);
+        }
+
+        if (!await links.TryUseAsync(check.Token!, cancellationToken))
+        {
+            return await FinishAsync(step with { Reason = ReasonCatalogue.Get(ReasonCodes.ResetLinkUsed), Detail = "Another request used this link first." }, client, [], cancellationToken);
+        }
+
+        await history.RememberReplacedAsync(account, depth, now, cancellationToken);
+        await accounts.SetPasswordAsync(account.Id, hashing.Hash(newPassword!), now, cancellationToken);
+        var ended = await sessions.EndAllAsync(account.Id, null, "password reset", cancellationToken);
+        var unlocked = await lockouts.UnlockAllAsync(account.Id, now, cancellationToken);
+        var detail = $"Password set; {ended} session(s) ended, {unlocked} lock(s) cleared";
+        var browser = UserAgentParser.Parse(client.UserAgent);
+        try
+        {
+            await email.SendAsync(RecoveryEmails.PasswordChanged(account, now, client.Ip?.ToString(), browser.Family is null ? null : $"{browser.Family} {browser.Version}".Trim(),
+                publicBaseUrl.TrimEnd('/') + "/sign-in"), cancellationToken);
+            detail += "; confirmation emailed.";
+        }
+        catch (EmailDeliveryException ex)
+        {
+            // The reset itself is done and stays done; the person sees the result on the page.
+            detail += $"; the confirmation email was not sent ({ex.Message}).";
+        }
+
+        if (verdict.Note is { } note)
+        {
+            detail += " " + note;
+        }
+
+        var done = await FinishAsync(step with { Detail = detail }, client, [], cancellationToken);
+        return done with { Note = verdict.Note };
+    }
+
+    /// <summary>Clears every lock of the account through an unlock link.</summary>
+    public async Task<RecoveryResult> UnlockAsync(string? raw, Guid? signedInAccountId, string traceId, ClientFacts client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var check = await links.CheckAsync(raw, ActionTokenPurpose.Unlock, cancellationToken);
+        var step = new SignInStep(SignInMethod.Unlock, traceId, now, ReasonCatalogue.Get(ReasonCodes.AccountUnlocked))
+        {
+            Account = check.Account,
+            IdentifierKind = "link",
+        };
+        if (Refusal(check, signedInAccountId) is { } refusal)
+        {
+            return await FinishAsync(step with { Reason = refusal.Reason, Detail = refusal.Detail }, client, [], cancellationToken);
+        }
+
+        if (!await links.TryUseAsync(check.Token!, cancellationToken))
+        {
+            return await FinishAsync(step with { Reason = ReasonCatalogue.Get(ReasonCodes.ResetLinkUsed), Detail = "Another request used this link first." }, client, [], cancellationToken);
+        }
+
+        var unlocked = await lockouts.UnlockAllAsync(check.Account!.Id, now, cancellationToken);
+        return await FinishAsync(step with { Detail = $"{unlocked} lock(s) cleared." }, client, [], cancellationToken);
+    }
+
+    private async Task<(ActionTokenPurpose Purpose, LockoutCounter? LockedBy)> PurposeAsync(RecoveryKind kind, Account account, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // A pending account has no password to reset or unlock: it gets a fresh activation link instead.
+        if (account.Status == AccountStatus.PendingActivation)
+        {
+            return (ActionTokenPurpose.Activation, null);
+        }
+
+        if (kind == RecoveryKind.PasswordReset)
+        {
+            return (ActionTokenPurpose.PasswordReset, null);
+        }
+
+        var counter = await lockouts.GetAsync(account.Id, LockoutCounter.UntrustedKey, cancellationToken);
+        return counter?.LockedUntil > now ? (ActionTokenPurpose.Unlock, counter) : (ActionTokenPurpose.PasswordReset, null);
+    }
+
+    private static (Reason Reason, string Detail)? Refusal(LinkCheck check, Guid? signedInAccountId)
+    {
+        if (check.Reason is { } reason)
+        {
+            return (reason, check.Token is null ? "The link matches no issued link of this kind." : $"{reason.Title} (issued {check.Token.CreatedAt:u}, expires {check.Token.ExpiresAt:u}).");
+        }
+
+        if (signedInAccountId is { } signedIn && signedIn != check.Account!.Id)
+        {
+            return (ReasonCatalogue.Get(ReasonCodes.ResetLinkOtherAccount), $"The browser is signed in as account {signedIn}; the link belongs to another. Nothing changed.");
+        }
+
+        return check.Account!.Status == AccountStatus.Disabled
+            ? (ReasonCatalogue.Get(ReasonCodes.AccountDisabled), "The account was disabled after the link was sent.")
+            : null;
+    }
+
+    private async Task<RecoveryResult> FinishAsync(SignInStep step, ClientFacts client, IReadOnlyList<string> problems, CancellationToken cancellationToken)
+    {
+        await recorder.RecordStepAsync(step, client, cancellationToken);
+        return new RecoveryResult(step.Shown ?? step.Reason, step.TraceId, step.At) { Account = step.Shown is null ? step.Account : null, Problems = problems };
+    }
+
+    private static string? ValidateIdentifier(string? identifier)
+    {
+        if (string.IsNullOrWhiteSpace(identifier))
+        {
+            return "Enter your provider ID, email or NPI.";
+        }
+
+        if (identifier.Length > SignInEvent.MaxIdentifierLength)
+        {
+            return $"The identifier is longer than {SignInEvent.MaxIdentifierLength} characters.";
+        }
+
+        return identifier.Any(char.IsControl) ? "The identifier contains characters that cannot be typed." : null;
+    }
+
+    private static SignInMethod MethodOf(ActionTokenPurpose purpose) => purpose switch
+    {
+        ActionTokenPurpose.Unlock => SignInMethod.Unlock,
+        ActionTokenPurpose.Activation => SignInMethod.Activation,
+        _ => SignInMethod.PasswordReset,
+    };
+
+    private static Reason SuccessOf(ActionTokenPurpose purpose) => ReasonCatalogue.Get(purpose switch
+    {
+        ActionTokenPurpose.Unlock => ReasonCodes.AccountUnlocked,
+        ActionTokenPurpose.Activation => ReasonCodes.AccountActivated,
+        _ => ReasonCodes.PasswordReset,
+    });
+
+    private static string Describe(ActionTokenPurpose purpose) => purpose switch
+    {
+        ActionTokenPurpose.Unlock => "unlock",
+        ActionTokenPurpose.Activation => "activation",
+        _ => "password reset",
+    };
+}
