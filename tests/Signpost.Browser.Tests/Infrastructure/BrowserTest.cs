@@ -10,10 +10,13 @@ public abstract class BrowserTest(SignpostBrowserFixture fixture) : IAsyncLifeti
 
     protected SignpostBrowserFixture Fixture => fixture;
 
+    /// <summary>The app pages open against: the suite's shared one, unless a test class brings its own.</summary>
+    protected virtual SignpostServer Server => fixture.Server;
+
     /// <summary>A page in a new browser profile: no cookies, no trusted-device cookie.</summary>
     protected async Task<IPage> NewPageAsync(bool javaScript = true, int width = 1280, int height = 720)
     {
-        var context = await fixture.NewContextAsync(javaScript, width, height);
+        var context = await fixture.NewContextAsync(javaScript, width, height, Server.BaseAddress);
         _contexts.Add(context);
         return await context.NewPageAsync();
     }

@@ -15,10 +15,22 @@ public static class Demo
 
     /// <summary>Used for wrong-password attempts, so they never add up to a lock of <see cref="Active"/>.</summary>
     public const string Admin = "demo.admin";
+    public const string AdminEmail = "demo.admin@riverside.example";
     public const string Support = "demo.support";
+    public const string SupportEmail = "demo.support@riverside.example";
+
+    /// <summary>Locked for a day at start-up, for untrusted browsers.</summary>
     public const string Locked = "demo.locked";
+    public const string LockedEmail = "demo.locked@riverside.example";
+
     public const string Expired = "demo.expired";
     public const string ExpiredName = "Eli Expired";
+    public const string ExpiredEmail = "demo.expired@riverside.example";
+
+    /// <summary>Created without a password: waiting for activation.</summary>
+    public const string Pending = "demo.pending";
+    public const string PendingName = "Pat Pending";
+    public const string PendingEmail = "demo.pending@riverside.example";
 
     public const string WrongPassword = "not the riverside password";
 }

@@ -89,11 +89,11 @@ public sealed class SignpostBrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser profile (no cookies, an untrusted device) pointed at the app.</summary>
-    public Task<IBrowserContext> NewContextAsync(bool javaScript = true, int width = 1280, int height = 720) =>
+    /// <summary>A fresh browser profile (no cookies, an untrusted device) pointed at the app, or at <paramref name="baseAddress"/>.</summary>
+    public Task<IBrowserContext> NewContextAsync(bool javaScript = true, int width = 1280, int height = 720, Uri? baseAddress = null) =>
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseAddress.ToString(),
+            BaseURL = (baseAddress ?? Server.BaseAddress).ToString(),
             JavaScriptEnabled = javaScript,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-US",

@@ -42,7 +42,8 @@ public sealed class SignpostServer : IAsyncDisposable
         }
     }
 
-    public static async Task<SignpostServer> StartAsync()
+    /// <summary>Starts the app; <paramref name="extraArguments"/> go after the others, e.g. <c>--Signpost:Email:Port=2525</c>.</summary>
+    public static async Task<SignpostServer> StartAsync(IEnumerable<string>? extraArguments = null)
     {
         if (!File.Exists(Repository.AppDll))
         {
@@ -59,7 +60,7 @@ public sealed class SignpostServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { Repository.AppDll, "--demo", "--urls", baseAddress.GetLeftPart(UriPartial.Authority) })
+        foreach (var argument in new[] { Repository.AppDll, "--demo", "--urls", baseAddress.GetLeftPart(UriPartial.Authority) }.Concat(extraArguments ?? []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -22,12 +22,34 @@ public sealed class SignInPage
 
     public FailureBox Failure => new(Page.GetByTestId("failure"));
 
+    public ILocator ForgotPasswordLink => Page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" });
+
+    public ILocator AccountLockedLink => Page.GetByRole(AriaRole.Link, new() { Name = "Account locked?" });
+
     public static async Task<SignInPage> OpenAsync(IPage page, string path)
     {
         await page.GotoAsync(path);
+        return await ExpectAsync(page);
+    }
+
+    /// <summary>The sign-in page, reached by a link.</summary>
+    public static async Task<SignInPage> ExpectAsync(IPage page)
+    {
         var signIn = new SignInPage(page);
         await Expect(signIn.Heading).ToContainTextAsync("Sign in");
         return signIn;
+    }
+
+    public async Task<RecoveryRequestPage> FollowForgotPasswordLinkAsync()
+    {
+        await ForgotPasswordLink.ClickAsync();
+        return await RecoveryRequestPage.ExpectAsync(Page, RecoveryRequestPage.ForgotPasswordPath);
+    }
+
+    public async Task<RecoveryRequestPage> FollowAccountLockedLinkAsync()
+    {
+        await AccountLockedLink.ClickAsync();
+        return await RecoveryRequestPage.ExpectAsync(Page, RecoveryRequestPage.UnlockPath);
     }
 
     /// <summary>Fills the form and presses "Sign in"; the caller decides what should follow.</summary>
