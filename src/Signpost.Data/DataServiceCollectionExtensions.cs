@@ -7,6 +7,7 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Notifications;
 using Signpost.Core.Passwords;
+using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 using Signpost.Data.Stores;
@@ -26,6 +27,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IActionTokenStore, ActionTokenStore>();
         services.AddScoped<IPasswordHistoryStore, PasswordHistoryStore>();
+        services.AddScoped<ILeaseStore, LeaseStore>();
+        services.AddScoped<IRateCounterStore, RateCounterStore>();
         services.AddScoped<IMaintenanceStore, MaintenanceStore>();
         services.AddScoped<INotificationLog, NotificationLog>();
         services.AddScoped<IPracticeAdminDirectory, PracticeAdminDirectory>();

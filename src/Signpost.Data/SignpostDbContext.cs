@@ -5,14 +5,16 @@ using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Signpost.Core.Passwords;
+using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 
 namespace Signpost.Data;
 
 /// <summary>The one DbContext; each entity's mapping lives in its own configuration class.</summary>
-public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> options) : DbContext(options)
+public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Account> Accounts => Set<Account>();
@@ -22,6 +24,10 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<ActionToken> ActionTokens => Set<ActionToken>();
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
+    public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<Stores.RateCounter> RateCounters => Set<Stores.RateCounter>();
+    /// <summary>The ASP.NET Core Data Protection key ring, shared by every node (anti-forgery, form stamps, tickets).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SecretKey> SecretKeys => Set<SecretKey>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<SiteDocument> SiteDocuments => Set<SiteDocument>();

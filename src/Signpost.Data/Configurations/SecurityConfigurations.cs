@@ -4,6 +4,7 @@ using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Passwords;
+using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 
@@ -82,6 +83,26 @@ internal sealed class PasswordHistoryConfiguration : IEntityTypeConfiguration<Pa
         builder.HasIndex(h => new { h.AccountId, h.Id });
         builder.Property(h => h.PasswordHash).HasMaxLength(512);
         builder.HasOne<Account>().WithMany().HasForeignKey(h => h.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LeaseConfiguration : IEntityTypeConfiguration<Lease>
+{
+    public void Configure(EntityTypeBuilder<Lease> builder)
+    {
+        builder.HasKey(l => l.Name);
+        builder.Property(l => l.Name).HasMaxLength(64);
+        builder.Property(l => l.Holder).HasMaxLength(128);
+    }
+}
+
+internal sealed class RateCounterConfiguration : IEntityTypeConfiguration<Stores.RateCounter>
+{
+    public void Configure(EntityTypeBuilder<Stores.RateCounter> builder)
+    {
+        builder.HasKey(c => new { c.Key, c.Window });
+        builder.Property(c => c.Key).HasMaxLength(128);
+        builder.HasIndex(c => c.Window);
     }
 }
 

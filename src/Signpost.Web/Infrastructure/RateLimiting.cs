@@ -1,51 +1,51 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Signpost.Core.Events;
 using Signpost.Core.Reasons;
+using Signpost.Core.Scheduling;
 
 namespace Signpost.Web.Infrastructure;
 
 /// <summary>
-/// Per-address limit on sign-in attempts (pages and API together). A refused attempt is still an
-/// attempt: it gets the <c>rate_limited</c> reason, an event and a trace ID, and says when to retry.
+/// Per-address limit on sign-in attempts (pages and API together), counted in the database so that it
+/// holds across every node behind the load balancer: one atomic upsert per attempt, in fixed one-minute
+/// windows. Endpoints opt in with <c>[EnableRateLimiting(RateLimiting.SignInPolicy)]</c> or
+/// <c>RequireRateLimiting</c>; only posts count (showing a form costs nothing). A refused attempt is still
+/// an attempt: it gets the <c>rate_limited</c> reason, an event, a trace ID, and says when to retry.
 /// </summary>
 public static class RateLimiting
 {
     public const string SignInPolicy = "sign-in";
 
-    public static IServiceCollection AddSignpostRateLimiting(this IServiceCollection services)
+    /// <summary>The fixed one-minute window an instant falls in (Unix minutes).</summary>
+    public static long WindowOf(DateTimeOffset instant) => instant.ToUnixTimeSeconds() / 60;
+
+    public static IApplicationBuilder UseSharedRateLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        services.AddRateLimiter(options =>
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            || context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != SignInPolicy)
         {
-            options.AddPolicy(SignInPolicy, context =>
-            {
-                var permits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SignpostOptions>>()
-                    .CurrentValue.SignInRateLimit.PermitsPerMinute;
-                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-                {
-                    // Showing the form costs nothing; only attempts are limited.
-                    return RateLimitPartition.GetNoLimiter("read");
-                }
+            await next(context);
+            return;
+        }
 
-                var key = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = permits,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
-            options.OnRejected = OnRejectedAsync;
-        });
-        return services;
-    }
+        var services = context.RequestServices;
+        var permits = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SignpostOptions>>().CurrentValue.SignInRateLimit.PermitsPerMinute;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var key = $"{SignInPolicy}:{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
+        var count = await services.GetRequiredService<IRateCounterStore>().HitAsync(key, WindowOf(now), context.RequestAborted);
+        if (count <= permits)
+        {
+            await next(context);
+            return;
+        }
 
-    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+        await RejectAsync(context, 60 - (int)(now.ToUnixTimeSeconds() % 60), context.RequestAborted);
+    });
+
+    private static async Task RejectAsync(HttpContext context, int seconds, CancellationToken cancellationToken)
     {
-        var context = rejected.HttpContext;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        seconds = Math.Max(1, seconds);
         var isApi = context.Request.Path.StartsWithSegments("/api");
         var result = await EdgeRejections.RecordAsync(context, ReasonCodes.RateLimited, identifier: null,
             isApi ? SignInMethod.Api : SignInMethod.Password, $"Address over its per-minute limit; retry after {seconds} s.");

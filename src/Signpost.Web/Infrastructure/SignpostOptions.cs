@@ -28,9 +28,6 @@ public sealed class SignpostOptions
     /// <summary>Payer support's address, for escalations (SPEC §6); unset, escalations are only logged.</summary>
     [EmailAddress(ErrorMessage = "Signpost:SupportEmail must be an email address, for example support@payer.example.")]
     public string? SupportEmail { get; set; }
-
-    /// <summary>Folder for the data-protection key ring; default: next to the database.</summary>
-    public string? KeysDirectory { get; set; }
 }
 
 public sealed class RateLimitOptions

@@ -4,6 +4,7 @@ using Signpost.Core.Escalation;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Notifications;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Setup;
 
 namespace Signpost.Web.Maintenance;
 
@@ -18,6 +19,7 @@ public sealed partial class MaintenanceNotifier(
     IOptionsMonitor<SignpostOptions> options,
     IOptions<NotifierOptions> notifierOptions,
     TimeProvider time,
+    JobLeases leases,
     ILogger<MaintenanceNotifier> logger) : BackgroundService
 {
     private readonly HashSet<string> _reportedWithoutAddress = new(StringComparer.Ordinal);
@@ -29,13 +31,24 @@ public sealed partial class MaintenanceNotifier(
             return;
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(notifierOptions.Value.IntervalSeconds), time);
-        do
+        var interval = TimeSpan.FromSeconds(notifierOptions.Value.IntervalSeconds);
+        using var timer = new PeriodicTimer(interval, time);
+        try
         {
-            await RunOnceAsync(stoppingToken);
+            do
+            {
+                await leases.RunIfHolderAsync(JobName, interval, RunOnceAsync, stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        finally
+        {
+            await leases.ReleaseAsync(JobName);
+        }
     }
+
+    /// <summary>The lease that makes one node of many run this job.</summary>
+    public const string JobName = "maintenance-notifier";
 
     /// <summary>One run: maintenance notices first, then escalations; one failing does not stop the other.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)

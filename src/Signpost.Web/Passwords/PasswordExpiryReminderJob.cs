@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Signpost.Core.Passwords;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Setup;
 
 namespace Signpost.Web.Passwords;
 
@@ -15,6 +16,7 @@ public sealed class PasswordExpiryReminderJob(
     IOptionsMonitor<SignpostOptions> options,
     IOptions<ExpiryReminderOptions> reminderOptions,
     TimeProvider time,
+    JobLeases leases,
     ILogger<PasswordExpiryReminderJob> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,13 +26,24 @@ public sealed class PasswordExpiryReminderJob(
             return;
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(reminderOptions.Value.IntervalMinutes), time);
-        do
+        var interval = TimeSpan.FromMinutes(reminderOptions.Value.IntervalMinutes);
+        using var timer = new PeriodicTimer(interval, time);
+        try
         {
-            await RunOnceAsync(stoppingToken);
+            do
+            {
+                await leases.RunIfHolderAsync(JobName, interval, RunOnceAsync, stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        finally
+        {
+            await leases.ReleaseAsync(JobName);
+        }
     }
+
+    /// <summary>The lease that makes one node of many run this job.</summary>
+    public const string JobName = "password-expiry-reminders";
 
     /// <summary>One run: every reminder due now, each at most once; a failure is logged, not thrown.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)

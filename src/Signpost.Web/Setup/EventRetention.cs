@@ -1,35 +1,69 @@
 using Microsoft.Extensions.Options;
 using Signpost.Core.Events;
+using Signpost.Core.Scheduling;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Setup;
 
 /// <summary>Deletes sign-in events past the retention period (default 400 days), once at start and then daily.</summary>
-public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptionsMonitor<SignpostOptions> options, TimeProvider time, ILogger<EventRetention> logger)
+public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptionsMonitor<SignpostOptions> options, TimeProvider time, JobLeases leases, ILogger<EventRetention> logger)
     : BackgroundService
 {
+    /// <summary>The lease that makes one node of many run this job.</summary>
+    public const string JobName = "event-retention";
+
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromDays(1), time);
-        do
+        // Hourly ticks, daily work: the lease holder purges when a day has passed since its last purge.
+        using var timer = new PeriodicTimer(Interval, time);
+        DateTimeOffset? lastRun = null;
+        try
         {
-            try
+            do
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var store = scope.ServiceProvider.GetRequiredService<ISignInEventStore>();
-                var cutoff = time.GetUtcNow().AddDays(-options.CurrentValue.EventRetentionDays);
-                var purged = await store.PurgeOlderThanAsync(cutoff, stoppingToken);
-                if (purged > 0)
+                try
                 {
-                    LogPurged(logger, purged, cutoff);
+                    await leases.RunIfHolderAsync(JobName, Interval, async ct =>
+                    {
+                        if (lastRun is { } last && time.GetUtcNow() - last < TimeSpan.FromDays(1))
+                        {
+                            return;
+                        }
+
+                        lastRun = time.GetUtcNow();
+                        await RunOnceAsync(ct);
+                    }, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogFailed(logger, ex);
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(logger, ex);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        finally
+        {
+            await leases.ReleaseAsync(JobName);
+        }
+    }
+
+    /// <summary>Deletes events past retention and rate counters of windows over a day old.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ISignInEventStore>();
+        var now = time.GetUtcNow();
+        var cutoff = now.AddDays(-options.CurrentValue.EventRetentionDays);
+        var purged = await store.PurgeOlderThanAsync(cutoff, cancellationToken);
+        if (purged > 0)
+        {
+            LogPurged(logger, purged, cutoff);
+        }
+
+        await scope.ServiceProvider.GetRequiredService<IRateCounterStore>()
+            .PurgeBeforeAsync(RateLimiting.WindowOf(now - TimeSpan.FromDays(1)), cancellationToken);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Purged {Count} sign-in events older than {Cutoff:O}")]

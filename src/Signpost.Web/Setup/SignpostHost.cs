@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Browsers;
@@ -12,7 +11,6 @@ using Signpost.Core.Sessions;
 using Signpost.Core.SignIn;
 using Signpost.Core.Tokens;
 using Signpost.Data;
-using Signpost.Data.Sqlite;
 using Signpost.Web.Api;
 using Signpost.Web.Email;
 using Signpost.Web.Infrastructure;
@@ -49,10 +47,11 @@ public static class SignpostHost
             .Validate(o => o.MinimumVersions.Count > 0, "Signpost:Browsers:MinimumVersions must name at least one browser family.")
             .ValidateOnStart();
 
-        var connectionString = builder.Configuration.GetConnectionString("Signpost") ?? "Data Source=signpost.db";
-        services.AddDbContext<SignpostDbContext>(options => options.UseSignpostSqlite(connectionString));
+        var database = DatabaseSetup.From(builder.Configuration);
+        services.AddSingleton(database);
+        services.AddDbContext<SignpostDbContext>(database.Configure);
         services.AddSignpostStores();
-        services.AddSignpostEmail(connectionString);
+        services.AddSignpostEmail(database.DataFolder);
         services.AddMaintenanceNotifier();
         services.AddPasswordExpiryReminders();
 
@@ -74,16 +73,18 @@ public static class SignpostHost
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
         services.AddSingleton<PasswordChangeTickets>();
+        services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
 
+        // The key ring lives in the database, so every node reads the forms and tickets every other node wrote.
         services.AddDataProtection()
             .SetApplicationName("Signpost")
-            .PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(builder.Configuration, connectionString)));
+            .PersistKeysToDbContext<SignpostDbContext>();
 
         services.AddAuthentication(SessionAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthentication>(SessionAuthentication.SchemeName, null);
         services.AddSignpostAuthorization();
-        services.AddSignpostRateLimiting();
+        services.AddSignpostProxySupport(builder.Configuration);
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = FormGuard.CookieName;
@@ -101,6 +102,7 @@ public static class SignpostHost
         services.AddProblemDetails();
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailureHandler.HandleAsync });
         app.UseStatusCodePages(StatusCodeAnswers.WriteAsync);
         app.Use(async (context, next) =>
@@ -118,7 +120,7 @@ public static class SignpostHost
         });
         app.UseStaticFiles();
         app.UseRouting();
-        app.UseRateLimiter();
+        app.UseSharedRateLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -139,19 +141,6 @@ public static class SignpostHost
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        await SqliteStorage.EnableWriteAheadLogAsync(db, cancellationToken);
-    }
-
-    private static string KeysDirectory(IConfiguration configuration, string connectionString)
-    {
-        if (configuration[$"{SignpostOptions.Section}:KeysDirectory"] is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(file) ? "signpost.db" : file))!;
-        return Path.Combine(folder, "signpost-keys");
+        await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().MigrateAsync(db, cancellationToken);
     }
 }

@@ -48,7 +48,6 @@ public class SignpostFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Signpost", ConnectionString);
-        builder.UseSetting("Signpost:KeysDirectory", Path.Combine(Folder, "keys"));
         builder.UseSetting("Signpost:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Signpost:SignInRateLimit:PermitsPerMinute", PermitsPerMinute.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:FormLifetimeMinutes", FormLifetimeMinutes.ToString(CultureInfo.InvariantCulture));

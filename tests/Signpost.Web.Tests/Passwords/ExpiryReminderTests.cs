@@ -159,6 +159,7 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
             app.Services.GetRequiredService<IOptionsMonitor<SignpostOptions>>(),
             Options.Create(new ExpiryReminderOptions()),
             app.Clock,
+            app.Services.GetRequiredService<Signpost.Web.Setup.JobLeases>(),
             logger);
         app.Clock.SetUtcNow(ExpiresAt.AddDays(-7));
 

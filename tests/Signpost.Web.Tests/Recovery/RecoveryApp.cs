@@ -21,7 +21,7 @@ namespace Signpost.Web.Tests.Recovery;
 /// </summary>
 public partial class RecoveryApp : EmailApp, IAsyncLifetime
 {
-    public const string ClientIpHeader = "X-Test-Client-Ip";
+    public const string ClientIpHeader = Infrastructure.ClientAddressFilter.Header;
 
     /// <summary>Without the response floor (800 ms by default), so tests that are not about timing run fast.</summary>
     public RecoveryApp() => Settings["Signpost:Recovery:MinimumResponseMilliseconds"] = "0";
@@ -49,7 +49,7 @@ public partial class RecoveryApp : EmailApp, IAsyncLifetime
         builder.UseSetting("Signpost:Email:Port", SmtpPortValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:Email:Security", "None");
         builder.UseSetting("Signpost:Email:TimeoutSeconds", "10");
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, Infrastructure.ClientAddressFilter>());
     }
 
     /// <summary>The messages the SMTP server received for one address, oldest first, once at least <paramref name="count"/> arrived.</summary>
@@ -121,21 +121,4 @@ public partial class RecoveryApp : EmailApp, IAsyncLifetime
 
     [GeneratedRegex(@"(?<base>https?://[^/\s]+)(?<path>/[a-z/-]+)\?token=(?<token>[A-Za-z0-9_-]+)")]
     private static partial Regex LinkPattern();
-
-    private sealed class ClientAddressFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                if (IPAddress.TryParse(context.Request.Headers[ClientIpHeader], out var address))
-                {
-                    context.Connection.RemoteIpAddress = address;
-                }
-
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
-    }
 }

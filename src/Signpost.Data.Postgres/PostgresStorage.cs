@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Npgsql;
+
+namespace Signpost.Data.Postgres;
+
+/// <summary>PostgreSQL: one database shared by every Signpost node. Migrations for it live in this assembly.</summary>
+public static class PostgresStorage
+{
+    /// <summary>
+    /// Points EF Core at PostgreSQL. The pool waits at most <c>Timeout</c> seconds for a free connection
+    /// (5 unless the connection string says otherwise), so an exhausted pool answers "service degraded"
+    /// quickly instead of hanging. No retrying execution strategy: the lockout store's transactions are
+    /// its own, and a retried sign-in would count a failure twice.
+    /// </summary>
+    public static DbContextOptionsBuilder UseSignpostPostgres(this DbContextOptionsBuilder builder, string connectionString)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            csb.Timeout = 5;
+        }
+
+        return builder.UseNpgsql(csb.ConnectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgresStorage).Assembly.GetName().Name));
+    }
+}
+
+/// <summary>Design-time factory for <c>dotnet ef migrations add --project src/Signpost.Data.Postgres</c>; no server is needed to add a migration.</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<SignpostDbContext>
+{
+    public SignpostDbContext CreateDbContext(string[] args) =>
+        new((DbContextOptions<SignpostDbContext>)new DbContextOptionsBuilder<SignpostDbContext>()
+            .UseSignpostPostgres("Host=localhost;Database=signpost_design").Options);
+}

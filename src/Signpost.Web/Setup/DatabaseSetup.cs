@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Signpost.Data;
+using Signpost.Data.Postgres;
+using Signpost.Data.Sqlite;
+
+namespace Signpost.Web.Setup;
+
+/// <summary>Which database Signpost keeps its state in (<c>Signpost:Database:Provider</c>).</summary>
+public enum DatabaseProvider
+{
+    /// <summary>One file, zero set-up: a single node.</summary>
+    Sqlite,
+
+    /// <summary>One server shared by any number of nodes behind a load balancer.</summary>
+    PostgreSQL,
+}
+
+/// <summary>The provider and connection string from configuration, and what follows from them.</summary>
+public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string ProviderKey = "Signpost:Database:Provider";
+
+    public static DatabaseSetup From(IConfiguration configuration)
+    {
+        var name = configuration[ProviderKey];
+        var provider = string.IsNullOrWhiteSpace(name) ? DatabaseProvider.Sqlite
+            : Enum.TryParse<DatabaseProvider>(name.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+            : name.Trim().Equals("postgres", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSQL
+            : throw new InvalidOperationException($"{ProviderKey} is '{name}': use Sqlite or PostgreSQL.");
+        var connectionString = configuration.GetConnectionString("Signpost");
+        if (provider == DatabaseProvider.PostgreSQL && string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException($"{ProviderKey} is PostgreSQL but ConnectionStrings:Signpost is not set (e.g. Host=db;Database=signpost;Username=signpost;Password=...).");
+        }
+
+        return new DatabaseSetup(provider, connectionString ?? "Data Source=signpost.db");
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        if (Provider == DatabaseProvider.PostgreSQL)
+        {
+            options.UseSignpostPostgres(ConnectionString);
+        }
+        else
+        {
+            options.UseSignpostSqlite(ConnectionString);
+        }
+    }
+
+    /// <summary>Where files a local run makes go by default (the mail pickup folder): beside the SQLite file, else the working folder.</summary>
+    public string DataFolder
+    {
+        get
+        {
+            if (Provider != DatabaseProvider.Sqlite)
+            {
+                return Directory.GetCurrentDirectory();
+            }
+
+            var file = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+            if (string.IsNullOrEmpty(file) || file == ":memory:" || file.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                file = "signpost.db";
+            }
+
+            return Path.GetDirectoryName(Path.GetFullPath(file))!;
+        }
+    }
+
+    /// <summary>Applies the provider's migrations (SQLite: and turns on write-ahead logging).</summary>
+    public async Task MigrateAsync(SignpostDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            await SqliteStorage.EnableWriteAheadLogAsync(db, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Data.Common;
+using Signpost.Core.Scheduling;
+
+namespace Signpost.Web.Setup;
+
+/// <summary>
+/// Runs a scheduled job only on the node holding its lease in the database, so N nodes run each job
+/// once. The holder renews at every tick; the lease lasts three intervals, so when the holder stops
+/// another node takes over within three ticks.
+/// </summary>
+public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider time, ILogger<JobLeases> logger)
+{
+    /// <summary>This process's name in the leases table: machine, process ID and a random part.</summary>
+    public string Node { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Runs <paramref name="run"/> when this node holds (or takes) the lease of <paramref name="job"/>; returns whether it ran.</summary>
+    public async Task<bool> RunIfHolderAsync(string job, TimeSpan interval, Func<CancellationToken, Task> run, CancellationToken cancellationToken)
+    {
+        bool holder;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            holder = await scope.ServiceProvider.GetRequiredService<ILeaseStore>()
+                .TryAcquireAsync(job, Node, interval * 3, time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbException || ex.InnerException is DbException || ex is TimeoutException)
+        {
+            LogLeaseUnavailable(logger, job, ex.GetType().Name);
+            return false;
+        }
+
+        if (!holder)
+        {
+            return false;
+        }
+
+        LogRunning(logger, job, Node);
+        await run(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Gives the lease up when the node stops, so another node need not wait it out.</summary>
+    public async Task ReleaseAsync(string job)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ILeaseStore>().ReleaseAsync(job, Node, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbException || ex.InnerException is DbException || ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // Shutting down with the database gone: the lease simply runs out.
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Running scheduled job {Job} on node {Node}")]
+    private static partial void LogRunning(ILogger logger, string job, string node);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Scheduled job {Job} skipped: its lease could not be read ({ExceptionType})")]
+    private static partial void LogLeaseUnavailable(ILogger logger, string job, string exceptionType);
+}
