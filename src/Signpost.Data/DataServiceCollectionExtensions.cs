@@ -6,6 +6,7 @@ using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Notifications;
+using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
@@ -28,6 +29,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IActionTokenStore, ActionTokenStore>();
         services.AddScoped<IPasswordHistoryStore, PasswordHistoryStore>();
         services.AddScoped<ILeaseStore, LeaseStore>();
+        services.AddScoped<IAuditStore, AuditStore>();
         services.AddScoped<IRateCounterStore, RateCounterStore>();
         services.AddScoped<IMaintenanceStore, MaintenanceStore>();
         services.AddScoped<INotificationLog, NotificationLog>();

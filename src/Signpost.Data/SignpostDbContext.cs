@@ -6,6 +6,7 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
@@ -25,6 +26,7 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<ActionToken> ActionTokens => Set<ActionToken>();
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
     public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Stores.RateCounter> RateCounters => Set<Stores.RateCounter>();
     /// <summary>The ASP.NET Core Data Protection key ring, shared by every node (anti-forgery, form stamps, tickets).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

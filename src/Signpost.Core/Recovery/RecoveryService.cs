@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
+using Signpost.Core.Audit;
 using Signpost.Core.Browsers;
 using Signpost.Core.Email;
 using Signpost.Core.Events;
@@ -47,6 +48,7 @@ public sealed class RecoveryService(
     IEmailSender email,
     ISignInEventStore events,
     SignInEventRecorder recorder,
+    AuditTrail audit,
     IOptionsMonitor<RecoveryOptions> options,
     TimeProvider time)
 {
@@ -263,6 +265,8 @@ public sealed class RecoveryService(
             detail += " " + note;
         }
 
+        await audit.RecordAsync(AuditActor.Self(account.Id, account.Username, client.Ip?.ToString(), traceId), new AuditRecord(
+            "account.password_reset", "account", account.Id.ToString(), null, new { LocksCleared = unlocked, SessionsEnded = ended }, new { PasswordChangedAt = now }), cancellationToken);
         var done = await FinishAsync(step with { Detail = detail }, client, [], cancellationToken);
         return done with { Note = verdict.Note };
     }
@@ -288,6 +292,8 @@ public sealed class RecoveryService(
         }
 
         var unlocked = await lockouts.UnlockAllAsync(check.Account!.Id, now, cancellationToken);
+        await audit.RecordAsync(AuditActor.Self(check.Account.Id, check.Account.Username, client.Ip?.ToString(), traceId), new AuditRecord(
+            "account.unlock", "account", check.Account.Id.ToString(), null, new { LockedKeys = unlocked }, new { LockedKeys = 0 }), cancellationToken);
         return await FinishAsync(step with { Detail = $"{unlocked} lock(s) cleared." }, client, [], cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Signpost.Core.Accounts;
+using Signpost.Core.Audit;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Passwords;
@@ -83,6 +84,25 @@ internal sealed class PasswordHistoryConfiguration : IEntityTypeConfiguration<Pa
         builder.HasIndex(h => new { h.AccountId, h.Id });
         builder.Property(h => h.PasswordHash).HasMaxLength(512);
         builder.HasOne<Account>().WithMany().HasForeignKey(h => h.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.HasKey(e => e.Sequence);
+        builder.Property(e => e.Sequence).ValueGeneratedNever();
+        builder.HasIndex(e => new { e.TargetType, e.TargetId });
+        builder.HasIndex(e => e.OrganizationId);
+        builder.Property(e => e.Actor).HasMaxLength(200);
+        builder.Property(e => e.Action).HasMaxLength(64);
+        builder.Property(e => e.TargetType).HasMaxLength(32);
+        builder.Property(e => e.TargetId).HasMaxLength(64);
+        builder.Property(e => e.ClientIp).HasMaxLength(64);
+        builder.Property(e => e.TraceId).HasMaxLength(32);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(64);
     }
 }
 

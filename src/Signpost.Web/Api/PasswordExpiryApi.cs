@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Unicode;
+using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Passwords;
@@ -60,7 +61,7 @@ public static class PasswordExpiryApi
     }
 
     private static async Task<IResult> GrantAsync(
-        string id, HttpContext context, PasswordExpiryExtensions extensions, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string id, HttpContext context, PasswordExpiryExtensions extensions, AuditTrail audit, AuditActors actors, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
@@ -84,6 +85,8 @@ public static class PasswordExpiryApi
         }
 
         var account = result.Account!;
+        await audit.RecordAsync(actors.Current, new AuditRecord("account.expiry_extension", "account", account.Id.ToString(), null,
+            new { ExpiresAt = result.PreviousExpiresAt }, new { ExtensionDays = days, result.ExpiresAt }), cancellationToken);
         var actor = $"{context.User.FindFirstValue(ClaimTypes.Name)} ({context.User.FindFirstValue(ClaimTypes.NameIdentifier)})";
         PasswordExpiryLog.ExtensionGranted(loggers.CreateLogger(typeof(PasswordExpiryApi).FullName!), actor, "api", days, account.Id, account.Username, Describe(result.ExpiresAt));
         return TypedResults.Ok(new ExtensionView(

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
+using Signpost.Core.Audit;
 using Signpost.Core.Email;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
@@ -156,6 +157,8 @@ public static class AdminCommands
             var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(who)!, ct2)
                 ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(who)}'.");
             var locked = await services.GetRequiredService<ILockoutStore>().UnlockAllAsync(account.Id, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct2);
+            await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.CommandLine(), new AuditRecord(
+                "account.unlock", "account", account.Id.ToString(), null, new { LockedKeys = locked }, new { LockedKeys = 0 }), ct2);
             Console.WriteLine(locked > 0 ? $"Unlocked {account.Username} ({locked} lock(s) cleared)." : $"{account.Username} was not locked; failure counts cleared.");
         }, ct));
 
@@ -172,6 +175,9 @@ public static class AdminCommands
 
             var purpose = account.Status == AccountStatus.PendingActivation ? ActionTokenPurpose.Activation : ActionTokenPurpose.PasswordReset;
             var expires = await SendLinkAsync(services, account, purpose, ct2);
+            await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.CommandLine(), new AuditRecord(
+                purpose == ActionTokenPurpose.Activation ? "account.send_activation" : "account.send_reset", "account", account.Id.ToString(), null,
+                null, new { LinkExpiresAt = expires }), ct2);
             Console.WriteLine($"Emailed a {(purpose == ActionTokenPurpose.Activation ? "activation" : "password reset")} link to {account.Email}, valid until {expires:yyyy-MM-dd HH:mm} UTC.");
         }, ct));
 

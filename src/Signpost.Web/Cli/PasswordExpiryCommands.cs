@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Web.Api;
 using Signpost.Web.Passwords;
@@ -39,6 +40,9 @@ public static class PasswordExpiryCommands
             }
 
             var account = granted.Account!;
+            await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.CommandLine(), new AuditRecord(
+                "account.expiry_extension", "account", account.Id.ToString(), null,
+                new { ExpiresAt = granted.PreviousExpiresAt }, new { ExtensionDays = requested, granted.ExpiresAt }), ct2);
             var actor = $"{Environment.UserName} at the console";
             PasswordExpiryLog.ExtensionGranted(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PasswordExpiryCommands).FullName!),
                 actor, "cli", requested, account.Id, account.Username, PasswordExpiryApi.Describe(granted.ExpiresAt));

@@ -37,6 +37,7 @@ public static class SignpostCli
         root.Subcommands.Add(AdminCommands.Events());
         root.Subcommands.Add(AdminCommands.Docs());
         root.Subcommands.Add(MaintenanceCommands.Build());
+        root.Subcommands.Add(AuditCommands.Build());
 
         var parsed = root.Parse(args);
 

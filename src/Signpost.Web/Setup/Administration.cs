@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.Audit;
 using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
 using Signpost.Data;
+using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Setup;
 
@@ -10,7 +12,8 @@ namespace Signpost.Web.Setup;
 public sealed class AdministrationException(string message) : Exception(message);
 
 /// <summary>Creating organizations and accounts (the CLI today, the admin consoles later), with the same rules everywhere.</summary>
-public sealed class Administration(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, TimeProvider time)
+/// <remarks>Every change is appended to the audit trail in the same transaction: no act without its entry.</remarks>
+public sealed class Administration(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, AuditTrail audit, AuditActors actors, TimeProvider time)
 {
     public async Task<Organization> CreateOrganizationAsync(string slug, string name, string? taxId, string? timeZone, CancellationToken cancellationToken)
     {
@@ -42,8 +45,12 @@ public sealed class Administration(SignpostDbContext db, PasswordHashing hashing
         }
 
         var organization = new Organization { Slug = slug, Name = name.Trim(), TaxId = taxId, TimeZone = timeZone, CreatedAt = time.GetUtcNow() };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Organizations.Add(organization);
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord("organization.create", "organization", organization.Id.ToString(), organization.Id,
+            null, new { organization.Slug, organization.Name, organization.TaxId, organization.TimeZone }), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return organization;
     }
 
@@ -118,8 +125,12 @@ public sealed class Administration(SignpostDbContext db, PasswordHashing hashing
             account.Memberships.Add(new Membership { AccountId = account.Id, OrganizationId = organization.Id, Roles = roles, CreatedAt = account.CreatedAt });
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Accounts.Add(account);
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord("account.create", "account", account.Id.ToString(), organization?.Id,
+            null, AccountAuditView.Of(account)), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return account;
     }
 
@@ -127,6 +138,7 @@ public sealed class Administration(SignpostDbContext db, PasswordHashing hashing
     public async Task<OrganizationPolicy> UpdatePolicyAsync(string slug, Action<OrganizationPolicy> change, CancellationToken cancellationToken)
     {
         var organization = await FindOrganizationAsync(slug, cancellationToken);
+        var before = System.Text.Json.JsonSerializer.SerializeToElement(organization.Policy);
         change(organization.Policy);
         var problems = organization.Policy.Validate();
         if (problems.Count > 0)
@@ -134,8 +146,12 @@ public sealed class Administration(SignpostDbContext db, PasswordHashing hashing
             throw new AdministrationException(string.Join(" ", problems));
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Entry(organization).Reference(o => o.Policy).TargetEntry!.State = EntityState.Modified;
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord("organization.policy", "organization", organization.Id.ToString(), organization.Id,
+            before, organization.Policy), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return organization.Policy;
     }
 
@@ -153,9 +169,14 @@ public sealed class Administration(SignpostDbContext db, PasswordHashing hashing
         }
 
         var organization = await FindOrganizationAsync(slug, cancellationToken);
+        var before = organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList();
         var range = new NetworkRange { Cidr = network.ToString(), Label = label.Trim(), Allowed = allowed };
         organization.NetworkRanges = [.. organization.NetworkRanges.Where(r => r.Cidr != range.Cidr), range];
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord("organization.network", "organization", organization.Id.ToString(), organization.Id,
+            before, organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList()), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return range;
     }
 

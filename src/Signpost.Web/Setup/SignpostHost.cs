@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Signpost.Core.Audit;
 using Signpost.Core.Browsers;
 using Signpost.Core.Devices;
 using Signpost.Core.Events;
@@ -72,6 +73,9 @@ public static class SignpostHost
         services.AddSignpostMaintenancePages();
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditActors>();
+        services.AddScoped<AuditTrail>();
         services.AddSingleton<PasswordChangeTickets>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
