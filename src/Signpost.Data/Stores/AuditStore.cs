@@ -20,7 +20,7 @@ internal sealed class AuditStore(SignpostDbContext db) : IAuditStore
         }
         catch (DbUpdateException)
         {
-            db.ChangeTracker.Clear();
+            db.Entry(entry).State = EntityState.Detached;
             if (await db.AuditEntries.AsNoTracking().AnyAsync(e => e.Sequence == entry.Sequence, cancellationToken))
             {
                 return false;
@@ -30,7 +30,8 @@ internal sealed class AuditStore(SignpostDbContext db) : IAuditStore
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            // Only this entry: the caller's own tracked changes (the act being audited) stay as they are.
+            db.Entry(entry).State = EntityState.Detached;
         }
     }
 

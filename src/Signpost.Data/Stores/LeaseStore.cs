@@ -22,9 +22,10 @@ internal sealed class LeaseStore(SignpostDbContext db) : ILeaseStore
             return false;
         }
 
+        var lease = new Lease { Name = name, Holder = holder, ExpiresAt = until };
         try
         {
-            db.Leases.Add(new Lease { Name = name, Holder = holder, ExpiresAt = until });
+            db.Leases.Add(lease);
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
@@ -35,7 +36,7 @@ internal sealed class LeaseStore(SignpostDbContext db) : ILeaseStore
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            db.Entry(lease).State = EntityState.Detached;
         }
     }
 

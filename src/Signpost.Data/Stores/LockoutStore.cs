@@ -65,7 +65,7 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
             catch (DbUpdateException) when (attempt < 3)
             {
                 // Another node inserted the first failure a moment earlier: count on its row.
-                db.ChangeTracker.Clear();
+                DetachCounters();
             }
         }
     }
@@ -96,6 +96,15 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
             LastFailureAt = until,
         });
         await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        DetachCounters();
+    }
+
+    // Only this store's rows: whatever else the request's context tracks stays as it is.
+    private void DetachCounters()
+    {
+        foreach (var entry in db.ChangeTracker.Entries<LockoutCounter>().ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 }

@@ -15,9 +15,10 @@ internal sealed class PasswordHistoryStore(SignpostDbContext db) : IPasswordHist
     {
         if (keep > 0)
         {
-            db.PasswordHistory.Add(new PasswordHistoryEntry { AccountId = accountId, PasswordHash = passwordHash, ReplacedAt = replacedAt });
+            var entry = new PasswordHistoryEntry { AccountId = accountId, PasswordHash = passwordHash, ReplacedAt = replacedAt };
+            db.PasswordHistory.Add(entry);
             await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+            db.Entry(entry).State = EntityState.Detached;
         }
 
         // Old hashes are kept no longer than a policy needs them: turning history down forgets the rest.
