@@ -253,7 +253,7 @@ public static class AdminCommands
         try
         {
             // Disposed so the console logger flushes what the command logged before the process exits.
-            await using var app = SignpostHost.Build([]);
+            await using var app = SignpostHost.Build(SignpostCli.Arguments);
             await SignpostHost.MigrateAsync(app.Services, cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
             await action(scope.ServiceProvider, cancellationToken);

@@ -11,8 +11,15 @@ namespace Signpost.Web.Cli;
 /// </summary>
 public static class SignpostCli
 {
+    /// <summary>
+    /// The process's arguments, handed to the host that admin commands build, so that
+    /// <c>--Section:Key=value</c> configuration (say, the database) applies to them as it does to <c>serve</c>.
+    /// </summary>
+    internal static string[] Arguments { get; private set; } = [];
+
     public static async Task<int> RunAsync(string[] args)
     {
+        Arguments = args;
         var root = new RootCommand("Signpost — sign-in for provider portals where every failure explains itself.");
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on (default http://localhost:5080)." };
         var demo = new Option<bool>("--demo") { Description = "Create the demo practice with one account in each state." };

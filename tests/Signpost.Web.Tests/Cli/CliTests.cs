@@ -38,6 +38,20 @@ public sealed partial class CliTests(SignpostFactory app) : IClassFixture<Signpo
     }
 
     [Fact]
+    public async Task Migrate_ConnectionStringOnTheCommandLine_WinsOverTheEnvironment()
+    {
+        // Arrange: the environment names the app's database; the argument names another file.
+        var path = Path.Combine(app.Folder, $"argument-{Guid.NewGuid():N}.db");
+
+        // Act
+        var run = await RunAsync("migrate", $"--ConnectionStrings:Signpost=Data Source={path}");
+
+        // Assert: the file named on the command line is the one migrated.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(File.Exists(path), $"{path} was not created: the command line was ignored.");
+    }
+
+    [Fact]
     public async Task OrgsCreate_NewSlugThenSameSlug_CreatesOnceThenExitsOneWithOneLine()
     {
         // Arrange
