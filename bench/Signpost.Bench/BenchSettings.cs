@@ -1,0 +1,72 @@
+using Signpost.Bench.Data;
+
+namespace Signpost.Bench;
+
+/// <summary>
+/// Where things are and how long to measure. <see cref="Quick"/> is the smoke run (2–4 minutes): the same
+/// scenarios with short windows and the small data set, to check that everything still runs.
+/// </summary>
+internal sealed record BenchSettings(bool Quick, string WorkRoot, string RepoRoot, string SignpostDll)
+{
+    /// <summary>The one password every generated account and every peer account has.</summary>
+    public const string Password = "Bench password 2026 Riverside!";
+
+    /// <summary>A browser inside Signpost's supported matrix, so a success is <c>signed_in</c>, not a warning.</summary>
+    public const string UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+    /// <summary>Generated data sets, kept between runs (the full one takes minutes to make).</summary>
+    public string DataRoot => Path.Combine(WorkRoot, "data");
+
+    /// <summary>Per-run folders: servers' databases, logs, the results file.</summary>
+    public string RunRoot { get; } = Path.Combine(WorkRoot, "runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The data set the event-store, memory and start-up figures use.</summary>
+    public DatasetSize Dataset => Quick ? DatasetSize.Quick : DatasetSize.Full;
+
+    public TimeSpan Seconds(double fullSeconds, double quickSeconds) => TimeSpan.FromSeconds(Quick ? quickSeconds : fullSeconds);
+
+    public int Pick(int full, int quick) => Quick ? quick : full;
+
+    /// <summary>A fresh folder under this run's folder.</summary>
+    public string NewFolder(string name)
+    {
+        var path = Path.Combine(RunRoot, name);
+        for (var i = 2; Directory.Exists(path); i++)
+        {
+            path = Path.Combine(RunRoot, $"{name}-{i}");
+        }
+
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static BenchSettings Create(bool quick, string? workRoot, string? signpostDll)
+    {
+        var repo = FindRepoRoot();
+        var dll = signpostDll ?? Path.Combine(repo, "src", "Signpost.Web", "bin", "Release", "net10.0", "signpost.dll");
+        if (!File.Exists(dll))
+        {
+            throw new BenchException($"{dll} does not exist: build it first (bench/run does: dotnet build src/Signpost.Web -c Release).");
+        }
+
+        var root = Path.GetFullPath(workRoot ?? Path.Combine(Path.GetTempPath(), "signpost-bench"));
+        Directory.CreateDirectory(root);
+        return new BenchSettings(quick, root, repo, dll);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Signpost.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new BenchException("Cannot find the repository (Signpost.slnx) above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A refusal with one clear line for the person running the bench.</summary>
+internal sealed class BenchException(string message) : Exception(message);

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Signpost.Bench.Data;
+using Signpost.Bench.Infrastructure;
+using Signpost.Bench.Targets;
+using Signpost.Data;
+using Signpost.Data.Sqlite;
+
+namespace Signpost.Bench.Scenarios;
+
+/// <summary>
+/// The event store at the generated size (10 million events, 1 million accounts; --quick: the small set).
+/// <list type="bullet">
+/// <item>Trace-ID lookup: <c>GET /api/v1/events/{traceId}</c> as a support agent, for random events,
+/// one at a time, alternating with <c>GET /healthz</c>; p99 ÷ the bare endpoint's p99.</item>
+/// <item>30-day root-cause breakdown (failures by reason code, newest 30 days), for the biggest practice
+/// and for all: Signpost has no breakdown endpoint yet, so it runs through Signpost's data layer
+/// (<see cref="SignpostDbContext"/>, EF Core, Microsoft.Data.Sqlite) ÷ the very SQL EF generated, parameters
+/// and all (<c>ToQueryString</c> writes <c>.param set</c> lines), run by the <c>sqlite3</c> command line on the
+/// same file, timed by its own <c>.timer</c> so process start is not counted.</item>
+/// </list>
+/// </summary>
+internal sealed class EventStoreScenario : IScenario
+{
+    public string Name => "events";
+
+    public string Description => "Trace-ID lookup p99 and 30-day root-cause breakdowns at 10 million events, ÷ the sqlite3 command line.";
+
+    public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var (folder, manifest) = await Scenarios.DatasetAsync(context, cancellationToken);
+        var database = DatasetManifest.DatabasePath(folder);
+        await TraceLookupsAsync(context, database, manifest, cancellationToken);
+        await BreakdownsAsync(context, database, manifest, cancellationToken);
+    }
+
+    private async Task TraceLookupsAsync(BenchContext context, string database, DatasetManifest manifest, CancellationToken cancellationToken)
+    {
+        var (settings, ui, report) = context;
+        var count = settings.Pick(1000, 200);
+        var random = new Random(99);
+        var traceIds = new List<string>(count);
+        using (var db = SignpostTarget.OpenReadOnly(database))
+        {
+            while (traceIds.Count < count)
+            {
+                var id = random.NextInt64(1, manifest.Events + 1);
+                if (SignpostTarget.Scalar<string>(db, "SELECT TraceId FROM SignInEvents WHERE Id = $id", ("$id", id)) is { } trace)
+                {
+                    traceIds.Add(trace);
+                }
+            }
+        }
+
+        await using var server = await SignpostTarget.StartAsync(settings, database, cancellationToken, name: "signpost-events");
+        using var client = Http.Client(server.BaseUri);
+        var (session, _) = await SignpostTarget.SignInForCookiesAsync(client, DatasetManifest.SupportUsername, cancellationToken);
+        var cookie = "sp_session=" + session;
+
+        var lookups = new List<double>(count);
+        var bare = new List<double>(count);
+        var failures = 0;
+        using (var phase = ui.Start($"events: {count} trace-ID lookups among {manifest.Events:N0} events"))
+        {
+            for (var i = -20; i < count; i++)
+            {
+                var trace = traceIds[Math.Max(0, i) % count];
+                var started = Stopwatch.GetTimestamp();
+                var answer = await Http.GetAsync(client, $"/api/v1/events/{trace}", cookie, cancellationToken);
+                var lookup = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                started = Stopwatch.GetTimestamp();
+                await Http.GetAsync(client, "/healthz", null, cancellationToken);
+                var plain = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (i < 0)
+                {
+                    continue; // warm-up
+                }
+
+                failures += answer.Status == 200 ? 0 : 1;
+                lookups.Add(lookup);
+                bare.Add(plain);
+                if (i % 20 == 0)
+                {
+                    phase.Update((double)i / count, F($"{i} done"));
+                }
+            }
+
+            phase.Done(F($"p99 {Stats.Percentile([.. lookups.Order()], 99):0.0} ms; /healthz p99 {Stats.Percentile([.. bare.Order()], 99):0.0} ms"));
+        }
+
+        var lookupP99 = Stats.Percentile([.. lookups.Order()], 99);
+        var bareP99 = Stats.Percentile([.. bare.Order()], 99);
+        report.Add(new Figure(Name, F($"Trace-ID lookup p99 at {manifest.Events:N0} events ÷ bare endpoint p99"), "(context)", lookupP99 / bareP99,
+            F($"{lookupP99:0.0} ms (p50 {Stats.Percentile([.. lookups.Order()], 50):0.0}) via GET /api/v1/events/{{traceId}}"), F($"{bareP99:0.0} ms /healthz"), Verdict.Info,
+            failures > 0 ? F($"{failures} lookups did not answer 200") : F($"{count} random events, one at a time")));
+    }
+
+    private async Task BreakdownsAsync(BenchContext context, string database, DatasetManifest manifest, CancellationToken cancellationToken)
+    {
+        var (settings, ui, report) = context;
+        var options = new DbContextOptionsBuilder<SignpostDbContext>();
+        options.UseSignpostSqlite($"Data Source={database};Mode=ReadOnly");
+        var since = manifest.GeneratedAt.AddDays(-30);
+        var practice = Guid.Parse(manifest.BigPracticeId);
+
+        foreach (var (label, organization, reps) in new[] { ("one practice", (Guid?)practice, settings.Pick(20, 5)), ("all practices", null, settings.Pick(5, 2)) })
+        {
+            string sql;
+            await using (var db = new SignpostDbContext(options.Options))
+            {
+                sql = Breakdown(db, organization, since).ToQueryString();
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(settings.RunRoot, $"breakdown-{label.Replace(' ', '-')}.sql"), sql, cancellationToken);
+
+            var ef = new List<double>();
+            var cli = new List<double>();
+            using (var phase = ui.Start($"events: 30-day breakdown, {label}: EF Core vs sqlite3"))
+            {
+                // Warm both (and the page cache), then two alternating blocks of each.
+                await TimeEfAsync(options.Options, organization, since, 1, cancellationToken);
+                await TimeCliAsync(database, sql, 1, cancellationToken);
+                for (var block = 0; block < 2; block++)
+                {
+                    phase.Update(block / 2.0, F($"block {block + 1}: EF Core"));
+                    ef.AddRange(await TimeEfAsync(options.Options, organization, since, reps, cancellationToken));
+                    phase.Update((block + 0.5) / 2, F($"block {block + 1}: sqlite3"));
+                    cli.AddRange(await TimeCliAsync(database, sql, reps, cancellationToken));
+                }
+
+                phase.Done(F($"EF Core {Stats.Median(ef):0.0} ms, sqlite3 {Stats.Median(cli):0.0} ms"));
+            }
+
+            var ratio = Stats.Median(ef) / Stats.Median(cli);
+            var scope = organization is null ? "all practices" : F($"{manifest.BigPracticeSlug}, the biggest practice ({manifest.BigPracticeAccounts:N0} accounts)");
+            report.Add(new Figure(Name, $"30-day root-cause breakdown, {label}: Signpost's data layer ÷ sqlite3 CLI", "≤ 1.5", ratio,
+                F($"{Stats.Median(ef):0.0} ms EF Core"), F($"{Stats.Median(cli):0.0} ms sqlite3 (same SQL, same file)"), Figure.AtMost(ratio, 1.5),
+                F($"{scope}; median of {ef.Count}; no breakdown endpoint yet")));
+        }
+    }
+
+    private static IQueryable<object> Breakdown(SignpostDbContext db, Guid? organization, DateTimeOffset since)
+    {
+        var events = db.SignInEvents.AsNoTracking().Where(e => !e.Succeeded && e.OccurredAt >= since);
+        if (organization is { } id)
+        {
+            events = events.Where(e => e.OrganizationId == id);
+        }
+
+        return events.GroupBy(e => e.ReasonCode)
+            .Select(g => new { Reason = g.Key, Count = g.Count() })
+            .OrderByDescending(r => r.Count);
+    }
+
+    private static async Task<List<double>> TimeEfAsync(DbContextOptions<SignpostDbContext> options, Guid? organization, DateTimeOffset since, int reps, CancellationToken cancellationToken)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < reps; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await using var db = new SignpostDbContext(options);
+            var rows = await Breakdown(db, organization, since).ToListAsync(cancellationToken);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (rows.Count == 0)
+            {
+                throw new BenchException("The breakdown found no failures in the last 30 days of the data set: is it older than 30 days? Regenerate it.");
+            }
+        }
+
+        return times;
+    }
+
+    /// <summary>One sqlite3 process runs the statement <paramref name="reps"/> times under <c>.timer on</c>; returns each run's wall time.</summary>
+    private static async Task<List<double>> TimeCliAsync(string database, string sql, int reps, CancellationToken cancellationToken)
+    {
+        var lines = sql.Split('\n');
+        var parameters = string.Join('\n', lines.Where(l => l.StartsWith(".param", StringComparison.Ordinal)));
+        var statement = string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal))).Trim().TrimEnd(';') + ";";
+        var script = new StringBuilder();
+        script.AppendLine(parameters);
+        script.AppendLine(".timer on");
+        for (var i = 0; i < reps; i++)
+        {
+            script.AppendLine(statement);
+        }
+
+        var result = await Commands.RunAsync("sqlite3", ["-batch", "-readonly", database], Path.GetDirectoryName(database)!, standardInput: script.ToString(),
+            cancellationToken: cancellationToken);
+        result.EnsureSuccess("sqlite3");
+        var times = result.Output.Split('\n')
+            .Where(l => l.StartsWith("Run Time: real ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l["Run Time: real ".Length..].Split(' ')[0], CultureInfo.InvariantCulture) * 1000)
+            .ToList();
+        if (times.Count != reps)
+        {
+            throw new BenchException($"sqlite3 printed {times.Count} timings for {reps} runs:\n{result.Output}\n{result.Error}");
+        }
+
+        return times;
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
