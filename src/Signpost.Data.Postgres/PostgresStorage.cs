@@ -9,16 +9,23 @@ public static class PostgresStorage
 {
     /// <summary>
     /// Points EF Core at PostgreSQL. The pool waits at most <c>Timeout</c> seconds for a free connection
-    /// (5 unless the connection string says otherwise), so an exhausted pool answers "service degraded"
-    /// quickly instead of hanging. No retrying execution strategy: the lockout store's transactions are
+    /// and a statement at most <c>Command Timeout</c> seconds (5 each unless the connection string says
+    /// otherwise), so an exhausted pool or a blocked table answers "service degraded" quickly instead of hanging. No retrying execution strategy: the lockout store's transactions are
     /// its own, and a retried sign-in would count a failure twice.
     /// </summary>
     public static DbContextOptionsBuilder UseSignpostPostgres(this DbContextOptionsBuilder builder, string connectionString)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Timeout"))
         {
             csb.Timeout = 5;
+        }
+
+        // A request never waits long on a blocked statement either; migrations and purges set their own.
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            csb.CommandTimeout = 5;
         }
 
         return builder.UseNpgsql(csb.ConnectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgresStorage).Assembly.GetName().Name));

@@ -41,10 +41,17 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
             }
 
             var existing = await GetAsync(accountId, deviceKey, cancellationToken);
-            if (existing is not null)
+            if (existing is { LockedUntil: { } lockedUntil } && lockedUntil > now)
             {
                 await transaction.CommitAsync(cancellationToken);
                 return new FailureTally(false, existing.FailureCount, existing.LockedUntil);
+            }
+
+            if (existing is not null && attempt < 3)
+            {
+                // Another node inserted the first failure after this UPDATE looked: count on its row.
+                await transaction.RollbackAsync(cancellationToken);
+                continue;
             }
 
             try

@@ -15,7 +15,7 @@ public static partial class FailureHandler
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Signpost.Failures");
         var traceId = context.GetTraceId();
-        var degraded = error is DbException || error?.InnerException is DbException || error is TimeoutException;
+        var degraded = IsDependencyFailure(error);
         if (degraded)
         {
             LogDegraded(logger, traceId, error!.GetType().Name);
@@ -40,6 +40,20 @@ public static partial class FailureHandler
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/html; charset=utf-8";
         await context.Response.WriteAsync(SimplePages.Failure(reason, reason.UserMessage, traceId, at));
+    }
+
+    /// <summary>A database or timeout anywhere in the chain: EF Core wraps Npgsql's errors two levels deep.</summary>
+    public static bool IsDependencyFailure(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is DbException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Service degraded (trace {TraceId}): {ExceptionType} from a dependency")]

@@ -72,6 +72,8 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
     /// <summary>Applies the provider's migrations (SQLite: and turns on write-ahead logging).</summary>
     public async Task MigrateAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {
+        // Migrations may rewrite large tables: no request-sized statement timeout here.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         await db.Database.MigrateAsync(cancellationToken);
         if (Provider == DatabaseProvider.Sqlite)
         {

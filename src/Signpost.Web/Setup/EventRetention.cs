@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Events;
 using Signpost.Core.Scheduling;
@@ -53,6 +54,8 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        // A year of events can take a while to delete: not a request-sized statement timeout.
+        scope.ServiceProvider.GetRequiredService<Signpost.Data.SignpostDbContext>().Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         var store = scope.ServiceProvider.GetRequiredService<ISignInEventStore>();
         var now = time.GetUtcNow();
         var cutoff = now.AddDays(-options.CurrentValue.EventRetentionDays);

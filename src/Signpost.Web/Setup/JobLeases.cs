@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Signpost.Core.Scheduling;
 
 namespace Signpost.Web.Setup;
@@ -23,7 +22,7 @@ public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider 
             holder = await scope.ServiceProvider.GetRequiredService<ILeaseStore>()
                 .TryAcquireAsync(job, Node, interval * 3, time.GetUtcNow(), cancellationToken);
         }
-        catch (Exception ex) when (ex is DbException || ex.InnerException is DbException || ex is TimeoutException)
+        catch (Exception ex) when (Infrastructure.FailureHandler.IsDependencyFailure(ex))
         {
             LogLeaseUnavailable(logger, job, ex.GetType().Name);
             return false;
@@ -47,7 +46,7 @@ public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider 
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ILeaseStore>().ReleaseAsync(job, Node, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is DbException || ex.InnerException is DbException || ex is InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (Infrastructure.FailureHandler.IsDependencyFailure(ex) || ex is InvalidOperationException or ObjectDisposedException)
         {
             // Shutting down with the database gone: the lease simply runs out.
         }
