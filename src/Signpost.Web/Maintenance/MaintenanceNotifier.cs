@@ -18,7 +18,6 @@ public sealed partial class MaintenanceNotifier(
     IServiceScopeFactory scopes,
     IOptionsMonitor<SignpostOptions> options,
     IOptions<NotifierOptions> notifierOptions,
-    TimeProvider time,
     JobLeases leases,
     ILogger<MaintenanceNotifier> logger) : BackgroundService
 {
@@ -31,20 +30,7 @@ public sealed partial class MaintenanceNotifier(
             return;
         }
 
-        var interval = TimeSpan.FromSeconds(notifierOptions.Value.IntervalSeconds);
-        using var timer = new PeriodicTimer(interval, time);
-        try
-        {
-            do
-            {
-                await leases.RunIfHolderAsync(JobName, interval, RunOnceAsync, stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        finally
-        {
-            await leases.ReleaseAsync(JobName);
-        }
+        await leases.RunEveryAsync(JobName, TimeSpan.FromSeconds(notifierOptions.Value.IntervalSeconds), RunOnceAsync, stoppingToken);
     }
 
     /// <summary>The lease that makes one node of many run this job.</summary>

@@ -6,6 +6,9 @@ namespace Signpost.Web.Pages;
 /// <summary>What the shared failure partial shows.</summary>
 public sealed record FailureView(Reason Reason, string Message, string TraceId, DateTimeOffset At, DateTimeOffset? LockedUntil, IReadOnlyList<string> Problems)
 {
+    public static FailureView From(Core.Recovery.RecoveryResult result) =>
+        new(result.Reason, result.Reason.UserMessage, result.TraceId, result.OccurredAt, null, result.Problems);
+
     public static FailureView From(SignInResult result) =>
         new(result.Shown, MessageFor(result), result.TraceId, result.OccurredAt, result.LockedUntil, result.Problems);
 

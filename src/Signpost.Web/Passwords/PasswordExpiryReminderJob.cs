@@ -15,7 +15,6 @@ public sealed class PasswordExpiryReminderJob(
     IServiceScopeFactory scopes,
     IOptionsMonitor<SignpostOptions> options,
     IOptions<ExpiryReminderOptions> reminderOptions,
-    TimeProvider time,
     JobLeases leases,
     ILogger<PasswordExpiryReminderJob> logger) : BackgroundService
 {
@@ -26,20 +25,7 @@ public sealed class PasswordExpiryReminderJob(
             return;
         }
 
-        var interval = TimeSpan.FromMinutes(reminderOptions.Value.IntervalMinutes);
-        using var timer = new PeriodicTimer(interval, time);
-        try
-        {
-            do
-            {
-                await leases.RunIfHolderAsync(JobName, interval, RunOnceAsync, stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        finally
-        {
-            await leases.ReleaseAsync(JobName);
-        }
+        await leases.RunEveryAsync(JobName, TimeSpan.FromMinutes(reminderOptions.Value.IntervalMinutes), RunOnceAsync, stoppingToken);
     }
 
     /// <summary>The lease that makes one node of many run this job.</summary>

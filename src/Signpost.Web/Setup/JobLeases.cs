@@ -12,6 +12,27 @@ public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider 
     /// <summary>This process's name in the leases table: machine, process ID and a random part.</summary>
     public string Node { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
+    /// <summary>
+    /// The loop of a scheduled job: at start and then every <paramref name="interval"/> on the injected
+    /// clock, run when this node holds the lease; give the lease up when the node stops.
+    /// </summary>
+    public async Task RunEveryAsync(string job, TimeSpan interval, Func<CancellationToken, Task> run, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            do
+            {
+                await RunIfHolderAsync(job, interval, run, stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        finally
+        {
+            await ReleaseAsync(job);
+        }
+    }
+
     /// <summary>Runs <paramref name="run"/> when this node holds (or takes) the lease of <paramref name="job"/>; returns whether it ran.</summary>
     public async Task<bool> RunIfHolderAsync(string job, TimeSpan interval, Func<CancellationToken, Task> run, CancellationToken cancellationToken)
     {

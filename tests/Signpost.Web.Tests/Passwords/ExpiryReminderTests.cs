@@ -158,7 +158,6 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
             app.Services.GetRequiredService<IServiceScopeFactory>(),
             app.Services.GetRequiredService<IOptionsMonitor<SignpostOptions>>(),
             Options.Create(new ExpiryReminderOptions()),
-            app.Clock,
             app.Services.GetRequiredService<Signpost.Web.Setup.JobLeases>(),
             logger);
         app.Clock.SetUtcNow(ExpiresAt.AddDays(-7));

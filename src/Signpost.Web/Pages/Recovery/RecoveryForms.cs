@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Signpost.Core.Events;
 using Signpost.Core.Reasons;
+using Signpost.Core.Recovery;
+using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Pages.Recovery;
@@ -43,6 +45,23 @@ internal static class RecoveryForms
         }
 
         return (form, null);
+    }
+
+    /// <summary>
+    /// Opens a link page: a bad link gives the failure to show (and its event); a good one trusts this
+    /// browser for the account — the way out of a lockout attack — and gives the username for the form.
+    /// </summary>
+    public static async Task<(string? Username, FailureView? Failure)> OpenLinkAsync(
+        HttpContext context, RecoveryService recovery, ActionTokenPurpose purpose, string? token, CancellationToken cancellationToken)
+    {
+        var (result, check) = await recovery.OpenAsync(purpose, token, SignedInAccount(context.User), context.GetTraceId(), ClientFactsReader.Read(context), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return (null, FailureView.From(result));
+        }
+
+        await ClientFactsReader.TrustBrowserAsync(context, check.Account!.Id, cancellationToken);
+        return (check.Account.Username, null);
     }
 
     public static bool JavaScript(IFormCollection form) => form[FormGuard.JavaScriptField].ToString() == "1";

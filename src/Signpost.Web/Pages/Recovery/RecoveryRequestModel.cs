@@ -52,7 +52,7 @@ public abstract class RecoveryRequestModel(
             }
             else
             {
-                failure = new FailureView(result.Reason, result.Reason.UserMessage, result.TraceId, result.OccurredAt, null, result.Problems);
+                failure = FailureView.From(result);
             }
         }
 

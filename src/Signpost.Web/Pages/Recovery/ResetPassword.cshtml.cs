@@ -28,16 +28,7 @@ public sealed class ResetPasswordModel(RecoveryService recovery, FormGuard guard
     {
         FormStamp = guard.IssueStamp();
         Token = RecoveryForms.Token(token);
-        var (result, check) = await recovery.OpenAsync(ActionTokenPurpose.PasswordReset, Token, RecoveryForms.SignedInAccount(User),
-            HttpContext.GetTraceId(), ClientFactsReader.Read(HttpContext), cancellationToken);
-        if (!result.Succeeded)
-        {
-            Failure = new FailureView(result.Reason, result.Reason.UserMessage, result.TraceId, result.OccurredAt, null, []);
-            return;
-        }
-
-        Username = check.Account!.Username;
-        await ClientFactsReader.TrustBrowserAsync(HttpContext, check.Account.Id, cancellationToken);
+        (Username, Failure) = await RecoveryForms.OpenLinkAsync(HttpContext, recovery, ActionTokenPurpose.PasswordReset, Token, cancellationToken);
     }
 
     public async Task OnPostAsync(CancellationToken cancellationToken)
@@ -60,7 +51,7 @@ public sealed class ResetPasswordModel(RecoveryService recovery, FormGuard guard
             var (opened, check) = await recovery.OpenAsync(ActionTokenPurpose.PasswordReset, Token, signedIn, HttpContext.GetTraceId(), client, cancellationToken);
             if (!opened.Succeeded)
             {
-                Failure = new FailureView(opened.Reason, opened.Reason.UserMessage, opened.TraceId, opened.OccurredAt, null, []);
+                Failure = FailureView.From(opened);
                 return;
             }
 
@@ -78,7 +69,7 @@ public sealed class ResetPasswordModel(RecoveryService recovery, FormGuard guard
         {
             // Only a refused password keeps the form: every other failure needs a new link or a sign-out.
             Username = result.Reason.Code == ReasonCodes.PasswordNotAccepted ? result.Account?.Username : null;
-            Failure = new FailureView(result.Reason, result.Reason.UserMessage, result.TraceId, result.OccurredAt, null, result.Problems);
+            Failure = FailureView.From(result);
         }
     }
 }

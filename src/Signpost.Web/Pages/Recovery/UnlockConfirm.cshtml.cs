@@ -25,16 +25,7 @@ public sealed class UnlockConfirmModel(RecoveryService recovery, FormGuard guard
     {
         FormStamp = guard.IssueStamp();
         Token = RecoveryForms.Token(token);
-        var (result, check) = await recovery.OpenAsync(ActionTokenPurpose.Unlock, Token, RecoveryForms.SignedInAccount(User),
-            HttpContext.GetTraceId(), ClientFactsReader.Read(HttpContext), cancellationToken);
-        if (!result.Succeeded)
-        {
-            Failure = new FailureView(result.Reason, result.Reason.UserMessage, result.TraceId, result.OccurredAt, null, []);
-            return;
-        }
-
-        Username = check.Account!.Username;
-        await ClientFactsReader.TrustBrowserAsync(HttpContext, check.Account.Id, cancellationToken);
+        (Username, Failure) = await RecoveryForms.OpenLinkAsync(HttpContext, recovery, ActionTokenPurpose.Unlock, Token, cancellationToken);
     }
 
     public async Task OnPostAsync(CancellationToken cancellationToken)
@@ -53,7 +44,7 @@ public sealed class UnlockConfirmModel(RecoveryService recovery, FormGuard guard
         Done = result.Succeeded;
         if (!Done)
         {
-            Failure = new FailureView(result.Reason, result.Reason.UserMessage, result.TraceId, result.OccurredAt, null, []);
+            Failure = FailureView.From(result);
         }
     }
 }
