@@ -54,7 +54,10 @@ public sealed class PostgresRestartTests(PostgresServer postgres, ITestOutputHel
         // Act: some load; then hold the events table so that sign-ins are caught writing their event when
         // PostgreSQL goes down (without it, whether a write is in flight at that instant is luck); PostgreSQL
         // down for a few seconds, then up again.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Load first: wait for acknowledged sign-ins (a loaded CI machine may need more than a moment).
+        var warmedUp = await WaitForSuccessAsync(attempts, TimeSpan.Zero, clock, TimeSpan.FromSeconds(30));
+        Assert.True(warmedUp is not null, $"No sign-in succeeded within 30 s before the outage:\n{node.Output}");
+        await Task.Delay(TimeSpan.FromSeconds(1));
         int writesInFlight;
         TimeSpan stoppedAt, restartedAt;
         var blocker = new NpgsqlConnection(connectionString + ";Pooling=false");
