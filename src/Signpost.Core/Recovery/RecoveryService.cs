@@ -121,14 +121,8 @@ public sealed class RecoveryService(
             }, client, [], cancellationToken);
         }
 
-        var lifetime = purpose == ActionTokenPurpose.Activation ? settings.ActivationLifetime : settings.LinkLifetime;
-        var (raw, token) = await links.IssueAsync(account, purpose, lifetime, cancellationToken);
-        var message = purpose switch
-        {
-            ActionTokenPurpose.Activation => RecoveryEmails.Activation(account, RecoveryEmails.ActivationLink(publicBaseUrl, raw), token.ExpiresAt),
-            ActionTokenPurpose.Unlock => RecoveryEmails.Unlock(account, RecoveryEmails.UnlockLink(publicBaseUrl, raw), lockedBy!.LockedUntil!.Value, lockedBy.FailureCount, token.ExpiresAt),
-            _ => RecoveryEmails.Reset(account, RecoveryEmails.ResetLink(publicBaseUrl, raw), token.ExpiresAt, becauseNotLocked: kind == RecoveryKind.Unlock),
-        };
+        var (raw, token) = await links.IssueAsync(account, purpose, LifetimeOf(purpose, settings), cancellationToken);
+        var message = Compose(purpose, account, raw, token, publicBaseUrl, lockedBy, becauseNotLocked: kind == RecoveryKind.Unlock);
 
         try
         {
@@ -156,15 +150,13 @@ public sealed class RecoveryService(
     /// <exception cref="EmailDeliveryException">The email was not accepted; no link is left behind.</exception>
     public async Task<DateTimeOffset> SendLinkAsync(Account account, ActionTokenPurpose purpose, string requestedBy, string traceId, string publicBaseUrl, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
-        var lifetime = purpose == ActionTokenPurpose.Activation ? settings.ActivationLifetime : settings.LinkLifetime;
-        var (raw, token) = await links.IssueAsync(account, purpose, lifetime, cancellationToken);
-        var message = purpose switch
+        if (purpose == ActionTokenPurpose.Unlock)
         {
-            ActionTokenPurpose.Activation => RecoveryEmails.Activation(account, RecoveryEmails.ActivationLink(publicBaseUrl, raw), token.ExpiresAt),
-            ActionTokenPurpose.PasswordReset => RecoveryEmails.Reset(account, RecoveryEmails.ResetLink(publicBaseUrl, raw), token.ExpiresAt, becauseNotLocked: false),
-            _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unlock links go only to a locked account's own request."),
-        };
+            throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unlock links go only to a locked account's own request.");
+        }
+
+        var (raw, token) = await links.IssueAsync(account, purpose, LifetimeOf(purpose, options.CurrentValue), cancellationToken);
+        var message = Compose(purpose, account, raw, token, publicBaseUrl, lockedBy: null, becauseNotLocked: false);
         var step = new SignInStep(MethodOf(purpose), traceId, time.GetUtcNow(), ReasonCatalogue.Get(ReasonCodes.ResetRequested))
         {
             Account = account,
@@ -351,6 +343,17 @@ public sealed class RecoveryService(
 
         return identifier.Any(char.IsControl) ? "The identifier contains characters that cannot be typed." : null;
     }
+
+    private static TimeSpan LifetimeOf(ActionTokenPurpose purpose, RecoveryOptions settings) =>
+        purpose == ActionTokenPurpose.Activation ? settings.ActivationLifetime : settings.LinkLifetime;
+
+    /// <summary>The email that carries a link of this purpose (the unlock email needs the lock it lifts).</summary>
+    private static EmailMessage Compose(ActionTokenPurpose purpose, Account account, string raw, ActionToken token, string publicBaseUrl, LockoutCounter? lockedBy, bool becauseNotLocked) => purpose switch
+    {
+        ActionTokenPurpose.Activation => RecoveryEmails.Activation(account, RecoveryEmails.ActivationLink(publicBaseUrl, raw), token.ExpiresAt),
+        ActionTokenPurpose.Unlock => RecoveryEmails.Unlock(account, RecoveryEmails.UnlockLink(publicBaseUrl, raw), lockedBy!.LockedUntil!.Value, lockedBy.FailureCount, token.ExpiresAt),
+        _ => RecoveryEmails.Reset(account, RecoveryEmails.ResetLink(publicBaseUrl, raw), token.ExpiresAt, becauseNotLocked),
+    };
 
     private static SignInMethod MethodOf(ActionTokenPurpose purpose) => purpose switch
     {
