@@ -75,6 +75,7 @@ public static class SignpostHost
         services.AddScoped<Administration>();
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
+        services.AddScoped<AdminScope>();
         services.AddScoped<AuditTrail>();
         services.AddSingleton<PasswordChangeTickets>();
         services.AddSingleton<JobLeases>();

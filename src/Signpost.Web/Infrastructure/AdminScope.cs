@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Accounts;
+using Signpost.Core.Audit;
+using Signpost.Core.Organizations;
+using Signpost.Data;
+
+namespace Signpost.Web.Infrastructure;
+
+/// <summary>
+/// Which organizations and accounts the signed-in person may administer, read fresh from the database on
+/// every request (a role revoked a second ago no longer counts). A platform admin administers every
+/// organization; a practice admin only those where they hold an active <see cref="PracticeRoles.PracticeAdmin"/>
+/// membership. Every page and API operation of the consoles asks here first and, when refused, calls
+/// <see cref="RefuseAsync"/> so the attempt is in the audit trail.
+/// </summary>
+/// <remarks>
+/// Callers answer a refused read of another practice's organization or account exactly like a missing one
+/// (404), so IDs guessed in URLs or bodies do not even confirm that the target exists.
+/// </remarks>
+public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActors actors, IHttpContextAccessor http)
+{
+    /// <summary>The audit action written for every refused attempt; its <c>After</c> says what was tried and why it was refused.</summary>
+    public const string RefusalAction = "access.denied";
+
+    private ClaimsPrincipal User => http.HttpContext?.User ?? new ClaimsPrincipal();
+
+    /// <summary>The signed-in account, or null.</summary>
+    public Guid? AccountId => Guid.TryParse(User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    public bool IsPlatformAdmin => User.IsInRole(nameof(PlatformRoles.PlatformAdmin));
+
+    public bool IsSupportAgent => User.IsInRole(nameof(PlatformRoles.SupportAgent));
+
+    /// <summary>The organizations the signed-in person administers, by name.</summary>
+    public async Task<IReadOnlyList<Organization>> AdministeredOrganizationsAsync(CancellationToken cancellationToken)
+    {
+        if (IsPlatformAdmin)
+        {
+            return await db.Organizations.AsNoTracking().OrderBy(o => o.Name).ToListAsync(cancellationToken);
+        }
+
+        if (AccountId is not { } accountId)
+        {
+            return [];
+        }
+
+        var ids = await AdministeredIdsAsync(accountId, cancellationToken);
+        return await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>True when the signed-in person may administer <paramref name="organizationId"/>.</summary>
+    public async Task<bool> CanAdministerAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        if (IsPlatformAdmin)
+        {
+            return true;
+        }
+
+        return AccountId is { } accountId && (await AdministeredIdsAsync(accountId, cancellationToken)).Contains(organizationId);
+    }
+
+    /// <summary>
+    /// True when <paramref name="targetAccountId"/> has an active membership in an organization the signed-in
+    /// person administers (a platform admin: any account).
+    /// </summary>
+    public async Task<bool> CanAdministerAccountAsync(Guid targetAccountId, CancellationToken cancellationToken)
+    {
+        if (IsPlatformAdmin)
+        {
+            return await db.Accounts.AnyAsync(a => a.Id == targetAccountId, cancellationToken);
+        }
+
+        if (AccountId is not { } accountId)
+        {
+            return false;
+        }
+
+        var ids = await AdministeredIdsAsync(accountId, cancellationToken);
+        return await db.Memberships.AnyAsync(
+            m => m.AccountId == targetAccountId && m.Status == MembershipStatus.Active && ids.Contains(m.OrganizationId), cancellationToken);
+    }
+
+    /// <summary>Appends a refused attempt to the audit trail: who tried what on which target, and why it was refused.</summary>
+    /// <param name="attempted">The act that was tried, e.g. <c>account.unlock</c> or <c>organization.read</c>.</param>
+    /// <param name="targetType">What kind of target was named.</param>
+    /// <param name="targetId">The target as named in the request (an ID guessed in a URL is kept as typed, cut to 128 characters).</param>
+    /// <param name="organizationId">The organization concerned when known.</param>
+    /// <param name="reason">One sentence for the auditor.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    public Task RefuseAsync(string attempted, string targetType, string? targetId, Guid? organizationId, string reason, CancellationToken cancellationToken)
+    {
+        var named = targetId is { Length: > 128 } ? targetId[..128] : targetId;
+        return audit.RecordAsync(actors.Current, new AuditRecord(RefusalAction, targetType, named, organizationId, null, new { attempted, reason }), cancellationToken);
+    }
+
+    private Task<List<Guid>> AdministeredIdsAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Memberships
+            .Where(m => m.AccountId == accountId && m.Status == MembershipStatus.Active && (m.Roles & PracticeRoles.PracticeAdmin) != 0)
+            .Where(m => db.Accounts.Any(a => a.Id == accountId && a.Status == AccountStatus.Active))
+            .Select(m => m.OrganizationId)
+            .ToListAsync(cancellationToken);
+}
