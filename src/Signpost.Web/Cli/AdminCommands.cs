@@ -140,8 +140,8 @@ public static class AdminCommands
 
             if (result.GetValue(sendActivation))
             {
-                var expires = await SendLinkAsync(services, account, ActionTokenPurpose.Activation, ct2);
-                Console.WriteLine($"Created {account.Username} (pending activation). Activation link emailed to {account.Email}, valid until {expires:yyyy-MM-dd HH:mm} UTC.");
+                var sent = await services.GetRequiredService<AccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2);
+                Console.WriteLine($"Created {account.Username} (pending activation). Activation link emailed to {account.Email}, valid until {sent.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
                 return;
             }
 
@@ -156,9 +156,7 @@ public static class AdminCommands
         {
             var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(who)!, ct2)
                 ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(who)}'.");
-            var locked = await services.GetRequiredService<ILockoutStore>().UnlockAllAsync(account.Id, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct2);
-            await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.CommandLine(), new AuditRecord(
-                "account.unlock", "account", account.Id.ToString(), null, new { LockedKeys = locked }, new { LockedKeys = 0 }), ct2);
+            var locked = await services.GetRequiredService<AccountActions>().UnlockAsync(account, ct2);
             Console.WriteLine(locked > 0 ? $"Unlocked {account.Username} ({locked} lock(s) cleared)." : $"{account.Username} was not locked; failure counts cleared.");
         }, ct));
 
@@ -168,33 +166,11 @@ public static class AdminCommands
         {
             var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(target)!, ct2)
                 ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(target)}'.");
-            if (account.Status == AccountStatus.Disabled)
-            {
-                throw new AdministrationException($"{account.Username} is disabled; enable it before sending a reset link.");
-            }
-
-            var purpose = account.Status == AccountStatus.PendingActivation ? ActionTokenPurpose.Activation : ActionTokenPurpose.PasswordReset;
-            var expires = await SendLinkAsync(services, account, purpose, ct2);
-            await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.CommandLine(), new AuditRecord(
-                purpose == ActionTokenPurpose.Activation ? "account.send_activation" : "account.send_reset", "account", account.Id.ToString(), null,
-                null, new { LinkExpiresAt = expires }), ct2);
-            Console.WriteLine($"Emailed a {(purpose == ActionTokenPurpose.Activation ? "activation" : "password reset")} link to {account.Email}, valid until {expires:yyyy-MM-dd HH:mm} UTC.");
+            var sent = await services.GetRequiredService<AccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2);
+            Console.WriteLine($"Emailed a {sent.Kind} link to {account.Email}, valid until {sent.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
         }, ct));
 
         return new Command("users", "Manage user accounts.") { create, unlock, sendReset };
-    }
-
-    private static async Task<DateTimeOffset> SendLinkAsync(IServiceProvider services, Account account, ActionTokenPurpose purpose, CancellationToken cancellationToken)
-    {
-        var baseUrl = services.GetRequiredService<IOptions<SignpostOptions>>().Value.PublicBaseUrl;
-        try
-        {
-            return await services.GetRequiredService<RecoveryService>().SendLinkAsync(account, purpose, "An operator (command line)", TraceIds.New(), baseUrl, cancellationToken);
-        }
-        catch (EmailDeliveryException ex)
-        {
-            throw new AdministrationException($"The email was not sent, and no link is left behind: {ex.Message}");
-        }
     }
 
     public static Command Events()

@@ -73,6 +73,7 @@ public static class SignpostHost
         services.AddSignpostMaintenancePages();
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
+        services.AddScoped<AccountActions>();
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
         services.AddScoped<AdminScope>();
@@ -101,6 +102,7 @@ public static class SignpostHost
             options.Conventions.AuthorizeFolder("/Account");
             options.Conventions.AllowAnonymousToPage("/Account/ChangePassword");
             options.Conventions.AuthorizePage("/Index");
+            options.Conventions.AuthorizeFolder("/Support", Authorization.SupportPolicy);
         });
         services.AddScoped<FormGuard>();
         services.AddOpenApi();

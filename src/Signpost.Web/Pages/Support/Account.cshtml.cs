@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Audit;
+using Signpost.Core.Events;
+using Signpost.Core.Lockout;
+using Signpost.Data;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Setup;
+
+namespace Signpost.Web.Pages.Support;
+
+/// <summary>One line of an account's timeline: an attempt, or an administrative change.</summary>
+public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Title, string? ReasonCode, bool? Succeeded, string? Detail, string? TraceId);
+
+/// <summary>
+/// Everything the help desk needs about one person on one page: state, locks, practices, and a timeline
+/// that interleaves sign-in attempts (with their exact reasons), recovery steps and administrative changes
+/// — plus the acts support may take, each written to the audit trail.
+/// </summary>
+public sealed class AccountModel(SignpostDbContext db, ISignInEventStore events, IAuditStore auditStore, AccountActions actions, TimeProvider time) : PageModel
+{
+    /// <summary>How many attempts and changes the timeline shows.</summary>
+    public const int TimelineLength = 100;
+
+    public Core.Accounts.Account Subject { get; private set; } = null!;
+    public IReadOnlyList<LockoutCounter> Locks { get; private set; } = [];
+    public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
+    public string? Done { get; private set; }
+    public string? Refused { get; private set; }
+    public DateTimeOffset Now { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string id, string? done, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Done = done switch
+        {
+            "unlock" => "Unlocked: every lock and failure count is cleared.",
+            "link" => "Link sent to the address on the account.",
+            _ => null,
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostUnlockAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        await actions.UnlockAsync(Subject, cancellationToken);
+        return RedirectToPage(new { id, done = "unlock" });
+    }
+
+    public async Task<IActionResult> OnPostSendLinkAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            await actions.SendLinkAsync(Subject, "The help desk", HttpContext.GetTraceId(), cancellationToken);
+        }
+        catch (AdministrationException ex)
+        {
+            Refused = ex.Message;
+            return Page();
+        }
+
+        return RedirectToPage(new { id, done = "link" });
+    }
+
+    private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var accountId))
+        {
+            return false;
+        }
+
+        var account = await db.Accounts.AsNoTracking()
+            .Include(a => a.Memberships).ThenInclude(m => m.Organization)
+            .FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        if (account is null)
+        {
+            return false;
+        }
+
+        Subject = account;
+        Now = time.GetUtcNow();
+        Locks = await db.LockoutCounters.AsNoTracking().Where(c => c.AccountId == accountId).ToListAsync(cancellationToken);
+        var attempts = (await events.ListForAccountAsync(accountId, TimelineLength, cancellationToken))
+            .Select(e => new TimelineEntry(e.OccurredAt, "attempt", $"{e.Method}", e.ReasonCode, e.Succeeded,
+                string.Join(" · ", new[] { e.Detail, e.ClientIp, e.Browser is null ? null : $"{e.Browser} {e.BrowserVersion}", e.NetworkLabel }.Where(s => !string.IsNullOrEmpty(s))),
+                e.TraceId));
+        var changes = (await auditStore.ListForTargetAsync("account", accountId.ToString(), TimelineLength, cancellationToken))
+            .Select(a => new TimelineEntry(a.At, "change", a.Action, null, null, $"by {a.Actor}", a.TraceId));
+        Timeline = [.. attempts.Concat(changes).OrderByDescending(e => e.At).Take(TimelineLength)];
+        return true;
+    }
+}
