@@ -49,15 +49,12 @@ public sealed class CredentialsCheck : ITroubleshootingCheck
             }
         }
 
-        var streak = 0;
-        for (var i = signIns.Count - 1; i >= 0 && signIns[i].AccountId is not null && signIns[i].ReasonCode == ReasonCodes.InvalidCredentials; i--)
+        // Every wrong password on the account since the last success, not only a trailing run: once the
+        // lock holds, further attempts are recorded as locked, yet the wrong passwords led there.
+        var wrong = signIns.Where(e => e.AccountId is not null && e.ReasonCode == ReasonCodes.InvalidCredentials).ToList();
+        if (wrong.Count > 0)
         {
-            streak++;
-        }
-
-        if (streak > 0)
-        {
-            evidence.Add($"{Evidence.Count(streak, "wrong password")} in a row, the last at {Evidence.Utc(signIns[^1].OccurredAt)}.");
+            evidence.Add($"{Evidence.Count(wrong.Count, "wrong password")} since the last success, the last at {Evidence.Utc(wrong[^1].OccurredAt)}.");
         }
 
         var malformed = signIns.Count(e => e.ReasonCode == ReasonCodes.InvalidRequest);
@@ -66,7 +63,7 @@ public sealed class CredentialsCheck : ITroubleshootingCheck
             evidence.Add($"{Evidence.Count(malformed, "request")} could not be read (empty or over-long fields).");
         }
 
-        return unknown.Count > 0 || streak > 0 || malformed > 0
+        return unknown.Count > 0 || wrong.Count > 0 || malformed > 0
             ? CheckFinding.Problem(Name, [], [.. evidence])
             : CheckFinding.Ok(Name, [.. evidence.Append("No wrong password and no unknown identifier among them.")]);
     }
