@@ -17,6 +17,7 @@ using Signpost.Web.Email;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
 using Signpost.Web.Passwords;
+using Signpost.Web.Troubleshooting;
 
 namespace Signpost.Web.Setup;
 
@@ -55,6 +56,7 @@ public static class SignpostHost
         services.AddSignpostEmail(database.DataFolder);
         services.AddMaintenanceNotifier();
         services.AddPasswordExpiryReminders();
+        services.AddSignpostTroubleshooter();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PasswordHashing>();
@@ -137,6 +139,7 @@ public static class SignpostHost
         api.MapSignInApi();
         api.MapEventsApi();
         api.MapPasswordExpiryApi();
+        api.MapDiagnosesApi();
         app.MapRazorPages();
         app.MapStatusFeeds();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));

@@ -1,0 +1,62 @@
+using Signpost.Core.Reasons;
+using Signpost.Web.Tests.Cli;
+using Signpost.Web.Tests.Infrastructure;
+
+namespace Signpost.Web.Tests.Troubleshooting;
+
+/// <summary><c>signpost diagnose</c> run as a child process against the database of a running app.</summary>
+public sealed class DiagnoseCliTests(DiagnosisApp app) : IClassFixture<DiagnosisApp>
+{
+    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+
+    [Fact]
+    public async Task Diagnose_TraceAndUser_PrintTheDiagnosisAsATable()
+    {
+        // Arrange: a practice that locks after two failures; the person is locked out.
+        var slug = TestAccounts.Unique("shoal");
+        await app.CreateOrganizationAsync(slug, "Shoal Clinic", p => p.LockoutThreshold = 2);
+        var ada = await app.CreateAccountAsync(TestAccounts.Unique("ada"), slug);
+        await app.AttemptAsync(ada.Username, "wrong once, wrong twice");
+        await app.AttemptAsync(ada.Username, "wrong once, wrong twice");
+        var (traceId, _) = await app.AttemptAsync(ada.Username, TestAccounts.Password);
+
+        // Act
+        var byTrace = await RunAsync("diagnose", traceId.ToUpperInvariant());
+        var byUser = await RunAsync("diagnose", "--user", ada.Username);
+
+        // Assert
+        Assert.True(byTrace.ExitCode == 0, byTrace.ToString());
+        Assert.Contains($"Diagnosis of trace {traceId}", byTrace.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{ReasonCodes.AccountLocked} — {ReasonCatalogue.Get(ReasonCodes.AccountLocked).Title}", byTrace.Stdout, StringComparison.Ordinal);
+        Assert.Contains("3 Check account state", byTrace.Stdout, StringComparison.Ordinal);
+        Assert.Contains("not used here", byTrace.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[", byTrace.Stdout, StringComparison.Ordinal);
+        Assert.True(byUser.ExitCode == 0, byUser.ToString());
+        Assert.Contains($"Diagnosis of account {ada.Username}", byUser.Stdout, StringComparison.Ordinal);
+        Assert.Contains(ReasonCodes.AccountLocked, byUser.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not-a-trace", "signpost: A trace ID is 32 hexadecimal characters, as shown on the failure page.")]
+    [InlineData("0123456789abcdef0123456789abcdef", "signpost: No sign-in event has trace ID 0123456789abcdef0123456789abcdef.")]
+    public async Task Diagnose_BadOrUnknownTrace_OneLineAndExitOne(string traceId, string line)
+    {
+        var run = await RunAsync("diagnose", traceId);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal([line], run.StderrLines);
+        Assert.Equal("", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Diagnose_NeitherOrBoth_OneLineAndExitOne()
+    {
+        var neither = await RunAsync("diagnose");
+        var unknownUser = await RunAsync("diagnose", "--user", "nobody-at-all");
+
+        Assert.Equal(1, neither.ExitCode);
+        Assert.Equal(["signpost: Give a trace ID or --user, not both and not neither."], neither.StderrLines);
+        Assert.Equal(1, unknownUser.ExitCode);
+        Assert.Equal(["signpost: No account has the identifier 'nobody-at-all'."], unknownUser.StderrLines);
+    }
+}
