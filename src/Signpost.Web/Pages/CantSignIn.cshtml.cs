@@ -8,6 +8,7 @@ using Signpost.Core.Events;
 using Signpost.Core.Help;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
+using Signpost.Core.Troubleshooting;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
@@ -15,8 +16,8 @@ namespace Signpost.Web.Pages;
 
 /// <summary>
 /// "Can't sign in?" (SPEC §5): no sign-in needed, linked from every failure with its trace ID filled in.
-/// It shows what the person at the keyboard was already shown for that attempt — the reason's public face,
-/// never the exact reason or any account's state (SPEC §3) — checks the browser in front of it, and lists
+/// It shows what the person at the keyboard was already shown for that attempt (<see cref="SafeAdvice"/>: the
+/// reason's public face, never the exact reason or any account's state, SPEC §3), checks the browser in front of it, and lists
 /// the safe next steps.
 /// </summary>
 /// <remarks>
@@ -38,9 +39,8 @@ public sealed class CantSignInModel(
     /// <summary>Why the trace ID typed could not be read back; null when none was typed or it was found.</summary>
     public string? TraceProblem { get; private set; }
 
-    /// <summary>The reason the person was shown for the attempt (its public face), and when.</summary>
-    public Reason? Shown { get; private set; }
-    public DateTimeOffset? ShownAt { get; private set; }
+    /// <summary>What the person was shown for the attempt (its public face) and the safe next steps.</summary>
+    public SafeAdvice? Advice { get; private set; }
 
     public ClientCheck? Client { get; private set; }
     public IReadOnlyList<ClientFinding> Findings { get; private set; } = [];
@@ -78,8 +78,7 @@ public sealed class CantSignInModel(
             else
             {
                 Trace = typedTrace;
-                Shown = ReasonCatalogue.TryGet(attempt.ShownReasonCode, out var reason) ? reason : null;
-                ShownAt = attempt.OccurredAt;
+                Advice = SafeAdvice.For(attempt);
                 if (attempt.OrganizationId is { } organizationId)
                 {
                     organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
@@ -98,7 +97,7 @@ public sealed class CantSignInModel(
             ClockOffset: ClientCheck.OffsetFrom(form?[ClientTimeField].ToString(), time.GetUtcNow()),
             NetworkLabel: organization is null ? NetworkClassifier.Unknown : NetworkClassifier.Label(organization, HttpContext.Connection.RemoteIpAddress));
         Findings = Client.Findings(matrix);
-        Articles = Shown is { } shown && HelpCentre.For(shown.Code) is { Count: > 0 } related ? related : HelpCentre.Articles.Take(5).ToList();
+        Articles = Advice is { } advice && HelpCentre.For(advice.Code) is { Count: > 0 } related ? related : HelpCentre.Articles.Take(5).ToList();
         return Page();
     }
 }

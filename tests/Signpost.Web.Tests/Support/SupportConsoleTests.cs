@@ -29,6 +29,9 @@ public sealed class SupportConsoleTests(RecoveryApp app) : IClassFixture<Recover
         Assert.Contains(ReasonCodes.AccountLocked, page.QuerySelector("[data-testid=exact-reason]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains(ReasonCodes.InvalidCredentials, page.QuerySelector("[data-testid=shown-reason]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal($"/support/accounts/{member.Id}", page.QuerySelector("[data-testid=account-link]")!.GetAttribute("href"));
+        Assert.Equal(ReasonCodes.AccountLocked, page.QuerySelector("[data-testid=diagnosis]")!.GetAttribute("data-root-cause"));
+        Assert.Equal(8, page.QuerySelectorAll("[data-testid=steps] tbody tr").Length);
+        Assert.Equal("Problem", page.QuerySelector("[data-testid=steps] tr[data-step='3']")!.GetAttribute("data-status"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Audit;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
+using Signpost.Core.Troubleshooting;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Setup;
@@ -18,7 +19,8 @@ public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Title,
 /// that interleaves sign-in attempts (with their exact reasons), recovery steps and administrative changes
 /// — plus the acts support may take, each written to the audit trail.
 /// </summary>
-public sealed class AccountModel(SignpostDbContext db, ISignInEventStore events, IAuditStore auditStore, AccountActions actions, TimeProvider time) : PageModel
+public sealed class AccountModel(
+    SignpostDbContext db, ISignInEventStore events, IAuditStore auditStore, AccountActions actions, Troubleshooter troubleshooter, TimeProvider time) : PageModel
 {
     /// <summary>How many attempts and changes the timeline shows.</summary>
     public const int TimelineLength = 100;
@@ -26,6 +28,7 @@ public sealed class AccountModel(SignpostDbContext db, ISignInEventStore events,
     public Core.Accounts.Account Subject { get; private set; } = null!;
     public IReadOnlyList<LockoutCounter> Locks { get; private set; } = [];
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
+    public Diagnosis? Diagnosis { get; private set; }
     public string? Done { get; private set; }
     public string? Refused { get; private set; }
     public DateTimeOffset Now { get; private set; }
@@ -102,6 +105,7 @@ public sealed class AccountModel(SignpostDbContext db, ISignInEventStore events,
         var changes = (await auditStore.ListForTargetAsync("account", accountId.ToString(), TimelineLength, cancellationToken))
             .Select(a => new TimelineEntry(a.At, "change", a.Action, null, null, $"by {a.Actor}", a.TraceId));
         Timeline = [.. attempts.Concat(changes).OrderByDescending(e => e.At).Take(TimelineLength)];
+        Diagnosis = (await troubleshooter.DiagnoseAccountAsync(accountId, null, null, DiagnosisAudience.Support, cancellationToken)).Diagnosis;
         return true;
     }
 }

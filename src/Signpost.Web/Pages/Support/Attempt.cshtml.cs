@@ -1,14 +1,16 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Signpost.Core.Events;
+using Signpost.Core.Troubleshooting;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Pages.Support;
 
 /// <summary>One attempt by its trace ID: every field of the sign-in event, the exact reason beside the one shown.</summary>
-public sealed class AttemptModel(ISignInEventStore events) : PageModel
+public sealed class AttemptModel(ISignInEventStore events, Troubleshooter troubleshooter) : PageModel
 {
     public SignInEvent Attempt { get; private set; } = null!;
+    public Diagnosis? Diagnosis { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string traceId, CancellationToken cancellationToken)
     {
@@ -18,6 +20,7 @@ public sealed class AttemptModel(ISignInEventStore events) : PageModel
         }
 
         Attempt = attempt;
+        Diagnosis = (await troubleshooter.DiagnoseTraceAsync(traceId, DiagnosisAudience.Support, cancellationToken)).Diagnosis;
         return Page();
     }
 }
