@@ -1,0 +1,23 @@
+using Signpost.Core.Events;
+using Signpost.Core.Organizations;
+
+namespace Signpost.Core.Escalation;
+
+/// <summary>What the escalation engine reads: events around the one it evaluates, and its high-water mark.</summary>
+public interface IEscalationReader
+{
+    Task<IReadOnlyList<SignInEvent>> ListForAccountAsync(Guid accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SignInEvent>> ListForOrganizationAsync(Guid organizationId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Events with an ID above <paramref name="afterId"/>, by ID (the catch-up sweep).</summary>
+    Task<IReadOnlyList<SignInEvent>> ListAfterAsync(long afterId, int take, CancellationToken cancellationToken);
+
+    /// <summary>The highest event ID every event up to which was evaluated; 0 at first.</summary>
+    Task<long> GetHighWaterMarkAsync(CancellationToken cancellationToken);
+
+    /// <summary>Raises the mark to <paramref name="eventId"/>; never lowers it.</summary>
+    Task RaiseHighWaterMarkAsync(long eventId, CancellationToken cancellationToken);
+
+    Task<Organization?> FindOrganizationAsync(Guid organizationId, CancellationToken cancellationToken);
+}
