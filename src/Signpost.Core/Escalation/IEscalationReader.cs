@@ -13,10 +13,13 @@ public interface IEscalationReader
     /// <summary>Events with an ID above <paramref name="afterId"/>, by ID (the catch-up sweep).</summary>
     Task<IReadOnlyList<SignInEvent>> ListAfterAsync(long afterId, int take, CancellationToken cancellationToken);
 
-    /// <summary>The highest event ID every event up to which was evaluated; 0 at first.</summary>
-    Task<long> GetHighWaterMarkAsync(CancellationToken cancellationToken);
+    /// <summary>The highest event ID every event up to which was evaluated; null before the first sweep set it.</summary>
+    Task<long?> GetHighWaterMarkAsync(CancellationToken cancellationToken);
 
-    /// <summary>Raises the mark to <paramref name="eventId"/>; never lowers it.</summary>
+    /// <summary>The newest event's ID, 0 when there is none.</summary>
+    Task<long> LatestEventIdAsync(CancellationToken cancellationToken);
+
+    /// <summary>Raises the mark to <paramref name="eventId"/> (creating it at first); never lowers it.</summary>
     Task RaiseHighWaterMarkAsync(long eventId, CancellationToken cancellationToken);
 
     Task<Organization?> FindOrganizationAsync(Guid organizationId, CancellationToken cancellationToken);

@@ -172,8 +172,11 @@ internal sealed class IncidentStore(SignpostDbContext db) : IIncidentStore, IEsc
     public async Task<IReadOnlyList<SignInEvent>> ListAfterAsync(long afterId, int take, CancellationToken cancellationToken) =>
         await db.SignInEvents.AsNoTracking().Where(e => e.Id > afterId).OrderBy(e => e.Id).Take(take).ToListAsync(cancellationToken);
 
-    public async Task<long> GetHighWaterMarkAsync(CancellationToken cancellationToken) =>
-        await db.Set<EscalationCursor>().AsNoTracking().Where(c => c.Name == EscalationCursor.EventsName).Select(c => (long?)c.Value).FirstOrDefaultAsync(cancellationToken) ?? 0;
+    public Task<long?> GetHighWaterMarkAsync(CancellationToken cancellationToken) =>
+        db.Set<EscalationCursor>().AsNoTracking().Where(c => c.Name == EscalationCursor.EventsName).Select(c => (long?)c.Value).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<long> LatestEventIdAsync(CancellationToken cancellationToken) =>
+        await db.SignInEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
 
     public async Task RaiseHighWaterMarkAsync(long eventId, CancellationToken cancellationToken)
     {
