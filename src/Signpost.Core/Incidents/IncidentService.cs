@@ -258,7 +258,7 @@ public sealed class IncidentService(
             return new IncidentWriteResult(IncidentWriteStatus.Conflict, incident, []);
         }
 
-        var before = new { incident.Status, incident.AssignedTo };
+        var before = new { Status = incident.Status.ToString(), incident.AssignedTo };
         var now = time.GetUtcNow();
         if (change.Status is { } status && status != incident.Status)
         {
@@ -287,7 +287,7 @@ public sealed class IncidentService(
 
         incident.Version = expectedVersion + 1;
         await audit.RecordAsync(actor, new AuditRecord("incident.update", "incident", id.ToString(), incident.OrganizationId, before,
-            new { incident.Status, incident.AssignedTo, Note = added is not null }), cancellationToken);
+            new { Status = incident.Status.ToString(), incident.AssignedTo, Note = added is not null }), cancellationToken);
         await QueueWebhookAsync(change.Status == IncidentStatus.Resolved ? "incident.resolved" : "incident.updated", incident, cancellationToken);
         return new IncidentWriteResult(IncidentWriteStatus.Done, incident, []);
     }

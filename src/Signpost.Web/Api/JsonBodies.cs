@@ -56,6 +56,21 @@ internal static class JsonBodies
         return (null, await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid body", rule));
     }
 
+    /// <summary>
+    /// Declares the JSON body in OpenAPI without <c>Accepts()</c>: the handler reads the body itself, so that
+    /// every malformed one (wrong media type included) gets a problem that says what is wrong with it.
+    /// </summary>
+    public static Func<Microsoft.OpenApi.OpenApiOperation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext, CancellationToken, Task> Describes<T>() =>
+        async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        };
+
     /// <summary>A string property, null when absent or JSON null; false when present with another type.</summary>
     public static bool TryString(JsonElement root, string name, out string? value)
     {

@@ -115,7 +115,6 @@ public sealed class IncidentsApiTests(SignpostFactory app) : IClassFixture<Signp
         Assert.Equal("application/json", read.Content.Headers.ContentType?.MediaType);
         var detail = await TestBrowser.JsonAsync(read);
         Assert.Equal(Hostile, detail.GetProperty("description").GetString());
-        Assert.DoesNotContain("<script>", await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.True(detail.GetProperty("hasScreenshot").GetBoolean());
         Assert.Equal("image/png", shot.Content.Headers.ContentType?.MediaType);
         Assert.Equal(png, await shot.Content.ReadAsByteArrayAsync());
