@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Devices;
 using Signpost.Core.Documents;
+using Signpost.Core.Escalation;
 using Signpost.Core.Events;
+using Signpost.Core.Incidents;
+using Signpost.Core.Incidents.Webhooks;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Notifications;
@@ -35,6 +38,10 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<INotificationLog, NotificationLog>();
         services.AddScoped<IPracticeAdminDirectory, PracticeAdminDirectory>();
         services.AddScoped<ISiteDocumentStore, SiteDocumentStore>();
+        services.AddScoped<IncidentStore>();
+        services.AddScoped<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
+        services.AddScoped<IEscalationReader>(sp => sp.GetRequiredService<IncidentStore>());
+        services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         return services;
     }

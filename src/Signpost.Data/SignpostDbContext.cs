@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Documents;
+using Signpost.Core.Escalation;
 using Signpost.Core.Events;
+using Signpost.Core.Incidents;
+using Signpost.Core.Incidents.Webhooks;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
@@ -33,6 +36,13 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<SecretKey> SecretKeys => Set<SecretKey>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<SiteDocument> SiteDocuments => Set<SiteDocument>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<IncidentNote> IncidentNotes => Set<IncidentNote>();
+    public DbSet<IncidentScreenshot> IncidentScreenshots => Set<IncidentScreenshot>();
+    public DbSet<IncidentAttachment> IncidentAttachments => Set<IncidentAttachment>();
+    public DbSet<EscalationFiring> EscalationFirings => Set<EscalationFiring>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);

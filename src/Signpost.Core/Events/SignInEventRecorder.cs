@@ -4,8 +4,11 @@ using Signpost.Core.SignIn;
 
 namespace Signpost.Core.Events;
 
-/// <summary>Builds the SPEC §4 record of an attempt and appends it; the one place events are shaped.</summary>
-public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor<BrowserSupportOptions> browsers)
+/// <summary>
+/// Builds the SPEC §4 record of an attempt and appends it; the one place events are shaped. Once the
+/// event is committed, the optional <see cref="ISignInEventListener"/> hears of it (the escalation queue).
+/// </summary>
+public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor<BrowserSupportOptions> browsers, ISignInEventListener? listener = null)
 {
     public async Task<SignInEvent> RecordAsync(
         PasswordSignInRequest request,
@@ -45,7 +48,7 @@ public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor
             NetworkLabel = networkLabel,
             MaintenanceWindowId = result.Maintenance?.Id,
         };
-        await store.AppendAsync(signInEvent, cancellationToken);
+        await AppendAsync(signInEvent, cancellationToken);
         return signInEvent;
     }
 
@@ -79,8 +82,21 @@ public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor
             TrustedDevicePresented = step.DevicePresented,
             TrustedDeviceValid = step.DeviceValid,
         };
-        await store.AppendAsync(signInEvent, cancellationToken);
+        await AppendAsync(signInEvent, cancellationToken);
         return signInEvent;
+    }
+
+    private async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken)
+    {
+        await store.AppendAsync(signInEvent, cancellationToken);
+        try
+        {
+            listener?.Recorded(signInEvent);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The event is durable and the catch-up sweep will evaluate it; a listener never fails a sign-in.
+        }
     }
 
     /// <summary>Cuts text to a column's size and strips control characters, so hostile input cannot forge log lines.</summary>

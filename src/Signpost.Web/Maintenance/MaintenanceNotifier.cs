@@ -56,6 +56,13 @@ public sealed partial class MaintenanceNotifier(
             var support = string.IsNullOrWhiteSpace(settings.SupportEmail) ? null : new EmailAddress(settings.SupportEmail.Trim(), "Payer support");
             var run = await scope.ServiceProvider.GetRequiredService<LockEscalations>().RunAsync(support, settings.PublicBaseUrl, cancellationToken);
             Log(run.Outcomes);
+
+            // The lock rule's firings become incidents too (webhook, support console); its email went out above.
+            var engine = scope.ServiceProvider.GetRequiredService<EscalationEngine>();
+            foreach (var decision in run.Fired)
+            {
+                await engine.RaiseLockAsync(decision, cancellationToken);
+            }
             if (support is null)
             {
                 foreach (var decision in run.Fired)

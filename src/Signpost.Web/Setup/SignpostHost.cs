@@ -14,6 +14,7 @@ using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Web.Api;
 using Signpost.Web.Email;
+using Signpost.Web.Incidents;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
 using Signpost.Web.Passwords;
@@ -55,6 +56,7 @@ public static class SignpostHost
         services.AddSignpostStores();
         services.AddSignpostEmail(database.DataFolder);
         services.AddMaintenanceNotifier();
+        services.AddSignpostIncidents();
         services.AddPasswordExpiryReminders();
         services.AddSignpostTroubleshooter();
 
@@ -140,6 +142,8 @@ public static class SignpostHost
         api.MapEventsApi();
         api.MapPasswordExpiryApi();
         api.MapDiagnosesApi();
+        api.MapIncidentsApi();
+        api.MapWebhookDeliveriesApi();
         app.MapRazorPages();
         app.MapStatusFeeds();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));

@@ -1,0 +1,53 @@
+using Signpost.Core.Events;
+
+namespace Signpost.Core.Escalation.Rules;
+
+/// <summary>
+/// SPEC §6, "SSO misconfiguration: SSO errors for several users of the same organization → one
+/// organization-level incident to platform operators and the practice admins; further failures attach to
+/// it, no duplicates". One user's SSO error may be theirs; several users' errors point at the connection.
+/// </summary>
+/// <remarks>
+/// A user is the resolved account, else the identifier as typed (case-insensitive), else the client address:
+/// an SSO error can come before the provider told us who the person is. Which reasons count is
+/// <see cref="EscalationOptions.SsoReasonCodes"/>. The open incident's key (rule + organization) is unique in
+/// the database, so several nodes seeing the threshold at once still make one incident.
+/// </remarks>
+public static class SsoMisconfigurationRule
+{
+    public const string Id = "sso_misconfiguration.organization";
+
+    /// <summary>True when the event is an SSO error of an organization that counts for this rule (and attaches to its incident).</summary>
+    public static bool Counts(SignInEvent e, EscalationOptions options) =>
+        !e.Succeeded && e.OrganizationId is not null && options.SsoReasonCodes.Contains(e.ReasonCode, StringComparer.Ordinal);
+
+    /// <summary>Fires when distinct users with counting SSO errors in [trigger − window, trigger] reach <see cref="EscalationOptions.SsoUsers"/>.</summary>
+    public static RuleFiring? Evaluate(SignInEvent trigger, IReadOnlyList<SignInEvent> history, EscalationOptions options)
+    {
+        if (!Counts(trigger, options) || trigger.OrganizationId is not { } organizationId)
+        {
+            return null;
+        }
+
+        var failures = RuleEvents.Between(history, trigger, trigger.OccurredAt - options.SsoWindow)
+            .Where(e => e.OrganizationId == organizationId && Counts(e, options)).ToList();
+        var users = failures.GroupBy(UserKey, StringComparer.Ordinal).ToList();
+        if (users.Count < options.SsoUsers)
+        {
+            return null;
+        }
+
+        return new RuleFiring(Id, "SSO failing for several users of one organization",
+            [EscalationTarget.PlatformOperators, EscalationTarget.PracticeAdmins],
+            RuleFiring.OrganizationSubject(organizationId), InvalidCredentialsRules.Bucket(failures[0].OccurredAt, options.SsoWindow),
+            null, organizationId,
+            $"{users.Count} users of the organization had SSO errors within {options.SsoWindow.TotalMinutes:0} minutes ({string.Join(", ", failures.Select(f => f.ReasonCode).Distinct())}).",
+            [.. users.Select(g => EvidenceEvent.Of(g.First()))]);
+    }
+
+    /// <summary>Who failed: the account, else the identifier as typed, else the address.</summary>
+    public static string UserKey(SignInEvent e) =>
+        e.AccountId is { } id ? $"account:{id:N}"
+        : !string.IsNullOrWhiteSpace(e.Identifier) ? $"identifier:{e.Identifier.Trim().ToUpperInvariant()}"
+        : $"ip:{e.ClientIp}";
+}

@@ -1,0 +1,24 @@
+namespace Signpost.Core.Incidents.Webhooks;
+
+/// <summary>The webhook queue and delivery log.</summary>
+public interface IWebhookDeliveryStore
+{
+    Task EnqueueAsync(WebhookDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>Pending deliveries due at <paramref name="now"/>, oldest first.</summary>
+    Task<IReadOnlyList<WebhookDelivery>> ListDueAsync(DateTimeOffset now, int take, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a due delivery's next attempt to <paramref name="claimUntil"/> if it still is <paramref name="seenNextAttemptAt"/>:
+    /// one sender per attempt even if two nodes race.
+    /// </summary>
+    Task<bool> TryClaimAsync(Guid deliveryId, DateTimeOffset seenNextAttemptAt, DateTimeOffset claimUntil, CancellationToken cancellationToken);
+
+    /// <summary>Logs the attempt and stores the delivery's new state (status, attempts, next attempt).</summary>
+    Task RecordAttemptAsync(WebhookDelivery delivery, WebhookAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>The log, newest first, optionally of one status or one incident.</summary>
+    Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, int take, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(IReadOnlyCollection<Guid> deliveryIds, CancellationToken cancellationToken);
+}

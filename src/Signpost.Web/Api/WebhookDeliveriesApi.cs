@@ -1,0 +1,64 @@
+using System.Globalization;
+using Signpost.Core.Accounts;
+using Signpost.Core.Incidents.Webhooks;
+
+namespace Signpost.Web.Api;
+
+/// <summary><c>GET /api/v1/webhook-deliveries</c>: the ticketing webhook's delivery log, every attempt with its outcome (platform admins).</summary>
+public static class WebhookDeliveriesApi
+{
+    public sealed record AttemptView(int Number, DateTimeOffset At, int? StatusCode, string? Error, int DurationMs);
+
+    public sealed record DeliveryView(
+        Guid Id, Guid IncidentId, string EventType, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt,
+        int? LastStatusCode, string? LastError, DateTimeOffset? CompletedAt, IReadOnlyList<AttemptView> AttemptLog);
+
+    public static RouteGroupBuilder MapWebhookDeliveriesApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/webhook-deliveries", ListAsync)
+            .WithName("ListWebhookDeliveries")
+            .WithSummary("The webhook delivery log, newest first, with each attempt's status code, error and duration")
+            .Produces<IReadOnlyList<DeliveryView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequireAuthorization(policy => policy.RequireRole(nameof(PlatformRoles.PlatformAdmin)));
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, IWebhookDeliveryStore store, CancellationToken cancellationToken)
+    {
+        var q = context.Request.Query;
+        WebhookDeliveryStatus? status = null;
+        if (q.TryGetValue("status", out var statusText))
+        {
+            if (!Enum.TryParse<WebhookDeliveryStatus>(statusText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(statusText, out _))
+            {
+                return await JsonBodies.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "status must be pending, delivered or failed.");
+            }
+
+            status = parsed;
+        }
+
+        Guid? incidentId = null;
+        if (q.TryGetValue("incidentId", out var incidentText))
+        {
+            if (!Guid.TryParse(incidentText, out var id))
+            {
+                return await JsonBodies.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "incidentId is a GUID.");
+            }
+
+            incidentId = id;
+        }
+
+        var take = 50;
+        if (q.TryGetValue("take", out var takeText) && (!int.TryParse(takeText, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
+        {
+            return await JsonBodies.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "take is a whole number from 1 to 500.");
+        }
+
+        var deliveries = await store.ListAsync(status, incidentId, take, cancellationToken);
+        var attempts = (await store.ListAttemptsAsync([.. deliveries.Select(d => d.Id)], cancellationToken)).ToLookup(a => a.DeliveryId);
+        return TypedResults.Ok(deliveries.Select(d => new DeliveryView(
+            d.Id, d.IncidentId, d.EventType, d.Status.ToString().ToLowerInvariant(), d.Attempts, d.CreatedAt, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CompletedAt,
+            [.. attempts[d.Id].Select(a => new AttemptView(a.Number, a.At, a.StatusCode, a.Error, a.DurationMs))])).ToList());
+    }
+}
