@@ -1,3 +1,4 @@
+using Signpost.Core.Organizations;
 using System.Globalization;
 using Signpost.Core.Events;
 using Signpost.Core.Reasons;
@@ -34,6 +35,10 @@ public sealed record IncidentDataPoints(
 {
     /// <summary>How many failures an incident lists; the trace IDs lead to the rest.</summary>
     public const int MaxFailures = 20;
+
+    /// <summary>Data points when no attempt can be diagnosed: the practice (when known) and the trace IDs, nothing guessed.</summary>
+    public static IncidentDataPoints Bare(Organization? practice, IReadOnlyList<string> traceIds) => new(
+        null, null, practice?.Name, practice?.Address, practice?.TimeZone, null, null, null, [], null, null, null, null, null, false, null, [], traceIds);
 
     /// <summary>Fills the data points from a diagnosis's facts.</summary>
     public static IncidentDataPoints From(TroubleshootingContext context)

@@ -219,6 +219,6 @@ public sealed class InMemoryIncidentStore : IIncidentStore, IEscalationReader, I
 /// <summary>Data points without a database: just the trace IDs.</summary>
 public sealed class TraceOnlyFactsCollector : IIncidentFactsCollector
 {
-    public Task<IncidentFacts> CollectAsync(Guid? accountId, Guid? organizationId, IReadOnlyList<string> traceIds, CancellationToken cancellationToken) =>
-        Task.FromResult(new IncidentFacts { TraceIds = traceIds });
+    public Task<Signpost.Core.Troubleshooting.IncidentDataPoints> CollectAsync(Guid? accountId, Guid? organizationId, IReadOnlyList<string> traceIds, CancellationToken cancellationToken) =>
+        Task.FromResult(Signpost.Core.Troubleshooting.IncidentDataPoints.Bare(null, traceIds));
 }
