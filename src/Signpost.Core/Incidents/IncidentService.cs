@@ -221,7 +221,12 @@ public sealed class IncidentService(
             screenshot.IncidentId = incident.Id;
         }
 
-        await store.TryAddAsync(incident, screenshot, cancellationToken);
+        if (!await store.TryAddAsync(incident, screenshot, cancellationToken))
+        {
+            // No open key, so no race to lose: the database refused the row for another reason.
+            throw new InvalidOperationException($"Incident {incident.Id} could not be stored.");
+        }
+
         await audit.RecordAsync(actor, new AuditRecord("incident.create", "incident", incident.Id.ToString(), incident.OrganizationId, null,
             new { incident.Title, incident.AccountId, TraceIds = traceIds.Count, Screenshot = screenshot is not null }), cancellationToken);
         await QueueWebhookAsync("incident.created", incident, cancellationToken);
