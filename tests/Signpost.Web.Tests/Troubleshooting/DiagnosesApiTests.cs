@@ -218,4 +218,18 @@ public sealed class DiagnosesApiTests(DiagnosisApp app) : IClassFixture<Diagnosi
         Assert.Equal("NotUsedHere", Step(quietView, 4).GetProperty("findings")[1].GetProperty("status").GetString());
         Assert.Equal(8, quietView.GetProperty("steps").GetArrayLength());
     }
+
+    [Fact]
+    public async Task OpenApi_Document_ListsBothDiagnosisOperations()
+    {
+        using var client = app.CreateBrowser();
+
+        var response = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await TestBrowser.JsonAsync(response)).GetProperty("paths");
+        Assert.True(paths.GetProperty("/api/v1/diagnoses/{traceId}").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/api/v1/accounts/{id}/diagnosis").TryGetProperty("get", out var account));
+        Assert.Contains(account.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "from");
+    }
 }
