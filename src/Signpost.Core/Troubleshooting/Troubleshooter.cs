@@ -91,8 +91,9 @@ public sealed class Troubleshooter(ITroubleshootingFacts facts, IEnumerable<ITro
         Guid accountId, DateTimeOffset? from = null, DateTimeOffset? to = null, DiagnosisAudience audience = DiagnosisAudience.Support, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var end = to ?? now;
-        var start = from ?? end - DefaultRange;
+        // In UTC: PostgreSQL stores instants as timestamptz and refuses offsets other than zero.
+        var end = to?.ToUniversalTime() ?? now;
+        var start = from?.ToUniversalTime() ?? end - DefaultRange;
         if (start >= end)
         {
             return DiagnosisResult.Refused(DiagnosisStatus.InvalidRange, "The range must start before it ends.");
