@@ -63,7 +63,7 @@ public sealed class Troubleshooter(ITroubleshootingFacts facts, IEnumerable<ITro
     }
 
     /// <summary>Diagnoses the attempt behind a trace ID, with the account's history around it.</summary>
-    public async Task<DiagnosisResult> DiagnoseTraceAsync(string? traceId, DiagnosisAudience audience, CancellationToken cancellationToken)
+    public async Task<DiagnosisResult> DiagnoseTraceAsync(string? traceId, DiagnosisAudience audience = DiagnosisAudience.Support, CancellationToken cancellationToken = default)
     {
         if (!TryNormalizeTraceId(traceId, out var id))
         {
@@ -78,18 +78,22 @@ public sealed class Troubleshooter(ITroubleshootingFacts facts, IEnumerable<ITro
 
         var now = time.GetUtcNow();
         var from = focus.OccurredAt - TraceWindow;
-        var to = focus.OccurredAt + TraceWindow < now ? focus.OccurredAt + TraceWindow : (now > focus.OccurredAt ? now : focus.OccurredAt);
+        // A day either side of the attempt, but never past now (nor before the attempt, should clocks disagree).
+        var latest = now > focus.OccurredAt ? now : focus.OccurredAt;
+        var to = focus.OccurredAt + TraceWindow < latest ? focus.OccurredAt + TraceWindow : latest;
         var account = focus.AccountId is { } accountId ? await facts.FindAccountAsync(accountId, cancellationToken) : null;
         var context = await GatherAsync(focus, account, from, to, now, audience, cancellationToken);
         return new DiagnosisResult(DiagnosisStatus.Diagnosed, await RunAsync($"trace {id}", id, context, cancellationToken), "Diagnosed.");
     }
 
     /// <summary>Diagnoses an account over a range (default: the last day): its latest failure, or its state when nothing failed.</summary>
-    public async Task<DiagnosisResult> DiagnoseAccountAsync(Guid accountId, DateTimeOffset? from, DateTimeOffset? to, DiagnosisAudience audience, CancellationToken cancellationToken)
+    public async Task<DiagnosisResult> DiagnoseAccountAsync(
+        Guid accountId, DateTimeOffset? from = null, DateTimeOffset? to = null, DiagnosisAudience audience = DiagnosisAudience.Support, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var end = to ?? now;
-        var start = from ?? end - DefaultRange;
+        // In UTC: PostgreSQL stores instants as timestamptz and refuses offsets other than zero.
+        var end = to?.ToUniversalTime() ?? now;
+        var start = from?.ToUniversalTime() ?? end - DefaultRange;
         if (start >= end)
         {
             return DiagnosisResult.Refused(DiagnosisStatus.InvalidRange, "The range must start before it ends.");

@@ -25,9 +25,10 @@ public enum DiagnosisAudience
 /// </summary>
 public sealed record TroubleshootingContext
 {
-    public required ITroubleshootingFacts Facts { get; init; }
+    /// <summary>For checks that need more than the lists below; <see cref="NoTroubleshootingFacts"/> when the caller built the context by hand.</summary>
+    public ITroubleshootingFacts Facts { get; init; } = NoTroubleshootingFacts.Instance;
 
-    public required DiagnosisAudience Audience { get; init; }
+    public DiagnosisAudience Audience { get; init; } = DiagnosisAudience.Support;
 
     /// <summary>The diagnosis's "now": lock state, windows in force and the like are judged at this instant.</summary>
     public required DateTimeOffset Now { get; init; }

@@ -148,7 +148,7 @@ public static class DiagnosesApi
 
         if (value.Length <= 64 && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
         {
-            instant = parsed;
+            instant = parsed.ToUniversalTime();
             return true;
         }
 

@@ -119,7 +119,7 @@ public static class DiagnoseCommand
         }
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? parsed
+            ? parsed.ToUniversalTime()
             : throw new AdministrationException($"{option} '{value}' is not an ISO 8601 instant such as 2026-03-02T09:00:00Z.");
     }
 }

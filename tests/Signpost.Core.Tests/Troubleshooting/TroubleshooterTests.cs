@@ -185,6 +185,27 @@ public sealed class TroubleshooterTests
         Assert.Equal(json, JsonSerializer.Serialize(JsonSerializer.Deserialize<IncidentDataPoints>(json)));
     }
 
+    [Fact]
+    public void Recommend_ContextBuiltFromListsAlone_AppliesTheSection6Rules()
+    {
+        // Arrange: what the incidents engine holds — events only, no facts store.
+        var scene = new Scene();
+        scene.Attempt(ReasonCodes.NetworkNotAllowed, e => { e.ClientIp = "198.51.100.7"; e.NetworkLabel = "VPN egress"; });
+        var last = scene.Attempt(ReasonCodes.NetworkNotAllowed, e => { e.ClientIp = "192.0.2.55"; e.NetworkLabel = "home"; });
+        var context = new TroubleshootingContext { Now = scene.Time.GetUtcNow(), From = Scene.Start, To = scene.Time.GetUtcNow(), Focus = last, Events = scene.Facts.Events };
+
+        // Act
+        var recommendation = DiagnosisEscalation.Recommend(context, ReasonCodes.NetworkNotAllowed);
+        var nothing = DiagnosisEscalation.Recommend(context with { Events = [last] }, ReasonCodes.NetworkNotAllowed);
+
+        // Assert
+        Assert.True(recommendation.Escalate);
+        Assert.Equal(DiagnosisEscalation.EveryNetwork, recommendation.RuleId);
+        Assert.Contains("VPN egress, home", recommendation.Explanation, StringComparison.Ordinal);
+        Assert.False(nothing.Escalate);
+        Assert.Equal(ReasonCatalogue.Get(ReasonCodes.NetworkNotAllowed).Escalation, nothing.When);
+    }
+
     private sealed class FixedCheck(int step, string name, CheckFinding finding) : ITroubleshootingCheck
     {
         public int Step => step;

@@ -209,6 +209,9 @@ public sealed class DiagnosesApiTests(DiagnosisApp app) : IClassFixture<Diagnosi
         var (longStatus, longBody) = await DiagnosisApp.GetJsonAsync(support, $"{path}?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z");
         var (backStatus, _) = await DiagnosisApp.GetJsonAsync(support, $"{path}?from=2026-03-01T00:00:00Z&to=2026-02-01T00:00:00Z");
         var (quietStatus, quietView) = await DiagnosisApp.GetJsonAsync(support, path);
+        var now = DateTimeOffset.UtcNow;
+        var local = Uri.EscapeDataString(now.ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
+        var (offsetStatus, offsetView) = await DiagnosisApp.GetJsonAsync(support, $"{path}?to={local}");
 
         Assert.Equal(HttpStatusCode.BadRequest, longStatus);
         Assert.Equal("invalid_range", longBody.GetProperty("code").GetString());
@@ -217,5 +220,21 @@ public sealed class DiagnosesApiTests(DiagnosisApp app) : IClassFixture<Diagnosi
         Assert.Equal(JsonValueKind.Null, quietView.GetProperty("rootCause").ValueKind);
         Assert.Equal("NotUsedHere", Step(quietView, 4).GetProperty("findings")[1].GetProperty("status").GetString());
         Assert.Equal(8, quietView.GetProperty("steps").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, offsetStatus);
+        Assert.Equal(TimeSpan.Zero, offsetView.GetProperty("to").GetDateTimeOffset().Offset);
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_ListsBothDiagnosisOperations()
+    {
+        using var client = app.CreateBrowser();
+
+        var response = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await TestBrowser.JsonAsync(response)).GetProperty("paths");
+        Assert.True(paths.GetProperty("/api/v1/diagnoses/{traceId}").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/api/v1/accounts/{id}/diagnosis").TryGetProperty("get", out var account));
+        Assert.Contains(account.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "from");
     }
 }

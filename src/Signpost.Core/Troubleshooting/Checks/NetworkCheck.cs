@@ -28,7 +28,8 @@ public sealed class NetworkCheck : ITroubleshootingCheck
         evidence.Add($"The attempt came from {focus.ClientIp ?? "an unknown address"} ({focus.NetworkLabel ?? NetworkClassifier.Unknown}).");
         foreach (var organization in context.Organizations)
         {
-            if (organization.NetworkRanges.Count > 0)
+            // A practice administrator may be reading about a person who also works elsewhere: other practices' ranges are not theirs to see.
+            if (organization.NetworkRanges.Count > 0 && context.Audience == DiagnosisAudience.Support)
             {
                 var ranges = string.Join(", ", organization.NetworkRanges.Select(r => $"{r.Label} {r.Cidr}{(r.Allowed ? "" : " (not allowed)")}"));
                 evidence.Add($"{organization.Name} declares {ranges}; allow-list {(organization.Policy.RestrictToAllowedNetworks ? "on" : "off")}.");
