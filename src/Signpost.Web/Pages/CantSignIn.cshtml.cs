@@ -6,6 +6,9 @@ using Signpost.Core.Accounts;
 using Signpost.Core.Browsers;
 using Signpost.Core.Events;
 using Signpost.Core.Help;
+using Signpost.Core.Incidents;
+using Signpost.Core.Recovery;
+using Signpost.Core.Scheduling;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 using Signpost.Core.Troubleshooting;
@@ -26,11 +29,39 @@ namespace Signpost.Web.Pages;
 /// request, where support reads it.
 /// </remarks>
 [IgnoreAntiforgeryToken]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimiting.SignInPolicy)]
+[RequestSizeLimit(MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
 public sealed class CantSignInModel(
-    ISignInEventStore events, SignpostDbContext db, FormGuard guard, IOptionsMonitor<BrowserSupportOptions> browsers, TimeProvider time) : PageModel
+    ISignInEventStore events,
+    SignpostDbContext db,
+    FormGuard guard,
+    IOptionsMonitor<BrowserSupportOptions> browsers,
+    IncidentService incidents,
+    IAccountStore accounts,
+    IRateCounterStore counters,
+    AuditActors actors,
+    IOptionsMonitor<RecoveryOptions> recoveryOptions,
+    TimeProvider time) : PageModel
 {
     public const string ClientTimeField = "client_time";
     public const string ClientTimeZoneField = "client_tz";
+
+    /// <summary>A help request: the 2 MB screenshot, the text fields and the multipart framing.</summary>
+    public const int MaxRequestBytes = IncidentScreenshot.MaxBytes + (64 * 1024);
+
+    /// <summary>What a person may write: the incident's limit less room for the client check appended to it.</summary>
+    public const int MaxDescriptionLength = Incident.MaxDescriptionLength - 800;
+
+    /// <summary>Help requests one address may file per hour; more is someone filling the help desk's queue.</summary>
+    public const int HelpRequestsPerHour = 5;
+
+    public string? Description { get; private set; }
+    public string? CallbackNumber { get; private set; }
+    public IReadOnlyList<string> Problems { get; private set; } = [];
+
+    /// <summary>The incident filed, shown by its short reference.</summary>
+    public Incident? Filed { get; private set; }
 
     public string FormStamp { get; private set; } = "";
     public string? Trace { get; private set; }
@@ -55,9 +86,124 @@ public sealed class CantSignInModel(
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        if (await ReadFormAsync(cancellationToken) is not { } read)
+        {
+            return Page();
+        }
+
+        await CheckAsync(read.Form, read.Problem, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>
+    /// "Ask for help": files an incident for payer support with the trace, the client check and what the
+    /// person wrote. The answer is the same whether or not the identifier names an account, and takes at
+    /// least as long as a recovery request, so it confirms nothing.
+    /// </summary>
+    public async Task<IActionResult> OnPostAskAsync(CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        if (await ReadFormAsync(cancellationToken) is not { } read)
+        {
+            return Page();
+        }
+
+        var organization = await CheckAsync(read.Form, read.Problem, cancellationToken);
+        Description = Cut(read.Form["description"].ToString().Trim(), MaxDescriptionLength + 1);
+        CallbackNumber = Cut(read.Form["callback"].ToString().Trim(), IncidentInput.MaxCallbackLength + 1);
+        if (Description is { Length: > MaxDescriptionLength })
+        {
+            Problems = [$"Please keep the description under {MaxDescriptionLength} characters."];
+            return Page();
+        }
+
+        var ip = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+        if (await counters.HitAsync($"help:{ip}", hour, cancellationToken) > HelpRequestsPerHour)
+        {
+            Problems = [$"This network has asked for help {HelpRequestsPerHour} times in the last hour. Please call the help desk, or try again later."];
+            return Page();
+        }
+
+        byte[]? screenshot = null;
+        if (read.Form.Files.GetFile("screenshot") is { Length: > 0 } file)
+        {
+            if (file.Length > IncidentScreenshot.MaxBytes)
+            {
+                Problems = ["The screenshot may be at most 2 MB."];
+                return Page();
+            }
+
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, cancellationToken);
+            screenshot = buffer.ToArray();
+        }
+
+        Guid? accountId = null;
+        if (Identifier is { } identifier)
+        {
+            accountId = (await accounts.FindByIdentifierAsync(Identifiers.Classify(identifier), identifier, cancellationToken))?.Id;
+        }
+
+        var result = await incidents.AskForHelpAsync(new HelpRequest
+        {
+            Description = Description is null ? null : Description + Environment.NewLine + Environment.NewLine + ClientSummary(),
+            CallbackNumber = CallbackNumber,
+            Screenshot = screenshot,
+            TraceIds = Trace is { } trace && Advice is not null ? [trace] : [],
+            AccountId = accountId,
+            OrganizationId = organization?.Id,
+        }, actors.Current, cancellationToken);
+        if (result.Status == IncidentWriteStatus.Done)
+        {
+            Filed = result.Incident;
+        }
+        else
+        {
+            Problems = result.Problems;
+        }
+
+        var floor = TimeSpan.FromMilliseconds(recoveryOptions.CurrentValue.MinimumResponseMilliseconds) - started.Elapsed;
+        if (floor > TimeSpan.Zero)
+        {
+            await Task.Delay(floor, cancellationToken);
+        }
+
+        return Page();
+    }
+
+    private async Task<(IFormCollection Form, (string Code, string Detail)? Problem)?> ReadFormAsync(CancellationToken cancellationToken)
+    {
         FormStamp = guard.IssueStamp();
-        var formProblem = await guard.CheckAsync(HttpContext);
-        var form = Request.HasFormContentType ? await Request.ReadFormAsync(cancellationToken) : null;
+        if (Request.ContentLength > MaxRequestBytes)
+        {
+            Problems = ["The screenshot may be at most 2 MB."];
+            return null;
+        }
+
+        try
+        {
+            var problem = await guard.CheckAsync(HttpContext);
+            var form = Request.HasFormContentType ? await Request.ReadFormAsync(cancellationToken) : FormCollection.Empty;
+            return (form, problem);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            Problems = ["The form could not be read: " + (ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } ? "it is larger than 2 MB." : "it arrived incomplete or malformed.")];
+            return null;
+        }
+    }
+
+    private static string? Cut(string value, int length) => value.Length == 0 ? null : value.Length > length ? value[..length] : value;
+
+    /// <summary>The client check as lines for the help desk, appended to what the person wrote.</summary>
+    private string ClientSummary() =>
+        "Client check (collected by the page):" + Environment.NewLine
+        + string.Join(Environment.NewLine, Findings.Select(f => $"- {f.Fact}: {f.Seen} ({f.Status})"));
+
+    /// <summary>Reads the trace back and checks the browser; returns the attempt's organization when it had one.</summary>
+    private async Task<Organization?> CheckAsync(IFormCollection? form, (string Code, string Detail)? formProblem, CancellationToken cancellationToken)
+    {
         var typedTrace = form?["trace"].ToString().Trim().ToLowerInvariant() ?? "";
         var identifier = form?["identifier"].ToString().Trim() ?? "";
         Identifier = identifier.Length is > 0 and <= AccountRules.MaxIdentifierLength ? identifier : null;
@@ -98,6 +244,6 @@ public sealed class CantSignInModel(
             NetworkLabel: organization is null ? NetworkClassifier.Unknown : NetworkClassifier.Label(organization, HttpContext.Connection.RemoteIpAddress));
         Findings = Client.Findings(matrix);
         Articles = Advice is { } advice && HelpCentre.For(advice.Code) is { Count: > 0 } related ? related : HelpCentre.Articles.Take(5).ToList();
-        return Page();
+        return organization;
     }
 }
