@@ -124,9 +124,13 @@ public static class DiagnosisEscalation
             .Where(g => g.Users >= SeveralUsers)
             .OrderByDescending(g => g.Users)
             .FirstOrDefault();
-        return several.Organization is { } organization
-            ? new Fired(SsoSeveralUsers, targets, $"{several.Users} users of organization {organization} failed SSO in range: one organization-level incident; further failures attach to it.")
-            : null;
+        if (several.Organization is not { } organization)
+        {
+            return null;
+        }
+
+        var name = context.Organizations.FirstOrDefault(o => o.Id == organization)?.Name ?? $"organization {organization}";
+        return new Fired(SsoSeveralUsers, targets, $"{several.Users} users of {name} failed SSO in range: one organization-level incident; further failures attach to it.");
     }
 
     private static Fired? NetworkAndDevice(TroubleshootingContext context, string rootCause) => rootCause switch
