@@ -11,7 +11,7 @@ using Signpost.Web.Setup;
 
 namespace Signpost.Web.Pages.Support;
 
-/// <summary>One line of an account's timeline: an attempt, or an administrative change.</summary>
+/// <summary>One line of an account's timeline: an attempt, an administrative change, or an incident (its ID in <c>TraceId</c>).</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Title, string? ReasonCode, bool? Succeeded, string? Detail, string? TraceId);
 
 /// <summary>
@@ -20,7 +20,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Title,
 /// — plus the acts support may take, each written to the audit trail.
 /// </summary>
 public sealed class AccountModel(
-    SignpostDbContext db, ISignInEventStore events, IAuditStore auditStore, AccountActions actions, Troubleshooter troubleshooter, TimeProvider time) : PageModel
+    SignpostDbContext db, ISignInEventStore events, IAuditStore auditStore, Core.Incidents.IIncidentStore incidents, AccountActions actions, Troubleshooter troubleshooter, TimeProvider time) : PageModel
 {
     /// <summary>How many attempts and changes the timeline shows.</summary>
     public const int TimelineLength = 100;
@@ -104,7 +104,9 @@ public sealed class AccountModel(
                 e.TraceId));
         var changes = (await auditStore.ListForTargetAsync("account", accountId.ToString(), TimelineLength, cancellationToken))
             .Select(a => new TimelineEntry(a.At, "change", a.Action, null, null, $"by {a.Actor}", a.TraceId));
-        Timeline = [.. attempts.Concat(changes).OrderByDescending(e => e.At).Take(TimelineLength)];
+        var raised = (await incidents.ListAsync(new Core.Incidents.IncidentQuery { AccountId = accountId, Take = 20 }, cancellationToken))
+            .Select(i => new TimelineEntry(i.CreatedAt, "incident", i.Title, null, null, $"{i.Status}{(i.RuleId is null ? "" : $" · rule {i.RuleId}")}", i.Id.ToString()));
+        Timeline = [.. attempts.Concat(changes).Concat(raised).OrderByDescending(e => e.At).Take(TimelineLength)];
         Diagnosis = (await troubleshooter.DiagnoseAccountAsync(accountId, null, null, DiagnosisAudience.Support, cancellationToken)).Diagnosis;
         return true;
     }
