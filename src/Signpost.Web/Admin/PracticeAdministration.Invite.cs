@@ -15,7 +15,7 @@ public sealed partial class PracticeAdministration
     /// Invites a new person: a pending account with a membership of this practice, and the activation link
     /// by email (the recovery issue's link; the activation page sets the password). When the email already
     /// has an account the answer is <see cref="AdminOutcome.AccountExists"/> with an offer to add that
-    /// person instead (<see cref="AddExistingAsync"/>).
+    /// person instead (<see cref="AddExistingAsync(Organization, string, PracticeRoles, CancellationToken)"/>).
     /// </summary>
     public async Task<AdminResult> InviteAsync(Organization organization, InviteRequest request, CancellationToken cancellationToken)
     {
@@ -100,11 +100,36 @@ public sealed partial class PracticeAdministration
 
         var account = await db.Accounts.Include(a => a.Memberships).ThenInclude(m => m.Organization)
             .FirstOrDefaultAsync(a => a.NormalizedEmail == Account.Normalize(email!), cancellationToken);
-        if (account is null)
+        return account is null
+            ? AdminResult.Invalid("email", "No account has this email; invite the person instead.")
+            : await AddAsync(organization, account, roles, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a person the caller already administers elsewhere (one of their other practices) by account ID.
+    /// An ID of anyone else is answered like a missing one and the attempt is audited: an ID taken from
+    /// another practice must not let an admin pull that person into their own.
+    /// </summary>
+    public async Task<AdminResult> AddExistingAsync(Organization organization, Guid accountId, PracticeRoles roles, CancellationToken cancellationToken)
+    {
+        if (CheckRoles(roles) is { } bad)
         {
-            return AdminResult.Invalid("email", "No account has this email; invite the person instead.");
+            return bad;
         }
 
+        if (!await scope.CanAdministerAccountAsync(accountId, cancellationToken))
+        {
+            await scope.RefuseAsync("membership.add", "account", accountId.ToString(), organization.Id,
+                "The account is not administered by the signed-in person (or does not exist).", cancellationToken);
+            return AdminResult.NotFound();
+        }
+
+        var account = await LoadAsync(accountId, cancellationToken);
+        return account is null ? AdminResult.NotFound() : await AddAsync(organization, account, roles, cancellationToken);
+    }
+
+    private async Task<AdminResult> AddAsync(Organization organization, Account account, PracticeRoles roles, CancellationToken cancellationToken)
+    {
         var membership = account.Memberships.FirstOrDefault(m => m.OrganizationId == organization.Id);
         if (membership is { Status: MembershipStatus.Active })
         {

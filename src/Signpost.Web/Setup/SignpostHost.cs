@@ -12,6 +12,7 @@ using Signpost.Core.Sessions;
 using Signpost.Core.SignIn;
 using Signpost.Core.Tokens;
 using Signpost.Data;
+using Signpost.Web.Admin;
 using Signpost.Web.Api;
 using Signpost.Web.Email;
 using Signpost.Web.Infrastructure;
@@ -76,6 +77,7 @@ public static class SignpostHost
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
         services.AddScoped<AdminScope>();
+        services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
         services.AddSingleton<PasswordChangeTickets>();
         services.AddSingleton<JobLeases>();
@@ -135,6 +137,7 @@ public static class SignpostHost
         api.MapSignInApi();
         api.MapEventsApi();
         api.MapPasswordExpiryApi();
+        api.MapMembersApi();
         app.MapRazorPages();
         app.MapStatusFeeds();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
