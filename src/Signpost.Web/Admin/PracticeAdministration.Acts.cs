@@ -171,6 +171,19 @@ public sealed partial class PracticeAdministration
         }
     }
 
+    /// <summary>
+    /// Adds through the DbSet: a membership's ID is set when it is created, and EF would take a keyed
+    /// entity found only through a navigation for an existing row to update.
+    /// </summary>
+    private void AddMembership(Account account, Membership membership)
+    {
+        db.Memberships.Add(membership);
+        if (!account.Memberships.Contains(membership))
+        {
+            account.Memberships.Add(membership);
+        }
+    }
+
     private Task<Account?> LoadAsync(Guid accountId, CancellationToken cancellationToken) =>
         db.Accounts.Include(a => a.Memberships).ThenInclude(m => m.Organization).FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
 

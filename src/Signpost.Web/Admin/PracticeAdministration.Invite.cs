@@ -140,7 +140,7 @@ public sealed partial class PracticeAdministration
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (membership is null)
         {
-            account.Memberships.Add(new Membership { AccountId = account.Id, OrganizationId = organization.Id, Roles = roles, CreatedAt = time.GetUtcNow() });
+            AddMembership(account, new Membership { AccountId = account.Id, OrganizationId = organization.Id, Roles = roles, CreatedAt = time.GetUtcNow() });
         }
         else
         {

@@ -281,7 +281,7 @@ public sealed partial class PracticeAdministration(
             {
                 if (there is null)
                 {
-                    account.Memberships.Add(new Membership { AccountId = account.Id, OrganizationId = destination.Id, Roles = membership.Roles, CreatedAt = time.GetUtcNow() });
+                    AddMembership(account, new Membership { AccountId = account.Id, OrganizationId = destination.Id, Roles = membership.Roles, CreatedAt = time.GetUtcNow() });
                 }
                 else
                 {
