@@ -103,6 +103,7 @@ public static class SignpostHost
             options.Conventions.AuthorizeFolder("/Account");
             options.Conventions.AllowAnonymousToPage("/Account/ChangePassword");
             options.Conventions.AuthorizePage("/Index");
+            options.Conventions.AuthorizeFolder("/Admin");
         });
         services.AddScoped<FormGuard>();
         services.AddOpenApi();
