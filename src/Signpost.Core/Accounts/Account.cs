@@ -40,6 +40,13 @@ public sealed class Account
     /// <summary>Personal expiry extension granted by an administrator, in days added to the policy.</summary>
     public int PasswordExpiryExtensionDays { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Raised by one on every administrative change to the account or its memberships. It is the
+    /// optimistic-concurrency token: a form carries the version it was drawn from, and a change made on a
+    /// stale version is refused, so two admins editing one person never overwrite each other unseen.
+    /// </summary>
+    public int Version { get; set; }
     public List<Membership> Memberships { get; set; } = [];
 
     /// <summary>Case-insensitive key used for unique lookups of usernames and emails.</summary>

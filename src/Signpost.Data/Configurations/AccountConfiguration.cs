@@ -17,6 +17,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.Npi).HasMaxLength(10);
         builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(24);
         builder.Property(a => a.PasswordHash).HasMaxLength(512);
+        builder.Property(a => a.Version).IsConcurrencyToken();
         builder.HasIndex(a => a.NormalizedUsername).IsUnique();
         builder.HasIndex(a => a.NormalizedEmail).IsUnique();
         builder.HasIndex(a => a.Npi).IsUnique();

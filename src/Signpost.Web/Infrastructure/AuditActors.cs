@@ -27,12 +27,13 @@ public sealed class AuditActors(IHttpContextAccessor http)
 
 /// <summary>What the audit trail keeps of an account: its security-relevant state, never a secret.</summary>
 public sealed record AccountAuditView(string Username, string Email, string? Npi, string Status, string PlatformRoles, bool MustChangePassword, bool Flagged,
-    int PasswordExpiryExtensionDays, IReadOnlyList<MembershipAuditView> Memberships)
+    int PasswordExpiryExtensionDays, IReadOnlyList<MembershipAuditView> Memberships, int Version)
 {
     public static AccountAuditView Of(Account account) => new(
         account.Username, account.Email, account.Npi, account.Status.ToString(), account.PlatformRoles.ToString(), account.MustChangePassword, account.Flagged,
         account.PasswordExpiryExtensionDays,
-        account.Memberships.Select(m => new MembershipAuditView(m.OrganizationId, m.Organization?.Slug, m.Roles.ToString(), m.Status.ToString())).ToList());
+        account.Memberships.Select(m => new MembershipAuditView(m.OrganizationId, m.Organization?.Slug, m.Roles.ToString(), m.Status.ToString())).ToList(),
+        account.Version);
 }
 
 public sealed record MembershipAuditView(Guid OrganizationId, string? Slug, string Roles, string Status);

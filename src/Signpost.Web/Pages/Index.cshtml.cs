@@ -20,6 +20,9 @@ public sealed class IndexModel(IAccountStore accounts, TimeProvider time) : Page
     public string? Notice { get; private set; }
     public ExpiryView? Expiry { get; private set; }
 
+    /// <summary>The person administers a practice (or every practice): the home page links the admin console.</summary>
+    public bool Administers { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string? notice, CancellationToken cancellationToken)
     {
         var id = Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
@@ -34,6 +37,8 @@ public sealed class IndexModel(IAccountStore accounts, TimeProvider time) : Page
         Practices = account.Memberships.Where(m => m.GivesAccess && m.Organization is not null)
             .Select(m => new PracticeView(m.Organization!.Name, m.Organization.Slug, m.Roles.ToString()))
             .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        Administers = account.PlatformRoles.HasFlag(Core.Accounts.PlatformRoles.PlatformAdmin)
+            || account.Memberships.Any(m => m.GivesAccess && m.Roles.HasFlag(PracticeRoles.PracticeAdmin));
         PlatformRoles = account.PlatformRoles == Core.Accounts.PlatformRoles.None ? "" : account.PlatformRoles.ToString();
         if (PasswordExpiryReminders.Upcoming(account, PasswordExpiry.OrganizationsOf(account), time.GetUtcNow()) is { } upcoming)
         {

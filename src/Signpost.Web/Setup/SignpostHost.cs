@@ -12,6 +12,7 @@ using Signpost.Core.Sessions;
 using Signpost.Core.SignIn;
 using Signpost.Core.Tokens;
 using Signpost.Data;
+using Signpost.Web.Admin;
 using Signpost.Web.Api;
 using Signpost.Web.Email;
 using Signpost.Web.Incidents;
@@ -81,6 +82,7 @@ public static class SignpostHost
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
         services.AddScoped<AdminScope>();
+        services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
         services.AddSingleton<PasswordChangeTickets>();
         services.AddSingleton<JobLeases>();
@@ -107,6 +109,7 @@ public static class SignpostHost
             options.Conventions.AllowAnonymousToPage("/Account/ChangePassword");
             options.Conventions.AuthorizePage("/Index");
             options.Conventions.AuthorizeFolder("/Support", Authorization.SupportPolicy);
+            options.Conventions.AuthorizeFolder("/Admin");
         });
         services.AddScoped<FormGuard>();
         services.AddOpenApi();
@@ -144,6 +147,7 @@ public static class SignpostHost
         api.MapDiagnosesApi();
         api.MapIncidentsApi();
         api.MapWebhookDeliveriesApi();
+        api.MapMembersApi();
         app.MapRazorPages();
         app.MapStatusFeeds();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));

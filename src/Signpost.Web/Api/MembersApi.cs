@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Text.Json;
+using Signpost.Core.Accounts;
+using Signpost.Core.Organizations;
+using Signpost.Web.Admin;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Api;
+
+/// <summary>
+/// <c>/api/v1/organizations/{slug}/members</c>: the practice admin console as JSON, for the payer's tools.
+/// The same <see cref="PracticeAdministration"/> and scope checks as the pages: another practice's slug,
+/// and an account ID of anyone outside the practice, in the URL or the body, is a 404 exactly like a
+/// missing one, and the attempt is in the audit trail as <c>access.denied</c>.
+/// </summary>
+public static class MembersApi
+{
+    /// <summary>A person as the API shows them; <c>version</c> goes back in every change (optimistic concurrency).</summary>
+    public sealed record MemberView(
+        Guid AccountId, string Username, string DisplayName, string Email, string? Npi, string Status, IReadOnlyList<string> Roles,
+        bool MustChangePassword, DateTimeOffset? LockedUntil, int Version);
+
+    /// <summary>What an act did, with the person's version after it.</summary>
+    public sealed record ActView(Guid AccountId, string Message, int Version);
+
+    public sealed record InviteBody(string Email, string Username, string DisplayName, string? Npi, IReadOnlyList<string> Roles);
+
+    public sealed record ExistingBody(string? Email, Guid? AccountId, IReadOnlyList<string> Roles);
+
+    public sealed record VersionBody(int Version);
+
+    public sealed record RolesBody(int Version, IReadOnlyList<string> Roles);
+
+    public sealed record ExtensionBody(int Version, int Days);
+
+    public sealed record ReassignBody(int Version, string To);
+
+    public static RouteGroupBuilder MapMembersApi(this RouteGroupBuilder api)
+    {
+        var members = api.MapGroup("/organizations/{slug}/members").RequireAuthorization();
+        members.MapGet("", ListAsync)
+            .WithName("ListMembers").WithSummary("List a practice's people")
+            .WithDescription("Search by name, username, email or NPI (`q`), `status` (active, pendingactivation, disabled, locked) and `role`. For the practice's administrators and platform admins.")
+            .Produces<IReadOnlyList<MemberView>>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        members.MapGet("/{accountId}", GetAsync)
+            .WithName("GetMember").WithSummary("One person of a practice")
+            .Produces<MemberView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        Act(members.MapPost("", InviteAsync), "InviteMember", "Invite a new person",
+            "Creates a pending account with a membership and emails the activation link. An email that already has an account answers 409 `account_exists` with the person's name: add them with POST …/members/existing instead.",
+            typeof(InviteBody)).Produces<ActView>(StatusCodes.Status201Created);
+        Act(members.MapPost("/existing", AddExistingAsync), "AddExistingMember", "Add a person who already has an account",
+            "By `email` (the second step of an invitation), or by `accountId` of a person you already administer in another practice.", typeof(ExistingBody));
+        Act(members.MapPut("/{accountId}/roles", (string slug, string accountId, HttpContext context, PracticeAdministration admin, CancellationToken ct) =>
+            ActAsync(slug, accountId, context, "membership.roles", (o, id, body) =>
+            {
+                var (roles, problem) = RoleInput.Parse(Strings(body, "roles", out var rolesProblem));
+                return rolesProblem is not null ? Task.FromResult(AdminResult.Invalid("roles", rolesProblem))
+                    : problem is not null ? Task.FromResult(AdminResult.Invalid("roles", problem))
+                    : admin.ChangeRolesAsync(o, id, Version(body), roles, ct);
+            }, admin, ct)), "ChangeMemberRoles", "Change a person's roles in the practice", "At least one of PracticeAdmin, Staff, Provider. The practice's last active administrator keeps the role.", typeof(RolesBody));
+        MapVersioned(members, "disable", "DisableMember", "Disable the account (ends its sessions)", "account.disable", (a, o, id, v, _, ct) => a.DisableAsync(o, id, v, ct));
+        MapVersioned(members, "enable", "EnableMember", "Enable a disabled account", "account.enable", (a, o, id, v, _, ct) => a.EnableAsync(o, id, v, ct));
+        MapVersioned(members, "unlock", "UnlockMember", "Clear every lock of the account", "account.unlock", (a, o, id, v, _, ct) => a.UnlockAsync(o, id, v, ct));
+        MapVersioned(members, "force-reset", "ForceMemberPasswordReset", "Force a password reset (ends sessions, emails a link)", "account.force-reset", (a, o, id, v, _, ct) => a.ForceResetAsync(o, id, v, ct));
+        MapVersioned(members, "remove", "RemoveMember", "Remove the person from the practice", "membership.remove", (a, o, id, v, _, ct) => a.RemoveAsync(o, id, v, ct));
+        MapVersioned(members, "password-expiry-extension", "ExtendMemberPasswordExpiry", "Extend the password expiry (1–365 days)", "password.expiry-extension",
+            (a, o, id, v, body, ct) => Int(body, "days") is { } days ? a.ExtendExpiryAsync(o, id, v, days, ct)
+                : Task.FromResult(AdminResult.Invalid("days", "\"days\" must be a whole number from 1 to 365.")), typeof(ExtensionBody));
+        MapVersioned(members, "reassign", "ReassignMember", "Move the person to another practice you administer", "membership.reassign",
+            (a, o, id, v, body, ct) => a.ReassignAsync(o, id, v, Text(body, "to"), ct), typeof(ReassignBody));
+        return api;
+    }
+
+    private static RouteHandlerBuilder Act(RouteHandlerBuilder builder, string name, string summary, string description, Type body) =>
+        builder.WithName(name).WithSummary(summary)
+            .WithDescription(description + " Errors are RFC 9457 problems with `code` and `traceId`; a stale `version` is 409 `stale_version`, a rule that forbids the act 409 `refused`, a bad field 400 `invalid_request` naming the field.")
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                // Declared by hand: the handler reads the body itself so every malformed one gets a problem that names the field.
+                var schema = await context.GetOrCreateSchemaAsync(body, null, cancellationToken);
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+                };
+            })
+            .Produces<ActView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    private delegate Task<AdminResult> VersionedAct(PracticeAdministration admin, Organization organization, Guid accountId, int version, JsonElement body, CancellationToken cancellationToken);
+
+    private static void MapVersioned(RouteGroupBuilder members, string path, string name, string summary, string action, VersionedAct act, Type? body = null) =>
+        Act(members.MapPost($"/{{accountId}}/{path}", (string slug, string accountId, HttpContext context, PracticeAdministration admin, CancellationToken ct) =>
+            ActAsync(slug, accountId, context, action, (o, id, json) => act(admin, o, id, Version(json), json, ct), admin, ct)),
+            name, summary, "Needs the person's current `version`.", body ?? typeof(VersionBody));
+
+    private static async Task<IResult> ListAsync(
+        string slug, string? q, string? status, string? role, PracticeAdministration admin, PracticeDirectory directory, CancellationToken cancellationToken)
+    {
+        if (await admin.OpenAsync(slug, "organization.read", cancellationToken) is not { } organization)
+        {
+            return NotFound();
+        }
+
+        var rows = await directory.ListAsync(organization, new MemberFilter(q, status, role), cancellationToken);
+        return TypedResults.Ok(rows.Select(View).ToList());
+    }
+
+    private static async Task<IResult> GetAsync(string slug, string accountId, PracticeAdministration admin, PracticeDirectory directory, CancellationToken cancellationToken)
+    {
+        if (await admin.OpenAsync(slug, "account.read", cancellationToken) is not { } organization)
+        {
+            return NotFound();
+        }
+
+        if (!Guid.TryParse(accountId, out _))
+        {
+            return InvalidId();
+        }
+
+        if (await admin.FindMemberAsync(organization, accountId, "account.read", cancellationToken) is not { } person)
+        {
+            return NotFound();
+        }
+
+        return TypedResults.Ok(await ViewAsync(directory, organization, person.Id, cancellationToken));
+    }
+
+    private static async Task<IResult> InviteAsync(string slug, HttpContext context, PracticeAdministration admin, CancellationToken cancellationToken)
+    {
+        if (await admin.OpenAsync(slug, "account.invite", cancellationToken) is not { } organization)
+        {
+            return NotFound();
+        }
+
+        var (body, rejection) = await JsonBody.ReadAsync(context);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var roles = RoleInput.Parse(Strings(body, "roles", out var rolesProblem));
+        var result = (rolesProblem ?? roles.Problem) is { } problem
+            ? AdminResult.Invalid("roles", problem)
+            : await admin.InviteAsync(organization, new InviteRequest(Text(body, "email"), Text(body, "username"), Text(body, "displayName"), Text(body, "npi"), roles.Roles), cancellationToken);
+        if (result.Succeeded)
+        {
+            return TypedResults.Created($"/api/v1/organizations/{organization.Slug}/members/{result.AccountId}", new ActView(result.AccountId!.Value, result.Message, result.Version ?? 0));
+        }
+
+        return Answer(result);
+    }
+
+    private static async Task<IResult> AddExistingAsync(string slug, HttpContext context, PracticeAdministration admin, CancellationToken cancellationToken)
+    {
+        if (await admin.OpenAsync(slug, "membership.add", cancellationToken) is not { } organization)
+        {
+            return NotFound();
+        }
+
+        var (body, rejection) = await JsonBody.ReadAsync(context);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var roles = RoleInput.Parse(Strings(body, "roles", out var rolesProblem));
+        if ((rolesProblem ?? roles.Problem) is { } problem)
+        {
+            return Answer(AdminResult.Invalid("roles", problem));
+        }
+
+        var id = Text(body, "accountId");
+        AdminResult result;
+        if (id is not null)
+        {
+            result = Guid.TryParse(id, out var accountId)
+                ? await admin.AddExistingAsync(organization, accountId, roles.Roles, cancellationToken)
+                : AdminResult.Invalid("accountId", "\"accountId\" must be a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
+        }
+        else
+        {
+            result = await admin.AddExistingAsync(organization, Text(body, "email"), roles.Roles, cancellationToken);
+        }
+
+        return Answer(result);
+    }
+
+    /// <summary>Open the practice, check the ID, read the body, act, answer: the same steps for every change.</summary>
+    private static async Task<IResult> ActAsync(
+        string slug, string accountId, HttpContext context, string action, Func<Organization, Guid, JsonElement, Task<AdminResult>> act,
+        PracticeAdministration admin, CancellationToken cancellationToken)
+    {
+        if (await admin.OpenAsync(slug, action, cancellationToken) is not { } organization)
+        {
+            return NotFound();
+        }
+
+        if (!Guid.TryParse(accountId, out var id))
+        {
+            return InvalidId();
+        }
+
+        var (body, rejection) = await JsonBody.ReadAsync(context);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        if (Int(body, "version") is null)
+        {
+            return Answer(AdminResult.Invalid("version", "\"version\" must be the whole number the person's record carries (read it from GET …/members/{accountId})."));
+        }
+
+        return Answer(await act(organization, id, body));
+    }
+
+    private static IResult Answer(AdminResult result)
+    {
+        var (status, code, title) = result.Outcome switch
+        {
+            AdminOutcome.Done => (StatusCodes.Status200OK, "", ""),
+            AdminOutcome.NotFound => (StatusCodes.Status404NotFound, "not_found", "Not found"),
+            AdminOutcome.Stale => (StatusCodes.Status409Conflict, "stale_version", "Changed by someone else"),
+            AdminOutcome.Refused => (StatusCodes.Status409Conflict, "refused", "Not allowed"),
+            AdminOutcome.AccountExists => (StatusCodes.Status409Conflict, "account_exists", "The email already has an account"),
+            _ => (StatusCodes.Status400BadRequest, "invalid_request", "Invalid request"),
+        };
+        if (result.Outcome == AdminOutcome.Done)
+        {
+            return TypedResults.Ok(new ActView(result.AccountId ?? Guid.Empty, result.Message, result.Version ?? 0));
+        }
+
+        if (result.Outcome == AdminOutcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        return new ProblemAnswer(status, code, title, result.Message, problem =>
+        {
+            if (result.Field is { } field)
+            {
+                problem.Extensions["field"] = field;
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [result.Message] };
+            }
+
+            if (result.Outcome == AdminOutcome.Stale && result.Version is { } current)
+            {
+                problem.Extensions["currentVersion"] = current;
+            }
+
+            if (result.Existing is { } existing)
+            {
+                problem.Extensions["existing"] = existing;
+            }
+        });
+    }
+
+    /// <summary>Another practice's person and a missing one answer alike: a guessed ID confirms nothing.</summary>
+    private static IResult NotFound() =>
+        new ProblemAnswer(StatusCodes.Status404NotFound, "not_found", "Not found", "No practice you administer has this slug, or no person of it has this ID.", null);
+
+    private static IResult InvalidId() =>
+        new ProblemAnswer(StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID", "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.",
+            p => p.Extensions["field"] = "accountId");
+
+    private static MemberView View(MemberRow row) => new(
+        row.AccountId, row.Username, row.DisplayName, row.Email, row.Npi, row.Status.ToString(), RoleInput.Names(row.Roles), row.MustChangePassword, row.LockedUntil, row.Version);
+
+    private static async Task<MemberView?> ViewAsync(PracticeDirectory directory, Organization organization, Guid accountId, CancellationToken cancellationToken) =>
+        (await directory.ListAsync(organization, new MemberFilter(null, null, null), cancellationToken)).Where(r => r.AccountId == accountId).Select(View).FirstOrDefault();
+
+    private static int Version(JsonElement body) => Int(body, "version") ?? -1;
+
+    private static int? Int(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
+
+    private static string? Text(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static List<string?>? Strings(JsonElement body, string name, out string? problem)
+    {
+        problem = null;
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            problem = $"\"{name}\" must be an array of role names, for example [\"Staff\"].";
+            return null;
+        }
+
+        if (value.GetArrayLength() > RoleInput.MaxValues || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+        {
+            problem = $"\"{name}\" must hold at most {RoleInput.MaxValues.ToString(CultureInfo.InvariantCulture)} role names as strings.";
+            return null;
+        }
+
+        return value.EnumerateArray().Select(v => v.GetString()).ToList();
+    }
+
+    /// <summary>A problem written exactly as built (our trace ID, our code), with extras.</summary>
+    private sealed class ProblemAnswer(int status, string code, string title, string detail, Action<Microsoft.AspNetCore.Mvc.ProblemDetails>? extend) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = detail, Instance = httpContext.Request.Path };
+            problem.Extensions["code"] = code;
+            problem.Extensions["traceId"] = httpContext.GetTraceId();
+            problem.Extensions["time"] = httpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            extend?.Invoke(problem);
+            return Problems.WriteAsync(httpContext, problem);
+        }
+    }
+}
