@@ -23,6 +23,9 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
     /// <summary>The audit action written for every refused attempt; its <c>After</c> says what was tried and why it was refused.</summary>
     public const string RefusalAction = "access.denied";
 
+    /// <summary>Width of <see cref="AuditEntry.TargetId"/> in the database.</summary>
+    public const int MaxTargetLength = 64;
+
     private ClaimsPrincipal User => http.HttpContext?.User ?? new ClaimsPrincipal();
 
     /// <summary>The signed-in account, or null.</summary>
@@ -84,13 +87,13 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
     /// <summary>Appends a refused attempt to the audit trail: who tried what on which target, and why it was refused.</summary>
     /// <param name="attempted">The act that was tried, e.g. <c>account.unlock</c> or <c>organization.read</c>.</param>
     /// <param name="targetType">What kind of target was named.</param>
-    /// <param name="targetId">The target as named in the request (an ID guessed in a URL is kept as typed, cut to 128 characters).</param>
+    /// <param name="targetId">The target as named in the request (an ID guessed in a URL is kept as typed, cut to <see cref="MaxTargetLength"/> characters, the column's width).</param>
     /// <param name="organizationId">The organization concerned when known.</param>
     /// <param name="reason">One sentence for the auditor.</param>
     /// <param name="cancellationToken">Stops the write.</param>
     public Task RefuseAsync(string attempted, string targetType, string? targetId, Guid? organizationId, string reason, CancellationToken cancellationToken)
     {
-        var named = targetId is { Length: > 128 } ? targetId[..128] : targetId;
+        var named = targetId is { Length: > MaxTargetLength } ? targetId[..MaxTargetLength] : targetId;
         return audit.RecordAsync(actors.Current, new AuditRecord(RefusalAction, targetType, named, organizationId, null, new { attempted, reason }), cancellationToken);
     }
 
