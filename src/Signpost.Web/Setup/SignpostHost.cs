@@ -13,6 +13,7 @@ using Signpost.Core.SignIn;
 using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Web.Api;
+using Signpost.Web.CredentialAudits;
 using Signpost.Web.Email;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
@@ -73,6 +74,8 @@ public static class SignpostHost
         services.AddSignpostMaintenancePages();
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
+        services.AddScoped<PlatformAdministration>();
+        services.AddCredentialAudits();
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
         services.AddScoped<AdminScope>();
@@ -101,6 +104,8 @@ public static class SignpostHost
             options.Conventions.AuthorizeFolder("/Account");
             options.Conventions.AllowAnonymousToPage("/Account/ChangePassword");
             options.Conventions.AuthorizePage("/Index");
+            options.Conventions.AuthorizeFolder("/Platform", Authorization.PlatformAdminPolicy);
+            options.Conventions.AuthorizePage("/Admin/CredentialAudit");
         });
         services.AddScoped<FormGuard>();
         services.AddOpenApi();
