@@ -40,7 +40,7 @@ public static class CredentialAuditBuilder
                 InvitationDays = m.Status == AccountStatus.PendingActivation ? WholeDays(now - m.CreatedAt) : (int?)null,
                 InvitationOverdue = m.Status == AccountStatus.PendingActivation && now - m.CreatedAt >= TimeSpan.FromDays(thresholds.InvitationPendingDays),
                 PastExpiry = expiryDays is { } days && m.Status == AccountStatus.Active && m.PasswordChangedAt is { } set
-                    && now >= set.AddDays(days + Math.Max(0, m.PasswordExpiryExtensionDays)),
+                    && now >= set + TimeSpan.FromDays(days + Math.Max(0, m.PasswordExpiryExtensionDays)),
             })
             .ToList();
 

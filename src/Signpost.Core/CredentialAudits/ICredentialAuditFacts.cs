@@ -9,4 +9,7 @@ public interface ICredentialAuditFacts
     /// <paramref name="progress"/> hears how many members were read so far (large practices take a while).
     /// </summary>
     Task<CredentialAuditFacts?> ReadAsync(Guid organizationId, DateTimeOffset periodStart, DateTimeOffset periodEnd, IProgress<int>? progress, CancellationToken cancellationToken);
+
+    /// <summary>When the practice was created; null when it does not exist. A cheap read before the full facts.</summary>
+    Task<DateTimeOffset?> CreatedAtAsync(Guid organizationId, CancellationToken cancellationToken);
 }

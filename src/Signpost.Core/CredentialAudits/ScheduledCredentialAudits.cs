@@ -5,7 +5,8 @@ namespace Signpost.Core.CredentialAudits;
 /// <summary>
 /// Sends each practice's admins the credential audit of the period that just ended, once per practice and
 /// period (the key is practice + period, so several nodes and repeated runs send it once). A practice without
-/// an admin gets no mail — its report says "no active admin" to the operators who open it.
+/// an admin gets no mail — its report says "no active admin" to the operators who open it — and a practice
+/// created after the period ended gets none for that period: there was nothing of it to review.
 /// </summary>
 public sealed class ScheduledCredentialAudits(
     IPracticeAdminDirectory directory, ICredentialAuditFacts facts, INotificationLog log, OnceOnlySender sender, TimeProvider time)
@@ -27,6 +28,11 @@ public sealed class ScheduledCredentialAudits(
             if (await log.WasSentAsync(key, cancellationToken))
             {
                 // Sent earlier this period: skip reading a large practice's facts just to be told so.
+                continue;
+            }
+
+            if (await facts.CreatedAtAsync(practice.OrganizationId, cancellationToken) is not { } created || created >= end)
+            {
                 continue;
             }
 

@@ -21,6 +21,9 @@ public sealed class CredentialAuditFactsReader(SignpostDbContext db, TimeProvide
 
     private const int Batch = 500;
 
+    public async Task<DateTimeOffset?> CreatedAtAsync(Guid organizationId, CancellationToken cancellationToken) =>
+        await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => (DateTimeOffset?)o.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+
     public async Task<CredentialAuditFacts?> ReadAsync(Guid organizationId, DateTimeOffset periodStart, DateTimeOffset periodEnd, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
