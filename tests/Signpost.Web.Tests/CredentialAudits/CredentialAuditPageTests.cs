@@ -45,7 +45,7 @@ public sealed class CredentialAuditPageTests(SignpostFactory app) : IClassFixtur
         var adminRow = document.QuerySelector($"tr[data-username='{admin.Username}']")!;
         Assert.Contains("PracticeAdmin, Staff", adminRow.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("never", adminRow.TextContent, StringComparison.Ordinal);
-        Assert.Contains("MFA: not available yet", adminRow.TextContent, StringComparison.Ordinal);
+        Assert.Contains("not available yet", adminRow.TextContent, StringComparison.Ordinal);
         Assert.Contains("invited 0 days ago", document.QuerySelector($"tr[data-username='{invitee.Username}']")!.TextContent, StringComparison.Ordinal);
         // The three accounts were created today: changes to people in the period, nothing else to act on.
         Assert.Equal([CredentialAuditBuilder.RoleChanges], document.QuerySelectorAll("[data-testid=findings] li").Select(li => li.GetAttribute("data-code")));
