@@ -60,8 +60,14 @@ public sealed class PolicyForm
         var history = Number(PasswordHistoryCount, nameof(OrganizationPolicy.PasswordHistoryCount), "Password history");
         var idle = Number(SessionIdleMinutes, nameof(OrganizationPolicy.SessionIdleMinutes), "Session idle timeout");
         var absolute = Number(SessionAbsoluteHours, nameof(OrganizationPolicy.SessionAbsoluteHours), "Session absolute timeout");
-        var browser = Core.Organizations.BrowserPolicy.Warn;
-        if (!Enum.TryParse(BrowserPolicy?.Trim(), ignoreCase: true, out browser) || !Enum.IsDefined(browser) || int.TryParse(BrowserPolicy, out _))
+        // Only the two names: Enum.TryParse would also take "1" or "Warn, Block" (a flags sum).
+        var browser = BrowserPolicy?.Trim().ToLowerInvariant() switch
+        {
+            "warn" => Core.Organizations.BrowserPolicy.Warn,
+            "block" => Core.Organizations.BrowserPolicy.Block,
+            _ => (Core.Organizations.BrowserPolicy?)null,
+        };
+        if (browser is null)
         {
             problems.Add(new PolicyProblem(nameof(OrganizationPolicy.BrowserPolicy), "Browser policy must be warn or block."));
         }
@@ -76,7 +82,7 @@ public sealed class PolicyForm
             p.PasswordHistoryCount = history;
             p.SessionIdleMinutes = idle;
             p.SessionAbsoluteHours = absolute;
-            p.BrowserPolicy = browser;
+            p.BrowserPolicy = browser ?? p.BrowserPolicy;
             p.RestrictToAllowedNetworks = restrict;
         };
         return problems;
