@@ -37,7 +37,9 @@ internal sealed class AuditedPlatformRefusals : IAuthorizationMiddlewareResultHa
         if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true && IsPlatformAdminOnly(policy))
         {
             var scope = context.RequestServices.GetRequiredService<AdminScope>();
-            await scope.RefuseAsync("platform." + context.Request.Method.ToLowerInvariant(), "page", context.Request.Path.Value, null,
+            // The audit trail keeps 64 characters of a target (the column's width on PostgreSQL).
+            var path = context.Request.Path.Value ?? "";
+            await scope.RefuseAsync("platform." + context.Request.Method.ToLowerInvariant(), "page", path.Length > 64 ? path[..64] : path, null,
                 "The platform pages are for platform admins only.", context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;

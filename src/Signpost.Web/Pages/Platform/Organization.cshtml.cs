@@ -62,7 +62,13 @@ public sealed class OrganizationModel(PlatformAdministration platform, Administr
         SaveAsync(slug, "network", () => administration.AddNetworkRangeAsync(slug, Cidr ?? "", Label ?? "", Allowed, cancellationToken), cancellationToken);
 
     public Task<IActionResult> OnPostRemoveNetworkAsync(string slug, string? remove, CancellationToken cancellationToken) =>
-        SaveAsync(slug, "removed", () => platform.RemoveNetworkRangeAsync(slug, remove ?? "", cancellationToken), cancellationToken);
+        SaveAsync(slug, "removed", async () =>
+        {
+            if (!await platform.RemoveNetworkRangeAsync(slug, remove ?? "", cancellationToken))
+            {
+                throw new AdministrationException("That range is not declared for this organization (it may have been removed already).");
+            }
+        }, cancellationToken);
 
     private async Task<IActionResult> SaveAsync(string slug, string form, Func<Task> save, CancellationToken cancellationToken)
     {
