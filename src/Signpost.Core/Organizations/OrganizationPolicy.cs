@@ -37,45 +37,59 @@ public sealed class OrganizationPolicy
     /// <summary>When true, sign-in is allowed only from ranges marked allowed in the organization's network list.</summary>
     public bool RestrictToAllowedNetworks { get; set; }
 
-    /// <summary>Returns the problems with these values, one plain sentence each; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// Returns the problems with these values, each naming its field (the property name, which the settings
+    /// page uses to mark the input and the command line and API report) with one plain sentence; empty when valid.
+    /// </summary>
+    public IReadOnlyList<PolicyProblem> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<PolicyProblem>();
         if (LockoutThreshold is < 1 or > MaxLockoutThreshold)
         {
-            problems.Add($"Lockout threshold must be between 1 and {MaxLockoutThreshold} failures (NIST SP 800-63B).");
+            problems.Add(new PolicyProblem(nameof(LockoutThreshold), $"Lockout threshold must be between 1 and {MaxLockoutThreshold} failures (NIST SP 800-63B)."));
         }
 
         if (LockoutWindowMinutes is < 1 or > 24 * 60)
         {
-            problems.Add("Lockout window must be between 1 minute and 24 hours.");
+            problems.Add(new PolicyProblem(nameof(LockoutWindowMinutes), "Lockout window must be between 1 minute and 24 hours."));
         }
 
         if (LockoutDurationMinutes is < 1 or > 24 * 60)
         {
-            problems.Add("Lockout duration must be between 1 minute and 24 hours.");
+            problems.Add(new PolicyProblem(nameof(LockoutDurationMinutes), "Lockout duration must be between 1 minute and 24 hours."));
         }
 
         if (PasswordExpiryDays is < 1 or > 3650)
         {
-            problems.Add("Password expiry must be off or between 1 and 3650 days.");
+            problems.Add(new PolicyProblem(nameof(PasswordExpiryDays), "Password expiry must be off or between 1 and 3650 days."));
         }
 
         if (PasswordHistoryCount is < 0 or > MaxPasswordHistory)
         {
-            problems.Add($"Password history must be between 0 (off) and {MaxPasswordHistory} earlier passwords.");
+            problems.Add(new PolicyProblem(nameof(PasswordHistoryCount), $"Password history must be between 0 (off) and {MaxPasswordHistory} earlier passwords."));
         }
 
         if (SessionIdleMinutes is < 1 or > 24 * 60)
         {
-            problems.Add("Session idle timeout must be between 1 minute and 24 hours.");
+            problems.Add(new PolicyProblem(nameof(SessionIdleMinutes), "Session idle timeout must be between 1 minute and 24 hours."));
         }
 
         if (SessionAbsoluteHours is < 1 or > 24 * 30)
         {
-            problems.Add("Session absolute timeout must be between 1 hour and 30 days.");
+            problems.Add(new PolicyProblem(nameof(SessionAbsoluteHours), "Session absolute timeout must be between 1 hour and 30 days."));
+        }
+
+        if (!Enum.IsDefined(BrowserPolicy))
+        {
+            problems.Add(new PolicyProblem(nameof(BrowserPolicy), "Browser policy must be warn or block."));
         }
 
         return problems;
     }
+}
+
+/// <summary>One invalid policy value: the field (an <see cref="OrganizationPolicy"/> property name) and why, in one sentence.</summary>
+public sealed record PolicyProblem(string Field, string Message)
+{
+    public override string ToString() => Message;
 }

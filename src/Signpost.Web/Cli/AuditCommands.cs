@@ -50,7 +50,7 @@ public static class AuditCommands
     }
 
     /// <summary>A progress bar on standard error while the work runs (only on a terminal; scripts get plain output).</summary>
-    private static async Task<T> WithProgressAsync<T>(string title, long total, Func<IProgress<long>, Task<T>> work)
+    internal static async Task<T> WithProgressAsync<T>(string title, long total, Func<IProgress<long>, Task<T>> work)
     {
         if (Console.IsErrorRedirected || total < 1000)
         {

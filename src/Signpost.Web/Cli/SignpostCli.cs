@@ -46,6 +46,7 @@ public static class SignpostCli
         root.Subcommands.Add(MaintenanceCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());
         root.Subcommands.Add(DiagnoseCommand.Build());
+        root.Subcommands.Single(c => c.Name == "audit").Subcommands.Add(CredentialAuditCommand.Build());
 
         var parsed = root.Parse(args);
 

@@ -14,6 +14,7 @@ using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Web.Admin;
 using Signpost.Web.Api;
+using Signpost.Web.CredentialAudits;
 using Signpost.Web.Email;
 using Signpost.Web.Incidents;
 using Signpost.Web.Infrastructure;
@@ -79,6 +80,8 @@ public static class SignpostHost
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
         services.AddScoped<AccountActions>();
+        services.AddScoped<PlatformAdministration>();
+        services.AddCredentialAudits();
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
         services.AddScoped<AdminScope>();
@@ -110,6 +113,8 @@ public static class SignpostHost
             options.Conventions.AuthorizePage("/Index");
             options.Conventions.AuthorizeFolder("/Support", Authorization.SupportPolicy);
             options.Conventions.AuthorizeFolder("/Admin");
+            options.Conventions.AuthorizeFolder("/Platform", Authorization.PlatformAdminPolicy);
+            options.Conventions.AuthorizePage("/Admin/CredentialAudit");
         });
         services.AddScoped<FormGuard>();
         services.AddOpenApi();

@@ -35,8 +35,9 @@ public sealed class OrganizationPolicyTests
 
         // Assert
         var problem = Assert.Single(problems);
-        Assert.Contains("Lockout threshold", problem, StringComparison.Ordinal);
-        Assert.Contains("100", problem, StringComparison.Ordinal);
+        Assert.Equal(nameof(OrganizationPolicy.LockoutThreshold), problem.Field);
+        Assert.Contains("Lockout threshold", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("100", problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -79,6 +80,6 @@ public sealed class OrganizationPolicyTests
 
         // Assert
         var problem = Assert.Single(problems);
-        Assert.StartsWith(named, problem, StringComparison.Ordinal);
+        Assert.StartsWith(named, problem.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Mvc;
+using Signpost.Core.Organizations;
+using Signpost.Web.Setup;
+
+namespace Signpost.Web.Pages.Platform;
+
+/// <summary>
+/// One organization for the platform operator: its details, every policy value, and its declared networks.
+/// Each form posts on its own; a post with any bad value stores nothing and marks the fields it names.
+/// Policies are read from the database at every sign-in, so a saved change applies to the next attempt on
+/// every node without a restart.
+/// </summary>
+public sealed class OrganizationModel(PlatformAdministration platform, Administration administration) : PlatformPageModel
+{
+    public Organization? Current { get; private set; }
+
+    [BindProperty(SupportsGet = false)] public OrganizationDetails Details { get; set; } = new(null, null, null, null, null);
+    [BindProperty] public PolicyForm Policy { get; set; } = new();
+    [BindProperty] public string? Cidr { get; set; }
+    [BindProperty] public string? Label { get; set; }
+    [BindProperty] public bool Allowed { get; set; } = true;
+
+    /// <summary>Which form the problems belong to: details, policy or network.</summary>
+    public string? FailedForm { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string slug, string? done, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(slug, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Done = done switch
+        {
+            "created" => "Organization created.",
+            "details" => "Details saved.",
+            "policy" => "Policy saved; it applies from the next sign-in.",
+            "network" => "Network range saved.",
+            "removed" => "Network range removed.",
+            _ => null,
+        };
+        Details = new OrganizationDetails(Current!.Name, Current.Address, Current.TaxId, string.Join(", ", Current.GroupNpis), Current.TimeZone);
+        Policy = PolicyForm.From(Current.Policy);
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostDetailsAsync(string slug, CancellationToken cancellationToken) =>
+        SaveAsync(slug, "details", () => platform.UpdateDetailsAsync(slug, Details, cancellationToken), cancellationToken);
+
+    public Task<IActionResult> OnPostPolicyAsync(string slug, CancellationToken cancellationToken)
+    {
+        var problems = Policy.Parse(out var apply);
+        if (problems.Count > 0)
+        {
+            return RedisplayAsync(slug, "policy", problems, cancellationToken);
+        }
+
+        return SaveAsync(slug, "policy", () => administration.UpdatePolicyAsync(slug, apply, cancellationToken), cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostAddNetworkAsync(string slug, CancellationToken cancellationToken) =>
+        SaveAsync(slug, "network", () => administration.AddNetworkRangeAsync(slug, Cidr ?? "", Label ?? "", Allowed, cancellationToken), cancellationToken);
+
+    public Task<IActionResult> OnPostRemoveNetworkAsync(string slug, string? remove, CancellationToken cancellationToken) =>
+        SaveAsync(slug, "removed", async () =>
+        {
+            if (!await platform.RemoveNetworkRangeAsync(slug, remove ?? "", cancellationToken))
+            {
+                throw new AdministrationException("That range is not declared for this organization (it may have been removed already).");
+            }
+        }, cancellationToken);
+
+    private async Task<IActionResult> SaveAsync(string slug, string form, Func<Task> save, CancellationToken cancellationToken)
+    {
+        if (await platform.FindOrganizationAsync(slug, cancellationToken) is null)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            await save();
+            return RedirectToPage(new { slug, done = form });
+        }
+        catch (InvalidFieldsException ex)
+        {
+            return await RedisplayAsync(slug, form, ex.Problems, cancellationToken);
+        }
+        catch (AdministrationException ex)
+        {
+            // Network messages name the input they are about; the form has only these two.
+            var field = form == "network" && ex.Message.Contains("CIDR", StringComparison.Ordinal) ? nameof(Cidr)
+                : form == "network" && ex.Message.Contains("label", StringComparison.OrdinalIgnoreCase) ? nameof(Label) : "";
+            return await RedisplayAsync(slug, form, [new PolicyProblem(field, ex.Message)], cancellationToken);
+        }
+    }
+
+    private async Task<IActionResult> RedisplayAsync(string slug, string form, IEnumerable<PolicyProblem> problems, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(slug, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        FailedForm = form == "removed" ? "network" : form;
+        Problems.AddRange(problems);
+
+        // The other forms show what is stored; the failed one keeps what was typed.
+        if (FailedForm != "details")
+        {
+            Details = new OrganizationDetails(Current!.Name, Current.Address, Current.TaxId, string.Join(", ", Current.GroupNpis), Current.TimeZone);
+        }
+
+        if (FailedForm != "policy")
+        {
+            Policy = PolicyForm.From(Current!.Policy);
+        }
+
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(string slug, CancellationToken cancellationToken)
+    {
+        Current = await platform.FindOrganizationAsync(slug, cancellationToken);
+        return Current is not null;
+    }
+}

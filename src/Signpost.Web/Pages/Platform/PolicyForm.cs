@@ -1,0 +1,92 @@
+using System.Globalization;
+using Signpost.Core.Organizations;
+
+namespace Signpost.Web.Pages.Platform;
+
+/// <summary>
+/// The policy form as typed: every value a string, parsed here so that "abc" or "1e3" comes back as a
+/// problem naming its field instead of a silent zero from model binding. Field names are the
+/// <see cref="OrganizationPolicy"/> property names, as in <see cref="OrganizationPolicy.Validate"/>.
+/// </summary>
+public sealed class PolicyForm
+{
+    public string? LockoutThreshold { get; set; }
+    public string? LockoutWindowMinutes { get; set; }
+    public string? LockoutDurationMinutes { get; set; }
+    /// <summary>Blank or 0: passwords never expire.</summary>
+    public string? PasswordExpiryDays { get; set; }
+    public string? PasswordHistoryCount { get; set; }
+    public string? SessionIdleMinutes { get; set; }
+    public string? SessionAbsoluteHours { get; set; }
+    public string? BrowserPolicy { get; set; }
+    public bool RestrictToAllowedNetworks { get; set; }
+
+    public static PolicyForm From(OrganizationPolicy p) => new()
+    {
+        LockoutThreshold = Text(p.LockoutThreshold),
+        LockoutWindowMinutes = Text(p.LockoutWindowMinutes),
+        LockoutDurationMinutes = Text(p.LockoutDurationMinutes),
+        PasswordExpiryDays = p.PasswordExpiryDays is { } days ? Text(days) : "",
+        PasswordHistoryCount = Text(p.PasswordHistoryCount),
+        SessionIdleMinutes = Text(p.SessionIdleMinutes),
+        SessionAbsoluteHours = Text(p.SessionAbsoluteHours),
+        BrowserPolicy = p.BrowserPolicy.ToString().ToLowerInvariant(),
+        RestrictToAllowedNetworks = p.RestrictToAllowedNetworks,
+    };
+
+    /// <summary>
+    /// Parses every value; returns the problems (each naming its field) of the ones that are not whole numbers
+    /// or known choices. With none, <paramref name="apply"/> sets every value on a policy.
+    /// </summary>
+    public IReadOnlyList<PolicyProblem> Parse(out Action<OrganizationPolicy> apply)
+    {
+        var problems = new List<PolicyProblem>();
+        int Number(string? value, string field, string label)
+        {
+            if (int.TryParse(value?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            {
+                return n;
+            }
+
+            problems.Add(new PolicyProblem(field, $"{label} must be a whole number."));
+            return 0;
+        }
+
+        var threshold = Number(LockoutThreshold, nameof(OrganizationPolicy.LockoutThreshold), "Lockout threshold");
+        var window = Number(LockoutWindowMinutes, nameof(OrganizationPolicy.LockoutWindowMinutes), "Lockout window");
+        var duration = Number(LockoutDurationMinutes, nameof(OrganizationPolicy.LockoutDurationMinutes), "Lockout duration");
+        int? expiry = string.IsNullOrWhiteSpace(PasswordExpiryDays) ? null
+            : Number(PasswordExpiryDays, nameof(OrganizationPolicy.PasswordExpiryDays), "Password expiry") is var days && days == 0 ? null : days;
+        var history = Number(PasswordHistoryCount, nameof(OrganizationPolicy.PasswordHistoryCount), "Password history");
+        var idle = Number(SessionIdleMinutes, nameof(OrganizationPolicy.SessionIdleMinutes), "Session idle timeout");
+        var absolute = Number(SessionAbsoluteHours, nameof(OrganizationPolicy.SessionAbsoluteHours), "Session absolute timeout");
+        // Only the two names: Enum.TryParse would also take "1" or "Warn, Block" (a flags sum).
+        var browser = BrowserPolicy?.Trim().ToLowerInvariant() switch
+        {
+            "warn" => Core.Organizations.BrowserPolicy.Warn,
+            "block" => Core.Organizations.BrowserPolicy.Block,
+            _ => (Core.Organizations.BrowserPolicy?)null,
+        };
+        if (browser is null)
+        {
+            problems.Add(new PolicyProblem(nameof(OrganizationPolicy.BrowserPolicy), "Browser policy must be warn or block."));
+        }
+
+        var restrict = RestrictToAllowedNetworks;
+        apply = p =>
+        {
+            p.LockoutThreshold = threshold;
+            p.LockoutWindowMinutes = window;
+            p.LockoutDurationMinutes = duration;
+            p.PasswordExpiryDays = expiry;
+            p.PasswordHistoryCount = history;
+            p.SessionIdleMinutes = idle;
+            p.SessionAbsoluteHours = absolute;
+            p.BrowserPolicy = browser ?? p.BrowserPolicy;
+            p.RestrictToAllowedNetworks = restrict;
+        };
+        return problems;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,223 @@
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Accounts;
+using Signpost.Core.Audit;
+using Signpost.Core.Organizations;
+using Signpost.Data;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Setup;
+
+/// <summary>One organization in the platform list, with how many people it has.</summary>
+public sealed record OrganizationSummary(Guid Id, string Slug, string Name, int Members, int Admins, DateTimeOffset CreatedAt);
+
+/// <summary>A person holding a platform role.</summary>
+public sealed record PlatformPerson(Guid Id, string Username, string Email, string DisplayName, PlatformRoles Roles, AccountStatus Status);
+
+/// <summary>The new details of an organization, as typed; validated as a whole before anything is stored.</summary>
+public sealed record OrganizationDetails(string? Name, string? Address, string? TaxId, string? GroupNpis, string? TimeZone);
+
+/// <summary>
+/// The platform operator's acts beyond <see cref="Administration"/>: an organization's details, removing a
+/// network range, granting and revoking the platform roles. Same rules as there: validate everything first,
+/// then change and append the audit entry in one transaction, so there is no act without its entry.
+/// </summary>
+public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audit, AuditActors actors)
+{
+    /// <summary>Most group NPIs one organization may list; a large facility has a handful, never hundreds.</summary>
+    public const int MaxGroupNpis = 50;
+
+    /// <summary>Every organization by name, with its active members and active practice admins.</summary>
+    public async Task<IReadOnlyList<OrganizationSummary>> ListOrganizationsAsync(CancellationToken cancellationToken)
+    {
+        var organizations = await db.Organizations.AsNoTracking()
+            .Select(o => new { o.Id, o.Slug, o.Name, o.CreatedAt })
+            .ToListAsync(cancellationToken);
+        var memberships = await db.Memberships.AsNoTracking()
+            .Where(m => m.Status == MembershipStatus.Active)
+            .Select(m => new { m.OrganizationId, m.Roles })
+            .ToListAsync(cancellationToken);
+        var byOrganization = memberships.ToLookup(m => m.OrganizationId);
+        return organizations
+            .Select(o => new OrganizationSummary(o.Id, o.Slug, o.Name, byOrganization[o.Id].Count(m => m.Roles != PracticeRoles.None),
+                byOrganization[o.Id].Count(m => m.Roles.HasFlag(PracticeRoles.PracticeAdmin)), o.CreatedAt))
+            .OrderBy(o => o.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+
+    public Task<Organization?> FindOrganizationAsync(string slug, CancellationToken cancellationToken) =>
+        db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken);
+
+    /// <summary>
+    /// Changes name, address, TIN, group NPIs (comma, space or line separated, each checked with
+    /// <see cref="Npi"/>) and time zone. Every problem names its field; nothing is stored while any remains.
+    /// </summary>
+    public async Task<Organization> UpdateDetailsAsync(string slug, OrganizationDetails details, CancellationToken cancellationToken)
+    {
+        var organization = await TrackedAsync(slug, cancellationToken);
+        var problems = new List<PolicyProblem>();
+        var name = details.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 200)
+        {
+            problems.Add(new PolicyProblem(nameof(Organization.Name), "The organization name must be 1–200 characters."));
+        }
+
+        var address = string.IsNullOrWhiteSpace(details.Address) ? null : details.Address.Trim();
+        if (address is { Length: > 500 })
+        {
+            problems.Add(new PolicyProblem(nameof(Organization.Address), "The address must be at most 500 characters."));
+        }
+
+        var taxId = string.IsNullOrWhiteSpace(details.TaxId) ? null : details.TaxId.Trim();
+        if (taxId is not null && !AccountRules.IsValidTaxId(taxId))
+        {
+            problems.Add(new PolicyProblem(nameof(Organization.TaxId), "The TIN must be nine digits, without dashes."));
+        }
+
+        var npis = (details.GroupNpis ?? "").Split([',', ' ', '\n', '\r', '\t', ';'], StringSplitOptions.RemoveEmptyEntries)
+            .Distinct(StringComparer.Ordinal).ToList();
+        var bad = npis.Where(n => !Npi.IsValid(n)).ToList();
+        if (bad.Count > 0)
+        {
+            var shown = string.Join(", ", bad.Take(3).Select(n => n.Length > 20 ? n[..20] + "…" : n));
+            problems.Add(new PolicyProblem(nameof(Organization.GroupNpis), $"Not a valid NPI (ten digits with a correct check digit): {shown}."));
+        }
+        else if (npis.Count > MaxGroupNpis)
+        {
+            problems.Add(new PolicyProblem(nameof(Organization.GroupNpis), $"At most {MaxGroupNpis} group NPIs."));
+        }
+
+        var timeZone = details.TimeZone?.Trim() ?? "";
+        if (timeZone.Length is 0 or > 64 || !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
+        {
+            problems.Add(new PolicyProblem(nameof(Organization.TimeZone), "The time zone must be an IANA name such as America/Chicago."));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidFieldsException(problems);
+        }
+
+        var before = DetailsView(organization);
+        organization.Name = name;
+        organization.Address = address;
+        organization.TaxId = taxId;
+        organization.GroupNpis = npis;
+        organization.TimeZone = timeZone;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord("organization.details", "organization", organization.Id.ToString(), organization.Id,
+            before, DetailsView(organization)), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return organization;
+    }
+
+    /// <summary>Takes a declared range off the organization's list (the allow-list with it); false when it was not declared.</summary>
+    public async Task<bool> RemoveNetworkRangeAsync(string slug, string cidr, CancellationToken cancellationToken)
+    {
+        var organization = await TrackedAsync(slug, cancellationToken);
+        var key = System.Net.IPNetwork.TryParse(cidr?.Trim(), out var network) ? network.ToString() : cidr?.Trim();
+        if (organization.NetworkRanges.All(r => r.Cidr != key))
+        {
+            return false;
+        }
+
+        var before = organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList();
+        organization.NetworkRanges = [.. organization.NetworkRanges.Where(r => r.Cidr != key)];
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord("organization.network", "organization", organization.Id.ToString(), organization.Id,
+            before, organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList()), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Everyone holding a platform role, by username.</summary>
+    public async Task<IReadOnlyList<PlatformPerson>> ListPlatformPeopleAsync(CancellationToken cancellationToken) =>
+        await db.Accounts.AsNoTracking()
+            .Where(a => a.PlatformRoles != PlatformRoles.None)
+            .OrderBy(a => a.NormalizedUsername)
+            .Select(a => new PlatformPerson(a.Id, a.Username, a.Email, a.DisplayName, a.PlatformRoles, a.Status))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>Gives the account (by username, email or NPI) a platform role; granting a role it holds changes nothing and writes nothing.</summary>
+    public async Task<Account> GrantPlatformRoleAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
+    {
+        var account = await FindAccountAsync(identifier, role, cancellationToken);
+        if (account.PlatformRoles.HasFlag(role))
+        {
+            return account;
+        }
+
+        if (account.Status == AccountStatus.Disabled)
+        {
+            throw new AdministrationException($"{account.Username} is disabled; enable the account before giving it a platform role.");
+        }
+
+        return await ChangeRolesAsync(account, account.PlatformRoles | role, "platform.grant", cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes a platform role away. Refuses to remove one's own PlatformAdmin role (an operator cannot lock
+    /// themself out by a slip) and the last active PlatformAdmin (nobody could grant it again but the command line).
+    /// </summary>
+    public async Task<Account> RevokePlatformRoleAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
+    {
+        var account = await FindAccountAsync(identifier, role, cancellationToken);
+        if (!account.PlatformRoles.HasFlag(role))
+        {
+            return account;
+        }
+
+        if (role == PlatformRoles.PlatformAdmin)
+        {
+            if (actors.Current.AccountId == account.Id)
+            {
+                throw new AdministrationException("You cannot remove your own PlatformAdmin role; ask another platform admin.");
+            }
+
+            var others = await db.Accounts.CountAsync(
+                a => a.Id != account.Id && a.Status == AccountStatus.Active && (a.PlatformRoles & PlatformRoles.PlatformAdmin) != 0, cancellationToken);
+            if (others == 0)
+            {
+                throw new AdministrationException($"{account.Username} is the last active platform admin; grant the role to someone else first.");
+            }
+        }
+
+        return await ChangeRolesAsync(account, account.PlatformRoles & ~role, "platform.revoke", cancellationToken);
+    }
+
+    private async Task<Account> ChangeRolesAsync(Account account, PlatformRoles roles, string action, CancellationToken cancellationToken)
+    {
+        var before = new { PlatformRoles = account.PlatformRoles.ToString() };
+        account.PlatformRoles = roles;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), null,
+            before, new { PlatformRoles = roles.ToString() }), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return account;
+    }
+
+    private async Task<Account> FindAccountAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
+    {
+        if (role is not (PlatformRoles.SupportAgent or PlatformRoles.PlatformAdmin))
+        {
+            throw new AdministrationException("The platform roles are SupportAgent and PlatformAdmin.");
+        }
+
+        var key = Account.Normalize(identifier ?? "");
+        if (key.Length is 0 or > 256)
+        {
+            throw new AdministrationException("Name the account by its username or email.");
+        }
+
+        return await db.Accounts.FirstOrDefaultAsync(a => a.NormalizedUsername == key || a.NormalizedEmail == key, cancellationToken)
+            ?? throw new AdministrationException($"No account has the username or email '{identifier!.Trim()}'.");
+    }
+
+    private async Task<Organization> TrackedAsync(string slug, CancellationToken cancellationToken) =>
+        await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken)
+            ?? throw new AdministrationException($"No organization has slug '{slug}'.");
+
+    private static object DetailsView(Organization o) => new { o.Name, o.Address, o.TaxId, GroupNpis = o.GroupNpis.ToList(), o.TimeZone };
+}
