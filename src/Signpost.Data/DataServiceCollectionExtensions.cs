@@ -10,6 +10,7 @@ using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
+using Signpost.Core.SingleSignOn;
 using Signpost.Core.Tokens;
 using Signpost.Data.Stores;
 
@@ -35,6 +36,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<INotificationLog, NotificationLog>();
         services.AddScoped<IPracticeAdminDirectory, PracticeAdminDirectory>();
         services.AddScoped<ISiteDocumentStore, SiteDocumentStore>();
+        services.AddScoped<ISsoPolicy, SsoPolicy>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         return services;
     }

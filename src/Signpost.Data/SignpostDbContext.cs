@@ -10,6 +10,7 @@ using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
+using Signpost.Core.SingleSignOn;
 using Signpost.Core.Tokens;
 
 namespace Signpost.Data;
@@ -33,6 +34,9 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<SecretKey> SecretKeys => Set<SecretKey>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<SiteDocument> SiteDocuments => Set<SiteDocument>();
+    public DbSet<SsoConnection> SsoConnections => Set<SsoConnection>();
+    public DbSet<SsoLink> SsoLinks => Set<SsoLink>();
+    public DbSet<SsoHealthRecord> SsoHealthRecords => Set<SsoHealthRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);

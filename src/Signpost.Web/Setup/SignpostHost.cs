@@ -17,6 +17,7 @@ using Signpost.Web.Email;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
 using Signpost.Web.Passwords;
+using Signpost.Web.Sso;
 
 namespace Signpost.Web.Setup;
 
@@ -88,6 +89,7 @@ public static class SignpostHost
 
         services.AddAuthentication(SessionAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthentication>(SessionAuthentication.SchemeName, null);
+        services.AddSignpostSso();
         services.AddSignpostAuthorization();
         services.AddSignpostProxySupport(builder.Configuration);
         services.AddAntiforgery(options =>
@@ -126,6 +128,7 @@ public static class SignpostHost
         app.UseStaticFiles();
         app.UseRouting();
         app.UseSharedRateLimit();
+        app.UseSsoCallbacks();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -136,6 +139,7 @@ public static class SignpostHost
         api.MapEventsApi();
         api.MapPasswordExpiryApi();
         app.MapRazorPages();
+        app.MapSsoEndpoints();
         app.MapStatusFeeds();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         return app;
