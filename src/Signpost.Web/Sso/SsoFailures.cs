@@ -42,7 +42,7 @@ public static partial class SsoFailures
                 case SsoCheckException check:
                     return new(check.ReasonCode, check.Message);
                 case SecurityTokenSignatureKeyNotFoundException:
-                    return new(ReasonCodes.SsoSignatureInvalid, "kid: no signing key of the provider matches the token's key ID, even after fetching the keys again (rotated without publishing, or forged).");
+                    return new(ReasonCodes.SsoSignatureInvalid, "kid: no signing key of the provider matches the token's key ID; Signpost fetched the provider's keys again (at most once every 5 minutes) and refused the token (rotated without publishing, or forged).");
                 case SecurityTokenInvalidAlgorithmException:
                     return new(ReasonCodes.SsoSignatureInvalid, "alg: the token is signed with an algorithm Signpost does not accept (only RSA, RSA-PSS and ECDSA; never none or HMAC).");
                 case SecurityTokenInvalidSignatureException:
@@ -77,7 +77,8 @@ public static partial class SsoFailures
                 return new(ReasonCodes.SsoTokenInvalid, "state: this browser holds no sign-in in progress for this response (started in another browser, cookies blocked, expired, or replayed).");
             }
 
-            if (e.Message.Contains("oauth state was missing or invalid", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("message.State is null", StringComparison.Ordinal))
+            if (e.Message.Contains("oauth state was missing or invalid", StringComparison.OrdinalIgnoreCase)
+                || e.Message.Contains("message.State", StringComparison.Ordinal))
             {
                 return new(ReasonCodes.SsoTokenInvalid, "state: the response's state is missing or was not issued by Signpost.");
             }

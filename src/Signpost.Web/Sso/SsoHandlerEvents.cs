@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Signpost.Core.Reasons;
 using Signpost.Core.SingleSignOn;
 
@@ -36,10 +38,67 @@ public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn) : Ope
         if (iss is null && context.Options.ConfigurationManager is { } manager)
         {
             var configuration = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
-            if (configuration.AdditionalData.TryGetValue("authorization_response_iss_parameter_supported", out var advertised) && advertised is true)
+            if (configuration.AuthorizationResponseIssParameterSupported)
             {
                 context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid,
                     "iss: the provider advertises RFC 9207 but its authorization response has no issuer (a mix-up between providers?)."));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The handler skips the signature check of an ID token that came straight from the token endpoint (OpenID
+    /// Connect Core §3.1.3.7 allows trusting TLS there), so an unsigned token (<c>alg: none</c>) would pass.
+    /// Signpost refuses any ID token whose algorithm is not an asymmetric signature before it is read:
+    /// a provider that signs nothing, or something in the path that strips signatures, is stopped here.
+    /// </summary>
+    public override Task TokenResponseReceived(TokenResponseReceivedContext context)
+    {
+        var idToken = context.TokenEndpointResponse.IdToken;
+        if (string.IsNullOrEmpty(idToken))
+        {
+            context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid, "id_token: the token endpoint returned no ID token."));
+            return Task.CompletedTask;
+        }
+
+        string? algorithm;
+        try
+        {
+            algorithm = new JsonWebToken(idToken).Alg;
+        }
+        catch (ArgumentException)
+        {
+            context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid, "id_token: the token is not a well-formed JWT."));
+            return Task.CompletedTask;
+        }
+
+        if (algorithm is null || !SsoHandlerOptions.AllowedAlgorithms.Contains(algorithm, StringComparer.Ordinal))
+        {
+            var shown = algorithm is { Length: > 16 } ? algorithm[..16] : algorithm ?? "(none)";
+            context.Fail(new SsoCheckException(ReasonCodes.SsoSignatureInvalid,
+                $"signature: the ID token's algorithm is '{shown}'; only RSA, RSA-PSS and ECDSA signatures are accepted (never none or HMAC)."));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A token signed with a key ID the cached key set lacks: the handler has asked its configuration manager
+    /// for a refresh (rate-limited to once per <c>RefreshInterval</c>, 5 minutes); fetching now makes that one
+    /// refetch happen, so a provider that rotated its keys works again on the next attempt. The token itself
+    /// is refused either way: it was not verified.
+    /// </summary>
+    public override async Task AuthenticationFailed(AuthenticationFailedContext context)
+    {
+        if (context.Exception is SecurityTokenSignatureKeyNotFoundException && context.Options.ConfigurationManager is { } manager)
+        {
+            try
+            {
+                await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+            }
+            catch (InvalidOperationException)
+            {
+                // The provider is unreachable now; the failure below still names the unknown key.
             }
         }
     }
