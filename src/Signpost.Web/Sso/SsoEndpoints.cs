@@ -50,8 +50,8 @@ public static class SsoEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            // Discovery failed before the redirect: unreachable, slow, bad JSON, too large. Only this practice is affected.
-            context.Response.Clear();
+            // Discovery failed before the handler wrote anything: unreachable, slow, bad JSON, too large.
+            // Only this practice is affected.
             return Results.Redirect(await signIn.FailAsync(context, connection, SsoFailures.Classify(ex), null, null, CancellationToken.None));
         }
     }
