@@ -45,6 +45,7 @@ public static class SignpostCli
         root.Subcommands.Add(AdminCommands.Docs());
         root.Subcommands.Add(MaintenanceCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());
+        root.Subcommands.Add(SsoCommands.Build());
 
         var parsed = root.Parse(args);
 

@@ -26,7 +26,18 @@ public partial class SsoApp : SignpostFactory
         builder.UseSetting("Signpost:Sso:BackchannelTimeoutSeconds", TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:Sso:HealthChecksEnabled", "false");
         builder.UseSetting("Signpost:Sso:ExpiryAlertDays", "14");
+        if (OperatorsEmail is { } operators)
+        {
+            builder.UseSetting("Signpost:Sso:OperatorsEmail", operators);
+        }
     }
+
+    /// <summary>Platform operators' address for connection alerts; unset, only practice admins are told.</summary>
+    public string? OperatorsEmail { get; init; }
+
+    /// <summary>Messages written to the pickup folder (no SMTP server is configured in these tests).</summary>
+    public IReadOnlyList<string> PickedUpMail() =>
+        Directory.Exists(Path.Combine(Folder, "mail")) ? Directory.GetFiles(Path.Combine(Folder, "mail"), "*.eml").Select(File.ReadAllText).ToList() : [];
 
     /// <summary>The redirect URI Signpost sends for a practice (what the provider must have registered).</summary>
     public static string CallbackFor(string slug) => $"{TestBrowser.BaseUri.ToString().TrimEnd('/')}/sso/callback/{slug}";
