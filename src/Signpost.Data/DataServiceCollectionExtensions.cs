@@ -13,6 +13,7 @@ using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
+using Signpost.Core.SingleSignOn;
 using Signpost.Core.Tokens;
 using Signpost.Data.Stores;
 
@@ -42,6 +43,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IEscalationReader>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
+        services.AddScoped<ISsoPolicy, SsoPolicy>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         return services;
     }

@@ -13,6 +13,7 @@ using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
+using Signpost.Core.SingleSignOn;
 using Signpost.Core.Tokens;
 
 namespace Signpost.Data;
@@ -43,6 +44,9 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<EscalationFiring> EscalationFirings => Set<EscalationFiring>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<SsoConnection> SsoConnections => Set<SsoConnection>();
+    public DbSet<SsoLink> SsoLinks => Set<SsoLink>();
+    public DbSet<SsoHealthRecord> SsoHealthRecords => Set<SsoHealthRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);

@@ -9,6 +9,8 @@ public enum SignInMethod
     Activation,
     PasswordReset,
     Unlock,
+    /// <summary>Single sign-on through the organization's own OpenID Connect provider.</summary>
+    Sso,
 }
 
 /// <summary>

@@ -20,8 +20,27 @@ public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor
         string? detail,
         CancellationToken cancellationToken)
     {
+        var signInEvent = Build(request, result, identifierKind, networkLabel, trustedDevicePresented, trustedDeviceValid, detail);
+        await AppendAsync(signInEvent, cancellationToken);
+        return signInEvent;
+    }
+
+    /// <summary>Records a single sign-on attempt: the same record, naming the connection that was involved.</summary>
+    public async Task<SignInEvent> RecordSsoAsync(
+        PasswordSignInRequest request, SignInResult result, Guid connectionId, string? networkLabel, string? detail, CancellationToken cancellationToken)
+    {
+        var signInEvent = Build(request, result, "sso", networkLabel, trustedDevicePresented: false, trustedDeviceValid: false, detail);
+        signInEvent.SsoConnectionId = connectionId.ToString();
+        await AppendAsync(signInEvent, cancellationToken);
+        return signInEvent;
+    }
+
+    private SignInEvent Build(
+        PasswordSignInRequest request, SignInResult result, string? identifierKind, string? networkLabel,
+        bool trustedDevicePresented, bool trustedDeviceValid, string? detail)
+    {
         var browser = UserAgentParser.Parse(request.Client.UserAgent);
-        var signInEvent = new SignInEvent
+        return new SignInEvent
         {
             TraceId = result.TraceId,
             OccurredAt = result.OccurredAt,
@@ -48,8 +67,6 @@ public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor
             NetworkLabel = networkLabel,
             MaintenanceWindowId = result.Maintenance?.Id,
         };
-        await AppendAsync(signInEvent, cancellationToken);
-        return signInEvent;
     }
 
     /// <summary>Records a step that is not a password attempt (reset, unlock, activation) from the client's facts.</summary>

@@ -9,6 +9,7 @@ using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
 using Signpost.Core.Sessions;
+using Signpost.Core.SingleSignOn;
 
 namespace Signpost.Core.SignIn;
 
@@ -21,6 +22,9 @@ namespace Signpost.Core.SignIn;
 /// <item>The password is always hashed, against a dummy when there is no account, so timing does not reveal who exists.</item>
 /// <item>Locks come before the password result: while locked, the correct password looks like a wrong one (SPEC §3).</item>
 /// <item>Account states (disabled, pending, no membership, expired) are told only after the password is proven.</item>
+/// <item>"SSO required" comes last among the refusals, after the password is proven: told earlier, it would
+/// confirm to anyone typing an identifier that the account exists and which practice it belongs to. Before
+/// that point the practice's page (<c>/o/{slug}</c>, public anyway) already offers or enforces its provider.</item>
 /// </list>
 /// </summary>
 public sealed partial class PasswordSignIn(
@@ -35,7 +39,8 @@ public sealed partial class PasswordSignIn(
     SignInEventRecorder recorder,
     IOptionsMonitor<BrowserSupportOptions> browsers,
     MaintenancePlanner maintenance,
-    TimeProvider time)
+    TimeProvider time,
+    ISsoPolicy ssoPolicy)
 {
     public const int MaxIdentifierLength = AccountRules.MaxIdentifierLength;
 
@@ -198,6 +203,21 @@ public sealed partial class PasswordSignIn(
         {
             return await FinishAsync(attempt, ReasonCodes.BrowserUnsupported,
                 detail: $"{attempt.Browser} is outside the matrix ({browsers.CurrentValue.Describe()}).", ct: cancellationToken);
+        }
+
+        // Practices that sign in through their own provider refuse passwords; the rest of the account's
+        // practices stay reachable. Only after the password is proven (see the class remarks).
+        var requiring = await ssoPolicy.RequiringSsoAsync(reachable.Select(o => o.Id).ToList(), cancellationToken);
+        if (requiring.Count > 0)
+        {
+            var open = reachable.Where(o => !requiring.Contains(o.Id)).ToList();
+            if (open.Count == 0 && account.PlatformRoles == PlatformRoles.None)
+            {
+                return await FinishAsync(attempt, ReasonCodes.SsoRequired,
+                    detail: $"Password refused: {string.Join(", ", reachable.Select(o => o.Slug))} require(s) single sign-on.", ct: cancellationToken);
+            }
+
+            attempt.Allowed = reachable = open;
         }
 
         if (account.MustChangePassword)

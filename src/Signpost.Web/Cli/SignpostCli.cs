@@ -47,6 +47,7 @@ public static class SignpostCli
         root.Subcommands.Add(AuditCommands.Build());
         root.Subcommands.Add(DiagnoseCommand.Build());
         root.Subcommands.Single(c => c.Name == "audit").Subcommands.Add(CredentialAuditCommand.Build());
+        root.Subcommands.Add(SsoCommands.Build());
 
         var parsed = root.Parse(args);
 

@@ -20,20 +20,35 @@ public sealed class SignInModel(
     PasswordSignIn pipeline,
     IOrganizationStore organizations,
     FormGuard guard,
-    PasswordChangeTickets tickets) : PageModel
+    PasswordChangeTickets tickets,
+    Signpost.Web.Sso.SsoAdministration ssoConnections) : PageModel
 {
     public Organization? Organization { get; private set; }
     public FailureView? Failure { get; private set; }
     public string FormStamp { get; private set; } = "";
     public string? Identifier { get; private set; }
     public bool SignedOut { get; private set; }
+    /// <summary>The practice's single sign-on, when it has one: the page offers its button.</summary>
+    public Core.SingleSignOn.SsoConnection? Sso { get; private set; }
+    /// <summary>The generic page's "sign in with your organization" found no practice for the email's domain.</summary>
+    public bool SsoDomainUnknown { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? slug, bool signedOut, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? slug, bool signedOut, string? sso, string? returnUrl, CancellationToken cancellationToken)
     {
         if (!await LoadOrganizationAsync(slug, cancellationToken))
         {
             return NotFound();
         }
+
+        // Home-realm discovery: a practice that signs in only through its provider goes straight there.
+        // Its policy is no secret: the slug is public, and the page would offer only that button anyway.
+        if (Sso is { Required: true } && !signedOut)
+        {
+            var query = Url.IsLocalUrl(returnUrl) ? "?returnUrl=" + Uri.EscapeDataString(returnUrl!) : "";
+            return Redirect($"/sso/{Organization!.Slug}{query}");
+        }
+
+        SsoDomainUnknown = sso == "unknown";
 
         SignedOut = signedOut;
         FormStamp = guard.IssueStamp();
@@ -128,6 +143,7 @@ public sealed class SignInModel(
         }
 
         Organization = AccountRules.IsValidSlug(slug) ? await organizations.FindBySlugAsync(slug, cancellationToken) : null;
+        Sso = Organization is null ? null : await ssoConnections.FindAsync(Organization.Slug, cancellationToken);
         return Organization is not null;
     }
 }

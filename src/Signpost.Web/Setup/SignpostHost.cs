@@ -21,6 +21,7 @@ using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
 using Signpost.Web.Passwords;
 using Signpost.Web.Troubleshooting;
+using Signpost.Web.Sso;
 
 namespace Signpost.Web.Setup;
 
@@ -98,6 +99,7 @@ public static class SignpostHost
 
         services.AddAuthentication(SessionAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthentication>(SessionAuthentication.SchemeName, null);
+        services.AddSignpostSso();
         services.AddSignpostAuthorization();
         services.AddSignpostProxySupport(builder.Configuration);
         services.AddAntiforgery(options =>
@@ -140,6 +142,7 @@ public static class SignpostHost
         app.UseStaticFiles();
         app.UseRouting();
         app.UseSharedRateLimit();
+        app.UseSsoCallbacks();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -154,6 +157,7 @@ public static class SignpostHost
         api.MapWebhookDeliveriesApi();
         api.MapMembersApi();
         app.MapRazorPages();
+        app.MapSsoEndpoints();
         app.MapStatusFeeds();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         return app;

@@ -43,8 +43,12 @@ internal sealed class SignInHarness
             new SignInEventRecorder(Events, browsers),
             browsers,
             Maintenance,
-            Time);
+            Time,
+            SsoPolicy);
     }
+
+    /// <summary>Practices that refuse passwords in favour of their own provider.</summary>
+    public InMemorySsoPolicy SsoPolicy { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(Start);
 

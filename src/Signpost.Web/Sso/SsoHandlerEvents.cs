@@ -1,0 +1,140 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Signpost.Core.Reasons;
+using Signpost.Core.SingleSignOn;
+
+namespace Signpost.Web.Sso;
+
+/// <summary>
+/// The OpenID Connect handler's events for every connection: the RFC 9207 <c>iss</c> check, and one
+/// place where every callback ends — a Signpost session, or a classified failure recorded with the
+/// connection's ID and a redirect to the failure page with its trace ID. Never a 500.
+/// </summary>
+public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn) : OpenIdConnectEvents
+{
+    /// <summary>
+    /// RFC 9207 §2.4: an <c>iss</c> in the authorization response must be the connection's issuer; a provider
+    /// that advertises <c>authorization_response_iss_parameter_supported</c> must send it. This runs before
+    /// the code is redeemed, so a code from another provider (a mix-up) never reaches this one's token endpoint.
+    /// </summary>
+    public override async Task MessageReceived(MessageReceivedContext context)
+    {
+        if (schemes.ForScheme(context.Scheme.Name) is not { } connection || !string.IsNullOrEmpty(context.ProtocolMessage.Error))
+        {
+            return;
+        }
+
+        var iss = context.ProtocolMessage.Iss;
+        if (iss is not null && !string.Equals(iss, connection.ExpectedIssuer, StringComparison.Ordinal))
+        {
+            var shown = iss.Length > 200 ? iss[..200] : iss;
+            context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid,
+                $"iss: the authorization response names issuer '{shown}', not this connection's '{connection.ExpectedIssuer}' (RFC 9207: a mix-up between providers)."));
+            return;
+        }
+
+        if (iss is null && context.Options.ConfigurationManager is { } manager)
+        {
+            var configuration = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+            if (configuration.AuthorizationResponseIssParameterSupported)
+            {
+                context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid,
+                    "iss: the provider advertises RFC 9207 but its authorization response has no issuer (a mix-up between providers?)."));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The handler skips the signature check of an ID token that came straight from the token endpoint (OpenID
+    /// Connect Core §3.1.3.7 allows trusting TLS there), so an unsigned token (<c>alg: none</c>) would pass.
+    /// Signpost refuses any ID token whose algorithm is not an asymmetric signature before it is read:
+    /// a provider that signs nothing, or something in the path that strips signatures, is stopped here.
+    /// </summary>
+    public override Task TokenResponseReceived(TokenResponseReceivedContext context)
+    {
+        var idToken = context.TokenEndpointResponse.IdToken;
+        if (string.IsNullOrEmpty(idToken))
+        {
+            context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid, "id_token: the token endpoint returned no ID token."));
+            return Task.CompletedTask;
+        }
+
+        string? algorithm;
+        try
+        {
+            algorithm = new JsonWebToken(idToken).Alg;
+        }
+        catch (ArgumentException)
+        {
+            context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid, "id_token: the token is not a well-formed JWT."));
+            return Task.CompletedTask;
+        }
+
+        if (algorithm is null || !SsoHandlerOptions.AllowedAlgorithms.Contains(algorithm, StringComparer.Ordinal))
+        {
+            var shown = algorithm is { Length: > 16 } ? algorithm[..16] : algorithm ?? "(none)";
+            context.Fail(new SsoCheckException(ReasonCodes.SsoSignatureInvalid,
+                $"signature: the ID token's algorithm is '{shown}'; only RSA, RSA-PSS and ECDSA signatures are accepted (never none or HMAC)."));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A token signed with a key ID the cached key set lacks: the handler has asked its configuration manager
+    /// for a refresh (rate-limited to once per <c>RefreshInterval</c>, 5 minutes); fetching now makes that one
+    /// refetch happen, so a provider that rotated its keys works again on the next attempt. The token itself
+    /// is refused either way: it was not verified.
+    /// </summary>
+    public override async Task AuthenticationFailed(AuthenticationFailedContext context)
+    {
+        if (context.Exception is SecurityTokenSignatureKeyNotFoundException && context.Options.ConfigurationManager is { } manager)
+        {
+            try
+            {
+                await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+            }
+            catch (InvalidOperationException)
+            {
+                // The provider is unreachable now; the failure below still names the unknown key.
+            }
+        }
+    }
+
+    public override async Task AccessDenied(AccessDeniedContext context)
+    {
+        if (schemes.ForScheme(context.Scheme.Name) is { } connection)
+        {
+            var query = context.Request.Query;
+            var failure = SsoFailures.FromProviderError(query["error"].ToString(), query["error_description"].ToString());
+            context.Response.Redirect(await signIn.FailAsync(context.HttpContext, connection, failure, null, null, context.HttpContext.RequestAborted));
+            context.HandleResponse();
+        }
+    }
+
+    public override async Task RemoteFailure(RemoteFailureContext context)
+    {
+        if (schemes.ForScheme(context.Scheme.Name) is { } connection)
+        {
+            var failure = SsoFailures.Classify(context.Failure);
+            context.Response.Redirect(await signIn.FailAsync(context.HttpContext, connection, failure, null, null, CancellationToken.None));
+            context.HandleResponse();
+        }
+    }
+
+    /// <summary>Signpost's own session replaces the handler's sign-in: no external cookie is ever written.</summary>
+    public override async Task TicketReceived(TicketReceivedContext context)
+    {
+        if (schemes.ForScheme(context.Scheme.Name) is not { } connection || context.Principal is null)
+        {
+            context.Fail("No connection for this scheme.");
+            return;
+        }
+
+        var target = await signIn.CompleteAsync(context.HttpContext, connection, context.Principal, context.ReturnUri, context.HttpContext.RequestAborted);
+        context.Response.Redirect(target);
+        context.HandleResponse();
+    }
+}

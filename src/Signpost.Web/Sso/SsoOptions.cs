@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Signpost.Web.Sso;
+
+/// <summary>Settings under <c>Signpost:Sso</c> for every organization's identity provider connection.</summary>
+public sealed class SsoOptions
+{
+    public const string Section = "Signpost:Sso";
+
+    /// <summary>
+    /// Seconds one call to a provider (discovery, keys, token) may take. A slow provider then fails its own
+    /// practice's sign-ins with <c>sso_provider_unreachable</c> instead of holding requests for minutes.
+    /// </summary>
+    [Range(1, 60)]
+    public int BackchannelTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Largest provider response read, in bytes: a huge discovery or key document is refused, not buffered.</summary>
+    [Range(4096, 10 * 1024 * 1024)]
+    public int MaxResponseBytes { get; set; } = 512 * 1024;
+
+    /// <summary>
+    /// Accept <c>http://</c> providers. Off in production (OpenID Connect Discovery §4 requires TLS); the test
+    /// set-up turns it on for providers on loopback.
+    /// </summary>
+    public bool AllowHttpProviders { get; set; }
+
+    /// <summary>Minutes between health checks of every connection.</summary>
+    [Range(1, 24 * 60)]
+    public int HealthCheckIntervalMinutes { get; set; } = 60;
+
+    /// <summary>Runs the periodic health checks; the "Test connection" button works either way.</summary>
+    public bool HealthChecksEnabled { get; set; } = true;
+
+    /// <summary>Days before a signing-key or TLS certificate expires that operators and practice admins are alerted.</summary>
+    [Range(1, 365)]
+    public int ExpiryAlertDays { get; set; } = 14;
+
+    /// <summary>Platform operators' address for connection alerts; unset, only practice admins are told.</summary>
+    [EmailAddress(ErrorMessage = "Signpost:Sso:OperatorsEmail must be an email address.")]
+    public string? OperatorsEmail { get; set; }
+}

@@ -1,0 +1,244 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Accounts;
+using Signpost.Core.Audit;
+using Signpost.Core.Events;
+using Signpost.Core.Organizations;
+using Signpost.Core.Reasons;
+using Signpost.Core.Sessions;
+using Signpost.Core.SignIn;
+using Signpost.Core.SingleSignOn;
+using Signpost.Data;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Sso;
+
+/// <summary>
+/// After the provider's ID token passed every check: find the Signpost account (an existing link by
+/// <c>sub</c>, else the connection's linking rules, else just-in-time creation), check the account's own
+/// state, and issue Signpost's own server-side session exactly as a password sign-in does. Failures are
+/// recorded with the connection's ID.
+/// </summary>
+/// <remarks>
+/// Linking security: a practice's provider speaks only for that practice. An email or NPI it asserts is
+/// matched only against accounts that are members of the connection's organization, and an email only when
+/// the provider says it is verified (<c>email_verified</c>, OpenID Connect Core §5.1); otherwise one
+/// practice's identity provider could sign in as another practice's staff, or as payer staff.
+/// </remarks>
+public sealed class SsoSignIn(
+    SignpostDbContext db,
+    SessionManager sessions,
+    SignInEventRecorder recorder,
+    AuditTrail audit,
+    TimeProvider time,
+    ILogger<SsoSignIn> logger)
+{
+    public const string FailedPath = "/sso/failed";
+
+    /// <summary>Completes a validated sign-in; returns where to send the browser.</summary>
+    public async Task<string> CompleteAsync(HttpContext context, SsoConnection connection, ClaimsPrincipal principal, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var subject = principal.FindFirstValue("sub");
+        var email = principal.FindFirstValue(connection.EmailClaim);
+        var identifier = email ?? subject;
+        if (string.IsNullOrEmpty(subject) || subject.Length > 255)
+        {
+            return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoTokenInvalid, "sub: the ID token has no usable subject."), identifier, null, cancellationToken);
+        }
+
+        var (account, linkNote) = await FindOrLinkAsync(context, connection, principal, subject, email, cancellationToken);
+        if (account is null)
+        {
+            return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoUserNotLinked, linkNote), identifier, null, cancellationToken);
+        }
+
+        var membership = account.Memberships.FirstOrDefault(m => m.OrganizationId == connection.OrganizationId);
+        var refusal = account.Status switch
+        {
+            AccountStatus.Disabled => ReasonCodes.AccountDisabled,
+            AccountStatus.PendingActivation => ReasonCodes.AccountPendingActivation,
+            _ when account.Flagged => ReasonCodes.AccountFlagged,
+            _ when membership is not { GivesAccess: true } => ReasonCodes.NoActiveMembership,
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            return await FailAsync(context, connection, new SsoFailure(refusal, $"Provider user {subject} is account {account.Username}; {linkNote}"), identifier, account, cancellationToken);
+        }
+
+        var organization = connection.Organization!;
+        var client = ClientFactsReader.Read(context);
+        var issued = await sessions.StartAsync(account.Id, [organization.Policy], client.Ip?.ToString(),
+            SignInEventRecorder.Cut(client.UserAgent, SignInEvent.MaxUserAgentLength), Core.Browsers.UserAgentParser.Parse(client.UserAgent).ToString(),
+            context.GetTraceId(), cancellationToken);
+        var reason = ReasonCatalogue.Get(ReasonCodes.SignedIn);
+        var result = new SignInResult
+        {
+            Reason = reason,
+            Shown = reason,
+            TraceId = context.GetTraceId(),
+            OccurredAt = time.GetUtcNow(),
+            Account = account,
+            Organizations = [organization],
+            Session = issued,
+        };
+        await recorder.RecordSsoAsync(Request(context, identifier, organization.Slug, client), result, connection.Id,
+            NetworkClassifier.Label(organization, client.Ip), $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote}", cancellationToken);
+        ClientFactsReader.WriteSignInCookies(context, result);
+        return returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+    }
+
+    /// <summary>Records a failed single sign-on (event with the connection's ID) and returns the failure page's address.</summary>
+    public async Task<string> FailAsync(HttpContext context, SsoConnection connection, SsoFailure failure, string? identifier, Account? account, CancellationToken cancellationToken)
+    {
+        var reason = ReasonCatalogue.Get(failure.ReasonCode);
+        var organization = connection.Organization;
+        var client = ClientFactsReader.Read(context);
+        var result = new SignInResult
+        {
+            Reason = reason,
+            // Every SSO reason is public: it says nothing about a password. Account states found after the
+            // provider proved the person are theirs to see, as after a proven password.
+            Shown = reason,
+            TraceId = context.GetTraceId(),
+            OccurredAt = time.GetUtcNow(),
+            Account = account,
+            Organizations = organization is null ? [] : [organization],
+        };
+        await recorder.RecordSsoAsync(Request(context, identifier, organization?.Slug, client), result, connection.Id,
+            organization is null ? null : NetworkClassifier.Label(organization, client.Ip), failure.Evidence, CancellationToken.None);
+        SsoLog.SignInFailed(logger, connection.Id, failure.ReasonCode, failure.Evidence);
+        return $"{FailedPath}?trace={Uri.EscapeDataString(result.TraceId)}";
+    }
+
+    private static PasswordSignInRequest Request(HttpContext context, string? identifier, string? slug, ClientFacts client) =>
+        new(identifier, null, slug, SignInMethod.Sso, context.GetTraceId(), client);
+
+    private async Task<(Account? Account, string Note)> FindOrLinkAsync(
+        HttpContext context, SsoConnection connection, ClaimsPrincipal principal, string subject, string? email, CancellationToken cancellationToken)
+    {
+        var link = await db.SsoLinks.AsNoTracking().FirstOrDefaultAsync(l => l.ConnectionId == connection.Id && l.Subject == subject, cancellationToken);
+        if (link is not null)
+        {
+            return (await LoadAsync(link.AccountId, cancellationToken), $"linked earlier by {link.LinkedBy}");
+        }
+
+        var verified = string.Equals(principal.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
+        var npi = principal.FindFirstValue(connection.NpiClaim);
+        var memberIds = db.Memberships.Where(m => m.OrganizationId == connection.OrganizationId).Select(m => m.AccountId);
+        var notes = new List<string>();
+
+        if (connection.LinkByEmail && email is { Length: > 0 } && AccountRules.IsValidEmail(email))
+        {
+            var key = Account.Normalize(email);
+            var byEmail = await db.Accounts.AsNoTracking().Where(a => a.NormalizedEmail == key).Select(a => new { a.Id, Member = memberIds.Contains(a.Id) }).FirstOrDefaultAsync(cancellationToken);
+            if (byEmail is not null && !verified)
+            {
+                notes.Add("the email matches an account but the provider did not mark it verified");
+            }
+            else if (byEmail is { Member: false })
+            {
+                return (null, "the email belongs to an account outside this practice, which this practice's provider may not link");
+            }
+            else if (byEmail is not null)
+            {
+                return (await LinkAsync(context, connection, subject, byEmail.Id, "email", cancellationToken), "linked now by verified email");
+            }
+        }
+
+        if (connection.LinkByNpi && npi is { Length: > 0 } && Npi.IsValid(npi))
+        {
+            var byNpi = await db.Accounts.AsNoTracking().Where(a => a.Npi == npi).Select(a => new { a.Id, Member = memberIds.Contains(a.Id) }).FirstOrDefaultAsync(cancellationToken);
+            if (byNpi is { Member: false })
+            {
+                return (null, "the NPI belongs to an account outside this practice, which this practice's provider may not link");
+            }
+
+            if (byNpi is not null)
+            {
+                return (await LinkAsync(context, connection, subject, byNpi.Id, "npi", cancellationToken), "linked now by NPI");
+            }
+        }
+
+        if (!connection.CreateAccounts)
+        {
+            notes.Add("no member of the practice matches its email or NPI, and just-in-time creation is off");
+            return (null, string.Join("; ", notes));
+        }
+
+        if (email is not { Length: > 0 } || !verified || !AccountRules.IsValidEmail(email))
+        {
+            return (null, "just-in-time creation needs a verified email from the provider");
+        }
+
+        if (await db.Accounts.AnyAsync(a => a.NormalizedEmail == Account.Normalize(email), cancellationToken))
+        {
+            return (null, "the email belongs to another account; not creating a second one");
+        }
+
+        var validNpi = npi is { Length: > 0 } && Npi.IsValid(npi) && !await db.Accounts.AnyAsync(a => a.Npi == npi, cancellationToken) ? npi : null;
+        var created = await CreateAsync(context, connection, principal, subject, email, validNpi, cancellationToken);
+        return (created, "created just in time");
+    }
+
+    private async Task<Account?> LoadAsync(Guid accountId, CancellationToken cancellationToken) =>
+        await db.Accounts.AsNoTracking().Include(a => a.Memberships).ThenInclude(m => m.Organization)
+            .FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+
+    private async Task<Account?> LinkAsync(HttpContext context, SsoConnection connection, string subject, Guid accountId, string by, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.SsoLinks.Add(new SsoLink { ConnectionId = connection.Id, Subject = subject, AccountId = accountId, LinkedBy = by, LinkedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(Actor(context, connection), new AuditRecord("sso.link", "account", accountId.ToString(), connection.OrganizationId,
+            null, new { connection = connection.Id, subject, by }), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await LoadAsync(accountId, cancellationToken);
+    }
+
+    private async Task<Account?> CreateAsync(
+        HttpContext context, SsoConnection connection, ClaimsPrincipal principal, string subject, string email, string? npi, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var wanted = principal.FindFirstValue(connection.UsernameClaim);
+        var username = wanted is not null && AccountRules.IsValidUsername(wanted)
+            && !await db.Accounts.AnyAsync(a => a.NormalizedUsername == Account.Normalize(wanted), cancellationToken)
+            ? wanted
+            : $"{connection.Organization!.Slug}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject)))[..10]}";
+        if (username.Length > 64)
+        {
+            username = username[..64];
+        }
+
+        var account = new Account
+        {
+            Username = username,
+            NormalizedUsername = Account.Normalize(username),
+            Email = email.Trim(),
+            NormalizedEmail = Account.Normalize(email),
+            DisplayName = SignInEventRecorder.Cut(principal.FindFirstValue("name"), 200) is { Length: > 0 } name ? name : username,
+            Npi = npi,
+            // The provider proved the person; there is no password to set, so nothing is left to activate.
+            Status = AccountStatus.Active,
+            CreatedAt = now,
+        };
+        account.Memberships.Add(new Membership { AccountId = account.Id, OrganizationId = connection.OrganizationId, Roles = connection.DefaultRoles, CreatedAt = now });
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Accounts.Add(account);
+        db.SsoLinks.Add(new SsoLink { ConnectionId = connection.Id, Subject = subject, AccountId = account.Id, LinkedBy = "created", LinkedAt = now });
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(Actor(context, connection), new AuditRecord("account.create", "account", account.Id.ToString(), connection.OrganizationId,
+            null, AccountAuditView.Of(account)), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return await LoadAsync(account.Id, cancellationToken);
+    }
+
+    private static AuditActor Actor(HttpContext context, SsoConnection connection) =>
+        new($"sso:{connection.Organization?.Slug ?? connection.Id.ToString()}", null, context.Connection.RemoteIpAddress?.ToString(), context.GetTraceId());
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Signpost.Browser.Tests.Infrastructure;
+using Signpost.Web.Tests.Sso;
+using static Signpost.Browser.Tests.Docs.Screenshots;
+
+namespace Signpost.Browser.Tests.Sso;
+
+/// <summary>
+/// A <c>signpost --demo</c> of its own whose demo practice signs in through a real OpenID Connect provider
+/// (npm's oidc-provider on loopback), connected with the <c>signpost sso add</c> command as an operator would.
+/// </summary>
+public sealed class SsoServer : IAsyncLifetime
+{
+    private SignpostServer? _server;
+    private TestProvider? _provider;
+
+    public SignpostServer Server => _server ?? throw new InvalidOperationException("Not started.");
+
+    public TestProvider Provider => _provider ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        _server = await SignpostServer.StartAsync(["--Signpost:Sso:AllowHttpProviders=true"]);
+        _provider = await TestProvider.StartRealAsync(new Uri(_server.BaseAddress, $"sso/callback/{Demo.Slug}").ToString());
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            WorkingDirectory = _server.WorkingFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            Repository.AppDll, "sso", "add", "--org", Demo.Slug, "--discovery-url", _provider.DiscoveryUrl, "--client-id", TestProvider.ClientId,
+            "--scopes", "openid profile email npi", "--Signpost:Sso:AllowHttpProviders=true",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["SIGNPOST_SSO_CLIENT_SECRET"] = TestProvider.ClientSecret;
+        using var cli = Process.Start(start)!;
+        var output = await cli.StandardOutput.ReadToEndAsync() + await cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        Assert.True(cli.ExitCode == 0, output);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+[Collection(BrowserCollection.Name)]
+public sealed class SsoBrowserTests(SignpostBrowserFixture fixture, SsoServer sso) : BrowserTest(fixture), IClassFixture<SsoServer>
+{
+    protected override SignpostServer Server => sso.Server;
+
+    [Fact]
+    public async Task SignIn_ThroughPracticeProvider_LinksByEmailAndLandsSignedIn()
+    {
+        // Arrange
+        var page = await NewPageAsync();
+        await page.GotoAsync(Demo.PracticePath);
+
+        // Act: the practice's button, oidc-provider's own login page, and back.
+        await page.GetByTestId("sso-button").ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer, StringComparison.Ordinal));
+        await page.Locator("input[name=login]").FillAsync(Demo.ActiveEmail);
+        await page.Locator("input[name=password]").FillAsync("any password the provider checks");
+        await page.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith(sso.Server.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/sso/", StringComparison.Ordinal));
+
+        // Assert
+        Assert.Equal(sso.Server.BaseAddress.ToString(), page.Url);
+        Assert.Contains(Demo.ActiveName, await page.ContentAsync(), StringComparison.Ordinal);
+        var cookies = await page.Context.CookiesAsync();
+        Assert.Contains(cookies, c => c.Name == "sp_session");
+    }
+
+    [Fact]
+    public async Task PracticePage_WithProvider_WritesDocsScreenshot()
+    {
+        // Arrange
+        var page = await NewPageAsync(width: Width, height: Height);
+        await page.GotoAsync(Demo.PracticePath);
+        await Assertions.Expect(page.GetByTestId("sso-button")).ToBeVisibleAsync();
+
+        // Act
+        var path = await TakeAsync(page, "sso-sign-in.png");
+
+        // Assert
+        AssertPng(path);
+    }
+}
