@@ -99,10 +99,10 @@ public static class DiagnosisEscalation
             t => BrowserUpdateRule.Evaluate(t, history, options),
             t => EveryNetworkFailsRule.Evaluate(t, history, options),
         ];
-        return FirstFiring(eventRules, triggers) ?? Lock(context) ?? FirstFiring(laterRules, triggers);
+        return FirstFiring(eventRules, triggers, context) ?? Lock(context) ?? FirstFiring(laterRules, triggers, context);
     }
 
-    private static Fired? FirstFiring(IEnumerable<Func<SignInEvent, RuleFiring?>> rules, IReadOnlyList<SignInEvent> triggers)
+    private static Fired? FirstFiring(IEnumerable<Func<SignInEvent, RuleFiring?>> rules, IReadOnlyList<SignInEvent> triggers, TroubleshootingContext context)
     {
         foreach (var rule in rules)
         {
@@ -110,7 +110,11 @@ public static class DiagnosisEscalation
             {
                 if (rule(trigger) is { } firing)
                 {
-                    return new Fired(firing.RuleId, firing.Targets, firing.Explanation);
+                    // Support reads practices by name; the engine's sentence only knows the organization's ID.
+                    var practice = firing.AccountId is null && context.Organizations.FirstOrDefault(o => o.Id == firing.OrganizationId) is { } organization
+                        ? $" Practice: {organization.Name}."
+                        : "";
+                    return new Fired(firing.RuleId, firing.Targets, firing.Explanation + practice);
                 }
             }
         }

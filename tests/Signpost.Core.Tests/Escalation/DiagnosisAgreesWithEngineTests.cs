@@ -111,7 +111,8 @@ public sealed class DiagnosisAgreesWithEngineTests
         Assert.Equal(fired.FirstOrDefault()?.Targets ?? [], diagnosis.Escalation.Targets);
         if (fired.FirstOrDefault() is { } firing)
         {
-            Assert.Equal(firing.Explanation, diagnosis.Escalation.Explanation);
+            Assert.StartsWith(firing.Explanation, diagnosis.Escalation.Explanation, StringComparison.Ordinal);
+            Assert.Equal(firing.AccountId is null, diagnosis.Escalation.Explanation.EndsWith($"Practice: {scene.Practice.Name}.", StringComparison.Ordinal));
         }
     }
 
