@@ -60,7 +60,7 @@ public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) :
             var facts = new DatabaseTroubleshootingFacts(
                 services.GetRequiredService<SignpostDbContext>(), services.GetRequiredService<IAccountStore>(), services.GetRequiredService<IMaintenanceStore>(),
                 services.GetRequiredService<IAuditStore>(), new Matrix());
-            var troubleshooter = new Troubleshooter(facts, BuiltInChecks.Create(), services.GetRequiredService<IOptionsMonitor<EscalationOptions>>(), new Clock(Now));
+            var troubleshooter = new Troubleshooter(facts, BuiltInChecks.Create(), new Escalation(), new Clock(Now));
             return (
                 await facts.ListAccountEventsAsync(ivy.Id, from, to, 10, CancellationToken.None),
                 await facts.ListIdentifierEventsAsync("dr.ivi", from, to, 10, CancellationToken.None),
@@ -104,6 +104,16 @@ public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) :
         public BrowserSupportOptions Get(string? name) => CurrentValue;
 
         public IDisposable? OnChange(Action<BrowserSupportOptions, string?> listener) => null;
+    }
+
+    /// <summary>The escalation defaults, as a host without <c>Signpost:Escalation</c> reads them.</summary>
+    private sealed class Escalation : IOptionsMonitor<EscalationOptions>
+    {
+        public EscalationOptions CurrentValue { get; } = new();
+
+        public EscalationOptions Get(string? name) => CurrentValue;
+
+        public IDisposable? OnChange(Action<EscalationOptions, string?> listener) => null;
     }
 
     private sealed class Clock(DateTimeOffset now) : TimeProvider
