@@ -1,14 +1,14 @@
 using Signpost.Core.Escalation;
+using Signpost.Core.Escalation.Rules;
 using Signpost.Core.Events;
 using Signpost.Core.Reasons;
-using Signpost.Core.Troubleshooting.Checks;
 
 namespace Signpost.Core.Troubleshooting;
 
 /// <summary>Whether, to whom and why a diagnosis recommends escalating.</summary>
 /// <param name="Escalate">True when a rule fired.</param>
 /// <param name="Targets">Who to tell; empty when not escalating.</param>
-/// <param name="RuleId">The rule that fired, e.g. <c>network.every_network</c>; null when none did.</param>
+/// <param name="RuleId">The rule that fired: an escalation engine rule ID (e.g. <c>network.every_network_fails</c>) or a catalogue <c>*.always</c> case; null when none did.</param>
 /// <param name="Explanation">One sentence for support: why, or why not.</param>
 /// <param name="When">The catalogue's "when to escalate" for the root cause, for a person to judge what the facts cannot show.</param>
 public sealed record EscalationRecommendation(bool Escalate, IReadOnlyList<EscalationTarget> Targets, string? RuleId, string Explanation, string? When)
@@ -17,22 +17,40 @@ public sealed record EscalationRecommendation(bool Escalate, IReadOnlyList<Escal
 }
 
 /// <summary>
-/// The SPEC §6 escalation table applied to one diagnosis, plus the catalogue's "always" entries (a hold for
-/// review; an organization-wide SSO fault). Pure: the same context and root cause give the same answer, so
-/// the incidents engine can call it on any event. The first rule that fires decides.
+/// Whether a diagnosis recommends escalating. It does not judge the SPEC §6 table itself: it asks the
+/// escalation engine's own rule functions (<see cref="InvalidCredentialsRules"/>, <see cref="LockOutlastsMaintenanceRule"/>,
+/// <see cref="SsoMisconfigurationRule"/>, <see cref="BrowserUpdateRule"/>, <see cref="EveryNetworkFailsRule"/>) with the
+/// same <see cref="EscalationOptions"/> (<see cref="TroubleshootingContext.Escalation"/>), so that a diagnosis says
+/// "escalate" exactly when the engine fired, or would fire, on the same events — two readings of one table
+/// would disagree and drift.
 /// </summary>
+/// <remarks>
+/// <para>
+/// What "the same events" means: each attempt of the current story (<see cref="TroubleshootingContext.Story"/>:
+/// after the last successful sign-in, up to the diagnosed attempt) is played as the engine's trigger, against
+/// <see cref="TroubleshootingContext.RuleHistory"/>, just as the engine evaluated it when it was written. Later
+/// attempts do not count: a trace is diagnosed as things stood at that attempt. For SSO the trigger must be the
+/// account's own SSO error, so that another user's incident never lands on someone whose password was wrong.
+/// The lock rule runs on the engine's timer rather than on an event; here it is judged at the diagnosis's now.
+/// </para>
+/// <para>
+/// On top of the engine, the troubleshooter keeps the catalogue's "always" cases, which no event rule can see
+/// because they come from the account's or the connection's state, not from the event stream: an account held
+/// for review (<see cref="FlaggedAlways"/>), and a root cause of a misconfigured SSO connection or an invalid
+/// signature found by step 4's health facts (<see cref="SsoAlways"/>). These are recommendations for a person;
+/// the engine raises no incident for them. A successful attempt is its own answer and recommends nothing.
+/// </para>
+/// Pure: the same context and root cause give the same answer.
+/// </remarks>
 public static class DiagnosisEscalation
 {
-    public const string ResetsFail = "invalid_credentials.resets_fail";
-    public const string PersistsAfterReset = "invalid_credentials.persists_after_reset";
+    /// <summary>Catalogue "always": an account held for review is payer support's. Not an engine rule.</summary>
     public const string FlaggedAlways = "account_flagged.always";
-    public const string SsoOrganization = "sso.organization_fault";
-    public const string SsoSeveralUsers = "sso.several_users";
-    public const string BrowserAfterUpdate = "browser.reappears_after_update";
-    public const string EveryNetwork = "network.every_network";
 
-    /// <summary>SPEC §6 "SSO errors for several users of the same organization".</summary>
-    public const int SeveralUsers = 2;
+    /// <summary>Catalogue "always, once per organization": the connection itself is at fault. Not an engine rule.</summary>
+    public const string SsoAlways = "sso_misconfiguration.always";
+
+    private static readonly IReadOnlyList<EscalationTarget> OrganizationTargets = [EscalationTarget.PlatformOperators, EscalationTarget.PracticeAdmins];
 
     public static EscalationRecommendation Recommend(TroubleshootingContext context, string? rootCause)
     {
@@ -42,61 +60,78 @@ public static class DiagnosisEscalation
         }
 
         var when = reason.Escalation;
-        var fired = reason.Category switch
+        if (reason.IsSuccess)
         {
-            ReasonCategory.Credentials => Credentials(context),
-            ReasonCategory.AccountState => AccountState(context, rootCause),
-            ReasonCategory.Sso => Sso(context, rootCause),
-            ReasonCategory.NetworkAndDevice => NetworkAndDevice(context, rootCause),
-            ReasonCategory.Success when rootCause == ReasonCodes.SignedInBrowserWarning => BrowserUpdated(context),
-            _ => null,
-        };
+            return EscalationRecommendation.None("The attempt succeeded: nothing to escalate now.", when);
+        }
+
+        var fired = Always(rootCause) ?? EngineRules(context);
         return fired is { } f
             ? new EscalationRecommendation(true, f.Targets, f.RuleId, f.Explanation, when)
-            : EscalationRecommendation.None($"No escalation rule applies yet. The catalogue says: {when}", when);
+            : EscalationRecommendation.None($"No escalation rule fired on these events. The catalogue says: {when}", when);
     }
 
     private sealed record Fired(string RuleId, IReadOnlyList<EscalationTarget> Targets, string Explanation);
 
-    private static Fired? Credentials(TroubleshootingContext context)
+    private static Fired? Always(string rootCause) => rootCause switch
     {
-        var reference = context.Focus?.OccurredAt ?? context.Now;
-        var failedResets = context.Events.Where(e => ResetCheck.IsFailedReset(e) && e.OccurredAt <= reference).ToList();
-        for (var i = 1; i < failedResets.Count; i++)
-        {
-            if (failedResets[i].OccurredAt - failedResets[i - 1].OccurredAt <= ResetCheck.Window)
-            {
-                return new Fired(ResetsFail, [EscalationTarget.PayerSupport],
-                    $"Resets failed repeatedly within 15 minutes ({failedResets[i - 1].ReasonCode} at {Evidence.Utc(failedResets[i - 1].OccurredAt)}, {failedResets[i].ReasonCode} at {Evidence.Utc(failedResets[i].OccurredAt)}).");
-            }
-        }
+        ReasonCodes.AccountFlagged => new Fired(FlaggedAlways, [EscalationTarget.PayerSupport],
+            "An account held for review is always payer support's: they verify the person and lift the hold."),
+        ReasonCodes.SsoProviderMisconfigured or ReasonCodes.SsoSignatureInvalid => new Fired(SsoAlways, OrganizationTargets,
+            $"{rootCause} is a fault of the organization's connection: one organization-level incident, whoever reports it."),
+        _ => null,
+    };
 
-        var reset = context.Events.LastOrDefault(e => e.ReasonCode == ReasonCodes.PasswordReset && e.OccurredAt <= reference);
-        var after = reset is null ? null : context.Events.LastOrDefault(e =>
-            e.OccurredAt > reset.OccurredAt && e.OccurredAt <= reference && TroubleshootingContext.IsSignIn(e) && e.ReasonCode == ReasonCodes.InvalidCredentials);
-        if (reset is not null && after is not null && !context.Events.Any(e => e.OccurredAt > after.OccurredAt && e.Succeeded && TroubleshootingContext.IsSignIn(e)))
+    /// <summary>The engine's rules, in the SPEC §6 table's order; for each, the latest attempt of the story it fires on.</summary>
+    private static Fired? EngineRules(TroubleshootingContext context)
+    {
+        var options = context.Escalation;
+        var history = context.RuleHistory;
+        var triggers = context.Story.Where(e => !e.Succeeded).Reverse().ToList();
+        Func<SignInEvent, RuleFiring?>[] eventRules =
+        [
+            t => InvalidCredentialsRules.ResetFailures(t, history, options),
+            t => InvalidCredentialsRules.AfterReset(t, history, options),
+        ];
+        Func<SignInEvent, RuleFiring?>[] laterRules =
+        [
+            t => SsoMisconfigurationRule.Evaluate(t, history, options),
+            t => BrowserUpdateRule.Evaluate(t, history, options),
+            t => EveryNetworkFailsRule.Evaluate(t, history, options),
+        ];
+        return FirstFiring(eventRules, triggers, context) ?? Lock(context) ?? FirstFiring(laterRules, triggers, context);
+    }
+
+    private static Fired? FirstFiring(IEnumerable<Func<SignInEvent, RuleFiring?>> rules, IReadOnlyList<SignInEvent> triggers, TroubleshootingContext context)
+    {
+        foreach (var rule in rules)
         {
-            return new Fired(PersistsAfterReset, [EscalationTarget.PayerSupport],
-                $"Sign-in still fails ({after.ReasonCode} at {Evidence.Utc(after.OccurredAt)}) after the reset completed at {Evidence.Utc(reset.OccurredAt)}.");
+            foreach (var trigger in triggers)
+            {
+                if (rule(trigger) is { } firing)
+                {
+                    // Support reads practices by name; the engine's sentence only knows the organization's ID.
+                    var practice = firing.AccountId is null && context.Organizations.FirstOrDefault(o => o.Id == firing.OrganizationId) is { } organization
+                        ? $" Practice: {organization.Name}."
+                        : "";
+                    return new Fired(firing.RuleId, firing.Targets, firing.Explanation + practice);
+                }
+            }
         }
 
         return null;
     }
 
-    private static Fired? AccountState(TroubleshootingContext context, string rootCause)
+    /// <summary><see cref="LockOutlastsMaintenanceRule"/> over the account's locks, as <see cref="LockEscalations"/> runs it.</summary>
+    private static Fired? Lock(TroubleshootingContext context)
     {
-        if (rootCause == ReasonCodes.AccountFlagged)
-        {
-            return new Fired(FlaggedAlways, [EscalationTarget.PayerSupport], "An account held for review is always payer support's: they verify the person and lift the hold.");
-        }
-
-        if (rootCause != ReasonCodes.AccountLocked || context.Account is not { } account)
+        if (context.Account is not { } account)
         {
             return null;
         }
 
         var organizations = account.Memberships.Where(m => m.GivesAccess).Select(m => m.OrganizationId).ToList();
-        foreach (var counter in context.LockoutCounters)
+        foreach (var counter in context.LockoutCounters.Where(c => c.AccountId != Guid.Empty))
         {
             var decision = LockOutlastsMaintenanceRule.Evaluate(
                 new LockFacts(account.Id, account.Username, account.DisplayName, organizations, counter, context.Windows), context.Now);
@@ -108,74 +143,4 @@ public static class DiagnosisEscalation
 
         return null;
     }
-
-    private static Fired? Sso(TroubleshootingContext context, string rootCause)
-    {
-        IReadOnlyList<EscalationTarget> targets = [EscalationTarget.PlatformOperators, EscalationTarget.PracticeAdmins];
-        if (rootCause is ReasonCodes.SsoProviderMisconfigured or ReasonCodes.SsoSignatureInvalid)
-        {
-            return new Fired(SsoOrganization, targets, $"{rootCause} is a fault of the organization's connection: one organization-level incident, whoever reports it.");
-        }
-
-        var several = context.OrganizationSsoFailures
-            .Where(e => e.OrganizationId is not null && e.AccountId is not null)
-            .GroupBy(e => e.OrganizationId)
-            .Select(g => (Organization: g.Key, Users: g.Select(e => e.AccountId).Distinct().Count()))
-            .Where(g => g.Users >= SeveralUsers)
-            .OrderByDescending(g => g.Users)
-            .FirstOrDefault();
-        if (several.Organization is not { } organization)
-        {
-            return null;
-        }
-
-        var name = context.Organizations.FirstOrDefault(o => o.Id == organization)?.Name ?? $"organization {organization}";
-        return new Fired(SsoSeveralUsers, targets, $"{several.Users} users of {name} failed SSO in range: one organization-level incident; further failures attach to it.");
-    }
-
-    private static Fired? NetworkAndDevice(TroubleshootingContext context, string rootCause) => rootCause switch
-    {
-        ReasonCodes.NetworkNotAllowed or ReasonCodes.RateLimited => EveryNetworkFails(context),
-        ReasonCodes.BrowserUnsupported => BrowserUpdated(context),
-        _ => null,
-    };
-
-    private static Fired? EveryNetworkFails(TroubleshootingContext context)
-    {
-        var failures = context.StoryFailures.Where(TroubleshootingContext.IsSignIn).ToList();
-        var networks = failures.Select(Evidence.NetworkOf).Distinct().ToList();
-        if (networks.Count < 2 || failures.Count == 0)
-        {
-            return null;
-        }
-
-        var since = failures[0].OccurredAt;
-        if (context.Events.Any(e => e.OccurredAt >= since && e.Succeeded && TroubleshootingContext.IsSignIn(e)))
-        {
-            return null;
-        }
-
-        return new Fired(EveryNetwork, [EscalationTarget.PayerSupport], $"The user failed from every network tried ({string.Join(", ", networks)}).");
-    }
-
-    /// <summary>A failure from an unsupported browser, then a failure again from the same family at a newer version.</summary>
-    private static Fired? BrowserUpdated(TroubleshootingContext context)
-    {
-        var attempts = context.Events.Where(TroubleshootingContext.IsSignIn).ToList();
-        foreach (var old in attempts.Where(e => e.BrowserSupported == false))
-        {
-            var updated = attempts.FirstOrDefault(e => e.OccurredAt > old.OccurredAt && e.Browser == old.Browser
-                && Evidence.MajorVersion(e) > Evidence.MajorVersion(old) && (!e.Succeeded || e.ReasonCode == ReasonCodes.SignedInBrowserWarning));
-            if (updated is not null)
-            {
-                return new Fired(BrowserAfterUpdate, [EscalationTarget.PayerSupport],
-                    $"The failure reappeared after the browser was updated ({Evidence.BrowserOf(old)} → {Evidence.BrowserOf(updated)}, {updated.ReasonCode}).");
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>True for a failed SSO attempt (organization-wide counting reads these).</summary>
-    public static bool IsSsoFailure(SignInEvent e) => !e.Succeeded && TroubleshootingContext.ReasonOf(e).Category == ReasonCategory.Sso;
 }

@@ -10,8 +10,8 @@ namespace Signpost.Core.Troubleshooting;
 
 /// <summary>
 /// Facts that know nothing: the default of <see cref="TroubleshootingContext.Facts"/>, so a caller that
-/// already holds the facts (the incidents engine evaluating <see cref="DiagnosisEscalation"/> on its event
-/// stream) can build a context from lists alone.
+/// already holds the facts (a test, or a caller asking <see cref="DiagnosisEscalation"/> about events it
+/// holds) can build a context from lists alone.
 /// </summary>
 public sealed class NoTroubleshootingFacts : ITroubleshootingFacts
 {

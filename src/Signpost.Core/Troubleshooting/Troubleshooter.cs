@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
 using Signpost.Core.Escalation;
 using Signpost.Core.Events;
@@ -15,11 +16,18 @@ namespace Signpost.Core.Troubleshooting;
 /// Deterministic: "now" comes from the injected <see cref="TimeProvider"/> and nothing else varies.
 /// </summary>
 /// <remarks>
+/// The escalation settings come in as <see cref="IOptionsMonitor{TOptions}"/>, the very accessor the
+/// <see cref="EscalationEngine"/> reads, and go to the rules through <see cref="TroubleshootingContext.Escalation"/>:
+/// one snapshot per diagnosis (as the engine takes one per event), so a configuration reload changes both at
+/// once and <see cref="DiagnosisEscalation.Recommend"/> stays a pure function of its context.
+/// </remarks>
+/// <remarks>
 /// Current-state facts (a lock, a disabled account, maintenance in force) become root-cause candidates only
 /// when the diagnosed attempt failed or there is no attempt: a successful attempt is its own answer, and
 /// the steps still show what else is going on.
 /// </remarks>
-public sealed class Troubleshooter(ITroubleshootingFacts facts, IEnumerable<ITroubleshootingCheck> checks, TimeProvider time)
+public sealed class Troubleshooter(
+    ITroubleshootingFacts facts, IEnumerable<ITroubleshootingCheck> checks, IOptionsMonitor<EscalationOptions> escalation, TimeProvider time)
 {
     /// <summary>Events read per diagnosis; beyond this the newest count.</summary>
     public const int MaxEvents = 500;
@@ -82,7 +90,7 @@ public sealed class Troubleshooter(ITroubleshootingFacts facts, IEnumerable<ITro
         var latest = now > focus.OccurredAt ? now : focus.OccurredAt;
         var to = focus.OccurredAt + TraceWindow < latest ? focus.OccurredAt + TraceWindow : latest;
         var account = focus.AccountId is { } accountId ? await facts.FindAccountAsync(accountId, cancellationToken) : null;
-        var context = await GatherAsync(focus, account, from, to, now, audience, cancellationToken);
+        var context = await GatherAsync(focus, account, from, to, now, audience, escalation.CurrentValue, cancellationToken);
         return new DiagnosisResult(DiagnosisStatus.Diagnosed, await RunAsync($"trace {id}", id, context, cancellationToken), "Diagnosed.");
     }
 
@@ -110,17 +118,25 @@ public sealed class Troubleshooter(ITroubleshootingFacts facts, IEnumerable<ITro
             return DiagnosisResult.Refused(DiagnosisStatus.UnknownAccount, "No account has this ID.");
         }
 
-        var events = await facts.ListAccountEventsAsync(account.Id, start, end, MaxEvents, cancellationToken);
+        // One read serves the range and the escalation rules' look-back: the newest events are kept first, so
+        // those in range are exactly what a read of the range alone would return.
+        var settings = escalation.CurrentValue;
+        var history = await facts.ListAccountEventsAsync(account.Id, start - settings.LongestWindow, end, MaxEvents, cancellationToken);
+        var events = history.Where(e => e.OccurredAt >= start).ToList();
         var lastFailure = events.LastOrDefault(e => !e.Succeeded);
         var lastSuccess = events.LastOrDefault(e => e.Succeeded && TroubleshootingContext.IsSignIn(e));
         var focus = lastSuccess is not null && (lastFailure is null || lastSuccess.OccurredAt > lastFailure.OccurredAt) ? lastSuccess : lastFailure ?? events.LastOrDefault();
-        var context = await GatherAsync(focus, account, start, end, now, audience, cancellationToken, events);
+        var context = await GatherAsync(focus, account, start, end, now, audience, settings, cancellationToken, history);
         return new DiagnosisResult(DiagnosisStatus.Diagnosed, await RunAsync($"account {account.Username}", null, context, cancellationToken), "Diagnosed.");
     }
 
+    /// <summary>
+    /// Gathers the facts once. <paramref name="history"/>, when the caller already read it, holds the account's
+    /// events from the escalation look-back before <paramref name="from"/> up to <paramref name="to"/>.
+    /// </summary>
     private async Task<TroubleshootingContext> GatherAsync(
         SignInEvent? focus, Account? account, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, DiagnosisAudience audience,
-        CancellationToken cancellationToken, IReadOnlyList<SignInEvent>? events = null)
+        EscalationOptions settings, CancellationToken cancellationToken, IReadOnlyList<SignInEvent>? history = null)
     {
         var organizations = new List<Organization>();
         if (account is not null)
@@ -132,21 +148,26 @@ public sealed class Troubleshooter(ITroubleshootingFacts facts, IEnumerable<ITro
             organizations.Add(organization);
         }
 
-        events ??= account is not null
-            ? await facts.ListAccountEventsAsync(account.Id, from, to, MaxEvents, cancellationToken)
+        // The escalation rules look back further than the range (SPEC §6 windows), so read from there once
+        // and keep the range for the checks.
+        var lookBack = from - settings.LongestWindow;
+        history ??= account is not null
+            ? await facts.ListAccountEventsAsync(account.Id, lookBack, to, MaxEvents, cancellationToken)
             : focus?.Identifier is { Length: > 0 } typed
-                ? await facts.ListIdentifierEventsAsync(typed, from, to, MaxEvents, cancellationToken)
+                ? await facts.ListIdentifierEventsAsync(typed, lookBack, to, MaxEvents, cancellationToken)
                 : [];
-        if (focus is not null && !events.Any(e => e.TraceId == focus.TraceId))
+        if (focus is not null && !history.Any(e => e.TraceId == focus.TraceId))
         {
-            events = [.. events.Append(focus).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)];
+            history = [.. history.Append(focus).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)];
         }
 
-        var ssoFailures = new List<SignInEvent>();
+        var events = history.Where(e => e.OccurredAt >= from || e.TraceId == focus?.TraceId).ToList();
+
+        var ssoHistory = new List<SignInEvent>();
         var ssoHealth = new Dictionary<Guid, SsoHealth>();
         foreach (var organization in organizations)
         {
-            ssoFailures.AddRange(await facts.ListOrganizationFailuresAsync(organization.Id, SsoCodes, from, to, MaxEvents, cancellationToken));
+            ssoHistory.AddRange(await facts.ListOrganizationFailuresAsync(organization.Id, SsoCodes, from - settings.SsoWindow, to, MaxEvents, cancellationToken));
             if (await facts.FindSsoHealthAsync(organization.Id, cancellationToken) is { } health)
             {
                 ssoHealth[organization.Id] = health;
@@ -167,8 +188,10 @@ public sealed class Troubleshooter(ITroubleshootingFacts facts, IEnumerable<ITro
             LockoutCounters = account is null ? [] : await facts.ListLockoutCountersAsync(account.Id, cancellationToken),
             Windows = await facts.ListMaintenanceAsync(from - TraceWindow, (now > to ? now : to).AddTicks(1), cancellationToken),
             AdminChanges = account is null ? [] : await facts.ListAdminChangesAsync(account, MaxAdminChanges, cancellationToken),
-            OrganizationSsoFailures = ssoFailures,
+            OrganizationSsoFailures = [.. ssoHistory.Where(e => e.OccurredAt >= from)],
             SsoHealth = ssoHealth,
+            Escalation = settings,
+            EscalationHistory = [.. history.Concat(ssoHistory).DistinctBy(e => (e.Id, e.TraceId)).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)],
         };
     }
 

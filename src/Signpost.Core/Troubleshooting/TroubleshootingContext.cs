@@ -1,6 +1,7 @@
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
 using Signpost.Core.Browsers;
+using Signpost.Core.Escalation;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
@@ -61,6 +62,27 @@ public sealed record TroubleshootingContext
     public IReadOnlyDictionary<Guid, SsoHealth> SsoHealth { get; init; } = new Dictionary<Guid, SsoHealth>();
 
     public BrowserSupportOptions BrowserMatrix => Facts.BrowserMatrix;
+
+    /// <summary>
+    /// The escalation engine's thresholds and windows, the same values the engine reads
+    /// (<c>Signpost:Escalation</c>), so that <see cref="DiagnosisEscalation"/> and the engine cannot disagree.
+    /// Defaults when the caller built the context by hand.
+    /// </summary>
+    public EscalationOptions Escalation { get; init; } = new();
+
+    /// <summary>
+    /// What the escalation rules read around each attempt: the account's events from
+    /// <see cref="EscalationOptions.LongestWindow"/> before <see cref="From"/>, and the organizations' SSO errors
+    /// from <see cref="EscalationOptions.SsoWindow"/> before it, so an attempt near the start of the range is
+    /// judged on the same history the engine saw. Empty when the caller built the context by hand; then
+    /// <see cref="RuleHistory"/> falls back to <see cref="Events"/> and <see cref="OrganizationSsoFailures"/>.
+    /// </summary>
+    public IReadOnlyList<SignInEvent> EscalationHistory { get; init; } = [];
+
+    /// <summary><see cref="EscalationHistory"/>, else the events in range and the organizations' SSO errors.</summary>
+    public IReadOnlyList<SignInEvent> RuleHistory => EscalationHistory.Count > 0
+        ? EscalationHistory
+        : [.. Events.Concat(OrganizationSsoFailures).DistinctBy(e => (e.Id, e.TraceId)).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)];
 
     /// <summary>True when the focus attempt failed: only then do current-state facts become candidates.</summary>
     public bool FocusFailed => Focus is { Succeeded: false };

@@ -1,4 +1,5 @@
 using Signpost.Core.Escalation;
+using Signpost.Core.Escalation.Rules;
 using Signpost.Core.Events;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
@@ -50,14 +51,22 @@ public static class FailureStories
         new("an app posts an empty identifier", async s => { s.Stranger("", "unreadable", ReasonCodes.InvalidRequest); return await s.DiagnoseTraceAsync(); }, ReasonCodes.InvalidRequest, Nobody),
         new("types an NPI nobody has", async s => { s.Stranger("1234567894", "npi"); return await s.DiagnoseTraceAsync(); }, ReasonCodes.InvalidCredentials, Nobody),
         new("wrong password three times", async s => { s.Attempts(3, ReasonCodes.InvalidCredentials); return await s.DiagnoseAccountAsync(); }, ReasonCodes.InvalidCredentials, Nobody),
+        new("one wrong password after a completed reset", async s =>
+        {
+            s.Attempt(ReasonCodes.ResetRequested, method: SignInMethod.PasswordReset);
+            s.Attempt(ReasonCodes.PasswordReset, method: SignInMethod.PasswordReset);
+            s.Attempt(ReasonCodes.InvalidCredentials);
+            return await s.DiagnoseTraceAsync();
+        }, ReasonCodes.InvalidCredentials, Nobody),
         new("still refused after a completed reset", async s =>
         {
             s.Attempts(2, ReasonCodes.InvalidCredentials);
             s.Attempt(ReasonCodes.ResetRequested, method: SignInMethod.PasswordReset);
             s.Attempt(ReasonCodes.PasswordReset, method: SignInMethod.PasswordReset);
+            s.Attempt(ReasonCodes.InvalidCredentials);
             s.Attempt(ReasonCodes.InvalidCredentials, e => { e.Browser = "Firefox"; e.BrowserVersion = "157.0"; });
             return await s.DiagnoseTraceAsync();
-        }, ReasonCodes.InvalidCredentials, [PayerSupport], DiagnosisEscalation.PersistsAfterReset),
+        }, ReasonCodes.InvalidCredentials, [PayerSupport], InvalidCredentialsRules.AfterResetId),
         new("password older than the practice allows", async s =>
         {
             s.Practice.Policy.PasswordExpiryDays = 90;
@@ -81,7 +90,16 @@ public static class FailureStories
             s.Advance(TimeSpan.FromMinutes(5));
             s.Attempt(ReasonCodes.ResetLinkUsed, method: SignInMethod.PasswordReset);
             return await s.DiagnoseTraceAsync();
-        }, ReasonCodes.ResetLinkUsed, [PayerSupport], DiagnosisEscalation.ResetsFail),
+        }, ReasonCodes.ResetLinkUsed, Nobody),
+        new("resets fail three times within 15 minutes", async s =>
+        {
+            s.Attempt(ReasonCodes.ResetLinkExpired, method: SignInMethod.PasswordReset);
+            s.Advance(TimeSpan.FromMinutes(5));
+            s.Attempt(ReasonCodes.ResetLinkUsed, method: SignInMethod.PasswordReset);
+            s.Advance(TimeSpan.FromMinutes(5));
+            s.Attempt(ReasonCodes.ResetLinkUsed, method: SignInMethod.PasswordReset);
+            return await s.DiagnoseTraceAsync();
+        }, ReasonCodes.ResetLinkUsed, [PayerSupport], InvalidCredentialsRules.ResetFailuresId),
         new("colleague's link opened on a shared computer", async s => { s.Attempt(ReasonCodes.ResetLinkOtherAccount, method: SignInMethod.PasswordReset); return await s.DiagnoseTraceAsync(); }, ReasonCodes.ResetLinkOtherAccount, Nobody),
 
         // Account state.
@@ -138,13 +156,13 @@ public static class FailureStories
             return await s.DiagnoseTraceAsync();
         }, ReasonCodes.SsoProviderUnreachable, Nobody),
         new("client secret rejected by the provider", async s => { s.Attempt(ReasonCodes.SsoProviderMisconfigured, e => e.SsoConnectionId = "harbor-entra"); return await s.DiagnoseTraceAsync(); },
-            ReasonCodes.SsoProviderMisconfigured, Organization, DiagnosisEscalation.SsoOrganization),
+            ReasonCodes.SsoProviderMisconfigured, Organization, DiagnosisEscalation.SsoAlways),
         new("signing certificate expired", async s =>
         {
             s.Facts.Sso[s.Practice.Id] = new SsoHealth("harbor-entra", true, true, Scene.Start.AddDays(-1), Scene.Start, null, Required: false);
             s.Attempt(ReasonCodes.SsoTokenInvalid, e => e.SsoConnectionId = "harbor-entra");
             return await s.DiagnoseTraceAsync();
-        }, ReasonCodes.SsoSignatureInvalid, Organization, DiagnosisEscalation.SsoOrganization),
+        }, ReasonCodes.SsoSignatureInvalid, Organization, DiagnosisEscalation.SsoAlways),
         new("three users' SSO tokens rejected", async s =>
         {
             var rae = s.AddPerson("rae", s.Practice);
@@ -153,7 +171,14 @@ public static class FailureStories
             s.Attempt(ReasonCodes.SsoTokenInvalid, by: sam);
             s.Attempt(ReasonCodes.SsoTokenInvalid);
             return await s.DiagnoseTraceAsync();
-        }, ReasonCodes.SsoTokenInvalid, Organization, DiagnosisEscalation.SsoSeveralUsers),
+        }, ReasonCodes.SsoTokenInvalid, Organization, SsoMisconfigurationRule.Id),
+        new("two users' SSO tokens rejected", async s =>
+        {
+            var rae = s.AddPerson("rae", s.Practice);
+            s.Attempt(ReasonCodes.SsoTokenInvalid, by: rae);
+            s.Attempt(ReasonCodes.SsoTokenInvalid);
+            return await s.DiagnoseTraceAsync();
+        }, ReasonCodes.SsoTokenInvalid, Nobody),
         new("one user's SSO token rejected", async s => { s.Attempt(ReasonCodes.SsoTokenInvalid); return await s.DiagnoseTraceAsync(); }, ReasonCodes.SsoTokenInvalid, Nobody),
         new("SSO works but no account is linked", async s => { s.Attempt(ReasonCodes.SsoUserNotLinked); return await s.DiagnoseTraceAsync(); }, ReasonCodes.SsoUserNotLinked, Nobody),
         new("types a password where SSO is required", async s => { s.Attempt(ReasonCodes.SsoRequired); return await s.DiagnoseTraceAsync(); }, ReasonCodes.SsoRequired, Nobody),
@@ -178,7 +203,7 @@ public static class FailureStories
             s.Attempt(ReasonCodes.BrowserUnsupported, userAgent: TestBrowsers.Chrome120Windows);
             s.Attempt(ReasonCodes.BrowserUnsupported, userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36");
             return await s.DiagnoseTraceAsync();
-        }, ReasonCodes.BrowserUnsupported, [PayerSupport], DiagnosisEscalation.BrowserAfterUpdate),
+        }, ReasonCodes.BrowserUnsupported, [PayerSupport], BrowserUpdateRule.Id),
         new("privacy extension blocks cookies", async s => { s.Attempt(ReasonCodes.CookiesDisabled, e => e.CookiesWorking = false); return await s.DiagnoseTraceAsync(); }, ReasonCodes.CookiesDisabled, Nobody),
         new("VPN egress outside the allow-list", async s =>
         {
@@ -193,7 +218,7 @@ public static class FailureStories
             s.Attempt(ReasonCodes.NetworkNotAllowed, e => { e.ClientIp = "198.51.100.7"; e.NetworkLabel = "VPN egress"; });
             s.Attempt(ReasonCodes.NetworkNotAllowed, e => { e.ClientIp = "192.0.2.55"; e.NetworkLabel = "unknown"; });
             return await s.DiagnoseAccountAsync();
-        }, ReasonCodes.NetworkNotAllowed, [PayerSupport], DiagnosisEscalation.EveryNetwork),
+        }, ReasonCodes.NetworkNotAllowed, [PayerSupport], EveryNetworkFailsRule.Id),
         new("a script hammers from one address", async s => { s.Attempts(3, ReasonCodes.RateLimited); return await s.DiagnoseTraceAsync(); }, ReasonCodes.RateLimited, Nobody),
         new("submits a page cached since yesterday", async s => { s.Attempt(ReasonCodes.StaleForm); return await s.DiagnoseTraceAsync(); }, ReasonCodes.StaleForm, Nobody),
 

@@ -3,11 +3,13 @@ using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
 using Signpost.Core.Browsers;
+using Signpost.Core.Escalation;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
+using Signpost.Core.Tests.Fakes;
 using Signpost.Core.Troubleshooting;
 using Signpost.Core.Troubleshooting.Checks;
 
@@ -24,6 +26,9 @@ public sealed class Scene
     public FakeTimeProvider Time { get; } = new(Start);
     public InMemoryTroubleshootingFacts Facts { get; } = new();
     public Organization Practice { get; }
+
+    /// <summary>The escalation settings both the troubleshooter and the engine read.</summary>
+    public EscalationOptions Escalation { get; } = new();
     public Account Person { get; }
 
     /// <summary>The trace of the last attempt played.</summary>
@@ -151,7 +156,7 @@ public sealed class Scene
 
     public void Advance(TimeSpan by) => Time.Advance(by);
 
-    public Troubleshooter Troubleshooter() => new(Facts, BuiltInChecks.Create(), Time);
+    public Troubleshooter Troubleshooter() => new(Facts, BuiltInChecks.Create(), new FixedOptionsMonitor<EscalationOptions>(Escalation), Time);
 
     public async Task<Diagnosis> DiagnoseTraceAsync(string? traceId = null, DiagnosisAudience audience = DiagnosisAudience.Support)
     {

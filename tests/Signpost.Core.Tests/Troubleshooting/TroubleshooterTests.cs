@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Signpost.Core.Escalation;
+using Signpost.Core.Escalation.Rules;
 using Signpost.Core.Reasons;
+using Signpost.Core.Tests.Fakes;
 using Signpost.Core.Troubleshooting;
 using Signpost.Core.Troubleshooting.Checks;
 
@@ -144,7 +147,7 @@ public sealed class TroubleshooterTests
         var scene = new Scene();
         scene.Attempt(ReasonCodes.InvalidCredentials);
         var checks = BuiltInChecks.Create().Append(new FixedCheck(4, "sso connection", CheckFinding.Problem("sso connection", [ReasonCodes.SsoProviderUnreachable], "Probe failed.")));
-        var troubleshooter = new Troubleshooter(scene.Facts, checks, scene.Time);
+        var troubleshooter = new Troubleshooter(scene.Facts, checks, new FixedOptionsMonitor<EscalationOptions>(scene.Escalation), scene.Time);
 
         // Act
         var diagnosis = (await troubleshooter.DiagnoseTraceAsync(scene.LastTrace, DiagnosisAudience.Support, CancellationToken.None)).Diagnosis!;
@@ -186,9 +189,9 @@ public sealed class TroubleshooterTests
     }
 
     [Fact]
-    public void Recommend_ContextBuiltFromListsAlone_AppliesTheSection6Rules()
+    public void Recommend_ContextBuiltFromListsAlone_AppliesTheEngineRules()
     {
-        // Arrange: what the incidents engine holds — events only, no facts store.
+        // Arrange: events only, no facts store.
         var scene = new Scene();
         scene.Attempt(ReasonCodes.NetworkNotAllowed, e => { e.ClientIp = "198.51.100.7"; e.NetworkLabel = "VPN egress"; });
         var last = scene.Attempt(ReasonCodes.NetworkNotAllowed, e => { e.ClientIp = "192.0.2.55"; e.NetworkLabel = "home"; });
@@ -200,8 +203,8 @@ public sealed class TroubleshooterTests
 
         // Assert
         Assert.True(recommendation.Escalate);
-        Assert.Equal(DiagnosisEscalation.EveryNetwork, recommendation.RuleId);
-        Assert.Contains("VPN egress, home", recommendation.Explanation, StringComparison.Ordinal);
+        Assert.Equal(EveryNetworkFailsRule.Id, recommendation.RuleId);
+        Assert.Contains("label:VPN egress, label:home", recommendation.Explanation, StringComparison.Ordinal);
         Assert.False(nothing.Escalate);
         Assert.Equal(ReasonCatalogue.Get(ReasonCodes.NetworkNotAllowed).Escalation, nothing.When);
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
 using Signpost.Core.Browsers;
+using Signpost.Core.Escalation;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
@@ -59,7 +60,7 @@ public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) :
             var facts = new DatabaseTroubleshootingFacts(
                 services.GetRequiredService<SignpostDbContext>(), services.GetRequiredService<IAccountStore>(), services.GetRequiredService<IMaintenanceStore>(),
                 services.GetRequiredService<IAuditStore>(), new Matrix());
-            var troubleshooter = new Troubleshooter(facts, BuiltInChecks.Create(), new Clock(Now));
+            var troubleshooter = new Troubleshooter(facts, BuiltInChecks.Create(), new Escalation(), new Clock(Now));
             return (
                 await facts.ListAccountEventsAsync(ivy.Id, from, to, 10, CancellationToken.None),
                 await facts.ListIdentifierEventsAsync("dr.ivi", from, to, 10, CancellationToken.None),
@@ -103,6 +104,16 @@ public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) :
         public BrowserSupportOptions Get(string? name) => CurrentValue;
 
         public IDisposable? OnChange(Action<BrowserSupportOptions, string?> listener) => null;
+    }
+
+    /// <summary>The escalation defaults, as a host without <c>Signpost:Escalation</c> reads them.</summary>
+    private sealed class Escalation : IOptionsMonitor<EscalationOptions>
+    {
+        public EscalationOptions CurrentValue { get; } = new();
+
+        public EscalationOptions Get(string? name) => CurrentValue;
+
+        public IDisposable? OnChange(Action<EscalationOptions, string?> listener) => null;
     }
 
     private sealed class Clock(DateTimeOffset now) : TimeProvider

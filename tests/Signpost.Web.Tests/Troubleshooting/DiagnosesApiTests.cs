@@ -114,7 +114,7 @@ public sealed class DiagnosesApiTests(DiagnosisApp app) : IClassFixture<Diagnosi
         var escalation = view.GetProperty("escalation");
         Assert.True(escalation.GetProperty("escalate").GetBoolean());
         Assert.Equal(["PayerSupport"], escalation.GetProperty("targets").EnumerateArray().Select(t => t.GetString()));
-        Assert.Equal("network.every_network", escalation.GetProperty("ruleId").GetString());
+        Assert.Equal("network.every_network_fails", escalation.GetProperty("ruleId").GetString());
         Assert.Equal("Problem", Step(view, 6).GetProperty("status").GetString());
         Assert.Equal("Problem", Step(view, 8).GetProperty("status").GetString());
     }
