@@ -11,7 +11,7 @@ namespace Signpost.Browser.Tests.Infrastructure;
 /// </summary>
 public sealed class SignpostServer : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly Process _process;
     private readonly string _workingFolder;

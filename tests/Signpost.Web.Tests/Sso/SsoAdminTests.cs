@@ -79,7 +79,10 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
 
         using var response = await browser.GetAsync($"/platform/sso/{slug}");
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        // Like every platform page: the same 404 as an address that does not exist, and an audited refusal.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.True(await App.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.AuditEntries,
+            a => a.Action == Signpost.Web.Infrastructure.AdminScope.RefusalAction && a.ActorAccountId == staff.Id && a.TargetId == $"/platform/sso/{slug}")));
     }
 
     [Fact]
