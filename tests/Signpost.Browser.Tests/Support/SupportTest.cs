@@ -20,21 +20,31 @@ public abstract class SupportTest(SignpostBrowserFixture fixture, SupportServer 
     /// </summary>
     protected async Task<(CantSignInPage Page, string TraceId)> FailedSignInFollowedToCantSignInAsync(int width = 1280, int height = 720)
     {
-        var signIn = await SignInPage.OpenAsync(await NewPageAsync(width: width, height: height), Demo.PracticePath);
-        var failure = await signIn.SignInExpectingFailureAsync(Demo.Admin, Demo.WrongPassword);
-        var traceId = await failure.TraceId.InnerTextAsync();
-        await failure.Box.GetByTestId("cant-sign-in").ClickAsync();
-        return (await CantSignInPage.ExpectAsync(signIn.Page), traceId);
+        var (failure, traceId) = await FailedSignInAsync(width, height);
+        return (await failure.FollowCantSignInLinkAsync(), traceId);
     }
 
-    /// <summary>A failed attempt checked on "Can't sign in?" with the identifier typed, then a help request filed.</summary>
-    protected async Task<(CantSignInPage Page, string TraceId, string IncidentId)> FiledHelpRequestAsync(string description, int width = 1280, int height = 720)
+    /// <summary>
+    /// A failed attempt checked on "Can't sign in?" with the identifier typed, then a help request filed with
+    /// <see cref="Png"/>, or with a real screenshot of the failure box when <paramref name="screenshotOfFailure"/>.
+    /// </summary>
+    protected async Task<(CantSignInPage Page, string TraceId, string IncidentId)> FiledHelpRequestAsync(
+        string description, int width = 1280, int height = 720, bool screenshotOfFailure = false)
     {
-        var (cantSignIn, traceId) = await FailedSignInFollowedToCantSignInAsync(width, height);
+        var (failure, traceId) = await FailedSignInAsync(width, height);
+        var png = screenshotOfFailure ? await failure.Box.ScreenshotAsync() : Png;
+        var cantSignIn = await failure.FollowCantSignInLinkAsync();
         await cantSignIn.Identifier.FillAsync(Demo.Admin);
         await cantSignIn.CheckAsync();
-        var incidentId = await cantSignIn.AskExpectingFiledAsync(description, "+1 555 010 0199", Png);
+        var incidentId = await cantSignIn.AskExpectingFiledAsync(description, "+1 555 010 0199", png);
         return (cantSignIn, traceId, incidentId);
+    }
+
+    private async Task<(FailureBox Failure, string TraceId)> FailedSignInAsync(int width, int height)
+    {
+        var signIn = await SignInPage.OpenAsync(await NewPageAsync(width: width, height: height), Demo.PracticePath);
+        var failure = await signIn.SignInExpectingFailureAsync(Demo.Admin, Demo.WrongPassword);
+        return (failure, await failure.TraceId.InnerTextAsync());
     }
 
     /// <summary>A new browser profile signed in as the demo support agent, on the support console.</summary>
