@@ -14,7 +14,10 @@ public sealed class FailureBox(ILocator box)
 
     public ILocator Time => box.Locator("time");
 
-    public ILocator HelpLink => box.GetByRole(AriaRole.Link);
+    /// <summary>The reason code's help page; the box's other link is "Can't sign in?".</summary>
+    public ILocator HelpLink => box.Locator("a[href^='/help/codes/']");
+
+    public ILocator CantSignInLink => box.GetByTestId("cant-sign-in");
 
     /// <summary>The reason code, from the box's <c>data-code</c>.</summary>
     public async Task<string?> CodeAsync() => await box.GetAttributeAsync("data-code");
@@ -29,5 +32,12 @@ public sealed class FailureBox(ILocator box)
         var page = box.Page;
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/help/codes/[a-z_]+$"));
         return new HelpCodePage(page);
+    }
+
+    /// <summary>"Can't sign in?", which carries the attempt's trace ID.</summary>
+    public async Task<CantSignInPage> FollowCantSignInLinkAsync()
+    {
+        await CantSignInLink.ClickAsync();
+        return await CantSignInPage.ExpectAsync(box.Page);
     }
 }
