@@ -35,6 +35,12 @@ public sealed class SsoConnection
     public bool Required { get; set; }
     /// <summary>Email domains whose people the generic sign-in page sends to this provider (home-realm discovery).</summary>
     public List<string> EmailDomains { get; set; } = [];
+    /// <summary>
+    /// Off: the connection is kept (settings, links, history) but not used — no sign-in through it, no
+    /// home-realm routing, "SSO required" not enforced, no health checks. Lets an operator pause a broken
+    /// provider without losing its configuration.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     /// <summary>Changes with every edit: each node rebuilds its handler options when it sees a newer stamp.</summary>
     public DateTimeOffset UpdatedAt { get; set; }

@@ -955,6 +955,9 @@ namespace Signpost.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("HealthCheckedAt")
                         .HasColumnType("timestamp with time zone");
 

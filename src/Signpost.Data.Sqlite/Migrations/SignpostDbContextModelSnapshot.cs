@@ -935,6 +935,9 @@ namespace Signpost.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("HealthCheckedAt")
                         .HasColumnType("INTEGER");
 

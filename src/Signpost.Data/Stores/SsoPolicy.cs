@@ -14,7 +14,7 @@ internal sealed class SsoPolicy(SignpostDbContext db) : ISsoPolicy
 
         var ids = organizationIds.ToList();
         var required = await db.SsoConnections.AsNoTracking()
-            .Where(c => c.Required && ids.Contains(c.OrganizationId))
+            .Where(c => c.Required && c.Enabled && ids.Contains(c.OrganizationId))
             .Select(c => c.OrganizationId)
             .ToListAsync(cancellationToken);
         return required.ToHashSet();

@@ -143,7 +143,8 @@ public sealed class SignInModel(
         }
 
         Organization = AccountRules.IsValidSlug(slug) ? await organizations.FindBySlugAsync(slug, cancellationToken) : null;
-        Sso = Organization is null ? null : await ssoConnections.FindAsync(Organization.Slug, cancellationToken);
+        // A disabled connection is kept for its settings but offered to no one.
+        Sso = Organization is null ? null : await ssoConnections.FindAsync(Organization.Slug, cancellationToken) is { Enabled: true } sso ? sso : null;
         return Organization is not null;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
+using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
@@ -22,7 +23,8 @@ public sealed record SsoConnectionRequest(
     bool? CreateAccounts = null,
     PracticeRoles? DefaultRoles = null,
     bool? Required = null,
-    IReadOnlyList<string>? EmailDomains = null);
+    IReadOnlyList<string>? EmailDomains = null,
+    bool? Enabled = null);
 
 /// <summary>
 /// Creating and changing an organization's connection (CLI and the platform page), validated, with the
@@ -35,7 +37,10 @@ public sealed class SsoAdministration(SignpostDbContext db, SsoSchemes schemes, 
     {
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken)
             ?? throw new AdministrationException($"No organization has slug '{slug}'.");
-        Validate(request);
+        if (Check(request) is { Count: > 0 } problems)
+        {
+            throw new InvalidFieldsException(problems);
+        }
 
         var connection = await db.SsoConnections.FirstOrDefaultAsync(c => c.OrganizationId == organization.Id, cancellationToken);
         var before = connection is null ? null : View(connection);
@@ -62,6 +67,7 @@ public sealed class SsoAdministration(SignpostDbContext db, SsoSchemes schemes, 
         connection.CreateAccounts = request.CreateAccounts ?? connection.CreateAccounts;
         connection.DefaultRoles = request.DefaultRoles ?? connection.DefaultRoles;
         connection.Required = request.Required ?? connection.Required;
+        connection.Enabled = request.Enabled ?? connection.Enabled;
         if (request.EmailDomains is not null)
         {
             connection.EmailDomains = request.EmailDomains.Select(d => d.Trim().ToLowerInvariant()).Where(d => d.Length > 0).Distinct().ToList();
@@ -85,49 +91,77 @@ public sealed class SsoAdministration(SignpostDbContext db, SsoSchemes schemes, 
     public Task<SsoConnection?> FindAsync(string slug, CancellationToken cancellationToken) =>
         db.SsoConnections.AsNoTracking().Include(c => c.Organization).FirstOrDefaultAsync(c => c.Organization!.Slug == slug, cancellationToken);
 
-    private void Validate(SsoConnectionRequest request)
+    /// <summary>
+    /// Every problem at once, each naming the <see cref="SsoConnectionRequest"/> property it is about, so the page
+    /// marks each input and the command line prints every sentence; nothing is stored while any remains.
+    /// </summary>
+    public IReadOnlyList<PolicyProblem> Check(SsoConnectionRequest request)
     {
-        if (!Uri.TryCreate(request.DiscoveryUrl?.Trim(), UriKind.Absolute, out var url) || request.DiscoveryUrl.Length > SsoConnection.MaxUrlLength
+        var problems = new List<PolicyProblem>();
+        void Fail(string field, string message) => problems.Add(new PolicyProblem(field, message));
+
+        var discovery = request.DiscoveryUrl?.Trim() ?? "";
+        if (!Uri.TryCreate(discovery, UriKind.Absolute, out var url) || discovery.Length > SsoConnection.MaxUrlLength
             || !(url.Scheme == Uri.UriSchemeHttps || (settings.Value.AllowHttpProviders && url.Scheme == Uri.UriSchemeHttp)))
         {
-            throw new AdministrationException("The discovery URL must be an https:// address, for example https://login.practice.example/.well-known/openid-configuration.");
+            Fail(nameof(request.DiscoveryUrl), "The discovery URL must be an https:// address, for example https://login.practice.example/.well-known/openid-configuration.");
+        }
+        else if (!url.AbsolutePath.EndsWith(SsoConnection.WellKnownSuffix, StringComparison.Ordinal))
+        {
+            Fail(nameof(request.DiscoveryUrl), $"The discovery URL must end with {SsoConnection.WellKnownSuffix} (OpenID Connect Discovery §4).");
         }
 
-        if (!url.AbsolutePath.EndsWith(SsoConnection.WellKnownSuffix, StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(request.ClientId) || request.ClientId.Trim().Length > 200 || request.ClientId.Any(char.IsControl))
         {
-            throw new AdministrationException($"The discovery URL must end with {SsoConnection.WellKnownSuffix} (OpenID Connect Discovery §4).");
+            Fail(nameof(request.ClientId), "The client ID must be 1–200 characters, as the provider issued it.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.ClientId) || request.ClientId.Length > 200)
+        if (request.ClientSecret is { } secret && (secret.Length > MaxSecretLength || secret.Any(char.IsControl)))
         {
-            throw new AdministrationException("The client ID must be 1–200 characters, as the provider issued it.");
+            Fail(nameof(request.ClientSecret), $"The client secret must be at most {MaxSecretLength} characters, without line breaks.");
         }
 
         if (request.Scopes is { } scopes && (scopes.Length > 500 || scopes.Any(char.IsControl)))
         {
-            throw new AdministrationException("The scopes must be a space-separated list under 500 characters.");
+            Fail(nameof(request.Scopes), "The scopes must be a space-separated list under 500 characters.");
         }
 
-        foreach (var claim in new[] { request.UsernameClaim, request.EmailClaim, request.NpiClaim }.OfType<string>())
+        foreach (var (field, label, claim) in new[]
         {
-            if (claim.Length is 0 or > 64 || claim.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            (nameof(request.UsernameClaim), "username claim", request.UsernameClaim),
+            (nameof(request.EmailClaim), "email claim", request.EmailClaim),
+            (nameof(request.NpiClaim), "NPI claim", request.NpiClaim),
+        })
+        {
+            if (claim is not null && (claim.Length is 0 or > 64 || claim.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
             {
-                throw new AdministrationException($"'{claim}' is not a claim name: 1–64 characters without spaces.");
+                Fail(field, $"The {label} '{claim}' is not a claim name: 1–64 characters without spaces.");
             }
+        }
+
+        if (request.DefaultRoles is { } roles && (roles == PracticeRoles.None || (roles & ~(PracticeRoles.Staff | PracticeRoles.Provider | PracticeRoles.PracticeAdmin)) != 0))
+        {
+            Fail(nameof(request.DefaultRoles), "The default role must be Staff, Provider or PracticeAdmin.");
         }
 
         foreach (var domain in request.EmailDomains ?? [])
         {
             if (Uri.CheckHostName(domain.Trim()) != UriHostNameType.Dns || !domain.Contains('.', StringComparison.Ordinal))
             {
-                throw new AdministrationException($"'{domain}' is not an email domain (for example riverside.example).");
+                Fail(nameof(request.EmailDomains), $"'{domain}' is not an email domain (for example riverside.example).");
+                break;
             }
         }
+
+        return problems;
     }
+
+    /// <summary>Longer than any secret a provider issues; bounds what is encrypted and stored (the column holds 2000 protected characters).</summary>
+    public const int MaxSecretLength = 500;
 
     private static object View(SsoConnection c) => new
     {
         c.DiscoveryUrl, c.ClientId, SecretSet = c.ProtectedClientSecret is not null, c.Scopes, c.UsernameClaim, c.EmailClaim, c.NpiClaim,
-        c.LinkByEmail, c.LinkByNpi, c.CreateAccounts, DefaultRoles = c.DefaultRoles.ToString(), c.Required, c.EmailDomains,
+        c.LinkByEmail, c.LinkByNpi, c.CreateAccounts, DefaultRoles = c.DefaultRoles.ToString(), c.Required, c.EmailDomains, c.Enabled,
     };
 }

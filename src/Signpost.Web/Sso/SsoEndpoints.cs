@@ -63,7 +63,7 @@ public static class SsoEndpoints
         var domain = at > 0 ? email!.Trim()[(at + 1)..].ToLowerInvariant() : null;
         if (domain is { Length: > 0 and <= 253 })
         {
-            var connections = await db.SsoConnections.AsNoTracking().Include(c => c.Organization).ToListAsync(cancellationToken);
+            var connections = await db.SsoConnections.AsNoTracking().Include(c => c.Organization).Where(c => c.Enabled).ToListAsync(cancellationToken);
             if (connections.FirstOrDefault(c => c.EmailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase)) is { } match)
             {
                 var query = returnUrl is { Length: > 0 } ? "?returnUrl=" + Uri.EscapeDataString(returnUrl) : "";

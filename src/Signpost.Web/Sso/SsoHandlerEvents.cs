@@ -82,27 +82,6 @@ public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn) : Ope
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// A token signed with a key ID the cached key set lacks: the handler has asked its configuration manager
-    /// for a refresh (rate-limited to once per <c>RefreshInterval</c>, 5 minutes); fetching now makes that one
-    /// refetch happen, so a provider that rotated its keys works again on the next attempt. The token itself
-    /// is refused either way: it was not verified.
-    /// </summary>
-    public override async Task AuthenticationFailed(AuthenticationFailedContext context)
-    {
-        if (context.Exception is SecurityTokenSignatureKeyNotFoundException && context.Options.ConfigurationManager is { } manager)
-        {
-            try
-            {
-                await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
-            }
-            catch (InvalidOperationException)
-            {
-                // The provider is unreachable now; the failure below still names the unknown key.
-            }
-        }
-    }
-
     public override async Task AccessDenied(AccessDeniedContext context)
     {
         if (schemes.ForScheme(context.Scheme.Name) is { } connection)

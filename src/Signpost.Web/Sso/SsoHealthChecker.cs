@@ -167,7 +167,7 @@ public sealed class SsoHealthChecker(SignpostDbContext db, IOptions<SsoOptions> 
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            findings.Add(new(check, false, $"The {what} at {url} did not answer within {http.Timeout.TotalSeconds:0} seconds. The provider is down or too slow; sign-ins through it fail."));
+            findings.Add(new(check, false, $"The {what} at {url} did not answer within {http.Timeout.TotalSeconds:0} seconds. The provider is down or too slow; sign-ins through it fail.", Unreachable: true));
         }
         catch (HttpRequestException ex) when (ex.Message.Contains("maximum buffer size", StringComparison.OrdinalIgnoreCase))
         {
@@ -175,7 +175,7 @@ public sealed class SsoHealthChecker(SignpostDbContext db, IOptions<SsoOptions> 
         }
         catch (HttpRequestException ex)
         {
-            findings.Add(new(check, false, $"The {what} at {url} could not be reached ({ex.Message}). Check the address, DNS, firewall and the provider's TLS certificate."));
+            findings.Add(new(check, false, $"The {what} at {url} could not be reached ({ex.Message}). Check the address, DNS, firewall and the provider's TLS certificate.", Unreachable: true));
         }
         catch (JsonException)
         {

@@ -31,7 +31,7 @@ public sealed class SsoHealthJob(IServiceScopeFactory scopes, IOptions<SsoOption
         {
             await using var scope = scopes.CreateAsyncScope();
             var services = scope.ServiceProvider;
-            var connections = await services.GetRequiredService<SignpostDbContext>().SsoConnections.AsNoTracking().Include(c => c.Organization).ToListAsync(cancellationToken);
+            var connections = await services.GetRequiredService<SignpostDbContext>().SsoConnections.AsNoTracking().Include(c => c.Organization).Where(c => c.Enabled).ToListAsync(cancellationToken);
             foreach (var connection in connections)
             {
                 var report = await services.GetRequiredService<SsoHealthChecker>().CheckAndRecordAsync(connection, cancellationToken);

@@ -30,13 +30,16 @@ public sealed class SsoSchemes(IAuthenticationSchemeProvider schemes, IOptionsMo
     private readonly ConcurrentDictionary<string, SsoConnection> _bySlug = new(StringComparer.Ordinal);
     private readonly IDataProtector _protector = protection.CreateProtector(SecretPurpose);
 
-    /// <summary>Loads the organization's connection and makes sure its scheme exists with current options; null when it has none.</summary>
+    /// <summary>
+    /// Loads the organization's connection and makes sure its scheme exists with current options; null when it
+    /// has none or it is disabled (a disabled connection's scheme is removed, so no challenge or callback runs).
+    /// </summary>
     public async Task<SsoConnection?> EnsureAsync(SignpostDbContext db, string slug, CancellationToken cancellationToken)
     {
         var connection = await db.SsoConnections.AsNoTracking().Include(c => c.Organization)
             .FirstOrDefaultAsync(c => c.Organization!.Slug == slug, cancellationToken);
         var name = SsoConnection.SchemeFor(slug);
-        if (connection is null)
+        if (connection is not { Enabled: true })
         {
             if (_bySlug.TryRemove(slug, out _))
             {

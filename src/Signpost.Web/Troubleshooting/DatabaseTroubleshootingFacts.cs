@@ -9,6 +9,7 @@ using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Troubleshooting;
 using Signpost.Data;
+using Signpost.Web.Sso;
 
 namespace Signpost.Web.Troubleshooting;
 
@@ -118,7 +119,22 @@ public sealed class DatabaseTroubleshootingFacts(
     }
 
     /// <summary>No SSO connections exist yet; the SSO feature answers here (or registers a check of its own).</summary>
-    public Task<SsoHealth?> FindSsoHealthAsync(Guid organizationId, CancellationToken cancellationToken) => Task.FromResult<SsoHealth?>(null);
+    /// <summary>
+    /// The organization's enabled connection read with its newest health record (by ID: records are appended,
+    /// and SQLite cannot order by an instant). A disabled connection is not a sign-on method: null.
+    /// </summary>
+    public async Task<SsoHealth?> FindSsoHealthAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        var connection = await db.SsoConnections.AsNoTracking().FirstOrDefaultAsync(c => c.OrganizationId == organizationId && c.Enabled, cancellationToken);
+        if (connection is null)
+        {
+            return null;
+        }
+
+        var latest = await db.SsoHealthRecords.AsNoTracking().Where(r => r.ConnectionId == connection.Id)
+            .OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+        return SsoHealthReading.From(connection, latest);
+    }
 
     private static async Task<IReadOnlyList<SignInEvent>> NewestAsync(IQueryable<SignInEvent> query, int take, CancellationToken cancellationToken)
     {

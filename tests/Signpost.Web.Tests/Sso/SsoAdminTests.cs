@@ -56,7 +56,7 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
         using var browser = App.CreateBrowser();
         await browser.SignInAsync(admin.Username, TestAccounts.Password);
 
-        var form = await browser.OpenFormAsync($"/platform/sso/{slug}", "form[method=post]");
+        var form = await browser.OpenFormAsync($"/platform/sso/{slug}", "form[action*='handler=Test']");
         using var tested = await browser.SubmitAsync(form);
 
         Assert.Equal(HttpStatusCode.OK, tested.StatusCode);

@@ -112,6 +112,34 @@ public sealed class SsoAttackTests(SsoAppFixture fixture) : IClassFixture<SsoApp
     }
 
     [Fact]
+    public async Task Callback_AfterProviderRotatedItsKey_RefetchesKeysOnceAndSignsIn()
+    {
+        await using var provider = await TestProvider.StartHostileAsync();
+        var slug = TestAccounts.Unique("rotate");
+        await App.CreateConnectionAsync(slug, provider.DiscoveryUrl);
+        var member = await App.CreateMemberAsync(slug, $"victim@{slug}.example");
+        await provider.SetAsync(("email", $"victim@{slug}.example"));
+        using (var first = App.CreateBrowser())
+        {
+            using var before = await SsoApp.CallbackAsync(first, await SsoApp.AtProviderAsync(await SsoApp.StartAsync(first, slug)));
+            Assert.Equal(ReasonCodes.SignedIn, (await App.EventOfAsync(before)).ReasonCode);
+        }
+
+        await provider.SetAsync(("jwks", "rotated"), ("token", "rotated"));
+        using var browser = App.CreateBrowser();
+        var callback = await SsoApp.AtProviderAsync(await SsoApp.StartAsync(browser, slug));
+        var stats = await provider.StatsAsync();
+
+        using var response = await SsoApp.CallbackAsync(browser, callback);
+
+        var recorded = await App.EventOfAsync(response);
+        Assert.Equal((ReasonCodes.SignedIn, member.Id), (recorded.ReasonCode, recorded.AccountId));
+        Assert.NotNull(browser.Cookie(Signpost.Web.Infrastructure.SessionAuthentication.CookieName));
+        await Task.Delay(300);
+        Assert.Equal(1, (await provider.StatsAsync()).Jwks - stats.Jwks);
+    }
+
+    [Fact]
     public async Task Callback_NonceOfAnotherBrowsersSignIn_IsRejectedAsReplay()
     {
         await using var provider = await TestProvider.StartHostileAsync();

@@ -39,6 +39,10 @@ if (certDays !== null) {
 }
 publicJwk = { ...publicJwk, kid: 'hostile-1', alg: 'RS256', use: 'sig' };
 const stranger = await generateKeyPair('RS256', { extractable: true });
+// A key rotation: with jwks=rotated the key set also publishes this new key, and with token=rotated the ID
+// token is signed with it — a legitimate provider that rotated since Signpost cached its keys.
+const rotated = await generateKeyPair('RS256', { extractable: true });
+const rotatedJwk = { ...(await exportJWK(rotated.publicKey)), kid: 'rotated-in', alg: 'RS256', use: 'sig' };
 
 const server = http.createServer();
 await new Promise((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
@@ -47,8 +51,8 @@ const issuer = `http://127.0.0.1:${port}`;
 
 const state = {
   discovery: 'ok',      // ok | bad-json | slow | huge | 500 | wrong-issuer | not-object
-  jwks: 'ok',           // ok | empty | bad-json
-  token: 'ok',          // ok | alg-none | hs256-pubkey | wrong-iss | missing-iss | wrong-aud | missing-aud | expired | no-nonce | unknown-kid
+  jwks: 'ok',           // ok | empty | bad-json | rotated
+  token: 'ok',          // ok | alg-none | hs256-pubkey | wrong-iss | missing-iss | wrong-aud | missing-aud | expired | no-nonce | unknown-kid | rotated
   respIss: 'issuer',    // issuer | missing | <any other value sent as iss>
   advertiseIss: 'true', // authorization_response_iss_parameter_supported
   authError: '',        // e.g. access_denied: the authorization response carries this error
@@ -90,6 +94,10 @@ async function mint(grant) {
   if (state.token === 'hs256-pubkey') {
     // The classic key-confusion attack: HMAC "signed" with the provider's public key as the shared secret.
     return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: 'hostile-1', typ: 'JWT' }).sign(new TextEncoder().encode(publicPem));
+  }
+
+  if (state.token === 'rotated') {
+    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'rotated-in', typ: 'JWT' }).sign(rotated.privateKey);
   }
 
   if (state.token === 'unknown-kid') {
@@ -139,6 +147,7 @@ server.on('request', async (req, res) => {
       stats.jwks++;
       if (state.jwks === 'bad-json') return send(res, 200, '{"keys": [');
       if (state.jwks === 'empty') return send(res, 200, JSON.stringify({ keys: [] }));
+      if (state.jwks === 'rotated') return send(res, 200, JSON.stringify({ keys: [publicJwk, rotatedJwk] }));
       return send(res, 200, JSON.stringify({ keys: [publicJwk] }));
     }
 

@@ -51,6 +51,25 @@ public sealed class SsoCheck : ITroubleshootingCheck
             {
                 evidence.Add($"Its signing certificate is valid until {Evidence.Utc(expires)}.");
             }
+
+            // Reachable, keys fine, yet a check failed: the provider answers wrongly (bad metadata, issuer mismatch).
+            if (health.Reachable != false && health.SigningKeysValid != false && health.Problem is { } problem)
+            {
+                candidates.Add(ReasonCodes.SsoProviderMisconfigured);
+                evidence.Add($"Its last health check at {(health.CheckedAt is { } checkedAt ? Evidence.Utc(checkedAt) : "an unknown time")} failed: {problem}");
+            }
+            else if (health.SigningKeysValid == false && health.Problem is { } keyProblem)
+            {
+                evidence.Add($"Its last health check said: {keyProblem}");
+            }
+            else if (health.CheckedAt is null)
+            {
+                evidence.Add("Its health has not been checked yet.");
+            }
+            else if (health.Reachable == true && health.Problem is null)
+            {
+                evidence.Add($"It passed its last health check at {Evidence.Utc(health.CheckedAt.Value)} (reachable, signing keys published).");
+            }
         }
 
         foreach (var group in own.Where(e => !e.Succeeded).GroupBy(e => e.ReasonCode))

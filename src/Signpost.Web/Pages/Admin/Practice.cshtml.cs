@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Signpost.Core.Organizations;
 using Signpost.Web.Admin;
+using Signpost.Web.Sso;
 
 namespace Signpost.Web.Pages.Admin;
 
@@ -12,7 +13,7 @@ namespace Signpost.Web.Pages.Admin;
 /// practice through <see cref="PracticeAdministration.OpenAsync"/>, so another practice's slug is a 404.
 /// </summary>
 [Authorize]
-public sealed class PracticeModel(PracticeAdministration administration, PracticeDirectory directory) : PageModel
+public sealed class PracticeModel(PracticeAdministration administration, PracticeDirectory directory, SsoAdministration sso) : PageModel
 {
     /// <summary>The chart spans two weeks unless the admin asks for thirty days.</summary>
     public const int DefaultDays = 14;
@@ -21,6 +22,9 @@ public sealed class PracticeModel(PracticeAdministration administration, Practic
     public IReadOnlyList<MemberRow> Members { get; private set; } = [];
     public OutcomeChart Chart { get; private set; } = null!;
     public IReadOnlyList<ChangeView> Changes { get; private set; } = [];
+
+    /// <summary>The practice's SSO connection, shown read-only: only platform operators change it.</summary>
+    public Signpost.Core.SingleSignOn.SsoConnection? Sso { get; private set; }
     public MemberFilter Filter { get; private set; } = new(null, null, null);
     public int Days { get; private set; } = DefaultDays;
 
@@ -125,5 +129,6 @@ public sealed class PracticeModel(PracticeAdministration administration, Practic
         Members = await directory.ListAsync(Organization, Filter, cancellationToken);
         Chart = await directory.OutcomesAsync(Organization, Days, cancellationToken);
         Changes = await directory.RecentChangesAsync(Organization, null, 15, cancellationToken);
+        Sso = await sso.FindAsync(Organization.Slug, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Signpost.Core.Organizations;
 using Signpost.Web.Setup;
+using Signpost.Web.Sso;
 
 namespace Signpost.Web.Pages.Platform;
 
@@ -10,9 +11,12 @@ namespace Signpost.Web.Pages.Platform;
 /// Policies are read from the database at every sign-in, so a saved change applies to the next attempt on
 /// every node without a restart.
 /// </summary>
-public sealed class OrganizationModel(PlatformAdministration platform, Administration administration) : PlatformPageModel
+public sealed class OrganizationModel(PlatformAdministration platform, Administration administration, SsoAdministration sso) : PlatformPageModel
 {
     public Organization? Current { get; private set; }
+
+    /// <summary>The organization's SSO connection for the status line; edited on <c>/platform/sso/{slug}</c>.</summary>
+    public Signpost.Core.SingleSignOn.SsoConnection? Sso { get; private set; }
 
     [BindProperty(SupportsGet = false)] public OrganizationDetails Details { get; set; } = new(null, null, null, null, null);
     [BindProperty] public PolicyForm Policy { get; set; } = new();
@@ -122,6 +126,7 @@ public sealed class OrganizationModel(PlatformAdministration platform, Administr
     private async Task<bool> LoadAsync(string slug, CancellationToken cancellationToken)
     {
         Current = await platform.FindOrganizationAsync(slug, cancellationToken);
+        Sso = Current is null ? null : await sso.FindAsync(Current.Slug, cancellationToken);
         return Current is not null;
     }
 }
