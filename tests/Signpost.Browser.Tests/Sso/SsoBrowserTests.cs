@@ -63,6 +63,12 @@ public sealed class SsoServer : IAsyncLifetime
 [Collection(BrowserCollection.Name)]
 public sealed class SsoBrowserTests(SignpostBrowserFixture fixture, SsoServer sso) : BrowserTest(fixture), IClassFixture<SsoServer>
 {
+    /// <summary>
+    /// Each leg crosses two processes (pushed authorization request, login, token exchange, key fetch); on a
+    /// loaded 2-core CI machine that took more than Playwright's default 30 s once, never locally (about 4 s).
+    /// </summary>
+    private const float RoundTripTimeout = 90_000;
+
     protected override SignpostServer Server => sso.Server;
 
     [Fact]
@@ -74,11 +80,13 @@ public sealed class SsoBrowserTests(SignpostBrowserFixture fixture, SsoServer ss
 
         // Act: the practice's button, oidc-provider's own login page, and back.
         await page.GetByTestId("sso-button").ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer, StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer, StringComparison.Ordinal), new() { Timeout = RoundTripTimeout });
         await page.Locator("input[name=login]").FillAsync(Demo.ActiveEmail);
         await page.Locator("input[name=password]").FillAsync("any password the provider checks");
         await page.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith(sso.Server.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/sso/", StringComparison.Ordinal));
+        await page.WaitForURLAsync(
+            url => url.StartsWith(sso.Server.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/sso/", StringComparison.Ordinal),
+            new() { Timeout = RoundTripTimeout });
 
         // Assert
         Assert.Equal(sso.Server.BaseAddress.ToString(), page.Url);
