@@ -57,7 +57,7 @@ public static partial class IncidentInput
     }
 
     /// <summary>Lower-case 32 hexadecimal characters, the shape of every trace ID Signpost shows.</summary>
-    public static bool IsTraceId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
+    public static bool IsTraceId(string value) => Events.TraceIdFormat.IsWellFormed(value);
 
     /// <summary>Drops control characters except line breaks and tabs, so pasted text cannot forge log lines or hide content.</summary>
     public static string Clean(string value) =>

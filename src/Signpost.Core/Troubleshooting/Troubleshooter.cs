@@ -61,7 +61,7 @@ public sealed class Troubleshooter(
         }
 
         var trimmed = value.Trim().ToLowerInvariant();
-        if (trimmed.Length != 32 || !trimmed.All(char.IsAsciiHexDigitLower))
+        if (!TraceIdFormat.IsWellFormed(trimmed))
         {
             return false;
         }

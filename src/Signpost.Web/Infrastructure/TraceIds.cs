@@ -26,6 +26,5 @@ public static class TraceIds
     public static string New() => ActivityTraceId.CreateRandom().ToHexString();
 
     /// <summary>True for strings that could be a trace ID; anything else is refused before it reaches a query.</summary>
-    public static bool IsWellFormed(string? value) =>
-        value is { Length: 32 } && value.All(char.IsAsciiHexDigitLower);
+    public static bool IsWellFormed(string? value) => Core.Events.TraceIdFormat.IsWellFormed(value);
 }
