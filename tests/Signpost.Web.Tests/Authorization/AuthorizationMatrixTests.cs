@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace Signpost.Web.Tests.Authorization;
+
+/// <summary>
+/// Issue 15's authorization matrix: every endpoint and page the host serves, asked by the anonymous, a Staff
+/// member of practice A, A's admin, B's admin, payer support and a platform admin, with A's and B's
+/// resources; each answer must be the outcome the matrix states, and no answer to one practice may name
+/// the other practice or its people. The table is <see cref="AuthorizationMatrix"/>; how to add a row is in
+/// docs/testing.md.
+/// </summary>
+public sealed class AuthorizationMatrixTests(MatrixApp app) : IClassFixture<MatrixApp>
+{
+    [Fact]
+    public async Task RouteTable_EveryEndpoint_HasAMatrixRow()
+    {
+        await app.WorldAsync();
+        var routes = await RouteTable.KeysAsync(app.Services);
+        var rows = AuthorizationMatrix.Entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+
+        var missing = routes.Where(r => !rows.Contains(r)).ToList();
+
+        Assert.True(missing.Count == 0,
+            $"{missing.Count} endpoint(s) have no row in the authorization matrix. Add one to AuthorizationMatrix.Entries "
+            + "stating who may reach it (docs/testing.md, \"The authorization matrix\"):" + Lines(missing));
+    }
+
+    [Fact]
+    public async Task Matrix_EveryRow_IsARouteTheHostServes()
+    {
+        await app.WorldAsync();
+        var routes = await RouteTable.KeysAsync(app.Services);
+
+        var stale = AuthorizationMatrix.Entries.Select(e => e.Key).Where(k => !routes.Contains(k)).ToList();
+        var twice = AuthorizationMatrix.Entries.GroupBy(e => e.Key).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+
+        Assert.True(stale.Count == 0, $"{stale.Count} matrix row(s) name a route the host no longer serves; delete or rename them:" + Lines(stale));
+        Assert.True(twice.Count == 0, "Matrix rows appear twice:" + Lines(twice));
+    }
+
+    [Fact]
+    public async Task Matrix_EveryCell_AnswersAsStatedAndShowsNothingOfTheOtherPractice()
+    {
+        var results = await app.ResultsAsync();
+
+        var failed = results.Where(r => !r.Passed && KnownHolesBeingFixed.Find(r) is null).ToList();
+
+        Assert.NotEmpty(results);
+        Assert.True(failed.Count == 0,
+            $"{failed.Count} of {results.Count} cells answered otherwise than the matrix states (route | caller | resources | expected | got):" + Lines(failed.Select(f => f.ToString())));
+    }
+
+    [Fact]
+    public async Task KnownHolesBeingFixed_EachStillFails_SoTheListOnlyShrinks()
+    {
+        var results = await app.ResultsAsync();
+
+        var unknown = KnownHolesBeingFixed.Cells.Where(h => !results.Any(r => r.Entry.Key == h.Key && r.Caller == h.Caller && r.Variant == h.Variant)).ToList();
+        var closed = KnownHolesBeingFixed.Cells
+            .Where(h => results.Any(r => r.Entry.Key == h.Key && r.Caller == h.Caller && r.Variant == h.Variant && r.Passed))
+            .ToList();
+
+        Assert.True(unknown.Count == 0, "KnownHolesBeingFixed names cells the matrix does not have:" + Lines(unknown.Select(h => $"{h.Key} | {h.Caller} | {h.Variant}")));
+        Assert.True(closed.Count == 0, "These holes are closed now; delete their lines from KnownHolesBeingFixed:" + Lines(closed.Select(h => $"{h.Key} | {h.Caller} | {h.Variant} ({h.Hole})")));
+    }
+
+    [Fact]
+    public async Task Matrix_HarmlessRequests_ChangeNoPracticeAccountOrConnection()
+    {
+        await app.ResultsAsync();
+
+        var (before, after) = app.Fingerprints;
+
+        Assert.Equal(before, after);
+    }
+
+    private static string Lines(IEnumerable<string> lines)
+    {
+        var text = new StringBuilder();
+        foreach (var line in lines)
+        {
+            text.Append(Environment.NewLine).Append("  ").Append(line);
+        }
+
+        return text.ToString();
+    }
+}

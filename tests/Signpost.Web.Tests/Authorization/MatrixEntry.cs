@@ -1,0 +1,120 @@
+namespace Signpost.Web.Tests.Authorization;
+
+/// <summary>The outcome a caller must meet on one variant of a route.</summary>
+public delegate Outcome Expect(Caller caller, Variant variant);
+
+/// <summary>
+/// What one cell sends. <see cref="Form"/> is posted as a form with the caller's anti-forgery token added;
+/// <see cref="Json"/> is sent as JSON. Bodies are harmless: a stale version, a missing field, mismatched
+/// passwords — enough for an allowed caller to reach the resource and be told no about the body.
+/// </summary>
+public sealed record MatrixRequest(string Path, IReadOnlyDictionary<string, string>? Form = null, object? Json = null);
+
+/// <summary>
+/// One row of the matrix: a route pattern and HTTP method as the endpoint data source names them (a Razor
+/// page handler adds <c>?handler=Name</c>), the variants it is asked with, the request, and the expected
+/// outcome for every caller and variant.
+/// </summary>
+/// <param name="Method">GET, POST, PUT, PATCH.</param>
+/// <param name="Route">The route pattern with a leading slash, e.g. <c>/admin/{slug}/users/{accountId}?handler=Disable</c>.</param>
+/// <param name="Variants">Whose resources fill the route; <see cref="Variant.None"/> alone when it names none.</param>
+/// <param name="Expected">The outcome per caller and variant.</param>
+/// <param name="Request">The request for one variant's resources.</param>
+/// <param name="EndsSession">The request ends the caller's session (sign-out): the cell runs in a session of its own.</param>
+/// <param name="ShowsNamedPractice">
+/// The answer shows the practice named in the route to anyone (a practice's own sign-in page carries its name):
+/// that name is no leak to whoever typed the slug.
+/// </param>
+public sealed record MatrixEntry(
+    string Method, string Route, IReadOnlyList<Variant> Variants, Expect Expected, Func<Target, MatrixRequest> Request, bool EndsSession = false, bool ShowsNamedPractice = false)
+{
+    /// <summary>How the route table and the known holes name this row.</summary>
+    public string Key => $"{Method} {Route}";
+}
+
+/// <summary>The resources a variant puts in a request: one practice's slug and ID, and a person, trace, SSO trace and incident.</summary>
+public sealed record Target(string Slug, Guid PracticeId, Guid PersonId, string Trace, string SsoTrace, Guid IncidentId);
+
+/// <summary>The expectation profiles the rows share, named after who may pass.</summary>
+public static class Expectations
+{
+    /// <summary>Anyone, signed in or not.</summary>
+    public static Outcome Public(Caller caller, Variant variant) => Outcome.Allowed;
+
+    /// <summary>Any signed-in person; a page sends the anonymous to sign in, the API answers 401.</summary>
+    public static Expect SignedIn(bool page) => (caller, _) => caller == Caller.Anonymous ? Anonymous(page) : Outcome.Allowed;
+
+    /// <summary>Practice administrators of any practice and anyone with a platform role; anyone else signed in is told 403.</summary>
+    public static Outcome AdministratorsAndPlatformStaff(Caller caller, Variant variant) => caller switch
+    {
+        Caller.Anonymous => Outcome.SignIn,
+        Caller.Staff => Outcome.Forbidden,
+        _ => Outcome.Allowed,
+    };
+
+    /// <summary>Payer support and platform admins; anyone else signed in is told 403.</summary>
+    public static Expect SupportOnly(bool page) => (caller, _) => caller switch
+    {
+        Caller.Anonymous => Anonymous(page),
+        Caller.Support or Caller.PlatformAdmin => Outcome.Allowed,
+        _ => Outcome.Forbidden,
+    };
+
+    /// <summary>Platform admins; anyone else signed in gets the 404 of a missing page (and an audit entry).</summary>
+    public static Expect PlatformOnly(bool page) => (caller, _) => caller switch
+    {
+        Caller.Anonymous => Anonymous(page),
+        Caller.PlatformAdmin => Outcome.Allowed,
+        _ => Outcome.NotFound,
+    };
+
+    /// <summary>
+    /// A practice's console: its own admins and platform admins; everyone else — staff, support, the other
+    /// practice's admin — gets the 404 of a missing practice. A's slug with B's person is missing for everyone.
+    /// </summary>
+    public static Expect Console(bool page) => (caller, variant) => caller switch
+    {
+        Caller.Anonymous => Anonymous(page),
+        _ when variant == Variant.AWithB => Outcome.NotFound,
+        Caller.PlatformAdmin => Outcome.Allowed,
+        Caller.AdminA => variant == Variant.A ? Outcome.Allowed : Outcome.NotFound,
+        Caller.AdminB => variant == Variant.B ? Outcome.Allowed : Outcome.NotFound,
+        _ => Outcome.NotFound,
+    };
+
+    /// <summary>
+    /// The troubleshooter: support and platform admins anything; a practice admin what belongs to their
+    /// practice (anything else is missing); a person who administers nothing is refused with 403.
+    /// </summary>
+    public static Outcome Diagnosis(Caller caller, Variant variant) => caller switch
+    {
+        Caller.Anonymous => Outcome.Unauthorized,
+        Caller.Support or Caller.PlatformAdmin => Outcome.Allowed,
+        Caller.AdminA => variant == Variant.A ? Outcome.Allowed : Outcome.NotFound,
+        Caller.AdminB => variant == Variant.B ? Outcome.Allowed : Outcome.NotFound,
+        _ => Outcome.Forbidden,
+    };
+
+    /// <summary>The incident list: support and platform admins all, a practice admin their practice's, anyone else 403.</summary>
+    public static Outcome IncidentList(Caller caller, Variant variant) => caller switch
+    {
+        Caller.Anonymous => Outcome.Unauthorized,
+        Caller.Staff => Outcome.Forbidden,
+        _ => Outcome.Allowed,
+    };
+
+    /// <summary>One incident, or a new one for a practice: support and platform admins any, a practice admin their own; anyone else 404.</summary>
+    public static Outcome Incident(Caller caller, Variant variant) => caller switch
+    {
+        Caller.Anonymous => Outcome.Unauthorized,
+        Caller.Support or Caller.PlatformAdmin => Outcome.Allowed,
+        Caller.AdminA => variant == Variant.A ? Outcome.Allowed : Outcome.NotFound,
+        Caller.AdminB => variant == Variant.B ? Outcome.Allowed : Outcome.NotFound,
+        _ => Outcome.NotFound,
+    };
+
+    /// <summary>Pages nobody may open in this host (development-only pages outside the demo).</summary>
+    public static Outcome Nobody(Caller caller, Variant variant) => Outcome.NotFound;
+
+    private static Outcome Anonymous(bool page) => page ? Outcome.SignIn : Outcome.Unauthorized;
+}
