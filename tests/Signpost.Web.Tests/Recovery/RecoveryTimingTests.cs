@@ -44,10 +44,14 @@ public sealed class RecoveryTimingTests(RecoveryTimingTests.FlooredApp app) : IC
         Assert.Equal(rounds, known.Sum(name => app.MailFor($"{name}@clinic.example").Count));
     }
 
-    /// <summary>The recovery app with the shipped response floor.</summary>
+    /// <summary>The recovery app with the shipped response floor and the production hashing cost.</summary>
     public sealed class FlooredApp : RecoveryApp
     {
-        public FlooredApp() => Settings.Remove("Signpost:Recovery:MinimumResponseMilliseconds");
+        public FlooredApp()
+        {
+            Settings.Remove("Signpost:Recovery:MinimumResponseMilliseconds");
+            PasswordIterations = Core.Passwords.PasswordHashingOptions.MinimumIterations;
+        }
     }
 
     private static async Task<double> TimeAsync(TestBrowser browser, string identifier)
