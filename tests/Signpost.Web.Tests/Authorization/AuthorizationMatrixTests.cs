@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using Xunit.Abstractions;
 
 namespace Signpost.Web.Tests.Authorization;
 
@@ -9,7 +11,7 @@ namespace Signpost.Web.Tests.Authorization;
 /// the other practice or its people. The table is <see cref="AuthorizationMatrix"/>; how to add a row is in
 /// docs/testing.md.
 /// </summary>
-public sealed class AuthorizationMatrixTests(MatrixApp app) : IClassFixture<MatrixApp>
+public sealed class AuthorizationMatrixTests(MatrixApp app, ITestOutputHelper output) : IClassFixture<MatrixApp>
 {
     [Fact]
     public async Task RouteTable_EveryEndpoint_HasAMatrixRow()
@@ -44,6 +46,7 @@ public sealed class AuthorizationMatrixTests(MatrixApp app) : IClassFixture<Matr
         var results = await app.ResultsAsync();
 
         var failed = results.Where(r => !r.Passed && KnownHolesBeingFixed.Find(r) is null).ToList();
+        output.WriteLine(Table(results));
 
         Assert.NotEmpty(results);
         Assert.True(failed.Count == 0,
@@ -72,6 +75,25 @@ public sealed class AuthorizationMatrixTests(MatrixApp app) : IClassFixture<Matr
         var (before, after) = app.Fingerprints;
 
         Assert.Equal(before, after);
+    }
+
+    /// <summary>The whole matrix as asked: one line per row and variant, the status each caller got (shown with a detailed logger).</summary>
+    private static string Table(IReadOnlyList<CellResult> results)
+    {
+        var callers = Enum.GetValues<Caller>();
+        var text = new StringBuilder("route | resources | " + string.Join(" | ", callers));
+        foreach (var row in results.GroupBy(r => (r.Entry.Key, r.Variant)))
+        {
+            text.Append(Environment.NewLine).Append(row.Key.Key).Append(" | ").Append(row.Key.Variant);
+            foreach (var caller in callers)
+            {
+                var cell = row.Single(r => r.Caller == caller);
+                var mark = cell.Passed ? "" : KnownHolesBeingFixed.Find(cell) is null ? " FAIL" : " HOLE";
+                text.Append(CultureInfo.InvariantCulture, $" | {cell.Status}{mark}");
+            }
+        }
+
+        return text.ToString();
     }
 
     private static string Lines(IEnumerable<string> lines)

@@ -12,7 +12,7 @@ public sealed record CellResult(MatrixEntry Entry, Caller Caller, Variant Varian
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Entry.Key} | {Caller} | {Variant} | expected {Expected} | got {Actual} ({Status}) {Path}") +
-        (Leak is null ? "" : $" | shows the other practice's '{Leak}'");
+        (Leak is null ? "" : $" | shows the other practice's {Leak}");
 }
 
 /// <summary>Asks every cell of the matrix through the real app, caller by caller, with the caller's own session.</summary>
@@ -33,6 +33,20 @@ public static class MatrixRunner
         }
 
         return results;
+    }
+
+    /// <summary>"'secret' in: …text around it…", or null when the answer does not contain it.</summary>
+    private static string? Excerpt(string answer, string secret)
+    {
+        var at = answer.IndexOf(secret, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var start = Math.Max(0, at - 80);
+        var end = Math.Min(answer.Length, at + secret.Length + 40);
+        return $"'{secret}' in: …{answer[start..end].ReplaceLineEndings(" ")}…";
     }
 
     private static async Task<CellResult> AskAsync(MatrixWorld world, MatrixEntry entry, Variant variant, Caller caller)
@@ -64,10 +78,11 @@ public static class MatrixRunner
             {
                 // What the caller typed is no leak; nor is a practice's public name on the page its slug opens.
                 var named = entry.ShowsNamedPractice && sent.Contains(foreign.Slug, StringComparison.OrdinalIgnoreCase);
+                var answer = body + " " + response.Headers.Location?.OriginalString;
                 leak = foreign.IdentifyingStrings
                     .Where(s => !sent.Contains(s, StringComparison.OrdinalIgnoreCase) && !(named && s == foreign.Name))
-                    .FirstOrDefault(s => body.Contains(s, StringComparison.OrdinalIgnoreCase)
-                        || (response.Headers.Location?.OriginalString.Contains(s, StringComparison.OrdinalIgnoreCase) ?? false));
+                    .Select(s => Excerpt(answer, s))
+                    .FirstOrDefault(e => e is not null);
             }
 
             return new CellResult(entry, caller, variant, expected, actual, (int)response.StatusCode, request.Path, leak);
