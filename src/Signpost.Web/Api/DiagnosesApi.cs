@@ -38,7 +38,7 @@ public static class DiagnosesApi
         api.MapGet("/diagnoses/{traceId}", ForTraceAsync)
             .WithName("DiagnoseTrace")
             .WithSummary("Run the troubleshooter on the attempt behind a trace ID")
-            .WithDescription("Eight steps with status and evidence, the root cause, the immediate action and the escalation. Support agents and platform admins; practice admins for attempts on accounts of their practice.")
+            .WithDescription("Eight steps with status and evidence, the root cause, the immediate action and the escalation. Support agents and platform admins; practice admins for attempts made at their practice (or at the generic sign-in page) on accounts of their practice.")
             .Produces<DiagnosisView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -75,10 +75,13 @@ public static class DiagnosesApi
 
         if (audience == DiagnosisAudience.PracticeAdmin)
         {
+            // The person must be theirs, and so must the practice the attempt was made at: a person of two
+            // practices makes attempts at each, and one practice's attempts are not the other's to read.
             var found = await events.FindByTraceIdAsync(id, cancellationToken);
-            if (found is not null && (found.AccountId is not { } accountId || !await scope.CanAdministerAccountAsync(accountId, cancellationToken)))
+            if (found is not null && (found.AccountId is not { } accountId || !await scope.CanAdministerAccountAsync(accountId, cancellationToken)
+                || (found.OrganizationId is { } madeAt && !await scope.CanAdministerAsync(madeAt, cancellationToken))))
             {
-                await scope.RefuseAsync("diagnosis.read", "trace", id, found.OrganizationId, "The attempt is not on an account of a practice the caller administers.", cancellationToken);
+                await scope.RefuseAsync("diagnosis.read", "trace", id, found.OrganizationId, "The attempt is not on an account of a practice the caller administers, or was made at another practice.", cancellationToken);
                 return await TraceNotFoundAsync(context);
             }
         }

@@ -127,7 +127,7 @@ public sealed class MemberModel(PracticeAdministration administration, PracticeD
         Membership = person.Memberships.First(m => m.OrganizationId == organization.Id && m.Status == MembershipStatus.Active);
         IsSelf = scope.AccountId == person.Id;
         LockedUntil = await directory.LockedUntilAsync(person.Id, cancellationToken);
-        Outcomes = await directory.RecentOutcomesAsync(person.Id, 20, cancellationToken);
+        Outcomes = await directory.RecentOutcomesAsync(organization, person.Id, 20, cancellationToken);
         Changes = await directory.RecentChangesAsync(organization, person.Id, 20, cancellationToken);
         OtherPractices = (await scope.AdministeredOrganizationsAsync(cancellationToken)).Where(o => o.Id != organization.Id).ToList();
         return true;
