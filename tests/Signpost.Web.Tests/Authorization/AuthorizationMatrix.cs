@@ -20,7 +20,8 @@ public static class AuthorizationMatrix
 
     private static readonly Variant[] NoTarget = [Variant.None];
     private static readonly Variant[] EachPractice = [Variant.A, Variant.B];
-    private static readonly Variant[] EachPracticeAndForged = [Variant.A, Variant.B, Variant.AWithB];
+    private static readonly Variant[] EachPracticeAndForged = [Variant.A, Variant.B, Variant.AWithB, Variant.Shared];
+    private static readonly Variant[] EachPracticeAndShared = [Variant.A, Variant.B, Variant.Shared];
 
     private static readonly Expect Page = SignedIn(page: true);
     private static readonly Expect Api = SignedIn(page: false);
@@ -115,9 +116,9 @@ public static class AuthorizationMatrix
             t => $"/api/v1/organizations/{t.Slug}/members/{t.PersonId}/reassign", t => new { version = int.Parse(StaleVersion, System.Globalization.CultureInfo.InvariantCulture), to = t.Slug }),
 
         // The troubleshooter and the events behind trace IDs.
-        Get("/api/v1/diagnoses/{traceId}", EachPractice, Diagnosis, t => $"/api/v1/diagnoses/{t.Trace}"),
-        Get("/api/v1/accounts/{id}/diagnosis", EachPractice, Diagnosis, t => $"/api/v1/accounts/{t.PersonId}/diagnosis"),
-        Get("/api/v1/events/{traceId}", EachPractice, SupportOnly(page: false), t => $"/api/v1/events/{t.Trace}"),
+        Get("/api/v1/diagnoses/{traceId}", EachPracticeAndShared, DiagnosisOfAttempt, t => $"/api/v1/diagnoses/{t.Trace}"),
+        Get("/api/v1/accounts/{id}/diagnosis", EachPracticeAndShared, DiagnosisOfPerson, t => $"/api/v1/accounts/{t.PersonId}/diagnosis"),
+        Get("/api/v1/events/{traceId}", EachPracticeAndShared, SupportOnly(page: false), t => $"/api/v1/events/{t.Trace}"),
         Json("POST", "/api/v1/accounts/{id}/password-expiry-extension", EachPractice, SupportOnly(page: false), t => $"/api/v1/accounts/{t.PersonId}/password-expiry-extension", _ => new { days = 0 }),
 
         // Incidents: a practice admin reads and opens their practice's; the forged variant names B's trace in A's incident.
@@ -134,10 +135,10 @@ public static class AuthorizationMatrix
         Get("/support/incidents", NoTarget, SupportOnly(page: true), _ => "/support/incidents"),
         Get("/support/incidents/{id}", EachPractice, SupportOnly(page: true), t => $"/support/incidents/{t.IncidentId}"),
         Form("/support/incidents/{id}", EachPractice, SupportOnly(page: true), t => $"/support/incidents/{t.IncidentId}"),
-        Get("/support/accounts/{id}", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}"),
+        Get("/support/accounts/{id}", EachPracticeAndShared, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}"),
         Form("/support/accounts/{id}?handler=Unlock", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Unlock"),
         Form("/support/accounts/{id}?handler=SendLink", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=SendLink"),
-        Get("/support/attempts/{traceId}", EachPractice, SupportOnly(page: true), t => $"/support/attempts/{t.Trace}"),
+        Get("/support/attempts/{traceId}", EachPracticeAndShared, SupportOnly(page: true), t => $"/support/attempts/{t.Trace}"),
         Get("/support/practices/{slug}", EachPractice, SupportOnly(page: true), t => $"/support/practices/{t.Slug}"),
 
         // The platform pages: platform admins only; anyone else signed in gets an audited 404.

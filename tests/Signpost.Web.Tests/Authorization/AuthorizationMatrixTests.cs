@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Tests.Admin;
+using Signpost.Web.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Signpost.Web.Tests.Authorization;
@@ -94,6 +98,33 @@ public sealed class AuthorizationMatrixTests(MatrixApp app, ITestOutputHelper ou
         }
 
         return text.ToString();
+    }
+
+    [Fact]
+    public async Task PersonOfBothPractices_AttemptAtA_IsNotBsToDiagnoseNorOnBsMemberPage()
+    {
+        // Arrange: a Staff member of A and B failed once at each practice; B's admin administers them too.
+        var world = await app.WorldAsync();
+        var adminB = world.SessionOf(Caller.AdminB).Browser;
+
+        // Act
+        var atA = await adminB.GetAsync($"/api/v1/diagnoses/{world.A.SharedTrace}");
+        var atB = await adminB.GetAsync($"/api/v1/diagnoses/{world.B.SharedTrace}");
+        var (page, document) = await adminB.GetPageAsync($"/admin/{world.B.Slug}/users/{world.SharedPerson.Id}");
+
+        // Assert: the attempt at A answers like a missing one and the refusal is audited; B's own attempt is B's to read.
+        Assert.Equal(HttpStatusCode.NotFound, atA.StatusCode);
+        Assert.Equal("not_found", (await TestBrowser.JsonAsync(atA)).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, atB.StatusCode);
+        var refusals = await app.AuditAsync(world.B.Admin.Id, AdminScope.RefusalAction);
+        Assert.Contains(refusals, e => e.TargetType == "trace" && e.TargetId == world.A.SharedTrace && e.OrganizationId == world.A.Id
+            && e.After!.Contains("diagnosis.read", StringComparison.Ordinal));
+
+        // The member page lists the attempt made at B (from B's address), not the one made at A.
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var text = document.Body!.TextContent;
+        Assert.Contains(world.B.ClientIp, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(world.A.ClientIp, text, StringComparison.Ordinal);
     }
 
     private static string Lines(IEnumerable<string> lines)

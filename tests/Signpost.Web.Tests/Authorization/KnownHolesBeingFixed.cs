@@ -25,6 +25,10 @@ public static class KnownHolesBeingFixed
         "found by the matrix: troubleshooter step 7 (admin changes, DatabaseTroubleshootingFacts.ListAdminChangesAsync) lists audited refusals (access.denied) on the practice, "
         + "so a practice admin's diagnosis names the other practice's admin who probed it (\"access.denied by <their username>\"); the audience projection must drop refusals and other practices' actors";
 
+    private const string OtherPracticeInDiagnosis =
+        "found by the matrix: the troubleshooter diagnoses a person of two practices over both (step 4 names the other practice: \"<B's name> signs in through SSO connection …\"), "
+        + "so each practice admin reads the other practice's name, connection and attempts; the practice-admin projection must keep to the caller's practice";
+
     public static IReadOnlyList<KnownHole> Cells { get; } =
     [
         .. Enum.GetValues<Caller>().Select(c => new KnownHole("GET /dev/mail/{id?}", c, Variant.None, DevMail)),
@@ -33,6 +37,9 @@ public static class KnownHolesBeingFixed
         new("GET /api/v1/diagnoses/{traceId}", Caller.AdminB, Variant.B, RefusalsInDiagnosis),
         new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminA, Variant.A, RefusalsInDiagnosis),
         new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminB, Variant.B, RefusalsInDiagnosis),
+        new("GET /api/v1/diagnoses/{traceId}", Caller.AdminA, Variant.Shared, OtherPracticeInDiagnosis),
+        new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminA, Variant.Shared, OtherPracticeInDiagnosis),
+        new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminB, Variant.Shared, OtherPracticeInDiagnosis),
     ];
 
     public static KnownHole? Find(CellResult cell) =>

@@ -77,23 +77,28 @@ public static class Expectations
         Caller.Anonymous => Anonymous(page),
         _ when variant == Variant.AWithB => Outcome.NotFound,
         Caller.PlatformAdmin => Outcome.Allowed,
-        Caller.AdminA => variant == Variant.A ? Outcome.Allowed : Outcome.NotFound,
+        Caller.AdminA => OnA(variant) ? Outcome.Allowed : Outcome.NotFound,
         Caller.AdminB => variant == Variant.B ? Outcome.Allowed : Outcome.NotFound,
         _ => Outcome.NotFound,
     };
 
     /// <summary>
-    /// The troubleshooter: support and platform admins anything; a practice admin what belongs to their
-    /// practice (anything else is missing); a person who administers nothing is refused with 403.
+    /// The troubleshooter on one attempt: support and platform admins any; a practice admin an attempt made
+    /// at their practice (anything else is missing, also an attempt at another practice by a person they
+    /// administer there); a person who administers nothing is refused with 403.
     /// </summary>
-    public static Outcome Diagnosis(Caller caller, Variant variant) => caller switch
+    public static Outcome DiagnosisOfAttempt(Caller caller, Variant variant) => caller switch
     {
         Caller.Anonymous => Outcome.Unauthorized,
         Caller.Support or Caller.PlatformAdmin => Outcome.Allowed,
-        Caller.AdminA => variant == Variant.A ? Outcome.Allowed : Outcome.NotFound,
+        Caller.AdminA => OnA(variant) ? Outcome.Allowed : Outcome.NotFound,
         Caller.AdminB => variant == Variant.B ? Outcome.Allowed : Outcome.NotFound,
         _ => Outcome.Forbidden,
     };
+
+    /// <summary>The troubleshooter on one person: as for an attempt, but a person of both practices is both admins' to diagnose (each seeing only their practice).</summary>
+    public static Outcome DiagnosisOfPerson(Caller caller, Variant variant) =>
+        caller == Caller.AdminB && variant == Variant.Shared ? Outcome.Allowed : DiagnosisOfAttempt(caller, variant);
 
     /// <summary>The incident list: support and platform admins all, a practice admin their practice's, anyone else 403.</summary>
     public static Outcome IncidentList(Caller caller, Variant variant) => caller switch
@@ -108,7 +113,7 @@ public static class Expectations
     {
         Caller.Anonymous => Outcome.Unauthorized,
         Caller.Support or Caller.PlatformAdmin => Outcome.Allowed,
-        Caller.AdminA => variant == Variant.A ? Outcome.Allowed : Outcome.NotFound,
+        Caller.AdminA => OnA(variant) ? Outcome.Allowed : Outcome.NotFound,
         Caller.AdminB => variant == Variant.B ? Outcome.Allowed : Outcome.NotFound,
         _ => Outcome.NotFound,
     };
@@ -117,4 +122,7 @@ public static class Expectations
     public static Outcome Nobody(Caller caller, Variant variant) => Outcome.NotFound;
 
     private static Outcome Anonymous(bool page) => page ? Outcome.SignIn : Outcome.Unauthorized;
+
+    /// <summary>The variant names practice A (alone, or with the person of both practices).</summary>
+    private static bool OnA(Variant variant) => variant is Variant.A or Variant.Shared;
 }

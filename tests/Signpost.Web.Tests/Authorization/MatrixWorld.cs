@@ -15,16 +15,20 @@ namespace Signpost.Web.Tests.Authorization;
 /// One practice of the matrix's world and everything that identifies it: what must never show in the
 /// other practice's answers.
 /// </summary>
+/// <param name="SharedTrace">The attempt the person of both practices made at this one.</param>
 public sealed record Practice(
     string Slug, Guid Id, string Name, string Address, string ClientIp, Account Admin, Account Member,
-    IReadOnlyList<string> Traces, string SsoTrace, Guid IncidentId)
+    IReadOnlyList<string> Traces, string SsoTrace, Guid IncidentId, string SharedTrace = "")
 {
-    /// <summary>Strings that name this practice or its people; none may appear in an answer to the other practice.</summary>
+    /// <summary>
+    /// Strings that name this practice, its own people or what happened at it; none may appear in an answer to
+    /// the other practice (the person of both practices is named by neither list: both admins may see them).
+    /// </summary>
     public IReadOnlyList<string> IdentifyingStrings =>
     [
         Slug, Name, Address, ClientIp,
         Admin.Username, Admin.Email, Admin.Id.ToString(), Member.Username, Member.Email, Member.DisplayName, Member.Id.ToString(),
-        SsoTrace, IncidentId.ToString(), .. Traces,
+        SsoTrace, IncidentId.ToString(), SharedTrace, .. Traces,
     ];
 
     /// <summary>This practice's resources for a route.</summary>
@@ -46,11 +50,12 @@ public sealed class MatrixWorld : IDisposable
 
     private readonly Dictionary<Caller, SignedInCaller> _callers = [];
 
-    private MatrixWorld(MatrixApp app, Practice a, Practice b, Account support, Account platformAdmin)
+    private MatrixWorld(MatrixApp app, Practice a, Practice b, Account shared, Account support, Account platformAdmin)
     {
         App = app;
         A = a;
         B = b;
+        SharedPerson = shared;
         Support = support;
         PlatformAdmin = platformAdmin;
     }
@@ -60,6 +65,9 @@ public sealed class MatrixWorld : IDisposable
     public Practice A { get; private set; }
 
     public Practice B { get; private set; }
+
+    /// <summary>A Staff member of both practices, with one failed attempt at each.</summary>
+    public Account SharedPerson { get; }
 
     public Account Support { get; }
 
@@ -73,6 +81,7 @@ public sealed class MatrixWorld : IDisposable
     {
         Variant.B => B.Target,
         Variant.AWithB => B.Target with { Slug = A.Slug, PracticeId = A.Id },
+        Variant.Shared => A.Target with { PersonId = SharedPerson.Id, Trace = A.SharedTrace },
         _ => A.Target,
     };
 
@@ -106,9 +115,12 @@ public sealed class MatrixWorld : IDisposable
     {
         var a = await PracticeAsync(app, "mxa", "Ashgrove Family Clinic", "12 Larch Row", "198.18.10.21");
         var b = await PracticeAsync(app, "mxb", "Bramblewood Pediatrics", "417 Quarry Lane", "198.18.20.42");
+        var shared = await SharedPersonAsync(app, a, b);
+        a = a with { SharedTrace = await FailedAttemptAsync(app, shared, a) };
+        b = b with { SharedTrace = await FailedAttemptAsync(app, shared, b) };
         var support = await app.PersonAsync("mxsupport", null, PracticeRoles.None, platform: PlatformRoles.SupportAgent);
         var platformAdmin = await app.PersonAsync("mxplatform", null, PracticeRoles.None, platform: PlatformRoles.PlatformAdmin);
-        var world = new MatrixWorld(app, a, b, support, platformAdmin);
+        var world = new MatrixWorld(app, a, b, shared, support, platformAdmin);
         foreach (var caller in Enum.GetValues<Caller>())
         {
             world._callers[caller] = await SignInAsync(app, world.AccountOf(caller));
@@ -193,6 +205,30 @@ public sealed class MatrixWorld : IDisposable
         Assert.True(location.StartsWith("/sso/failed?trace=", StringComparison.Ordinal), $"An SSO start toward a closed port should fail to /sso/failed; it answered {(int)sso.StatusCode} {location}");
         var ssoTrace = location["/sso/failed?trace=".Length..];
         return new Practice(slug, organization.Id, fullName, address, clientIp, admin, member, traces, ssoTrace, Guid.Empty);
+    }
+
+    /// <summary>A Staff member of A who also joined B (as a person working at two practices does).</summary>
+    private static async Task<Account> SharedPersonAsync(MatrixApp app, Practice a, Practice b)
+    {
+        var shared = await app.PersonAsync("mxboth", a.Slug, PracticeRoles.Staff);
+        await app.WithDbAsync(db =>
+        {
+            db.Memberships.Add(new Membership { AccountId = shared.Id, OrganizationId = b.Id, Roles = PracticeRoles.Staff, CreatedAt = DateTimeOffset.UtcNow });
+            return db.SaveChangesAsync();
+        });
+        return shared;
+    }
+
+    /// <summary>A wrong password for <paramref name="person"/> at <paramref name="practice"/>, from the practice's address; its trace ID.</summary>
+    private static async Task<string> FailedAttemptAsync(MatrixApp app, Account person, Practice practice)
+    {
+        using var browser = app.CreateBrowser();
+        browser.Http.DefaultRequestHeaders.Add(ClientAddressFilter.Header, practice.ClientIp);
+        var failed = await browser.Http.PostAsJsonAsync("/api/v1/sign-in", new { identifier = person.Username, password = TestAccounts.WrongPassword, organization = practice.Slug });
+        Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        var trace = (await TestBrowser.JsonAsync(failed)).GetProperty("traceId").GetString()!;
+        Assert.Equal(practice.Id, (await app.EventAsync(trace)).OrganizationId);
+        return trace;
     }
 
     private static async Task<SignedInCaller> SignInAsync(MatrixApp app, Account? account)

@@ -27,6 +27,12 @@ public enum Variant
 
     /// <summary>A forged mix: practice A's slug or ID, with B's person, trace or incident beside it.</summary>
     AWithB,
+
+    /// <summary>
+    /// Practice A's slug, with the person who belongs to both practices and their attempt at A. B's admin
+    /// administers that person too, but not A, nor the attempt made at A.
+    /// </summary>
+    Shared,
 }
 
 /// <summary>The class of an answer: did the boundary let the caller reach the resource, and if not, how did it say no.</summary>
