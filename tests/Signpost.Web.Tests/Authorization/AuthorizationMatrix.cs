@@ -136,6 +136,9 @@ public static class AuthorizationMatrix
         Get("/support/incidents/{id}", EachPractice, SupportOnly(page: true), t => $"/support/incidents/{t.IncidentId}"),
         Form("/support/incidents/{id}", EachPractice, SupportOnly(page: true), t => $"/support/incidents/{t.IncidentId}"),
         Get("/support/accounts/{id}", EachPracticeAndShared, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}"),
+
+        // These two acts take no input that could be made invalid: support really unlocks (an account with no
+        // lock) and sends a reset link; neither changes the account (the fingerprint test holds them to that).
         Form("/support/accounts/{id}?handler=Unlock", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Unlock"),
         Form("/support/accounts/{id}?handler=SendLink", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=SendLink"),
         Get("/support/attempts/{traceId}", EachPracticeAndShared, SupportOnly(page: true), t => $"/support/attempts/{t.Trace}"),
