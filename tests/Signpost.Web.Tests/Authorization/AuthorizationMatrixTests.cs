@@ -45,6 +45,19 @@ public sealed class AuthorizationMatrixTests(MatrixApp app, ITestOutputHelper ou
     }
 
     [Fact]
+    public void Matrix_RowsNamingAPracticeResource_AreAskedWithAsAndBs()
+    {
+        string[] tenantParameters = ["{slug}", "{accountId}", "{id}", "{traceId}"];
+
+        var unasked = AuthorizationMatrix.Entries
+            .Where(e => tenantParameters.Any(p => e.Route.Contains(p, StringComparison.Ordinal)) && !(e.Variants.Contains(Variant.A) && e.Variants.Contains(Variant.B)))
+            .Select(e => e.Key)
+            .ToList();
+
+        Assert.True(unasked.Count == 0, "These rows name a practice's resource in the route but are not asked with both A's and B's:" + Lines(unasked));
+    }
+
+    [Fact]
     public async Task Matrix_EveryCell_AnswersAsStatedAndShowsNothingOfTheOtherPractice()
     {
         var results = await app.ResultsAsync();
