@@ -31,33 +31,36 @@ public static class LockNotice
         now >= until ? 0 : Math.Max(1, (int)Math.Ceiling((until - now).TotalMinutes));
 
     /// <summary>
-    /// "The lock ends at 03:16 on Mon 2 Mar 2026, America/Chicago time (09:16 UTC) — in about 2 minutes."
+    /// "The lock ends at Mon 2 Mar 2026 03:16 (America/Chicago), Mon 2 Mar 2026 09:16 UTC — in about 2 minutes."
     /// or, once <paramref name="now"/> has reached the end, <see cref="Ended"/>.
     /// </summary>
-    public static string Describe(DateTimeOffset until, DateTimeOffset now, TimeZoneInfo? zone)
+    public static string Describe(DateTimeOffset until, DateTimeOffset now, TimeZoneInfo? zone) =>
+        now >= until ? Ended : $"The lock ends at {When(until, zone)} — {Within(until, now)}.";
+
+    /// <summary>"in about 1 minute", "in about 14 minutes", past 90 minutes "in about 3 hours"; always rounded up.</summary>
+    public static string Within(DateTimeOffset until, DateTimeOffset now)
     {
-        if (now >= until)
+        var minutes = MinutesLeft(until, now);
+        if (minutes <= 90)
         {
-            return Ended;
+            return minutes == 1 ? "in about 1 minute" : string.Create(CultureInfo.InvariantCulture, $"in about {minutes} minutes");
         }
 
-        var minutes = MinutesLeft(until, now);
-        var within = minutes == 1 ? "in about 1 minute" : string.Create(CultureInfo.InvariantCulture, $"in about {minutes} minutes");
-        return $"The lock ends at {When(until, zone)} — {within}.";
+        return string.Create(CultureInfo.InvariantCulture, $"in about {(int)Math.Ceiling(minutes / 60.0)} hours");
     }
 
-    /// <summary>"03:16 on Mon 2 Mar 2026, America/Chicago time (09:16 UTC)"; UTC alone without a practice time zone.</summary>
+    /// <summary>"Mon 2 Mar 2026 03:16 (America/Chicago), Mon 2 Mar 2026 09:16 UTC"; UTC alone without a practice time zone.</summary>
     public static string When(DateTimeOffset until, TimeZoneInfo? zone)
     {
         var end = ShownEnd(until);
-        var utc = end.UtcDateTime;
+        var utc = string.Create(CultureInfo.InvariantCulture, $"{end.UtcDateTime:ddd d MMM yyyy HH:mm} UTC");
         if (zone is null || zone.Id == TimeZoneInfo.Utc.Id)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{utc:HH:mm} UTC on {utc:ddd d MMM yyyy}");
+            return utc;
         }
 
         var local = TimeZoneInfo.ConvertTime(end, zone);
-        return string.Create(CultureInfo.InvariantCulture, $"{local:HH:mm} on {local:ddd d MMM yyyy}, {zone.Id} time ({utc:HH:mm} UTC)");
+        return string.Create(CultureInfo.InvariantCulture, $"{local:ddd d MMM yyyy HH:mm} ({zone.Id}), {utc}");
     }
 
     /// <summary>
@@ -69,7 +72,7 @@ public static class LockNotice
         var id = page?.TimeZone;
         if (id is null && account is not null)
         {
-            var zones = account.Memberships.Where(m => m.Organization is not null).Select(m => m.Organization!.TimeZone).Distinct(StringComparer.Ordinal).ToList();
+            var zones = account.Memberships.Where(m => m.GivesAccess && m.Organization is not null).Select(m => m.Organization!.TimeZone).Distinct(StringComparer.Ordinal).ToList();
             id = zones.Count == 1 ? zones[0] : null;
         }
 

@@ -40,7 +40,7 @@ public static class Problems
             // down: a client that waits until lockedUntil finds the lock over (docs/recovery.md, "Lock messages").
             var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
             var zone = Core.Lockout.LockNotice.ZoneFor(result.Account, result.Organizations.Count == 1 ? result.Organizations[0] : null);
-            problem.Detail = $"{result.Shown.UserMessage} {Core.Lockout.LockNotice.Describe(until, now, zone)}";
+            problem.Detail = now >= until ? Core.Lockout.LockNotice.Ended : $"{result.Shown.UserMessage} {Core.Lockout.LockNotice.Describe(until, now, zone)}";
             if (now < until)
             {
                 problem.Extensions["lockedUntil"] = Core.Lockout.LockNotice.MachineEnd(until).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
