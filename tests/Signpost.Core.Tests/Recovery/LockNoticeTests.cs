@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Accounts;
 using Signpost.Core.Lockout;
 using Signpost.Core.Organizations;
+using Signpost.Core.Reasons;
 using Signpost.Core.Recovery;
 
 namespace Signpost.Core.Tests.Recovery;
@@ -129,6 +130,28 @@ public sealed class LockNoticeTests
         var signIn = mail.TextBody.IndexOf("https://signpost.test/sign-in", StringComparison.Ordinal);
         var reset = mail.TextBody.IndexOf("https://signpost.test/reset-password", StringComparison.Ordinal);
         Assert.True(signIn >= 0 && reset > signIn, "The sign-in link comes first, the reset second.");
+    }
+
+    [Fact]
+    public void Catalogue_ALocksPublicFace_SaysNothingOfALock()
+    {
+        var locked = ReasonCatalogue.Get(ReasonCodes.AccountLocked);
+        var face = ReasonCatalogue.Get(locked.PublicCode);
+
+        Assert.Equal(ReasonVisibility.TrustedDevice, locked.Visibility);
+        Assert.Equal(ReasonCodes.InvalidCredentials, face.Code);
+        Assert.Equal(face.HttpStatus, locked.HttpStatus);
+        Assert.DoesNotContain("lock", face.UserMessage.Replace("Caps Lock", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Catalogue_AccountLocked_TellsTheTrustedBrowserItsOwnStory()
+    {
+        var locked = ReasonCatalogue.Get(ReasonCodes.AccountLocked);
+
+        Assert.Contains("on this browser", locked.UserMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not know", locked.UserMessage, StringComparison.Ordinal);
+        Assert.Contains("no reset is needed", locked.ImmediateAction, StringComparison.Ordinal);
     }
 
     private static Account Person(params Organization[] practices)
