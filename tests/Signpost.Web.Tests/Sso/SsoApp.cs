@@ -19,6 +19,8 @@ public partial class SsoApp : SignpostFactory
 {
     public const int TimeoutSeconds = 2;
 
+    public SsoApp() => BackgroundJobs = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
