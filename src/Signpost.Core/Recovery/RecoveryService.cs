@@ -102,10 +102,11 @@ public sealed class RecoveryService(
             return await FinishAsync(step with { Detail = $"No account has this {step.IdentifierKind}; no email sent." }, client, [], cancellationToken);
         }
 
-        if (account.Status == AccountStatus.Disabled || account.Flagged)
+        // A hold for review does not stop a reset: the person may secure their password while support verifies
+        // them; the hold still refuses every sign-in until it is released (docs/support-console.md).
+        if (account.Status == AccountStatus.Disabled)
         {
-            var state = account.Status == AccountStatus.Disabled ? "disabled (a practice administrator re-enables it)" : "flagged for review (support lifts the flag)";
-            return await FinishAsync(step with { Detail = $"The account is {state}; no email sent." }, client, [], cancellationToken);
+            return await FinishAsync(step with { Detail = "The account is disabled (a practice administrator re-enables it); no email sent." }, client, [], cancellationToken);
         }
 
         var (purpose, lockedBy) = await PurposeAsync(kind, account, now, cancellationToken);

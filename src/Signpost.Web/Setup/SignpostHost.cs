@@ -81,6 +81,7 @@ public static class SignpostHost
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
         services.AddScoped<AccountActions>();
+        services.AddScoped<AccountHolds>();
         services.AddScoped<PlatformAdministration>();
         services.AddCredentialAudits();
         services.AddHttpContextAccessor();
@@ -152,6 +153,7 @@ public static class SignpostHost
         api.MapSignInApi();
         api.MapEventsApi();
         api.MapPasswordExpiryApi();
+        api.MapHoldsApi();
         api.MapDiagnosesApi();
         api.MapIncidentsApi();
         api.MapWebhookDeliveriesApi();
