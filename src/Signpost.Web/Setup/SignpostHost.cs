@@ -90,6 +90,7 @@ public static class SignpostHost
         services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
         services.AddSingleton<PasswordChangeTickets>();
+        services.AddSingleton<RecoveryCookie>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
 
