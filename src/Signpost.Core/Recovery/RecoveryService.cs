@@ -54,6 +54,9 @@ public sealed class RecoveryService(
 {
     private static readonly SignInMethod[] RecoveryMethods = [SignInMethod.PasswordReset, SignInMethod.Unlock];
 
+    /// <summary>The reasons a request for a link is recorded with (answered, or refused by a limit): what the per-address limit counts.</summary>
+    private static readonly string[] RequestReasons = [ReasonCodes.ResetRequested, ReasonCodes.UnlockRequested, ReasonCodes.RateLimited];
+
     /// <summary>Forgot password or unlock: emails a link when an account matches; answers the same either way.</summary>
     public async Task<RecoveryResult> RequestAsync(RecoveryKind kind, string? identifier, string traceId, ClientFacts client, string publicBaseUrl, CancellationToken cancellationToken)
     {
@@ -75,7 +78,9 @@ public sealed class RecoveryService(
 
         if (client.Ip is { } ip)
         {
-            var recent = await events.CountFromAddressAsync(ip.ToString(), RecoveryMethods, now - settings.Window, cancellationToken);
+            // Requests only: opening a link, a refused new password and a completed reset are the same person
+            // finishing what one request started, and three resets behind one clinic's address must not exhaust it.
+            var recent = await events.CountFromAddressAsync(ip.ToString(), RecoveryMethods, RequestReasons, now - settings.Window, cancellationToken);
             if (recent >= settings.PerAddressLimit)
             {
                 return await FinishAsync(step with
@@ -102,10 +107,11 @@ public sealed class RecoveryService(
             return await FinishAsync(step with { Detail = $"No account has this {step.IdentifierKind}; no email sent." }, client, [], cancellationToken);
         }
 
-        if (account.Status == AccountStatus.Disabled || account.Flagged)
+        // A hold for review does not stop a reset: the person may secure their password while support verifies
+        // them; the hold still refuses every sign-in until it is released (docs/support-console.md).
+        if (account.Status == AccountStatus.Disabled)
         {
-            var state = account.Status == AccountStatus.Disabled ? "disabled (a practice administrator re-enables it)" : "flagged for review (support lifts the flag)";
-            return await FinishAsync(step with { Detail = $"The account is {state}; no email sent." }, client, [], cancellationToken);
+            return await FinishAsync(step with { Detail = "The account is disabled (a practice administrator re-enables it); no email sent." }, client, [], cancellationToken);
         }
 
         var (purpose, lockedBy) = await PurposeAsync(kind, account, now, cancellationToken);
