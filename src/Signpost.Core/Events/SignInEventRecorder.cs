@@ -74,19 +74,22 @@ public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor
     {
         var browser = UserAgentParser.Parse(client.UserAgent);
         var organizations = step.Account?.Memberships.Select(m => m.OrganizationId).Distinct().ToList() ?? [];
+        // A link that matches no token names nobody, unless this browser asked for a link: then the failure is
+        // that account's, so mangled or tampered links count toward its reset failures (docs/troubleshooter.md).
+        var attributed = step.Account is null && step.IdentifierKind == "link" && !step.Reason.IsSuccess ? client.RecoveryRequestedFor : null;
         var signInEvent = new SignInEvent
         {
             TraceId = step.TraceId,
             OccurredAt = step.At,
             Identifier = Cut(step.Identifier ?? step.Account?.Username, SignInEvent.MaxIdentifierLength),
             IdentifierKind = step.IdentifierKind,
-            AccountId = step.Account?.Id,
+            AccountId = step.Account?.Id ?? attributed,
             OrganizationId = organizations.Count == 1 ? organizations[0] : null,
             Method = step.Method,
             Succeeded = step.Reason.IsSuccess,
             ReasonCode = step.Reason.Code,
             ShownReasonCode = (step.Shown ?? step.Reason).Code,
-            Detail = Cut(step.Detail, 1000),
+            Detail = Cut(attributed is null ? step.Detail : $"{step.Detail} Attributed to the account this browser asked a link for (recovery cookie).", 1000),
             ClientIp = client.Ip?.ToString(),
             UserAgent = Cut(client.UserAgent, SignInEvent.MaxUserAgentLength),
             Browser = browser.Family,

@@ -29,6 +29,9 @@ public interface ILockoutStore
     /// <summary>Clears every counter of the account; returns how many keys were locked.</summary>
     Task<int> UnlockAllAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Every counter of one account, locked or not, with any ended lock still recorded (the unlock request reads them).</summary>
+    Task<IReadOnlyList<LockoutCounter>> ListForAccountAsync(Guid accountId, CancellationToken cancellationToken);
+
     /// <summary>Every counter whose lock holds at <paramref name="now"/> (the escalation rules read them).</summary>
     Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -20,6 +20,12 @@ public sealed class RecoveryOptions
     public int WindowMinutes { get; set; } = 15;
 
     /// <summary>
+    /// An unlock request for an account whose lock ended at most this long ago gets the "no longer locked —
+    /// sign in again" email rather than "not locked" (docs/recovery.md, "Lock messages"). 30 minutes by default.
+    /// </summary>
+    public int LockEndedRecentlyMinutes { get; set; } = 30;
+
+    /// <summary>
     /// Every forgot-password and unlock request takes at least this long, so whether an email was sent
     /// cannot be read from the response time.
     /// </summary>
@@ -30,6 +36,8 @@ public sealed class RecoveryOptions
     public TimeSpan ActivationLifetime => TimeSpan.FromDays(ActivationLifetimeDays);
 
     public TimeSpan Window => TimeSpan.FromMinutes(WindowMinutes);
+
+    public TimeSpan LockEndedRecently => TimeSpan.FromMinutes(LockEndedRecentlyMinutes);
 
     public IReadOnlyList<string> Validate()
     {
@@ -47,6 +55,11 @@ public sealed class RecoveryOptions
         if (PerAccountLimit < 1 || PerAddressLimit < 1 || WindowMinutes < 1)
         {
             problems.Add("Signpost:Recovery limits and window must be at least 1.");
+        }
+
+        if (LockEndedRecentlyMinutes is < 1 or > 24 * 60)
+        {
+            problems.Add("Signpost:Recovery:LockEndedRecentlyMinutes must be between 1 minute and 24 hours.");
         }
 
         if (MinimumResponseMilliseconds is < 0 or > 10_000)

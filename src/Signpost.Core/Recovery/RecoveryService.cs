@@ -54,6 +54,9 @@ public sealed class RecoveryService(
 {
     private static readonly SignInMethod[] RecoveryMethods = [SignInMethod.PasswordReset, SignInMethod.Unlock];
 
+    /// <summary>The reasons a request for a link is recorded with (answered, or refused by a limit): what the per-address limit counts.</summary>
+    private static readonly string[] RequestReasons = [ReasonCodes.ResetRequested, ReasonCodes.UnlockRequested, ReasonCodes.RateLimited];
+
     /// <summary>Forgot password or unlock: emails a link when an account matches; answers the same either way.</summary>
     public async Task<RecoveryResult> RequestAsync(RecoveryKind kind, string? identifier, string traceId, ClientFacts client, string publicBaseUrl, CancellationToken cancellationToken)
     {
@@ -75,7 +78,9 @@ public sealed class RecoveryService(
 
         if (client.Ip is { } ip)
         {
-            var recent = await events.CountFromAddressAsync(ip.ToString(), RecoveryMethods, now - settings.Window, cancellationToken);
+            // Requests only: opening a link, a refused new password and a completed reset are the same person
+            // finishing what one request started, and three resets behind one clinic's address must not exhaust it.
+            var recent = await events.CountFromAddressAsync(ip.ToString(), RecoveryMethods, RequestReasons, now - settings.Window, cancellationToken);
             if (recent >= settings.PerAddressLimit)
             {
                 return await FinishAsync(step with
@@ -102,10 +107,11 @@ public sealed class RecoveryService(
             return await FinishAsync(step with { Detail = $"No account has this {step.IdentifierKind}; no email sent." }, client, [], cancellationToken);
         }
 
-        if (account.Status == AccountStatus.Disabled || account.Flagged)
+        // A hold for review does not stop a reset: the person may secure their password while support verifies
+        // them; the hold still refuses every sign-in until it is released (docs/support-console.md).
+        if (account.Status == AccountStatus.Disabled)
         {
-            var state = account.Status == AccountStatus.Disabled ? "disabled (a practice administrator re-enables it)" : "flagged for review (support lifts the flag)";
-            return await FinishAsync(step with { Detail = $"The account is {state}; no email sent." }, client, [], cancellationToken);
+            return await FinishAsync(step with { Detail = "The account is disabled (a practice administrator re-enables it); no email sent." }, client, [], cancellationToken);
         }
 
         var (purpose, lockedBy) = await PurposeAsync(kind, account, now, cancellationToken);
@@ -122,7 +128,7 @@ public sealed class RecoveryService(
         }
 
         var (raw, token) = await links.IssueAsync(account, purpose, LifetimeOf(purpose, settings), cancellationToken);
-        var message = Compose(purpose, account, raw, token, publicBaseUrl, lockedBy, becauseNotLocked: kind == RecoveryKind.Unlock);
+        var message = Compose(purpose, account, raw, token, publicBaseUrl, lockedBy, becauseNotLocked: kind == RecoveryKind.Unlock, now);
 
         try
         {
@@ -138,7 +144,9 @@ public sealed class RecoveryService(
             }, client, [], cancellationToken);
         }
 
-        var why = kind == RecoveryKind.Unlock && purpose == ActionTokenPurpose.PasswordReset ? " (the account is not locked)" : "";
+        var why = kind != RecoveryKind.Unlock || purpose != ActionTokenPurpose.PasswordReset ? ""
+            : lockedBy?.LockedUntil is { } ended ? $" (the account is no longer locked: its lock ended at {ended:O}; the email says to sign in again, the reset second)"
+            : " (the account is not locked)";
         return await FinishAsync(step with { Detail = $"Sent a {Describe(purpose)} link{why}, valid until {token.ExpiresAt:u}." }, client, [], cancellationToken);
     }
 
@@ -156,7 +164,7 @@ public sealed class RecoveryService(
         }
 
         var (raw, token) = await links.IssueAsync(account, purpose, LifetimeOf(purpose, options.CurrentValue), cancellationToken);
-        var message = Compose(purpose, account, raw, token, publicBaseUrl, lockedBy: null, becauseNotLocked: false);
+        var message = Compose(purpose, account, raw, token, publicBaseUrl, lockedBy: null, becauseNotLocked: false, time.GetUtcNow());
         var step = new SignInStep(MethodOf(purpose), traceId, time.GetUtcNow(), ReasonCatalogue.Get(ReasonCodes.ResetRequested))
         {
             Account = account,
@@ -302,8 +310,19 @@ public sealed class RecoveryService(
             return (ActionTokenPurpose.PasswordReset, null);
         }
 
-        var counter = await lockouts.GetAsync(account.Id, LockoutCounter.UntrustedKey, cancellationToken);
-        return counter?.LockedUntil > now ? (ActionTokenPurpose.Unlock, counter) : (ActionTokenPurpose.PasswordReset, null);
+        // Every lock of the account counts: the one all unknown browsers share and each trusted browser's own.
+        // A lock that ended a short while ago is named too, so that the email can say "no longer locked —
+        // sign in again" instead of "not locked", which would contradict the page the person just read.
+        var counters = await lockouts.ListForAccountAsync(account.Id, cancellationToken);
+        var holding = counters.Where(c => c.LockedUntil > now).MaxBy(c => c.LockedUntil);
+        if (holding is not null)
+        {
+            return (ActionTokenPurpose.Unlock, holding);
+        }
+
+        var recently = now - options.CurrentValue.LockEndedRecently;
+        var ended = counters.Where(c => c.LockedUntil is { } until && until <= now && until >= recently).MaxBy(c => c.LockedUntil);
+        return (ActionTokenPurpose.PasswordReset, ended);
     }
 
     private static (Reason Reason, string Detail)? Refusal(LinkCheck check, Guid? signedInAccountId)
@@ -347,11 +366,15 @@ public sealed class RecoveryService(
     private static TimeSpan LifetimeOf(ActionTokenPurpose purpose, RecoveryOptions settings) =>
         purpose == ActionTokenPurpose.Activation ? settings.ActivationLifetime : settings.LinkLifetime;
 
-    /// <summary>The email that carries a link of this purpose (the unlock email needs the lock it lifts).</summary>
-    private static EmailMessage Compose(ActionTokenPurpose purpose, Account account, string raw, ActionToken token, string publicBaseUrl, LockoutCounter? lockedBy, bool becauseNotLocked) => purpose switch
+    /// <summary>
+    /// The email that carries a link of this purpose. The unlock email needs the lock it lifts; a reset link
+    /// with <paramref name="lockedBy"/> answers an unlock request after that lock ended.
+    /// </summary>
+    private static EmailMessage Compose(ActionTokenPurpose purpose, Account account, string raw, ActionToken token, string publicBaseUrl, LockoutCounter? lockedBy, bool becauseNotLocked, DateTimeOffset now) => purpose switch
     {
         ActionTokenPurpose.Activation => RecoveryEmails.Activation(account, RecoveryEmails.ActivationLink(publicBaseUrl, raw), token.ExpiresAt),
-        ActionTokenPurpose.Unlock => RecoveryEmails.Unlock(account, RecoveryEmails.UnlockLink(publicBaseUrl, raw), lockedBy!.LockedUntil!.Value, lockedBy.FailureCount, token.ExpiresAt),
+        ActionTokenPurpose.Unlock => RecoveryEmails.Unlock(account, RecoveryEmails.UnlockLink(publicBaseUrl, raw), lockedBy!, now, LockNotice.ZoneFor(account), token.ExpiresAt),
+        _ when becauseNotLocked && lockedBy is not null => RecoveryEmails.LockEnded(account, RecoveryEmails.SignInLink(publicBaseUrl), RecoveryEmails.ResetLink(publicBaseUrl, raw), token.ExpiresAt),
         _ => RecoveryEmails.Reset(account, RecoveryEmails.ResetLink(publicBaseUrl, raw), token.ExpiresAt, becauseNotLocked),
     };
 

@@ -13,4 +13,9 @@ public sealed record ClientFacts
     public bool? JavaScriptWorking { get; init; }
     /// <summary>Trusted-device cookies the browser sent, by cookie name.</summary>
     public IReadOnlyDictionary<string, string> DeviceCookies { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// The account this browser asked a reset or unlock link for, from its short-lived recovery cookie; a link
+    /// step that matches no token is recorded against it (docs/troubleshooter.md). Null when none.
+    /// </summary>
+    public Guid? RecoveryRequestedFor { get; init; }
 }

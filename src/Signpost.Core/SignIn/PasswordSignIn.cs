@@ -77,11 +77,14 @@ public sealed partial class PasswordSignIn(
                 // The organization is public in the URL, so its network rule may be told before the password.
                 if (!NetworkClassifier.IsAllowed(named, request.Client.Ip))
                 {
+                    attempt.Account = await RefusedAttempts.AccountForRecordAsync(accounts, identifier, cancellationToken);
                     return await FinishAsync(attempt, ReasonCodes.NetworkNotAllowed, detail: $"Client address {request.Client.Ip} is outside {named.Slug}'s allowed networks.", ct: cancellationToken);
                 }
 
                 if (named.Policy.BrowserPolicy == BrowserPolicy.Block && !browsers.CurrentValue.IsSupported(attempt.Browser))
                 {
+                    // For the event only (RefusedAttempts): the refusal is told before any account is known.
+                    attempt.Account = await RefusedAttempts.AccountForRecordAsync(accounts, identifier, cancellationToken);
                     return await FinishAsync(attempt, ReasonCodes.BrowserUnsupported, detail: $"{attempt.Browser} is outside the matrix ({browsers.CurrentValue.Describe()}); {named.Slug} blocks.", ct: cancellationToken);
                 }
             }

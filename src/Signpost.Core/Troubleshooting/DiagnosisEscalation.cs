@@ -36,9 +36,10 @@ public sealed record EscalationRecommendation(bool Escalate, IReadOnlyList<Escal
 /// <para>
 /// On top of the engine, the troubleshooter keeps the catalogue's "always" cases, which no event rule can see
 /// because they come from the account's or the connection's state, not from the event stream: an account held
-/// for review (<see cref="FlaggedAlways"/>), and a root cause of a misconfigured SSO connection or an invalid
-/// signature found by step 4's health facts (<see cref="SsoAlways"/>). These are recommendations for a person;
-/// the engine raises no incident for them. A successful attempt is its own answer and recommends nothing.
+/// for review (<see cref="FlaggedAlways"/>, which comes first), and a root cause of a misconfigured SSO connection
+/// or an invalid signature (<see cref="SsoAlways"/>, which comes only when no engine rule fired: once several users
+/// failed, the diagnosis names the engine's organization-level rule, as the incident does). These are
+/// recommendations for a person; the engine raises no incident for them. A successful attempt recommends nothing.
 /// </para>
 /// Pure: the same context and root cause give the same answer.
 /// </remarks>
@@ -65,7 +66,10 @@ public static class DiagnosisEscalation
             return EscalationRecommendation.None("The attempt succeeded: nothing to escalate now.", when);
         }
 
-        var fired = Always(rootCause) ?? EngineRules(context);
+        // A hold is payer support's whatever else happened. Otherwise the engine's rules come first: when the
+        // engine opened (or would open) the organization's SSO incident, the diagnosis names that incident's
+        // rule, not the catalogue's "always" — support must find the incident the diagnosis points at.
+        var fired = Flagged(rootCause) ?? EngineRules(context) ?? SsoConnectionFault(rootCause);
         return fired is { } f
             ? new EscalationRecommendation(true, f.Targets, f.RuleId, f.Explanation, when)
             : EscalationRecommendation.None($"No escalation rule fired on these events. The catalogue says: {when}", when);
@@ -73,14 +77,16 @@ public static class DiagnosisEscalation
 
     private sealed record Fired(string RuleId, IReadOnlyList<EscalationTarget> Targets, string Explanation);
 
-    private static Fired? Always(string rootCause) => rootCause switch
-    {
-        ReasonCodes.AccountFlagged => new Fired(FlaggedAlways, [EscalationTarget.PayerSupport],
-            "An account held for review is always payer support's: they verify the person and lift the hold."),
-        ReasonCodes.SsoProviderMisconfigured or ReasonCodes.SsoSignatureInvalid => new Fired(SsoAlways, OrganizationTargets,
-            $"{rootCause} is a fault of the organization's connection: one organization-level incident, whoever reports it."),
-        _ => null,
-    };
+    private static Fired? Flagged(string rootCause) => rootCause == ReasonCodes.AccountFlagged
+        ? new Fired(FlaggedAlways, [EscalationTarget.PayerSupport],
+            "An account held for review is always payer support's: they verify the person and lift the hold.")
+        : null;
+
+    /// <summary>The catalogue's "always" for a connection fault that no engine rule has fired on yet (one user so far).</summary>
+    private static Fired? SsoConnectionFault(string rootCause) => rootCause is ReasonCodes.SsoProviderMisconfigured or ReasonCodes.SsoSignatureInvalid
+        ? new Fired(SsoAlways, OrganizationTargets,
+            $"{rootCause} is a fault of the organization's connection: one organization-level incident, whoever reports it (no engine rule has fired yet).")
+        : null;
 
     /// <summary>The engine's rules, in the SPEC §6 table's order; for each, the latest attempt of the story it fires on.</summary>
     private static Fired? EngineRules(TroubleshootingContext context)

@@ -165,9 +165,12 @@ public sealed class Troubleshooter(
 
         var ssoHistory = new List<SignInEvent>();
         var ssoHealth = new Dictionary<Guid, SsoHealth>();
+        // Every SSO reason for step 4's evidence, and whatever the engine is configured to count, so that the
+        // organization-level rule is judged here on the very attempts the engine counts.
+        string[] ssoCodes = [.. SsoCodes.Union(settings.SsoReasonCodes, StringComparer.Ordinal)];
         foreach (var organization in organizations)
         {
-            ssoHistory.AddRange(await facts.ListOrganizationFailuresAsync(organization.Id, SsoCodes, from - settings.SsoWindow, to, MaxEvents, cancellationToken));
+            ssoHistory.AddRange(await facts.ListOrganizationFailuresAsync(organization.Id, ssoCodes, from - settings.SsoWindow, to, MaxEvents, cancellationToken));
             if (await facts.FindSsoHealthAsync(organization.Id, cancellationToken) is { } health)
             {
                 ssoHealth[organization.Id] = health;

@@ -87,6 +87,9 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
         return locked;
     }
 
+    public async Task<IReadOnlyList<LockoutCounter>> ListForAccountAsync(Guid accountId, CancellationToken cancellationToken) =>
+        await db.LockoutCounters.AsNoTracking().Where(c => c.AccountId == accountId).ToListAsync(cancellationToken);
+
     public async Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         await db.LockoutCounters.AsNoTracking().Where(c => c.LockedUntil > now).ToListAsync(cancellationToken);
 

@@ -25,8 +25,17 @@ internal sealed class SignInEventStore(SignpostDbContext db) : ISignInEventStore
         await db.SignInEvents.AsNoTracking().Where(e => e.AccountId == accountId)
             .OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
 
-    public Task<int> CountFromAddressAsync(string clientIp, IReadOnlyCollection<SignInMethod> methods, DateTimeOffset since, CancellationToken cancellationToken) =>
-        db.SignInEvents.Where(e => e.ClientIp == clientIp && methods.Contains(e.Method) && e.OccurredAt >= since).CountAsync(cancellationToken);
+    public Task<int> CountFromAddressAsync(string clientIp, IReadOnlyCollection<SignInMethod> methods, IReadOnlyCollection<string>? reasonCodes, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var query = db.SignInEvents.Where(e => e.ClientIp == clientIp && methods.Contains(e.Method) && e.OccurredAt >= since);
+        if (reasonCodes is not null)
+        {
+            var codes = reasonCodes.ToList();
+            query = query.Where(e => codes.Contains(e.ReasonCode));
+        }
+
+        return query.CountAsync(cancellationToken);
+    }
 
     public Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         db.SignInEvents.Where(e => e.OccurredAt < cutoff).ExecuteDeleteAsync(cancellationToken);

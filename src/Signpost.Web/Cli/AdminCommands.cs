@@ -170,7 +170,33 @@ public static class AdminCommands
             Console.WriteLine($"Emailed a {sent.Kind} link to {account.Email}, valid until {sent.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
         }, ct));
 
-        return new Command("users", "Manage user accounts.") { create, unlock, sendReset };
+        return new Command("users", "Manage user accounts.") { create, unlock, sendReset, Hold(held: true), Hold(held: false) };
+    }
+
+    /// <summary><c>signpost users hold|release IDENTIFIER --reason TEXT</c>: a hold for review, as the support console sets it (docs/support-console.md).</summary>
+    private static Command Hold(bool held)
+    {
+        var who = new Argument<string>("identifier") { Description = "Username, email or NPI." };
+        var reason = new Option<string>("--reason") { Description = "Why, for the next agent (1–500 characters); audited and shown in diagnoses.", Required = true };
+        var command = held
+            ? new Command("hold", "Hold an account for review: sign-in refused (account_flagged), sessions ended; password reset still works.") { who, reason }
+            : new Command("release", "Release an account's hold for review.") { who, reason };
+        command.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        {
+            var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(who)!, ct2)
+                ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(who)}'.");
+            var holds = services.GetRequiredService<AccountHolds>();
+            var done = held ? await holds.HoldAsync(account.Id, result.GetValue(reason), ct2) : await holds.ReleaseAsync(account.Id, result.GetValue(reason), ct2);
+            if (done.Outcome != HoldOutcome.Done)
+            {
+                throw new AdministrationException(done.Problem!);
+            }
+
+            Console.WriteLine(held
+                ? $"Held {account.Username} for review ({done.SessionsEnded} session(s) ended). Sign-in is refused until released; password reset still works."
+                : $"Released {account.Username}: sign-in works again.");
+        }, ct));
+        return command;
     }
 
     public static Command Events()

@@ -34,7 +34,18 @@ public static class ServeCommand
             var bootstrap = scope.ServiceProvider.GetRequiredService<Bootstrap>();
             if (demo)
             {
-                var rows = await bootstrap.SeedDemoAsync(cancellationToken);
+                IReadOnlyList<(string Username, string State, string HowTo)> rows;
+                try
+                {
+                    rows = await bootstrap.SeedDemoAsync(cancellationToken);
+                }
+                catch (AdministrationException ex)
+                {
+                    // A database whose data clashes with the demo's (its NPI or an email already taken): one line, not a trace.
+                    await Console.Error.WriteLineAsync($"signpost: the demo cannot be seeded into this database: {ex.Message} Use --demo on a new database.");
+                    return 1;
+                }
+
                 Console.WriteLine();
                 Console.WriteLine($"Demo practice \"Riverside Family Practice\" — sign in at {(urls ?? DefaultUrls).Split(';')[0]}/o/{Bootstrap.DemoSlug}");
                 foreach (var (username, state, howTo) in rows)

@@ -24,6 +24,7 @@ public static class ClientFactsReader
             CookiesWorking = cookiesWorking,
             JavaScriptWorking = javaScriptWorking,
             DeviceCookies = deviceCookies,
+            RecoveryRequestedFor = request.Cookies.ContainsKey(RecoveryCookie.Name) ? context.RequestServices.GetService<RecoveryCookie>()?.Read(context) : null,
         };
     }
 

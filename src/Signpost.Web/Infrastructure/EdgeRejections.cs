@@ -1,3 +1,4 @@
+using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Reasons;
 using Signpost.Core.SignIn;
@@ -25,8 +26,12 @@ public static class EdgeRejections
             OccurredAt = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(),
             Problems = problems ?? [],
         };
+        // The event names the account the identifier resolves to, for support and the per-account escalation
+        // rules; the result the page renders does not (docs/troubleshooter.md). A flood stays cheap: no read.
+        var account = code == ReasonCodes.RateLimited ? null
+            : await RefusedAttempts.AccountForRecordAsync(context.RequestServices.GetRequiredService<IAccountStore>(), identifier, context.RequestAborted);
         var recorder = context.RequestServices.GetRequiredService<SignInEventRecorder>();
-        await recorder.RecordAsync(request, result, identifierKind: null, networkLabel: null,
+        await recorder.RecordAsync(request, account is null ? result : result with { Account = account }, identifierKind: null, networkLabel: null,
             trustedDevicePresented: request.Client.DeviceCookies.Count > 0, trustedDeviceValid: false, detail, context.RequestAborted);
         return result;
     }

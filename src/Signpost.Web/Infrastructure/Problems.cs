@@ -35,7 +35,18 @@ public static class Problems
         var problem = ForReason(context, result.Shown, result.OccurredAt);
         if (result.LockedUntil is { } until)
         {
-            problem.Extensions["lockedUntil"] = until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            // Only a browser allowed to see its own lock gets here (SignInResult.LockedUntil is null for anyone
+            // else, so their headers and body stay those of a wrong password). The end is rounded up, never
+            // down: a client that waits until lockedUntil finds the lock over (docs/recovery.md, "Lock messages").
+            var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            var zone = Core.Lockout.LockNotice.ZoneFor(result.Account, result.Organizations.Count == 1 ? result.Organizations[0] : null);
+            problem.Detail = now >= until ? Core.Lockout.LockNotice.Ended : $"{result.Shown.UserMessage} {Core.Lockout.LockNotice.Describe(until, now, zone)}";
+            if (now < until)
+            {
+                problem.Extensions["lockedUntil"] = Core.Lockout.LockNotice.MachineEnd(until).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                var wait = (long)Math.Ceiling((until - now).TotalSeconds);
+                context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+            }
         }
 
         if (result.Shown.Code == ReasonCodes.MaintenanceWindow && result.Maintenance is { } window)

@@ -81,6 +81,7 @@ public static class SignpostHost
         services.AddScoped<Bootstrap>();
         services.AddScoped<Administration>();
         services.AddScoped<AccountActions>();
+        services.AddScoped<AccountHolds>();
         services.AddScoped<PlatformAdministration>();
         services.AddCredentialAudits();
         services.AddHttpContextAccessor();
@@ -89,6 +90,7 @@ public static class SignpostHost
         services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
         services.AddSingleton<PasswordChangeTickets>();
+        services.AddSingleton<RecoveryCookie>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
 
@@ -152,6 +154,7 @@ public static class SignpostHost
         api.MapSignInApi();
         api.MapEventsApi();
         api.MapPasswordExpiryApi();
+        api.MapHoldsApi();
         api.MapDiagnosesApi();
         api.MapIncidentsApi();
         api.MapWebhookDeliveriesApi();

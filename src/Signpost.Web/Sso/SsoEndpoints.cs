@@ -35,7 +35,7 @@ public static class SsoEndpoints
     }
 
     /// <summary>Sends the browser to the organization's provider; a provider that cannot be reached gives a reason, not a 500.</summary>
-    private static async Task<IResult> StartAsync(string slug, string? returnUrl, HttpContext context, SsoSchemes schemes, SignpostDbContext db, SsoSignIn signIn)
+    private static async Task<IResult> StartAsync(string slug, string? returnUrl, HttpContext context, SsoSchemes schemes, SignpostDbContext db, SsoSignIn signIn, SsoDiscoveryFailures discovery)
     {
         if (!AccountRules.IsValidSlug(slug) || await schemes.EnsureAsync(db, slug, context.RequestAborted) is not { } connection)
         {
@@ -52,7 +52,7 @@ public static class SsoEndpoints
         {
             // Discovery failed before the handler wrote anything: unreachable, slow, bad JSON, too large.
             // Only this practice is affected.
-            return Results.Redirect(await signIn.FailAsync(context, connection, SsoFailures.Classify(ex), null, null, CancellationToken.None));
+            return Results.Redirect(await signIn.FailAsync(context, connection, SsoFailures.Classify(ex, discovery.LastFailure(connection.DiscoveryUrl)), null, null, CancellationToken.None));
         }
     }
 

@@ -23,7 +23,13 @@ public sealed record SsoFailure(string ReasonCode, string Evidence);
 /// </summary>
 public static partial class SsoFailures
 {
-    public static SsoFailure Classify(Exception? failure)
+    /// <summary>
+    /// Classifies <paramref name="failure"/>. <paramref name="discovery"/> is the classified cause of the latest
+    /// failed metadata fetch for the connection (<see cref="SsoDiscoveryFailures"/>): when the handler reports only
+    /// that configuration could not be obtained, that cause is the answer, so that every request failing on the
+    /// same provider state gets the same reason, whichever reached discovery first.
+    /// </summary>
+    public static SsoFailure Classify(Exception? failure, SsoFailure? discovery = null)
     {
         var chain = new List<Exception>();
         for (var e = failure; e is not null && chain.Count < 10; e = e.InnerException)
@@ -113,7 +119,8 @@ public static partial class SsoFailures
 
         if (chain.Any(e => e.Message.Contains("IDX20803", StringComparison.Ordinal) || e.Message.Contains("IDX20804", StringComparison.Ordinal) || e.Message.Contains("IDX20810", StringComparison.Ordinal)))
         {
-            return new(ReasonCodes.SsoProviderMisconfigured, "discovery: the provider's metadata could not be obtained or read.");
+            // The configuration manager is backing off after a failed fetch and says no more: the fetch's own cause.
+            return discovery ?? new(ReasonCodes.SsoProviderMisconfigured, "discovery: the provider's metadata could not be obtained or read.");
         }
 
         return new(ReasonCodes.SsoProviderMisconfigured, "unexpected: " + (failure is null ? "no detail" : failure.GetType().Name + ": " + Cut(failure.Message)));

@@ -12,7 +12,7 @@ namespace Signpost.Web.Sso;
 /// place where every callback ends — a Signpost session, or a classified failure recorded with the
 /// connection's ID and a redirect to the failure page with its trace ID. Never a 500.
 /// </summary>
-public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn) : OpenIdConnectEvents
+public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn, SsoDiscoveryFailures discovery) : OpenIdConnectEvents
 {
     /// <summary>
     /// RFC 9207 §2.4: an <c>iss</c> in the authorization response must be the connection's issuer; a provider
@@ -97,7 +97,7 @@ public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn) : Ope
     {
         if (schemes.ForScheme(context.Scheme.Name) is { } connection)
         {
-            var failure = SsoFailures.Classify(context.Failure);
+            var failure = SsoFailures.Classify(context.Failure, discovery.LastFailure(connection.DiscoveryUrl));
             context.Response.Redirect(await signIn.FailAsync(context.HttpContext, connection, failure, null, null, CancellationToken.None));
             context.HandleResponse();
         }

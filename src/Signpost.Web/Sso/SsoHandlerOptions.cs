@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Signpost.Web.Infrastructure;
@@ -11,7 +12,7 @@ namespace Signpost.Web.Sso;
 /// <see cref="SsoSchemes"/> loaded: authorization code flow with PKCE (RFC 7636), state and nonce, and
 /// strict ID token validation (OpenID Connect Core §3.1.3.7).
 /// </summary>
-public sealed class SsoHandlerOptions(SsoSchemes schemes, SsoBackchannel backchannel, IOptions<SsoOptions> settings) : IConfigureNamedOptions<OpenIdConnectOptions>
+public sealed class SsoHandlerOptions(SsoSchemes schemes, SsoBackchannel backchannel, SsoDiscoveryFailures discovery, IOptions<SsoOptions> settings) : IConfigureNamedOptions<OpenIdConnectOptions>
 {
     /// <summary>Asymmetric algorithms only: <c>none</c> and HMAC (whose "secret" an attacker could take from the public JWKS) never validate.</summary>
     public static readonly string[] AllowedAlgorithms =
@@ -65,6 +66,16 @@ public sealed class SsoHandlerOptions(SsoSchemes schemes, SsoBackchannel backcha
         }
 
         options.MetadataAddress = connection.DiscoveryUrl;
+        // The handler's own retrieval, recording why a fetch failed (SsoDiscoveryFailures): requests that arrive
+        // while the manager backs off are told nothing else, and must still get the fetch's cause.
+        options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            connection.DiscoveryUrl,
+            new RecordingConfigurationRetriever(discovery),
+            new HttpDocumentRetriever(backchannel.Client) { RequireHttps = options.RequireHttpsMetadata })
+        {
+            RefreshInterval = options.RefreshInterval,
+            AutomaticRefreshInterval = options.AutomaticRefreshInterval,
+        };
         options.ClientId = connection.ClientId;
         options.ClientSecret = schemes.SecretOf(connection);
         options.Scope.Clear();

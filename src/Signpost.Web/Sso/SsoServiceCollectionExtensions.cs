@@ -13,6 +13,7 @@ public static class SsoServiceCollectionExtensions
         services.AddOptions<SsoOptions>().BindConfiguration(SsoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SsoSchemes>();
         services.AddSingleton<SsoBackchannel>();
+        services.AddSingleton<SsoDiscoveryFailures>();
         services.AddSingleton<IConfigureOptions<OpenIdConnectOptions>, SsoHandlerOptions>();
         // What AddOpenIdConnect would register: the handler's own post-configuration (configuration manager,
         // state and string data formats). Schemes are added at run time instead of through AddOpenIdConnect.

@@ -49,6 +49,16 @@ public sealed class DiagnosisAgreesWithEngineTests
         new("third SSO user exactly 15 minutes after the first", s => SsoUsers(s, 3, TimeSpan.Zero), SsoMisconfigurationRule.Id),
         new("third SSO user just past 15 minutes", s => SsoUsers(s, 3, JustPast), null),
         new("two SSO users", s => SsoUsers(s, 2, TimeSpan.Zero), null),
+        new("three SSO users, provider misconfigured", s => SsoUsers(s, 3, TimeSpan.Zero, ReasonCodes.SsoProviderMisconfigured), SsoMisconfigurationRule.Id),
+        new("three SSO users, provider unreachable", s => SsoUsers(s, 3, TimeSpan.Zero, ReasonCodes.SsoProviderUnreachable), SsoMisconfigurationRule.Id),
+        new("three SSO starts nobody was identified in, from three desks", s => SsoStarts(s, 3, ReasonCodes.SsoProviderMisconfigured), SsoMisconfigurationRule.Id),
+        new("three SSO starts nobody was identified in, from one desk", s => SsoStarts(s, 3, ReasonCodes.SsoProviderUnreachable, oneDesk: true), null),
+        new("three SSO users, one of them cancelled", s =>
+        {
+            s.Attempt(ReasonCodes.SsoCancelled, by: s.AddPerson("user1", s.Practice));
+            s.Attempt(ReasonCodes.SsoTokenInvalid, by: s.AddPerson("user2", s.Practice));
+            s.Attempt(ReasonCodes.SsoTokenInvalid);
+        }, null),
 
         // browser.reappears_after_update: a browser failure again at a higher version within 7 days.
         new("updated browser fails exactly 7 days later", s => BrowserUpdate(s, TimeSpan.Zero), BrowserUpdateRule.Id),
@@ -169,15 +179,69 @@ public sealed class DiagnosisAgreesWithEngineTests
     }
 
     /// <summary>Other users first, the scene's person last (the diagnosed attempt); the last one <paramref name="extra"/> past the window's end.</summary>
-    private static void SsoUsers(Scene s, int users, TimeSpan extra)
+    private static void SsoUsers(Scene s, int users, TimeSpan extra, string code = ReasonCodes.SsoTokenInvalid)
     {
         for (var i = 1; i < users; i++)
         {
-            s.Attempt(ReasonCodes.SsoTokenInvalid, by: s.AddPerson($"user{i}", s.Practice));
+            s.Attempt(code, by: s.AddPerson($"user{i}", s.Practice));
         }
 
         s.Advance(TimeSpan.FromMinutes(16 - users) + extra);
-        s.Attempt(ReasonCodes.SsoTokenInvalid);
+        s.Attempt(code);
+    }
+
+    /// <summary>SSO failing at its start, before the provider said who anyone is: no account, no identifier, only the address.</summary>
+    private static void SsoStarts(Scene s, int users, string code, bool oneDesk = false)
+    {
+        for (var i = 0; i < users; i++)
+        {
+            s.Attempt(code, e =>
+            {
+                e.AccountId = null;
+                e.Identifier = null;
+                e.IdentifierKind = "sso";
+                e.Method = SignInMethod.Sso;
+                e.OrganizationId = s.Practice.Id;
+                e.ClientIp = oneDesk ? "203.0.113.10" : $"203.0.113.{20 + i}";
+            });
+        }
+    }
+
+    [Fact]
+    public async Task Diagnosis_SsoStartsOfSeveralDesks_Step4CountsTheUsersTheEngineCounts()
+    {
+        // Arrange: three people's SSO starts fail before anyone is identified.
+        var scene = new Scene();
+        SsoStarts(scene, 3, ReasonCodes.SsoProviderUnreachable);
+
+        // Act
+        var diagnosis = await scene.DiagnoseTraceAsync();
+
+        // Assert: the engine's own count, not "0 users" for want of accounts.
+        var step = diagnosis.Step(Signpost.Core.Troubleshooting.TroubleshootingSteps.EvaluateSignOnMethod);
+        Assert.Contains(step.Evidence, e => e.Contains("3 users failed SSO in range", StringComparison.Ordinal));
+        Assert.Contains(step.Evidence, e => e.Contains("3 users within 15 minutes up to this attempt; the organization-level rule needs 3", StringComparison.Ordinal));
+        Assert.Equal(SsoMisconfigurationRule.Id, diagnosis.Escalation.RuleId);
+    }
+
+    [Fact]
+    public async Task Diagnosis_OneUserMisconfiguredSso_NoEngineRuleSoTheCataloguesAlways()
+    {
+        // Arrange: one person so far; the engine needs three.
+        var scene = new Scene();
+        scene.Attempt(ReasonCodes.SsoProviderMisconfigured);
+        var harness = new EscalationHarness();
+        var engine = new EscalationEngine(harness.Store, harness.Incidents, new FixedOptionsMonitor<EscalationOptions>(scene.Escalation));
+        harness.Store.Add(scene.Facts.Events[^1]);
+
+        // Act
+        var evaluated = await engine.EvaluateAsync(scene.Facts.Events[^1], CancellationToken.None);
+        var diagnosis = await scene.DiagnoseTraceAsync();
+
+        // Assert: no engine rule fired, so the diagnosis falls back to the catalogue's "always" and says so.
+        Assert.Empty(evaluated.Firings);
+        Assert.Equal(Signpost.Core.Troubleshooting.DiagnosisEscalation.SsoAlways, diagnosis.Escalation.RuleId);
+        Assert.Contains("no engine rule has fired yet", diagnosis.Escalation.Explanation, StringComparison.Ordinal);
     }
 
     private static void BrowserUpdate(Scene s, TimeSpan extra)

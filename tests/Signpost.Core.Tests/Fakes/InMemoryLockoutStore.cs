@@ -79,6 +79,14 @@ public sealed class InMemoryLockoutStore : ILockoutStore
         }
     }
 
+    public Task<IReadOnlyList<LockoutCounter>> ListForAccountAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<LockoutCounter>>(_counters.Values.Where(c => c.AccountId == accountId).Select(Copy).ToList());
+        }
+    }
+
     public Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -23,8 +23,8 @@ public sealed class InMemorySignInEventStore : ISignInEventStore
     public Task<IReadOnlyList<SignInEvent>> ListForAccountAsync(Guid accountId, int take, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<SignInEvent>>([.. _events.Where(e => e.AccountId == accountId).OrderByDescending(e => e.OccurredAt).Take(take)]);
 
-    public Task<int> CountFromAddressAsync(string clientIp, IReadOnlyCollection<SignInMethod> methods, DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult(_events.Count(e => e.ClientIp == clientIp && methods.Contains(e.Method) && e.OccurredAt >= since));
+    public Task<int> CountFromAddressAsync(string clientIp, IReadOnlyCollection<SignInMethod> methods, IReadOnlyCollection<string>? reasonCodes, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(_events.Count(e => e.ClientIp == clientIp && methods.Contains(e.Method) && (reasonCodes is null || reasonCodes.Contains(e.ReasonCode)) && e.OccurredAt >= since));
 
     public Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Retention is not part of these tests.");

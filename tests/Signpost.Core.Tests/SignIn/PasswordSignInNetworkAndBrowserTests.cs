@@ -21,18 +21,19 @@ public sealed class PasswordSignInNetworkAndBrowserTests
     {
         // Arrange
         RestrictToLan();
-        _h.AddAccount();
+        var account = _h.AddAccount();
 
         // Act
         var result = await _h.SignInAsync("jordan.lee", TestPasswords.Wrong, slug: Slug, client: SignInHarness.Client(ip: SignInHarness.VpnAddress));
 
-        // Assert: the practice is public in the URL, so its rule is told at once; no account was looked up.
+        // Assert: the practice is public in the URL, so its rule is told at once; nothing counted, and the
+        // account is looked up once, only to name it on the event for support (RefusedAttempts).
         Assert.Equal(ReasonCodes.NetworkNotAllowed, result.Reason.Code);
         Assert.Equal(ReasonCodes.NetworkNotAllowed, result.Shown.Code);
-        Assert.Equal(0, _h.Accounts.IdentifierLookups);
+        Assert.Equal(1, _h.Accounts.IdentifierLookups);
         Assert.Equal(0, _h.Lockouts.Count);
         var recorded = _h.EventOf(result);
-        Assert.Null(recorded.AccountId);
+        Assert.Equal(account.Id, recorded.AccountId);
         Assert.Equal(_h.Practice.Id, recorded.OrganizationId);
         Assert.Equal("VPN egress", recorded.NetworkLabel);
         Assert.Equal("198.51.100.7", recorded.ClientIp);
@@ -101,20 +102,41 @@ public sealed class PasswordSignInNetworkAndBrowserTests
     {
         // Arrange
         _h.Practice.Policy.BrowserPolicy = BrowserPolicy.Block;
-        _h.AddAccount();
+        var account = _h.AddAccount();
 
         // Act
         var result = await _h.SignInAsync("jordan.lee", TestPasswords.Correct, slug: Slug, client: SignInHarness.Client(userAgent));
 
-        // Assert
+        // Assert: refused before the password; the account is looked up only to name it on the event.
         Assert.Equal(ReasonCodes.BrowserUnsupported, result.Reason.Code);
         Assert.Equal(ReasonCodes.BrowserUnsupported, result.Shown.Code);
         Assert.Equal(403, result.Shown.HttpStatus);
-        Assert.Equal(0, _h.Accounts.IdentifierLookups);
+        Assert.Equal(1, _h.Accounts.IdentifierLookups);
         Assert.Empty(_h.Sessions.All);
         var recorded = _h.EventOf(result);
+        Assert.Equal(account.Id, recorded.AccountId);
         Assert.False(recorded.BrowserSupported);
         Assert.Equal(_h.Practice.Id, recorded.OrganizationId);
+    }
+
+    [Fact]
+    public async Task SignInAsync_UnsupportedBrowserKnownAndUnknownIdentifier_SameAnswerSameWorkOnlyTheRecordDiffers()
+    {
+        // Arrange
+        _h.Practice.Policy.BrowserPolicy = BrowserPolicy.Block;
+        _h.AddAccount();
+
+        // Act
+        var known = await _h.SignInAsync("jordan.lee", TestPasswords.Correct, slug: Slug, client: SignInHarness.Client(TestBrowsers.Chrome120Windows));
+        var lookupsAfterKnown = _h.Accounts.IdentifierLookups;
+        var unknown = await _h.SignInAsync("nobody.here", TestPasswords.Correct, slug: Slug, client: SignInHarness.Client(TestBrowsers.Chrome120Windows));
+
+        // Assert: one look-up each, the same reason shown, nothing counted; only the event names an account.
+        Assert.Equal((1, 2), (lookupsAfterKnown, _h.Accounts.IdentifierLookups));
+        Assert.Equal(known.Shown.Code, unknown.Shown.Code);
+        Assert.Equal(0, _h.Lockouts.Count);
+        Assert.NotNull(_h.EventOf(known).AccountId);
+        Assert.Null(_h.EventOf(unknown).AccountId);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class SignInEventStoreContractTests(PostgresServer postgres) : Sto
         }
 
         var count = await host.WithAsync<ISignInEventStore, int>(store => store.CountFromAddressAsync(
-            "192.0.2.1", [SignInMethod.PasswordReset, SignInMethod.Unlock], Now.AddHours(-1), CancellationToken.None));
+            "192.0.2.1", [SignInMethod.PasswordReset, SignInMethod.Unlock], null, Now.AddHours(-1), CancellationToken.None));
 
         Assert.Equal(2, count);
     }

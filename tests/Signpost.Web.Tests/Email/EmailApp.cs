@@ -23,6 +23,7 @@ public class EmailApp : SignpostFactory
 
     public EmailApp()
     {
+        BackgroundJobs = true;
         Clock = new FakeTimeProvider(Start);
         Time = Clock;
     }

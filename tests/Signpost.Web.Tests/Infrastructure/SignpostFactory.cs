@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
@@ -48,6 +49,14 @@ public class SignpostFactory : WebApplicationFactory<Program>
 
     public const int CheapIterations = 1_000;
 
+    /// <summary>
+    /// Whether Signpost's own hosted services run (the escalation worker, incident delivery, email,
+    /// maintenance notices, reminders, SSO health, credential audits, event retention). Off by default:
+    /// most tests exercise requests, and a host's jobs would only add work beside them. The hosts of the
+    /// features that need them (email, incidents, recovery, SSO, maintenance, diagnosis) turn them on.
+    /// </summary>
+    public bool BackgroundJobs { get; init; }
+
     /// <summary>Set to replace the app's clock with one the test moves by hand.</summary>
     public FakeTimeProvider? Time { get; init; }
 
@@ -72,6 +81,20 @@ public class SignpostFactory : WebApplicationFactory<Program>
             {
                 services.RemoveAll<PasswordHashing>();
                 services.AddSingleton(_ => CheapHashing.For(iterations));
+            });
+        }
+
+        if (!BackgroundJobs)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                // Signpost's own jobs only: the web server itself is a hosted service too.
+                var signpost = typeof(SignpostHost).Assembly;
+                foreach (var job in services.Where(d => d.ServiceType == typeof(IHostedService)
+                    && (d.ImplementationType?.Assembly == signpost || d.ImplementationFactory?.Method.Module.Assembly == signpost)).ToList())
+                {
+                    services.Remove(job);
+                }
             });
         }
 

@@ -19,6 +19,7 @@ public sealed class MaintenanceApp : SignpostFactory
 
     public MaintenanceApp(FakeTimeProvider clock)
     {
+        BackgroundJobs = true;
         Clock = clock;
         Time = clock;
     }

@@ -30,7 +30,7 @@ public sealed class FormGuardTests(SignpostFactory app) : IClassFixture<Signpost
         Assert.Equal(ReasonCodes.CookiesDisabled, recorded.ReasonCode);
         Assert.False(recorded.CookiesWorking);
         Assert.Equal(account.Username, recorded.Identifier);
-        Assert.Null(recorded.AccountId); // refused before the password was looked at
+        Assert.Equal(account.Id, recorded.AccountId); // refused before the password, yet recorded for support
         Assert.False(recorded.Succeeded);
     }
 

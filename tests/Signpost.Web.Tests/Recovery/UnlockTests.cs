@@ -30,7 +30,8 @@ public sealed class UnlockTests(RecoveryApp app) : IClassFixture<RecoveryApp>
         // Assert
         Assert.Equal(ReasonCodes.UnlockRequested, answer.QuerySelector("[data-testid=answer]")?.GetAttribute("data-code"));
         Assert.Equal("Unlock your Signpost account", mail.Subject);
-        Assert.Contains($"locked until {(app.Now + TimeSpan.FromMinutes(15)).UtcDateTime:ddd d MMM yyyy HH:mm} UTC", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("locked for browsers it does not know, after 10 wrong passwords", mail.Text, StringComparison.Ordinal);
+        Assert.Contains($"The lock ends at {(app.Now + TimeSpan.FromMinutes(15)).AddHours(-6):ddd d MMM yyyy HH:mm} (America/Chicago), {(app.Now + TimeSpan.FromMinutes(15)).UtcDateTime:ddd d MMM yyyy HH:mm} UTC — in about 15 minutes.", mail.Text, StringComparison.Ordinal);
         Assert.NotNull(trusted);
         Assert.NotEmpty(stillLocked);
         Assert.NotNull(done.QuerySelector("[data-testid=unlocked]"));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
@@ -19,6 +20,8 @@ public partial class SsoApp : SignpostFactory
 {
     public const int TimeoutSeconds = 2;
 
+    public SsoApp() => BackgroundJobs = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -26,6 +29,8 @@ public partial class SsoApp : SignpostFactory
         builder.UseSetting("Signpost:Sso:BackchannelTimeoutSeconds", TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:Sso:HealthChecksEnabled", "false");
         builder.UseSetting("Signpost:Sso:ExpiryAlertDays", "14");
+        // A request may name its client address, so stories can have several people at their own desks.
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
         if (OperatorsEmail is { } operators)
         {
             builder.UseSetting("Signpost:Sso:OperatorsEmail", operators);

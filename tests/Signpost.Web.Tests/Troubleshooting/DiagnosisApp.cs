@@ -15,6 +15,8 @@ namespace Signpost.Web.Tests.Troubleshooting;
 /// </summary>
 public sealed class DiagnosisApp : SignpostFactory
 {
+    public DiagnosisApp() => BackgroundJobs = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);

@@ -29,8 +29,7 @@ public static class SsoMisconfigurationRule
             return null;
         }
 
-        var failures = RuleEvents.Between(history, trigger, trigger.OccurredAt - options.SsoWindow)
-            .Where(e => e.OrganizationId == organizationId && Counts(e, options)).ToList();
+        var failures = Counting(trigger, organizationId, history, options);
         var users = failures.GroupBy(UserKey, StringComparer.Ordinal).ToList();
         if (users.Count < options.SsoUsers)
         {
@@ -44,6 +43,18 @@ public static class SsoMisconfigurationRule
             $"{users.Count} users of the organization had SSO errors within {options.SsoWindow.TotalMinutes:0} minutes ({string.Join(", ", failures.Select(f => f.ReasonCode).Distinct())}).",
             [.. users.Select(g => EvidenceEvent.Of(g.First()))]);
     }
+
+    /// <summary>
+    /// Distinct users with counting SSO errors of the trigger's organization in [trigger − window, trigger]:
+    /// what <see cref="Evaluate"/> compares with <see cref="EscalationOptions.SsoUsers"/>, for the diagnosis to show.
+    /// </summary>
+    public static int UsersAt(SignInEvent trigger, IReadOnlyList<SignInEvent> history, EscalationOptions options) =>
+        !Counts(trigger, options) || trigger.OrganizationId is not { } organizationId
+            ? 0
+            : Counting(trigger, organizationId, history, options).Select(UserKey).Distinct(StringComparer.Ordinal).Count();
+
+    private static List<SignInEvent> Counting(SignInEvent trigger, Guid organizationId, IReadOnlyList<SignInEvent> history, EscalationOptions options) =>
+        [.. RuleEvents.Between(history, trigger, trigger.OccurredAt - options.SsoWindow).Where(e => e.OrganizationId == organizationId && Counts(e, options))];
 
     /// <summary>Who failed: the account, else the identifier as typed, else the address.</summary>
     public static string UserKey(SignInEvent e) =>

@@ -40,7 +40,10 @@ public sealed class AccountStateCheck : ITroubleshootingCheck
         if (account.Flagged)
         {
             candidates.Add(ReasonCodes.AccountFlagged);
-            evidence.Add($"{account.Username} is held for a security review.");
+            // Who set the hold and why live in the audit trail (AccountHold); step 7 reads the same entries.
+            evidence.Add(AccountHold.Latest(context.AdminChanges, account.Id) is { } hold
+                ? $"{account.Username} is held for review since {Evidence.Utc(hold.At)}, set by {hold.By}: \"{hold.Reason}\"."
+                : $"{account.Username} is held for a security review (who set it is older than the audit entries read).");
         }
 
         var access = account.Memberships.Where(m => m.GivesAccess).ToList();

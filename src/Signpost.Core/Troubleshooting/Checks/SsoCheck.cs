@@ -1,3 +1,4 @@
+using Signpost.Core.Escalation.Rules;
 using Signpost.Core.Reasons;
 
 namespace Signpost.Core.Troubleshooting.Checks;
@@ -77,11 +78,22 @@ public sealed class SsoCheck : ITroubleshootingCheck
             evidence.Add($"This user: {group.Key} {group.Count()}×, the last at {Evidence.Utc(group.Last().OccurredAt)}.");
         }
 
+        // Users are counted as the escalation engine counts them (SsoMisconfigurationRule.UserKey: the account,
+        // else the identifier typed, else the address), over the reasons that count for its rule, so this line and
+        // the organization's incident never disagree about how many people failed.
+        var options = context.Escalation;
         foreach (var organization in context.OrganizationSsoFailures.GroupBy(e => e.OrganizationId))
         {
-            var users = organization.Select(e => e.AccountId).Where(id => id is not null).Distinct().Count();
+            var counting = organization.Where(e => SsoMisconfigurationRule.Counts(e, options)).ToList();
+            var users = counting.Select(SsoMisconfigurationRule.UserKey).Distinct(StringComparer.Ordinal).Count();
             var name = context.Organizations.FirstOrDefault(o => o.Id == organization.Key)?.Name ?? organization.Key?.ToString() ?? "?";
-            evidence.Add($"{name}: {Evidence.Count(users, "user")} failed SSO in range ({string.Join(", ", organization.Select(e => e.ReasonCode).Distinct())}).");
+            var codes = string.Join(", ", organization.Select(e => e.ReasonCode).Distinct());
+            evidence.Add($"{name}: {Evidence.Count(users, "user")} failed SSO in range with errors that count toward the organization-level rule ({codes}).");
+            if (context.Focus is { } focus && focus.OrganizationId == organization.Key && SsoMisconfigurationRule.Counts(focus, options))
+            {
+                var near = SsoMisconfigurationRule.UsersAt(focus, context.RuleHistory, options);
+                evidence.Add($"{name}: {Evidence.Count(near, "user")} within {options.SsoWindow.TotalMinutes:0} minutes up to this attempt; the organization-level rule needs {options.SsoUsers}.");
+            }
         }
 
         return candidates.Count > 0 || own.Any(e => !e.Succeeded)

@@ -45,6 +45,8 @@ public abstract class RecoveryRequestModel(
             Identifier = identifier.Length <= AccountRules.MaxIdentifierLength ? identifier : null;
             var client = ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: RecoveryForms.JavaScript(form));
             var result = await recovery.RequestAsync(Kind, identifier, HttpContext.GetTraceId(), client, signpost.Value.PublicBaseUrl, cancellationToken);
+            // Set for every request, matched or not (same cookie, same length): it tells the person nothing.
+            HttpContext.RequestServices.GetRequiredService<RecoveryCookie>().Write(HttpContext, result.Account?.Id);
             if (result.Succeeded)
             {
                 Answer = result.Reason;

@@ -20,7 +20,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Title,
 /// — plus the acts support may take, each written to the audit trail.
 /// </summary>
 public sealed class AccountModel(
-    SignpostDbContext db, ISignInEventStore events, IAuditStore auditStore, Core.Incidents.IIncidentStore incidents, AccountActions actions, Troubleshooter troubleshooter, TimeProvider time) : PageModel
+    SignpostDbContext db, ISignInEventStore events, IAuditStore auditStore, Core.Incidents.IIncidentStore incidents, AccountActions actions, AccountHolds holds, Troubleshooter troubleshooter, TimeProvider time) : PageModel
 {
     /// <summary>How many attempts and changes the timeline shows.</summary>
     public const int TimelineLength = 100;
@@ -44,6 +44,8 @@ public sealed class AccountModel(
         {
             "unlock" => "Unlocked: every lock and failure count is cleared.",
             "link" => "Link sent to the address on the account.",
+            "hold" => "Held for review: sign-in is refused and every session has ended. Password reset still works.",
+            "release" => "Hold released: the person can sign in again.",
             _ => null,
         };
         return Page();
@@ -78,6 +80,36 @@ public sealed class AccountModel(
         }
 
         return RedirectToPage(new { id, done = "link" });
+    }
+
+    /// <summary>Why the account is held or released; required, audited, shown in diagnoses.</summary>
+    [BindProperty]
+    public string? HoldReason { get; set; }
+
+    public Task<IActionResult> OnPostHoldAsync(string id, CancellationToken cancellationToken) => HoldAsync(id, held: true, cancellationToken);
+
+    public Task<IActionResult> OnPostReleaseAsync(string id, CancellationToken cancellationToken) => HoldAsync(id, held: false, cancellationToken);
+
+    private async Task<IActionResult> HoldAsync(string id, bool held, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var accountId))
+        {
+            return NotFound();
+        }
+
+        var result = held ? await holds.HoldAsync(accountId, HoldReason, cancellationToken) : await holds.ReleaseAsync(accountId, HoldReason, cancellationToken);
+        if (result.Outcome == HoldOutcome.UnknownAccount || !await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        if (result.Outcome != HoldOutcome.Done)
+        {
+            Refused = result.Problem;
+            return Page();
+        }
+
+        return RedirectToPage(new { id, done = held ? "hold" : "release" });
     }
 
     private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)

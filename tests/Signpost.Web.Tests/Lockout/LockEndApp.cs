@@ -1,0 +1,139 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Signpost.Core.Accounts;
+using Signpost.Core.Devices;
+using Signpost.Core.Lockout;
+using Signpost.Web.Tests.Infrastructure;
+using Signpost.Web.Tests.Recovery;
+
+namespace Signpost.Web.Tests.Lockout;
+
+/// <summary>
+/// Signpost on a hand-moved clock with a practice in America/Chicago that locks a browser after three
+/// wrong passwords. <see cref="PauseAfterLockCheck"/> lets a test make time pass between the moment an
+/// attempt finds the lock and the moment its page is written, as a slow request does.
+/// </summary>
+public sealed class LockEndApp : RecoveryApp
+{
+    public const int Threshold = 3;
+    public const int DurationMinutes = 15;
+
+    public string Slug { get; } = TestAccounts.Unique("lakeside");
+
+    /// <summary>When set, the next lock check that finds a holding lock moves the clock on by this much, once.</summary>
+    public TimeSpan? PauseAfterLockCheck { get; set; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            var real = services.Single(d => d.ServiceType == typeof(ILockoutStore));
+            services.Remove(real);
+            services.AddScoped<ILockoutStore>(provider =>
+                new PausingLockoutStore((ILockoutStore)ActivatorUtilities.CreateInstance(provider, real.ImplementationType!), this));
+        });
+    }
+
+    /// <summary>
+    /// A member of the Chicago practice whose own (trusted) browser is locked: it signed in once, then
+    /// typed the wrong password <see cref="Threshold"/> times, 13.5 s after a whole minute so the end
+    /// falls between minutes. Returns the browser, the last page and the lock's end as stored.
+    /// </summary>
+    public async Task<(Account Account, TestBrowser Browser, AngleSharp.Html.Dom.IHtmlDocument LockedPage, DateTimeOffset Until)> LockTrustedBrowserAsync(string prefix)
+    {
+        var account = await MemberAsync(prefix);
+        var browser = CreateBrowser();
+        var first = await browser.SignInAsync(account.Username, TestAccounts.Password, PracticePath);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.NotNull(browser.Cookie(DeviceCookies.CookieName(account.Id)));
+
+        var intoMinute = TimeSpan.FromSeconds(13.5) - TimeSpan.FromTicks(Now.UtcTicks % TimeSpan.TicksPerMinute);
+        Clock.Advance(intoMinute > TimeSpan.Zero ? intoMinute : intoMinute + TimeSpan.FromMinutes(1));
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < Threshold; i++)
+        {
+            last = await browser.SignInAsync(account.Username, TestAccounts.WrongPassword, PracticePath);
+        }
+
+        var until = (await CountersAsync(account.Id)).Single(c => c.DeviceKey != LockoutCounter.UntrustedKey).LockedUntil!.Value;
+        return (account, browser, await TestBrowser.ParseAsync(last), until);
+    }
+
+    public string PracticePath => "/o/" + Slug;
+
+    /// <summary>A staff member of the fixture's Chicago practice (hides the base fixture's practice of the same role).</summary>
+    public new async Task<Account> MemberAsync(string prefix, string? password = TestAccounts.Password)
+    {
+        await EnsurePracticeAsync();
+        return await CreateAccountAsync(TestAccounts.Unique(prefix), Slug, password);
+    }
+
+    public Task<List<LockoutCounter>> CountersAsync(Guid accountId) =>
+        WithDbAsync(db => db.LockoutCounters.AsNoTracking().Where(c => c.AccountId == accountId).ToListAsync());
+
+    /// <summary>Moves the clock to <paramref name="offset"/> from <paramref name="instant"/>.</summary>
+    public void MoveTo(DateTimeOffset instant, TimeSpan offset)
+    {
+        var by = instant + offset - Now;
+        Assert.True(by >= TimeSpan.Zero, "The clock only moves forward.");
+        Clock.Advance(by);
+    }
+
+    private async Task EnsurePracticeAsync()
+    {
+        await _created.WaitAsync();
+        try
+        {
+            if (!_practiceCreated)
+            {
+                var practice = await CreateOrganizationAsync(Slug, "Lakeside Family Practice", p =>
+                {
+                    p.LockoutThreshold = Threshold;
+                    p.LockoutDurationMinutes = DurationMinutes;
+                });
+                Assert.Equal("America/Chicago", practice.TimeZone);
+                _practiceCreated = true;
+            }
+        }
+        finally
+        {
+            _created.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim _created = new(1, 1);
+    private bool _practiceCreated;
+
+    private sealed class PausingLockoutStore(ILockoutStore inner, LockEndApp app) : ILockoutStore
+    {
+        public async Task<LockoutCounter?> GetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken)
+        {
+            var counter = await inner.GetAsync(accountId, deviceKey, cancellationToken);
+            if (app.PauseAfterLockCheck is { } pause && counter?.LockedUntil > app.Now)
+            {
+                app.PauseAfterLockCheck = null;
+                app.Clock.Advance(pause);
+            }
+
+            return counter;
+        }
+
+        public Task<FailureTally> RegisterFailureAsync(Guid accountId, string deviceKey, int threshold, TimeSpan window, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.RegisterFailureAsync(accountId, deviceKey, threshold, window, duration, now, cancellationToken);
+
+        public Task ResetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken) => inner.ResetAsync(accountId, deviceKey, cancellationToken);
+
+        public Task<int> UnlockAllAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken) => inner.UnlockAllAsync(accountId, now, cancellationToken);
+
+        public Task<IReadOnlyList<LockoutCounter>> ListForAccountAsync(Guid accountId, CancellationToken cancellationToken) => inner.ListForAccountAsync(accountId, cancellationToken);
+
+        public Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ListLockedAsync(now, cancellationToken);
+
+        public Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken) =>
+            inner.LockAsync(accountId, deviceKey, failureCount, until, cancellationToken);
+    }
+}
