@@ -121,6 +121,10 @@ public static class AuthorizationMatrix
         Get("/api/v1/events/{traceId}", EachPracticeAndShared, SupportOnly(page: false), t => $"/api/v1/events/{t.Trace}"),
         Json("POST", "/api/v1/accounts/{id}/password-expiry-extension", EachPractice, SupportOnly(page: false), t => $"/api/v1/accounts/{t.PersonId}/password-expiry-extension", _ => new { days = 0 }),
 
+        // Holds: a hold without a reason is refused before the account is read; a release of an account not held is refused after.
+        Json("POST", "/api/v1/accounts/{id}/hold", EachPractice, SupportOnly(page: false), t => $"/api/v1/accounts/{t.PersonId}/hold", _ => new { }),
+        Json("POST", "/api/v1/accounts/{id}/release", EachPractice, SupportOnly(page: false), t => $"/api/v1/accounts/{t.PersonId}/release", _ => new { reason = "matrix: nothing is held" }),
+
         // Incidents: a practice admin reads and opens their practice's; the forged variant names B's trace in A's incident.
         Get("/api/v1/incidents", EachPractice, IncidentList, t => $"/api/v1/incidents?organizationId={t.PracticeId}"),
         Get("/api/v1/incidents/{id}", EachPractice, Incident, t => $"/api/v1/incidents/{t.IncidentId}"),
@@ -141,6 +145,8 @@ public static class AuthorizationMatrix
         // lock) and sends a reset link; neither changes the account (the fingerprint test holds them to that).
         Form("/support/accounts/{id}?handler=Unlock", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Unlock"),
         Form("/support/accounts/{id}?handler=SendLink", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=SendLink"),
+        Form("/support/accounts/{id}?handler=Hold", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Hold", ("HoldReason", "")),
+        Form("/support/accounts/{id}?handler=Release", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Release", ("HoldReason", "matrix: nothing is held")),
         Get("/support/attempts/{traceId}", EachPracticeAndShared, SupportOnly(page: true), t => $"/support/attempts/{t.Trace}"),
         Get("/support/practices/{slug}", EachPractice, SupportOnly(page: true), t => $"/support/practices/{t.Slug}"),
 
