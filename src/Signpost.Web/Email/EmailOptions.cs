@@ -42,6 +42,12 @@ public sealed class EmailOptions
     /// <summary>How long one SMTP operation (connect, authenticate, send) may take.</summary>
     public int TimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How often the recovery mail job looks at the outbox even when nothing woke it (another node queued a
+    /// message, a retry is due); the node that queued a message wakes its own job at once.
+    /// </summary>
+    public int OutboxIntervalSeconds { get; set; } = 5;
+
     public bool UsesSmtp => !string.IsNullOrWhiteSpace(Host);
 
     public int EffectivePort => Port ?? Security switch

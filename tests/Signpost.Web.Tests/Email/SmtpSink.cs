@@ -35,8 +35,11 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public string Folder { get; }
 
-    /// <summary>Starts the server on <paramref name="port"/> (0: any free port) and waits until it accepts connections.</summary>
-    public static async Task<SmtpSink> StartAsync(int port = 0)
+    /// <summary>
+    /// Starts the server on <paramref name="port"/> (0: any free port) and waits until it accepts connections.
+    /// With <paramref name="delay"/> it answers each message only after that long, like a slow remote relay.
+    /// </summary>
+    public static async Task<SmtpSink> StartAsync(int port = 0, TimeSpan? delay = null)
     {
         var script = Script();
         var folder = Path.Combine(Path.GetTempPath(), "signpost-smtp-sink", Guid.NewGuid().ToString("N"));
@@ -51,6 +54,10 @@ public sealed class SmtpSink : IAsyncDisposable
         start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(folder);
         start.ArgumentList.Add("--exit-with-stdin");
+        if (delay is { } wait)
+        {
+            start.ArgumentList.Add($"--delay-ms={(int)wait.TotalMilliseconds}");
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
