@@ -29,7 +29,7 @@ public static class ServeCommand
         var app = SignpostHost.Build([.. args], demo);
 
         // The demo's accounts share a published password: acceptable only on loopback and on a database
-        // that holds nothing else (README, docs/security.md). Checked before anything is migrated or seeded.
+        // that holds nothing else (README, docs/deployment.md). Checked before anything is migrated or seeded.
         if (demo && DemoMode.NonLoopbackAddress(app.Configuration) is { } address)
         {
             await Console.Error.WriteLineAsync($"signpost --demo listens on loopback only (localhost, 127.0.0.1, [::1]); refusing {address}.");

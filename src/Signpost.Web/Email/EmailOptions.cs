@@ -15,7 +15,7 @@ public enum SmtpSecurity
 
 /// <summary>
 /// Settings under <c>Signpost:Email</c>. With no <see cref="Host"/> Signpost needs no mail server: each
-/// message is written as an .eml file to <see cref="PickupDirectory"/> (and, in Development, listed at /dev/mail).
+/// message is written as an .eml file to <see cref="PickupDirectory"/> (and, in the demo, listed at /dev/mail).
 /// </summary>
 public sealed class EmailOptions
 {

@@ -7,7 +7,7 @@ namespace Signpost.Web.Infrastructure;
 /// activity's trace when tracing is on and the trace began here, otherwise a fresh random one. A trace a
 /// client names (a <c>traceparent</c> or <c>Request-Id</c> header, which ASP.NET Core continues) never
 /// becomes ours: a client could otherwise choose the ID of its attempt, or reuse another's
-/// (docs/security.md).
+/// (docs/deployment.md).
 /// </summary>
 public static class TraceIds
 {

@@ -4,7 +4,7 @@ namespace Signpost.Web.Setup;
 
 /// <summary>
 /// Whether this process was started with <c>--demo</c>, and the demo's confinement: it listens on
-/// loopback only and runs only on a database that holds nothing but the demo (README, docs/security.md).
+/// loopback only and runs only on a database that holds nothing but the demo (README, docs/deployment.md).
 /// Not a setting: only the <c>--demo</c> switch turns it on, so no configuration file can.
 /// </summary>
 public sealed record DemoMode(bool Enabled)
