@@ -118,7 +118,13 @@ public sealed partial class RecoveryMailJob(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await leases.RunIfHolderAsync(JobName, interval, RunOnceAsync, stoppingToken);
+                // The lease is taken (and its run logged) only when there is something to send or drop:
+                // an idle outbox costs one query per tick, and its lease simply lapses.
+                if (await HasWorkAsync(stoppingToken))
+                {
+                    await leases.RunIfHolderAsync(JobName, interval, RunOnceAsync, stoppingToken);
+                }
+
                 await signal.WaitAsync(interval, time, stoppingToken);
             }
         }
@@ -128,6 +134,22 @@ public sealed partial class RecoveryMailJob(
         finally
         {
             await leases.ReleaseAsync(JobName);
+        }
+    }
+
+    private async Task<bool> HasWorkAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<IOutboxStore>();
+            var now = time.GetUtcNow();
+            return (await store.DueAsync(now, 1, cancellationToken)).Count > 0 || (await store.ExpiredAsync(now, 1, cancellationToken)).Count > 0;
+        }
+        catch (Exception ex) when (FailureHandler.IsDependencyFailure(ex))
+        {
+            // The database is away; the next tick asks again.
+            return false;
         }
     }
 
