@@ -37,9 +37,10 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>
     /// Starts the server on <paramref name="port"/> (0: any free port) and waits until it accepts connections.
-    /// With <paramref name="delay"/> it answers each message only after that long, like a slow remote relay.
+    /// With <paramref name="delay"/> it answers each message only after that long, like a slow remote relay;
+    /// mail to <paramref name="refuse"/> it refuses with 550, like a server that knows no such mailbox.
     /// </summary>
-    public static async Task<SmtpSink> StartAsync(int port = 0, TimeSpan? delay = null)
+    public static async Task<SmtpSink> StartAsync(int port = 0, TimeSpan? delay = null, string? refuse = null)
     {
         var script = Script();
         var folder = Path.Combine(Path.GetTempPath(), "signpost-smtp-sink", Guid.NewGuid().ToString("N"));
@@ -57,6 +58,11 @@ public sealed class SmtpSink : IAsyncDisposable
         if (delay is { } wait)
         {
             start.ArgumentList.Add($"--delay-ms={(int)wait.TotalMilliseconds}");
+        }
+
+        if (refuse is not null)
+        {
+            start.ArgumentList.Add($"--refuse={refuse}");
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");

@@ -79,6 +79,45 @@ public sealed class RecoveryMailDownTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ForgotPassword_ServerDownUntilTheLinkExpires_MessageDroppedAndLinkWithdrawn()
+    {
+        // Arrange: a request whose email found the server down.
+        var account = await _app.CreateAccountAsync(TestAccounts.Unique("late"), null);
+        using var browser = _app.CreateBrowser();
+        await ForgotPasswordTests.RequestAsync(browser, "/forgot-password", account.Username);
+        await OutboxAsync(m => m.ServerDownSince != null);
+
+        // Act: the link's 30 minutes pass with the server still down.
+        _app.Clock.Advance(TimeSpan.FromMinutes(31));
+        await OutboxEmptyAsync();
+
+        // Assert: no link is left that nobody received.
+        Assert.Equal(0, await _app.WithDbAsync(db => db.ActionTokens.CountAsync(t => t.AccountId == account.Id)));
+    }
+
+    [Fact]
+    public async Task ForgotPassword_ServerRefusesTheRecipient_MessageDroppedAndLinkWithdrawn_OthersStillDelivered()
+    {
+        // Arrange: a server that knows no mailbox for one account.
+        var refused = await _app.CreateAccountAsync(TestAccounts.Unique("bounce"), null);
+        var other = await _app.CreateAccountAsync(TestAccounts.Unique("fine"), null);
+        await using var sink = await SmtpSink.StartAsync(_port, refuse: refused.Email);
+        using var browser = _app.CreateBrowser();
+
+        // Act
+        var answer = await ForgotPasswordTests.RequestAsync(browser, "/forgot-password", refused.Username);
+        await OutboxEmptyAsync();
+        await ForgotPasswordTests.RequestAsync(browser, "/forgot-password", other.Username);
+        var delivered = Assert.Single(await sink.WaitForAsync(1));
+
+        // Assert: the requester got the usual answer; the refused link is gone; the next email went out.
+        Assert.Equal(ReasonCodes.ResetRequested, answer.QuerySelector("[data-testid=answer]")?.GetAttribute("data-code"));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.ActionTokens.CountAsync(t => t.AccountId == refused.Id)));
+        Assert.Equal(other.Email, Assert.Single(delivered.To));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.ActionTokens.CountAsync(t => t.AccountId == other.Id)));
+    }
+
+    [Fact]
     public async Task ForgotPassword_OutboxCannotBeWritten_ServiceDegraded_NoLinkLeftBehind()
     {
         // Arrange: every insert into the outbox fails, as on a full or read-only database.
