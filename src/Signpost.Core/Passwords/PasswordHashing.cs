@@ -28,8 +28,20 @@ public sealed class PasswordHashing
     private readonly string _dummyHash;
 
     public PasswordHashing(IOptions<PasswordHashingOptions> options)
+        : this(Math.Max(options.Value.Iterations, PasswordHashingOptions.MinimumIterations))
     {
-        var iterations = Math.Max(options.Value.Iterations, PasswordHashingOptions.MinimumIterations);
+    }
+
+    /// <summary>
+    /// Any iteration count, below the minimum too: for test hosts only, which replace the registered
+    /// instance in code (<c>ConfigureTestServices</c>). Internal on purpose: no setting, environment
+    /// variable or argument reaches it, so a production host always hashes at the minimum or more.
+    /// See docs/testing.md ("Password hashing in tests").
+    /// </summary>
+    internal PasswordHashing(int iterations)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        Iterations = iterations;
         _hasher = new PasswordHasher<Account>(Options.Create(new PasswordHasherOptions
         {
             CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3,
@@ -40,6 +52,9 @@ public sealed class PasswordHashing
         // real verification costs, so an unknown identifier is not faster than a known one.
         _dummyHash = _hasher.HashPassword(Placeholder, Guid.NewGuid().ToString("N"));
     }
+
+    /// <summary>The PBKDF2 iteration count new hashes get.</summary>
+    public int Iterations { get; }
 
     private static readonly Account Placeholder = new() { Username = "-", Email = "-", DisplayName = "-" };
 

@@ -5,9 +5,10 @@ namespace Signpost.Web.Tests.Api;
 
 /// <summary>
 /// No account enumeration (SPEC §3): an identifier nobody has and one that exists, each with a wrong
-/// password, give the same status, headers, cookies and body — on the API and on the page.
+/// password, give the same status, headers, cookies and body — on the API and on the page. At the
+/// production hashing cost, so the unknown identifier really goes through the full-cost dummy hash.
 /// </summary>
-public sealed class EnumerationTests(SignpostFactory app) : IClassFixture<SignpostFactory>
+public sealed class EnumerationTests(RealCostApp app) : IClassFixture<RealCostApp>
 {
     [Fact]
     public async Task ApiSignIn_UnknownVersusKnownIdentifier_IdenticalApartFromTraceIdAndTime()

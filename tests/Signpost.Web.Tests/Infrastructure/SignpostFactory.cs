@@ -12,6 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Organizations;
+using Signpost.Core.Passwords;
 using Signpost.Data;
 using Signpost.Web.Setup;
 
@@ -36,6 +37,17 @@ public class SignpostFactory : WebApplicationFactory<Program>
 
     public int FormLifetimeMinutes { get; init; } = 120;
 
+    /// <summary>
+    /// PBKDF2 iterations of the test host's password hasher. Most tests are not about hashing, so they get
+    /// <see cref="CheapIterations"/> (about a millisecond a hash instead of a few hundred); tests whose
+    /// point is the real cost (timing, rehash) set <see cref="PasswordHashingOptions.MinimumIterations"/>
+    /// or use <see cref="RealCostApp"/>. The cheap hasher goes in through DI in code, a seam no production
+    /// setting reaches (docs/testing.md).
+    /// </summary>
+    public int PasswordIterations { get; init; } = CheapIterations;
+
+    public const int CheapIterations = 1_000;
+
     /// <summary>Set to replace the app's clock with one the test moves by hand.</summary>
     public FakeTimeProvider? Time { get; init; }
 
@@ -53,6 +65,16 @@ public class SignpostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Signpost:FormLifetimeMinutes", FormLifetimeMinutes.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
+        if (PasswordIterations < PasswordHashingOptions.MinimumIterations)
+        {
+            var iterations = PasswordIterations;
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<PasswordHashing>();
+                services.AddSingleton(_ => CheapHashing.For(iterations));
+            });
+        }
+
         if (Time is { } time)
         {
             builder.ConfigureTestServices(services =>
@@ -156,4 +178,18 @@ public class SignpostFactory : WebApplicationFactory<Program>
             // Already gone (DisposeAsync also runs Dispose), or a file still held open: the OS cleans the temp folder.
         }
     }
+}
+
+/// <summary>One cheap hasher per iteration count, shared by every test host (its dummy hash is made once).</summary>
+internal static class CheapHashing
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, PasswordHashing> Hashers = new();
+
+    public static PasswordHashing For(int iterations) => Hashers.GetOrAdd(iterations, n => new PasswordHashing(n));
+}
+
+/// <summary>A host hashing at the production cost, for tests whose point is that cost (timing, rehash).</summary>
+public class RealCostApp : SignpostFactory
+{
+    public RealCostApp() => PasswordIterations = PasswordHashingOptions.MinimumIterations;
 }

@@ -48,12 +48,16 @@ public sealed class RecoveryTimingTests(RecoveryTimingTests.FlooredApp app) : IC
         Assert.Equal(rounds, known.Sum(name => app.MailFor($"{name}@clinic.example").Count));
     }
 
-    /// <summary>The recovery app with the shipped response floor and an SMTP server that takes 2 s per message.</summary>
+    /// <summary>
+    /// The recovery app with the shipped response floor, the production hashing cost and an SMTP server
+    /// that takes 2 s per message.
+    /// </summary>
     public sealed class FlooredApp : RecoveryApp
     {
         public FlooredApp()
         {
             Settings.Remove("Signpost:Recovery:MinimumResponseMilliseconds");
+            PasswordIterations = Core.Passwords.PasswordHashingOptions.MinimumIterations;
             SmtpDelay = TimeSpan.FromSeconds(2);
         }
     }
