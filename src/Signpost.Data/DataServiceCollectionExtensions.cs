@@ -44,6 +44,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IEscalationReader>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddScoped<ISsoPolicy, SsoPolicy>();
+        services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         return services;
     }

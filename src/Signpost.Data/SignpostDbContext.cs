@@ -47,6 +47,7 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<SsoConnection> SsoConnections => Set<SsoConnection>();
     public DbSet<SsoLink> SsoLinks => Set<SsoLink>();
     public DbSet<SsoHealthRecord> SsoHealthRecords => Set<SsoHealthRecord>();
+    public DbSet<Core.Email.OutboxMessage> OutboxMessages => Set<Core.Email.OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);

@@ -28,7 +28,7 @@ namespace Signpost.Web.Setup;
 /// <summary>Builds the Signpost web host; the CLI builds the same host to reach the same services.</summary>
 public static class SignpostHost
 {
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args, bool demo = false)
     {
         // Run from any folder: settings and pages come from beside the executable unless the working
         // folder has its own appsettings.json. The SQLite file stays relative to the working folder.
@@ -64,6 +64,7 @@ public static class SignpostHost
         services.AddSignpostTroubleshooter();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new DemoMode(demo));
         services.AddSingleton<PasswordHashing>();
         services.AddSignpostPasswordPolicy();
         services.AddSingleton<DeviceCookies>();
