@@ -26,7 +26,18 @@ public static class ServeCommand
             args.Add("--environment=Development");
         }
 
-        var app = SignpostHost.Build([.. args]);
+        WebApplication app;
+        try
+        {
+            app = SignpostHost.Build([.. args]);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // Broken configuration found while the host is built (a missing key-ring certificate): one line, no stack trace.
+            await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
+            return 2;
+        }
+
         await SignpostHost.MigrateAsync(app.Services, cancellationToken);
 
         await using (var scope = app.Services.CreateAsyncScope())

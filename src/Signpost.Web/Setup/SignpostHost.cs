@@ -92,10 +92,8 @@ public static class SignpostHost
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
 
-        // The key ring lives in the database, so every node reads the forms and tickets every other node wrote.
-        services.AddDataProtection()
-            .SetApplicationName("Signpost")
-            .PersistKeysToDbContext<SignpostDbContext>();
+        // The key ring lives in the database, encrypted with the configured certificate (KeyProtection.cs).
+        services.AddSignpostDataProtection(builder.Configuration, builder.Environment);
 
         services.AddAuthentication(SessionAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthentication>(SessionAuthentication.SchemeName, null);
