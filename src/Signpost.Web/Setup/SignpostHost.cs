@@ -100,6 +100,7 @@ public static class SignpostHost
         services.AddSignpostSso();
         services.AddSignpostAuthorization();
         services.AddSignpostProxySupport(builder.Configuration);
+        services.AddSignpostTransportSecurity();
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = FormGuard.CookieName;
@@ -122,6 +123,7 @@ public static class SignpostHost
 
         var app = builder.Build();
         app.UseForwardedHeaders();
+        app.UseSignpostTransportSecurity();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailureHandler.HandleAsync });
         app.UseStatusCodePages(StatusCodeAnswers.WriteAsync);
         app.Use(async (context, next) =>
