@@ -88,6 +88,7 @@ public static class SignpostHost
         services.AddScoped<AdminScope>();
         services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
+        services.AddAuditCheckpoints();
         services.AddSingleton<PasswordChangeTickets>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
