@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IPasswordHistoryStore, PasswordHistoryStore>();
         services.AddScoped<ILeaseStore, LeaseStore>();
         services.AddScoped<IAuditStore, AuditStore>();
+        services.AddScoped<IAuditCheckpointStore, AuditCheckpointStore>();
         services.AddScoped<IRateCounterStore, RateCounterStore>();
         services.AddScoped<IMaintenanceStore, MaintenanceStore>();
         services.AddScoped<INotificationLog, NotificationLog>();

@@ -31,6 +31,7 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
     public DbSet<Lease> Leases => Set<Lease>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
     public DbSet<Stores.RateCounter> RateCounters => Set<Stores.RateCounter>();
     /// <summary>The ASP.NET Core Data Protection key ring, shared by every node (anti-forgery, form stamps, tickets).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -26,7 +26,17 @@ public static class ServeCommand
             args.Add("--environment=Development");
         }
 
-        var app = SignpostHost.Build([.. args], demo);
+        WebApplication app;
+        try
+        {
+            app = SignpostHost.Build([.. args], demo);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // Broken configuration found while the host is built (a missing key-ring certificate): one line, no stack trace.
+            await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
+            return 2;
+        }
 
         // The demo's accounts share a published password: acceptable only on loopback and on a database
         // that holds nothing else (README, docs/deployment.md). Checked before anything is migrated or seeded.

@@ -58,6 +58,9 @@ public class EmailApp : SignpostFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseEnvironment(Environment);
+
+        // Production refuses to start without a key-ring certificate unless allowed; the tests' own database is.
+        builder.UseSetting("Signpost:DataProtection:AllowUnprotectedKeys", "true");
         if (SmtpPort is { } port)
         {
             builder.UseSetting("Signpost:Email:Host", "127.0.0.1");
