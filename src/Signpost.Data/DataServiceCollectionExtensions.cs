@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IPasswordHistoryStore, PasswordHistoryStore>();
         services.AddScoped<ILeaseStore, LeaseStore>();
         services.AddScoped<IAuditStore, AuditStore>();
+        services.AddScoped<IAuditCheckpointStore, AuditCheckpointStore>();
         services.AddScoped<IRateCounterStore, RateCounterStore>();
         services.AddScoped<IMaintenanceStore, MaintenanceStore>();
         services.AddScoped<INotificationLog, NotificationLog>();
@@ -44,6 +45,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IEscalationReader>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddScoped<ISsoPolicy, SsoPolicy>();
+        services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         return services;
     }

@@ -31,6 +31,7 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
     public DbSet<Lease> Leases => Set<Lease>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
     public DbSet<Stores.RateCounter> RateCounters => Set<Stores.RateCounter>();
     /// <summary>The ASP.NET Core Data Protection key ring, shared by every node (anti-forgery, form stamps, tickets).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -47,6 +48,7 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<SsoConnection> SsoConnections => Set<SsoConnection>();
     public DbSet<SsoLink> SsoLinks => Set<SsoLink>();
     public DbSet<SsoHealthRecord> SsoHealthRecords => Set<SsoHealthRecord>();
+    public DbSet<Core.Email.OutboxMessage> OutboxMessages => Set<Core.Email.OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);

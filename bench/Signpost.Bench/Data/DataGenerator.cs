@@ -51,7 +51,12 @@ internal static class DataGenerator
         {
             phase.Update(0.1, "running migrations");
             var migrated = await Commands.RunAsync("dotnet", [settings.SignpostDll, "migrate"], folder,
-                new Dictionary<string, string> { ["ConnectionStrings__Signpost"] = $"Data Source={database}" }, cancellationToken: cancellationToken);
+                new Dictionary<string, string>
+                {
+                    ["ConnectionStrings__Signpost"] = $"Data Source={database}",
+                    // A throw-away database in Production: no certificate for the key ring (docs/deployment.md).
+                    ["Signpost__DataProtection__AllowUnprotectedKeys"] = "true",
+                }, cancellationToken: cancellationToken);
             migrated.EnsureSuccess("signpost migrate");
             phase.Done("done");
         }

@@ -46,6 +46,8 @@ internal static class SignpostTarget
             ["Signpost__KeysDirectory"] = Path.Combine(folder, "keys"),
             ["Signpost__Email__PickupDirectory"] = Path.Combine(folder, "mail"),
             ["Logging__LogLevel__Default"] = "Warning",
+            // A throw-away database in Production: no certificate for the key ring (docs/deployment.md).
+            ["Signpost__DataProtection__AllowUnprotectedKeys"] = "true",
         };
         return new ServerSpec(name, settings.SignpostDll, folder, ["serve", "--urls", $"http://127.0.0.1:{port}"], environment, "/sign-in", port);
     }

@@ -7,7 +7,7 @@ namespace Signpost.Core.Audit;
 
 /// <summary>The outcome of checking the whole chain.</summary>
 /// <param name="Entries">How many entries were read.</param>
-/// <param name="Head">The hash of the last entry (publish it somewhere else to detect a cut-off tail).</param>
+/// <param name="Head">The hash of the last entry (a checkpoint keeps it, to detect a cut-off tail: <see cref="AuditCheckpoints"/>).</param>
 /// <param name="FirstBad">The sequence number of the first entry that does not fit, or null when all do.</param>
 /// <param name="Problem">Why it does not fit, in plain words.</param>
 public sealed record AuditVerification(long Entries, string Head, long? FirstBad, string? Problem)
@@ -71,22 +71,9 @@ public sealed class AuditTrail(IAuditStore store, TimeProvider time)
         var previous = Genesis;
         await foreach (var entry in store.ReadAllAsync(cancellationToken))
         {
-            if (entry.Sequence != expected)
+            if (Mismatch(entry, expected, previous) is { } problem)
             {
-                return new AuditVerification(expected - 1, previous, expected,
-                    $"entry {expected} is missing (the next one stored is {entry.Sequence}): deleted");
-            }
-
-            if (!string.Equals(entry.PreviousHash, previous, StringComparison.Ordinal))
-            {
-                return new AuditVerification(expected - 1, previous, expected,
-                    $"entry {expected} does not follow entry {expected - 1}: the entries were reordered, or one before it was replaced");
-            }
-
-            if (!string.Equals(ComputeHash(entry), entry.Hash, StringComparison.Ordinal))
-            {
-                return new AuditVerification(expected - 1, previous, expected,
-                    $"entry {expected} was changed after it was written (its content no longer matches its hash)");
+                return new AuditVerification(expected - 1, previous, expected, problem);
             }
 
             previous = entry.Hash;
@@ -95,6 +82,24 @@ public sealed class AuditTrail(IAuditStore store, TimeProvider time)
         }
 
         return new AuditVerification(expected - 1, previous, null, null);
+    }
+
+    /// <summary>Why <paramref name="entry"/> does not fit as entry <paramref name="expected"/> after a head of <paramref name="previous"/>, or null when it does.</summary>
+    public static string? Mismatch(AuditEntry entry, long expected, string previous)
+    {
+        if (entry.Sequence != expected)
+        {
+            return $"entry {expected} is missing (the next one stored is {entry.Sequence}): deleted";
+        }
+
+        if (!string.Equals(entry.PreviousHash, previous, StringComparison.Ordinal))
+        {
+            return $"entry {expected} does not follow entry {expected - 1}: the entries were reordered, or one before it was replaced";
+        }
+
+        return string.Equals(ComputeHash(entry), entry.Hash, StringComparison.Ordinal)
+            ? null
+            : $"entry {expected} was changed after it was written (its content no longer matches its hash)";
     }
 
     /// <summary>SHA-256 (lower-case hex) over the entry's fields in a fixed order, the previous hash included.</summary>

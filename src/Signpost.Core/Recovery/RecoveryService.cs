@@ -29,8 +29,9 @@ public sealed record RecoveryResult(Reason Reason, string TraceId, DateTimeOffse
 /// A request answers the same whether or not an account matches: the same reason, and — in the web
 /// layer — the same minimum response time. What differs (an email sent, none, the per-account limit) is
 /// in the event for support only. Two things fail visibly and the same for everyone: too many requests
-/// from one address, and a mail server that is not answering (checked before the account is looked up,
-/// so the failure says nothing about the account). A link whose email did not leave is withdrawn.
+/// from one address, and recovery email that is not leaving (checked before the account is looked up, so
+/// the failure says nothing about the account). The email itself goes into the outbox, never straight to
+/// the mail server, so the answer never waits on SMTP (docs/recovery.md, "The outbox").
 /// </para>
 /// <para>
 /// Using a link: one conditional update decides between concurrent uses; a reset then ends every
@@ -46,6 +47,7 @@ public sealed class RecoveryService(
     PasswordHashing hashing,
     PasswordPolicy policy,
     IEmailSender email,
+    IEmailOutbox outbox,
     ISignInEventStore events,
     SignInEventRecorder recorder,
     AuditTrail audit,
@@ -56,6 +58,9 @@ public sealed class RecoveryService(
 
     /// <summary>The reasons a request for a link is recorded with (answered, or refused by a limit): what the per-address limit counts.</summary>
     private static readonly string[] RequestReasons = [ReasonCodes.ResetRequested, ReasonCodes.UnlockRequested, ReasonCodes.RateLimited];
+
+    /// <summary>How long the outbox keeps trying a reset confirmation (it carries no link that could expire).</summary>
+    private static readonly TimeSpan ConfirmationKeptFor = TimeSpan.FromDays(1);
 
     /// <summary>Forgot password or unlock: emails a link when an account matches; answers the same either way.</summary>
     public async Task<RecoveryResult> RequestAsync(RecoveryKind kind, string? identifier, string traceId, ClientFacts client, string publicBaseUrl, CancellationToken cancellationToken)
@@ -91,12 +96,12 @@ public sealed class RecoveryService(
             }
         }
 
-        if (!await email.IsAvailableAsync(cancellationToken))
+        if (!await outbox.IsDeliveringAsync(cancellationToken))
         {
             return await FinishAsync(step with
             {
                 Reason = ReasonCatalogue.Get(ReasonCodes.ServiceDegraded),
-                Detail = "The email server is not answering; no account looked up, no link issued.",
+                Detail = "Recovery email is not leaving (the mail server did not answer the last attempt, or the outbox is stalled); no account looked up, no link issued.",
             }, client, [], cancellationToken);
         }
 
@@ -132,7 +137,7 @@ public sealed class RecoveryService(
 
         try
         {
-            await email.SendAsync(message, cancellationToken);
+            await outbox.EnqueueAsync(message, new OutboxEntry(traceId, token.ExpiresAt, token.Id), cancellationToken);
         }
         catch (EmailDeliveryException ex)
         {
@@ -140,19 +145,21 @@ public sealed class RecoveryService(
             return await FinishAsync(step with
             {
                 Reason = ReasonCatalogue.Get(ReasonCodes.ServiceDegraded),
-                Detail = $"The {Describe(purpose)} email was not accepted ({ex.Message}); the link was withdrawn.",
+                Detail = $"The {Describe(purpose)} email could not be queued ({ex.Message}); the link was withdrawn.",
             }, client, [], cancellationToken);
         }
 
         var why = kind != RecoveryKind.Unlock || purpose != ActionTokenPurpose.PasswordReset ? ""
             : lockedBy?.LockedUntil is { } ended ? $" (the account is no longer locked: its lock ended at {ended:O}; the email says to sign in again, the reset second)"
             : " (the account is not locked)";
-        return await FinishAsync(step with { Detail = $"Sent a {Describe(purpose)} link{why}, valid until {token.ExpiresAt:u}." }, client, [], cancellationToken);
+        return await FinishAsync(step with { Detail = $"Queued a {Describe(purpose)} link{why} for email, valid until {token.ExpiresAt:u}." }, client, [], cancellationToken);
     }
 
     /// <summary>
     /// A link sent on someone's behalf (an operator's <c>signpost users send-reset</c>, an invitation):
-    /// issued, emailed, withdrawn again when the email does not leave, and recorded as an event.
+    /// issued, emailed, withdrawn again when the email does not leave, and recorded as an event. Sent
+    /// directly, not through the outbox: the caller is staff who already named the account, and is told at
+    /// once whether the email left.
     /// </summary>
     /// <returns>The expiry of the link that was sent.</returns>
     /// <exception cref="EmailDeliveryException">The email was not accepted; no link is left behind.</exception>
@@ -250,14 +257,14 @@ public sealed class RecoveryService(
         var browser = UserAgentParser.Parse(client.UserAgent);
         try
         {
-            await email.SendAsync(RecoveryEmails.PasswordChanged(account, now, client.Ip?.ToString(), browser.Family is null ? null : $"{browser.Family} {browser.Version}".Trim(),
-                publicBaseUrl.TrimEnd('/') + "/sign-in"), cancellationToken);
-            detail += "; confirmation emailed.";
+            await outbox.EnqueueAsync(RecoveryEmails.PasswordChanged(account, now, client.Ip?.ToString(), browser.Family is null ? null : $"{browser.Family} {browser.Version}".Trim(),
+                publicBaseUrl.TrimEnd('/') + "/sign-in"), new OutboxEntry(traceId, now + ConfirmationKeptFor), cancellationToken);
+            detail += "; confirmation queued for email.";
         }
         catch (EmailDeliveryException ex)
         {
             // The reset itself is done and stays done; the person sees the result on the page.
-            detail += $"; the confirmation email was not sent ({ex.Message}).";
+            detail += $"; the confirmation email could not be queued ({ex.Message}).";
         }
 
         if (verdict.Note is { } note)

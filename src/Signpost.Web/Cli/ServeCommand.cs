@@ -19,14 +19,43 @@ public static class ServeCommand
             args.Add($"--urls={DefaultUrls}");
         }
 
-        // The demo is for exploring: Development turns on /dev/mail, where its emails can be read.
+        // The demo is for exploring: its emails can be read at /dev/mail (from this machine only).
         if (demo && Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null
             && !configurationArgs.Any(a => a.StartsWith("--environment", StringComparison.OrdinalIgnoreCase)))
         {
             args.Add("--environment=Development");
         }
 
-        var app = SignpostHost.Build([.. args]);
+        WebApplication app;
+        try
+        {
+            app = SignpostHost.Build([.. args], demo);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // Broken configuration found while the host is built (a missing key-ring certificate): one line, no stack trace.
+            await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
+            return 2;
+        }
+
+        // The demo's accounts share a published password: acceptable only on loopback and on a database
+        // that holds nothing else (README, docs/deployment.md). Checked before anything is migrated or seeded.
+        if (demo && DemoMode.NonLoopbackAddress(app.Configuration) is { } address)
+        {
+            await Console.Error.WriteLineAsync($"signpost --demo listens on loopback only (localhost, 127.0.0.1, [::1]); refusing {address}.");
+            return 1;
+        }
+
+        if (demo)
+        {
+            await using var check = app.Services.CreateAsyncScope();
+            if (await check.ServiceProvider.GetRequiredService<Bootstrap>().NonDemoDataAsync(cancellationToken) is { } other)
+            {
+                await Console.Error.WriteLineAsync($"signpost --demo runs only on a database of its own; this one holds {other}. Point ConnectionStrings:Signpost at a new file.");
+                return 1;
+            }
+        }
+
         await SignpostHost.MigrateAsync(app.Services, cancellationToken);
 
         await using (var scope = app.Services.CreateAsyncScope())

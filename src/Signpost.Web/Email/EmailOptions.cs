@@ -15,7 +15,7 @@ public enum SmtpSecurity
 
 /// <summary>
 /// Settings under <c>Signpost:Email</c>. With no <see cref="Host"/> Signpost needs no mail server: each
-/// message is written as an .eml file to <see cref="PickupDirectory"/> (and, in Development, listed at /dev/mail).
+/// message is written as an .eml file to <see cref="PickupDirectory"/> (and, in the demo, listed at /dev/mail).
 /// </summary>
 public sealed class EmailOptions
 {
@@ -41,6 +41,12 @@ public sealed class EmailOptions
 
     /// <summary>How long one SMTP operation (connect, authenticate, send) may take.</summary>
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How often the recovery mail job looks at the outbox even when nothing woke it (another node queued a
+    /// message, a retry is due); the node that queued a message wakes its own job at once.
+    /// </summary>
+    public int OutboxIntervalSeconds { get; set; } = 5;
 
     public bool UsesSmtp => !string.IsNullOrWhiteSpace(Host);
 

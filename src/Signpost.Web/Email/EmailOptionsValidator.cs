@@ -20,6 +20,11 @@ internal sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
             problems.Add("Signpost:Email:TimeoutSeconds must be between 1 and 600.");
         }
 
+        if (options.OutboxIntervalSeconds is < 1 or > 300)
+        {
+            problems.Add("Signpost:Email:OutboxIntervalSeconds must be between 1 and 300.");
+        }
+
         if (options.UsesSmtp)
         {
             var host = options.Host!.Trim();

@@ -7,7 +7,8 @@ public static class EmailServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IEmailSender"/>: MailKit SMTP when <c>Signpost:Email:Host</c> is set, otherwise the
-    /// pickup folder (default <c>mail</c> beside the SQLite database). Settings are checked at start.
+    /// pickup folder (default <c>mail</c> beside the SQLite database); the recovery emails' outbox and its
+    /// mail job. Settings are checked at start.
     /// </summary>
     public static IServiceCollection AddSignpostEmail(this IServiceCollection services, string dataFolder)
     {
@@ -21,6 +22,11 @@ public static class EmailServiceCollectionExtensions
         services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
             ? sp.GetRequiredService<SmtpEmailSender>()
             : sp.GetRequiredService<PickupEmailSender>());
+
+        // Recovery email goes through the outbox, drained by the leased mail job (docs/recovery.md).
+        services.AddSingleton<OutboxSignal>();
+        services.AddScoped<IEmailOutbox, EmailOutbox>();
+        services.AddHostedService<RecoveryMailJob>();
         return services;
     }
 }

@@ -5,7 +5,7 @@ namespace Signpost.Web.Email;
 
 /// <summary>
 /// The embedded default when no SMTP host is configured: each message becomes one .eml file in the pickup
-/// folder (any mail client opens it; /dev/mail lists them in Development). Written under a temporary name
+/// folder (any mail client opens it; /dev/mail lists them in the demo). Written under a temporary name
 /// and renamed, so a reader never sees half a message.
 /// </summary>
 internal sealed partial class PickupEmailSender(IOptionsMonitor<EmailOptions> options, TimeProvider time, ILogger<PickupEmailSender> logger) : IEmailSender

@@ -108,6 +108,17 @@ public sealed class CantSignInModel(
             return Page();
         }
 
+        // Filing acts on the sender's behalf (their network's quota, their session's name): only from a form
+        // this browser was given — the anti-forgery cookie, its token and a fresh stamp — never another site's.
+        if (read.Problem is { } forged)
+        {
+            await CheckAsync(read.Form, forged, cancellationToken);
+            Problems = [forged.Code == ReasonCodes.CookiesDisabled
+                ? "Your browser did not send back the cookie this page set, so the request was not sent. Allow cookies for this site and reload the page, or call the help desk."
+                : "This page is out of date, so the request was not sent. Reload the page and send it again."];
+            return Page();
+        }
+
         var organization = await CheckAsync(read.Form, read.Problem, cancellationToken);
         Description = Cut(read.Form["description"].ToString().Trim(), MaxDescriptionLength + 1);
         CallbackNumber = Cut(read.Form["callback"].ToString().Trim(), IncidentInput.MaxCallbackLength + 1);

@@ -22,6 +22,27 @@ public sealed class Bootstrap(
     public const string DemoPassword = "riverside demo password";
     public const string DemoSlug = "riverside";
 
+    /// <summary>The accounts <see cref="SeedDemoAsync"/> creates; with <see cref="AdminUsername"/>, all a demo database holds.</summary>
+    public static readonly IReadOnlyList<string> DemoUsernames = ["demo.active", "demo.admin", "demo.support", "demo.locked", "demo.expired", "demo.disabled", "demo.pending"];
+
+    /// <summary>
+    /// What the database holds besides the demo (practices other than the demo's, accounts other than the
+    /// demo's and the first-run platform admin), said in a few words; null when it holds nothing else or
+    /// nothing at all. Asked before migrating, so a real database is not touched.
+    /// </summary>
+    public async Task<string?> NonDemoDataAsync(CancellationToken cancellationToken)
+    {
+        if (!(await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any())
+        {
+            return null;
+        }
+
+        var practices = await db.Organizations.CountAsync(o => o.Slug != DemoSlug, cancellationToken);
+        var names = DemoUsernames.Append(AdminUsername).ToList();
+        var accounts = await db.Accounts.CountAsync(a => !names.Contains(a.Username), cancellationToken);
+        return practices == 0 && accounts == 0 ? null : $"{practices} practice(s) and {accounts} account(s) that are not the demo's";
+    }
+
     /// <summary>
     /// While no platform admin has a password, issues a fresh one-time link (voiding older ones) so the
     /// operator who lost the console output can still get in. Null once an admin is active.

@@ -28,7 +28,7 @@ namespace Signpost.Web.Setup;
 /// <summary>Builds the Signpost web host; the CLI builds the same host to reach the same services.</summary>
 public static class SignpostHost
 {
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args, bool demo = false)
     {
         // Run from any folder: settings and pages come from beside the executable unless the working
         // folder has its own appsettings.json. The SQLite file stays relative to the working folder.
@@ -64,6 +64,7 @@ public static class SignpostHost
         services.AddSignpostTroubleshooter();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new DemoMode(demo));
         services.AddSingleton<PasswordHashing>();
         services.AddSignpostPasswordPolicy();
         services.AddSingleton<DeviceCookies>();
@@ -89,21 +90,21 @@ public static class SignpostHost
         services.AddScoped<AdminScope>();
         services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
+        services.AddAuditCheckpoints();
         services.AddSingleton<PasswordChangeTickets>();
         services.AddSingleton<RecoveryCookie>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
 
-        // The key ring lives in the database, so every node reads the forms and tickets every other node wrote.
-        services.AddDataProtection()
-            .SetApplicationName("Signpost")
-            .PersistKeysToDbContext<SignpostDbContext>();
+        // The key ring lives in the database, encrypted with the configured certificate (KeyProtection.cs).
+        services.AddSignpostDataProtection(builder.Configuration, builder.Environment);
 
         services.AddAuthentication(SessionAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthentication>(SessionAuthentication.SchemeName, null);
         services.AddSignpostSso();
         services.AddSignpostAuthorization();
         services.AddSignpostProxySupport(builder.Configuration);
+        services.AddSignpostTransportSecurity();
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = FormGuard.CookieName;
@@ -126,6 +127,7 @@ public static class SignpostHost
 
         var app = builder.Build();
         app.UseForwardedHeaders();
+        app.UseSignpostTransportSecurity();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailureHandler.HandleAsync });
         app.UseStatusCodePages(StatusCodeAnswers.WriteAsync);
         app.Use(async (context, next) =>

@@ -106,6 +106,10 @@ public sealed class SsoAdministration(SignpostDbContext db, SsoSchemes schemes, 
         {
             Fail(nameof(request.DiscoveryUrl), "The discovery URL must be an https:// address, for example https://login.practice.example/.well-known/openid-configuration.");
         }
+        else if (ProviderAddresses.Refusal(url, settings.Value) is { } refusal)
+        {
+            Fail(nameof(request.DiscoveryUrl), "The discovery URL cannot be used: " + refusal);
+        }
         else if (!url.AbsolutePath.EndsWith(SsoConnection.WellKnownSuffix, StringComparison.Ordinal))
         {
             Fail(nameof(request.DiscoveryUrl), $"The discovery URL must end with {SsoConnection.WellKnownSuffix} (OpenID Connect Discovery §4).");

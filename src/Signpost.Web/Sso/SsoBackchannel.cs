@@ -13,14 +13,8 @@ public sealed class SsoBackchannel : IDisposable
     {
         var settings = options.Value;
         Timeout = TimeSpan.FromSeconds(settings.BackchannelTimeoutSeconds);
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = Timeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AllowAutoRedirect = false,
-            MaxResponseHeadersLength = 64,
-        };
-        Client = new HttpClient(handler)
+        // https only, public addresses only, unless the settings say otherwise (ProviderAddresses).
+        Client = new HttpClient(ProviderAddresses.CreateHandler(settings, Timeout))
         {
             Timeout = Timeout,
             MaxResponseContentBufferSize = settings.MaxResponseBytes,

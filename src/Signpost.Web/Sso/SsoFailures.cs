@@ -47,6 +47,8 @@ public static partial class SsoFailures
             {
                 case SsoCheckException check:
                     return new(check.ReasonCode, check.Message);
+                case ProviderAddressRefusedException refused:
+                    return new(ReasonCodes.SsoProviderMisconfigured, "address: " + refused.Message);
                 case SecurityTokenSignatureKeyNotFoundException:
                     return new(ReasonCodes.SsoSignatureInvalid, "kid: no signing key of the provider matches the token's key ID; Signpost fetched the provider's keys again (at most once every 5 minutes) and refused the token (rotated without publishing, or forged).");
                 case SecurityTokenInvalidAlgorithmException:

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Signpost.Core.Reasons;
 using Signpost.Core.SingleSignOn;
@@ -48,17 +49,19 @@ public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn, SsoDi
 
     /// <summary>
     /// The handler skips the signature check of an ID token that came straight from the token endpoint (OpenID
-    /// Connect Core §3.1.3.7 allows trusting TLS there), so an unsigned token (<c>alg: none</c>) would pass.
-    /// Signpost refuses any ID token whose algorithm is not an asymmetric signature before it is read:
-    /// a provider that signs nothing, or something in the path that strips signatures, is stopped here.
+    /// Connect Core §3.1.3.7 allows trusting TLS there): it reads a token without a signature as valid, whatever
+    /// algorithm its header names. Signpost verifies the signature of every ID token against the provider's
+    /// published keys before the handler reads it: the algorithm must be an asymmetric one and the signature must
+    /// verify, so a provider that signs nothing, or something in the path that strips or forges signatures, is
+    /// stopped here. An unknown <c>kid</c> fetches the keys once more (rate-limited by the configuration manager).
     /// </summary>
-    public override Task TokenResponseReceived(TokenResponseReceivedContext context)
+    public override async Task TokenResponseReceived(TokenResponseReceivedContext context)
     {
         var idToken = context.TokenEndpointResponse.IdToken;
         if (string.IsNullOrEmpty(idToken))
         {
             context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid, "id_token: the token endpoint returned no ID token."));
-            return Task.CompletedTask;
+            return;
         }
 
         string? algorithm;
@@ -69,7 +72,7 @@ public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn, SsoDi
         catch (ArgumentException)
         {
             context.Fail(new SsoCheckException(ReasonCodes.SsoTokenInvalid, "id_token: the token is not a well-formed JWT."));
-            return Task.CompletedTask;
+            return;
         }
 
         if (algorithm is null || !SsoHandlerOptions.AllowedAlgorithms.Contains(algorithm, StringComparer.Ordinal))
@@ -77,9 +80,33 @@ public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn, SsoDi
             var shown = algorithm is { Length: > 16 } ? algorithm[..16] : algorithm ?? "(none)";
             context.Fail(new SsoCheckException(ReasonCodes.SsoSignatureInvalid,
                 $"signature: the ID token's algorithm is '{shown}'; only RSA, RSA-PSS and ECDSA signatures are accepted (never none or HMAC)."));
+            return;
         }
 
-        return Task.CompletedTask;
+        var result = await ValidateSignatureAsync(context, idToken);
+        if (!result.IsValid)
+        {
+            context.Fail(result.Exception ?? new SecurityTokenInvalidSignatureException("The ID token's signature does not verify."));
+        }
+    }
+
+    /// <summary>Only the signature (and its algorithm): issuer, audience, lifetime and nonce are the handler's checks, with their own evidence.</summary>
+    private static async Task<TokenValidationResult> ValidateSignatureAsync(TokenResponseReceivedContext context, string idToken)
+    {
+        var options = context.Options;
+        var configuration = options.Configuration
+            ?? (options.ConfigurationManager is { } manager ? await manager.GetConfigurationAsync(context.HttpContext.RequestAborted) : null);
+        var parameters = options.TokenValidationParameters.Clone();
+        parameters.RequireSignedTokens = true;
+        parameters.ValidAlgorithms = SsoHandlerOptions.AllowedAlgorithms;
+        parameters.ValidateIssuer = false;
+        parameters.ValidateAudience = false;
+        parameters.ValidateLifetime = false;
+        parameters.RequireExpirationTime = false;
+        parameters.IssuerSigningKeys = configuration?.SigningKeys ?? [];
+        // With the configuration manager, a kid it does not know makes IdentityModel refresh the keys and try again.
+        parameters.ConfigurationManager = options.ConfigurationManager as BaseConfigurationManager;
+        return await new JsonWebTokenHandler().ValidateTokenAsync(idToken, parameters);
     }
 
     public override async Task AccessDenied(AccessDeniedContext context)

@@ -46,20 +46,21 @@ public sealed class SsoHealthChecker(SignpostDbContext db, IOptions<SsoOptions> 
         var findings = new List<SsoHealthFinding>();
         var expiries = new List<DateTimeOffset>();
         DateTimeOffset? tlsExpiry = null;
-        using var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(settings.BackchannelTimeoutSeconds), AllowAutoRedirect = false };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is not null)
+        // The same rules as a sign-in's calls: https only, public addresses only (ProviderAddresses).
+        using var handler = ProviderAddresses.CreateHandler(settings, TimeSpan.FromSeconds(settings.BackchannelTimeoutSeconds), sockets =>
+            sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
             {
-                var full = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                tlsExpiry = new DateTimeOffset(full.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-            }
+                if (certificate is not null)
+                {
+                    var full = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                    tlsExpiry = new DateTimeOffset(full.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+                }
 
-            return errors == SslPolicyErrors.None;
-        };
+                return errors == SslPolicyErrors.None;
+            });
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(settings.BackchannelTimeoutSeconds), MaxResponseContentBufferSize = settings.MaxResponseBytes };
 
-        var discovery = await FetchJsonAsync(http, connection.DiscoveryUrl, "discovery", "discovery document", findings, cancellationToken);
+        var discovery = await FetchJsonAsync(http, settings, connection.DiscoveryUrl, "discovery", "discovery document", findings, cancellationToken);
         if (discovery is { } document)
         {
             findings.Add(new("discovery", true, $"The discovery document loaded from {connection.DiscoveryUrl}."));
@@ -73,7 +74,7 @@ public sealed class SsoHealthChecker(SignpostDbContext db, IOptions<SsoOptions> 
             {
                 findings.Add(new("jwks", false, "The discovery document has no jwks_uri, so Signpost cannot verify any token. The provider's metadata is incomplete."));
             }
-            else if (await FetchJsonAsync(http, jwksUri, "jwks", "key set (JWKS)", findings, cancellationToken) is { } jwks)
+            else if (await FetchJsonAsync(http, settings, jwksUri, "jwks", "key set (JWKS)", findings, cancellationToken) is { } jwks)
             {
                 findings.Add(new("jwks", true, $"The key set loaded from {jwksUri}."));
                 CheckKeys(jwks, now, settings.ExpiryAlertDays, findings, expiries);
@@ -144,11 +145,23 @@ public sealed class SsoHealthChecker(SignpostDbContext db, IOptions<SsoOptions> 
             : new(check, true, $"{what} is valid until {date}.");
     }
 
-    private static async Task<JsonElement?> FetchJsonAsync(HttpClient http, string url, string check, string what, List<SsoHealthFinding> findings, CancellationToken cancellationToken)
+    private static async Task<JsonElement?> FetchJsonAsync(HttpClient http, SsoOptions settings, string url, string check, string what, List<SsoHealthFinding> findings, CancellationToken cancellationToken)
     {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var address))
+        {
+            findings.Add(new(check, false, $"The {what} address '{url}' is not an absolute URL. The provider's metadata is broken."));
+            return null;
+        }
+
+        if (ProviderAddresses.Refusal(address, settings) is { } refusal)
+        {
+            findings.Add(new(check, false, $"The {what} at {url} was not fetched: {refusal} Correct the address."));
+            return null;
+        }
+
         try
         {
-            using var response = await http.GetAsync(new Uri(url), cancellationToken);
+            using var response = await http.GetAsync(address, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 findings.Add(new(check, false, $"The {what} at {url} answered HTTP {(int)response.StatusCode}. Check the address; the provider may be misconfigured or down."));
@@ -168,6 +181,10 @@ public sealed class SsoHealthChecker(SignpostDbContext db, IOptions<SsoOptions> 
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             findings.Add(new(check, false, $"The {what} at {url} did not answer within {http.Timeout.TotalSeconds:0} seconds. The provider is down or too slow; sign-ins through it fail.", Unreachable: true));
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is ProviderAddressRefusedException refused)
+        {
+            findings.Add(new(check, false, $"The {what} at {url} was not fetched: {refused.Message} Correct the address."));
         }
         catch (HttpRequestException ex) when (ex.Message.Contains("maximum buffer size", StringComparison.OrdinalIgnoreCase))
         {

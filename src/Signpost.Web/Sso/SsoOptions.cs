@@ -24,6 +24,13 @@ public sealed class SsoOptions
     /// </summary>
     public bool AllowHttpProviders { get; set; }
 
+    /// <summary>
+    /// Call providers on loopback, private (RFC 1918 and alike) and link-local addresses. Off in production: a
+    /// discovery URL typed by a practice administrator, or an endpoint named in a provider's metadata, would
+    /// otherwise reach Signpost's own network (see <see cref="ProviderAddresses"/>). The test set-up turns it on.
+    /// </summary>
+    public bool AllowPrivateProviderAddresses { get; set; }
+
     /// <summary>Minutes between health checks of every connection.</summary>
     [Range(1, 24 * 60)]
     public int HealthCheckIntervalMinutes { get; set; } = 60;

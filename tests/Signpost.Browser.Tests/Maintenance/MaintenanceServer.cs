@@ -72,6 +72,8 @@ public sealed class MaintenanceServer : IAsyncLifetime
             start.ArgumentList.Add(arg);
         }
 
+        // The command line runs in Production (no --demo): it needs the explicit allow flag without a key-ring certificate.
+        start.Environment["Signpost__DataProtection__AllowUnprotectedKeys"] = "true";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("signpost did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -21,7 +21,7 @@ public sealed class SsoServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await SignpostServer.StartAsync(["--Signpost:Sso:AllowHttpProviders=true"]);
+        _server = await SignpostServer.StartAsync(["--Signpost:Sso:AllowHttpProviders=true", "--Signpost:Sso:AllowPrivateProviderAddresses=true"]);
         _provider = await TestProvider.StartRealAsync(new Uri(_server.BaseAddress, $"sso/callback/{Demo.Slug}").ToString());
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -33,7 +33,8 @@ public sealed class SsoServer : IAsyncLifetime
         foreach (var argument in new[]
         {
             Repository.AppDll, "sso", "add", "--org", Demo.Slug, "--discovery-url", _provider.DiscoveryUrl, "--client-id", TestProvider.ClientId,
-            "--scopes", "openid profile email npi", "--Signpost:Sso:AllowHttpProviders=true",
+            "--scopes", "openid profile email npi", "--Signpost:Sso:AllowHttpProviders=true", "--Signpost:Sso:AllowPrivateProviderAddresses=true",
+            "--Signpost:DataProtection:AllowUnprotectedKeys=true",
         })
         {
             start.ArgumentList.Add(argument);

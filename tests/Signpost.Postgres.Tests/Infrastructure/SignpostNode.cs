@@ -80,6 +80,8 @@ public sealed class SignpostNode : IAsyncDisposable
                      "Signpost:Database:Provider=PostgreSQL",
                      $"ConnectionStrings:Signpost={connectionString}",
                      "Signpost:SignInRateLimit:PermitsPerMinute=100000",
+                     // Production without a key-ring certificate: allowed explicitly for the test's own database.
+                     "Signpost:DataProtection:AllowUnprotectedKeys=true",
                  }.Concat(settings))
         {
             start.ArgumentList.Add("--" + setting);

@@ -64,6 +64,8 @@ public sealed class StoreHost : IAsyncDisposable
                 }
             })
             .AddSignpostStores()
+            // The device-cookie key is stored protected by the key ring, as in the app (here an ephemeral one).
+            .AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider())
             .AddSingleton(TimeProvider.System)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var host = new StoreHost(provider, connectionString, services, folder);

@@ -18,7 +18,15 @@ public static class SignpostProcess
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<CliRun> RunAsync(string connectionString, string workingDirectory, string? stdin, params string[] args)
+    public static Task<CliRun> RunAsync(string connectionString, string workingDirectory, string? stdin, params string[] args) =>
+        RunWithEnvironmentAsync(connectionString, workingDirectory, stdin, new Dictionary<string, string?>(), args);
+
+    /// <summary>
+    /// Runs with extra environment variables (a null value removes one). The process runs in Production, as an
+    /// operator's does; without a key-ring certificate that needs <c>AllowUnprotectedKeys</c>, set here unless
+    /// <paramref name="environment"/> says otherwise.
+    /// </summary>
+    public static async Task<CliRun> RunWithEnvironmentAsync(string connectionString, string workingDirectory, string? stdin, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet)
@@ -39,6 +47,18 @@ public static class SignpostProcess
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
+        start.Environment["Signpost__DataProtection__AllowUnprotectedKeys"] = "true";
+        foreach (var (key, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("signpost did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -45,6 +46,9 @@ public class EmailApp : SignpostFactory
 
     public string Environment { get; init; } = "Development";
 
+    /// <summary>Started as <c>signpost --demo</c> (the demo practice seeded, /dev/mail on for loopback).</summary>
+    public bool Demo { get; init; }
+
     /// <summary>Any further settings, as configuration keys.</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
@@ -54,6 +58,9 @@ public class EmailApp : SignpostFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseEnvironment(Environment);
+
+        // Production refuses to start without a key-ring certificate unless allowed; the tests' own database is.
+        builder.UseSetting("Signpost:DataProtection:AllowUnprotectedKeys", "true");
         if (SmtpPort is { } port)
         {
             builder.UseSetting("Signpost:Email:Host", "127.0.0.1");
@@ -74,6 +81,15 @@ public class EmailApp : SignpostFactory
         {
             builder.UseSetting(key, value);
         }
+
+        if (Demo)
+        {
+            // Handed to Main as "--demo=true", the switch itself.
+            builder.UseSetting("demo", "true");
+        }
+
+        // A request may name its client address (the in-memory server has none).
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
     }
 
     /// <summary>One run of the notifier, exactly as its timer runs it; returns when the run is over.</summary>

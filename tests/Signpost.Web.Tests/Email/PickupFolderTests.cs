@@ -5,7 +5,10 @@ using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Email;
 
-/// <summary>With no SMTP host the embedded default writes .eml files beside the database; /dev/mail shows them in Development only.</summary>
+/// <summary>
+/// With no SMTP host the embedded default writes .eml files beside the database; /dev/mail shows them only
+/// in the demo (<c>--demo</c>) and only to this machine: the mail holds links that act as credentials.
+/// </summary>
 public sealed class PickupFolderTests : IAsyncDisposable
 {
     private EmailApp? _app;
@@ -18,9 +21,9 @@ public sealed class PickupFolderTests : IAsyncDisposable
         }
     }
 
-    private async Task<(EmailApp App, Account Admin)> ArrangeNoticeAsync(string environment, string message = "Claims database upgrade.")
+    private async Task<(EmailApp App, Account Admin)> ArrangeNoticeAsync(string environment, string message = "Claims database upgrade.", bool demo = false)
     {
-        _app = new EmailApp { Environment = environment };
+        _app = new EmailApp { Environment = environment, Demo = demo };
         var harbor = TestAccounts.Unique("harbor");
         await _app.CreateOrganizationAsync(harbor, "Harbor Clinic");
         var admin = await _app.CreateMemberAsync(harbor, TestAccounts.Unique("ann"), PracticeRoles.PracticeAdmin);
@@ -48,18 +51,19 @@ public sealed class PickupFolderTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task DevMail_InDevelopment_ListsMessagesAndShowsTheTextEscapedWithOurLinksClickable()
+    public async Task DevMail_InTheDemoFromLoopback_ListsMessagesAndShowsTheTextEscapedWithOurLinksClickable()
     {
         // Arrange: the operators' message carries markup, which must come out as text.
-        var (app, admin) = await ArrangeNoticeAsync("Development", "Upgrade <script>alert(1)</script> tonight.");
-        using var browser = app.CreateBrowser();
+        var (app, admin) = await ArrangeNoticeAsync("Development", "Upgrade <script>alert(1)</script> tonight.", demo: true);
+        using var browser = Loopback(app);
 
         // Act
         var (listResponse, list) = await browser.GetPageAsync("/dev/mail");
 
         // Assert: subject, recipient and time in the list.
         Assert.Equal(HttpStatusCode.OK, listResponse.StatusCode);
-        var row = Assert.Single(list.QuerySelectorAll("main tbody tr"));
+        // (The demo's own practice administrator is sent the notice too.)
+        var row = Assert.Single(list.QuerySelectorAll("main tbody tr"), r => r.QuerySelectorAll("td")[1].TextContent.Trim() == admin.Email);
         var cells = row.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList();
         Assert.StartsWith("Planned maintenance: provider portal on ", cells[0], StringComparison.Ordinal);
         Assert.Equal(admin.Email, cells[1]);
@@ -74,7 +78,7 @@ public sealed class PickupFolderTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, shownResponse.StatusCode);
         var text = shown.QuerySelector("pre.mail-text")!;
         Assert.Contains("Upgrade <script>alert(1)</script> tonight.", text.TextContent, StringComparison.Ordinal);
-        var written = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(app.PickupFolder, "*.eml")));
+        var written = await MimeMessage.LoadAsync(Path.Combine(app.PickupFolder, link.Split('/')[^1] + ".eml"));
         Assert.Equal(written.TextBody, text.TextContent);
         Assert.Empty(shown.QuerySelectorAll("main script"));
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
@@ -87,23 +91,56 @@ public sealed class PickupFolderTests : IAsyncDisposable
     [InlineData("/dev/mail/a.b")]
     public async Task DevMail_UnknownOrCraftedId_NotFound(string path)
     {
-        var (app, _) = await ArrangeNoticeAsync("Development");
-        using var browser = app.CreateBrowser();
+        var (app, _) = await ArrangeNoticeAsync("Development", demo: true);
+        using var browser = Loopback(app);
 
         var response = await browser.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    [Fact]
-    public async Task DevMail_OutsideDevelopment_DoesNotExist()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task DevMail_WithoutTheDemo_DoesNotExist_EvenInDevelopmentFromLoopback(string environment)
     {
-        var (app, _) = await ArrangeNoticeAsync("Production");
-        using var browser = app.CreateBrowser();
+        var (app, _) = await ArrangeNoticeAsync(environment);
+        using var browser = Loopback(app);
 
         var response = await browser.GetAsync("/dev/mail");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Single(Directory.GetFiles(app.PickupFolder, "*.eml"));
+        Assert.NotEmpty(Directory.GetFiles(app.PickupFolder, "*.eml"));
+    }
+
+    [Theory]
+    [InlineData("192.0.2.7")]
+    [InlineData("2001:db8::7")]
+    [InlineData(null)]
+    public async Task DevMail_InTheDemo_FromAnyOtherAddress_DoesNotExist(string? address)
+    {
+        // Arrange: the demo, whose mail includes the platform administrator's activation link.
+        var (app, _) = await ArrangeNoticeAsync("Development", demo: true);
+        using var browser = app.CreateBrowser();
+        if (address is not null)
+        {
+            browser.Http.DefaultRequestHeaders.Add(ClientAddressFilter.Header, address);
+        }
+
+        // Act
+        var list = await browser.GetAsync("/dev/mail");
+        var one = await browser.GetAsync("/dev/mail/" + Path.GetFileNameWithoutExtension(Directory.GetFiles(app.PickupFolder, "*.eml")[0]));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, one.StatusCode);
+        Assert.DoesNotContain("Planned maintenance", await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static TestBrowser Loopback(EmailApp app)
+    {
+        var browser = app.CreateBrowser();
+        browser.Http.DefaultRequestHeaders.Add(ClientAddressFilter.Header, "127.0.0.1");
+        return browser;
     }
 }

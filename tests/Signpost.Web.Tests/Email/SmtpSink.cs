@@ -35,8 +35,12 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public string Folder { get; }
 
-    /// <summary>Starts the server on <paramref name="port"/> (0: any free port) and waits until it accepts connections.</summary>
-    public static async Task<SmtpSink> StartAsync(int port = 0)
+    /// <summary>
+    /// Starts the server on <paramref name="port"/> (0: any free port) and waits until it accepts connections.
+    /// With <paramref name="delay"/> it answers each message only after that long, like a slow remote relay;
+    /// mail to <paramref name="refuse"/> it refuses with 550, like a server that knows no such mailbox.
+    /// </summary>
+    public static async Task<SmtpSink> StartAsync(int port = 0, TimeSpan? delay = null, string? refuse = null)
     {
         var script = Script();
         var folder = Path.Combine(Path.GetTempPath(), "signpost-smtp-sink", Guid.NewGuid().ToString("N"));
@@ -51,6 +55,15 @@ public sealed class SmtpSink : IAsyncDisposable
         start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(folder);
         start.ArgumentList.Add("--exit-with-stdin");
+        if (delay is { } wait)
+        {
+            start.ArgumentList.Add($"--delay-ms={(int)wait.TotalMilliseconds}");
+        }
+
+        if (refuse is not null)
+        {
+            start.ArgumentList.Add($"--refuse={refuse}");
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));

@@ -122,6 +122,34 @@ public sealed class AskForHelpTests(RecoveryApp app) : IClassFixture<RecoveryApp
         Assert.Contains("in the last hour", refused.QuerySelector("[data-testid=ask-problems]")!.TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ask_PostedWithoutThisBrowsersAntiForgeryCookieAndToken_FilesNothing()
+    {
+        // Arrange: the form a victim's browser was given, posted by another site (no cookie comes along)
+        // and by a browser holding an anti-forgery cookie of its own.
+        var member = await app.MemberAsync("forged");
+        using var victim = Browser("203.0.113.21");
+        var checkedPage = await CheckedAsync(victim, member.Username);
+        using var crossSite = app.CreateBrowser(handleCookies: false);
+        crossSite.Http.DefaultRequestHeaders.Add(RecoveryApp.ClientIpHeader, "203.0.113.22");
+        using var other = Browser("203.0.113.23");
+        await other.OpenFormAsync("/cant-sign-in");
+        var marker = "forged " + Guid.NewGuid().ToString("N");
+
+        // Act
+        var (noCookie, noCookiePage) = await AskAsync(crossSite, checkedPage, marker, "", null, null);
+        var (mismatched, mismatchedPage) = await AskAsync(other, checkedPage, marker, "", null, null);
+
+        // Assert: a clear answer, never a filed incident.
+        Assert.Equal(HttpStatusCode.OK, noCookie.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, mismatched.StatusCode);
+        Assert.Contains("did not send back the cookie", noCookiePage.QuerySelector("[data-testid=ask-problems]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("out of date", mismatchedPage.QuerySelector("[data-testid=ask-problems]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(noCookiePage.QuerySelector("[data-testid=filed]"));
+        Assert.Null(mismatchedPage.QuerySelector("[data-testid=filed]"));
+        Assert.False(await app.WithDbAsync(db => db.Set<Incident>().AnyAsync(i => i.Description != null && i.Description.StartsWith(marker))));
+    }
+
     private TestBrowser Browser(string ip)
     {
         var browser = app.CreateBrowser();

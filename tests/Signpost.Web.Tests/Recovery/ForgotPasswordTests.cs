@@ -60,10 +60,10 @@ public sealed class ForgotPasswordTests(RecoveryApp app) : IClassFixture<Recover
         var requested = Assert.Single(events, e => e.ReasonCode == ReasonCodes.ResetRequested);
         Assert.Equal(SignInMethod.PasswordReset, requested.Method);
         Assert.Equal("email", requested.IdentifierKind);
-        Assert.StartsWith("Sent a password reset link", requested.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("Queued a password reset link for email", requested.Detail, StringComparison.Ordinal);
         var reset = Assert.Single(events, e => e.ReasonCode == ReasonCodes.PasswordReset);
         Assert.True(reset.Succeeded);
-        Assert.Contains("1 session(s) ended, 1 lock(s) cleared; confirmation emailed", reset.Detail, StringComparison.Ordinal);
+        Assert.Contains("1 session(s) ended, 1 lock(s) cleared; confirmation queued for email", reset.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ namespace Signpost.Web.Tests.Recovery;
 /// <summary>
 /// Signpost on a hand-moved clock, sending through a real SMTP server (npm's smtp-server) that the
 /// fixture starts. The in-memory test server has no client address, so a request may name one in
-/// <see cref="ClientIpHeader"/> (a test-only shim standing in for the connection's address).
+/// <see cref="ClientIpHeader"/> (a test-only shim standing in for the connection's address). Recovery email
+/// leaves through the outbox; the mail job is woken when a message is queued, so it arrives at once.
 /// </summary>
 public partial class RecoveryApp : EmailApp, IAsyncLifetime
 {
@@ -28,9 +29,12 @@ public partial class RecoveryApp : EmailApp, IAsyncLifetime
 
     public SmtpSink Smtp { get; private set; } = null!;
 
+    /// <summary>How long the SMTP server takes to accept each message (none by default).</summary>
+    public TimeSpan? SmtpDelay { get; init; }
+
     public async Task InitializeAsync()
     {
-        Smtp = await SmtpSink.StartAsync();
+        Smtp = await SmtpSink.StartAsync(delay: SmtpDelay);
         SmtpPortValue = Smtp.Port;
     }
 
@@ -49,7 +53,6 @@ public partial class RecoveryApp : EmailApp, IAsyncLifetime
         builder.UseSetting("Signpost:Email:Port", SmtpPortValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:Email:Security", "None");
         builder.UseSetting("Signpost:Email:TimeoutSeconds", "10");
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, Infrastructure.ClientAddressFilter>());
     }
 
     /// <summary>The messages the SMTP server received for one address, oldest first, once at least <paramref name="count"/> arrived.</summary>

@@ -25,7 +25,8 @@ public partial class SsoApp : SignpostFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Signpost:Sso:AllowHttpProviders", "true");
+        builder.UseSetting("Signpost:Sso:AllowHttpProviders", AllowHttpProviders ? "true" : "false");
+        builder.UseSetting("Signpost:Sso:AllowPrivateProviderAddresses", AllowPrivateProviderAddresses ? "true" : "false");
         builder.UseSetting("Signpost:Sso:BackchannelTimeoutSeconds", TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:Sso:HealthChecksEnabled", "false");
         builder.UseSetting("Signpost:Sso:ExpiryAlertDays", "14");
@@ -36,6 +37,12 @@ public partial class SsoApp : SignpostFactory
             builder.UseSetting("Signpost:Sso:OperatorsEmail", operators);
         }
     }
+
+    /// <summary>The test providers speak plain HTTP; off only where a test proves the https rule.</summary>
+    public bool AllowHttpProviders { get; init; } = true;
+
+    /// <summary>The test providers listen on 127.0.0.1; off only where a test proves the public-address rule.</summary>
+    public bool AllowPrivateProviderAddresses { get; init; } = true;
 
     /// <summary>Platform operators' address for connection alerts; unset, only practice admins are told.</summary>
     public string? OperatorsEmail { get; init; }

@@ -32,6 +32,8 @@ public sealed class SsoAttackTests(SsoAppFixture fixture) : IClassFixture<SsoApp
 
     [Theory]
     [InlineData("alg-none", ReasonCodes.SsoSignatureInvalid, "signature")]
+    [InlineData("rs256-unsigned", ReasonCodes.SsoSignatureInvalid, "signature")]
+    [InlineData("forged-signature", ReasonCodes.SsoSignatureInvalid, "signature")]
     [InlineData("hs256-pubkey", ReasonCodes.SsoSignatureInvalid, "")]
     [InlineData("wrong-iss", ReasonCodes.SsoTokenInvalid, "iss")]
     [InlineData("missing-iss", ReasonCodes.SsoTokenInvalid, "iss")]

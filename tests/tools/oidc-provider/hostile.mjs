@@ -52,7 +52,7 @@ const issuer = `http://127.0.0.1:${port}`;
 const state = {
   discovery: 'ok',      // ok | bad-json | slow | huge | 500 | wrong-issuer | not-object
   jwks: 'ok',           // ok | empty | bad-json | rotated
-  token: 'ok',          // ok | alg-none | hs256-pubkey | wrong-iss | missing-iss | wrong-aud | missing-aud | expired | no-nonce | unknown-kid | rotated
+  token: 'ok',          // ok | alg-none | rs256-unsigned | forged-signature | hs256-pubkey | wrong-iss | missing-iss | wrong-aud | missing-aud | expired | no-nonce | unknown-kid | rotated
   respIss: 'issuer',    // issuer | missing | <any other value sent as iss>
   advertiseIss: 'true', // authorization_response_iss_parameter_supported
   authError: '',        // e.g. access_denied: the authorization response carries this error
@@ -89,6 +89,17 @@ async function mint(grant) {
   if (state.token === 'alg-none') {
     const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
     return `${header}.${base64url.encode(JSON.stringify(payload))}.`;
+  }
+
+  if (state.token === 'rs256-unsigned') {
+    // Names an allowed algorithm but carries no signature: what the handler alone accepts from the token endpoint.
+    const header = base64url.encode(JSON.stringify({ alg: 'RS256', kid: 'hostile-1', typ: 'JWT' }));
+    return `${header}.${base64url.encode(JSON.stringify(payload))}.`;
+  }
+
+  if (state.token === 'forged-signature') {
+    // The provider's kid, someone else's key.
+    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'hostile-1', typ: 'JWT' }).sign(stranger.privateKey);
   }
 
   if (state.token === 'hs256-pubkey') {

@@ -4,9 +4,11 @@
 //   <name>.json  the SMTP envelope: {"from": "...", "to": ["...", ...], "receivedAt": "..."}
 //   <name>.eml   the raw message exactly as received (written last, by rename: when it exists, both are complete)
 //
-// Usage: node smtp-sink.js <port> <folder> [--exit-with-stdin]
+// Usage: node smtp-sink.js <port> <folder> [--exit-with-stdin] [--delay-ms=<ms>]
 //   port 0 lets the system choose; the first line printed is "listening <port>" once connections are accepted.
 //   --exit-with-stdin stops the server when its standard input closes, so it dies with the test process.
+//   --delay-ms=<ms> answers each message only after <ms> milliseconds: a slow (remote) relay.
+//   --refuse=<address> answers RCPT TO <address> with 550 (no such mailbox), as a server refusing one message.
 'use strict';
 
 const fs = require('node:fs');
@@ -15,8 +17,12 @@ const { SMTPServer } = require('smtp-server');
 
 const [portArg, folder, ...flags] = process.argv.slice(2);
 const port = Number(portArg);
-if (!Number.isInteger(port) || port < 0 || port > 65535 || !folder) {
-  console.error('usage: node smtp-sink.js <port> <folder> [--exit-with-stdin]');
+const delayFlag = flags.find((f) => f.startsWith('--delay-ms='));
+const delayMs = delayFlag ? Number(delayFlag.slice('--delay-ms='.length)) : 0;
+const refuseFlag = flags.find((f) => f.startsWith('--refuse='));
+const refused = refuseFlag ? refuseFlag.slice('--refuse='.length).toLowerCase() : null;
+if (!Number.isInteger(port) || port < 0 || port > 65535 || !folder || !Number.isInteger(delayMs) || delayMs < 0) {
+  console.error('usage: node smtp-sink.js <port> <folder> [--exit-with-stdin] [--delay-ms=<ms>] [--refuse=<address>]');
   process.exit(2);
 }
 
@@ -31,11 +37,19 @@ const server = new SMTPServer({
   disabledCommands: ['AUTH', 'STARTTLS'],
   logger: false,
   size: 25 * 1024 * 1024,
+  onRcptTo(address, session, callback) {
+    if (refused && address.address.toLowerCase() === refused) {
+      const err = new Error('No such mailbox');
+      err.responseCode = 550;
+      return callback(err);
+    }
+    return callback();
+  },
   onData(stream, session, callback) {
     const chunks = [];
     stream.on('data', (chunk) => chunks.push(chunk));
     stream.on('error', callback);
-    stream.on('end', () => {
+    stream.on('end', () => setTimeout(() => {
       const name = `${Date.now()}-${process.pid}-${String(++received).padStart(5, '0')}`;
       const envelope = {
         from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
@@ -50,7 +64,7 @@ const server = new SMTPServer({
       } catch (err) {
         callback(err);
       }
-    });
+    }, delayMs));
   },
 });
 

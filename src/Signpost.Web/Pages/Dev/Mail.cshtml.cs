@@ -7,15 +7,17 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Signpost.Web.Email;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Setup;
 
 namespace Signpost.Web.Pages.Dev;
 
 /// <summary>
-/// Development only: the messages in the pickup folder, newest first, and one message's text part, so a
-/// newcomer running the demo without a mail server can follow the links Signpost sends. Anywhere else
-/// the page does not exist (404): mail holds links that act as credentials.
+/// The demo only (<c>signpost --demo</c>), asked from this machine only: the messages in the pickup folder,
+/// newest first, and one message's text part, so a newcomer running the demo without a mail server can
+/// follow the links Signpost sends. Anywhere else, and to any other address, the page does not exist
+/// (404): mail holds links that act as credentials, the platform administrator's among them.
 /// </summary>
-public sealed partial class MailModel(IWebHostEnvironment environment, IOptions<EmailOptions> email, IOptions<SignpostOptions> signpost) : PageModel
+public sealed partial class MailModel(DemoMode demo, IOptions<EmailOptions> email, IOptions<SignpostOptions> signpost) : PageModel
 {
     public const int MaxListed = 200;
 
@@ -31,7 +33,7 @@ public sealed partial class MailModel(IWebHostEnvironment environment, IOptions<
 
     public IActionResult OnGet(string? id)
     {
-        if (!environment.IsDevelopment())
+        if (!demo.Enabled || !DemoMode.IsLoopbackClient(HttpContext))
         {
             return NotFound();
         }
