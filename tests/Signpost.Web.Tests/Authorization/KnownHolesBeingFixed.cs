@@ -15,9 +15,6 @@ public sealed record KnownHole(string Key, Caller Caller, Variant Variant, strin
 /// </summary>
 public static class KnownHolesBeingFixed
 {
-    private const string DevMail =
-        "issue 15 attack 6: /dev/mail answers outside --demo (the test host runs as Development), listing every mail and its links; it must not exist outside the loopback demo";
-
     private const string IncidentTraces =
         "issue 15 attack 3: POST /api/v1/incidents takes a trace ID of another practice in A's incident (answers 400 for the empty description instead of refusing the out-of-scope trace like a missing one)";
 
@@ -31,7 +28,6 @@ public static class KnownHolesBeingFixed
 
     public static IReadOnlyList<KnownHole> Cells { get; } =
     [
-        .. Enum.GetValues<Caller>().Select(c => new KnownHole("GET /dev/mail/{id?}", c, Variant.None, DevMail)),
         new("POST /api/v1/incidents", Caller.AdminA, Variant.AWithB, IncidentTraces),
         new("GET /api/v1/diagnoses/{traceId}", Caller.AdminA, Variant.A, RefusalsInDiagnosis),
         new("GET /api/v1/diagnoses/{traceId}", Caller.AdminB, Variant.B, RefusalsInDiagnosis),

@@ -26,6 +26,7 @@ public sealed class MatrixApp : SignpostFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Signpost:Sso:AllowHttpProviders", "true");
+        builder.UseSetting("Signpost:Sso:AllowPrivateProviderAddresses", "true");
         builder.UseSetting("Signpost:Sso:BackchannelTimeoutSeconds", 2.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:Sso:HealthChecksEnabled", "false");
         builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
