@@ -130,6 +130,11 @@ public static class SignpostHost
         app.UseSignpostTransportSecurity();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailureHandler.HandleAsync });
         app.UseStatusCodePages(StatusCodeAnswers.WriteAsync);
+        if (database.Provider == DatabaseProvider.PostgreSQL)
+        {
+            app.UseMiddleware<DatabaseReconnect>();
+        }
+
         app.Use(async (context, next) =>
         {
             var traceId = context.GetTraceId();
