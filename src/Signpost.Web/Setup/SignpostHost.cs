@@ -86,9 +86,11 @@ public static class SignpostHost
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
         services.AddScoped<AdminScope>();
+        services.AddScoped<AudienceProjection>();
         services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
         services.AddSingleton<PasswordChangeTickets>();
+        services.AddSingleton<HeldTraces>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
 
