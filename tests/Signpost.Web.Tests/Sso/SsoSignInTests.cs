@@ -161,10 +161,10 @@ public sealed class SsoSignInTests(RealProviderFixture fixture) : IClassFixture<
         // An NPI is public: linking by it is off unless the connection turns it on (docs/sso.md).
         var connection = await App.CreateConnectionAsync("npioff", fixture.Provider.DiscoveryUrl,
             new SsoConnectionRequest("", "", null, Scopes: "openid email npi", LinkByEmail: false));
-        var member = await App.CreateMemberAsync("npioff", "nell@npioff.example", npi: "1234567893");
+        var member = await App.CreateMemberAsync("npioff", "nell@npioff.example", npi: "1555012347");
         using var browser = App.CreateBrowser();
 
-        using var response = await SignInAsync(browser, "npioff", "someone.else@idp.example;npi=1234567893");
+        using var response = await SignInAsync(browser, "npioff", "someone.else@idp.example;npi=1555012347");
 
         Assert.False(connection.LinkByNpi);
         await AssertFailedAsync(browser, response, ReasonCodes.SsoUserNotLinked, connection.Id, "no member of the practice matches");
