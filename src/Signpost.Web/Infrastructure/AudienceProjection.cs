@@ -31,7 +31,7 @@ public enum Audience
 /// platform admins read the facts as recorded. A practice administrator reads them with what is not theirs
 /// taken out: the support-only <see cref="SignInEvent.Detail"/> of every attempt (it is where "password
 /// was correct" on a locked account lives — a practice admin reading it would turn the lock into a
-/// guessing oracle), client and network addresses, and the names, slugs and addresses of other practices
+/// guessing oracle), client and network addresses, and the names, slugs, addresses and network labels of other practices
 /// the same person belongs to. The holder of a trace never gets a diagnosis at all, only <see cref="SafeAdvice"/>.
 /// </summary>
 /// <remarks>
@@ -196,13 +196,18 @@ public sealed partial class AudienceProjection(SignpostDbContext db, AdminScope 
         }
 
         var foreignIds = organizationIds.Where(o => !administered.Contains(o)).Distinct().ToList();
-        var foreign = await db.Organizations.AsNoTracking().Where(o => foreignIds.Contains(o.Id))
-            .Select(o => new { o.Name, o.Slug, o.Address }).ToListAsync(cancellationToken);
+        var involved = organizationIds.Distinct().ToList();
+        var organizations = await db.Organizations.AsNoTracking().Where(o => involved.Contains(o.Id)).ToListAsync(cancellationToken);
+        var foreign = organizations.Where(o => foreignIds.Contains(o.Id)).ToList();
+        // A range's label names another practice's network ("Lakeside VPN"); a label the reader's own practice also uses stays.
+        var ownLabels = organizations.Where(o => administered.Contains(o.Id)).SelectMany(o => o.NetworkRanges).Select(r => r.Label).ToHashSet(StringComparer.Ordinal);
         return new Redactor(
             administered,
             [.. details.OfType<string>().Where(d => d.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(d => d.Length)],
             [.. foreign.Select(f => f.Name).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(n => n.Length)],
-            [.. foreign.SelectMany(f => new[] { f.Slug, f.Address }).OfType<string>().Where(s => s.Length > 2).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)]);
+            [.. foreign.SelectMany(f => new[] { f.Slug, f.Address })
+                .Concat(foreign.SelectMany(f => f.NetworkRanges).Select(r => r.Label).Where(l => !ownLabels.Contains(l)))
+                .OfType<string>().Where(s => s.Length > 2).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)]);
     }
 
     /// <summary>Removes from a text what a practice administrator must not read.</summary>

@@ -21,6 +21,7 @@ public sealed class PracticeAdminBoundaryTests(DiagnosisApp app) : IClassFixture
 {
     private const string SecretName = "Lakeside Hidden Clinic";
     private const string SecretAddress = "12 Quiet Lane, Hidden Town";
+    private const string SecretLabel = "Lakeside Back Office";
 
     [Fact]
     public async Task Diagnosis_LockedAccount_PracticeAdminCannotTellRightPasswordFromWrong()
@@ -35,7 +36,7 @@ public sealed class PracticeAdminBoundaryTests(DiagnosisApp app) : IClassFixture
         using var support = await app.SignedInAsync(PlatformRoles.SupportAgent);
         for (var i = 0; i < 3; i++)
         {
-            await app.AttemptAsync(ivy.Username, "wrong password, typed in a hurry");
+            await app.AttemptAsync(ivy.Username, "wrong password, typed in a hurry", i == 0 ? "192.0.2.5" : "203.0.113.10");
         }
 
         // Act: the attacker keeps guessing while locked — once right, once wrong — and reads each diagnosis as Harbor's admin.
@@ -63,6 +64,8 @@ public sealed class PracticeAdminBoundaryTests(DiagnosisApp app) : IClassFixture
             Assert.DoesNotContain("203.0.113.10", view, StringComparison.Ordinal);
             Assert.DoesNotContain(SecretName, view, StringComparison.Ordinal);
             Assert.DoesNotContain(SecretAddress, view, StringComparison.Ordinal);
+            Assert.DoesNotContain(SecretLabel, view, StringComparison.Ordinal);
+            Assert.DoesNotContain("192.0.2.", view, StringComparison.Ordinal);
         }
     }
 
@@ -150,7 +153,7 @@ public sealed class PracticeAdminBoundaryTests(DiagnosisApp app) : IClassFixture
         {
             var stored = await db.Organizations.SingleAsync(o => o.Id == practice.Id);
             stored.Address = SecretAddress;
-            stored.NetworkRanges = [new() { Cidr = "192.0.2.0/24", Label = "Lakeside LAN" }];
+            stored.NetworkRanges = [new() { Cidr = "192.0.2.0/24", Label = SecretLabel }];
             return await db.SaveChangesAsync();
         });
         return practice;
