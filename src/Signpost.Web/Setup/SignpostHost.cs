@@ -88,11 +88,13 @@ public static class SignpostHost
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
         services.AddScoped<AdminScope>();
+        services.AddScoped<AudienceProjection>();
         services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
         services.AddAuditCheckpoints();
         services.AddSingleton<PasswordChangeTickets>();
         services.AddSingleton<RecoveryCookie>();
+        services.AddSingleton<HeldTraces>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
 
