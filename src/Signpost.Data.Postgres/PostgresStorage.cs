@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Npgsql;
+using Signpost.Data.Diagnostics;
 
 namespace Signpost.Data.Postgres;
 
@@ -28,7 +29,11 @@ public static class PostgresStorage
             csb.CommandTimeout = 5;
         }
 
-        return builder.UseNpgsql(csb.ConnectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgresStorage).Assembly.GetName().Name));
+        // Counts each request's completed commands, so a request that failed on a connection the server had
+        // closed before any of its work reached the database can safely run once more (docs/deployment.md).
+        return builder
+            .UseNpgsql(csb.ConnectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgresStorage).Assembly.GetName().Name))
+            .AddInterceptors(DatabaseWorkInterceptor.Instance);
     }
 }
 

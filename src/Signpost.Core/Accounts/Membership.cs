@@ -16,6 +16,8 @@ public enum MembershipStatus
 {
     Active,
     Removed,
+    /// <summary>Offered by a practice administrator, not yet accepted by the person: gives no access (docs/security.md).</summary>
+    Invited,
 }
 
 /// <summary>Account ↔ organization, with roles. Access needs an active membership with at least one role.</summary>

@@ -40,7 +40,9 @@ public sealed class IncidentNotifications(IIncidentStore store, IPracticeAdminDi
                 var practice = (await admins.ListAsync(organizationId, cancellationToken)).FirstOrDefault();
                 if (practice is { Admins.Count: > 0 })
                 {
-                    messages.Add(($"incident/{incident.Id:N}/practice-admins", Compose(incident, practice.Admins, $"the administrators of {practice.Name}", publicBaseUrl)));
+                    // The data points were collected for support (addresses, other practices): a practice's administrators
+                    // read them through the API, where the audience projection applies (docs/security.md).
+                    messages.Add(($"incident/{incident.Id:N}/practice-admins", Compose(incident, practice.Admins, $"the administrators of {practice.Name}", publicBaseUrl, withDataPoints: false)));
                 }
             }
 
@@ -66,7 +68,7 @@ public sealed class IncidentNotifications(IIncidentStore store, IPracticeAdminDi
     }
 
     /// <summary>The incident as a plain-text email: what, why, who, the trace IDs, and where to read more. Text only, so typed markup stays text.</summary>
-    public static EmailMessage Compose(Incident incident, IReadOnlyList<EmailAddress> to, string audience, string publicBaseUrl)
+    public static EmailMessage Compose(Incident incident, IReadOnlyList<EmailAddress> to, string audience, string publicBaseUrl, bool withDataPoints = true)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Signpost incident for {audience}.").AppendLine();
@@ -90,7 +92,10 @@ public sealed class IncidentNotifications(IIncidentStore store, IPracticeAdminDi
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"Trace IDs: {(incident.TraceIds.Length == 0 ? "none" : incident.TraceIds)}").AppendLine();
-        text.AppendLine("Data points (JSON):").AppendLine(incident.DataPoints).AppendLine();
+        if (withDataPoints)
+        {
+            text.AppendLine("Data points (JSON):").AppendLine(incident.DataPoints).AppendLine();
+        }
         text.AppendLine(CultureInfo.InvariantCulture, $"API: {publicBaseUrl.TrimEnd('/')}/api/v1/incidents/{incident.Id}");
         return new EmailMessage(to, $"Incident: {incident.Title}", text.ToString());
     }

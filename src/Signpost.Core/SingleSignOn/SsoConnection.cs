@@ -26,8 +26,11 @@ public sealed class SsoConnection
     public string NpiClaim { get; set; } = "npi";
     /// <summary>Link an existing member of the practice whose email the provider asserts as verified.</summary>
     public bool LinkByEmail { get; set; } = true;
-    /// <summary>Link an existing member of the practice whose individual NPI the provider asserts.</summary>
-    public bool LinkByNpi { get; set; } = true;
+    /// <summary>
+    /// Link an existing member of the practice whose individual NPI the provider asserts. Off by default: an
+    /// NPI is public, so turning this on trusts the practice's provider with every member's account (docs/sso.md).
+    /// </summary>
+    public bool LinkByNpi { get; set; }
     /// <summary>Create an account just in time, with <see cref="DefaultRoles"/>, when nothing links.</summary>
     public bool CreateAccounts { get; set; }
     public PracticeRoles DefaultRoles { get; set; } = PracticeRoles.Staff;

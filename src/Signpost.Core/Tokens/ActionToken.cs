@@ -5,6 +5,8 @@ public enum ActionTokenPurpose
     Activation,
     PasswordReset,
     Unlock,
+    /// <summary>An invitation to join a practice, sent to a person who already has an account; accepting it activates the invited memberships.</summary>
+    Invitation,
 }
 
 /// <summary>

@@ -18,12 +18,13 @@ public enum AdminOutcome
     /// <summary>A value is malformed; <see cref="AdminResult.Field"/> names it.</summary>
     Invalid,
 
-    /// <summary>The email of an invitation already has an account; <see cref="AdminResult.Existing"/> offers to add it instead.</summary>
-    AccountExists,
+    /// <summary>
+    /// An invitation was handled: the same outcome and sentence whether the email was new (a pending account),
+    /// had an account (an invitation to accept), or was not to be invited at all (payer staff, no account) —
+    /// the answer must not tell them apart (docs/security.md).
+    /// </summary>
+    Invited,
 }
-
-/// <summary>An account found by the email of an invitation: offered as "add {DisplayName} to this practice", never duplicated.</summary>
-public sealed record ExistingAccountOffer(string DisplayName, string Email, bool AlreadyMember);
 
 /// <summary>The outcome of one act, with a sentence for the person who asked.</summary>
 /// <param name="Outcome">What happened.</param>
@@ -36,8 +37,6 @@ public sealed record AdminResult(AdminOutcome Outcome, string Message, string? F
 
     /// <summary>Their version after the act: what the next form or request must carry.</summary>
     public int? Version { get; init; }
-
-    public ExistingAccountOffer? Existing { get; init; }
 
     public bool Succeeded => Outcome == AdminOutcome.Done;
 

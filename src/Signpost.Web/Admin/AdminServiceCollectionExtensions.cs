@@ -7,6 +7,7 @@ public static class AdminServiceCollectionExtensions
     {
         services.AddScoped<PracticeAdministration>();
         services.AddScoped<PracticeDirectory>();
+        services.AddScoped<PracticeInvitations>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
+using Signpost.Core.Email;
 using Signpost.Core.Organizations;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
@@ -8,14 +9,20 @@ using Signpost.Web.Setup;
 
 namespace Signpost.Web.Admin;
 
-/// <summary>Inviting people: a new person gets a pending account and an activation link; a known email becomes an offer, never a second account.</summary>
+/// <summary>
+/// Inviting people (docs/security.md, "Adding an existing person"): a new email gets a pending account and an
+/// activation link; an email that already has an account gets an invitation the person accepts or declines
+/// (<see cref="PracticeInvitations"/>). Both answer with the same sentence, so the answer never says whether
+/// the email has an account anywhere.
+/// </summary>
 public sealed partial class PracticeAdministration
 {
     /// <summary>
-    /// Invites a new person: a pending account with a membership of this practice, and the activation link
-    /// by email (the recovery issue's link; the activation page sets the password). When the email already
-    /// has an account the answer is <see cref="AdminOutcome.AccountExists"/> with an offer to add that
-    /// person instead (<see cref="AddExistingAsync(Organization, string, PracticeRoles, CancellationToken)"/>).
+    /// Invites a person by email. A new email: a pending account with a membership of this practice, and the
+    /// activation link by email (the activation page sets the password). An email that has an account: an
+    /// invitation to join, which the person accepts through an emailed link — never a second account, and never
+    /// a membership without their consent; payer staff are never invited. The answer is
+    /// <see cref="AdminOutcome.Invited"/> with the same sentence either way.
     /// </summary>
     public async Task<AdminResult> InviteAsync(Organization organization, InviteRequest request, CancellationToken cancellationToken)
     {
@@ -24,21 +31,8 @@ public sealed partial class PracticeAdministration
             return badEmail;
         }
 
-        var email = request.Email!.Trim();
-        var existing = await db.Accounts.AsNoTracking().Include(a => a.Memberships)
-            .FirstOrDefaultAsync(a => a.NormalizedEmail == Account.Normalize(email), cancellationToken);
-        if (existing is not null)
-        {
-            var member = existing.Memberships.Any(m => m.OrganizationId == organization.Id && m.Status == MembershipStatus.Active);
-            return new AdminResult(AdminOutcome.AccountExists, member
-                ? $"{existing.DisplayName} already has an account with this email and is already a member of {organization.Name}."
-                : $"{existing.DisplayName} already has an account with this email. Add them to {organization.Name} instead of inviting them again.")
-            {
-                AccountId = member ? existing.Id : null,
-                Existing = new ExistingAccountOffer(existing.DisplayName, existing.Email, member),
-            };
-        }
-
+        // Every check of the typed values runs before the email is looked up, so a bad value is answered the
+        // same whether or not the email has an account.
         if (CheckRoles(request.Roles) is { } badRoles)
         {
             return badRoles;
@@ -67,6 +61,14 @@ public sealed partial class PracticeAdministration
             return AdminResult.Invalid("npi", "An NPI is ten digits with a correct check digit; leave it empty when the person has none.");
         }
 
+        var email = request.Email!.Trim();
+        var existing = await db.Accounts.Include(a => a.Memberships).ThenInclude(m => m.Organization)
+            .FirstOrDefaultAsync(a => a.NormalizedEmail == Account.Normalize(email), cancellationToken);
+        if (existing is not null)
+        {
+            return await OfferAsync(organization, existing, email, request.Roles, cancellationToken);
+        }
+
         if (npi is not null && await db.Accounts.AnyAsync(a => a.Npi == npi, cancellationToken))
         {
             return AdminResult.Invalid("npi", $"The NPI {npi} belongs to another account.");
@@ -86,11 +88,14 @@ public sealed partial class PracticeAdministration
         var sent = await SendLinkAsync(organization, account, ActionTokenPurpose.Activation, cancellationToken);
         await audit.RecordAsync(actors.Current, new AuditRecord("account.invite", "account", account.Id.ToString(), organization.Id, null,
             new { account.Email, Roles = request.Roles.ToString(), LinkSent = sent, account.Version }), cancellationToken);
-        return new AdminResult(AdminOutcome.Done, $"{account.DisplayName} is invited as {Describe(request.Roles)}. {sent}") { AccountId = account.Id, Version = account.Version };
+        return Invited(organization, email, request.Roles, sent.StartsWith("An activation link was emailed", StringComparison.Ordinal));
     }
 
-    /// <summary>The second step of an invitation to a known email: adds that person to this practice (or back to it).</summary>
-    /// <remarks>The person is named by email, as typed in the invitation, never by an account ID a form could swap.</remarks>
+    /// <summary>
+    /// "Add a person who already has an account", by email: an invitation the person accepts. The answer is
+    /// the same whether the email has an account, has one held by payer staff, or has none (then nothing is
+    /// sent: invite them as a new person).
+    /// </summary>
     public async Task<AdminResult> AddExistingAsync(Organization organization, string? email, PracticeRoles roles, CancellationToken cancellationToken)
     {
         if ((CheckEmail(email) ?? CheckRoles(roles)) is { } bad)
@@ -98,17 +103,24 @@ public sealed partial class PracticeAdministration
             return bad;
         }
 
+        var typed = email!.Trim();
         var account = await db.Accounts.Include(a => a.Memberships).ThenInclude(m => m.Organization)
-            .FirstOrDefaultAsync(a => a.NormalizedEmail == Account.Normalize(email!), cancellationToken);
-        return account is null
-            ? AdminResult.Invalid("email", "No account has this email; invite the person instead.")
-            : await AddAsync(organization, account, roles, cancellationToken);
+            .FirstOrDefaultAsync(a => a.NormalizedEmail == Account.Normalize(typed), cancellationToken);
+        if (account is null)
+        {
+            await audit.RecordAsync(actors.Current, new AuditRecord("membership.invite", "email", null, organization.Id, null,
+                new { Roles = roles.ToString(), Sent = false, Why = "No account has this email." }), cancellationToken);
+            return Invited(organization, typed, roles, sent: true);
+        }
+
+        return await OfferAsync(organization, account, typed, roles, cancellationToken);
     }
 
     /// <summary>
-    /// Adds a person the caller already administers elsewhere (one of their other practices) by account ID.
-    /// An ID of anyone else is answered like a missing one and the attempt is audited: an ID taken from
-    /// another practice must not let an admin pull that person into their own.
+    /// Invites a person the caller already administers elsewhere (one of their other practices), by account
+    /// ID. An ID of anyone else is answered like a missing one and the attempt is audited: an ID taken from
+    /// another practice must not let an admin pull that person into their own. Even then it is an invitation:
+    /// the person accepts it.
     /// </summary>
     public async Task<AdminResult> AddExistingAsync(Organization organization, Guid accountId, PracticeRoles roles, CancellationToken cancellationToken)
     {
@@ -125,45 +137,33 @@ public sealed partial class PracticeAdministration
         }
 
         var account = await LoadAsync(accountId, cancellationToken);
-        return account is null ? AdminResult.NotFound() : await AddAsync(organization, account, roles, cancellationToken);
+        return account is null ? AdminResult.NotFound() : await OfferAsync(organization, account, account.Email, roles, cancellationToken);
     }
 
-    private async Task<AdminResult> AddAsync(Organization organization, Account account, PracticeRoles roles, CancellationToken cancellationToken)
+    private async Task<AdminResult> OfferAsync(Organization organization, Account account, string typedEmail, PracticeRoles roles, CancellationToken cancellationToken)
     {
-        var membership = account.Memberships.FirstOrDefault(m => m.OrganizationId == organization.Id);
-        if (membership is { Status: MembershipStatus.Active })
-        {
-            return AdminResult.Refused($"{account.DisplayName} is already a member of {organization.Name}.") with { AccountId = account.Id, Version = account.Version };
-        }
-
-        var before = AccountAuditView.Of(account);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (membership is null)
-        {
-            AddMembership(account, new Membership { AccountId = account.Id, OrganizationId = organization.Id, Roles = roles, CreatedAt = time.GetUtcNow() });
-        }
-        else
-        {
-            membership.Status = MembershipStatus.Active;
-            membership.Roles = roles;
-        }
-
-        account.Version++;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // False for payer staff: refused and audited inside, answered here exactly like a sent invitation.
+            await invitations.OfferAsync(organization, account, roles, cancellationToken);
+            return Invited(organization, typedEmail, roles, sent: true);
+        }
+        catch (EmailDeliveryException)
+        {
+            return Invited(organization, typedEmail, roles, sent: false);
         }
         catch (DbUpdateConcurrencyException)
         {
-            await transaction.RollbackAsync(cancellationToken);
             Forget(account);
             return new AdminResult(AdminOutcome.Stale, "Someone else changed this person at the same moment. Review and try again.");
         }
-
-        await audit.RecordAsync(actors.Current, new AuditRecord("membership.add", "account", account.Id.ToString(), organization.Id, before, AccountAuditView.Of(account)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new AdminResult(AdminOutcome.Done, $"{account.DisplayName} is added to {organization.Name} as {Describe(roles)}.") { AccountId = account.Id, Version = account.Version };
     }
+
+    /// <summary>The one answer to every invitation, new email or known: it must not tell them apart.</summary>
+    private static AdminResult Invited(Organization organization, string email, PracticeRoles roles, bool sent) =>
+        new(AdminOutcome.Invited, sent
+            ? $"An invitation to join {organization.Name} as {Describe(roles)} is on its way to {email}. The person gets access once they follow the link in it."
+            : $"The invitation to {email} could not be emailed (the mail server did not accept it). Try again later.");
 
     private static AdminResult? CheckEmail(string? email)
     {

@@ -43,6 +43,7 @@ public sealed partial class PracticeAdministration(
     RecoveryService recovery,
     PasswordExpiryExtensions extensions,
     Administration administration,
+    PracticeInvitations invitations,
     IOptions<SignpostOptions> options,
     TimeProvider time)
 {
@@ -271,6 +272,11 @@ public sealed partial class PracticeAdministration(
 
         return await ActAsync(organization, accountId, version, "membership.reassign", cancellationToken, async (account, membership) =>
         {
+            if (account.PlatformRoles != PlatformRoles.None)
+            {
+                return Refuse(AdminResult.Refused($"{account.DisplayName} is payer staff, who never join a practice (docs/security.md)."));
+            }
+
             var there = account.Memberships.FirstOrDefault(m => m.OrganizationId == destination.Id);
             if (there is { Status: MembershipStatus.Active })
             {

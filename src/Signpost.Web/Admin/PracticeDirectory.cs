@@ -75,15 +75,9 @@ public sealed class PracticeDirectory(SignpostDbContext db, ILockoutStore lockou
     public async Task<DateTimeOffset?> LockedUntilAsync(Guid accountId, CancellationToken cancellationToken) =>
         (await lockouts.ListLockedAsync(time.GetUtcNow(), cancellationToken)).Where(l => l.AccountId == accountId).Max(l => l.LockedUntil);
 
-    /// <summary>
-    /// The person's newest sign-in attempts at this practice (or at no practice in particular), newest first.
-    /// Attempts at another practice the person also belongs to are that practice's: their address, browser
-    /// and reason are not this practice's to read (docs/admin-console.md).
-    /// </summary>
-    public async Task<IReadOnlyList<SignInEvent>> RecentOutcomesAsync(Organization organization, Guid accountId, int take, CancellationToken cancellationToken) =>
-        await db.SignInEvents.AsNoTracking()
-            .Where(e => e.AccountId == accountId && (e.OrganizationId == null || e.OrganizationId == organization.Id))
-            .OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
+    /// <summary>The person's newest sign-in attempts, newest first.</summary>
+    public async Task<IReadOnlyList<SignInEvent>> RecentOutcomesAsync(Guid accountId, int take, CancellationToken cancellationToken) =>
+        await db.SignInEvents.AsNoTracking().Where(e => e.AccountId == accountId).OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
 
     /// <summary>
     /// Recent changes from the audit trail: the practice's own entries, or one person's. A person's

@@ -8,8 +8,9 @@ namespace Signpost.Web.Api;
 /// <summary>
 /// The troubleshooter over HTTP (SPEC §5, §8): <c>GET /api/v1/diagnoses/{traceId}</c> and
 /// <c>GET /api/v1/accounts/{id}/diagnosis</c>. Payer support and platform admins may diagnose anything; a
-/// practice administrator only attempts and accounts of a practice they administer, and never sees
-/// similar identifiers from elsewhere. A refused target is answered exactly like a missing one (404) and
+/// practice administrator only attempts and accounts of a practice they administer (<see cref="AdminScope"/>),
+/// read through <see cref="AudienceProjection"/>: never whether a password was right, never other
+/// practices' names, ranges or addresses, never client addresses. A refused target is answered exactly like a missing one (404) and
 /// audited, so guessed IDs confirm nothing. Bad input is a 400 with a <c>code</c>, never a 500.
 /// </summary>
 public static class DiagnosesApi
@@ -38,7 +39,7 @@ public static class DiagnosesApi
         api.MapGet("/diagnoses/{traceId}", ForTraceAsync)
             .WithName("DiagnoseTrace")
             .WithSummary("Run the troubleshooter on the attempt behind a trace ID")
-            .WithDescription("Eight steps with status and evidence, the root cause, the immediate action and the escalation. Support agents and platform admins; practice admins for attempts made at their practice (or at the generic sign-in page) on accounts of their practice.")
+            .WithDescription("Eight steps with status and evidence, the root cause, the immediate action and the escalation. Support agents and platform admins; practice admins for attempts on accounts of their practice.")
             .Produces<DiagnosisView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -59,7 +60,8 @@ public static class DiagnosesApi
     }
 
     private static async Task<IResult> ForTraceAsync(
-        string traceId, HttpContext context, Troubleshooter troubleshooter, AdminScope scope, ISignInEventStore events, CancellationToken cancellationToken)
+        string traceId, HttpContext context, Troubleshooter troubleshooter, AdminScope scope, AudienceProjection projection, ISignInEventStore events,
+        CancellationToken cancellationToken)
     {
         if (!Troubleshooter.TryNormalizeTraceId(traceId, out var id))
         {
@@ -67,35 +69,30 @@ public static class DiagnosesApi
                 "A trace ID is 32 hexadecimal characters, as shown on the failure page.");
         }
 
-        var audience = await AudienceAsync(scope, cancellationToken);
-        if (audience is null)
+        var audience = await scope.AudienceAsync(cancellationToken);
+        if (audience == Audience.TraceHolder)
         {
             return await ForbiddenAsync(context);
         }
 
-        if (audience == DiagnosisAudience.PracticeAdmin)
+        var found = await events.FindByTraceIdAsync(id, cancellationToken);
+        if (found is not null && !await scope.CanSeeTraceAsync(found, cancellationToken))
         {
-            // The person must be theirs, and so must the practice the attempt was made at: a person of two
-            // practices makes attempts at each, and one practice's attempts are not the other's to read.
-            var found = await events.FindByTraceIdAsync(id, cancellationToken);
-            if (found is not null && (found.AccountId is not { } accountId || !await scope.CanAdministerAccountAsync(accountId, cancellationToken)
-                || (found.OrganizationId is { } madeAt && !await scope.CanAdministerAsync(madeAt, cancellationToken))))
-            {
-                await scope.RefuseAsync("diagnosis.read", "trace", id, found.OrganizationId, "The attempt is not on an account of a practice the caller administers, or was made at another practice.", cancellationToken);
-                return await TraceNotFoundAsync(context);
-            }
+            await scope.RefuseAsync("diagnosis.read", "trace", id, found.OrganizationId, "The attempt is not on an account of a practice the caller administers, or was made at another practice.", cancellationToken);
+            return await TraceNotFoundAsync(context);
         }
 
-        var result = await troubleshooter.DiagnoseTraceAsync(id, audience.Value, cancellationToken);
+        var result = await troubleshooter.DiagnoseTraceAsync(id, TroubleshooterAudience(audience), cancellationToken);
         return result.Status switch
         {
-            DiagnosisStatus.Diagnosed => TypedResults.Ok(View(context, result.Diagnosis!)),
+            DiagnosisStatus.Diagnosed => TypedResults.Ok(View(context, await projection.DiagnosisAsync(result.Diagnosis!, audience, cancellationToken))),
             _ => await TraceNotFoundAsync(context),
         };
     }
 
     private static async Task<IResult> ForAccountAsync(
-        string id, string? from, string? to, HttpContext context, Troubleshooter troubleshooter, AdminScope scope, CancellationToken cancellationToken)
+        string id, string? from, string? to, HttpContext context, Troubleshooter troubleshooter, AdminScope scope, AudienceProjection projection,
+        CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
@@ -109,37 +106,30 @@ public static class DiagnosesApi
                 "from and to are ISO 8601 instants, for example 2026-03-02T09:00:00Z.");
         }
 
-        var audience = await AudienceAsync(scope, cancellationToken);
-        if (audience is null)
+        var audience = await scope.AudienceAsync(cancellationToken);
+        if (audience == Audience.TraceHolder)
         {
             return await ForbiddenAsync(context);
         }
 
-        if (audience == DiagnosisAudience.PracticeAdmin && !await scope.CanAdministerAccountAsync(accountId, cancellationToken))
+        if (audience == Audience.PracticeAdmin && !await scope.CanAdministerAccountAsync(accountId, cancellationToken))
         {
             await scope.RefuseAsync("diagnosis.read", "account", id, null, "The account is not in a practice the caller administers.", cancellationToken);
             return await AccountNotFoundAsync(context);
         }
 
-        var result = await troubleshooter.DiagnoseAccountAsync(accountId, start, end, audience.Value, cancellationToken);
+        var result = await troubleshooter.DiagnoseAccountAsync(accountId, start, end, TroubleshooterAudience(audience), cancellationToken);
         return result.Status switch
         {
-            DiagnosisStatus.Diagnosed => TypedResults.Ok(View(context, result.Diagnosis!)),
+            DiagnosisStatus.Diagnosed => TypedResults.Ok(View(context, await projection.DiagnosisAsync(result.Diagnosis!, audience, cancellationToken))),
             DiagnosisStatus.InvalidRange => await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_range", "Not a usable time range", result.Message),
             _ => await AccountNotFoundAsync(context),
         };
     }
 
-    /// <summary>Support and platform admins read everything; a practice admin their practices; anyone else nothing.</summary>
-    private static async Task<DiagnosisAudience?> AudienceAsync(AdminScope scope, CancellationToken cancellationToken)
-    {
-        if (scope.IsSupportAgent || scope.IsPlatformAdmin)
-        {
-            return DiagnosisAudience.Support;
-        }
-
-        return (await scope.AdministeredOrganizationsAsync(cancellationToken)).Count > 0 ? DiagnosisAudience.PracticeAdmin : null;
-    }
+    /// <summary>The troubleshooter leaves support-only checks out for a practice admin; <see cref="AudienceProjection"/> then removes the rest.</summary>
+    private static DiagnosisAudience TroubleshooterAudience(Audience audience) =>
+        audience == Audience.PracticeAdmin ? DiagnosisAudience.PracticeAdmin : DiagnosisAudience.Support;
 
     private static bool TryParseInstant(string? value, out DateTimeOffset? instant)
     {

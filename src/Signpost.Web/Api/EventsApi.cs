@@ -22,7 +22,8 @@ public static class EventsApi
         return api;
     }
 
-    private static async Task<IResult> GetAsync(string traceId, HttpContext context, ISignInEventStore events, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        string traceId, HttpContext context, ISignInEventStore events, AdminScope scope, AudienceProjection projection, CancellationToken cancellationToken)
     {
         var normalized = traceId.Trim().ToLowerInvariant();
         if (!TraceIds.IsWellFormed(normalized))
@@ -40,7 +41,16 @@ public static class EventsApi
             return TypedResults.Empty;
         }
 
-        return TypedResults.Ok(new EventView(found, View(context, found.ReasonCode), View(context, found.ShownReasonCode)));
+        if (!await scope.CanSeeTraceAsync(found, cancellationToken))
+        {
+            await scope.RefuseAsync("event.read", "trace", normalized, found.OrganizationId, "The attempt is outside what the caller may read.", cancellationToken);
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "No such trace ID",
+                "No sign-in event carries this trace ID. It may be older than the retention period, or mistyped.");
+            return TypedResults.Empty;
+        }
+
+        var shown = await projection.EventAsync(found, await scope.AudienceAsync(cancellationToken), cancellationToken);
+        return TypedResults.Ok(new EventView(shown, View(context, found.ReasonCode), View(context, found.ShownReasonCode)));
     }
 
     private static ReasonView View(HttpContext context, string code)

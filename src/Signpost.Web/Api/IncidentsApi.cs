@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Signpost.Core.Accounts;
 using Signpost.Core.Escalation;
+using Signpost.Core.Events;
 using Signpost.Core.Incidents;
 using Signpost.Web.Infrastructure;
 
@@ -129,10 +130,11 @@ public static class IncidentsApi
         return TypedResults.Ok(list.Select(Summary).ToList());
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, AdminScope scope, IIncidentStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        string id, HttpContext context, AdminScope scope, AudienceProjection projection, IIncidentStore store, CancellationToken cancellationToken)
     {
         var (incident, refusal) = await FindVisibleAsync(id, "incident.read", context, scope, store, cancellationToken);
-        return incident is null ? refusal! : TypedResults.Ok(await DetailAsync(incident, store, cancellationToken));
+        return incident is null ? refusal! : TypedResults.Ok(await DetailAsync(incident, scope, projection, store, cancellationToken));
     }
 
     private static async Task<IResult> ScreenshotAsync(string id, HttpContext context, AdminScope scope, IIncidentStore store, CancellationToken cancellationToken)
@@ -155,7 +157,9 @@ public static class IncidentsApi
 
     private const string CreateRule = "The body must be a JSON object with \"description\" (text), and optionally \"title\", \"callbackNumber\", \"traceIds\" (array of trace IDs), \"accountId\", \"organizationId\" and \"screenshot\" (base64 PNG or JPEG, at most 2 MB).";
 
-    private static async Task<IResult> CreateAsync(HttpContext context, AdminScope scope, IncidentService incidents, IIncidentStore store, AuditActors actors, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(
+        HttpContext context, AdminScope scope, AudienceProjection projection, IncidentService incidents, IIncidentStore store, ISignInEventStore events, AuditActors actors,
+        CancellationToken cancellationToken)
     {
         var (document, rejection) = await JsonBodies.ReadObjectAsync(context, MaxCreateBodyBytes, CreateRule);
         if (document is null)
@@ -225,6 +229,16 @@ public static class IncidentsApi
                 }
             }
 
+            // Only attempts inside the caller's scope (docs/security.md): an incident copies the attempts' facts
+            // into its data points, which the practice's administrators read back.
+            if (await OutOfScopeTraceAsync(traceIds, scope, events, cancellationToken) is { } refused)
+            {
+                await scope.RefuseAsync("incident.create", "trace", refused.Typed, refused.OrganizationId,
+                    "The trace ID names no attempt the caller may read.", cancellationToken);
+                return await JsonBodies.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such trace ID",
+                    $"No attempt among those you may see has the trace ID {refused.Shown}.");
+            }
+
             var result = await incidents.AskForHelpAsync(new HelpRequest
             {
                 Title = title,
@@ -242,13 +256,15 @@ public static class IncidentsApi
             }
 
             var created = result.Incident!;
-            return TypedResults.Created($"/api/v1/incidents/{created.Id}", await DetailAsync(created, store, cancellationToken));
+            return TypedResults.Created($"/api/v1/incidents/{created.Id}", await DetailAsync(created, scope, projection, store, cancellationToken));
         }
     }
 
     private const string UpdateRule = "The body must be a JSON object with \"version\" (the version you read) and any of \"status\" (open, escalated, resolved), \"assignedTo\" (\"\" unassigns) and \"note\".";
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, AdminScope scope, IncidentService incidents, IIncidentStore store, AuditActors actors, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(
+        string id, HttpContext context, AdminScope scope, AudienceProjection projection, IncidentService incidents, IIncidentStore store, AuditActors actors,
+        CancellationToken cancellationToken)
     {
         var (incident, refusal) = await FindVisibleAsync(id, "incident.update", context, scope, store, cancellationToken);
         if (incident is null)
@@ -293,7 +309,7 @@ public static class IncidentsApi
                     return TypedResults.Empty;
             }
 
-            return TypedResults.Ok(await DetailAsync((await store.FindAsync(incident.Id, cancellationToken))!, store, cancellationToken));
+            return TypedResults.Ok(await DetailAsync((await store.FindAsync(incident.Id, cancellationToken))!, scope, projection, store, cancellationToken));
         }
     }
 
@@ -307,8 +323,7 @@ public static class IncidentsApi
         }
 
         var incident = await store.FindAsync(incidentId, cancellationToken);
-        if (incident is not null && !SeesAll(scope)
-            && (incident.OrganizationId is not { } organizationId || !await scope.CanAdministerAsync(organizationId, cancellationToken)))
+        if (incident is not null && !await scope.CanSeeIncidentAsync(incident, cancellationToken))
         {
             await scope.RefuseAsync(attempted, "incident", id, incident.OrganizationId, "The incident is not of a practice this person administers.", cancellationToken);
             incident = null;
@@ -323,21 +338,46 @@ public static class IncidentsApi
         i.Id, i.Title, i.Status.ToString().ToLowerInvariant(), i.RuleId, i.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries), i.OrganizationId, i.AccountId,
         i.AssignedTo, i.CreatedAt, i.UpdatedAt, i.ResolvedAt, i.AttachedCount, i.Version);
 
-    private static async Task<IncidentDetail> DetailAsync(Incident incident, IIncidentStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first trace ID that is malformed, unknown or outside the caller's scope: support and platform
+    /// admins may name any attempt; a practice administrator attempts <see cref="AdminScope.CanSeeTraceAsync"/>
+    /// allows; anyone else only their own attempts.
+    /// </summary>
+    private static async Task<(string Typed, string Shown, Guid? OrganizationId)?> OutOfScopeTraceAsync(
+        IReadOnlyList<string> traceIds, AdminScope scope, ISignInEventStore events, CancellationToken cancellationToken)
     {
+        if (SeesAll(scope))
+        {
+            return null;
+        }
+
+        foreach (var typed in traceIds)
+        {
+            var normalized = typed.Trim().ToLowerInvariant();
+            var attempt = TraceIds.IsWellFormed(normalized) ? await events.FindByTraceIdAsync(normalized, cancellationToken) : null;
+            var inScope = attempt is not null
+                && ((attempt.AccountId is { } owner && owner == scope.AccountId) || await scope.CanSeeTraceAsync(attempt, cancellationToken));
+            if (!inScope)
+            {
+                var shown = normalized.Length > 32 ? normalized[..32] + "…" : normalized;
+                return (typed, shown, attempt?.OrganizationId);
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<IncidentDetail> DetailAsync(Incident incident, AdminScope scope, AudienceProjection projection, IIncidentStore store, CancellationToken cancellationToken)
+    {
+        // Data points and rule evidence were collected for support; every other reader gets them through the projection.
+        var read = await projection.IncidentReaderAsync(incident, await scope.AudienceAsync(cancellationToken), cancellationToken);
         var notes = await store.ListNotesAsync(incident.Id, cancellationToken);
         var firings = await store.ListFiringsAsync(incident.Id, cancellationToken);
         var attachments = await store.ListAttachmentsAsync(incident.Id, 200, cancellationToken);
-        return new IncidentDetail(Summary(incident), incident.Description, incident.CallbackNumber, incident.TraceIdList, Parse(incident.DataPoints), incident.HasScreenshot,
+        return new IncidentDetail(Summary(incident), incident.Description, incident.CallbackNumber, incident.TraceIdList, read(incident.DataPoints), incident.HasScreenshot,
             [.. notes.Select(n => new NoteView(n.At, n.Author, n.Text))],
-            [.. firings.Select(f => new FiringView(f.RuleId, f.FiredAt, f.WindowStart, f.TriggerTraceId, f.Explanation, Parse(f.Evidence)))],
+            [.. firings.Select(f => new FiringView(f.RuleId, f.FiredAt, f.WindowStart, f.TriggerTraceId, f.Explanation, read(f.Evidence)))],
             [.. attachments.Select(a => new AttachmentView(a.TraceId, a.AccountId, a.ReasonCode, a.At))]);
-    }
-
-    private static JsonElement Parse(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
     }
 
     private static Microsoft.AspNetCore.Mvc.ProblemDetails ProblemWithErrors(HttpContext context, string code, string title, IReadOnlyList<string> errors)

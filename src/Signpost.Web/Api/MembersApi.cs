@@ -23,6 +23,9 @@ public static class MembersApi
     /// <summary>What an act did, with the person's version after it.</summary>
     public sealed record ActView(Guid AccountId, string Message, int Version);
 
+    /// <summary>The answer to every invitation: one sentence, the same whether or not the email has an account (docs/security.md).</summary>
+    public sealed record InvitationView(string Message);
+
     public sealed record InviteBody(string Email, string Username, string DisplayName, string? Npi, IReadOnlyList<string> Roles);
 
     public sealed record ExistingBody(string? Email, Guid? AccountId, IReadOnlyList<string> Roles);
@@ -45,11 +48,12 @@ public static class MembersApi
         members.MapGet("/{accountId}", GetAsync)
             .WithName("GetMember").WithSummary("One person of a practice")
             .Produces<MemberView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        Act(members.MapPost("", InviteAsync), "InviteMember", "Invite a new person",
-            "Creates a pending account with a membership and emails the activation link. An email that already has an account answers 409 `account_exists` with the person's name: add them with POST …/members/existing instead.",
-            typeof(InviteBody)).Produces<ActView>(StatusCodes.Status201Created);
-        Act(members.MapPost("/existing", AddExistingAsync), "AddExistingMember", "Add a person who already has an account",
-            "By `email` (the second step of an invitation), or by `accountId` of a person you already administer in another practice.", typeof(ExistingBody));
+        Act(members.MapPost("", InviteAsync), "InviteMember", "Invite a person",
+            "A new email: creates a pending account with a membership and emails the activation link. An email that already has an account: emails the person an invitation to join, which they accept through a single-use link (payer staff are never invited). Both answer 202 with the same sentence, which never says whether the email has an account.",
+            typeof(InviteBody)).Produces<InvitationView>(StatusCodes.Status202Accepted);
+        Act(members.MapPost("/existing", AddExistingAsync), "AddExistingMember", "Invite a person who already has an account",
+            "By `email`, or by `accountId` of a person you already administer in another practice. Always an invitation the person accepts through an emailed single-use link; 202 with the same sentence whether or not the email has an account.",
+            typeof(ExistingBody)).Produces<InvitationView>(StatusCodes.Status202Accepted);
         Act(members.MapPut("/{accountId}/roles", (string slug, string accountId, HttpContext context, PracticeAdministration admin, CancellationToken ct) =>
             ActAsync(slug, accountId, context, "membership.roles", (o, id, body) =>
             {
@@ -148,11 +152,6 @@ public static class MembersApi
         var result = (rolesProblem ?? roles.Problem) is { } problem
             ? AdminResult.Invalid("roles", problem)
             : await admin.InviteAsync(organization, new InviteRequest(Text(body, "email"), Text(body, "username"), Text(body, "displayName"), Text(body, "npi"), roles.Roles), cancellationToken);
-        if (result.Succeeded)
-        {
-            return TypedResults.Created($"/api/v1/organizations/{organization.Slug}/members/{result.AccountId}", new ActView(result.AccountId!.Value, result.Message, result.Version ?? 0));
-        }
-
         return Answer(result);
     }
 
@@ -228,9 +227,13 @@ public static class MembersApi
             AdminOutcome.NotFound => (StatusCodes.Status404NotFound, "not_found", "Not found"),
             AdminOutcome.Stale => (StatusCodes.Status409Conflict, "stale_version", "Changed by someone else"),
             AdminOutcome.Refused => (StatusCodes.Status409Conflict, "refused", "Not allowed"),
-            AdminOutcome.AccountExists => (StatusCodes.Status409Conflict, "account_exists", "The email already has an account"),
             _ => (StatusCodes.Status400BadRequest, "invalid_request", "Invalid request"),
         };
+        if (result.Outcome == AdminOutcome.Invited)
+        {
+            return TypedResults.Accepted((string?)null, new InvitationView(result.Message));
+        }
+
         if (result.Outcome == AdminOutcome.Done)
         {
             return TypedResults.Ok(new ActView(result.AccountId ?? Guid.Empty, result.Message, result.Version ?? 0));
@@ -252,11 +255,6 @@ public static class MembersApi
             if (result.Outcome == AdminOutcome.Stale && result.Version is { } current)
             {
                 problem.Extensions["currentVersion"] = current;
-            }
-
-            if (result.Existing is { } existing)
-            {
-                problem.Extensions["existing"] = existing;
             }
         });
     }

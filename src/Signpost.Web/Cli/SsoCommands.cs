@@ -25,7 +25,7 @@ public static class SsoCommands
         var emailClaim = new Option<string?>("--email-claim") { Description = "Claim that holds the email (default email)." };
         var npiClaim = new Option<string?>("--npi-claim") { Description = "Claim that holds the individual NPI (default npi)." };
         var linkEmail = new Option<bool?>("--link-by-email") { Description = "Link members of the practice by verified email (default true)." };
-        var linkNpi = new Option<bool?>("--link-by-npi") { Description = "Link members of the practice by NPI (default true)." };
+        var linkNpi = new Option<bool?>("--link-by-npi") { Description = "Link members of the practice by NPI (default false: an NPI is public; see docs/sso.md)." };
         var create = new Option<bool?>("--create-accounts") { Description = "Create accounts just in time when nothing links (default false)." };
         var role = new Option<string?>("--default-role") { Description = "Role of accounts created just in time: Staff, Provider or PracticeAdmin." };
         var required = new Option<bool?>("--required") { Description = "SSO required: passwords are refused for the practice." };

@@ -2,17 +2,22 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
+using Signpost.Core.Events;
+using Signpost.Core.Incidents;
 using Signpost.Core.Organizations;
 using Signpost.Data;
 
 namespace Signpost.Web.Infrastructure;
 
 /// <summary>
-/// Which organizations and accounts the signed-in person may administer, read fresh from the database on
-/// every request (a role revoked a second ago no longer counts). A platform admin administers every
-/// organization; a practice admin only those where they hold an active <see cref="PracticeRoles.PracticeAdmin"/>
-/// membership. Every page and API operation of the consoles asks here first and, when refused, calls
-/// <see cref="RefuseAsync"/> so the attempt is in the audit trail.
+/// The tenant boundary's one place of resource-based authorization (docs/security.md): "may this caller
+/// see or act on this practice / account / trace / incident?", and which <see cref="Audience"/> the caller
+/// reads as. Read fresh from the database on every request (a role revoked a second ago no longer
+/// counts). A platform admin administers every organization; a practice admin only those where they hold
+/// an active <see cref="PracticeRoles.PracticeAdmin"/> membership; support reads traces and incidents of
+/// every practice. Every page and API operation of the consoles asks here first and, when refused, calls
+/// <see cref="RefuseAsync"/> so the attempt is in the audit trail. What a permitted caller then sees is
+/// <see cref="AudienceProjection"/>'s to decide.
 /// </summary>
 /// <remarks>
 /// Callers answer a refused read of another practice's organization or account exactly like a missing one
@@ -34,6 +39,61 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
     public bool IsPlatformAdmin => User.IsInRole(nameof(PlatformRoles.PlatformAdmin));
 
     public bool IsSupportAgent => User.IsInRole(nameof(PlatformRoles.SupportAgent));
+
+    /// <summary>
+    /// The audience the caller reads as: platform admin and support by their platform roles (the higher
+    /// wins), a practice administrator by an active administrator membership, anyone else only as the
+    /// holder of a trace.
+    /// </summary>
+    public async Task<Audience> AudienceAsync(CancellationToken cancellationToken) =>
+        IsPlatformAdmin ? Audience.PlatformAdmin
+        : IsSupportAgent ? Audience.Support
+        : AccountId is { } accountId && (await AdministeredIdsAsync(accountId, cancellationToken)).Count > 0 ? Audience.PracticeAdmin
+        : Audience.TraceHolder;
+
+    /// <summary>The IDs of the organizations the caller administers (every one for a platform admin).</summary>
+    public async Task<IReadOnlySet<Guid>> AdministeredOrganizationIdsAsync(CancellationToken cancellationToken)
+    {
+        if (IsPlatformAdmin)
+        {
+            return (await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(cancellationToken)).ToHashSet();
+        }
+
+        return AccountId is { } accountId ? (await AdministeredIdsAsync(accountId, cancellationToken)).ToHashSet() : new HashSet<Guid>();
+    }
+
+    /// <summary>
+    /// May the caller read this attempt (its diagnosis, its event)? Support and platform admins: every one.
+    /// A practice administrator: an attempt on an account of a practice they administer, made at one of
+    /// their practices (or at no practice in particular) — not the same person's attempts at another practice.
+    /// Anyone else: none through the consoles (the holder of a trace reads its safe advice on the public pages).
+    /// </summary>
+    public async Task<bool> CanSeeTraceAsync(SignInEvent attempt, CancellationToken cancellationToken)
+    {
+        if (IsPlatformAdmin || IsSupportAgent)
+        {
+            return true;
+        }
+
+        if (attempt.AccountId is not { } accountId || AccountId is not { } caller)
+        {
+            return false;
+        }
+
+        var ids = await AdministeredIdsAsync(caller, cancellationToken);
+        if (attempt.OrganizationId is { } organizationId && !ids.Contains(organizationId))
+        {
+            return false;
+        }
+
+        return await db.Memberships.AnyAsync(
+            m => m.AccountId == accountId && m.Status == MembershipStatus.Active && ids.Contains(m.OrganizationId), cancellationToken);
+    }
+
+    /// <summary>May the caller read or change this incident? Support and platform admins: all; a practice administrator: their practices' only.</summary>
+    public async Task<bool> CanSeeIncidentAsync(Incident incident, CancellationToken cancellationToken) =>
+        IsPlatformAdmin || IsSupportAgent
+        || (incident.OrganizationId is { } organizationId && await CanAdministerAsync(organizationId, cancellationToken));
 
     /// <summary>The organizations the signed-in person administers, by name.</summary>
     public async Task<IReadOnlyList<Organization>> AdministeredOrganizationsAsync(CancellationToken cancellationToken)
@@ -97,8 +157,11 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
         return audit.RecordAsync(actors.Current, new AuditRecord(RefusalAction, targetType, named, organizationId, null, new { attempted, reason }), cancellationToken);
     }
 
-    private Task<List<Guid>> AdministeredIdsAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.Memberships
+    private List<Guid>? _administered;
+
+    // Scoped per request: asked several times while one answer is built, read once.
+    private async Task<List<Guid>> AdministeredIdsAsync(Guid accountId, CancellationToken cancellationToken) =>
+        _administered ??= await db.Memberships
             .Where(m => m.AccountId == accountId && m.Status == MembershipStatus.Active && (m.Roles & PracticeRoles.PracticeAdmin) != 0)
             .Where(m => db.Accounts.Any(a => a.Id == accountId && a.Status == AccountStatus.Active))
             .Select(m => m.OrganizationId)

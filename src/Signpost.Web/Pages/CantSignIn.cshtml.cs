@@ -38,10 +38,10 @@ public sealed class CantSignInModel(
     FormGuard guard,
     IOptionsMonitor<BrowserSupportOptions> browsers,
     IncidentService incidents,
-    IAccountStore accounts,
     IRateCounterStore counters,
     AuditActors actors,
     IOptionsMonitor<RecoveryOptions> recoveryOptions,
+    HeldTraces held,
     TimeProvider time) : PageModel
 {
     public const string ClientTimeField = "client_time";
@@ -50,8 +50,8 @@ public sealed class CantSignInModel(
     /// <summary>A help request: the 2 MB screenshot, the text fields and the multipart framing.</summary>
     public const int MaxRequestBytes = IncidentScreenshot.MaxBytes + (64 * 1024);
 
-    /// <summary>What a person may write: the incident's limit less room for the client check appended to it.</summary>
-    public const int MaxDescriptionLength = Incident.MaxDescriptionLength - 800;
+    /// <summary>What a person may write: the incident's limit less room for the client check and the typed trace and identifier appended to it.</summary>
+    public const int MaxDescriptionLength = Incident.MaxDescriptionLength - 1200;
 
     /// <summary>Help requests one address may file per hour; more is someone filling the help desk's queue.</summary>
     public const int HelpRequestsPerHour = 5;
@@ -65,6 +65,11 @@ public sealed class CantSignInModel(
 
     public string FormStamp { get; private set; } = "";
     public string? Trace { get; private set; }
+
+    /// <summary>The proof that <see cref="Trace"/> was shown to this browser (<see cref="HeldTraces"/>); null when it was only typed.</summary>
+    public string? HeldProof { get; private set; }
+
+    private Guid? _attemptAccountId;
     public string? Identifier { get; private set; }
 
     /// <summary>Why the trace ID typed could not be read back; null when none was typed or it was found.</summary>
@@ -78,10 +83,11 @@ public sealed class CantSignInModel(
     public IReadOnlyList<HelpArticle> Articles { get; private set; } = [];
     public bool Checked { get; private set; }
 
-    public void OnGet(string? trace)
+    public void OnGet(string? trace, [FromQuery(Name = HeldTraces.Field)] string? proof)
     {
         FormStamp = guard.IssueStamp();
         Trace = TraceIds.IsWellFormed(trace) ? trace : null;
+        HeldProof = held.Holds(Trace, proof) ? proof : null;
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
@@ -150,20 +156,19 @@ public sealed class CantSignInModel(
             screenshot = buffer.ToArray();
         }
 
-        Guid? accountId = null;
-        if (Identifier is { } identifier)
-        {
-            accountId = (await accounts.FindByIdentifierAsync(Identifiers.Classify(identifier), identifier, cancellationToken))?.Id;
-        }
-
+        // The tenant boundary (docs/security.md): only a trace this browser was shown travels into the request,
+        // and with it the attempt's practice and account; a typed identifier is never resolved to an account here. Otherwise
+        // anyone could file someone else's failure (or name someone else's account) into a practice whose
+        // administrators read the incident back. Support still gets what was typed, as text.
+        var holds = Trace is not null && Advice is not null && HeldProof is not null;
         var result = await incidents.AskForHelpAsync(new HelpRequest
         {
-            Description = Description is null ? null : Description + Environment.NewLine + Environment.NewLine + ClientSummary(),
+            Description = Description is null ? null : Description + Environment.NewLine + Environment.NewLine + ClientSummary() + Typed(holds),
             CallbackNumber = CallbackNumber,
             Screenshot = screenshot,
-            TraceIds = Trace is { } trace && Advice is not null ? [trace] : [],
-            AccountId = accountId,
-            OrganizationId = organization?.Id,
+            TraceIds = holds ? [Trace!] : [],
+            AccountId = holds ? _attemptAccountId : null,
+            OrganizationId = holds ? organization?.Id : null,
         }, actors.Current, cancellationToken);
         if (result.Status == IncidentWriteStatus.Done)
         {
@@ -207,6 +212,23 @@ public sealed class CantSignInModel(
 
     private static string? Cut(string value, int length) => value.Length == 0 ? null : value.Length > length ? value[..length] : value;
 
+    /// <summary>What was typed but not proven, as text for the help desk.</summary>
+    private string Typed(bool holds)
+    {
+        var lines = "";
+        if (!holds && Trace is { } trace)
+        {
+            lines += Environment.NewLine + $"Trace ID typed (not one shown to this browser, so not attached): {trace}";
+        }
+
+        if (Identifier is { } identifier)
+        {
+            lines += Environment.NewLine + $"Identifier typed (not looked up): {identifier}";
+        }
+
+        return lines;
+    }
+
     /// <summary>The client check as lines for the help desk, appended to what the person wrote.</summary>
     private string ClientSummary() =>
         "Client check (collected by the page):" + Environment.NewLine
@@ -217,6 +239,7 @@ public sealed class CantSignInModel(
     {
         var typedTrace = form?["trace"].ToString().Trim().ToLowerInvariant() ?? "";
         var identifier = form?["identifier"].ToString().Trim() ?? "";
+        var proof = form?[HeldTraces.Field].ToString();
         Identifier = identifier.Length is > 0 and <= AccountRules.MaxIdentifierLength ? identifier : null;
         Checked = true;
 
@@ -235,6 +258,8 @@ public sealed class CantSignInModel(
             else
             {
                 Trace = typedTrace;
+                HeldProof = held.Holds(typedTrace, proof) ? proof : null;
+                _attemptAccountId = attempt.AccountId;
                 Advice = SafeAdvice.For(attempt);
                 if (attempt.OrganizationId is { } organizationId)
                 {

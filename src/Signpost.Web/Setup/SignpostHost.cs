@@ -88,11 +88,13 @@ public static class SignpostHost
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActors>();
         services.AddScoped<AdminScope>();
+        services.AddScoped<AudienceProjection>();
         services.AddPracticeAdministration();
         services.AddScoped<AuditTrail>();
         services.AddAuditCheckpoints();
         services.AddSingleton<PasswordChangeTickets>();
         services.AddSingleton<RecoveryCookie>();
+        services.AddSingleton<HeldTraces>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
 
@@ -130,6 +132,11 @@ public static class SignpostHost
         app.UseSignpostTransportSecurity();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = FailureHandler.HandleAsync });
         app.UseStatusCodePages(StatusCodeAnswers.WriteAsync);
+        if (database.Provider == DatabaseProvider.PostgreSQL)
+        {
+            app.UseMiddleware<DatabaseReconnect>();
+        }
+
         app.Use(async (context, next) =>
         {
             var traceId = context.GetTraceId();

@@ -25,7 +25,10 @@ namespace Signpost.Web.Sso;
 /// Linking security: a practice's provider speaks only for that practice. An email or NPI it asserts is
 /// matched only against accounts that are members of the connection's organization, and an email only when
 /// the provider says it is verified (<c>email_verified</c>, OpenID Connect Core §5.1); otherwise one
-/// practice's identity provider could sign in as another practice's staff, or as payer staff.
+/// practice's identity provider could sign in as another practice's staff, or as payer staff. Only active
+/// memberships count (an invitation not yet accepted does not), an account holding a platform role is never
+/// linked or signed in through a practice's provider, and linking by NPI is off unless the connection turns
+/// it on (docs/sso.md, docs/security.md).
 /// </remarks>
 public sealed class SsoSignIn(
     SignpostDbContext db,
@@ -124,18 +127,29 @@ public sealed class SsoSignIn(
         var link = await db.SsoLinks.AsNoTracking().FirstOrDefaultAsync(l => l.ConnectionId == connection.Id && l.Subject == subject, cancellationToken);
         if (link is not null)
         {
-            return (await LoadAsync(link.AccountId, cancellationToken), $"linked earlier by {link.LinkedBy}");
+            var linked = await LoadAsync(link.AccountId, cancellationToken);
+            // A platform role given after the link was made still ends what the practice's provider may speak for.
+            return linked is { PlatformRoles: not PlatformRoles.None }
+                ? (null, "the linked account holds a platform role, which a practice's provider never signs in")
+                : (linked, $"linked earlier by {link.LinkedBy}");
         }
 
         var verified = string.Equals(principal.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
         var npi = principal.FindFirstValue(connection.NpiClaim);
-        var memberIds = db.Memberships.Where(m => m.OrganizationId == connection.OrganizationId).Select(m => m.AccountId);
+        // Active members only, and never payer staff: a practice's provider speaks for the practice's people and no one else.
+        var memberIds = db.Memberships.Where(m => m.OrganizationId == connection.OrganizationId && m.Status == MembershipStatus.Active).Select(m => m.AccountId);
         var notes = new List<string>();
 
         if (connection.LinkByEmail && email is { Length: > 0 } && AccountRules.IsValidEmail(email))
         {
             var key = Account.Normalize(email);
-            var byEmail = await db.Accounts.AsNoTracking().Where(a => a.NormalizedEmail == key).Select(a => new { a.Id, Member = memberIds.Contains(a.Id) }).FirstOrDefaultAsync(cancellationToken);
+            var byEmail = await db.Accounts.AsNoTracking().Where(a => a.NormalizedEmail == key)
+                .Select(a => new { a.Id, Member = memberIds.Contains(a.Id), Staff = a.PlatformRoles != PlatformRoles.None }).FirstOrDefaultAsync(cancellationToken);
+            if (byEmail is { Staff: true })
+            {
+                return (null, "the email belongs to an account with a platform role, which a practice's provider may never link");
+            }
+
             if (byEmail is not null && !verified)
             {
                 notes.Add("the email matches an account but the provider did not mark it verified");
@@ -152,7 +166,13 @@ public sealed class SsoSignIn(
 
         if (connection.LinkByNpi && npi is { Length: > 0 } && Npi.IsValid(npi))
         {
-            var byNpi = await db.Accounts.AsNoTracking().Where(a => a.Npi == npi).Select(a => new { a.Id, Member = memberIds.Contains(a.Id) }).FirstOrDefaultAsync(cancellationToken);
+            var byNpi = await db.Accounts.AsNoTracking().Where(a => a.Npi == npi)
+                .Select(a => new { a.Id, Member = memberIds.Contains(a.Id), Staff = a.PlatformRoles != PlatformRoles.None }).FirstOrDefaultAsync(cancellationToken);
+            if (byNpi is { Staff: true })
+            {
+                return (null, "the NPI belongs to an account with a platform role, which a practice's provider may never link");
+            }
+
             if (byNpi is { Member: false })
             {
                 return (null, "the NPI belongs to an account outside this practice, which this practice's provider may not link");

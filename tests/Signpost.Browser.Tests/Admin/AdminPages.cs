@@ -18,7 +18,6 @@ public sealed class PracticeAdminPage(IPage page)
 
     public ILocator Changes => Page.GetByTestId("changes");
 
-    public ILocator Offer => Page.GetByTestId("invite-offer");
 
     public static async Task<PracticeAdminPage> OpenAsync(IPage page, string slug)
     {

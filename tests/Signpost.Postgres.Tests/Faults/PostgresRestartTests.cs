@@ -118,6 +118,37 @@ public sealed class PostgresRestartTests(PostgresServer postgres, ITestOutputHel
         Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged sign-ins have no event: {string.Join(", ", lost)}");
     }
 
+    [Fact]
+    public async Task FirstSignIns_AfterPostgresRestarted_SucceedOnTheNodesOldPoolWithoutServiceDegraded()
+    {
+        // Arrange: a node whose pool holds several connections (concurrent sign-ins open them), then a
+        // restart that leaves every one of them dead while the server itself is back.
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var node = await SignpostNode.StartAsync("A", connectionString, demo: true);
+        using var client = node.CreateClient(timeout: TimeSpan.FromSeconds(30));
+        var warm = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.SignInAsync(Demo.Active, Demo.Password)));
+        Assert.All(warm, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        await postgres.StopAsync("fast");
+        await postgres.StartAsync();
+
+        // Act: the first sign-ins after the restart, one after another, each taking a pooled connection.
+        var after = new List<SignInAnswer>();
+        for (var i = 0; i < 3; i++)
+        {
+            after.Add(await client.SignInAsync(Demo.Active, Demo.Password));
+        }
+
+        // Assert: none answered "service degraded"; at least one met a dead connection and ran once more
+        // (the node says so), so the retry is what this test saw, not a pool that happened to be fresh.
+        Assert.True(after.All(a => (a.Status, a.Code) == (HttpStatusCode.OK, "signed_in")),
+            $"{string.Join("\n", after)}\n--- node:\n{node.Output}");
+        Assert.Contains("request run once more", node.Output, StringComparison.Ordinal);
+        var traces = after.Select(a => a.TraceId!).ToList();
+        var recorded = await Rows.ReadAsync(connectionString,
+            """SELECT "TraceId" FROM "SignInEvents" WHERE "ReasonCode" = 'signed_in'""", r => r.GetString(0));
+        Assert.All(traces, t => Assert.Single(recorded, r => r == t));
+    }
+
     /// <summary>How many sessions wait for the lock on the events table, once at least one does (or the limit passes).</summary>
     private static async Task<int> WaitForBlockedWritesAsync(string connectionString, TimeSpan limit)
     {

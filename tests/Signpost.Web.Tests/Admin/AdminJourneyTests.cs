@@ -35,7 +35,7 @@ public sealed class AdminJourneyTests(RecoveryApp app) : IClassFixture<RecoveryA
         Assert.Equal(PracticeRoles.Staff | PracticeRoles.Provider, account.Memberships.Single().Roles);
         var mail = Assert.Single(await app.MailForAsync(email));
         var (_, listing) = await browser.GetPageAsync($"/admin/{slug}");
-        Assert.Contains("Nina Newcomer is invited as Staff + Provider. An activation link was emailed to " + email, listing.QuerySelector("[data-testid=admin-done]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"An invitation to join Invite Clinic as Staff + Provider is on its way to {email}.", listing.QuerySelector("[data-testid=admin-done]")!.TextContent, StringComparison.Ordinal);
 
         // Act 2: the invitee activates through the link and signs in.
         using var invitee = app.CreateBrowser();

@@ -22,7 +22,7 @@ public sealed class AskForHelpTests(RecoveryApp app) : IClassFixture<RecoveryApp
         using var browser = Browser("203.0.113.11");
         var failed = await TestBrowser.ParseAsync(await browser.SignInAsync(member.Username, TestAccounts.WrongPassword));
         var traceId = failed.QuerySelector("[data-testid=trace-id]")!.TextContent;
-        var checkForm = await browser.OpenFormAsync($"/cant-sign-in?trace={traceId}");
+        var checkForm = await browser.OpenFormAsync(failed.QuerySelector("[data-testid=cant-sign-in]")!.GetAttribute("href")!);
         var checkedPage = await TestBrowser.ParseAsync(await browser.SubmitAsync(checkForm, [new("identifier", member.Username)]));
 
         // Act

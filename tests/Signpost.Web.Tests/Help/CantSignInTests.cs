@@ -22,8 +22,10 @@ public sealed class CantSignInTests(SignpostFactory app) : IClassFixture<Signpos
         var link = failed.QuerySelector("[data-testid=cant-sign-in]")!.GetAttribute("href")!;
         var form = await browser.OpenFormAsync(link);
 
-        Assert.Equal($"/cant-sign-in?trace={traceId}", link);
+        Assert.StartsWith($"/cant-sign-in?trace={traceId}&held=", link, StringComparison.Ordinal);
         Assert.Equal(traceId, form.Value("trace"));
+        // The proof that this browser was shown the trace travels on, for "Ask for help" (docs/security.md).
+        Assert.False(string.IsNullOrEmpty(form.Value("held")));
     }
 
     [Fact]

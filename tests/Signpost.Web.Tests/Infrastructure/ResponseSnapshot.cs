@@ -25,6 +25,8 @@ public sealed partial record ResponseSnapshot(int Status, string Headers, string
         }
 
         body = FormSecret().Replace(body, "$1{secret}\"");
+        // The failure link's proof that this browser was shown the trace: signed fresh for every failure.
+        body = HeldProof().Replace(body, "held={secret}");
         body = TraceId().Replace(body, "{trace}");
         body = Time().Replace(body, "{time}");
         return new ResponseSnapshot((int)response.StatusCode, string.Join("\n", headers), body);
@@ -32,6 +34,9 @@ public sealed partial record ResponseSnapshot(int Status, string Headers, string
 
     [GeneratedRegex(@"(name=""(?:__RequestVerificationToken|form_stamp)""[^>]*?value="")[^""]*""")]
     private static partial Regex FormSecret();
+
+    [GeneratedRegex("held=[A-Za-z0-9_%-]+")]
+    private static partial Regex HeldProof();
 
     [GeneratedRegex("[0-9a-f]{32}")]
     private static partial Regex TraceId();

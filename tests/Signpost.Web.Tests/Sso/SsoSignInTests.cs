@@ -11,7 +11,7 @@ namespace Signpost.Web.Tests.Sso;
 /// <summary>One app and one real provider (npm's oidc-provider) shared by the class; each test has its own practice.</summary>
 public sealed class RealProviderFixture : IAsyncLifetime
 {
-    public static readonly string[] Slugs = ["linked", "jit", "nojit", "unverified", "outsider", "npi", "required", "again"];
+    public static readonly string[] Slugs = ["linked", "jit", "nojit", "unverified", "outsider", "npi", "required", "again", "npioff", "staff"];
 
     public SsoApp App { get; } = new();
 
@@ -144,7 +144,7 @@ public sealed class SsoSignInTests(RealProviderFixture fixture) : IClassFixture<
     public async Task SignIn_NpiOfMember_LinksByNpi()
     {
         var connection = await App.CreateConnectionAsync("npi", fixture.Provider.DiscoveryUrl,
-            new SsoConnectionRequest("", "", null, Scopes: "openid email npi", LinkByEmail: false));
+            new SsoConnectionRequest("", "", null, Scopes: "openid email npi", LinkByEmail: false, LinkByNpi: true));
         var member = await App.CreateMemberAsync("npi", "nora@npi.example", npi: "1245319599");
         using var browser = App.CreateBrowser();
 
@@ -153,6 +153,37 @@ public sealed class SsoSignInTests(RealProviderFixture fixture) : IClassFixture<
         var recorded = await App.EventOfAsync(response);
         Assert.Equal((ReasonCodes.SignedIn, member.Id), (recorded.ReasonCode, recorded.AccountId));
         Assert.Equal("npi", (await App.WithDbAsync(db => db.SsoLinks.SingleAsync(l => l.ConnectionId == connection.Id))).LinkedBy);
+    }
+
+    [Fact]
+    public async Task SignIn_NpiOfMember_NotLinkedWhileTheConnectionLeavesNpiLinkingOff()
+    {
+        // An NPI is public: linking by it is off unless the connection turns it on (docs/sso.md).
+        var connection = await App.CreateConnectionAsync("npioff", fixture.Provider.DiscoveryUrl,
+            new SsoConnectionRequest("", "", null, Scopes: "openid email npi", LinkByEmail: false));
+        var member = await App.CreateMemberAsync("npioff", "nell@npioff.example", npi: "1555012347");
+        using var browser = App.CreateBrowser();
+
+        using var response = await SignInAsync(browser, "npioff", "someone.else@idp.example;npi=1555012347");
+
+        Assert.False(connection.LinkByNpi);
+        await AssertFailedAsync(browser, response, ReasonCodes.SsoUserNotLinked, connection.Id, "no member of the practice matches");
+        Assert.False(await App.WithDbAsync(db => db.SsoLinks.AnyAsync(l => l.AccountId == member.Id)));
+    }
+
+    [Fact]
+    public async Task SignIn_VerifiedEmailOfMemberHoldingPlatformRole_IsNeverLinked()
+    {
+        // Payer staff who (from older data) also hold a membership: the practice's provider still may not speak for them.
+        var connection = await App.CreateConnectionAsync("staff", fixture.Provider.DiscoveryUrl);
+        var member = await App.CreateMemberAsync("staff", "pat@staff.example");
+        await App.WithDbAsync(db => db.Accounts.Where(a => a.Id == member.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.PlatformRoles, PlatformRoles.SupportAgent)));
+        using var browser = App.CreateBrowser();
+
+        using var response = await SignInAsync(browser, "staff", "pat@staff.example");
+
+        await AssertFailedAsync(browser, response, ReasonCodes.SsoUserNotLinked, connection.Id, "platform role");
+        Assert.False(await App.WithDbAsync(db => db.SsoLinks.AnyAsync(l => l.AccountId == member.Id)));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ namespace Signpost.Web.Pages.Admin;
 /// nothing and says what changed meanwhile.
 /// </summary>
 [Authorize]
-public sealed class MemberModel(PracticeAdministration administration, PracticeDirectory directory, AdminScope scope) : PageModel
+public sealed class MemberModel(PracticeAdministration administration, PracticeDirectory directory, AdminScope scope, AudienceProjection projection) : PageModel
 {
     public Organization Organization { get; private set; } = null!;
     public Core.Accounts.Account Person { get; private set; } = null!;
@@ -127,7 +127,9 @@ public sealed class MemberModel(PracticeAdministration administration, PracticeD
         Membership = person.Memberships.First(m => m.OrganizationId == organization.Id && m.Status == MembershipStatus.Active);
         IsSelf = scope.AccountId == person.Id;
         LockedUntil = await directory.LockedUntilAsync(person.Id, cancellationToken);
-        Outcomes = await directory.RecentOutcomesAsync(organization, person.Id, 20, cancellationToken);
+        // Through the audience projection: a practice admin sees the attempts at their practices, without addresses or details.
+        var timeline = await directory.RecentOutcomesAsync(person.Id, 100, cancellationToken);
+        Outcomes = [.. (await projection.TimelineAsync(person.Id, timeline, await scope.AudienceAsync(cancellationToken), cancellationToken)).Take(20)];
         Changes = await directory.RecentChangesAsync(organization, person.Id, 20, cancellationToken);
         OtherPractices = (await scope.AdministeredOrganizationsAsync(cancellationToken)).Where(o => o.Id != organization.Id).ToList();
         return true;

@@ -37,9 +37,6 @@ public sealed class PracticeModel(PracticeAdministration administration, Practic
     [BindProperty]
     public InviteInput Invite { get; set; } = new();
 
-    /// <summary>The invitation's email had an account: the second step offers to add that person.</summary>
-    public ExistingAccountOffer? Offer { get; private set; }
-
     /// <summary>The invitation form as typed (never bound from a GET).</summary>
     public sealed class InviteInput
     {
@@ -76,13 +73,12 @@ public sealed class PracticeModel(PracticeAdministration administration, Practic
         var result = problem is not null
             ? AdminResult.Invalid("roles", problem)
             : await administration.InviteAsync(organization, new InviteRequest(Invite.Email, Invite.Username, Invite.DisplayName, Invite.Npi, roles), cancellationToken);
-        if (result.Succeeded)
+        if (result.Outcome is AdminOutcome.Done or AdminOutcome.Invited)
         {
             Done = result.Message;
             return RedirectToPage(new { slug = organization.Slug });
         }
 
-        Offer = result.Existing;
         return await ShowAsync(result, cancellationToken);
     }
 
@@ -98,7 +94,7 @@ public sealed class PracticeModel(PracticeAdministration administration, Practic
         var result = problem is not null
             ? AdminResult.Invalid("roles", problem)
             : await administration.AddExistingAsync(organization, Invite.Email, roles, cancellationToken);
-        if (result.Succeeded)
+        if (result.Outcome is AdminOutcome.Done or AdminOutcome.Invited)
         {
             Done = result.Message;
             return RedirectToPage(new { slug = organization.Slug });
@@ -112,13 +108,12 @@ public sealed class PracticeModel(PracticeAdministration administration, Practic
 
     private async Task<IActionResult> ShowAsync(AdminResult result, CancellationToken cancellationToken)
     {
-        Problem = result.Outcome == AdminOutcome.AccountExists ? null : result;
+        Problem = result;
         await LoadAsync(cancellationToken);
         var page = Page();
         page.StatusCode = result.Outcome switch
         {
             AdminOutcome.Invalid => StatusCodes.Status400BadRequest,
-            AdminOutcome.AccountExists => StatusCodes.Status200OK,
             _ => StatusCodes.Status409Conflict,
         };
         return page;

@@ -22,7 +22,7 @@ public sealed class SsoForm
     public string? EmailClaim { get; set; }
     public string? NpiClaim { get; set; }
     public bool LinkByEmail { get; set; } = true;
-    public bool LinkByNpi { get; set; } = true;
+    public bool LinkByNpi { get; set; }
     public bool CreateAccounts { get; set; }
     public string? DefaultRoles { get; set; } = nameof(PracticeRoles.Staff);
     public bool Required { get; set; }
