@@ -40,6 +40,8 @@ public static class AuthorizationMatrix
         Json("POST", "/api/v1/sign-out", NoTarget, Api, _ => "/api/v1/sign-out", _ => new { }) with { EndsSession = true },
         Get("/activate", NoTarget, Public, _ => "/activate?token=not-a-token"),
         Form("/activate", NoTarget, Public, _ => "/activate", ("token", "not-a-token"), ("newPassword", "one sentence of words"), ("confirm", "another sentence of words")),
+        Get("/invitation", NoTarget, Public, _ => "/invitation?token=not-a-token"),
+        Form("/invitation", NoTarget, Public, _ => "/invitation", ("token", "not-a-token")),
         Get("/forgot-password", NoTarget, Public, _ => "/forgot-password"),
         Form("/forgot-password", NoTarget, Public, _ => "/forgot-password", ("identifier", "nobody")),
         Get("/unlock", NoTarget, Public, _ => "/unlock"),

@@ -133,11 +133,12 @@ public sealed class AuthorizationMatrixTests(MatrixApp app, ITestOutputHelper ou
         Assert.Contains(refusals, e => e.TargetType == "trace" && e.TargetId == world.A.SharedTrace && e.OrganizationId == world.A.Id
             && e.After!.Contains("diagnosis.read", StringComparison.Ordinal));
 
-        // The member page lists the attempt made at B (from B's address), not the one made at A.
+        // B's member page of that person shows nothing of the attempt made at A.
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var text = document.Body!.TextContent;
-        Assert.Contains(world.B.ClientIp, text, StringComparison.Ordinal);
+        Assert.Contains(world.SharedPerson.Username, text, StringComparison.Ordinal);
         Assert.DoesNotContain(world.A.ClientIp, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(world.A.SharedTrace, text, StringComparison.Ordinal);
     }
 
     private static string Lines(IEnumerable<string> lines)

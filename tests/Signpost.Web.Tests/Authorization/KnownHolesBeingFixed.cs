@@ -15,9 +15,6 @@ public sealed record KnownHole(string Key, Caller Caller, Variant Variant, strin
 /// </summary>
 public static class KnownHolesBeingFixed
 {
-    private const string IncidentTraces =
-        "issue 15 attack 3: POST /api/v1/incidents takes a trace ID of another practice in A's incident (answers 400 for the empty description instead of refusing the out-of-scope trace like a missing one)";
-
     private const string RefusalsInDiagnosis =
         "found by the matrix: troubleshooter step 7 (admin changes, DatabaseTroubleshootingFacts.ListAdminChangesAsync) lists audited refusals (access.denied) on the practice, "
         + "so a practice admin's diagnosis names the other practice's admin who probed it (\"access.denied by <their username>\"); the audience projection must drop refusals and other practices' actors";
@@ -28,7 +25,6 @@ public static class KnownHolesBeingFixed
 
     public static IReadOnlyList<KnownHole> Cells { get; } =
     [
-        new("POST /api/v1/incidents", Caller.AdminA, Variant.AWithB, IncidentTraces),
         new("GET /api/v1/diagnoses/{traceId}", Caller.AdminA, Variant.A, RefusalsInDiagnosis),
         new("GET /api/v1/diagnoses/{traceId}", Caller.AdminB, Variant.B, RefusalsInDiagnosis),
         new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminA, Variant.A, RefusalsInDiagnosis),
