@@ -20,8 +20,8 @@ public static class KnownHolesBeingFixed
         + "so a practice admin's diagnosis names the other practice's admin who probed it (\"access.denied by <their username>\"); the audience projection must drop refusals and other practices' actors";
 
     private const string OtherPracticeInDiagnosis =
-        "found by the matrix: the troubleshooter diagnoses a person of two practices over both (step 4 names the other practice: \"<B's name> signs in through SSO connection …\"), "
-        + "so each practice admin reads the other practice's name, connection and attempts; the practice-admin projection must keep to the caller's practice";
+        "found by the matrix: the diagnosis of a person of two practices, read by either practice's admin, names the other practice's admin through step 7's refusals "
+        + "(before the tenant-boundary merge, step 4 also named the other practice and its SSO connection); the practice-admin projection must keep to the caller's practice";
 
     public static IReadOnlyList<KnownHole> Cells { get; } =
     [
