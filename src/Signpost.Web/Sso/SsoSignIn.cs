@@ -30,6 +30,7 @@ namespace Signpost.Web.Sso;
 public sealed class SsoSignIn(
     SignpostDbContext db,
     SessionManager sessions,
+    SignInGate gate,
     SignInEventRecorder recorder,
     AuditTrail audit,
     TimeProvider time,
@@ -54,26 +55,28 @@ public sealed class SsoSignIn(
             return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoUserNotLinked, linkNote), identifier, null, cancellationToken);
         }
 
-        var membership = account.Memberships.FirstOrDefault(m => m.OrganizationId == connection.OrganizationId);
-        var refusal = account.Status switch
-        {
-            AccountStatus.Disabled => ReasonCodes.AccountDisabled,
-            AccountStatus.PendingActivation => ReasonCodes.AccountPendingActivation,
-            _ when account.Flagged => ReasonCodes.AccountFlagged,
-            _ when membership is not { GivesAccess: true } => ReasonCodes.NoActiveMembership,
-            _ => null,
-        };
-        if (refusal is not null)
-        {
-            return await FailAsync(context, connection, new SsoFailure(refusal, $"Provider user {subject} is account {account.Username}; {linkNote}"), identifier, account, cancellationToken);
-        }
-
+        // The same gate as a password: account state, membership, the practice's network allow-list and
+        // browser policy, planned downtime — with the password path's reason codes.
         var organization = connection.Organization!;
         var client = ClientFactsReader.Read(context);
-        var issued = await sessions.StartAsync(account.Id, [organization.Policy], client.Ip?.ToString(),
-            SignInEventRecorder.Cut(client.UserAgent, SignInEvent.MaxUserAgentLength), Core.Browsers.UserAgentParser.Parse(client.UserAgent).ToString(),
+        var entry = Entry(connection, client);
+        var refusal = await gate.OpenForNamedPracticeAsync(entry, cancellationToken);
+        if (refusal is null)
+        {
+            entry.Account = account;
+            refusal = await gate.AdmitAsync(entry, cancellationToken);
+        }
+
+        if (refusal is not null)
+        {
+            return await FailAsync(context, connection, new SsoFailure(refusal.ReasonCode, $"{refusal.Detail} Provider user {subject} is account {account.Username}; {linkNote}"), identifier, account, cancellationToken);
+        }
+
+        var browser = Core.Browsers.UserAgentParser.Parse(client.UserAgent);
+        var issued = await sessions.StartAsync(account.Id, entry.Admitted, client.Ip?.ToString(),
+            SignInEventRecorder.Cut(client.UserAgent, SignInEvent.MaxUserAgentLength), browser.ToString(),
             context.GetTraceId(), cancellationToken);
-        var reason = ReasonCatalogue.Get(ReasonCodes.SignedIn);
+        var reason = ReasonCatalogue.Get(gate.IsSupported(browser) ? ReasonCodes.SignedIn : ReasonCodes.SignedInBrowserWarning);
         var result = new SignInResult
         {
             Reason = reason,
@@ -81,16 +84,28 @@ public sealed class SsoSignIn(
             TraceId = context.GetTraceId(),
             OccurredAt = time.GetUtcNow(),
             Account = account,
-            Organizations = [organization],
+            Organizations = entry.Admitted,
             Session = issued,
         };
         await recorder.RecordSsoAsync(Request(context, identifier, organization.Slug, client), result, connection.Id,
-            NetworkClassifier.Label(organization, client.Ip), $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote}", cancellationToken);
+            entry.NetworkLabel, $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote}", cancellationToken);
         ClientFactsReader.WriteSignInCookies(context, result);
-        return returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+        return LocalUrls.OrHome(returnUrl);
     }
+
+    /// <summary>
+    /// The gate's public stage when a single sign-on starts (before the browser is sent to the provider):
+    /// the failure page's address when the practice refuses this network, browser or time; otherwise null.
+    /// The callback runs the whole gate again, whatever happened here.
+    /// </summary>
+    public async Task<string?> RefusedBeforeProviderAsync(HttpContext context, SsoConnection connection, CancellationToken cancellationToken)
+    {
+        var refusal = await gate.OpenForNamedPracticeAsync(Entry(connection, ClientFactsReader.Read(context)), cancellationToken);
+        return refusal is null ? null : await FailAsync(context, connection, new SsoFailure(refusal.ReasonCode, refusal.Detail), null, null, cancellationToken);
+    }
+
+    private static GateEntry Entry(SsoConnection connection, ClientFacts client) =>
+        new(SignInMethod.Sso, client.Ip, Core.Browsers.UserAgentParser.Parse(client.UserAgent)) { Named = connection.Organization };
 
     /// <summary>Records a failed single sign-on (event with the connection's ID) and returns the failure page's address.</summary>
     public async Task<string> FailAsync(HttpContext context, SsoConnection connection, SsoFailure failure, string? identifier, Account? account, CancellationToken cancellationToken)
