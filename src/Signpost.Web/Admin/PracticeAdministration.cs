@@ -47,7 +47,7 @@ public sealed partial class PracticeAdministration(
     TimeProvider time)
 {
     /// <summary>The audit reason when a practice admin's session was admitted by another practice's rules, not this one's.</summary>
-    public const string NotAdmittedReason = "The session was not admitted by this organization's sign-in rules (network allow-list, single sign-on); sign in through its own page.";
+    public const string NotAdmittedReason = "The session was not admitted by the sign-in rules of this organization (network allow-list, single sign-on); sign in through its own page.";
 
     /// <summary>The practice named by <paramref name="slug"/> when the signed-in person administers it; otherwise null, and the refusal is audited.</summary>
     /// <param name="slug">As given in the URL (anything: it is checked before it is looked up).</param>
