@@ -49,25 +49,25 @@ public sealed class SsoSignIn(
             return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoTokenInvalid, "sub: the ID token has no usable subject."), identifier, null, cancellationToken);
         }
 
+        // The sign-in gate's public stage before any linking: a practice that does not take this network,
+        // browser or time links and creates nothing for it (the password path's reason codes).
+        var client = ClientFactsReader.Read(context);
+        var entry = await EntryAsync(connection, client, cancellationToken);
+        var organization = entry.Named!;
+        if (await gate.OpenForNamedPracticeAsync(entry, cancellationToken) is { } closed)
+        {
+            return await FailAsync(context, connection, new SsoFailure(closed.ReasonCode, $"{closed.Detail} Provider user {subject}; not linked."), identifier, null, cancellationToken);
+        }
+
         var (account, linkNote) = await FindOrLinkAsync(context, connection, principal, subject, email, cancellationToken);
         if (account is null)
         {
             return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoUserNotLinked, linkNote), identifier, null, cancellationToken);
         }
 
-        // The same gate as a password: account state, membership, the practice's network allow-list and
-        // browser policy, planned downtime — with the password path's reason codes.
-        var organization = connection.Organization!;
-        var client = ClientFactsReader.Read(context);
-        var entry = Entry(connection, client);
-        var refusal = await gate.OpenForNamedPracticeAsync(entry, cancellationToken);
-        if (refusal is null)
-        {
-            entry.Account = account;
-            refusal = await gate.AdmitAsync(entry, cancellationToken);
-        }
-
-        if (refusal is not null)
+        // The rest of the gate, as for a proven password: account state, membership, the practice's rules.
+        entry.Account = account;
+        if (await gate.AdmitAsync(entry, cancellationToken) is { } refusal)
         {
             return await FailAsync(context, connection, new SsoFailure(refusal.ReasonCode, $"{refusal.Detail} Provider user {subject} is account {account.Username}; {linkNote}"), identifier, account, cancellationToken);
         }
@@ -100,12 +100,19 @@ public sealed class SsoSignIn(
     /// </summary>
     public async Task<string?> RefusedBeforeProviderAsync(HttpContext context, SsoConnection connection, CancellationToken cancellationToken)
     {
-        var refusal = await gate.OpenForNamedPracticeAsync(Entry(connection, ClientFactsReader.Read(context)), cancellationToken);
+        var refusal = await gate.OpenForNamedPracticeAsync(await EntryAsync(connection, ClientFactsReader.Read(context), cancellationToken), cancellationToken);
         return refusal is null ? null : await FailAsync(context, connection, new SsoFailure(refusal.ReasonCode, refusal.Detail), null, null, cancellationToken);
     }
 
-    private static GateEntry Entry(SsoConnection connection, ClientFacts client) =>
-        new(SignInMethod.Sso, client.Ip, Core.Browsers.UserAgentParser.Parse(client.UserAgent)) { Named = connection.Organization };
+    /// <summary>
+    /// The gate's view of this sign-in, with the practice read fresh: the connection (and the organization it
+    /// carries) may come from the scheme cache, and a network or browser rule changed a second ago must count.
+    /// </summary>
+    private async Task<GateEntry> EntryAsync(SsoConnection connection, ClientFacts client, CancellationToken cancellationToken) =>
+        new(SignInMethod.Sso, client.Ip, Core.Browsers.UserAgentParser.Parse(client.UserAgent))
+        {
+            Named = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == connection.OrganizationId, cancellationToken) ?? connection.Organization,
+        };
 
     /// <summary>Records a failed single sign-on (event with the connection's ID) and returns the failure page's address.</summary>
     public async Task<string> FailAsync(HttpContext context, SsoConnection connection, SsoFailure failure, string? identifier, Account? account, CancellationToken cancellationToken)

@@ -75,6 +75,8 @@ public sealed class SsoGateTests(SsoGateFixture fixture) : IClassFixture<SsoGate
             return await db.SaveChangesAsync();
         });
 
+    private Task<bool> HasLinkAsync(Guid connectionId) => App.WithDbAsync(db => db.SsoLinks.AnyAsync(l => l.ConnectionId == connectionId));
+
     private Task<bool> HasSessionAsync(Guid accountId) => App.WithDbAsync(db => db.Sessions.AnyAsync(s => s.AccountId == accountId));
 
     [Fact]
@@ -111,9 +113,11 @@ public sealed class SsoGateTests(SsoGateFixture fixture) : IClassFixture<SsoGate
         Assert.Equal(HttpStatusCode.Redirect, lateResponse.StatusCode);
         Assert.StartsWith(SsoSignIn.FailedPath, lateResponse.Headers.Location!.OriginalString, StringComparison.Ordinal);
         var lateEvent = await App.EventOfAsync(lateResponse);
-        Assert.Equal((SignInMethod.Sso, ReasonCodes.NetworkNotAllowed, member.Id, connection.Id.ToString()), (lateEvent.Method, lateEvent.ReasonCode, lateEvent.AccountId, lateEvent.SsoConnectionId));
+        Assert.Equal((SignInMethod.Sso, ReasonCodes.NetworkNotAllowed, connection.Id.ToString(), Outside), (lateEvent.Method, lateEvent.ReasonCode, lateEvent.SsoConnectionId, lateEvent.ClientIp));
+        Assert.Contains("nia@gate-net.example", lateEvent.Detail, StringComparison.Ordinal);
         Assert.Null(late.Cookie(SessionAuthentication.CookieName));
         Assert.False(await HasSessionAsync(member.Id));
+        Assert.False(await HasLinkAsync(connection.Id)); // refused before linking: nothing written for an address the practice refuses
 
         // The failure page tells the person what the password page would have.
         using var page = await late.GetAsync(lateResponse.Headers.Location!.OriginalString);
@@ -148,7 +152,8 @@ public sealed class SsoGateTests(SsoGateFixture fixture) : IClassFixture<SsoGate
         Assert.Equal(ReasonCodes.BrowserUnsupported, (await App.EventOfAsync(passwordResponse)).ReasonCode);
         Assert.Equal((SignInMethod.Sso, ReasonCodes.BrowserUnsupported), ((await App.EventOfAsync(earlyResponse)).Method, (await App.EventOfAsync(earlyResponse)).ReasonCode));
         var lateEvent = await App.EventOfAsync(lateResponse);
-        Assert.Equal((SignInMethod.Sso, ReasonCodes.BrowserUnsupported, member.Id, connection.Id.ToString()), (lateEvent.Method, lateEvent.ReasonCode, lateEvent.AccountId, lateEvent.SsoConnectionId));
+        Assert.Equal((SignInMethod.Sso, ReasonCodes.BrowserUnsupported, connection.Id.ToString()), (lateEvent.Method, lateEvent.ReasonCode, lateEvent.SsoConnectionId));
+        Assert.False(await HasLinkAsync(connection.Id));
         Assert.StartsWith(SsoSignIn.FailedPath, lateResponse.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.False(await HasSessionAsync(member.Id));
     }
