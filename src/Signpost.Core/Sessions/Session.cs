@@ -19,6 +19,16 @@ public sealed class Session
     public string? Browser { get; set; }
     public string? TraceId { get; set; }
 
+    /// <summary>
+    /// The practices whose rules admitted this session at sign-in (network allow-list, browser policy,
+    /// single sign-on required). A console or API of a practice not listed refuses the session, whatever
+    /// roles the account holds there (docs/security.md, "Sessions and the sign-in gate").
+    /// </summary>
+    public List<Guid> AdmittedFor { get; set; } = [];
+
+    /// <summary>True when the sign-in that started this session was admitted by <paramref name="organizationId"/>'s rules.</summary>
+    public bool IsAdmittedFor(Guid organizationId) => AdmittedFor.Contains(organizationId);
+
     /// <summary>Why this session no longer counts at <paramref name="now"/>, or null while it is alive.</summary>
     public string? EndReason(DateTimeOffset now)
     {

@@ -15,18 +15,19 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time)
 
     /// <summary>
     /// Starts a new session with a fresh random ID (never reusing one from before sign-in, which
-    /// prevents session fixation) under the strictest timeouts of the account's organizations.
+    /// prevents session fixation) under the strictest timeouts of the practices that admitted it, and
+    /// records those practices: the session is good for them only.
     /// </summary>
     public async Task<IssuedSession> StartAsync(
         Guid accountId,
-        IEnumerable<OrganizationPolicy> policies,
+        IReadOnlyCollection<Organization> admitted,
         string? clientIp,
         string? userAgent,
         string? browser,
         string? traceId,
         CancellationToken cancellationToken)
     {
-        var list = policies.ToList();
+        var list = admitted.Select(o => o.Policy).ToList();
         var idle = TimeSpan.FromMinutes(list.Count == 0 ? 15 : list.Min(p => p.SessionIdleMinutes));
         var absolute = TimeSpan.FromHours(list.Count == 0 ? 12 : list.Min(p => p.SessionAbsoluteHours));
         var now = time.GetUtcNow();
@@ -43,6 +44,7 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time)
             UserAgent = userAgent,
             Browser = browser,
             TraceId = traceId,
+            AdmittedFor = admitted.Select(o => o.Id).Distinct().ToList(),
         };
         await store.CreateAsync(session, cancellationToken);
         return new IssuedSession(token, session);

@@ -24,9 +24,9 @@ public sealed partial class PasswordSignIn
         }
 
         var account = await accounts.FindByIdAsync(accountId, cancellationToken);
-        var check = hashing.Verify(account?.PasswordHash, request.Password!);
         if (account is null)
         {
+            _ = hashing.Verify(null, request.Password!);
             return await FinishAsync(attempt, ReasonCodes.InvalidCredentials, detail: "The change ticket names no account.", ct: cancellationToken);
         }
 
@@ -38,7 +38,7 @@ public sealed partial class PasswordSignIn
         var memberships = account.Memberships.Where(m => m.Organization is not null).ToList();
         var rules = LockoutRules.Strictest(memberships.Select(m => m.Organization!.Policy));
 
-        if (await GateAsync(attempt, account.Id, deviceKey, rules, check, " on the change page", cancellationToken) is { } refused)
+        if (await GateAsync(attempt, account.Id, deviceKey, rules, account.PasswordHash, request.Password!, " on the change page", cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -66,8 +66,7 @@ public sealed partial class PasswordSignIn
 
         // Re-read: the states that bar entry (disabled, no membership, network) still apply after a change.
         attempt.Account = account = (await accounts.FindByIdAsync(account.Id, cancellationToken))!;
-        memberships = account.Memberships.Where(m => m.Organization is not null).ToList();
-        var denial = await CheckProvenAccountAsync(attempt, account, memberships, request, cancellationToken);
+        var denial = await CheckProvenAccountAsync(attempt, account, cancellationToken);
         return denial ?? await StartSessionAsync(attempt, ReasonCodes.SignedIn, cancellationToken, note: verdict.Note);
     }
 }

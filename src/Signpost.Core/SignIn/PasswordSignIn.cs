@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
 using Signpost.Core.Browsers;
 using Signpost.Core.Devices;
@@ -8,19 +7,22 @@ using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
+using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
-using Signpost.Core.SingleSignOn;
 
 namespace Signpost.Core.SignIn;
 
 /// <summary>
 /// The password sign-in pipeline. Every attempt ends in exactly one reason code and one event,
-/// written before the caller answers. The order of the checks is the security design:
+/// written before the caller answers. The practices' rules and the account's state are the
+/// <see cref="SignInGate"/>'s, shared with every other way in; what is left here is the password's own
+/// part. The order of the checks is the security design:
 /// <list type="number">
 /// <item>Input that cannot be an attempt (empty, too long, control characters) stops first, before any hashing.</item>
 /// <item>Facts that are public once the organization is named in the URL (its network allow-list) come next.</item>
 /// <item>The password is always hashed, against a dummy when there is no account, so timing does not reveal who exists.</item>
-/// <item>Locks come before the password result: while locked, the correct password looks like a wrong one (SPEC §3).</item>
+/// <item>Locks come before the password result: while locked, the correct password looks like a wrong one (SPEC §3),
+/// and only the first few attempts of a lock are compared at all (<see cref="LockedPasswordChecks"/>).</item>
 /// <item>Account states (disabled, pending, no membership, expired) are told only after the password is proven.</item>
 /// <item>"SSO required" comes last among the refusals, after the password is proven: told earlier, it would
 /// confirm to anyone typing an identifier that the account exists and which practice it belongs to. Before
@@ -37,10 +39,9 @@ public sealed partial class PasswordSignIn(
     DeviceCookies deviceCookies,
     SessionManager sessions,
     SignInEventRecorder recorder,
-    IOptionsMonitor<BrowserSupportOptions> browsers,
-    MaintenancePlanner maintenance,
-    TimeProvider time,
-    ISsoPolicy ssoPolicy)
+    SignInGate gate,
+    IRateCounterStore lockedChecks,
+    TimeProvider time)
 {
     public const int MaxIdentifierLength = AccountRules.MaxIdentifierLength;
 
@@ -48,13 +49,11 @@ public sealed partial class PasswordSignIn(
     {
         var attempt = new Attempt(request, time.GetUtcNow());
 
-        // Planned downtime first: it is public, it answers whatever was typed, and it costs no hash.
-        var windows = await maintenance.AllInForceAsync(cancellationToken);
-        if (windows.FirstOrDefault(w => w.BlocksPasswordSignIn) is { } blocking)
+        // The gate's first stage: planned downtime is public, answers whatever was typed and costs no hash.
+        var entry = attempt.Entry;
+        if (await gate.OpenAsync(entry, cancellationToken) is { } closed)
         {
-            attempt.Maintenance = blocking;
-            return await FinishAsync(attempt, ReasonCodes.MaintenanceWindow,
-                detail: $"{blocking.Scope} maintenance {blocking.Id} until {blocking.EndsAt:O}.", ct: cancellationToken);
+            return await RefuseAsync(attempt, closed, cancellationToken);
         }
 
         var problems = ValidateInput(request);
@@ -69,34 +68,26 @@ public sealed partial class PasswordSignIn(
 
         if (request.OrganizationSlug is { } slug)
         {
-            attempt.Organization = await organizations.FindBySlugAsync(slug, cancellationToken);
-            if (attempt.Organization is { } named)
+            // The organization is public in the URL, so its network and browser rules may be told before the password.
+            attempt.Organization = entry.Named = await organizations.FindBySlugAsync(slug, cancellationToken);
+            if (await gate.CheckNamedPracticeAsync(entry, cancellationToken) is { } outside)
             {
-                attempt.NetworkLabel = NetworkClassifier.Label(named, request.Client.Ip);
-
-                // The organization is public in the URL, so its network rule may be told before the password.
-                if (!NetworkClassifier.IsAllowed(named, request.Client.Ip))
-                {
-                    attempt.Account = await RefusedAttempts.AccountForRecordAsync(accounts, identifier, cancellationToken);
-                    return await FinishAsync(attempt, ReasonCodes.NetworkNotAllowed, detail: $"Client address {request.Client.Ip} is outside {named.Slug}'s allowed networks.", ct: cancellationToken);
-                }
-
-                if (named.Policy.BrowserPolicy == BrowserPolicy.Block && !browsers.CurrentValue.IsSupported(attempt.Browser))
-                {
-                    // For the event only (RefusedAttempts): the refusal is told before any account is known.
-                    attempt.Account = await RefusedAttempts.AccountForRecordAsync(accounts, identifier, cancellationToken);
-                    return await FinishAsync(attempt, ReasonCodes.BrowserUnsupported, detail: $"{attempt.Browser} is outside the matrix ({browsers.CurrentValue.Describe()}); {named.Slug} blocks.", ct: cancellationToken);
-                }
+                // For the event only (docs/troubleshooter.md): the account the identifier names, looked up the same
+                // way for known and unknown identifiers; the refusal itself is told before any account is known.
+                attempt.Account = await RefusedAttempts.AccountForRecordAsync(accounts, identifier, cancellationToken);
+                return await RefuseAsync(attempt, outside, cancellationToken);
             }
+
+            attempt.NetworkLabel = entry.NetworkLabel;
         }
 
         var account = await accounts.FindByIdentifierAsync(kind, identifier, cancellationToken);
         attempt.Account = account;
 
-        // Always exactly one hash: against the dummy when there is no account or no password yet.
-        var check = hashing.Verify(account?.PasswordHash, request.Password!);
         if (account is null)
         {
+            // Always exactly one hash: against the dummy when there is no account.
+            _ = hashing.Verify(null, request.Password!);
             // The same database work as a wrong password on a real account (a read and a counted failure),
             // on a sentinel row that never locks: the response time must not tell who has an account.
             await lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, cancellationToken);
@@ -114,27 +105,27 @@ public sealed partial class PasswordSignIn(
 
         // A window for one of the account's practices (its SSO, say) is in force: failures then count for
         // nothing (SPEC §7), since people retrying during planned work are not attackers.
-        attempt.Maintenance = windows.FirstOrDefault(w => memberships.Any(m => w.Concerns(m.OrganizationId)));
+        attempt.Maintenance = entry.Windows.FirstOrDefault(w => memberships.Any(m => w.Concerns(m.OrganizationId)));
 
-        if (await GateAsync(attempt, account.Id, deviceKey, rules, check, "", cancellationToken) is { } refused)
+        if (await GateAsync(attempt, account.Id, deviceKey, rules, account.PasswordHash, request.Password!, "", cancellationToken) is { } refused)
         {
             return refused;
         }
 
         attempt.PasswordProven = true;
-        if (check == PasswordCheck.CorrectNeedsRehash)
+        if (attempt.Check == PasswordCheck.CorrectNeedsRehash)
         {
             await accounts.UpdatePasswordHashAsync(account.Id, hashing.Hash(request.Password!), cancellationToken);
         }
 
-        var denial = await CheckProvenAccountAsync(attempt, account, memberships, request, cancellationToken);
+        var denial = await CheckProvenAccountAsync(attempt, account, cancellationToken);
         if (denial is not null)
         {
             return denial;
         }
 
         await lockouts.ResetAsync(account.Id, deviceKey, cancellationToken);
-        var reason = browsers.CurrentValue.IsSupported(attempt.Browser) ? ReasonCodes.SignedIn : ReasonCodes.SignedInBrowserWarning;
+        var reason = gate.IsSupported(attempt.Browser) ? ReasonCodes.SignedIn : ReasonCodes.SignedInBrowserWarning;
         return await StartSessionAsync(attempt, reason, cancellationToken);
     }
 
@@ -145,8 +136,7 @@ public sealed partial class PasswordSignIn(
     internal async Task<SignInResult> StartSessionAsync(Attempt attempt, string reason, CancellationToken cancellationToken, string? note = null)
     {
         var account = attempt.Account!;
-        var policies = attempt.Allowed.Select(o => o.Policy);
-        var issued = await sessions.StartAsync(account.Id, policies, attempt.Request.Client.Ip?.ToString(),
+        var issued = await sessions.StartAsync(account.Id, attempt.Allowed, attempt.Request.Client.Ip?.ToString(),
             SignInEventRecorder.Cut(attempt.Request.Client.UserAgent, SignInEvent.MaxUserAgentLength), attempt.Browser.ToString(),
             attempt.Request.TraceId, cancellationToken);
         (string, string)? newCookie = null;
@@ -160,69 +150,24 @@ public sealed partial class PasswordSignIn(
             detail: $"Session for {attempt.Allowed.Count} practice(s); idle {issued.Session.IdleTimeout.TotalMinutes:0} min.{(note is null ? "" : " " + note)}", ct: cancellationToken);
     }
 
-    private async Task<SignInResult?> CheckProvenAccountAsync(
-        Attempt attempt, Account account, List<Membership> memberships, PasswordSignInRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The gate's second stage for a proven password (account state, memberships, each practice's network,
+    /// browser and "SSO required" rules), then what only a password has: a change that is due.
+    /// </summary>
+    private async Task<SignInResult?> CheckProvenAccountAsync(Attempt attempt, Account account, CancellationToken cancellationToken)
     {
-        switch (account.Status)
+        var entry = attempt.Entry;
+        entry.Named = attempt.Organization;
+        entry.Account = account;
+        var refusal = await gate.AdmitAsync(entry, cancellationToken);
+        attempt.Allowed = entry.Admitted;
+        attempt.NetworkLabel = entry.NetworkLabel;
+        if (refusal is not null)
         {
-            case AccountStatus.Disabled:
-                return await FinishAsync(attempt, ReasonCodes.AccountDisabled, detail: "Account status is disabled.", ct: cancellationToken);
-            case AccountStatus.PendingActivation:
-                return await FinishAsync(attempt, ReasonCodes.AccountPendingActivation, detail: "Account has not been activated.", ct: cancellationToken);
+            return await RefuseAsync(attempt, refusal, cancellationToken);
         }
 
-        if (account.Flagged)
-        {
-            return await FinishAsync(attempt, ReasonCodes.AccountFlagged, detail: "Account is flagged for review.", ct: cancellationToken);
-        }
-
-        var active = memberships.Where(m => m.GivesAccess).Select(m => m.Organization!).ToList();
-        if (attempt.Organization is { } named)
-        {
-            active = active.Where(o => o.Id == named.Id).ToList();
-        }
-
-        // Platform staff (support, operators) need no practice membership.
-        if (active.Count == 0 && account.PlatformRoles == PlatformRoles.None)
-        {
-            var where = attempt.Organization is { } o ? $" in {o.Slug}" : "";
-            return await FinishAsync(attempt, ReasonCodes.NoActiveMembership, detail: $"No active membership with a role{where}.", ct: cancellationToken);
-        }
-
-        var ip = request.Client.Ip;
-        var reachable = active.Where(o => NetworkClassifier.IsAllowed(o, ip)).ToList();
-        if (active.Count > 0 && reachable.Count == 0)
-        {
-            attempt.Allowed = active;
-            attempt.NetworkLabel = NetworkClassifier.Label(active[0], ip);
-            return await FinishAsync(attempt, ReasonCodes.NetworkNotAllowed,
-                detail: $"Client address {ip} is outside the allowed networks of {string.Join(", ", active.Select(a => a.Slug))}.", ct: cancellationToken);
-        }
-
-        attempt.Allowed = reachable;
-        attempt.NetworkLabel ??= reachable.Select(o => NetworkClassifier.Label(o, ip)).FirstOrDefault(l => l != NetworkClassifier.Unknown) ?? NetworkClassifier.Unknown;
-
-        if (!browsers.CurrentValue.IsSupported(attempt.Browser) && reachable.Any(o => o.Policy.BrowserPolicy == BrowserPolicy.Block))
-        {
-            return await FinishAsync(attempt, ReasonCodes.BrowserUnsupported,
-                detail: $"{attempt.Browser} is outside the matrix ({browsers.CurrentValue.Describe()}).", ct: cancellationToken);
-        }
-
-        // Practices that sign in through their own provider refuse passwords; the rest of the account's
-        // practices stay reachable. Only after the password is proven (see the class remarks).
-        var requiring = await ssoPolicy.RequiringSsoAsync(reachable.Select(o => o.Id).ToList(), cancellationToken);
-        if (requiring.Count > 0)
-        {
-            var open = reachable.Where(o => !requiring.Contains(o.Id)).ToList();
-            if (open.Count == 0 && account.PlatformRoles == PlatformRoles.None)
-            {
-                return await FinishAsync(attempt, ReasonCodes.SsoRequired,
-                    detail: $"Password refused: {string.Join(", ", reachable.Select(o => o.Slug))} require(s) single sign-on.", ct: cancellationToken);
-            }
-
-            attempt.Allowed = reachable = open;
-        }
-
+        var reachable = entry.Admitted;
         if (account.MustChangePassword)
         {
             attempt.PasswordChange = true;
@@ -238,27 +183,47 @@ public sealed partial class PasswordSignIn(
         return null;
     }
 
+    private Task<SignInResult> RefuseAsync(Attempt attempt, GateRefusal refusal, CancellationToken cancellationToken)
+    {
+        attempt.NetworkLabel = attempt.Entry.NetworkLabel;
+        attempt.Maintenance = attempt.Entry.Maintenance ?? attempt.Maintenance;
+        return FinishAsync(attempt, refusal.ReasonCode, detail: refusal.Detail, ct: cancellationToken);
+    }
+
     /// <summary>
     /// The lock, then the password: while the key is locked nothing is counted and even the right password
     /// is refused; a wrong password is counted (except during maintenance). Null when the password is proven.
-    /// Shared by sign-in and the change page so both count failures against the same lock.
+    /// Shared by sign-in and the change page so both count failures against the same lock. Always exactly one
+    /// hash, so a lock is not visible in the response time.
     /// </summary>
+    /// <remarks>
+    /// While locked, the password is compared at most <see cref="LockedPasswordChecks"/> times per lock
+    /// duration (the answer is the same; support reads whether it was right). Past that the hash runs against
+    /// the dummy: the lock is not a loop for guessing with someone else's evidence (docs/security.md).
+    /// </remarks>
     private async Task<SignInResult?> GateAsync(
-        Attempt attempt, Guid accountId, string deviceKey, LockoutRules rules, PasswordCheck check, string where, CancellationToken cancellationToken)
+        Attempt attempt, Guid accountId, string deviceKey, LockoutRules rules, string? passwordHash, string password, string where, CancellationToken cancellationToken)
     {
         var whose = attempt.Device is null ? "untrusted browsers" : "this trusted device";
         var counter = await lockouts.GetAsync(accountId, deviceKey, cancellationToken);
         if (counter?.LockedUntil is { } until && until > attempt.At)
         {
-            // No counting while locked: the lock already holds, and counting would only extend the attacker's
-            // reach. The sentinel write keeps a locked account as slow as an unlocked one.
-            await CountOnSentinelAsync(attempt, cancellationToken);
+            // No counting toward the lock while locked: it already holds, and counting would only extend the
+            // attacker's reach. The write on the per-lock counter keeps a locked account as slow as an unlocked one.
+            var checks = await lockedChecks.HitAsync(LockedChecksKey(accountId, deviceKey), until.ToUnixTimeSeconds() / 60, cancellationToken);
+            var compared = checks <= LockedPasswordChecks;
+            attempt.Check = hashing.Verify(compared ? passwordHash : null, password);
             attempt.LockedUntil = until;
+            var said = compared
+                ? $"password was {(attempt.Check == PasswordCheck.Wrong ? "wrong" : "correct")}"
+                : $"password not checked (more than {LockedPasswordChecks} attempts during this lock)";
             return await FinishAsync(attempt, ReasonCodes.AccountLocked,
-                detail: $"Locked until {until:O} ({whose}){where}; password was {(check == PasswordCheck.Wrong ? "wrong" : "correct")}.",
+                detail: $"Locked until {until:O} ({whose}){where}; {said}.",
                 ct: cancellationToken);
         }
 
+        attempt.Check = hashing.Verify(passwordHash, password);
+        var check = attempt.Check;
         if (check != PasswordCheck.Wrong)
         {
             return null;
@@ -285,6 +250,15 @@ public sealed partial class PasswordSignIn(
             detail: $"Wrong password{where} ({tally.FailureCount}/{rules.Threshold} within {rules.Window.TotalMinutes:0} min{lockNote}).",
             ct: cancellationToken);
     }
+
+    /// <summary>How many attempts per lock duration have their password compared while the key is locked.</summary>
+    public const int LockedPasswordChecks = 3;
+
+    /// <summary>
+    /// The counter of attempts made during one lock of one key (the counter's window is the lock's end, so
+    /// each lock has its own budget; old windows are purged with the rate-limit counters).
+    /// </summary>
+    public static string LockedChecksKey(Guid accountId, string deviceKey) => $"locked-checks:{accountId:N}:{deviceKey}";
 
     /// <summary>A counted failure on a row no account owns and no threshold locks, to even out response times.</summary>
     private Task CountOnSentinelAsync(Attempt attempt, CancellationToken cancellationToken) =>
@@ -378,10 +352,13 @@ public sealed partial class PasswordSignIn(
         public TrustedDevice? Device { get; set; }
         public bool DevicePresented { get; set; }
         public bool PasswordProven { get; set; }
+        public PasswordCheck Check { get; set; }
         public bool PasswordChange { get; set; }
         public DateTimeOffset? LockedUntil { get; set; }
         public string? NetworkLabel { get; set; }
         public List<Organization> Allowed { get; set; } = [];
+        /// <summary>What the sign-in gate has learnt about this attempt.</summary>
+        public GateEntry Entry { get; } = new(request.Method, request.Client.Ip, UserAgentParser.Parse(request.Client.UserAgent));
         public MaintenanceWindow? Maintenance { get; set; }
     }
 }

@@ -954,6 +954,10 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
 
+                    b.PrimitiveCollection<List<Guid>>("AdmittedFor")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
+
                     b.Property<string>("Browser")
                         .HasMaxLength(96)
                         .HasColumnType("character varying(96)");

@@ -932,6 +932,10 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<Guid>("AccountId")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("AdmittedFor")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Browser")
                         .HasMaxLength(96)
                         .HasColumnType("TEXT");

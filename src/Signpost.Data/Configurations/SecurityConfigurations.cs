@@ -60,6 +60,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.Property(s => s.UserAgent).HasMaxLength(SignInEvent.MaxUserAgentLength);
         builder.Property(s => s.Browser).HasMaxLength(96);
         builder.Property(s => s.TraceId).HasMaxLength(64);
+        builder.PrimitiveCollection(s => s.AdmittedFor);
     }
 }
 

@@ -47,6 +47,9 @@ public sealed partial class PracticeAdministration(
     IOptions<SignpostOptions> options,
     TimeProvider time)
 {
+    /// <summary>The audit reason when a practice admin's session was admitted by another practice's rules, not this one's.</summary>
+    public const string NotAdmittedReason = "The session was not admitted by the sign-in rules of this organization (network allow-list, single sign-on); sign in through its own page.";
+
     /// <summary>The practice named by <paramref name="slug"/> when the signed-in person administers it; otherwise null, and the refusal is audited.</summary>
     /// <param name="slug">As given in the URL (anything: it is checked before it is looked up).</param>
     /// <param name="attempted">The act, for the audit entry of a refusal.</param>
@@ -63,7 +66,9 @@ public sealed partial class PracticeAdministration(
         }
 
         await scope.RefuseAsync(attempted, "organization", slug, organization?.Id,
-            organization is null ? "No organization has this slug." : "The signed-in person does not administer this organization.", cancellationToken);
+            organization is null ? "No organization has this slug."
+            : await scope.IsAdminThroughAnotherPracticeAsync(organization.Id, cancellationToken) ? NotAdmittedReason
+            : "The signed-in person does not administer this organization.", cancellationToken);
         return null;
     }
 

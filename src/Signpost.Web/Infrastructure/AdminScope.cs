@@ -157,10 +157,29 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
         return audit.RecordAsync(actors.Current, new AuditRecord(RefusalAction, targetType, named, organizationId, null, new { attempted, reason }), cancellationToken);
     }
 
+    /// <summary>
+    /// True when the person holds an active practice-admin role in <paramref name="organizationId"/> but the
+    /// session's sign-in was not admitted by that practice's rules (say, from a network it does not allow):
+    /// the reason to give, and to audit, when such a console refuses.
+    /// </summary>
+    public async Task<bool> IsAdminThroughAnotherPracticeAsync(Guid organizationId, CancellationToken cancellationToken) =>
+        !IsPlatformAdmin && AccountId is { } accountId && !User.IsSessionAdmittedFor(organizationId)
+        && (await AdministeredMembershipIdsAsync(accountId, cancellationToken)).Contains(organizationId);
+
+    /// <summary>
+    /// Practices administered through this session: an active PracticeAdmin membership, and a session that
+    /// practice's rules admitted (docs/security.md, "Sessions and the sign-in gate").
+    /// </summary>
+    private async Task<List<Guid>> AdministeredIdsAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var admitted = User.SessionAdmittedPractices();
+        return (await AdministeredMembershipIdsAsync(accountId, cancellationToken)).Where(admitted.Contains).ToList();
+    }
+
     private List<Guid>? _administered;
 
     // Scoped per request: asked several times while one answer is built, read once.
-    private async Task<List<Guid>> AdministeredIdsAsync(Guid accountId, CancellationToken cancellationToken) =>
+    private async Task<List<Guid>> AdministeredMembershipIdsAsync(Guid accountId, CancellationToken cancellationToken) =>
         _administered ??= await db.Memberships
             .Where(m => m.AccountId == accountId && m.Status == MembershipStatus.Active && (m.Roles & PracticeRoles.PracticeAdmin) != 0)
             .Where(m => db.Accounts.Any(a => a.Id == accountId && a.Status == AccountStatus.Active))

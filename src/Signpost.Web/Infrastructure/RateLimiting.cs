@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.RateLimiting;
 using Signpost.Core.Events;
 using Signpost.Core.Reasons;
@@ -12,6 +14,7 @@ namespace Signpost.Web.Infrastructure;
 /// windows. Endpoints opt in with <c>[EnableRateLimiting(RateLimiting.SignInPolicy)]</c> or
 /// <c>RequireRateLimiting</c>; only posts count (showing a form costs nothing). A refused attempt is still
 /// an attempt: it gets the <c>rate_limited</c> reason, an event, a trace ID, and says when to retry.
+/// IPv6 clients are counted by their /64 (<see cref="ClientKey"/>).
 /// </summary>
 public static class RateLimiting
 {
@@ -32,7 +35,7 @@ public static class RateLimiting
         var services = context.RequestServices;
         var permits = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SignpostOptions>>().CurrentValue.SignInRateLimit.PermitsPerMinute;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var key = $"{SignInPolicy}:{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
+        var key = $"{SignInPolicy}:{ClientKey(context.Connection.RemoteIpAddress)}";
         var count = await services.GetRequiredService<IRateCounterStore>().HitAsync(key, WindowOf(now), context.RequestAborted);
         if (count <= permits)
         {
@@ -42,6 +45,33 @@ public static class RateLimiting
 
         await RejectAsync(context, 60 - (int)(now.ToUnixTimeSeconds() % 60), context.RequestAborted);
     });
+
+    /// <summary>
+    /// What one client is, for counting: an IPv4 address as it is (an IPv4-mapped IPv6 address too), an IPv6
+    /// address by its /64 network. One subscriber or host usually holds a whole /64 (RFC 6177, RFC 7934) and
+    /// can take a new address from it for every request, so counting single IPv6 addresses counts nothing.
+    /// </summary>
+    public static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new IPAddress(bytes)}/64";
+    }
 
     private static async Task RejectAsync(HttpContext context, int seconds, CancellationToken cancellationToken)
     {

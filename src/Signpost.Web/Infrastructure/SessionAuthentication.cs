@@ -49,6 +49,7 @@ public sealed class SessionAuthentication(
             new("display_name", account.DisplayName),
             new(SessionIdClaim, session.Id),
         };
+        claims.AddRange(session.AdmittedFor.Select(id => new Claim(SessionClaims.AdmittedPracticeClaim, id.ToString())));
         foreach (var role in Enum.GetValues<PlatformRoles>().Where(r => r != PlatformRoles.None && account.PlatformRoles.HasFlag(r)))
         {
             claims.Add(new Claim(ClaimTypes.Role, role.ToString()));

@@ -44,7 +44,7 @@ public sealed class SignInModel(
         // Its policy is no secret: the slug is public, and the page would offer only that button anyway.
         if (Sso is { Required: true } && !signedOut)
         {
-            var query = Url.IsLocalUrl(returnUrl) ? "?returnUrl=" + Uri.EscapeDataString(returnUrl!) : "";
+            var query = LocalUrls.IsLocal(returnUrl) ? "?returnUrl=" + Uri.EscapeDataString(returnUrl!) : "";
             return Redirect($"/sso/{Organization!.Slug}{query}");
         }
 
@@ -117,7 +117,7 @@ public sealed class SignInModel(
         if (result.Succeeded)
         {
             ClientFactsReader.WriteSignInCookies(HttpContext, result);
-            var target = Url.IsLocalUrl(returnUrl) ? returnUrl! : "/";
+            var target = LocalUrls.IsLocal(returnUrl) ? returnUrl! : "/";
             if (result.Reason.Code == ReasonCodes.SignedInBrowserWarning)
             {
                 target = "/?notice=browser";

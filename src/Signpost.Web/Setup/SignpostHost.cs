@@ -70,6 +70,7 @@ public static class SignpostHost
         services.AddSingleton<DeviceCookies>();
         services.AddScoped<SessionManager>();
         services.AddScoped<SignInEventRecorder>();
+        services.AddScoped<SignInGate>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<ActivationService>();
         services.AddScoped<LinkTokens>();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.SingleSignOn;
 using Signpost.Data;
+using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Sso;
 
@@ -42,7 +43,14 @@ public static class SsoEndpoints
             return Results.NotFound();
         }
 
-        var properties = new AuthenticationProperties { RedirectUri = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/" };
+        // The gate's public stage before the provider is even asked: a practice that does not take this
+        // network, browser or time window says so now, with the password path's reason code.
+        if (await signIn.RefusedBeforeProviderAsync(context, connection, context.RequestAborted) is { } refused)
+        {
+            return Results.Redirect(refused);
+        }
+
+        var properties = new AuthenticationProperties { RedirectUri = LocalUrls.OrHome(returnUrl) };
         try
         {
             await context.ChallengeAsync(SsoConnection.SchemeFor(slug), properties);

@@ -33,6 +33,7 @@ namespace Signpost.Web.Sso;
 public sealed class SsoSignIn(
     SignpostDbContext db,
     SessionManager sessions,
+    SignInGate gate,
     SignInEventRecorder recorder,
     AuditTrail audit,
     TimeProvider time,
@@ -51,32 +52,34 @@ public sealed class SsoSignIn(
             return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoTokenInvalid, "sub: the ID token has no usable subject."), identifier, null, cancellationToken);
         }
 
+        // The sign-in gate's public stage before any linking: a practice that does not take this network,
+        // browser or time links and creates nothing for it (the password path's reason codes).
+        var client = ClientFactsReader.Read(context);
+        var entry = await EntryAsync(connection, client, cancellationToken);
+        var organization = entry.Named!;
+        if (await gate.OpenForNamedPracticeAsync(entry, cancellationToken) is { } closed)
+        {
+            return await FailAsync(context, connection, new SsoFailure(closed.ReasonCode, $"{closed.Detail} Provider user {subject}; not linked."), identifier, null, cancellationToken);
+        }
+
         var (account, linkNote) = await FindOrLinkAsync(context, connection, principal, subject, email, cancellationToken);
         if (account is null)
         {
             return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoUserNotLinked, linkNote), identifier, null, cancellationToken);
         }
 
-        var membership = account.Memberships.FirstOrDefault(m => m.OrganizationId == connection.OrganizationId);
-        var refusal = account.Status switch
+        // The rest of the gate, as for a proven password: account state, membership, the practice's rules.
+        entry.Account = account;
+        if (await gate.AdmitAsync(entry, cancellationToken) is { } refusal)
         {
-            AccountStatus.Disabled => ReasonCodes.AccountDisabled,
-            AccountStatus.PendingActivation => ReasonCodes.AccountPendingActivation,
-            _ when account.Flagged => ReasonCodes.AccountFlagged,
-            _ when membership is not { GivesAccess: true } => ReasonCodes.NoActiveMembership,
-            _ => null,
-        };
-        if (refusal is not null)
-        {
-            return await FailAsync(context, connection, new SsoFailure(refusal, $"Provider user {subject} is account {account.Username}; {linkNote}"), identifier, account, cancellationToken);
+            return await FailAsync(context, connection, new SsoFailure(refusal.ReasonCode, $"{refusal.Detail} Provider user {subject} is account {account.Username}; {linkNote}"), identifier, account, cancellationToken);
         }
 
-        var organization = connection.Organization!;
-        var client = ClientFactsReader.Read(context);
-        var issued = await sessions.StartAsync(account.Id, [organization.Policy], client.Ip?.ToString(),
-            SignInEventRecorder.Cut(client.UserAgent, SignInEvent.MaxUserAgentLength), Core.Browsers.UserAgentParser.Parse(client.UserAgent).ToString(),
+        var browser = Core.Browsers.UserAgentParser.Parse(client.UserAgent);
+        var issued = await sessions.StartAsync(account.Id, entry.Admitted, client.Ip?.ToString(),
+            SignInEventRecorder.Cut(client.UserAgent, SignInEvent.MaxUserAgentLength), browser.ToString(),
             context.GetTraceId(), cancellationToken);
-        var reason = ReasonCatalogue.Get(ReasonCodes.SignedIn);
+        var reason = ReasonCatalogue.Get(gate.IsSupported(browser) ? ReasonCodes.SignedIn : ReasonCodes.SignedInBrowserWarning);
         var result = new SignInResult
         {
             Reason = reason,
@@ -84,16 +87,35 @@ public sealed class SsoSignIn(
             TraceId = context.GetTraceId(),
             OccurredAt = time.GetUtcNow(),
             Account = account,
-            Organizations = [organization],
+            Organizations = entry.Admitted,
             Session = issued,
         };
         await recorder.RecordSsoAsync(Request(context, identifier, organization.Slug, client), result, connection.Id,
-            NetworkClassifier.Label(organization, client.Ip), $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote}", cancellationToken);
+            entry.NetworkLabel, $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote}", cancellationToken);
         ClientFactsReader.WriteSignInCookies(context, result);
-        return returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+        return LocalUrls.OrHome(returnUrl);
     }
+
+    /// <summary>
+    /// The gate's public stage when a single sign-on starts (before the browser is sent to the provider):
+    /// the failure page's address when the practice refuses this network, browser or time; otherwise null.
+    /// The callback runs the whole gate again, whatever happened here.
+    /// </summary>
+    public async Task<string?> RefusedBeforeProviderAsync(HttpContext context, SsoConnection connection, CancellationToken cancellationToken)
+    {
+        var refusal = await gate.OpenForNamedPracticeAsync(await EntryAsync(connection, ClientFactsReader.Read(context), cancellationToken), cancellationToken);
+        return refusal is null ? null : await FailAsync(context, connection, new SsoFailure(refusal.ReasonCode, refusal.Detail), null, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The gate's view of this sign-in, with the practice read fresh: the connection (and the organization it
+    /// carries) may come from the scheme cache, and a network or browser rule changed a second ago must count.
+    /// </summary>
+    private async Task<GateEntry> EntryAsync(SsoConnection connection, ClientFacts client, CancellationToken cancellationToken) =>
+        new(SignInMethod.Sso, client.Ip, Core.Browsers.UserAgentParser.Parse(client.UserAgent))
+        {
+            Named = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == connection.OrganizationId, cancellationToken) ?? connection.Organization,
+        };
 
     /// <summary>Records a failed single sign-on (event with the connection's ID) and returns the failure page's address.</summary>
     public async Task<string> FailAsync(HttpContext context, SsoConnection connection, SsoFailure failure, string? identifier, Account? account, CancellationToken cancellationToken)

@@ -15,14 +15,18 @@ public sealed class SessionManagerTests
     public SessionManagerTests() => _sessions = new SessionManager(_store, _time);
 
     [Fact]
-    public async Task StartAsync_SeveralPolicies_UsesTheShortestTimeoutsAndStoresOnlyTheTokenHash()
+    public async Task StartAsync_SeveralPractices_UsesTheShortestTimeoutsRecordsThePracticesAndStoresOnlyTheTokenHash()
     {
         // Arrange
-        OrganizationPolicy[] policies = [new() { SessionIdleMinutes = 30, SessionAbsoluteHours = 8 }, new() { SessionIdleMinutes = 10, SessionAbsoluteHours = 12 }];
+        Organization[] admitted =
+        [
+            new() { Slug = "a", Name = "A", Policy = new() { SessionIdleMinutes = 30, SessionAbsoluteHours = 8 } },
+            new() { Slug = "b", Name = "B", Policy = new() { SessionIdleMinutes = 10, SessionAbsoluteHours = 12 } },
+        ];
         var accountId = Guid.NewGuid();
 
         // Act
-        var issued = await _sessions.StartAsync(accountId, policies, "203.0.113.5", "ua", "Chrome 155 on Windows", "trace-1", CancellationToken.None);
+        var issued = await _sessions.StartAsync(accountId, admitted, "203.0.113.5", "ua", "Chrome 155 on Windows", "trace-1", CancellationToken.None);
 
         // Assert
         var stored = Assert.Single(_store.All);
@@ -33,13 +37,16 @@ public sealed class SessionManagerTests
         Assert.Equal(TimeSpan.FromMinutes(10), stored.IdleTimeout);
         Assert.Equal(Start + TimeSpan.FromHours(8), stored.AbsoluteExpiresAt);
         Assert.Equal("trace-1", stored.TraceId);
+        Assert.Equal([admitted[0].Id, admitted[1].Id], stored.AdmittedFor);
+        Assert.True(stored.IsAdmittedFor(admitted[1].Id));
+        Assert.False(stored.IsAdmittedFor(Guid.NewGuid()));
     }
 
     [Fact]
     public async Task ValidateAsync_AfterIdleTimeout_ReturnsNull()
     {
         // Arrange
-        var issued = await _sessions.StartAsync(Guid.NewGuid(), [new OrganizationPolicy { SessionIdleMinutes = 15 }], null, null, null, null, CancellationToken.None);
+        var issued = await _sessions.StartAsync(Guid.NewGuid(), [new Organization { Slug = "a", Name = "A", Policy = new() { SessionIdleMinutes = 15 } }], null, null, null, null, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(14));
         var stillAlive = await _sessions.ValidateAsync(issued.Token, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(15));

@@ -41,16 +41,18 @@ internal sealed class SignInHarness
             DeviceCookies,
             new SessionManager(Sessions, Time),
             new SignInEventRecorder(Events, browsers),
-            browsers,
-            Maintenance,
-            Time,
-            SsoPolicy);
+            new SignInGate(Maintenance, browsers, SsoPolicy),
+            RateCounters,
+            Time);
     }
 
     /// <summary>Practices that refuse passwords in favour of their own provider.</summary>
     public InMemorySsoPolicy SsoPolicy { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(Start);
+
+    /// <summary>Counts attempts during a lock (how many had their password compared).</summary>
+    public InMemoryRateCounterStore RateCounters { get; } = new();
 
     public InMemoryPasswordHistoryStore History { get; } = new();
     public InMemoryAccountStore Accounts { get; } = new();

@@ -21,6 +21,8 @@ public sealed class SessionStoreContractTests(PostgresServer postgres) : StoreCo
         Assert.Equal(
             (session.AccountId, session.CreatedAt, session.LastSeenAt, session.IdleTimeout, session.AbsoluteExpiresAt, session.ClientIp, session.UserAgent, session.Browser, session.TraceId),
             (found.AccountId, found.CreatedAt, found.LastSeenAt, found.IdleTimeout, found.AbsoluteExpiresAt, found.ClientIp, found.UserAgent, found.Browser, found.TraceId));
+        Assert.Equal(session.AdmittedFor, found.AdmittedFor);
+        Assert.True(found.IsAdmittedFor(session.AdmittedFor[1]));
         Assert.Null(found.RevokedAt);
         Assert.Null(found.EndReason(Now));
         Assert.Null(await host.WithAsync<ISessionStore, Session?>(store => store.FindAsync("no-such-session", CancellationToken.None)));
@@ -80,5 +82,6 @@ public sealed class SessionStoreContractTests(PostgresServer postgres) : StoreCo
         UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/155.0.0.0",
         Browser = "Chrome 155 on Windows",
         TraceId = Guid.NewGuid().ToString("N"),
+        AdmittedFor = [Guid.NewGuid(), Guid.NewGuid()],
     };
 }
