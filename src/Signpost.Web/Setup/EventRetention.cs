@@ -18,12 +18,13 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Hourly ticks, daily work: the lease holder purges when a day has passed since its last purge.
-        using var timer = new PeriodicTimer(Interval, time);
         DateTimeOffset? lastRun = null;
         try
         {
+            bool more;
             do
             {
+                var tick = JobLeases.Tick(time, Interval, stoppingToken);
                 try
                 {
                     await leases.RunIfHolderAsync(JobName, Interval, async ct =>
@@ -41,8 +42,10 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
                 {
                     LogFailed(logger, ex);
                 }
+
+                more = await JobLeases.ArrivedAsync(tick, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            while (more);
         }
         finally
         {

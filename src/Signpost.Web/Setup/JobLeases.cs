@@ -18,18 +18,43 @@ public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider 
     /// </summary>
     public async Task RunEveryAsync(string job, TimeSpan interval, Func<CancellationToken, Task> run, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(interval, time);
         try
         {
+            bool more;
             do
             {
+                var tick = Tick(time, interval, stoppingToken);
                 await RunIfHolderAsync(job, interval, run, stoppingToken);
+                more = await ArrivedAsync(tick, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            while (more);
         }
         finally
         {
             await ReleaseAsync(job);
+        }
+    }
+
+    /// <summary>
+    /// The next tick, armed before a run so that time passing during the run still counts. A one-shot
+    /// delay per tick rather than a periodic timer: when the clock jumps (a test's hand-moved clock crossing
+    /// a month), a periodic timer on that clock is fired for every period it skipped — hundreds of
+    /// thousands of wake-ups for a 15-second job — where a delay fires once. The job runs once either way.
+    /// </summary>
+    public static Task Tick(TimeProvider time, TimeSpan interval, CancellationToken stoppingToken) =>
+        Task.Delay(interval, time, stoppingToken);
+
+    /// <summary>Waits for <paramref name="tick"/>; false once the node stops.</summary>
+    public static async Task<bool> ArrivedAsync(Task tick, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await tick;
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
