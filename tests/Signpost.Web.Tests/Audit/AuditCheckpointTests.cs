@@ -11,7 +11,7 @@ namespace Signpost.Web.Tests.Audit;
 /// one on demand, and after the newest entries are deleted straight in the database — which the walk from
 /// entry 1 cannot see — <c>audit verify</c> and <c>audit verify --since-checkpoint</c> report it.
 /// </summary>
-public sealed class AuditCheckpointTests(SignpostFactory app) : IClassFixture<SignpostFactory>
+public sealed class AuditCheckpointTests(JobsApp app) : IClassFixture<JobsApp>
 {
     [Fact]
     public async Task DeletingTheNewestEntries_AfterACheckpoint_IsReportedByVerify()

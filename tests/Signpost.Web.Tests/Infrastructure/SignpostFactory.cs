@@ -216,3 +216,9 @@ public class RealCostApp : SignpostFactory
 {
     public RealCostApp() => PasswordIterations = PasswordHashingOptions.MinimumIterations;
 }
+
+/// <summary>A plain host whose background jobs run, for tests that wait on a job's work.</summary>
+public class JobsApp : SignpostFactory
+{
+    public JobsApp() => BackgroundJobs = true;
+}
