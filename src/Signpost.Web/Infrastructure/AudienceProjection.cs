@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Incidents;
 using Signpost.Core.Troubleshooting;
@@ -65,9 +66,12 @@ public sealed partial class AudienceProjection(SignpostDbContext db, AdminScope 
         var redactor = await RedactorAsync(diagnosis.AccountId, diagnosis.Focus is null ? [] : [diagnosis.Focus], cancellationToken);
         var incident = diagnosis.Incident;
         var foreignPractice = incident.PracticeName is { } name && redactor.IsForeign(name);
+        // An attempt made at another practice (the person is a member of both) is not this reader's to see.
+        var focus = diagnosis.Focus is { } attempt && !redactor.IsForeignTrace(attempt.TraceId) ? Event(attempt, redactor) : null;
         return diagnosis with
         {
-            Focus = diagnosis.Focus is null ? null : Event(diagnosis.Focus, redactor),
+            TraceId = diagnosis.TraceId is { } trace && redactor.IsForeignTrace(trace) ? null : diagnosis.TraceId,
+            Focus = focus,
             Steps = [.. diagnosis.Steps.Select(s => s with
             {
                 Evidence = [.. s.Evidence.Select(redactor.Text)],
@@ -81,6 +85,8 @@ public sealed partial class AudienceProjection(SignpostDbContext db, AdminScope 
                 PracticeTimeZone = foreignPractice ? null : incident.PracticeTimeZone,
                 NetworkPath = incident.NetworkPath is null ? null : redactor.Text(incident.NetworkPath),
                 StepsTried = [.. incident.StepsTried.Select(redactor.Text)],
+                Failures = [.. incident.Failures.Where(f => !redactor.IsForeignTrace(f.TraceId))],
+                TraceIds = [.. incident.TraceIds.Where(t => !redactor.IsForeignTrace(t))],
             },
         };
     }
@@ -187,35 +193,51 @@ public sealed partial class AudienceProjection(SignpostDbContext db, AdminScope 
     private async Task<Redactor> RedactorAsync(Guid? accountId, IReadOnlyList<SignInEvent> known, CancellationToken cancellationToken)
     {
         var administered = await scope.AdministeredOrganizationIdsAsync(cancellationToken);
-        var details = known.Select(e => e.Detail).ToList();
+        var attempts = known.ToList();
         var organizationIds = known.Select(e => e.OrganizationId).OfType<Guid>().ToList();
         if (accountId is { } id)
         {
-            details.AddRange((await events.ListForAccountAsync(id, DetailLookBack, cancellationToken)).Select(e => e.Detail));
+            attempts.AddRange(await events.ListForAccountAsync(id, DetailLookBack, cancellationToken));
             organizationIds.AddRange(await db.Memberships.AsNoTracking().Where(m => m.AccountId == id).Select(m => m.OrganizationId).ToListAsync(cancellationToken));
         }
 
+        var details = attempts.Select(e => e.Detail).ToList();
         var foreignIds = organizationIds.Where(o => !administered.Contains(o)).Distinct().ToList();
+        // An attempt made at another practice is that practice's to read: its trace ID is withheld too.
+        var foreignTraces = attempts.Where(e => e.OrganizationId is { } o && !administered.Contains(o)).Select(e => e.TraceId).ToHashSet(StringComparer.Ordinal);
         var involved = organizationIds.Distinct().ToList();
         var organizations = await db.Organizations.AsNoTracking().Where(o => involved.Contains(o.Id)).ToListAsync(cancellationToken);
         var foreign = organizations.Where(o => foreignIds.Contains(o.Id)).ToList();
+        // The administrators of the other practices are people of those practices: an admin change they made
+        // names them ("by account:… (username)"), which is theirs to know, not this reader's.
+        var foreignAdmins = (await db.Memberships.AsNoTracking().Where(m => foreignIds.Contains(m.OrganizationId))
+                .Join(db.Accounts.AsNoTracking(), m => m.AccountId, a => a.Id, (m, a) => new { m.AccountId, m.Roles, a.Username })
+                .ToListAsync(cancellationToken))
+            .Where(m => m.Roles.HasFlag(PracticeRoles.PracticeAdmin) && m.AccountId != accountId)
+            .SelectMany(m => new[] { m.Username, m.AccountId.ToString() })
+            .ToList();
         // A range's label names another practice's network ("Lakeside VPN"); a label the reader's own practice also uses stays.
         var ownLabels = organizations.Where(o => administered.Contains(o.Id)).SelectMany(o => o.NetworkRanges).Select(r => r.Label).ToHashSet(StringComparer.Ordinal);
         return new Redactor(
             administered,
+            foreignTraces,
             [.. details.OfType<string>().Where(d => d.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(d => d.Length)],
             [.. foreign.Select(f => f.Name).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(n => n.Length)],
             [.. foreign.SelectMany(f => new[] { f.Slug, f.Address })
                 .Concat(foreign.SelectMany(f => f.NetworkRanges).Select(r => r.Label).Where(l => !ownLabels.Contains(l)))
+                .Concat(foreignAdmins)
+                .Concat(foreignTraces)
                 .OfType<string>().Where(s => s.Length > 2).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)]);
     }
 
     /// <summary>Removes from a text what a practice administrator must not read.</summary>
-    private sealed class Redactor(IReadOnlySet<Guid> administered, IReadOnlyList<string> details, IReadOnlyList<string> foreignNames, IReadOnlyList<string> foreignIdentifiers)
+    private sealed class Redactor(IReadOnlySet<Guid> administered, IReadOnlySet<string> foreignTraces, IReadOnlyList<string> details, IReadOnlyList<string> foreignNames, IReadOnlyList<string> foreignIdentifiers)
     {
         public IReadOnlySet<Guid> Administered => administered;
 
         public bool IsForeign(string name) => foreignNames.Contains(name, StringComparer.Ordinal);
+
+        public bool IsForeignTrace(string traceId) => foreignTraces.Contains(traceId);
 
         public string Text(string text)
         {

@@ -1,3 +1,4 @@
+using Signpost.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
@@ -62,7 +63,7 @@ public sealed class DatabaseTroubleshootingFacts(
     public Task<IReadOnlyList<MaintenanceWindow>> ListMaintenanceAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         maintenance.ListAsync(from, to, includeCancelled: true, cancellationToken);
 
-    /// <summary>The account's entries, its memberships', and its practices' (a policy or network change is an admin change too).</summary>
+    /// <summary>The account's entries, its memberships', and its practices' (a policy or network change is an admin change too); refusals are not changes.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ListAdminChangesAsync(Account account, int take, CancellationToken cancellationToken)
     {
         var entries = new List<AuditEntry>(await audit.ListForTargetAsync("account", account.Id.ToString(), take, cancellationToken));
@@ -76,7 +77,9 @@ public sealed class DatabaseTroubleshootingFacts(
             entries.AddRange(await audit.ListForTargetAsync("organization", organizationId.ToString(), take, cancellationToken));
         }
 
-        return [.. entries.DistinctBy(e => e.Sequence).OrderByDescending(e => e.Sequence).Take(take)];
+        // A refusal (someone tried to reach this practice or person and was turned away) changed nothing, and
+        // its actor may be another practice's administrator: not an admin change (docs/security.md).
+        return [.. entries.Where(e => e.Action != AdminScope.RefusalAction).DistinctBy(e => e.Sequence).OrderByDescending(e => e.Sequence).Take(take)];
     }
 
     /// <summary>

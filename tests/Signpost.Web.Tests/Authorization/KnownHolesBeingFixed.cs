@@ -15,24 +15,7 @@ public sealed record KnownHole(string Key, Caller Caller, Variant Variant, strin
 /// </summary>
 public static class KnownHolesBeingFixed
 {
-    private const string RefusalsInDiagnosis =
-        "found by the matrix: troubleshooter step 7 (admin changes, DatabaseTroubleshootingFacts.ListAdminChangesAsync) lists audited refusals (access.denied) on the practice, "
-        + "so a practice admin's diagnosis names the other practice's admin who probed it (\"access.denied by <their username>\"); the audience projection must drop refusals and other practices' actors";
-
-    private const string OtherPracticeInDiagnosis =
-        "found by the matrix: the diagnosis of a person of two practices, read by either practice's admin, names the other practice's admin through step 7's refusals "
-        + "(before the tenant-boundary merge, step 4 also named the other practice and its SSO connection); the practice-admin projection must keep to the caller's practice";
-
-    public static IReadOnlyList<KnownHole> Cells { get; } =
-    [
-        new("GET /api/v1/diagnoses/{traceId}", Caller.AdminA, Variant.A, RefusalsInDiagnosis),
-        new("GET /api/v1/diagnoses/{traceId}", Caller.AdminB, Variant.B, RefusalsInDiagnosis),
-        new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminA, Variant.A, RefusalsInDiagnosis),
-        new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminB, Variant.B, RefusalsInDiagnosis),
-        new("GET /api/v1/diagnoses/{traceId}", Caller.AdminA, Variant.Shared, OtherPracticeInDiagnosis),
-        new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminA, Variant.Shared, OtherPracticeInDiagnosis),
-        new("GET /api/v1/accounts/{id}/diagnosis", Caller.AdminB, Variant.Shared, OtherPracticeInDiagnosis),
-    ];
+    public static IReadOnlyList<KnownHole> Cells { get; } = [];
 
     public static KnownHole? Find(CellResult cell) =>
         Cells.FirstOrDefault(h => h.Key == cell.Entry.Key && h.Caller == cell.Caller && h.Variant == cell.Variant);
