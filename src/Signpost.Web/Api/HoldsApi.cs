@@ -35,15 +35,7 @@ public static class HoldsApi
             .WithName(name)
             .WithSummary(summary)
             .WithDescription(description + " Problems are RFC 9457 with `code` and `traceId`.")
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
-            {
-                var schema = await context.GetOrCreateSchemaAsync(typeof(HoldBody), null, cancellationToken);
-                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
-                };
-            })
+            .AddOpenApiOperationTransformer(JsonBodies.Describes<HoldBody>())
             .Produces<HoldView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

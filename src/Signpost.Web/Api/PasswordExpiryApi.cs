@@ -38,17 +38,7 @@ public static class PasswordExpiryApi
             .WithName("GrantPasswordExpiryExtension")
             .WithSummary("Extend one account's password expiry")
             .WithDescription("Sets how many days (1–365) later than its practice's policy the account's password expires; replaces any earlier extension, and a new password drops it. For support agents and platform admins. Problems are RFC 9457 with `code` and `traceId`.")
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
-            {
-                // Declared here rather than with Accepts(): the handler reads the body itself, so that every
-                // malformed one gets a problem that says what is wrong with it.
-                var schema = await context.GetOrCreateSchemaAsync(typeof(ExtensionBody), null, cancellationToken);
-                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
-                };
-            })
+            .AddOpenApiOperationTransformer(JsonBodies.Describes<ExtensionBody>())
             .Produces<ExtensionView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

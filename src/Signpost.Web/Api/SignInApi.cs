@@ -29,17 +29,7 @@ public static class SignInApi
             .WithName("SignIn")
             .WithSummary("Password sign-in for apps")
             .WithDescription("Signs in with a provider ID (username), email or NPI and a password. On success sets the session cookie. Failures are RFC 9457 problems carrying `code` and `traceId`; statuses never reveal whether an account exists.")
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
-            {
-                // Declared here rather than with Accepts(): Accepts would make routing answer a wrong content
-                // type with a bare 415 before the handler could record the attempt and explain it.
-                var schema = await context.GetOrCreateSchemaAsync(typeof(SignInBody), null, cancellationToken);
-                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
-                };
-            })
+            .AddOpenApiOperationTransformer(JsonBodies.Describes<SignInBody>())
             .Produces<SignInResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -75,7 +75,9 @@ public sealed class SsoCauseTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
 
         // Act: four people at their own desks (addresses) start SSO at once; support reads the last one's trace.
         var events = await StartAllAsync(slug, users: 4, addresses: true);
-        var traceId = events[^1].TraceId;
+        // The latest attempt in time, not in browser order: a diagnosis, like the engine, weighs the attempts up
+        // to the one diagnosed, and the four starts ran concurrently in no fixed order.
+        var traceId = events.OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).Last().TraceId;
         using var response = await agent.GetAsync($"/api/v1/diagnoses/{traceId}");
         var view = await TestBrowser.JsonAsync(response);
 
