@@ -6,13 +6,6 @@ public interface IEmailSender
     /// <summary>Hands the message over for delivery.</summary>
     /// <exception cref="EmailDeliveryException">The message was not accepted (server down, refused, timed out).</exception>
     Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Whether a message could be handed over now (SMTP: the server answers), asked before work that must
-    /// not depend on who the message is for — a forgot-password request fails the same way for every
-    /// identifier when mail is down.
-    /// </summary>
-    Task<bool> IsAvailableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 }
 
 /// <summary>

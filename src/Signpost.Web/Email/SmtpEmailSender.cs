@@ -42,30 +42,6 @@ internal sealed partial class SmtpEmailSender(IOptionsMonitor<EmailOptions> opti
         LogSent(logger, mime.MessageId ?? "", message.To.Count, host, port);
     }
 
-    /// <summary>Connects (and authenticates when configured) without sending: the server is there and answers.</summary>
-    public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
-    {
-        var settings = options.CurrentValue;
-        using var client = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000 };
-        try
-        {
-            await client.ConnectAsync(settings.Host!.Trim(), settings.EffectivePort, Secure(settings.Security), cancellationToken);
-            if (!string.IsNullOrEmpty(settings.UserName))
-            {
-                await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken);
-            }
-
-            await client.NoOpAsync(cancellationToken);
-            await client.DisconnectAsync(quit: true, cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (Describe(ex).Reason is { } reason && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
-        {
-            LogUnavailable(logger, settings.Host!.Trim(), settings.EffectivePort, reason);
-            return false;
-        }
-    }
-
     private static SecureSocketOptions Secure(SmtpSecurity security) => security switch
     {
         SmtpSecurity.None => SecureSocketOptions.None,
@@ -91,8 +67,6 @@ internal sealed partial class SmtpEmailSender(IOptionsMonitor<EmailOptions> opti
         _ => (null, false),
     };
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The SMTP server {Host}:{Port} is not available: {Reason}")]
-    private static partial void LogUnavailable(ILogger logger, string host, int port, string reason);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Sent email {MessageId} to {Recipients} recipient(s) through {Host}:{Port}")]
     private static partial void LogSent(ILogger logger, string messageId, int recipients, string host, int port);
