@@ -62,6 +62,8 @@ public static class SignpostHost
         services.AddSignpostIncidents();
         services.AddPasswordExpiryReminders();
         services.AddSignpostTroubleshooter();
+        services.AddSignpostTelemetry(builder.Configuration, database.Provider);
+        services.AddSignpostHealthChecks();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new DemoMode(demo));
@@ -156,6 +158,7 @@ public static class SignpostHost
         app.UseSharedRateLimit();
         app.UseSsoCallbacks();
         app.UseAuthentication();
+        app.UseSignpostRequestTelemetry();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -172,7 +175,7 @@ public static class SignpostHost
         app.MapRazorPages();
         app.MapSsoEndpoints();
         app.MapStatusFeeds();
-        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapSignpostHealthEndpoints();
         return app;
     }
 
