@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using OpenTelemetry;
@@ -72,6 +73,10 @@ public static class Telemetry
         // client's trace beside ours; with the plain W3C propagator it leaves that to the host, which
         // OwnTracePropagator answers. Baggage from clients is dropped with it.
         Sdk.SetDefaultTextMapPropagator(new TraceContextPropagator());
+
+        // Signpost's meter as made by this host's IMeterFactory only (MeterScope.Local): another host in the
+        // same process (the test suite runs dozens) keeps its counts to itself.
+        services.AddMetrics(metrics => metrics.EnableMetrics(SignpostTelemetry.MeterName, instrumentName: null, listenerName: "OpenTelemetry", scopes: MeterScope.Local));
         return services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
@@ -97,8 +102,7 @@ public static class Telemetry
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(SignpostTelemetry.MeterName)
-                    .AddAspNetCoreInstrumentation()
+                metrics.AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
                 if (database == DatabaseProvider.PostgreSQL)
