@@ -47,6 +47,9 @@ public sealed class SignInTelemetryTests(TelemetryApp app) : IClassFixture<Telem
         var server = ServerSpan(spans);
         Assert.Equal(server.SpanId, signIn.ParentSpanId);
         Assert.Contains(spans, s => s.OperationName == "signpost.password.verify" && s.ParentSpanId == signIn.SpanId);
+
+        // The database commands of the attempt, from EF Core's instrumentation (SQLite), in the same trace.
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Client && s.Source.Name.Contains("EntityFrameworkCore", StringComparison.Ordinal));
     }
 
     [Fact]
