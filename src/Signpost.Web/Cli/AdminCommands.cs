@@ -251,16 +251,29 @@ public static class AdminCommands
 
     /// <summary>Builds the host without listening, migrates, runs the action; exit codes as <see cref="ExitCodes"/>.</summary>
     internal static Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken) =>
-        RunAsync(action, migrate: true, cancellationToken);
+        RunAsync(action, DatabaseUse.Migrate, cancellationToken);
 
     /// <summary>
     /// For a command that only reads: never migrates and never creates a database. A missing SQLite file or
     /// a schema with migrations pending is one line and exit code 3 (run <c>signpost migrate</c> first).
     /// </summary>
     internal static Task<int> ReadAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken) =>
-        RunAsync(action, migrate: false, cancellationToken);
+        RunAsync(action, DatabaseUse.ReadOnly, cancellationToken);
 
-    private static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, bool migrate, CancellationToken cancellationToken)
+    /// <summary>How a command meets the database before its action runs.</summary>
+    internal enum DatabaseUse
+    {
+        /// <summary>Create or upgrade the schema first (commands that write).</summary>
+        Migrate,
+
+        /// <summary>Require a current schema, change nothing (commands that only read).</summary>
+        ReadOnly,
+
+        /// <summary>Leave it as it is: the action decides (restore, which needs an empty target).</summary>
+        AsIs,
+    }
+
+    internal static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, DatabaseUse use, CancellationToken cancellationToken)
     {
         WebApplication app;
         try
@@ -279,11 +292,11 @@ public static class AdminCommands
         {
             try
             {
-                if (migrate)
+                if (use == DatabaseUse.Migrate)
                 {
                     await SignpostHost.MigrateAsync(app.Services, cancellationToken);
                 }
-                else if (await SchemaProblemAsync(app.Services, cancellationToken) is { } problem)
+                else if (use == DatabaseUse.ReadOnly && await SchemaProblemAsync(app.Services, cancellationToken) is { } problem)
                 {
                     await Console.Error.WriteLineAsync($"signpost: {problem}");
                     return ExitCodes.Database;
@@ -303,7 +316,7 @@ public static class AdminCommands
                 await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
                 return ExitCodes.Usage;
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or BackupToolException)
             {
                 await Console.Error.WriteLineAsync($"signpost: the database could not be used: {ex.Message}");
                 return ExitCodes.Database;

@@ -49,6 +49,8 @@ public static class SignpostCli
         root.Subcommands.Single(c => c.Name == "audit").Subcommands.Add(CredentialAuditCommand.Build());
         root.Subcommands.Add(SsoCommands.Build());
         root.Subcommands.Add(StaffCommands.Build());
+        root.Subcommands.Add(BackupCommands.Backup());
+        root.Subcommands.Add(BackupCommands.Restore());
 
         var parsed = root.Parse(tokens);
 
