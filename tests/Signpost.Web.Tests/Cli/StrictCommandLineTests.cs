@@ -60,10 +60,13 @@ public sealed class StrictCommandLineTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
     }
 
-    [Fact]
-    public async Task UnknownDatabaseProvider_ExitsTwoNamingTheSetting()
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("serve")]
+    [InlineData("staff", "list")]
+    public async Task UnknownDatabaseProvider_ExitsTwoNamingTheSetting(params string[] args)
     {
-        var run = await RunAsync("migrate", "--Signpost:Database:Provider=Oracle");
+        var run = await RunAsync([.. args, "--Signpost:Database:Provider=Oracle"]);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Equal(["signpost: configuration: Signpost:Database:Provider is 'Oracle': use Sqlite or PostgreSQL."], run.StderrLines);
