@@ -52,7 +52,8 @@ public static class SignpostCli
         root.Subcommands.Add(BackupCommands.Backup());
         root.Subcommands.Add(BackupCommands.Restore());
 
-        var parsed = root.Parse(tokens);
+        // No response files: a value such as --reason "@ops asked" is text, not a file to read arguments from.
+        var parsed = root.Parse(tokens, new ParserConfiguration { ResponseFileTokenReplacer = null });
 
         // A wrong command line starts nothing: one line, exit 2, before any host or database is touched.
         if (parsed.Action is not { ClearsParseErrors: true } && UsageErrors.Describe(parsed, tokens) is { } problem)

@@ -93,6 +93,16 @@ public sealed class StrictCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ArgumentStartingWithAt_IsAValue_NotAResponseFile()
+    {
+        // A response file would be "not found" (exit 2); as a value it reaches the command, which finds no database.
+        var run = await RunAsync("events", "show", "@4bf92f3577b34da6a3ce929d0e0e4736");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
+    }
+
+    [Fact]
     public async Task ReadOnlyCommand_UnmigratedDatabase_ExitsThreeAndDoesNotMigrate()
     {
         // Arrange: a SQLite file that exists but was never migrated (say, a file created by hand).
