@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using Npgsql;
 using Signpost.Postgres.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Signpost.Postgres.Tests.Faults;
 
