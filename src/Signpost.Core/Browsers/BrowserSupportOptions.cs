@@ -1,7 +1,7 @@
 namespace Signpost.Core.Browsers;
 
 /// <summary>
-/// The supported-browser matrix (SPEC §5 step 5): the oldest supported major version per family —
+/// The supported-browser matrix (docs/design.md §5 step 5): the oldest supported major version per family —
 /// the latest two stable Chrome, Edge and Firefox, and Safari on macOS. Configured, never hard-coded,
 /// because the versions move every few weeks (<c>Signpost:Browsers</c>).
 /// </summary>

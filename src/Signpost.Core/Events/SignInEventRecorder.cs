@@ -7,7 +7,7 @@ using Signpost.Core.Telemetry;
 namespace Signpost.Core.Events;
 
 /// <summary>
-/// Builds the SPEC §4 record of an attempt and appends it; the one place events are shaped. Once the
+/// Builds the docs/design.md §4 record of an attempt and appends it; the one place events are shaped. Once the
 /// event is committed, the optional <see cref="ISignInEventListener"/> hears of it (the escalation queue), the
 /// outcome is counted (<c>signpost.sign_in.outcomes</c>) and the current span is tagged with its reason code
 /// (docs/observability.md).
