@@ -146,6 +146,16 @@ public static class Telemetry
     /// </summary>
     private static void ConfigureJsonConsole(IServiceCollection services, IConfiguration configuration)
     {
+        // Run by systemd, UseSystemd sets the journald formatter over configuration; a formatter the operator
+        // named (json) is kept.
+        services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options =>
+        {
+            if (configuration["Logging:Console:FormatterName"] is { Length: > 0 } named)
+            {
+                options.FormatterName = named.Trim();
+            }
+        });
+
         var formatter = configuration.GetSection("Logging:Console:FormatterOptions");
         services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(options =>
         {

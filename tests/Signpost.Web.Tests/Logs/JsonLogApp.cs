@@ -12,7 +12,7 @@ namespace Signpost.Web.Tests.Logs;
 
 /// <summary>
 /// A host configured for JSON console logs the documented way (<c>Logging:Console:FormatterName=json</c>)
-/// at Information. What the console would print is captured line by line through the console's own
+/// at Information, also when run by systemd. What the console would print is captured line by line through the console's own
 /// formatter and the host's own log scopes, instead of the process's standard output.
 /// </summary>
 public sealed class JsonLogApp : SignpostFactory
@@ -27,6 +27,9 @@ public sealed class JsonLogApp : SignpostFactory
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Information");
         builder.ConfigureTestServices(services =>
         {
+            // What UseSystemd does when systemd runs the process: its formatter over configuration. The
+            // formatter the operator named must still win.
+            services.Configure<ConsoleLoggerOptions>(options => options.FormatterName = ConsoleFormatterNames.Systemd);
             foreach (var console in services.Where(d => d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
             {
                 services.Remove(console);
