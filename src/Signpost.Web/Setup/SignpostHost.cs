@@ -61,7 +61,9 @@ public static class SignpostHost
                 $"Signpost:PasswordHashing:Iterations must be at least {PasswordHashingOptions.MinimumIterations} (OWASP, PBKDF2-HMAC-SHA512).")
             .ValidateOnStart();
         services.AddOptions<BrowserSupportOptions>().BindConfiguration(BrowserSupportOptions.Section)
-            .Validate(o => o.MinimumVersions.Count > 0, "Signpost:Browsers:MinimumVersions must name at least one browser family.")
+            .PostConfigure<TimeProvider>((o, time) => o.Clock = time)
+            .Validate(o => o.MinimumVersions.Count > 0 || o.Releases.Count > 0, "Signpost:Browsers must name at least one browser family under MinimumVersions or Releases.")
+            .Validate(o => o.LatestReleases is >= 1 and <= 10, "Signpost:Browsers:LatestReleases must be between 1 and 10.")
             .ValidateOnStart();
 
         var database = DatabaseSetup.From(builder.Configuration);
