@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Signpost.Core.Browsers;
 
 /// <summary>
-/// The supported-browser matrix (docs/security.md "Supported browsers"), configured under <c>Signpost:Browsers</c>
+/// The supported-browser matrix (docs/design.md §5 step 5; docs/configuration.md "The supported-browser matrix"), configured under <c>Signpost:Browsers</c>
 /// because versions move every few weeks. A family is supported from its oldest supported major version, which is
 /// either
 /// <list type="bullet">

@@ -5,7 +5,7 @@ using Signpost.Core.SignIn;
 namespace Signpost.Core.Events;
 
 /// <summary>
-/// Builds the SPEC §4 record of an attempt and appends it; the one place events are shaped. Once the
+/// Builds the docs/design.md §4 record of an attempt and appends it; the one place events are shaped. Once the
 /// event is committed, the optional <see cref="ISignInEventListener"/> hears of it (the escalation queue).
 /// </summary>
 public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor<BrowserSupportOptions> browsers, ISignInEventListener? listener = null)

@@ -17,7 +17,7 @@ public enum PasswordCheck
 /// Password hashing through ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (format V3:
 /// PBKDF2 with HMAC-SHA512, 128-bit salt), with the iteration count raised to at least 210,000.
 /// When the configured count rises, Identity reports "rehash needed" for older hashes and the sign-in
-/// stores a new one: the transparent rehash of SPEC §7.
+/// stores a new one: the transparent rehash of docs/design.md §7.
 /// </summary>
 public sealed class PasswordHashing
 {

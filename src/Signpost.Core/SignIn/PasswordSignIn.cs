@@ -21,7 +21,7 @@ namespace Signpost.Core.SignIn;
 /// <item>Input that cannot be an attempt (empty, too long, control characters) stops first, before any hashing.</item>
 /// <item>Facts that are public once the organization is named in the URL (its network allow-list) come next.</item>
 /// <item>The password is always hashed, against a dummy when there is no account, so timing does not reveal who exists.</item>
-/// <item>Locks come before the password result: while locked, the correct password looks like a wrong one (SPEC §3),
+/// <item>Locks come before the password result: while locked, the correct password looks like a wrong one (docs/design.md §3),
 /// and only the first few attempts of a lock are compared at all (<see cref="LockedPasswordChecks"/>).</item>
 /// <item>Account states (disabled, pending, no membership, expired) are told only after the password is proven.</item>
 /// <item>"SSO required" comes last among the refusals, after the password is proven: told earlier, it would
@@ -104,7 +104,7 @@ public sealed partial class PasswordSignIn(
         var rules = LockoutRules.Strictest(memberships.Select(m => m.Organization!.Policy));
 
         // A window for one of the account's practices (its SSO, say) is in force: failures then count for
-        // nothing (SPEC §7), since people retrying during planned work are not attackers.
+        // nothing (docs/design.md §7), since people retrying during planned work are not attackers.
         attempt.Maintenance = entry.Windows.FirstOrDefault(w => memberships.Any(m => w.Concerns(m.OrganizationId)));
 
         if (await GateAsync(attempt, account.Id, deviceKey, rules, account.PasswordHash, request.Password!, "", cancellationToken) is { } refused)

@@ -8,7 +8,7 @@ using Signpost.Core.Reasons;
 namespace Signpost.Core.Troubleshooting;
 
 /// <summary>
-/// The seed's eight-step troubleshooting workflow run on server-side facts (SPEC §5), for one trace ID or
+/// The seed's eight-step troubleshooting workflow run on server-side facts (docs/design.md §5), for one trace ID or
 /// one account and time range. It gathers the facts once, runs every registered
 /// <see cref="ITroubleshootingCheck"/> (steps 1–7), adds the attempt's own exact reason to the step that
 /// owns it, picks the root cause by <see cref="RootCausePrecedence"/>, reads the immediate action from the
@@ -148,7 +148,7 @@ public sealed class Troubleshooter(
             organizations.Add(organization);
         }
 
-        // The escalation rules look back further than the range (SPEC §6 windows), so read from there once
+        // The escalation rules look back further than the range (docs/design.md §6 windows), so read from there once
         // and keep the range for the checks.
         var lookBack = from - settings.LongestWindow;
         history ??= account is not null

@@ -40,6 +40,10 @@ public static class SignpostHost
             : WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
         var services = builder.Services;
 
+        // Under systemd (Type=notify): readiness and stopping reported to it, log lines with its priorities.
+        // Nothing changes elsewhere; the command line builds this host but never starts it (docs/deployment.md).
+        builder.Host.UseSystemd();
+
         // Links printed at start (demo, first run) point where this process listens unless an operator
         // configured the public address (behind a proxy it differs).
         if (string.IsNullOrEmpty(builder.Configuration[$"{SignpostOptions.Section}:PublicBaseUrl"]) && builder.Configuration["urls"] is { Length: > 0 } listen)

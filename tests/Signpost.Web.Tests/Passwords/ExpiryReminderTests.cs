@@ -25,7 +25,7 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
     private SmtpSink _smtp = null!;
     private EmailApp _app = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
 
@@ -33,7 +33,7 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
         _app = new EmailApp { SmtpPort = _smtp.Port, Settings = { ["Signpost:ExpiryReminders:Enabled"] = "false" } };
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
         await _smtp.DisposeAsync();
