@@ -52,7 +52,7 @@ public sealed record ClientCheck(
             BrowserSupported
                 ? new ClientFinding("Browser", CheckStatus.Ok, browserName, null)
                 : new ClientFinding("Browser", CheckStatus.Problem, browserName,
-                    $"This browser is not on the supported list ({matrix.Describe()}). Update it, or use one of those; some practices refuse older browsers."),
+                    $"{matrix.Advice(Browser)} Some practices refuse browsers outside the list."),
             CookiesWorking
                 ? new ClientFinding("Cookies", CheckStatus.Ok, "Working", null)
                 : new ClientFinding("Cookies", CheckStatus.Problem, "Blocked",

@@ -15,8 +15,8 @@ namespace Signpost.Web.Cli;
 /// </remarks>
 public static partial class ConfigurationArguments
 {
-    /// <summary>Top-level keys the ASP.NET Core host reads; every other setting has a section.</summary>
-    private static readonly string[] HostKeys = ["environment", "applicationName", "contentRoot"];
+    /// <summary>Top-level keys the ASP.NET Core host reads (MapStaticAssets its reload switch: docs/passwords.md); every other setting has a section.</summary>
+    private static readonly string[] HostKeys = ["environment", "applicationName", "contentRoot", Setup.SignpostHost.ReloadStaticAssetsKey];
 
     public static (string[] Settings, string[] Command) Split(IReadOnlyList<string> args)
     {

@@ -43,7 +43,7 @@ public static class CredentialAuditCommand
             Write(report, period);
             if (result.GetValue(csv) is { } path)
             {
-                await File.WriteAllTextAsync(path, CredentialAuditCsv.Write(report), ct2);
+                await File.WriteAllBytesAsync(path, CredentialAuditCsv.Encode(report), ct2);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {report.Rows.Count} people to {path}."));
             }
         }, ct));
