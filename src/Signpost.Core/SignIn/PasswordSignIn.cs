@@ -9,6 +9,7 @@ using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
+using Signpost.Core.Telemetry;
 
 namespace Signpost.Core.SignIn;
 
@@ -41,12 +42,15 @@ public sealed partial class PasswordSignIn(
     SignInEventRecorder recorder,
     SignInGate gate,
     IRateCounterStore lockedChecks,
-    TimeProvider time)
+    TimeProvider time,
+    SignpostMetrics? metrics = null)
 {
     public const int MaxIdentifierLength = AccountRules.MaxIdentifierLength;
 
     public async Task<SignInResult> SignInAsync(PasswordSignInRequest request, CancellationToken cancellationToken)
     {
+        // Tagged with the outcome when the event is recorded (SignInEventRecorder); its trace is the request's.
+        using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in");
         var attempt = new Attempt(request, time.GetUtcNow());
 
         // The gate's first stage: planned downtime is public, answers whatever was typed and costs no hash.
@@ -245,6 +249,11 @@ public sealed partial class PasswordSignIn(
         }
 
         var lockNote = tally.LockedUntil is { } lockedNow ? $"; this failure locked {whose} until {lockedNow:O}" : "";
+        if (tally.LockedUntil is not null)
+        {
+            metrics?.LockEngaged(trustedDevice: attempt.Device is not null);
+        }
+
         attempt.LockedUntil = tally.LockedUntil;
         return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
             detail: $"Wrong password{where} ({tally.FailureCount}/{rules.Threshold} within {rules.Window.TotalMinutes:0} min{lockNote}).",

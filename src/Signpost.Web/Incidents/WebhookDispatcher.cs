@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Incidents.Webhooks;
+using Signpost.Core.Telemetry;
 using StandardWebhooks;
 
 namespace Signpost.Web.Incidents;
@@ -26,7 +27,8 @@ public sealed partial class WebhookDispatcher(
     IHttpClientFactory clients,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
-    ILogger<WebhookDispatcher> logger)
+    ILogger<WebhookDispatcher> logger,
+    SignpostMetrics? metrics = null)
 {
     /// <summary>The named <see cref="HttpClient"/>: no redirects (a signed body goes only where configured), no cookies.</summary>
     public const string ClientName = "signpost-webhook";
@@ -54,6 +56,11 @@ public sealed partial class WebhookDispatcher(
                 continue;
             }
 
+            // One span per attempt (docs/observability.md); the HTTP call is its child.
+            using var span = SignpostTelemetry.Source.StartActivity("signpost.webhook.deliver");
+            span?.SetTag("signpost.webhook.delivery_id", delivery.Id.ToString());
+            span?.SetTag("signpost.webhook.event", delivery.EventType);
+            span?.SetTag("signpost.webhook.attempt", delivery.Attempts + 1);
             var attempt = await SendAsync(delivery, settings, signers, timeout, cancellationToken);
             delivery.Attempts++;
             delivery.LastStatusCode = attempt.StatusCode;
@@ -81,6 +88,24 @@ public sealed partial class WebhookDispatcher(
 
             attempt.Number = delivery.Attempts;
             await store.RecordAttemptAsync(delivery, attempt, CancellationToken.None);
+            var outcome = delivery.Status switch
+            {
+                WebhookDeliveryStatus.Delivered => "delivered",
+                WebhookDeliveryStatus.Failed => "given_up",
+                _ => "retrying",
+            };
+            span?.SetTag(SignpostTelemetry.Tags.Outcome, outcome);
+            if (attempt.StatusCode is { } status)
+            {
+                span?.SetTag("http.response.status_code", status);
+            }
+
+            if (attempt.Error is not null)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, attempt.Error);
+            }
+
+            metrics?.WebhookDelivery(outcome);
         }
 
         return new WebhookRun(delivered, retrying, failed);

@@ -79,6 +79,8 @@ public static class SignpostHost
         services.AddSignpostIncidents();
         services.AddPasswordExpiryReminders();
         services.AddSignpostTroubleshooter();
+        services.AddSignpostTelemetry(builder.Configuration, database.Provider);
+        services.AddSignpostHealthChecks();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new DemoMode(demo));
@@ -172,6 +174,7 @@ public static class SignpostHost
         app.UseSharedRateLimit();
         app.UseSsoCallbacks();
         app.UseAuthentication();
+        app.UseSignpostRequestTelemetry();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -191,7 +194,7 @@ public static class SignpostHost
         app.MapRazorPages().WithStaticAssets();
         app.MapSsoEndpoints();
         app.MapStatusFeeds();
-        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapSignpostHealthEndpoints();
         return app;
     }
 

@@ -6,7 +6,8 @@ internal static partial class SsoLog
     [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "SSO sign-in through connection {ConnectionId} failed with {ReasonCode}: {Evidence}")]
     public static partial void SignInFailed(ILogger logger, Guid connectionId, string reasonCode, string evidence);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Information, Message = "SSO health of connection {ConnectionId}: {Status}")]
+    // Once per connection per health run: Debug. A failing connection raises its own alert (docs/sso.md).
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Debug, Message = "SSO health of connection {ConnectionId}: {Status}")]
     public static partial void HealthChecked(ILogger logger, Guid connectionId, string status);
 
     [LoggerMessage(EventId = 7103, Level = LogLevel.Error, Message = "The SSO health run failed; the next run tries again")]
