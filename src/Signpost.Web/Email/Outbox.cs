@@ -25,22 +25,26 @@ public sealed class OutboxSignal
         }
     }
 
-    /// <summary>Returns when woken or after <paramref name="interval"/> on <paramref name="time"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns when woken or when <paramref name="tick"/> (a delay the caller armed before its run, so that
+    /// time passing during the run still counts) has arrived, whichever comes first.
+    /// </summary>
+    public async Task WaitAsync(Task tick, CancellationToken cancellationToken)
     {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var woken = _pending.WaitAsync(either.Token);
-        var tick = Task.Delay(interval, time, either.Token);
-        await Task.WhenAny(woken, tick);
-        await either.CancelAsync();
+        using var woken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var wake = _pending.WaitAsync(woken.Token);
+        await Task.WhenAny(wake, tick);
+        await woken.CancelAsync();
         try
         {
-            await Task.WhenAll(woken, tick);
+            await wake;
         }
         catch (OperationCanceledException)
         {
             cancellationToken.ThrowIfCancellationRequested();
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 }
 
@@ -118,6 +122,9 @@ public sealed partial class RecoveryMailJob(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // Armed before the run, as JobLeases does: a clock that moves while the run is busy still wakes the next one.
+                var tick = JobLeases.Tick(time, interval, stoppingToken);
+
                 // The lease is taken (and its run logged) only when there is something to send or drop:
                 // an idle outbox costs one query per tick, and its lease simply lapses.
                 if (await HasWorkAsync(stoppingToken))
@@ -125,7 +132,7 @@ public sealed partial class RecoveryMailJob(
                     await leases.RunIfHolderAsync(JobName, interval, RunOnceAsync, stoppingToken);
                 }
 
-                await signal.WaitAsync(interval, time, stoppingToken);
+                await signal.WaitAsync(tick, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
