@@ -228,12 +228,12 @@ public sealed partial class RecoveryMailJob(
         LogDropped(logger, message.TraceId, why, message.ActionTokenId is not null);
     }
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Recovery email of trace {TraceId} not sent (attempt {Attempts}): {Error}; trying again")]
+    [LoggerMessage(EventId = 3011, EventName = "RecoveryMailJob.ServerDown", Level = LogLevel.Warning, Message = "Recovery email of trace {TraceId} not sent (attempt {Attempts}): {Error}; trying again")]
     private static partial void LogServerDown(ILogger logger, string traceId, int attempts, string error);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Recovery email of trace {TraceId} dropped: {Why}; link withdrawn: {LinkWithdrawn}")]
+    [LoggerMessage(EventId = 3012, EventName = "RecoveryMailJob.Dropped", Level = LogLevel.Warning, Message = "Recovery email of trace {TraceId} dropped: {Why}; link withdrawn: {LinkWithdrawn}")]
     private static partial void LogDropped(ILogger logger, string traceId, string why, bool linkWithdrawn);
 
-    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "The recovery mail job's run failed; the next run tries again")]
+    [LoggerMessage(EventId = 3013, EventName = "RecoveryMailJob.RunFailed", Level = LogLevel.Error, Message = "The recovery mail job's run failed; the next run tries again")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
 }

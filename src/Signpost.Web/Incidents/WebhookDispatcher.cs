@@ -177,9 +177,9 @@ public sealed partial class WebhookDispatcher(
 
     private static string Cut(string value) => value.Length <= WebhookAttempt.MaxErrorLength ? value : value[..WebhookAttempt.MaxErrorLength];
 
-    [LoggerMessage(EventId = 3211, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error}; next attempt at {NextAttemptAt:O}")]
+    [LoggerMessage(EventId = 3211, EventName = "WebhookDispatcher.Retrying", Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error}; next attempt at {NextAttemptAt:O}")]
     private static partial void LogRetrying(ILogger logger, Guid deliveryId, int attempt, string error, DateTimeOffset nextAttemptAt);
 
-    [LoggerMessage(EventId = 3212, Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} for incident {IncidentId} given up after {Attempts} attempts: {Error}")]
+    [LoggerMessage(EventId = 3212, EventName = "WebhookDispatcher.GaveUp", Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} for incident {IncidentId} given up after {Attempts} attempts: {Error}")]
     private static partial void LogGaveUp(ILogger logger, Guid deliveryId, Guid incidentId, int attempts, string error);
 }

@@ -116,9 +116,9 @@ public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider 
     }
 
     // Every tick of every job: chatter at Information, so Debug (docs/observability.md).
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Running scheduled job {Job} on node {Node}")]
+    [LoggerMessage(EventId = 2101, EventName = "JobLeases.Running", Level = LogLevel.Debug, Message = "Running scheduled job {Job} on node {Node}")]
     private static partial void LogRunning(ILogger logger, string job, string node);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Scheduled job {Job} skipped: its lease could not be read ({ExceptionType})")]
+    [LoggerMessage(EventId = 2102, EventName = "JobLeases.LeaseUnavailable", Level = LogLevel.Warning, Message = "Scheduled job {Job} skipped: its lease could not be read ({ExceptionType})")]
     private static partial void LogLeaseUnavailable(ILogger logger, string job, string exceptionType);
 }
