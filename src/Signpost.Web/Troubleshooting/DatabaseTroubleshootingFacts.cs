@@ -10,7 +10,7 @@ using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Troubleshooting;
 using Signpost.Data;
-using Signpost.Web.Sso;
+using Signpost.Core.SingleSignOn;
 
 namespace Signpost.Web.Troubleshooting;
 
