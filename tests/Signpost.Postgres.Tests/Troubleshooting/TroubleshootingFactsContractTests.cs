@@ -14,7 +14,7 @@ using Signpost.Core.Troubleshooting.Checks;
 using Signpost.Data;
 using Signpost.Postgres.Tests.Infrastructure;
 using Signpost.Postgres.Tests.Stores;
-using Signpost.Web.Troubleshooting;
+using Signpost.Data.Stores;
 
 namespace Signpost.Postgres.Tests.Troubleshooting;
 

@@ -8,10 +8,9 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Troubleshooting;
-using Signpost.Data;
 using Signpost.Core.SingleSignOn;
 
-namespace Signpost.Web.Troubleshooting;
+namespace Signpost.Data.Stores;
 
 /// <summary>
 /// The troubleshooter's facts read from the database. Every query is bounded (a time range on an indexed
