@@ -13,10 +13,9 @@ using Signpost.Core.Troubleshooting;
 using Signpost.Core.Troubleshooting.Checks;
 using Signpost.Data;
 using Signpost.Postgres.Tests.Infrastructure;
-using Signpost.Postgres.Tests.Stores;
 using Signpost.Data.Stores;
 
-namespace Signpost.Postgres.Tests.Troubleshooting;
+namespace Signpost.Postgres.Tests.Stores;
 
 /// <summary>The troubleshooter's database facts, and a whole diagnosis over them, on SQLite and PostgreSQL alike.</summary>
 public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) : StoreContractTest(postgres)
