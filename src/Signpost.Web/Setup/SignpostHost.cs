@@ -20,6 +20,7 @@ using Signpost.Web.Incidents;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
 using Signpost.Web.Passwords;
+using Signpost.Web.Queries;
 using Signpost.Web.Troubleshooting;
 using Signpost.Web.Sso;
 
@@ -74,6 +75,7 @@ public static class SignpostHost
         services.AddSingleton(database);
         services.AddDbContext<SignpostDbContext>(database.Configure);
         services.AddSignpostStores();
+        services.AddSignpostQueries();
         services.AddSignpostEmail(database.DataFolder);
         services.AddMaintenanceNotifier();
         services.AddSignpostIncidents();
