@@ -1,0 +1,129 @@
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Analytics;
+using Signpost.Core.Reasons;
+
+namespace Signpost.Data.Analytics;
+
+/// <summary>
+/// Reads a report from the daily aggregate rows: every query is over a range of days of small rows, never
+/// over the sign-in events themselves (docs/analytics.md, "How the numbers are kept").
+/// </summary>
+public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
+{
+    /// <summary>How many practices and networks the "most failures" tables list.</summary>
+    public const int Top = 10;
+
+    public async Task<AnalyticsReport> ReadAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
+    {
+        var (from, to, organization, category, method) = (filter.From, filter.To, filter.OrganizationId, filter.Category, filter.Method);
+        var successCodes = ReasonCatalogue.All.Where(r => r.Category == ReasonCategory.Success).Select(r => r.Code).ToList();
+
+        var outcomes = db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
+        var hours = db.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
+        var networks = db.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
+        var stories = db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
+        if (organization is { } org)
+        {
+            outcomes = outcomes.Where(r => r.OrganizationId == org);
+            hours = hours.Where(r => r.OrganizationId == org);
+            networks = networks.Where(r => r.OrganizationId == org);
+            stories = stories.Where(r => r.OrganizationId == org);
+        }
+
+        if (method is { } m)
+        {
+            outcomes = outcomes.Where(r => r.Method == m);
+            hours = hours.Where(r => r.Method == m);
+            networks = networks.Where(r => r.Method == m);
+            stories = stories.Where(r => r.Method == m);
+        }
+
+        if (category is { } c)
+        {
+            hours = hours.Where(r => r.Category == c);
+            networks = networks.Where(r => r.Category == c);
+            stories = stories.Where(r => r.Category == c);
+        }
+
+        var outcomeRows = await outcomes.GroupBy(r => new { r.Day, r.OrganizationId, r.ReasonCode, r.Method })
+            .Select(g => new { g.Key.Day, g.Key.OrganizationId, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
+            .ToListAsync(cancellationToken);
+        var signIns = outcomeRows.Where(r => FailureStoryTeller.IsAttempt(r.Method) && successCodes.Contains(r.ReasonCode)).ToList();
+        var failures = outcomeRows.Where(r => !successCodes.Contains(r.ReasonCode))
+            .Where(r => category is null || AnalyticsAggregator.CategoryOf(r.ReasonCode) == category).ToList();
+
+        var days = Enumerable.Range(0, filter.Days).Select(i => from.AddDays(i)).Select(day => new CategoryDay(day,
+            failures.Where(r => r.Day == day).GroupBy(r => AnalyticsAggregator.CategoryOf(r.ReasonCode)).ToDictionary(g => g.Key, g => g.Sum(r => r.Count)))).ToList();
+        var reasons = failures.GroupBy(r => r.ReasonCode).Select(g => (g.Key, g.Sum(r => r.Count)))
+            .OrderByDescending(r => r.Item2).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+
+        var storyRows = await stories.GroupBy(r => new { r.Ending, r.Way })
+            .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
+            .ToListAsync(cancellationToken);
+        var byEnding = Enum.GetValues<StoryEnding>().ToDictionary(e => e, e => storyRows.Where(r => r.Ending == e).Sum(r => r.Stories));
+        var ways = Enum.GetValues<RecoveryWay>().Where(w => w != RecoveryWay.None)
+            .ToDictionary(w => w, w => storyRows.Where(r => r.Ending == StoryEnding.RecoveredAlone && r.Way == w).Sum(r => r.Stories));
+        var mean = Enum.GetValues<StoryEnding>().Where(e => e != StoryEnding.NotRecovered).ToDictionary(e => e, e =>
+        {
+            var (count, seconds) = (byEnding[e], storyRows.Where(r => r.Ending == e).Sum(r => r.Seconds));
+            return count == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Math.Round((double)seconds / count));
+        });
+
+        var heat = new int[7, 24];
+        var hourRows = await hours.GroupBy(r => new { r.Day, r.Hour }).Select(g => new { g.Key.Day, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
+        foreach (var row in hourRows)
+        {
+            heat[((int)row.Day.DayOfWeek + 6) % 7, row.Hour] += row.Failures;
+        }
+
+        var networkRows = await networks.GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
+            .OrderByDescending(r => r.Failures).ThenBy(r => r.Network).Take(Top).ToListAsync(cancellationToken);
+
+        var practices = await PracticesAsync(failures.Select(r => (r.OrganizationId, r.Count)), signIns.Select(r => (r.OrganizationId, r.Count)), cancellationToken);
+
+        // Help requests, incidents and maintenance windows are few: read from their own tables over the
+        // range's UTC days (a practice's local day differs from it by its offset at most).
+        var (start, end) = (new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        var incidents = db.Incidents.AsNoTracking().Where(i => i.CreatedAt >= start && i.CreatedAt < end);
+        if (organization is { } o)
+        {
+            incidents = incidents.Where(i => i.OrganizationId == o);
+        }
+
+        var raised = await incidents.Select(i => i.RuleId).ToListAsync(cancellationToken);
+        var windows = await db.MaintenanceWindows.AsNoTracking()
+            .Where(w => w.CancelledAt == null && w.StartsAt < end && w.EndsAt > start && (organization == null || w.OrganizationId == null || w.OrganizationId == organization))
+            .OrderBy(w => w.StartsAt).Select(w => new MaintenanceSpan(w.StartsAt, w.ClosedAt ?? w.EndsAt, w.Message)).ToListAsync(cancellationToken);
+        var counted = await db.Set<AnalyticsWatermark>().AsNoTracking().Where(w => w.Name == AnalyticsWatermark.Events).Select(w => (DateTimeOffset?)w.Position).FirstOrDefaultAsync(cancellationToken);
+
+        return new AnalyticsReport
+        {
+            Filter = filter,
+            Days = days,
+            Reasons = reasons,
+            SignIns = signIns.Sum(r => r.Count),
+            Stories = byEnding,
+            Ways = ways,
+            MeanTimeToRecover = mean,
+            HelpRequests = raised.Count(r => r is null),
+            Incidents = raised.Count(r => r is not null),
+            Practices = practices,
+            Networks = [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))],
+            HeatMap = heat,
+            Maintenance = windows,
+            CountedUpTo = counted,
+        };
+    }
+
+    private async Task<IReadOnlyList<PracticeFailures>> PracticesAsync(IEnumerable<(Guid Organization, int Count)> failures, IEnumerable<(Guid Organization, int Count)> signIns, CancellationToken cancellationToken)
+    {
+        var ok = signIns.GroupBy(r => r.Organization).ToDictionary(g => g.Key, g => g.Sum(r => r.Count));
+        var top = failures.GroupBy(r => r.Organization).Select(g => (Organization: g.Key, Failures: g.Sum(r => r.Count)))
+            .OrderByDescending(r => r.Failures).ThenBy(r => r.Organization).Take(Top).ToList();
+        var ids = top.Select(t => t.Organization).ToList();
+        var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new { o.Id, o.Name, o.Slug }).ToDictionaryAsync(o => o.Id, cancellationToken);
+        return [.. top.Select(t => names.TryGetValue(t.Organization, out var n)
+            ? new PracticeFailures(t.Organization, n.Name, n.Slug, t.Failures, ok.GetValueOrDefault(t.Organization))
+            : new PracticeFailures(t.Organization, t.Organization == Guid.Empty ? "No single practice" : "Removed practice", null, t.Failures, ok.GetValueOrDefault(t.Organization)))];
+    }
+}
