@@ -19,19 +19,23 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     /// <summary>How much time one slice covers (one save).</summary>
     public static readonly TimeSpan Slice = TimeSpan.FromDays(1);
 
+    /// <summary>The shortest slice worth a save: a run right after another finds nothing to do.</summary>
+    public static readonly TimeSpan MinimumSlice = TimeSpan.FromMinutes(1);
+
     private static readonly SignInMethod[] AttemptMethods = [.. Enum.GetValues<SignInMethod>().Where(FailureStoryTeller.IsAttempt)];
 
     /// <summary>Counts up to <paramref name="maxSlices"/> slices of each kind; returns how many it counted (0: caught up).</summary>
     public async Task<int> RunAsync(int maxSlices, CancellationToken cancellationToken)
     {
         var zones = await ZonesAsync(cancellationToken);
+        var now = time.GetUtcNow();
         var done = 0;
-        for (var i = 0; i < maxSlices && await CountEventsAsync(zones, cancellationToken); i++)
+        for (var i = 0; i < maxSlices && await CountEventsAsync(zones, now, cancellationToken); i++)
         {
             done++;
         }
 
-        for (var i = 0; i < maxSlices && await CountStoriesAsync(zones, cancellationToken); i++)
+        for (var i = 0; i < maxSlices && await CountStoriesAsync(zones, now, cancellationToken); i++)
         {
             done++;
         }
@@ -47,12 +51,13 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Stories)?.Position);
     }
 
-    private async Task<bool> CountEventsAsync(Zones zones, CancellationToken cancellationToken)
+    private async Task<bool> CountEventsAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var mark = await WatermarkAsync(AnalyticsWatermark.Events, cancellationToken);
-        var end = Min(mark.Position + Slice, time.GetUtcNow() - Lag);
-        if (end <= mark.Position)
+        var mark = await WatermarkAsync(AnalyticsWatermark.Events, now, cancellationToken);
+        var end = Min(mark.Position + Slice, now - Lag);
+        if (end - mark.Position < MinimumSlice)
         {
+            db.ChangeTracker.Clear();
             return false;
         }
 
@@ -131,13 +136,14 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         return true;
     }
 
-    private async Task<bool> CountStoriesAsync(Zones zones, CancellationToken cancellationToken)
+    private async Task<bool> CountStoriesAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var mark = await WatermarkAsync(AnalyticsWatermark.Stories, cancellationToken);
+        var mark = await WatermarkAsync(AnalyticsWatermark.Stories, now, cancellationToken);
         var timeOut = FailureStoryTeller.TimeOut;
-        var end = Min(mark.Position + Slice, time.GetUtcNow() - timeOut - Lag);
-        if (end <= mark.Position)
+        var end = Min(mark.Position + Slice, now - timeOut - Lag);
+        if (end - mark.Position < MinimumSlice)
         {
+            db.ChangeTracker.Clear();
             return false;
         }
 
@@ -213,7 +219,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     }
 
     /// <summary>The watermark row, tracked; a new one starts at the oldest event (or now, when there is none).</summary>
-    private async Task<AnalyticsWatermark> WatermarkAsync(string name, CancellationToken cancellationToken)
+    private async Task<AnalyticsWatermark> WatermarkAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await db.Set<AnalyticsWatermark>().FirstOrDefaultAsync(w => w.Name == name, cancellationToken) is { } mark)
         {
@@ -221,7 +227,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         }
 
         var oldest = await db.SignInEvents.AsNoTracking().OrderBy(e => e.OccurredAt).Select(e => (DateTimeOffset?)e.OccurredAt).FirstOrDefaultAsync(cancellationToken);
-        mark = new AnalyticsWatermark { Name = name, Position = oldest ?? time.GetUtcNow() - Lag };
+        mark = new AnalyticsWatermark { Name = name, Position = oldest ?? now - Lag };
         db.Add(mark);
         return mark;
     }

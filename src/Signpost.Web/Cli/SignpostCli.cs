@@ -48,6 +48,7 @@ public static class SignpostCli
         root.Subcommands.Add(DiagnoseCommand.Build());
         root.Subcommands.Single(c => c.Name == "audit").Subcommands.Add(CredentialAuditCommand.Build());
         root.Subcommands.Add(SsoCommands.Build());
+        root.Subcommands.Add(ReportCommand.Build());
 
         var parsed = root.Parse(args);
 
