@@ -227,9 +227,11 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         }
 
         var oldest = await db.SignInEvents.AsNoTracking().OrderBy(e => e.OccurredAt).Select(e => (DateTimeOffset?)e.OccurredAt).FirstOrDefaultAsync(cancellationToken);
-        mark = new AnalyticsWatermark { Name = name, Position = oldest ?? now - Lag };
-        db.Add(mark);
-        return mark;
+        // Saved at once: "counted up to" then says the job has run, even before there is anything to count.
+        db.Add(new AnalyticsWatermark { Name = name, Position = oldest ?? now - Lag });
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return await db.Set<AnalyticsWatermark>().FirstAsync(w => w.Name == name, cancellationToken);
     }
 
     private async Task<Zones> ZonesAsync(CancellationToken cancellationToken) =>
