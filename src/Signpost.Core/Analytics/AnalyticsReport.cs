@@ -9,6 +9,12 @@ public sealed record AnalyticsFilter(DateOnly From, DateOnly To, Guid? Organizat
     /// <summary>The longest range one report covers (two years of days).</summary>
     public const int MaxDays = 731;
 
+    /// <summary>
+    /// The organization key of the roll-up rows: every practice's counts again, summed, so a report over all
+    /// practices reads one row per key instead of one per practice (docs/analytics.md, "How the numbers are kept").
+    /// </summary>
+    public static readonly Guid AllPractices = new("ffffffff-ffff-ffff-ffff-ffffffffffff");
+
     public int Days => To.DayNumber - From.DayNumber + 1;
 }
 
@@ -92,4 +98,7 @@ public sealed class AnalyticsReport
 public interface IAnalyticsReader
 {
     Task<AnalyticsReport> ReadAsync(AnalyticsFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Every practice's ID, slug and name, by name (the platform page's practice filter).</summary>
+    Task<IReadOnlyList<(Guid Id, string Slug, string Name)>> PracticesAsync(CancellationToken cancellationToken);
 }

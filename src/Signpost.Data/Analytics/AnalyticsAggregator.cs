@@ -74,15 +74,20 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             var organization = e.OrganizationId ?? Guid.Empty;
             var local = zones.Local(organization, e.OccurredAt);
             var day = DateOnly.FromDateTime(local.DateTime);
+            var all = AnalyticsFilter.AllPractices;
             Add(outcomes, (day, organization, e.ReasonCode, e.Method), 1);
+            Add(outcomes, (day, all, e.ReasonCode, e.Method), 1);
             if (e.Succeeded)
             {
                 continue;
             }
 
             var category = CategoryOf(e.ReasonCode);
+            var network = NetworkKey.Of(e.NetworkLabel, e.ClientIp);
             Add(hours, (day, organization, local.Hour, category, e.Method), 1);
-            Add(networks, (day, organization, NetworkKey.Of(e.NetworkLabel, e.ClientIp), category, e.Method), 1);
+            Add(hours, (day, all, local.Hour, category, e.Method), 1);
+            Add(networks, (day, organization, network, category, e.Method), 1);
+            Add(networks, (day, all, network, category, e.Method), 1);
         }
 
         if (outcomes.Count > 0)
@@ -176,9 +181,11 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
 
                         var organization = story.OrganizationId ?? Guid.Empty;
                         var day = DateOnly.FromDateTime(zones.Local(organization, story.StartedAt).DateTime);
-                        var key = (day, organization, story.Category, story.FirstMethod, story.Ending, story.Way);
-                        var (count, seconds) = stories.GetValueOrDefault(key);
-                        stories[key] = (count + 1, seconds + (long)(story.TimeToRecover?.TotalSeconds ?? 0));
+                        foreach (var key in new[] { (day, organization, story.Category, story.FirstMethod, story.Ending, story.Way), (day, AnalyticsFilter.AllPractices, story.Category, story.FirstMethod, story.Ending, story.Way) })
+                        {
+                            var (count, seconds) = stories.GetValueOrDefault(key);
+                            stories[key] = (count + 1, seconds + (long)(story.TimeToRecover?.TotalSeconds ?? 0));
+                        }
                     }
                 }
             }

@@ -18,20 +18,16 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
         var (from, to, organization, category, method) = (filter.From, filter.To, filter.OrganizationId, filter.Category, filter.Method);
         var successCodes = ReasonCatalogue.All.Where(r => r.Category == ReasonCategory.Success).Select(r => r.Code).ToList();
 
-        var outcomes = db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
-        var hours = db.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
-        var networks = db.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
-        var stories = db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
-        if (organization is { } org)
-        {
-            outcomes = outcomes.Where(r => r.OrganizationId == org);
-            hours = hours.Where(r => r.OrganizationId == org);
-            networks = networks.Where(r => r.OrganizationId == org);
-            stories = stories.Where(r => r.OrganizationId == org);
-        }
-
+        // One practice's rows, or the roll-up rows of all practices (AnalyticsFilter.AllPractices).
+        var scope = organization ?? AnalyticsFilter.AllPractices;
+        var outcomesOfEveryPractice = db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId != AnalyticsFilter.AllPractices);
+        var outcomes = db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
+        var hours = db.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
+        var networks = db.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
+        var stories = db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
         if (method is { } m)
         {
+            outcomesOfEveryPractice = outcomesOfEveryPractice.Where(r => r.Method == m);
             outcomes = outcomes.Where(r => r.Method == m);
             hours = hours.Where(r => r.Method == m);
             networks = networks.Where(r => r.Method == m);
@@ -45,15 +41,18 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
             stories = stories.Where(r => r.Category == c);
         }
 
-        var outcomeRows = await outcomes.GroupBy(r => new { r.Day, r.OrganizationId, r.ReasonCode, r.Method })
-            .Select(g => new { g.Key.Day, g.Key.OrganizationId, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
+        // Per day, reason and method: a few thousand rows at most whatever the number of practices.
+        var outcomeRows = await outcomes.GroupBy(r => new { r.Day, r.ReasonCode, r.Method })
+            .Select(g => new { g.Key.Day, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
             .ToListAsync(cancellationToken);
-        var signIns = outcomeRows.Where(r => FailureStoryTeller.IsAttempt(r.Method) && successCodes.Contains(r.ReasonCode)).ToList();
+        var signIns = outcomeRows.Where(r => FailureStoryTeller.IsAttempt(r.Method) && successCodes.Contains(r.ReasonCode)).Sum(r => r.Count);
         var failures = outcomeRows.Where(r => !successCodes.Contains(r.ReasonCode))
             .Where(r => category is null || AnalyticsAggregator.CategoryOf(r.ReasonCode) == category).ToList();
 
-        var days = Enumerable.Range(0, filter.Days).Select(i => from.AddDays(i)).Select(day => new CategoryDay(day,
-            failures.Where(r => r.Day == day).GroupBy(r => AnalyticsAggregator.CategoryOf(r.ReasonCode)).ToDictionary(g => g.Key, g => g.Sum(r => r.Count)))).ToList();
+        var byDay = failures.GroupBy(r => r.Day).ToDictionary(g => g.Key,
+            g => (IReadOnlyDictionary<ReasonCategory, int>)g.GroupBy(r => AnalyticsAggregator.CategoryOf(r.ReasonCode)).ToDictionary(c => c.Key, c => c.Sum(r => r.Count)));
+        var days = Enumerable.Range(0, filter.Days).Select(i => from.AddDays(i))
+            .Select(day => new CategoryDay(day, byDay.GetValueOrDefault(day) ?? new Dictionary<ReasonCategory, int>())).ToList();
         var reasons = failures.GroupBy(r => r.ReasonCode).Select(g => (g.Key, g.Sum(r => r.Count)))
             .OrderByDescending(r => r.Item2).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
 
@@ -79,7 +78,8 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
         var networkRows = await networks.GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
             .OrderByDescending(r => r.Failures).ThenBy(r => r.Network).Take(Top).ToListAsync(cancellationToken);
 
-        var practices = await PracticesAsync(failures.Select(r => (r.OrganizationId, r.Count)), signIns.Select(r => (r.OrganizationId, r.Count)), cancellationToken);
+        var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
+        var practices = organization is null ? await TopPracticesAsync(outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken) : [];
 
         // Help requests, incidents and maintenance windows are few: read from their own tables over the
         // range's UTC days (a practice's local day differs from it by its offset at most).
@@ -101,7 +101,7 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
             Filter = filter,
             Days = days,
             Reasons = reasons,
-            SignIns = signIns.Sum(r => r.Count),
+            SignIns = signIns,
             Stories = byEnding,
             Ways = ways,
             MeanTimeToRecover = mean,
@@ -115,15 +115,24 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
         };
     }
 
-    private async Task<IReadOnlyList<PracticeFailures>> PracticesAsync(IEnumerable<(Guid Organization, int Count)> failures, IEnumerable<(Guid Organization, int Count)> signIns, CancellationToken cancellationToken)
+    /// <summary>The practices with the most failures, summed and ranked by the database; then their sign-ins and names.</summary>
+    private async Task<IReadOnlyList<PracticeFailures>> TopPracticesAsync(IQueryable<AnalyticsOutcomeCount> outcomes, List<string> failureCodes, List<string> successCodes, CancellationToken cancellationToken)
     {
-        var ok = signIns.GroupBy(r => r.Organization).ToDictionary(g => g.Key, g => g.Sum(r => r.Count));
-        var top = failures.GroupBy(r => r.Organization).Select(g => (Organization: g.Key, Failures: g.Sum(r => r.Count)))
-            .OrderByDescending(r => r.Failures).ThenBy(r => r.Organization).Take(Top).ToList();
+        var top = await outcomes.Where(r => failureCodes.Contains(r.ReasonCode)).GroupBy(r => r.OrganizationId)
+            .Select(g => new { Organization = g.Key, Failures = g.Sum(r => r.Count) })
+            .OrderByDescending(r => r.Failures).ThenBy(r => r.Organization).Take(Top).ToListAsync(cancellationToken);
         var ids = top.Select(t => t.Organization).ToList();
+        var attempts = Enum.GetValues<Core.Events.SignInMethod>().Where(FailureStoryTeller.IsAttempt).ToList();
+        var ok = await outcomes.Where(r => ids.Contains(r.OrganizationId) && successCodes.Contains(r.ReasonCode) && attempts.Contains(r.Method))
+            .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Count = g.Sum(r => r.Count) })
+            .ToDictionaryAsync(r => r.Organization, r => r.Count, cancellationToken);
         var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new { o.Id, o.Name, o.Slug }).ToDictionaryAsync(o => o.Id, cancellationToken);
         return [.. top.Select(t => names.TryGetValue(t.Organization, out var n)
             ? new PracticeFailures(t.Organization, n.Name, n.Slug, t.Failures, ok.GetValueOrDefault(t.Organization))
             : new PracticeFailures(t.Organization, t.Organization == Guid.Empty ? "No single practice" : "Removed practice", null, t.Failures, ok.GetValueOrDefault(t.Organization)))];
     }
+
+    public async Task<IReadOnlyList<(Guid Id, string Slug, string Name)>> PracticesAsync(CancellationToken cancellationToken) =>
+        (await db.Organizations.AsNoTracking().OrderBy(o => o.Name).Select(o => new { o.Id, o.Slug, o.Name }).ToListAsync(cancellationToken))
+            .Select(o => (o.Id, o.Slug, o.Name)).ToList();
 }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Signpost.Core.Analytics;
 using Signpost.Web.Analytics;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
 
 namespace Signpost.Web.Pages.Analytics;
 
@@ -15,14 +14,14 @@ namespace Signpost.Web.Pages.Analytics;
 /// platform-admin-only <c>/Platform</c> pages. Everything is read from the daily aggregates.
 /// </summary>
 [Authorize(Policy = Authorization.SupportPolicy)]
-public sealed class IndexModel(IAnalyticsReader reader, PlatformAdministration platform, TimeProvider time) : PageModel
+public sealed class IndexModel(IAnalyticsReader reader, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public AnalyticsQuery Query { get; set; } = new();
 
     public List<(string Field, string Message)> Problems { get; } = [];
 
-    public IReadOnlyList<OrganizationSummary> Practices { get; private set; } = [];
+    public IReadOnlyList<(Guid Id, string Slug, string Name)> Practices { get; private set; } = [];
 
     public AnalyticsFilter Filter { get; private set; } = null!;
 
@@ -58,12 +57,12 @@ public sealed class IndexModel(IAnalyticsReader reader, PlatformAdministration p
 
     private async Task<AnalyticsReport> ReadAsync(CancellationToken cancellationToken)
     {
-        Practices = await platform.ListOrganizationsAsync(cancellationToken);
+        Practices = await reader.PracticesAsync(cancellationToken);
         Guid? organization = null;
         if (!string.IsNullOrEmpty(Query.Practice))
         {
             var found = Practices.FirstOrDefault(p => string.Equals(p.Slug, Query.Practice, StringComparison.Ordinal));
-            if (found is null)
+            if (found.Slug is null)
             {
                 Problems.Add((nameof(Query.Practice), "No practice has this slug."));
             }
