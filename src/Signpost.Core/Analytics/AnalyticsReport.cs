@@ -33,6 +33,9 @@ public sealed record NetworkFailures(string Network, int Failures)
     public bool AllowListed => NetworkKey.IsAllowListed(Network);
 }
 
+/// <summary>A member of the practice and how many lock-out refusals they met.</summary>
+public sealed record LockedMember(Guid AccountId, string Username, string DisplayName, int Refusals);
+
 /// <summary>A maintenance window that overlaps the report's range.</summary>
 public sealed record MaintenanceSpan(DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Message);
 
@@ -98,6 +101,12 @@ public sealed class AnalyticsReport
 public interface IAnalyticsReader
 {
     Task<AnalyticsReport> ReadAsync(AnalyticsFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The practice's members refused most often as locked out since <paramref name="since"/> (its "what to do"
+    /// list): one indexed read of that practice's lock refusals, not of its events at large.
+    /// </summary>
+    Task<IReadOnlyList<LockedMember>> MostLockedAsync(Guid organizationId, DateTimeOffset since, int take, CancellationToken cancellationToken);
 
     /// <summary>Every practice's ID, slug and name, by name (the platform page's practice filter).</summary>
     Task<IReadOnlyList<(Guid Id, string Slug, string Name)>> PracticesAsync(CancellationToken cancellationToken);

@@ -132,6 +132,21 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
             : new PracticeFailures(t.Organization, t.Organization == Guid.Empty ? "No single practice" : "Removed practice", null, t.Failures, ok.GetValueOrDefault(t.Organization)))];
     }
 
+    public async Task<IReadOnlyList<LockedMember>> MostLockedAsync(Guid organizationId, DateTimeOffset since, int take, CancellationToken cancellationToken)
+    {
+        var top = await db.SignInEvents.AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId && e.OccurredAt >= since && e.ReasonCode == ReasonCodes.AccountLocked && e.AccountId != null)
+            .GroupBy(e => e.AccountId!.Value).Select(g => new { Account = g.Key, Refusals = g.Count() })
+            .OrderByDescending(r => r.Refusals).ThenBy(r => r.Account).Take(take * 2).ToListAsync(cancellationToken);
+        var ids = top.Select(t => t.Account).ToList();
+        // Only the practice's own members: a lock refusal names the practice, but the person may have left it.
+        var members = await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organizationId && ids.Contains(m.AccountId))
+            .Join(db.Accounts.AsNoTracking(), m => m.AccountId, a => a.Id, (m, a) => new { a.Id, a.Username, a.DisplayName })
+            .ToDictionaryAsync(a => a.Id, cancellationToken);
+        return [.. top.Where(t => members.ContainsKey(t.Account)).Take(take)
+            .Select(t => new LockedMember(t.Account, members[t.Account].Username, members[t.Account].DisplayName, t.Refusals))];
+    }
+
     public async Task<IReadOnlyList<(Guid Id, string Slug, string Name)>> PracticesAsync(CancellationToken cancellationToken) =>
         (await db.Organizations.AsNoTracking().OrderBy(o => o.Name).Select(o => new { o.Id, o.Slug, o.Name }).ToListAsync(cancellationToken))
             .Select(o => (o.Id, o.Slug, o.Name)).ToList();

@@ -151,6 +151,41 @@ public sealed class AnalyticsPageTests(AnalyticsApp app) : IClassFixture<Analyti
         Assert.Contains("recovered_alone,1,180", (await csv.Content.ReadAsStringAsync()).Split("\r\n"));
     }
 
+    [Fact]
+    public async Task PracticePage_MemberLockedOften_ListedWithALinkToTheirPage()
+    {
+        // Arrange: three lock refusals of one member at the practice, one of someone at another practice.
+        var slug = TestAccounts.Unique("locks");
+        var practice = await app.CreateOrganizationAsync(slug, "Lock Clinic");
+        var other = await app.CreateOrganizationAsync(TestAccounts.Unique("elsewhere"), "Elsewhere Clinic");
+        var member = await app.CreateAccountAsync(TestAccounts.Unique("lee"), slug, displayName: "Lee Locked");
+        var stranger = await app.CreateAccountAsync(TestAccounts.Unique("sid"), other.Slug);
+        var now = app.Clock.GetUtcNow();
+        Core.Events.SignInEvent Locked(Guid person, Guid organization, int hoursAgo) => new()
+        {
+            TraceId = Guid.NewGuid().ToString("N"), OccurredAt = now.AddHours(-hoursAgo), AccountId = person, OrganizationId = organization,
+            Method = Core.Events.SignInMethod.Password, ReasonCode = ReasonCodes.AccountLocked, ShownReasonCode = ReasonCodes.AccountLocked,
+        };
+        await app.WithDbAsync(async db =>
+        {
+            db.SignInEvents.AddRange(Locked(member.Id, practice.Id, 1), Locked(member.Id, practice.Id, 30), Locked(member.Id, practice.Id, 200),
+                Locked(stranger.Id, other.Id, 2), Locked(member.Id, practice.Id, 24 * 40));
+            return await db.SaveChangesAsync();
+        });
+        var (_, admin) = await SignedInAsync(app, "ada", slug, roles: PracticeRoles.PracticeAdmin);
+        using var _a = admin;
+
+        // Act
+        var (response, document) = await admin.GetPageAsync($"/admin/{slug}/analytics");
+
+        // Assert: the member with the three refusals of the last 30 days, and nobody of the other practice.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var rows = document.QuerySelectorAll("[data-testid=most-locked] tbody tr");
+        var row = Assert.Single(rows);
+        Assert.Equal($"/admin/{slug}/users/{member.Id}", row.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("3", row.QuerySelector("td")!.TextContent);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("?handler=Csv&table=summary")]

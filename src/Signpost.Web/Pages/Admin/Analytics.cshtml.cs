@@ -28,6 +28,12 @@ public sealed class AnalyticsModel(AdminScope scope, PlatformAdministration plat
 
     public AnalyticsView View { get; private set; } = null!;
 
+    /// <summary>Members refused as locked out most often in the last 30 days.</summary>
+    public IReadOnlyList<LockedMember> MostLocked { get; private set; } = [];
+
+    /// <summary>How many of the most-locked members the page lists.</summary>
+    public const int MostLockedShown = 5;
+
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
         if (await LoadAsync(slug, "analytics.read", cancellationToken) is not { } report)
@@ -36,6 +42,7 @@ public sealed class AnalyticsModel(AdminScope scope, PlatformAdministration plat
         }
 
         View = new AnalyticsView(report, $"/admin/{Organization.Slug}/analytics?handler=Csv&" + AnalyticsQuery.QueryString(Filter, null), false, ToDo(report));
+        MostLocked = await reader.MostLockedAsync(Organization.Id, time.GetUtcNow().AddDays(-30), MostLockedShown, cancellationToken);
         if (Problems.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
