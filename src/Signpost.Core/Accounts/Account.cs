@@ -1,6 +1,6 @@
 namespace Signpost.Core.Accounts;
 
-/// <summary>Lifecycle of an account (SPEC §2).</summary>
+/// <summary>Lifecycle of an account (docs/design.md §2).</summary>
 public enum AccountStatus
 {
     PendingActivation,

@@ -7,6 +7,8 @@ namespace Signpost.Core.CredentialAudits;
 /// The report's rows as CSV (RFC 4180: comma-separated, CRLF line ends, fields with a comma, quote or line
 /// break quoted, quotes doubled). A cell starting with <c>= + - @</c> (or a tab or carriage return) gets a
 /// leading apostrophe, so a spreadsheet never runs a display name as a formula (OWASP "CSV injection").
+/// The file is UTF-8 with a byte-order mark (<see cref="Encode"/>): without it Excel reads the bytes as the
+/// system's ANSI code page and "Zoë Núñez" comes out as "ZoÃ« NÃºÃ±ez".
 /// </summary>
 public static class CredentialAuditCsv
 {
@@ -15,6 +17,17 @@ public static class CredentialAuditCsv
         "username", "display_name", "email", "status", "roles", "last_sign_in_utc", "days_since_sign_in", "password_changed_utc",
         "password_age_days", "mfa", "inactive", "locked", "invitation_pending_days", "password_past_expiry", "findings",
     ];
+
+    /// <summary>The file's bytes: the UTF-8 byte-order mark (EF BB BF), then <see cref="Write"/>'s text in UTF-8.</summary>
+    public static byte[] Encode(CredentialAuditReport report)
+    {
+        var preamble = Encoding.UTF8.GetPreamble();
+        var text = Write(report);
+        var bytes = new byte[preamble.Length + Encoding.UTF8.GetByteCount(text)];
+        preamble.CopyTo(bytes, 0);
+        Encoding.UTF8.GetBytes(text, 0, text.Length, bytes, preamble.Length);
+        return bytes;
+    }
 
     public static string Write(CredentialAuditReport report)
     {

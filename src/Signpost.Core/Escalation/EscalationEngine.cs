@@ -9,7 +9,7 @@ namespace Signpost.Core.Escalation;
 public sealed record EvaluationResult(long EventId, IReadOnlyList<(RuleFiring Firing, RaiseResult Result)> Firings, Incident? AttachedTo);
 
 /// <summary>
-/// SPEC §6 on the event stream: evaluates the rules for one event just written, against the events around
+/// docs/design.md §6 on the event stream: evaluates the rules for one event just written, against the events around
 /// it in the database, and turns firings into incidents. Pure rules, deterministic windows (anchored to the
 /// event's own time, not the clock), and unique keys make it idempotent: the live path and the catch-up
 /// sweep, on one node or several, may evaluate the same event and still store one firing and one incident.

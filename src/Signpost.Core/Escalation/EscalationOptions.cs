@@ -4,7 +4,7 @@ using Signpost.Core.Reasons;
 namespace Signpost.Core.Escalation;
 
 /// <summary>
-/// Thresholds and windows of the SPEC §6 escalation rules, under <c>Signpost:Escalation</c>. The defaults
+/// Thresholds and windows of the docs/design.md §6 escalation rules, under <c>Signpost:Escalation</c>. The defaults
 /// follow the seed: "within 15 minutes", "several users", "two or more distinct networks".
 /// </summary>
 public sealed class EscalationOptions

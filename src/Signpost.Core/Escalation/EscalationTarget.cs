@@ -1,6 +1,6 @@
 namespace Signpost.Core.Escalation;
 
-/// <summary>Who an escalation goes to (SPEC §6, the "to" column).</summary>
+/// <summary>Who an escalation goes to (docs/design.md §6, the "to" column).</summary>
 public enum EscalationTarget
 {
     /// <summary>The payer's support desk: <c>Signpost:SupportEmail</c>, and later the ticketing webhook.</summary>

@@ -40,7 +40,7 @@ public sealed record LockOutlastsMaintenanceEvidence(
     EscalationTarget Target);
 
 /// <summary>
-/// SPEC §6, "account locked: the lock persists beyond the maintenance window it coincided with → payer
+/// docs/design.md §6, "account locked: the lock persists beyond the maintenance window it coincided with → payer
 /// support". A user who was locked around planned downtime expects to get in once it is over; when the
 /// lock still holds after the window, the downtime did not explain it and a person should look.
 /// <list type="bullet">

@@ -14,7 +14,7 @@ public enum SignInMethod
 }
 
 /// <summary>
-/// One record per attempt, success or failure, written before the response is sent (SPEC §4).
+/// One record per attempt, success or failure, written before the response is sent (docs/design.md §4).
 /// Never holds a password. <see cref="ReasonCode"/> is the exact reason support reads;
 /// <see cref="ShownReasonCode"/> is what the person at the keyboard was allowed to see.
 /// </summary>

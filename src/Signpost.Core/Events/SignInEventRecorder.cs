@@ -1,14 +1,19 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Browsers;
 using Signpost.Core.SignIn;
+using Signpost.Core.Telemetry;
 
 namespace Signpost.Core.Events;
 
 /// <summary>
-/// Builds the SPEC §4 record of an attempt and appends it; the one place events are shaped. Once the
-/// event is committed, the optional <see cref="ISignInEventListener"/> hears of it (the escalation queue).
+/// Builds the docs/design.md §4 record of an attempt and appends it; the one place events are shaped. Once the
+/// event is committed, the optional <see cref="ISignInEventListener"/> hears of it (the escalation queue), the
+/// outcome is counted (<c>signpost.sign_in.outcomes</c>) and the current span is tagged with its reason code
+/// (docs/observability.md).
 /// </summary>
-public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor<BrowserSupportOptions> browsers, ISignInEventListener? listener = null)
+public sealed class SignInEventRecorder(
+    ISignInEventStore store, IOptionsMonitor<BrowserSupportOptions> browsers, ISignInEventListener? listener = null, SignpostMetrics? metrics = null)
 {
     public async Task<SignInEvent> RecordAsync(
         PasswordSignInRequest request,
@@ -109,6 +114,20 @@ public sealed class SignInEventRecorder(ISignInEventStore store, IOptionsMonitor
     private async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken)
     {
         await store.AppendAsync(signInEvent, cancellationToken);
+        metrics?.SignInRecorded(signInEvent.Method, signInEvent.ReasonCode, signInEvent.Succeeded);
+        if (Activity.Current is { IsAllDataRequested: true } span)
+        {
+            // The sign-in span when there is one, else the request's: the trace shows the outcome support reads.
+            span.SetTag(SignpostTelemetry.Tags.ReasonCode, signInEvent.ReasonCode);
+            span.SetTag(SignpostTelemetry.Tags.ShownReasonCode, signInEvent.ShownReasonCode);
+            span.SetTag(SignpostTelemetry.Tags.Method, SignpostTelemetry.MethodTag(signInEvent.Method));
+            span.SetTag(SignpostTelemetry.Tags.Succeeded, signInEvent.Succeeded);
+            if (signInEvent.AccountId is { } accountId)
+            {
+                span.SetTag(SignpostTelemetry.Tags.AccountId, accountId.ToString());
+            }
+        }
+
         try
         {
             listener?.Recorded(signInEvent);

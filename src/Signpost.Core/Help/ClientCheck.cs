@@ -14,7 +14,7 @@ public enum CheckStatus
 public sealed record ClientFinding(string Fact, CheckStatus Status, string Seen, string? Advice);
 
 /// <summary>
-/// What "Can't sign in?" learns about the browser in front of it, by itself (SPEC §5 step 5 and the §6 data
+/// What "Can't sign in?" learns about the browser in front of it, by itself (docs/design.md §5 step 5 and the §6 data
 /// points): browser and version against the matrix, cookies, JavaScript, time zone, and the clock's offset
 /// from the server. Collected without a sign-in, so it says nothing about any account.
 /// </summary>
@@ -52,7 +52,7 @@ public sealed record ClientCheck(
             BrowserSupported
                 ? new ClientFinding("Browser", CheckStatus.Ok, browserName, null)
                 : new ClientFinding("Browser", CheckStatus.Problem, browserName,
-                    $"This browser is not on the supported list ({matrix.Describe()}). Update it, or use one of those; some practices refuse older browsers."),
+                    $"{matrix.Advice(Browser)} Some practices refuse browsers outside the list."),
             CookiesWorking
                 ? new ClientFinding("Cookies", CheckStatus.Ok, "Working", null)
                 : new ClientFinding("Cookies", CheckStatus.Problem, "Blocked",

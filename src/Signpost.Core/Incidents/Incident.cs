@@ -9,7 +9,7 @@ public enum IncidentStatus
 }
 
 /// <summary>
-/// A problem someone must look at (SPEC §6): raised by an escalation rule or asked for by a person. It
+/// A problem someone must look at (docs/design.md §6): raised by an escalation rule or asked for by a person. It
 /// carries the seed's data points as collected when it was raised (<see cref="DataPoints"/>, JSON), the
 /// trace IDs, and for an organization-level incident every later failure attached to it.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class Incident
     /// <summary>Trace IDs, space-separated, oldest first.</summary>
     public string TraceIds { get; set; } = "";
 
-    /// <summary>SPEC §6 data points as JSON, from <see cref="IIncidentFactsCollector"/>.</summary>
+    /// <summary>docs/design.md §6 data points as JSON, from <see cref="IIncidentFactsCollector"/>.</summary>
     public string DataPoints { get; set; } = "{}";
 
     public string? AssignedTo { get; set; }

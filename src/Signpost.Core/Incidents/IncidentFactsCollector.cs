@@ -4,7 +4,7 @@ using Signpost.Core.Troubleshooting;
 namespace Signpost.Core.Incidents;
 
 /// <summary>
-/// An incident's data points are the troubleshooter's (step 8 of SPEC §5): the newest named trace that can be
+/// An incident's data points are the troubleshooter's (step 8 of docs/design.md §5): the newest named trace that can be
 /// diagnosed, else the account's latest failures, else just the practice and the trace IDs. One derivation of
 /// "steps already tried" and failure times serves the diagnosis, the incident, its email and its webhook.
 /// </summary>

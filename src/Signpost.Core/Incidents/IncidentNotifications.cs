@@ -10,7 +10,7 @@ namespace Signpost.Core.Incidents;
 public sealed record IncidentRecipients(EmailAddress? Support, EmailAddress? Operators);
 
 /// <summary>
-/// Sends the creation emails an incident owes (SPEC §6 channels): payer support, platform operators and
+/// Sends the creation emails an incident owes (docs/design.md §6 channels): payer support, platform operators and
 /// the practice's administrators as its targets say, each at most once (<see cref="OnceOnlySender"/>).
 /// An incident is marked notified only when every owed email went out, so a mail server that is down
 /// delays the emails and loses none.

@@ -5,6 +5,7 @@ using Signpost.Core.Escalation;
 using Signpost.Core.Escalation.Rules;
 using Signpost.Core.Events;
 using Signpost.Core.Incidents.Webhooks;
+using Signpost.Core.Telemetry;
 
 namespace Signpost.Core.Incidents;
 
@@ -47,7 +48,8 @@ public sealed class IncidentService(
     IIncidentFactsCollector facts,
     AuditTrail audit,
     IOptionsMonitor<WebhookOptions> webhook,
-    TimeProvider time)
+    TimeProvider time,
+    SignpostMetrics? metrics = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -114,6 +116,7 @@ public sealed class IncidentService(
             {
                 await store.SetFiringIncidentAsync(record.Key, incident.Id, cancellationToken);
                 await QueueWebhookAsync("incident.created", incident, cancellationToken);
+                metrics?.IncidentOpened("rule", firing.RuleId);
                 return new RaiseResult(RaiseOutcome.Raised, incident);
             }
 
@@ -230,6 +233,7 @@ public sealed class IncidentService(
         await audit.RecordAsync(actor, new AuditRecord("incident.create", "incident", incident.Id.ToString(), incident.OrganizationId, null,
             new { incident.Title, incident.AccountId, TraceIds = traceIds.Count, Screenshot = screenshot is not null }), cancellationToken);
         await QueueWebhookAsync("incident.created", incident, cancellationToken);
+        metrics?.IncidentOpened("help_request", null);
         return new IncidentWriteResult(IncidentWriteStatus.Done, incident, []);
     }
 

@@ -14,7 +14,7 @@ public enum MaintenanceScope
 }
 
 /// <summary>
-/// Planned downtime (SPEC §2, issue "Maintenance windows"). Stored in UTC; the time zone it was entered
+/// Planned downtime (docs/design.md §2, issue "Maintenance windows"). Stored in UTC; the time zone it was entered
 /// in is kept so notices can repeat the operator's own wording of the times.
 /// </summary>
 public sealed class MaintenanceWindow

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Signpost.Core.Organizations;
 
-/// <summary>Labels a client address from an organization's declared ranges (SPEC §4 "network label").</summary>
+/// <summary>Labels a client address from an organization's declared ranges (docs/design.md §4 "network label").</summary>
 public static class NetworkClassifier
 {
     public const string Unknown = "unknown";

@@ -1,6 +1,6 @@
 namespace Signpost.Core.Organizations;
 
-/// <summary>A practice or facility (SPEC §2). Its slug makes the bookmarkable sign-in URL <c>/o/{slug}</c>.</summary>
+/// <summary>A practice or facility (docs/design.md §2). Its slug makes the bookmarkable sign-in URL <c>/o/{slug}</c>.</summary>
 public sealed class Organization
 {
     public Guid Id { get; set; } = Guid.NewGuid();

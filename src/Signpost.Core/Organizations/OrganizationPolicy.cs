@@ -1,6 +1,6 @@
 namespace Signpost.Core.Organizations;
 
-/// <summary>How an organization treats unsupported browsers (SPEC §5 step 5).</summary>
+/// <summary>How an organization treats unsupported browsers (docs/design.md §5 step 5).</summary>
 public enum BrowserPolicy
 {
     Warn,
@@ -8,7 +8,7 @@ public enum BrowserPolicy
 }
 
 /// <summary>
-/// Per-organization policies (SPEC §7). Defaults follow NIST SP 800-63B and OWASP ASVS 5.0 level 2:
+/// Per-organization policies (docs/design.md §7). Defaults follow NIST SP 800-63B and OWASP ASVS 5.0 level 2:
 /// lockout 10 failures in 15 minutes for 15 minutes, no password expiry, 15 minutes idle logoff
 /// (HIPAA 164.312(a)(2)(iii)).
 /// </summary>

@@ -28,7 +28,7 @@ public sealed record ExpiryExtensionResult(
     bool StillExpired = false);
 
 /// <summary>
-/// An operator's extension of one person's password expiry (SPEC §7: "an admin can grant an extension"):
+/// An operator's extension of one person's password expiry (docs/design.md §7: "an admin can grant an extension"):
 /// the password expires <c>days</c> later than the practice's policy says. The extension replaces any
 /// earlier one rather than adding to it, so a repeated request is harmless; a new password drops it.
 /// </summary>

@@ -14,7 +14,7 @@ namespace Signpost.Core.Passwords;
 public sealed record ExpiryReminderDue(int ThresholdDays, DateTimeOffset ExpiresAt, int DaysLeft);
 
 /// <summary>
-/// Emails people whose practice turned password expiry on (SPEC §7) 14, 7 and 1 days before their
+/// Emails people whose practice turned password expiry on (docs/design.md §7) 14, 7 and 1 days before their
 /// password expires. Only the nearest threshold reached is sent: expiry turned on 5 days before the
 /// deadline sends the 7-day reminder, never the 14-day one as well. Each threshold goes at most once per
 /// password — the key is account, the instant the password's age counts from, and threshold — so runs

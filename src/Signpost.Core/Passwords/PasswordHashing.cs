@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
+using Signpost.Core.Telemetry;
 
 namespace Signpost.Core.Passwords;
 
@@ -17,7 +19,7 @@ public enum PasswordCheck
 /// Password hashing through ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (format V3:
 /// PBKDF2 with HMAC-SHA512, 128-bit salt), with the iteration count raised to at least 210,000.
 /// When the configured count rises, Identity reports "rehash needed" for older hashes and the sign-in
-/// stores a new one: the transparent rehash of SPEC §7.
+/// stores a new one: the transparent rehash of docs/design.md §7.
 /// </summary>
 public sealed class PasswordHashing
 {
@@ -26,9 +28,10 @@ public sealed class PasswordHashing
 
     private readonly PasswordHasher<Account> _hasher;
     private readonly string _dummyHash;
+    private readonly SignpostMetrics? _metrics;
 
-    public PasswordHashing(IOptions<PasswordHashingOptions> options)
-        : this(Math.Max(options.Value.Iterations, PasswordHashingOptions.MinimumIterations))
+    public PasswordHashing(IOptions<PasswordHashingOptions> options, SignpostMetrics? metrics = null)
+        : this(Math.Max(options.Value.Iterations, PasswordHashingOptions.MinimumIterations), metrics)
     {
     }
 
@@ -38,10 +41,11 @@ public sealed class PasswordHashing
     /// variable or argument reaches it, so a production host always hashes at the minimum or more.
     /// See docs/testing.md ("Password hashing in tests").
     /// </summary>
-    internal PasswordHashing(int iterations)
+    internal PasswordHashing(int iterations, SignpostMetrics? metrics = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         Iterations = iterations;
+        _metrics = metrics;
         _hasher = new PasswordHasher<Account>(Options.Create(new PasswordHasherOptions
         {
             CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3,
@@ -58,18 +62,32 @@ public sealed class PasswordHashing
 
     private static readonly Account Placeholder = new() { Username = "-", Email = "-", DisplayName = "-" };
 
-    public string Hash(string password) => _hasher.HashPassword(Placeholder, password);
+    public string Hash(string password)
+    {
+        using var span = SignpostTelemetry.Source.StartActivity("signpost.password.hash");
+        var started = Stopwatch.GetTimestamp();
+        var hash = _hasher.HashPassword(Placeholder, password);
+        _metrics?.PasswordHashed("hash", Stopwatch.GetElapsedTime(started));
+        return hash;
+    }
 
     /// <summary>Checks a password; with no stored hash it checks against the dummy and reports wrong.</summary>
+    /// <remarks>
+    /// The span and the timing are the same for the dummy and a real hash: whether an account exists is not
+    /// in the trace either.
+    /// </remarks>
     public PasswordCheck Verify(string? storedHash, string password)
     {
+        using var span = SignpostTelemetry.Source.StartActivity("signpost.password.verify");
+        var started = Stopwatch.GetTimestamp();
+        var result = _hasher.VerifyHashedPassword(Placeholder, storedHash ?? _dummyHash, password);
+        _metrics?.PasswordHashed("verify", Stopwatch.GetElapsedTime(started));
         if (storedHash is null)
         {
-            _hasher.VerifyHashedPassword(Placeholder, _dummyHash, password);
             return PasswordCheck.Wrong;
         }
 
-        return _hasher.VerifyHashedPassword(Placeholder, storedHash, password) switch
+        return result switch
         {
             PasswordVerificationResult.Success => PasswordCheck.Correct,
             PasswordVerificationResult.SuccessRehashNeeded => PasswordCheck.CorrectNeedsRehash,

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Signpost.Core.Passwords;
 
 /// <summary>
-/// The password rules of SPEC §7, after NIST SP 800-63B §3.1.1.2 and OWASP ASVS 5.0 V6.2: a length
+/// The password rules of docs/design.md §7, after NIST SP 800-63B §3.1.1.2 and OWASP ASVS 5.0 V6.2: a length
 /// (15 characters as the only factor, 8 with MFA, up to <see cref="PasswordHashing.MaxPasswordLength"/>),
 /// a blocklist of common passwords, context words, repeated and sequential patterns, the person's recent
 /// passwords and, optionally, a breach corpus. No composition rules (ASVS 6.2.5). The password is checked

@@ -5,7 +5,7 @@ namespace Signpost.Core.Reasons;
 /// the troubleshooter, support tools and the generated reference in <c>docs/reason-codes.md</c>.
 /// </summary>
 /// <param name="Code">Stable identifier, lower snake case; never renamed once shipped.</param>
-/// <param name="Category">Family of SPEC §3.</param>
+/// <param name="Category">Family of docs/design.md §3.</param>
 /// <param name="Title">Short heading for people.</param>
 /// <param name="UserMessage">What the person at the keyboard may read when they are allowed to see this reason.</param>
 /// <param name="Visibility">Who may see the specific reason.</param>

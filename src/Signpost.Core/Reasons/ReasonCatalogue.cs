@@ -5,7 +5,7 @@ using static Signpost.Core.Reasons.ReasonVisibility;
 namespace Signpost.Core.Reasons;
 
 /// <summary>
-/// The single catalogue of sign-in outcomes (SPEC §3). Everything that explains an outcome —
+/// The single catalogue of sign-in outcomes (docs/design.md §3). Everything that explains an outcome —
 /// pages, problem details, help pages, the docs — reads from here and never keeps a copy.
 /// </summary>
 public static class ReasonCatalogue

@@ -1,6 +1,6 @@
 namespace Signpost.Core.Reasons;
 
-/// <summary>The families of SPEC §3; every reason code belongs to exactly one.</summary>
+/// <summary>The families of docs/design.md §3; every reason code belongs to exactly one.</summary>
 public enum ReasonCategory
 {
     Success,

@@ -1,7 +1,7 @@
 namespace Signpost.Core.Reasons;
 
 /// <summary>
-/// Who may see the specific reason (SPEC §3 "Who sees what"). Anyone else sees the reason's
+/// Who may see the specific reason (docs/design.md §3 "Who sees what"). Anyone else sees the reason's
 /// <see cref="Reason.PublicCode"/> instead, together with the trace ID that support can read.
 /// </summary>
 public enum ReasonVisibility

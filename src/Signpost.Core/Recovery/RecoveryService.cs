@@ -24,7 +24,7 @@ public sealed record RecoveryResult(Reason Reason, string TraceId, DateTimeOffse
 }
 
 /// <summary>
-/// Forgot password and self-service unlock (SPEC §7: both keep working while the account is locked).
+/// Forgot password and self-service unlock (docs/design.md §7: both keep working while the account is locked).
 /// <para>
 /// A request answers the same whether or not an account matches: the same reason, and — in the web
 /// layer — the same minimum response time. What differs (an email sent, none, the per-account limit) is

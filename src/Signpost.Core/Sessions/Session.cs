@@ -1,7 +1,7 @@
 namespace Signpost.Core.Sessions;
 
 /// <summary>
-/// A server-side session behind the session cookie (SPEC §7). The cookie holds a random token;
+/// A server-side session behind the session cookie (docs/design.md §7). The cookie holds a random token;
 /// only its SHA-256 is stored, so a database reader cannot ride a session.
 /// </summary>
 public sealed class Session

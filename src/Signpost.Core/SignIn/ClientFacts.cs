@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Signpost.Core.SignIn;
 
-/// <summary>What the server knows about the client making an attempt (SPEC §4).</summary>
+/// <summary>What the server knows about the client making an attempt (docs/design.md §4).</summary>
 public sealed record ClientFacts
 {
     public IPAddress? Ip { get; init; }

@@ -3,6 +3,7 @@ using Signpost.Core.Devices;
 using Signpost.Core.Lockout;
 using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
+using Signpost.Core.Telemetry;
 
 namespace Signpost.Core.SignIn;
 
@@ -15,6 +16,7 @@ public sealed partial class PasswordSignIn
     /// </summary>
     public async Task<SignInResult> ChangePasswordAsync(Guid accountId, PasswordSignInRequest request, string? newPassword, CancellationToken cancellationToken)
     {
+        using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in.change_password");
         var attempt = new Attempt(request, time.GetUtcNow());
         // The ticket names the account, so only the password fields are checked here.
         var problems = ValidateInput(request with { Identifier = request.Identifier is { Length: > 0 } typed ? typed : "-" });

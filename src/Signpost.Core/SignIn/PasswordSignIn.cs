@@ -9,6 +9,7 @@ using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
+using Signpost.Core.Telemetry;
 
 namespace Signpost.Core.SignIn;
 
@@ -21,7 +22,7 @@ namespace Signpost.Core.SignIn;
 /// <item>Input that cannot be an attempt (empty, too long, control characters) stops first, before any hashing.</item>
 /// <item>Facts that are public once the organization is named in the URL (its network allow-list) come next.</item>
 /// <item>The password is always hashed, against a dummy when there is no account, so timing does not reveal who exists.</item>
-/// <item>Locks come before the password result: while locked, the correct password looks like a wrong one (SPEC §3),
+/// <item>Locks come before the password result: while locked, the correct password looks like a wrong one (docs/design.md §3),
 /// and only the first few attempts of a lock are compared at all (<see cref="LockedPasswordChecks"/>).</item>
 /// <item>Account states (disabled, pending, no membership, expired) are told only after the password is proven.</item>
 /// <item>"SSO required" comes last among the refusals, after the password is proven: told earlier, it would
@@ -41,12 +42,15 @@ public sealed partial class PasswordSignIn(
     SignInEventRecorder recorder,
     SignInGate gate,
     IRateCounterStore lockedChecks,
-    TimeProvider time)
+    TimeProvider time,
+    SignpostMetrics? metrics = null)
 {
     public const int MaxIdentifierLength = AccountRules.MaxIdentifierLength;
 
     public async Task<SignInResult> SignInAsync(PasswordSignInRequest request, CancellationToken cancellationToken)
     {
+        // Tagged with the outcome when the event is recorded (SignInEventRecorder); its trace is the request's.
+        using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in");
         var attempt = new Attempt(request, time.GetUtcNow());
 
         // The gate's first stage: planned downtime is public, answers whatever was typed and costs no hash.
@@ -104,7 +108,7 @@ public sealed partial class PasswordSignIn(
         var rules = LockoutRules.Strictest(memberships.Select(m => m.Organization!.Policy));
 
         // A window for one of the account's practices (its SSO, say) is in force: failures then count for
-        // nothing (SPEC §7), since people retrying during planned work are not attackers.
+        // nothing (docs/design.md §7), since people retrying during planned work are not attackers.
         attempt.Maintenance = entry.Windows.FirstOrDefault(w => memberships.Any(m => w.Concerns(m.OrganizationId)));
 
         if (await GateAsync(attempt, account.Id, deviceKey, rules, account.PasswordHash, request.Password!, "", cancellationToken) is { } refused)
@@ -245,6 +249,11 @@ public sealed partial class PasswordSignIn(
         }
 
         var lockNote = tally.LockedUntil is { } lockedNow ? $"; this failure locked {whose} until {lockedNow:O}" : "";
+        if (tally.LockedUntil is not null)
+        {
+            metrics?.LockEngaged(trustedDevice: attempt.Device is not null);
+        }
+
         attempt.LockedUntil = tally.LockedUntil;
         return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
             detail: $"Wrong password{where} ({tally.FailureCount}/{rules.Threshold} within {rules.Window.TotalMinutes:0} min{lockNote}).",

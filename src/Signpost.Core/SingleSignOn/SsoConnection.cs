@@ -4,7 +4,7 @@ using Signpost.Core.Organizations;
 namespace Signpost.Core.SingleSignOn;
 
 /// <summary>
-/// One organization's own OpenID Connect identity provider (SPEC §2, issue 7). The client secret is held
+/// One organization's own OpenID Connect identity provider (docs/design.md §2, issue 7). The client secret is held
 /// only in its Data Protection form: a copy of the database alone does not give the secret away.
 /// </summary>
 public sealed class SsoConnection

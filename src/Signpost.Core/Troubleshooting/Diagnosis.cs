@@ -5,7 +5,7 @@ using Signpost.Core.Reasons;
 namespace Signpost.Core.Troubleshooting;
 
 /// <summary>
-/// The troubleshooter's answer for support and administrators (SPEC §5): each step's status and evidence,
+/// The troubleshooter's answer for support and administrators (docs/design.md §5): each step's status and evidence,
 /// the root cause, what to do now, and whether and to whom to escalate. It names what support may see —
 /// exact reasons, account state, similar identifiers — so it never goes to the person who only holds a
 /// trace ID; <see cref="ForAnonymous"/> is what they may see.
@@ -22,7 +22,7 @@ namespace Signpost.Core.Troubleshooting;
 /// <param name="RootCause">The root cause's catalogue entry; null only when there was nothing to diagnose (no attempt, nothing wrong).</param>
 /// <param name="ImmediateAction">The catalogue's immediate action for the root cause.</param>
 /// <param name="Escalation">Whether, why and to whom to escalate.</param>
-/// <param name="Incident">The data points of SPEC §6, ready for an incident.</param>
+/// <param name="Incident">The data points of docs/design.md §6, ready for an incident.</param>
 public sealed record Diagnosis(
     string Subject,
     string? TraceId,

@@ -17,7 +17,7 @@ public sealed record EscalationRecommendation(bool Escalate, IReadOnlyList<Escal
 }
 
 /// <summary>
-/// Whether a diagnosis recommends escalating. It does not judge the SPEC §6 table itself: it asks the
+/// Whether a diagnosis recommends escalating. It does not judge the docs/design.md §6 table itself: it asks the
 /// escalation engine's own rule functions (<see cref="InvalidCredentialsRules"/>, <see cref="LockOutlastsMaintenanceRule"/>,
 /// <see cref="SsoMisconfigurationRule"/>, <see cref="BrowserUpdateRule"/>, <see cref="EveryNetworkFailsRule"/>) with the
 /// same <see cref="EscalationOptions"/> (<see cref="TroubleshootingContext.Escalation"/>), so that a diagnosis says
@@ -88,7 +88,7 @@ public static class DiagnosisEscalation
             $"{rootCause} is a fault of the organization's connection: one organization-level incident, whoever reports it (no engine rule has fired yet).")
         : null;
 
-    /// <summary>The engine's rules, in the SPEC §6 table's order; for each, the latest attempt of the story it fires on.</summary>
+    /// <summary>The engine's rules, in the docs/design.md §6 table's order; for each, the latest attempt of the story it fires on.</summary>
     private static Fired? EngineRules(TroubleshootingContext context)
     {
         var options = context.Escalation;

@@ -9,7 +9,7 @@ using Signpost.Core.Organizations;
 namespace Signpost.Core.Troubleshooting;
 
 /// <summary>
-/// The server-side facts the troubleshooter reads (SPEC §5). Read-only, and every list is bounded by its
+/// The server-side facts the troubleshooter reads (docs/design.md §5). Read-only, and every list is bounded by its
 /// caller: a diagnosis must stay cheap even for an account with years of events. Core tests feed it
 /// directly; the web host reads the database.
 /// </summary>
@@ -54,7 +54,7 @@ public interface ITroubleshootingFacts
 }
 
 /// <summary>
-/// What is known about one organization's SSO connection (SPEC §5 step 4). The SSO feature fills it;
+/// What is known about one organization's SSO connection (docs/design.md §5 step 4). The SSO feature fills it;
 /// until then no organization has one and step 4 says "not used here".
 /// </summary>
 /// <param name="ConnectionId">The connection, as events carry it in <c>SsoConnectionId</c>.</param>

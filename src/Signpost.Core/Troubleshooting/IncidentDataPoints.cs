@@ -9,7 +9,7 @@ namespace Signpost.Core.Troubleshooting;
 public sealed record FailureTime(string TraceId, DateTimeOffset Utc, string? PracticeLocal, string ReasonCode);
 
 /// <summary>
-/// Every data point of SPEC §6 that the server knows, for step 8 ("contact support"): an incident starts
+/// Every data point of docs/design.md §6 that the server knows, for step 8 ("contact support"): an incident starts
 /// pre-filled with it and stores it as JSON. A plain record of plain values so it serialises as is;
 /// screenshots are the one data point only the person can add.
 /// </summary>
@@ -73,7 +73,7 @@ public sealed record IncidentDataPoints(
             [.. context.Story.Select(e => e.TraceId).Distinct().TakeLast(MaxFailures)]);
     }
 
-    /// <summary>The steps already tried, read from the event history (SPEC §6), in the order first tried.</summary>
+    /// <summary>The steps already tried, read from the event history (docs/design.md §6), in the order first tried.</summary>
     public static IReadOnlyList<string> DeriveStepsTried(IReadOnlyList<SignInEvent> events)
     {
         var steps = new List<string>();

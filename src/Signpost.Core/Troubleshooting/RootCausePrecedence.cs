@@ -18,7 +18,7 @@ namespace Signpost.Core.Troubleshooting;
 /// password's age, and no new password helps from a blocked network or browser.</item>
 /// <item>Password state (reset required, expired): the password was right; it must be replaced.</item>
 /// <item>Credentials last: "not recognised" is the face most other causes wear to the person at the
-/// keyboard (SPEC §3), so it is the root cause only when nothing above explains the failure.</item>
+/// keyboard (docs/design.md §3), so it is the root cause only when nothing above explains the failure.</item>
 /// </list>
 /// Success codes come at the very end: they are the answer only when nothing failed.
 /// </summary>

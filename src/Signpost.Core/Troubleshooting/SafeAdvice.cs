@@ -7,7 +7,7 @@ namespace Signpost.Core.Troubleshooting;
 /// What the "Can't sign in?" page may show to someone who holds a trace ID and has proven nothing: the
 /// reason they were already shown (its public face), its message and general next steps. Built from the
 /// event's <see cref="SignInEvent.ShownReasonCode"/> only — never the exact reason, the account, its state,
-/// lock times or similar identifiers — because a trace ID is not proof of who is asking (SPEC §3).
+/// lock times or similar identifiers — because a trace ID is not proof of who is asking (docs/design.md §3).
 /// </summary>
 /// <param name="TraceId">The trace ID they typed.</param>
 /// <param name="OccurredAt">When the attempt happened (they saw this time on the failure page).</param>

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Signpost.Core.Troubleshooting;
 
-/// <summary>What a troubleshooting step (or one check within it) concluded (SPEC §5: ok / problem / unknown).</summary>
+/// <summary>What a troubleshooting step (or one check within it) concluded (docs/design.md §5: ok / problem / unknown).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<StepStatus>))]
 public enum StepStatus
 {

@@ -1,14 +1,16 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
 using Signpost.Core.Escalation;
 using Signpost.Core.Events;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
+using Signpost.Core.Telemetry;
 
 namespace Signpost.Core.Troubleshooting;
 
 /// <summary>
-/// The seed's eight-step troubleshooting workflow run on server-side facts (SPEC §5), for one trace ID or
+/// The seed's eight-step troubleshooting workflow run on server-side facts (docs/design.md §5), for one trace ID or
 /// one account and time range. It gathers the facts once, runs every registered
 /// <see cref="ITroubleshootingCheck"/> (steps 1–7), adds the attempt's own exact reason to the step that
 /// owns it, picks the root cause by <see cref="RootCausePrecedence"/>, reads the immediate action from the
@@ -73,6 +75,12 @@ public sealed class Troubleshooter(
     /// <summary>Diagnoses the attempt behind a trace ID, with the account's history around it.</summary>
     public async Task<DiagnosisResult> DiagnoseTraceAsync(string? traceId, DiagnosisAudience audience = DiagnosisAudience.Support, CancellationToken cancellationToken = default)
     {
+        using var span = StartSpan("trace", audience);
+        return Traced(span, await DiagnoseTraceCoreAsync(traceId, audience, cancellationToken));
+    }
+
+    private async Task<DiagnosisResult> DiagnoseTraceCoreAsync(string? traceId, DiagnosisAudience audience, CancellationToken cancellationToken)
+    {
         if (!TryNormalizeTraceId(traceId, out var id))
         {
             return DiagnosisResult.Refused(DiagnosisStatus.MalformedTraceId, "A trace ID is 32 hexadecimal characters, as shown on the failure page.");
@@ -97,6 +105,33 @@ public sealed class Troubleshooter(
     /// <summary>Diagnoses an account over a range (default: the last day): its latest failure, or its state when nothing failed.</summary>
     public async Task<DiagnosisResult> DiagnoseAccountAsync(
         Guid accountId, DateTimeOffset? from = null, DateTimeOffset? to = null, DiagnosisAudience audience = DiagnosisAudience.Support, CancellationToken cancellationToken = default)
+    {
+        using var span = StartSpan("account", audience);
+        return Traced(span, await DiagnoseAccountCoreAsync(accountId, from, to, audience, cancellationToken));
+    }
+
+    /// <summary>The troubleshooter's span (docs/observability.md): what was diagnosed, for whom, and the root cause found.</summary>
+    private static Activity? StartSpan(string subject, DiagnosisAudience audience)
+    {
+        var span = SignpostTelemetry.Source.StartActivity("signpost.troubleshoot");
+        span?.SetTag("signpost.troubleshoot.subject", subject);
+        span?.SetTag("signpost.troubleshoot.audience", audience.ToString());
+        return span;
+    }
+
+    private static DiagnosisResult Traced(Activity? span, DiagnosisResult result)
+    {
+        span?.SetTag("signpost.troubleshoot.status", result.Status.ToString());
+        if (result.Diagnosis?.RootCauseCode is { } root)
+        {
+            span?.SetTag("signpost.troubleshoot.root_cause", root);
+        }
+
+        return result;
+    }
+
+    private async Task<DiagnosisResult> DiagnoseAccountCoreAsync(
+        Guid accountId, DateTimeOffset? from, DateTimeOffset? to, DiagnosisAudience audience, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // In UTC: PostgreSQL stores instants as timestamptz and refuses offsets other than zero.
@@ -148,7 +183,7 @@ public sealed class Troubleshooter(
             organizations.Add(organization);
         }
 
-        // The escalation rules look back further than the range (SPEC §6 windows), so read from there once
+        // The escalation rules look back further than the range (docs/design.md §6 windows), so read from there once
         // and keep the range for the checks.
         var lookBack = from - settings.LongestWindow;
         history ??= account is not null
@@ -210,7 +245,12 @@ public sealed class Troubleshooter(
 
         foreach (var check in _checks.Where(c => c.Step is >= 1 and <= 7))
         {
-            findings[check.Step].Add(await check.RunAsync(context, cancellationToken));
+            using var span = SignpostTelemetry.Source.StartActivity("signpost.troubleshoot.check");
+            span?.SetTag("signpost.troubleshoot.check", check.Name);
+            span?.SetTag("signpost.troubleshoot.step", check.Step);
+            var finding = await check.RunAsync(context, cancellationToken);
+            span?.SetTag("signpost.troubleshoot.check_status", finding.Status.ToString());
+            findings[check.Step].Add(finding);
         }
 
         var steps = findings.Select(f => StepResult.Merge(f.Key, TroubleshootingSteps.Title(f.Key), f.Value)).ToList();

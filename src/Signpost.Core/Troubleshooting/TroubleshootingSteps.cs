@@ -2,7 +2,7 @@ using Signpost.Core.Reasons;
 
 namespace Signpost.Core.Troubleshooting;
 
-/// <summary>The seed's eight steps (SPEC §5), their titles, and which step owns each reason code.</summary>
+/// <summary>The seed's eight steps (docs/design.md §5), their titles, and which step owns each reason code.</summary>
 public static class TroubleshootingSteps
 {
     public const int ConfirmCredentials = 1;

@@ -106,6 +106,17 @@ internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<Web
     }
 }
 
+internal sealed class WebhookSecretConfiguration : IEntityTypeConfiguration<WebhookSecret>
+{
+    public void Configure(EntityTypeBuilder<WebhookSecret> builder)
+    {
+        builder.HasKey(s => s.Id);
+        builder.HasIndex(s => s.CreatedAt);
+        builder.Property(s => s.ProtectedSecret).HasMaxLength(2000);
+        builder.Property(s => s.Source).HasMaxLength(16);
+    }
+}
+
 internal sealed class EscalationCursorConfiguration : IEntityTypeConfiguration<Stores.EscalationCursor>
 {
     public void Configure(EntityTypeBuilder<Stores.EscalationCursor> builder)

@@ -28,7 +28,7 @@ public sealed class OutcomeChart
     public const double Bottom = 24;
     public const double Top = 8;
 
-    /// <summary>Categories in legend order: success first, then the families of SPEC §3.</summary>
+    /// <summary>Categories in legend order: success first, then the families of docs/design.md §3.</summary>
     public static readonly IReadOnlyList<ReasonCategory> Categories =
     [
         ReasonCategory.Success, ReasonCategory.Credentials, ReasonCategory.AccountState, ReasonCategory.Sso,

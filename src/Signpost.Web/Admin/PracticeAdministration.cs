@@ -16,7 +16,7 @@ using Signpost.Web.Setup;
 namespace Signpost.Web.Admin;
 
 /// <summary>
-/// What a practice administrator does to the people of a practice (SPEC §1): roles, disable and enable,
+/// What a practice administrator does to the people of a practice (docs/design.md §1): roles, disable and enable,
 /// unlock, force a password reset, extend an expiry, remove, reassign. The console pages and the members
 /// API both come here, so the rules are the same on both.
 /// </summary>
@@ -124,7 +124,7 @@ public sealed partial class PracticeAdministration(
             }, cancellationToken);
         });
 
-    /// <summary>Disables the account and ends its sessions (SPEC §7). Only when every practice of the person is the caller's.</summary>
+    /// <summary>Disables the account and ends its sessions (docs/design.md §7). Only when every practice of the person is the caller's.</summary>
     public Task<AdminResult> DisableAsync(Organization organization, Guid accountId, int version, CancellationToken cancellationToken) =>
         ActAsync(organization, accountId, version, "account.disable", cancellationToken, async (account, membership) =>
         {
@@ -220,7 +220,7 @@ public sealed partial class PracticeAdministration(
         return result with { Message = $"{result.Message} {sent}" };
     }
 
-    /// <summary>Grants a personal password-expiry extension (SPEC §7), replacing any earlier one.</summary>
+    /// <summary>Grants a personal password-expiry extension (docs/design.md §7), replacing any earlier one.</summary>
     public Task<AdminResult> ExtendExpiryAsync(Organization organization, Guid accountId, int version, int days, CancellationToken cancellationToken)
     {
         if (!PasswordExpiryExtensions.IsValidDays(days))

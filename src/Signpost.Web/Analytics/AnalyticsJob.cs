@@ -48,9 +48,9 @@ public sealed partial class AnalyticsJob(IServiceScopeFactory scopes, JobLeases 
         }
     }
 
-    [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Analytics: counted {Slices} slice(s) of sign-in events")]
+    [LoggerMessage(EventId = 3501, EventName = "Analytics.Counted", Level = LogLevel.Information, Message = "Analytics: counted {Slices} slice(s) of sign-in events")]
     private static partial void LogCounted(ILogger logger, int slices);
 
-    [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "Analytics run failed; the next run carries on from the watermarks")]
+    [LoggerMessage(EventId = 3502, EventName = "Analytics.Failed", Level = LogLevel.Warning, Message = "Analytics run failed; the next run carries on from the watermarks")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

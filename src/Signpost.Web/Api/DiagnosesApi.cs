@@ -6,7 +6,7 @@ using Signpost.Web.Infrastructure;
 namespace Signpost.Web.Api;
 
 /// <summary>
-/// The troubleshooter over HTTP (SPEC §5, §8): <c>GET /api/v1/diagnoses/{traceId}</c> and
+/// The troubleshooter over HTTP (docs/design.md §5, §8): <c>GET /api/v1/diagnoses/{traceId}</c> and
 /// <c>GET /api/v1/accounts/{id}/diagnosis</c>. Payer support and platform admins may diagnose anything; a
 /// practice administrator only attempts and accounts of a practice they administer (<see cref="AdminScope"/>),
 /// read through <see cref="AudienceProjection"/>: never whether a password was right, never other

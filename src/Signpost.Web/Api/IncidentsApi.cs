@@ -9,7 +9,7 @@ using Signpost.Web.Infrastructure;
 namespace Signpost.Web.Api;
 
 /// <summary>
-/// <c>/api/v1/incidents</c>: list, read, create and update incidents (SPEC §6, §8). Support agents and
+/// <c>/api/v1/incidents</c>: list, read, create and update incidents (docs/design.md §6, §8). Support agents and
 /// platform admins see every incident; a practice admin only those of the practices they administer —
 /// anyone else's reads as 404 and is audited as a refusal, so a guessed ID confirms nothing.
 /// </summary>

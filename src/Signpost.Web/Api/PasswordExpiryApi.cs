@@ -11,7 +11,7 @@ namespace Signpost.Web.Api;
 
 /// <summary>
 /// <c>POST /api/v1/accounts/{id}/password-expiry-extension</c>: payer support or a platform operator gives
-/// one person more days before their password expires (SPEC §7). Only where a practice turned expiry on
+/// one person more days before their password expires (docs/design.md §7). Only where a practice turned expiry on
 /// does it change anything; expiry stays off by default (NIST SP 800-63B, ASVS 6.2.10).
 /// </summary>
 public static class PasswordExpiryApi

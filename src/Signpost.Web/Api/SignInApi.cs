@@ -9,7 +9,7 @@ using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Api;
 
-/// <summary>The JSON API for portal and mobile apps (SPEC §8), under <c>/api/v1</c>.</summary>
+/// <summary>The JSON API for portal and mobile apps (docs/design.md §8), under <c>/api/v1</c>.</summary>
 public static class SignInApi
 {
     /// <summary>No sign-in body needs more; larger ones are refused before they are read.</summary>

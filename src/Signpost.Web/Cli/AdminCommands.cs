@@ -204,7 +204,7 @@ public static class AdminCommands
         var traceId = new Argument<string>("trace-id") { Description = "The trace ID shown on the failure page." };
         var json = new Option<bool>("--json") { Description = "Print the raw event as JSON." };
         var show = new Command("show", "Show the sign-in event behind a trace ID, with its exact reason.") { traceId, json };
-        show.SetAction((result, ct) => RunAsync(async (services, ct2) =>
+        show.SetAction((result, ct) => ReadAsync(async (services, ct2) =>
         {
             var id = result.GetValue(traceId)!.Trim().ToLowerInvariant();
             if (!TraceIds.IsWellFormed(id))
@@ -249,33 +249,86 @@ public static class AdminCommands
         return new Command("docs", "Generate documentation.") { codes };
     }
 
-    /// <summary>Builds the host without listening, migrates, runs the action; one line and exit code 1 on a refusal.</summary>
-    internal static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken)
+    /// <summary>Builds the host without listening, migrates, runs the action; exit codes as <see cref="ExitCodes"/>.</summary>
+    internal static Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken) =>
+        RunAsync(action, DatabaseUse.Migrate, cancellationToken);
+
+    /// <summary>
+    /// For a command that only reads: never migrates and never creates a database. A missing SQLite file or
+    /// a schema with migrations pending is one line and exit code 3 (run <c>signpost migrate</c> first).
+    /// </summary>
+    internal static Task<int> ReadAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken) =>
+        RunAsync(action, DatabaseUse.ReadOnly, cancellationToken);
+
+    /// <summary>How a command meets the database before its action runs.</summary>
+    internal enum DatabaseUse
     {
+        /// <summary>Create or upgrade the schema first (commands that write).</summary>
+        Migrate,
+
+        /// <summary>Require a current schema, change nothing (commands that only read).</summary>
+        ReadOnly,
+
+        /// <summary>Leave it as it is: the action decides (restore, which needs an empty target).</summary>
+        AsIs,
+    }
+
+    internal static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, DatabaseUse use, CancellationToken cancellationToken)
+    {
+        WebApplication app;
         try
         {
-            // Disposed so the console logger flushes what the command logged before the process exits.
-            await using var app = SignpostHost.Build(SignpostCli.Arguments);
-            await SignpostHost.MigrateAsync(app.Services, cancellationToken);
-            await using var scope = app.Services.CreateAsyncScope();
-            await action(scope.ServiceProvider, cancellationToken);
-            return 0;
+            app = SignpostHost.Build(SignpostCli.Arguments);
         }
-        catch (Exception ex) when (ex is AdministrationException or Core.Maintenance.MaintenanceException)
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
         {
-            await Console.Error.WriteLineAsync($"signpost: {ex.Message}");
-            return 1;
-        }
-        catch (OptionsValidationException ex)
-        {
+            // A setting the host cannot start with (an unknown database provider, say).
             await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
-            return 2;
+            return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+
+        // Disposed so the console logger flushes what the command logged before the process exits.
+        await using (app)
         {
-            await Console.Error.WriteLineAsync($"signpost: the database could not be used: {ex.Message}");
-            return 3;
+            try
+            {
+                if (use == DatabaseUse.Migrate)
+                {
+                    await SignpostHost.MigrateAsync(app.Services, cancellationToken);
+                }
+                else if (use == DatabaseUse.ReadOnly && await SchemaProblemAsync(app.Services, cancellationToken) is { } problem)
+                {
+                    await Console.Error.WriteLineAsync($"signpost: {problem}");
+                    return ExitCodes.Database;
+                }
+
+                await using var scope = app.Services.CreateAsyncScope();
+                await action(scope.ServiceProvider, cancellationToken);
+                return ExitCodes.Done;
+            }
+            catch (Exception ex) when (ex is AdministrationException or Core.Maintenance.MaintenanceException)
+            {
+                await Console.Error.WriteLineAsync($"signpost: {ex.Message}");
+                return ExitCodes.Refused;
+            }
+            catch (OptionsValidationException ex)
+            {
+                await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or BackupToolException)
+            {
+                await Console.Error.WriteLineAsync($"signpost: the database could not be used: {ex.Message}");
+                return ExitCodes.Database;
+            }
         }
+    }
+
+    private static async Task<string?> SchemaProblemAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.SignpostDbContext>();
+        return await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().UnreadableBecauseAsync(db, cancellationToken);
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

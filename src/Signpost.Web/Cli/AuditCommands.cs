@@ -20,7 +20,7 @@ public static class AuditCommands
         {
             sinceCheckpoint,
         };
-        verify.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
+        verify.SetAction((result, ct) => AdminCommands.ReadAsync(async (services, ct2) =>
         {
             var checkpoints = services.GetRequiredService<AuditCheckpoints>();
             if (result.GetValue(sinceCheckpoint))
@@ -75,7 +75,7 @@ public static class AuditCommands
 
         var output = new Option<string?>("--output") { Description = "Write to this file instead of standard output." };
         var export = new Command("export", "Write every audit entry as one JSON object per line, in order.") { output };
-        export.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
+        export.SetAction((result, ct) => AdminCommands.ReadAsync(async (services, ct2) =>
         {
             var path = result.GetValue(output);
             await using var writer = path is null ? Console.Out : new StreamWriter(path, append: false);

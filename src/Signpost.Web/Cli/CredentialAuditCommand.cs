@@ -22,7 +22,7 @@ public static class CredentialAuditCommand
         var csv = new Option<string?>("--csv") { Description = "Write every person as CSV (RFC 4180) to this file." };
         var days = new Option<int>("--days") { Description = "Days of role changes to list (1–3650).", DefaultValueFactory = _ => CredentialAuditService.DefaultDays };
         var command = new Command("credentials", "Run a practice's credential audit: roles, admins, last sign-ins, password ages, locks, pending invitations, role changes.") { org, csv, days };
-        command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
+        command.SetAction((result, ct) => AdminCommands.ReadAsync(async (services, ct2) =>
         {
             var period = result.GetValue(days);
             if (period is < 1 or > CredentialAuditService.MaxDays)
@@ -43,7 +43,7 @@ public static class CredentialAuditCommand
             Write(report, period);
             if (result.GetValue(csv) is { } path)
             {
-                await File.WriteAllTextAsync(path, CredentialAuditCsv.Write(report), ct2);
+                await File.WriteAllBytesAsync(path, CredentialAuditCsv.Encode(report), ct2);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {report.Rows.Count} people to {path}."));
             }
         }, ct));

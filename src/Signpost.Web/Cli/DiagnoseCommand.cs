@@ -25,7 +25,7 @@ public static class DiagnoseCommand
         var json = new Option<bool>("--json") { Description = "Print the diagnosis as JSON." };
         var width = new Option<int?>("--width") { Description = "Table width in columns (default: the terminal's, or 120 when redirected)." };
         var command = new Command("diagnose", "Run the troubleshooter on a trace ID or an account and print the diagnosis.") { traceId, user, from, to, json, width };
-        command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
+        command.SetAction((result, ct) => AdminCommands.ReadAsync(async (services, ct2) =>
         {
             var troubleshooter = services.GetRequiredService<Troubleshooter>();
             var typedTrace = result.GetValue(traceId);

@@ -20,6 +20,7 @@ public static class DowntimeProcedureCommand
         var file = new Option<FileInfo?>("--file") { Description = $"Markdown file (UTF-8, at most {SiteDocument.MaxBytes / 1024} KiB) that replaces the procedure." };
         var show = new Option<bool>("--show") { Description = "Print the stored procedure's Markdown." };
         var command = new Command("procedure", "Write or show the downtime procedure practice administrators read.") { file, show };
+        // --show only reads: it never migrates (docs/cli.md); --file writes, after migrating like any writer.
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
             var source = result.GetValue(file);
@@ -50,7 +51,7 @@ public static class DowntimeProcedureCommand
             {
                 await Console.Error.WriteLineAsync($"signpost: warning: sanitising removed {string.Join("; ", rendered.Removed.Distinct())} — the rest is shown as written.");
             }
-        }, ct));
+        }, result.GetValue(show) ? AdminCommands.DatabaseUse.ReadOnly : AdminCommands.DatabaseUse.Migrate, ct));
         return command;
     }
 

@@ -41,7 +41,7 @@ public static class MaintenanceCommands
     {
         var all = new Option<bool>("--all") { Description = "Include past and cancelled windows of the last 90 days." };
         var command = new Command("list", "List upcoming and running windows.") { all };
-        command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
+        command.SetAction((result, ct) => AdminCommands.ReadAsync(async (services, ct2) =>
         {
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             // Overrunning windows (end passed, never closed) are listed too: they are the ones operators must close.

@@ -29,25 +29,30 @@ public static class ReportCommand
         var org = new Option<string?>("--org") { Description = "Slug of one practice (default: all)." };
         var category = new Option<string?>("--category") { Description = "One reason category of failures, e.g. Credentials, NetworkAndDevice." };
         var method = new Option<string?>("--method") { Description = "One sign-in method, e.g. Password, Sso." };
-        var format = new Option<string>("--format") { Description = "text, csv or json.", DefaultValueFactory = _ => "text" };
-        var table = new Option<string>("--table") { Description = $"With --format csv, the table: {string.Join(", ", AnalyticsCsv.Tables)}.", DefaultValueFactory = _ => "summary" };
+        var format = new Option<string>("--format") { Description = "text, csv or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "csv", "json");
+        var table = new Option<string>("--table") { Description = $"With --format csv, the table: {string.Join(", ", AnalyticsCsv.Tables)}.", DefaultValueFactory = _ => "summary" }
+            .AcceptOnlyFromAmong([.. AnalyticsCsv.Tables]);
+        // A day that is not YYYY-MM-DD is a wrong command line (exit 2, nothing runs); a range that makes no sense is refused (exit 1).
+        foreach (var day in new[] { from, to })
+        {
+            day.Validators.Add(result =>
+            {
+                var value = result.GetValueOrDefault<string>();
+                if (value is not null && !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                {
+                    result.AddError($"{result.Option.Name} must be a day written YYYY-MM-DD, not '{value}'.");
+                }
+            });
+        }
+
         var command = new Command("report", "Print the sign-in analytics of a date range: root causes, recovery, help requests and incidents, where and when failures happen.")
         {
             from, to, org, category, method, format, table,
         };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
-            var output = result.GetValue(format)!.Trim().ToLowerInvariant();
-            if (output is not ("text" or "csv" or "json"))
-            {
-                throw new AdministrationException("--format must be text, csv or json.");
-            }
-
-            var tableName = result.GetValue(table)!.Trim().ToLowerInvariant();
-            if (output == "csv" && !AnalyticsCsv.Tables.Contains(tableName))
-            {
-                throw new AdministrationException($"--table must be one of {string.Join(", ", AnalyticsCsv.Tables)}.");
-            }
+            var output = result.GetValue(format)!;
+            var tableName = result.GetValue(table)!;
 
             Guid? organization = null;
             string? slug = null;

@@ -31,11 +31,12 @@ public static class ServeCommand
         {
             app = SignpostHost.Build([.. args], demo);
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
         {
-            // Broken configuration found while the host is built (a missing key-ring certificate): one line, no stack trace.
+            // Broken configuration found while the host is built (a missing key-ring certificate, an unknown
+            // database provider): one line, no stack trace.
             await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         // The demo's accounts share a published password: acceptable only on loopback and on a database
@@ -43,7 +44,7 @@ public static class ServeCommand
         if (demo && DemoMode.NonLoopbackAddress(app.Configuration) is { } address)
         {
             await Console.Error.WriteLineAsync($"signpost --demo listens on loopback only (localhost, 127.0.0.1, [::1]); refusing {address}.");
-            return 1;
+            return ExitCodes.Refused;
         }
 
         if (demo)
@@ -52,11 +53,20 @@ public static class ServeCommand
             if (await check.ServiceProvider.GetRequiredService<Bootstrap>().NonDemoDataAsync(cancellationToken) is { } other)
             {
                 await Console.Error.WriteLineAsync($"signpost --demo runs only on a database of its own; this one holds {other}. Point ConnectionStrings:Signpost at a new file.");
-                return 1;
+                return ExitCodes.Refused;
             }
         }
 
-        await SignpostHost.MigrateAsync(app.Services, cancellationToken);
+        try
+        {
+            await SignpostHost.MigrateAsync(app.Services, cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // Nothing listens until the schema is current: a node that cannot reach its database says so and stops.
+            await Console.Error.WriteLineAsync($"signpost: the database could not be used: {ex.Message}");
+            return ExitCodes.Database;
+        }
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -72,7 +82,7 @@ public static class ServeCommand
                 {
                     // A database whose data clashes with the demo's (its NPI or an email already taken): one line, not a trace.
                     await Console.Error.WriteLineAsync($"signpost: the demo cannot be seeded into this database: {ex.Message} Use --demo on a new database.");
-                    return 1;
+                    return ExitCodes.Refused;
                 }
 
                 Console.WriteLine();

@@ -12,29 +12,29 @@ namespace Signpost.Web.Cli;
 public static class SignpostCli
 {
     /// <summary>
-    /// The process's arguments, handed to the host that admin commands build, so that
-    /// <c>--Section:Key=value</c> configuration (say, the database) applies to them as it does to <c>serve</c>.
+    /// The <c>--Section:Key=value</c> settings among the process's arguments, handed to the host that admin
+    /// commands build, so that configuration (say, the database) applies to them as it does to <c>serve</c>.
     /// </summary>
     internal static string[] Arguments { get; private set; } = [];
 
+    /// <summary>Runs one command; the exit code is one of <see cref="ExitCodes"/> (docs/cli.md).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        Arguments = args;
+        var (settings, tokens) = ConfigurationArguments.Split(args);
+        Arguments = settings;
         var root = new RootCommand("Signpost — sign-in for provider portals where every failure explains itself.");
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on (default http://localhost:5080)." };
         var demo = new Option<bool>("--demo") { Description = "Create the demo practice with one account in each state." };
         root.Options.Add(urls);
         root.Options.Add(demo);
 
-        // Anything unrecognised goes to ASP.NET Core configuration (--Section:Key=value), as for any ASP.NET Core host.
-        root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction((result, cancellationToken) => ServeCommand.RunAsync(result.GetValue(urls), result.GetValue(demo), [.. result.UnmatchedTokens], cancellationToken));
+        // Only --Section:Key=value settings go to configuration (split off above); anything else unknown is an error.
+        root.SetAction((result, cancellationToken) => ServeCommand.RunAsync(result.GetValue(urls), result.GetValue(demo), settings, cancellationToken));
 
         var serve = new Command("serve", "Run the web service (the default command).");
         serve.Options.Add(urls);
         serve.Options.Add(demo);
-        serve.TreatUnmatchedTokensAsErrors = false;
-        serve.SetAction((result, cancellationToken) => ServeCommand.RunAsync(result.GetValue(urls), result.GetValue(demo), [.. result.UnmatchedTokens], cancellationToken));
+        serve.SetAction((result, cancellationToken) => ServeCommand.RunAsync(result.GetValue(urls), result.GetValue(demo), settings, cancellationToken));
         root.Subcommands.Add(serve);
 
         root.Subcommands.Add(AdminCommands.Migrate());
@@ -48,9 +48,21 @@ public static class SignpostCli
         root.Subcommands.Add(DiagnoseCommand.Build());
         root.Subcommands.Single(c => c.Name == "audit").Subcommands.Add(CredentialAuditCommand.Build());
         root.Subcommands.Add(SsoCommands.Build());
+        root.Subcommands.Add(StaffCommands.Build());
+        root.Subcommands.Add(BackupCommands.Backup());
+        root.Subcommands.Add(BackupCommands.Restore());
+        root.Subcommands.Add(WebhookCommands.Build());
         root.Subcommands.Add(ReportCommand.Build());
 
-        var parsed = root.Parse(args);
+        // No response files: a value such as --reason "@ops asked" is text, not a file to read arguments from.
+        var parsed = root.Parse(tokens, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
+        // A wrong command line starts nothing: one line, exit 2, before any host or database is touched.
+        if (parsed.Action is not { ClearsParseErrors: true } && UsageErrors.Describe(parsed, tokens) is { } problem)
+        {
+            await Console.Error.WriteLineAsync(problem);
+            return ExitCodes.Usage;
+        }
 
         // Exceptions are not caught here: the test host stops the app by throwing through Main.
         return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

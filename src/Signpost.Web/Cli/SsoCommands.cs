@@ -78,7 +78,7 @@ public static class SsoCommands
     private static Command List()
     {
         var command = new Command("list", "List the connections with their last health status.");
-        command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
+        command.SetAction((result, ct) => AdminCommands.ReadAsync(async (services, ct2) =>
         {
             foreach (var c in await services.GetRequiredService<SsoAdministration>().ListAsync(ct2))
             {

@@ -56,12 +56,12 @@ public sealed partial class CredentialAuditJob(
         }
     }
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Sent credential audit {Key} to {Recipients} practice admin(s)")]
+    [LoggerMessage(EventId = 3301, EventName = "CredentialAuditJob.Sent", Level = LogLevel.Information, Message = "Sent credential audit {Key} to {Recipients} practice admin(s)")]
     private static partial void LogSent(ILogger logger, string key, int recipients);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Credential audit {Key} not sent: {Error}. Nothing was recorded; the next run tries again")]
+    [LoggerMessage(EventId = 3302, EventName = "CredentialAuditJob.NotSent", Level = LogLevel.Warning, Message = "Credential audit {Key} not sent: {Error}. Nothing was recorded; the next run tries again")]
     private static partial void LogNotSent(ILogger logger, string key, string error);
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Error, Message = "The credential audit run failed; the next run tries again")]
+    [LoggerMessage(EventId = 3303, EventName = "CredentialAuditJob.RunFailed", Level = LogLevel.Error, Message = "The credential audit run failed; the next run tries again")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
 }

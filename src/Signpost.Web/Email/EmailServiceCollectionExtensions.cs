@@ -20,8 +20,8 @@ public static class EmailServiceCollectionExtensions
         services.AddSingleton<SmtpEmailSender>();
         services.AddSingleton<PickupEmailSender>();
         services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
-            ? sp.GetRequiredService<SmtpEmailSender>()
-            : sp.GetRequiredService<PickupEmailSender>());
+            ? new InstrumentedEmailSender(sp.GetRequiredService<SmtpEmailSender>(), "smtp", sp.GetRequiredService<Core.Telemetry.SignpostMetrics>())
+            : new InstrumentedEmailSender(sp.GetRequiredService<PickupEmailSender>(), "pickup", sp.GetRequiredService<Core.Telemetry.SignpostMetrics>()));
 
         // Recovery email goes through the outbox, drained by the leased mail job (docs/recovery.md).
         services.AddSingleton<OutboxSignal>();

@@ -25,22 +25,26 @@ public sealed class OutboxSignal
         }
     }
 
-    /// <summary>Returns when woken or after <paramref name="interval"/> on <paramref name="time"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns when woken or when <paramref name="tick"/> (a delay the caller armed before its run, so that
+    /// time passing during the run still counts) has arrived, whichever comes first.
+    /// </summary>
+    public async Task WaitAsync(Task tick, CancellationToken cancellationToken)
     {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var woken = _pending.WaitAsync(either.Token);
-        var tick = Task.Delay(interval, time, either.Token);
-        await Task.WhenAny(woken, tick);
-        await either.CancelAsync();
+        using var woken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var wake = _pending.WaitAsync(woken.Token);
+        await Task.WhenAny(wake, tick);
+        await woken.CancelAsync();
         try
         {
-            await Task.WhenAll(woken, tick);
+            await wake;
         }
         catch (OperationCanceledException)
         {
             cancellationToken.ThrowIfCancellationRequested();
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 }
 
@@ -118,6 +122,9 @@ public sealed partial class RecoveryMailJob(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // Armed before the run, as JobLeases does: a clock that moves while the run is busy still wakes the next one.
+                var tick = JobLeases.Tick(time, interval, stoppingToken);
+
                 // The lease is taken (and its run logged) only when there is something to send or drop:
                 // an idle outbox costs one query per tick, and its lease simply lapses.
                 if (await HasWorkAsync(stoppingToken))
@@ -125,7 +132,7 @@ public sealed partial class RecoveryMailJob(
                     await leases.RunIfHolderAsync(JobName, interval, RunOnceAsync, stoppingToken);
                 }
 
-                await signal.WaitAsync(interval, time, stoppingToken);
+                await signal.WaitAsync(tick, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -221,12 +228,12 @@ public sealed partial class RecoveryMailJob(
         LogDropped(logger, message.TraceId, why, message.ActionTokenId is not null);
     }
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Recovery email of trace {TraceId} not sent (attempt {Attempts}): {Error}; trying again")]
+    [LoggerMessage(EventId = 3011, EventName = "RecoveryMailJob.ServerDown", Level = LogLevel.Warning, Message = "Recovery email of trace {TraceId} not sent (attempt {Attempts}): {Error}; trying again")]
     private static partial void LogServerDown(ILogger logger, string traceId, int attempts, string error);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Recovery email of trace {TraceId} dropped: {Why}; link withdrawn: {LinkWithdrawn}")]
+    [LoggerMessage(EventId = 3012, EventName = "RecoveryMailJob.Dropped", Level = LogLevel.Warning, Message = "Recovery email of trace {TraceId} dropped: {Why}; link withdrawn: {LinkWithdrawn}")]
     private static partial void LogDropped(ILogger logger, string traceId, string why, bool linkWithdrawn);
 
-    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "The recovery mail job's run failed; the next run tries again")]
+    [LoggerMessage(EventId = 3013, EventName = "RecoveryMailJob.RunFailed", Level = LogLevel.Error, Message = "The recovery mail job's run failed; the next run tries again")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
 }

@@ -52,6 +52,6 @@ internal sealed partial class PickupEmailSender(IOptionsMonitor<EmailOptions> op
         }
     }
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Wrote email {File} for {Recipients} recipient(s) to the pickup folder {Folder}")]
+    [LoggerMessage(EventId = 3002, EventName = "PickupEmailSender.Written", Level = LogLevel.Information, Message = "Wrote email {File} for {Recipients} recipient(s) to the pickup folder {Folder}")]
     private static partial void LogWritten(ILogger logger, string file, int recipients, string folder);
 }

@@ -68,6 +68,6 @@ internal sealed partial class SmtpEmailSender(IOptionsMonitor<EmailOptions> opti
     };
 
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Sent email {MessageId} to {Recipients} recipient(s) through {Host}:{Port}")]
+    [LoggerMessage(EventId = 3001, EventName = "SmtpEmailSender.Sent", Level = LogLevel.Debug, Message = "Sent email {MessageId} to {Recipients} recipient(s) through {Host}:{Port}")]
     private static partial void LogSent(ILogger logger, string messageId, int recipients, string host, int port);
 }

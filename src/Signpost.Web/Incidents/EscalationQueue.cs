@@ -32,6 +32,6 @@ public sealed partial class EscalationQueue(IOptions<IncidentOptions> options, I
         }
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Escalation queue full or off; event {EventId} is left to the catch-up sweep")]
+    [LoggerMessage(EventId = 3201, EventName = "EscalationQueue.QueueFull", Level = LogLevel.Warning, Message = "Escalation queue full or off; event {EventId} is left to the catch-up sweep")]
     private static partial void LogQueueFull(ILogger logger, long eventId);
 }

@@ -111,9 +111,9 @@ public sealed partial class EscalationWorker(
         }
     }
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Escalation rule {RuleId} fired for {Subject}: {Outcome}, incident {IncidentId} (event {TraceId})")]
+    [LoggerMessage(EventId = 3202, EventName = "EscalationWorker.Fired", Level = LogLevel.Warning, Message = "Escalation rule {RuleId} fired for {Subject}: {Outcome}, incident {IncidentId} (event {TraceId})")]
     private static partial void LogFired(ILogger logger, string ruleId, string subject, RaiseOutcome outcome, Guid? incidentId, string traceId);
 
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Evaluating escalation rules for event {EventId} failed; the sweep tries again")]
+    [LoggerMessage(EventId = 3203, EventName = "EscalationWorker.EvaluationFailed", Level = LogLevel.Error, Message = "Evaluating escalation rules for event {EventId} failed; the sweep tries again")]
     private static partial void LogEvaluationFailed(ILogger logger, long eventId, Exception exception);
 }

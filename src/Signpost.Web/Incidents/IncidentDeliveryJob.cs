@@ -61,9 +61,9 @@ public sealed partial class IncidentDeliveryJob(
         }
     }
 
-    [LoggerMessage(EventId = 3221, Level = LogLevel.Warning, Message = "Incident email {Key} not sent: {Error}; the next run tries again")]
+    [LoggerMessage(EventId = 3221, EventName = "IncidentDeliveryJob.EmailFailed", Level = LogLevel.Warning, Message = "Incident email {Key} not sent: {Error}; the next run tries again")]
     private static partial void LogEmailFailed(ILogger logger, string key, string error);
 
-    [LoggerMessage(EventId = 3222, Level = LogLevel.Error, Message = "The incident delivery job's {Part} run failed; the next run tries again")]
+    [LoggerMessage(EventId = 3222, EventName = "IncidentDeliveryJob.RunFailed", Level = LogLevel.Error, Message = "The incident delivery job's {Part} run failed; the next run tries again")]
     private static partial void LogRunFailed(ILogger logger, string part, Exception exception);
 }

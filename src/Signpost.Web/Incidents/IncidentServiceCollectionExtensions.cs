@@ -17,6 +17,7 @@ public static class IncidentServiceCollectionExtensions
         services.AddScoped<IncidentService>();
         services.AddScoped<EscalationEngine>();
         services.AddScoped<IncidentNotifications>();
+        services.AddScoped<WebhookSecrets>();
         services.AddScoped<WebhookDispatcher>();
         services.AddHttpClient(WebhookDispatcher.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(5) });

@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Incidents.Webhooks;
+using Signpost.Core.Telemetry;
+using StandardWebhooks;
 
 namespace Signpost.Web.Incidents;
 
@@ -11,17 +13,22 @@ namespace Signpost.Web.Incidents;
 public sealed record WebhookRun(int Delivered, int Retrying, int Failed);
 
 /// <summary>
-/// Sends due webhook deliveries: signs each body (<see cref="WebhookSignature"/>), posts it with a short
+/// Sends due webhook deliveries: signs each body in the Standard Webhooks format (<c>webhook-id</c>,
+/// <c>webhook-timestamp</c>, <c>webhook-signature</c> with one <c>v1,</c> signature per signing secret:
+/// <see cref="WebhookSecrets"/>) and, for one more release, the deprecated <see cref="WebhookSignature"/>
+/// headers; posts it with a short
 /// timeout, logs the attempt (status, error, duration) and schedules a retry with exponential backoff
 /// until <see cref="WebhookOptions.MaxAttempts"/>. Runs in the leased delivery job, never in a request,
 /// so a slow or dead endpoint costs this job time and nobody's sign-in.
 /// </summary>
 public sealed partial class WebhookDispatcher(
     IWebhookDeliveryStore store,
+    WebhookSecrets secrets,
     IHttpClientFactory clients,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
-    ILogger<WebhookDispatcher> logger)
+    ILogger<WebhookDispatcher> logger,
+    SignpostMetrics? metrics = null)
 {
     /// <summary>The named <see cref="HttpClient"/>: no redirects (a signed body goes only where configured), no cookies.</summary>
     public const string ClientName = "signpost-webhook";
@@ -39,7 +46,9 @@ public sealed partial class WebhookDispatcher(
 
         int delivered = 0, retrying = 0, failed = 0;
         var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
-        foreach (var delivery in await store.ListDueAsync(time.GetUtcNow(), BatchSize, cancellationToken))
+        var due = await store.ListDueAsync(time.GetUtcNow(), BatchSize, cancellationToken);
+        var signers = due.Count == 0 ? [] : (await secrets.SigningKeysAsync(cancellationToken)).Select(key => new StandardWebhook(key)).ToList();
+        foreach (var delivery in due)
         {
             // Claim past the attempt's longest run: a node that dies mid-attempt leaves it due again soon after.
             if (!await store.TryClaimAsync(delivery.Id, delivery.NextAttemptAt, time.GetUtcNow() + timeout + TimeSpan.FromSeconds(30), cancellationToken))
@@ -47,7 +56,12 @@ public sealed partial class WebhookDispatcher(
                 continue;
             }
 
-            var attempt = await SendAsync(delivery, settings, timeout, cancellationToken);
+            // One span per attempt (docs/observability.md); the HTTP call is its child.
+            using var span = SignpostTelemetry.Source.StartActivity("signpost.webhook.deliver");
+            span?.SetTag("signpost.webhook.delivery_id", delivery.Id.ToString());
+            span?.SetTag("signpost.webhook.event", delivery.EventType);
+            span?.SetTag("signpost.webhook.attempt", delivery.Attempts + 1);
+            var attempt = await SendAsync(delivery, settings, signers, timeout, cancellationToken);
             delivery.Attempts++;
             delivery.LastStatusCode = attempt.StatusCode;
             delivery.LastError = attempt.Error;
@@ -74,19 +88,53 @@ public sealed partial class WebhookDispatcher(
 
             attempt.Number = delivery.Attempts;
             await store.RecordAttemptAsync(delivery, attempt, CancellationToken.None);
+            var outcome = delivery.Status switch
+            {
+                WebhookDeliveryStatus.Delivered => "delivered",
+                WebhookDeliveryStatus.Failed => "given_up",
+                _ => "retrying",
+            };
+            span?.SetTag(SignpostTelemetry.Tags.Outcome, outcome);
+            if (attempt.StatusCode is { } status)
+            {
+                span?.SetTag("http.response.status_code", status);
+            }
+
+            if (attempt.Error is not null)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, attempt.Error);
+            }
+
+            metrics?.WebhookDelivery(outcome);
         }
 
         return new WebhookRun(delivered, retrying, failed);
     }
 
-    private async Task<WebhookAttempt> SendAsync(WebhookDelivery delivery, WebhookOptions settings, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<WebhookAttempt> SendAsync(WebhookDelivery delivery, WebhookOptions settings, IReadOnlyList<StandardWebhook> signers, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var attempt = new WebhookAttempt { DeliveryId = delivery.Id, At = time.GetUtcNow() };
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        if (signers.Count == 0)
+        {
+            // Stored secrets that no longer decrypt (a lost key ring): an unsigned ticket would be refused anyway.
+            attempt.Error = "No signing secret can be read; rotate the secret (signpost webhook rotate-secret).";
+            return attempt;
+        }
+
+        var sentAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
+        var timestamp = sentAt.ToUnixTimeSeconds();
+        var id = delivery.Id.ToString();
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.Url)
         {
             Content = new StringContent(delivery.Payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
+        // Standard Webhooks: the delivery's ID (the same on every retry) is webhook-id; one v1 signature per
+        // signing secret, space-separated, so during a rotation's overlap a receiver holding either secret verifies.
+        request.Headers.TryAddWithoutValidation(WebhookHeaders.Id, id);
+        request.Headers.TryAddWithoutValidation(WebhookHeaders.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookHeaders.Signature, SignatureHeader(signers.Select(s => s.Sign(id, sentAt, delivery.Payload)).ToList()));
+
+        // Deprecated, kept for one release so receivers can move over: the home-made scheme, keyed with Signpost:Webhook:Secret.
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.Sign(settings.Secret!, timestamp, delivery.Payload));
         request.Headers.TryAddWithoutValidation(WebhookSignature.DeliveryHeader, delivery.Id.ToString());
@@ -118,11 +166,20 @@ public sealed partial class WebhookDispatcher(
         return attempt;
     }
 
+    /// <summary>
+    /// The signatures, space-separated. With more than one, the first is repeated at the end: the StandardWebhooks
+    /// .NET verifier (1.1.2) never compares the last entry of a list, so without the repeat a receiver on that
+    /// library holding the older secret would fail all through the overlap. A verifier that follows the
+    /// specification accepts any entry and is not affected by the duplicate.
+    /// </summary>
+    internal static string SignatureHeader(IReadOnlyList<string> signatures) =>
+        string.Join(' ', signatures.Count > 1 ? [.. signatures, signatures[0]] : signatures);
+
     private static string Cut(string value) => value.Length <= WebhookAttempt.MaxErrorLength ? value : value[..WebhookAttempt.MaxErrorLength];
 
-    [LoggerMessage(EventId = 3211, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error}; next attempt at {NextAttemptAt:O}")]
+    [LoggerMessage(EventId = 3211, EventName = "WebhookDispatcher.Retrying", Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error}; next attempt at {NextAttemptAt:O}")]
     private static partial void LogRetrying(ILogger logger, Guid deliveryId, int attempt, string error, DateTimeOffset nextAttemptAt);
 
-    [LoggerMessage(EventId = 3212, Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} for incident {IncidentId} given up after {Attempts} attempts: {Error}")]
+    [LoggerMessage(EventId = 3212, EventName = "WebhookDispatcher.GaveUp", Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} for incident {IncidentId} given up after {Attempts} attempts: {Error}")]
     private static partial void LogGaveUp(ILogger logger, Guid deliveryId, Guid incidentId, int attempts, string error);
 }

@@ -3,7 +3,7 @@ using Signpost.Core.SignIn;
 
 namespace Signpost.Web.Infrastructure;
 
-/// <summary>Collects what the server can see of the client for the sign-in event (SPEC §4).</summary>
+/// <summary>Collects what the server can see of the client for the sign-in event (docs/design.md §4).</summary>
 public static class ClientFactsReader
 {
     public static ClientFacts Read(HttpContext context, bool? cookiesWorking = null, bool? javaScriptWorking = null)

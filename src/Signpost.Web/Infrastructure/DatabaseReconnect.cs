@@ -53,6 +53,6 @@ public sealed partial class DatabaseReconnect(RequestDelegate next, ILogger<Data
         return false;
     }
 
-    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "Database connection broken before the request did any work (trace {TraceId}, {ExceptionType}): pool cleared, request run once more")]
+    [LoggerMessage(EventId = 9003, EventName = "DatabaseReconnect.Retry", Level = LogLevel.Warning, Message = "Database connection broken before the request did any work (trace {TraceId}, {ExceptionType}): pool cleared, request run once more")]
     private static partial void LogRetry(ILogger logger, string traceId, string exceptionType);
 }

@@ -56,9 +56,9 @@ public static partial class FailureHandler
         return false;
     }
 
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Service degraded (trace {TraceId}): {ExceptionType} from a dependency")]
+    [LoggerMessage(EventId = 9001, EventName = "FailureHandler.Degraded", Level = LogLevel.Error, Message = "Service degraded (trace {TraceId}): {ExceptionType} from a dependency")]
     private static partial void LogDegraded(ILogger logger, string traceId, string exceptionType);
 
-    [LoggerMessage(EventId = 9002, Level = LogLevel.Error, Message = "Unhandled failure (trace {TraceId})")]
+    [LoggerMessage(EventId = 9002, EventName = "FailureHandler.Bug", Level = LogLevel.Error, Message = "Unhandled failure (trace {TraceId})")]
     private static partial void LogBug(ILogger logger, Exception? exception, string traceId);
 }

@@ -9,7 +9,7 @@ namespace Signpost.Web.Infrastructure;
 
 /// <summary>
 /// Anti-forgery for the sign-in forms, checked by hand so that the two browser problems behind a bare
-/// "400 Bad Request" get their own reasons (SPEC §3): no anti-forgery cookie came back → cookies are
+/// "400 Bad Request" get their own reasons (docs/design.md §3): no anti-forgery cookie came back → cookies are
 /// blocked; a token or form stamp that no longer matches or is too old → a stale (cached) page.
 /// </summary>
 public sealed class FormGuard(IAntiforgery antiforgery, IDataProtectionProvider protection, TimeProvider time, IOptionsMonitor<SignpostOptions> options)

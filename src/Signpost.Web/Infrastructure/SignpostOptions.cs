@@ -25,7 +25,7 @@ public sealed class SignpostOptions
 
     public RateLimitOptions SignInRateLimit { get; set; } = new();
 
-    /// <summary>Payer support's address, for escalations (SPEC §6); unset, escalations are only logged.</summary>
+    /// <summary>Payer support's address, for escalations (docs/design.md §6); unset, escalations are only logged.</summary>
     [EmailAddress(ErrorMessage = "Signpost:SupportEmail must be an email address, for example support@payer.example.")]
     public string? SupportEmail { get; set; }
 }

@@ -3,11 +3,11 @@ using System.Diagnostics;
 namespace Signpost.Web.Infrastructure;
 
 /// <summary>
-/// Every request gets a W3C trace ID (32 hex digits) — the one support asks for. It is the current
-/// activity's trace when tracing is on and the trace began here, otherwise a fresh random one. A trace a
-/// client names (a <c>traceparent</c> or <c>Request-Id</c> header, which ASP.NET Core continues) never
-/// becomes ours: a client could otherwise choose the ID of its attempt, or reuse another's
-/// (docs/deployment.md).
+/// Every request gets a W3C trace ID (32 hex digits) — the one support asks for, and the ID of the request's
+/// trace, so a tracing system finds the whole request under it (docs/observability.md). The request's span
+/// always starts a trace here: <see cref="OwnTracePropagator"/> never hands ASP.NET Core a client's
+/// <c>traceparent</c> or <c>Request-Id</c>, because a client could otherwise choose the ID of its attempt, or
+/// reuse another's. Without a span (nothing traces, nothing logs) the ID is a fresh random one.
 /// </summary>
 public static class TraceIds
 {
@@ -20,7 +20,7 @@ public static class TraceIds
             return id;
         }
 
-        var traceId = Activity.Current is { } activity && !ContinuesClientTrace(context, activity)
+        var traceId = Activity.Current is { } activity && !ContinuesRemoteTrace(activity)
             ? activity.TraceId.ToHexString()
             : ActivityTraceId.CreateRandom().ToHexString();
         context.Items[ItemKey] = traceId;
@@ -28,16 +28,12 @@ public static class TraceIds
     }
 
     /// <summary>
-    /// Whether the activity's trace came in with the request: the request carries a propagation header, or
-    /// the request's root activity has a parent from outside this process.
+    /// Whether the activity's trace came from outside this process: its root has a remote parent. Never so
+    /// with <see cref="OwnTracePropagator"/> in place; kept so that a host configured otherwise (another
+    /// propagator, an instrumentation that re-reads <c>traceparent</c>) still never shows a client's trace ID.
     /// </summary>
-    private static bool ContinuesClientTrace(HttpContext context, Activity activity)
+    private static bool ContinuesRemoteTrace(Activity activity)
     {
-        if (context.Request.Headers.ContainsKey("traceparent") || context.Request.Headers.ContainsKey("Request-Id"))
-        {
-            return true;
-        }
-
         var root = activity;
         while (root.Parent is not null)
         {

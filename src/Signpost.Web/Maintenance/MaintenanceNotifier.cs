@@ -100,18 +100,18 @@ public sealed partial class MaintenanceNotifier(
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Sent notification {Key} to {Recipients} recipient(s)")]
+    [LoggerMessage(EventId = 3101, EventName = "MaintenanceNotifier.Sent", Level = LogLevel.Information, Message = "Sent notification {Key} to {Recipients} recipient(s)")]
     private static partial void LogSent(ILogger logger, string key, int recipients);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Notification {Key} not sent: {Error}. Nothing was recorded; the next run tries again")]
+    [LoggerMessage(EventId = 3102, EventName = "MaintenanceNotifier.Failed", Level = LogLevel.Warning, Message = "Notification {Key} not sent: {Error}. Nothing was recorded; the next run tries again")]
     private static partial void LogFailed(ILogger logger, string key, string error);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Notification {Key} no longer needed (cancelled, or the lock lifted) and was not sent")]
+    [LoggerMessage(EventId = 3103, EventName = "MaintenanceNotifier.NoLongerWanted", Level = LogLevel.Information, Message = "Notification {Key} no longer needed (cancelled, or the lock lifted) and was not sent")]
     private static partial void LogNoLongerWanted(ILogger logger, string key);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Escalation {RuleId} fired for account {AccountId}, but Signpost:SupportEmail is not set: nobody was emailed")]
+    [LoggerMessage(EventId = 3104, EventName = "MaintenanceNotifier.NoSupportAddress", Level = LogLevel.Warning, Message = "Escalation {RuleId} fired for account {AccountId}, but Signpost:SupportEmail is not set: nobody was emailed")]
     private static partial void LogNoSupportAddress(ILogger logger, string ruleId, Guid accountId);
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "The notifier's {Part} run failed; the next run tries again")]
+    [LoggerMessage(EventId = 3105, EventName = "MaintenanceNotifier.RunFailed", Level = LogLevel.Error, Message = "The notifier's {Part} run failed; the next run tries again")]
     private static partial void LogRunFailed(ILogger logger, string part, Exception exception);
 }

@@ -18,9 +18,9 @@ using Signpost.Web.Infrastructure;
 namespace Signpost.Web.Pages;
 
 /// <summary>
-/// "Can't sign in?" (SPEC §5): no sign-in needed, linked from every failure with its trace ID filled in.
+/// "Can't sign in?" (docs/design.md §5): no sign-in needed, linked from every failure with its trace ID filled in.
 /// It shows what the person at the keyboard was already shown for that attempt (<see cref="SafeAdvice"/>: the
-/// reason's public face, never the exact reason or any account's state, SPEC §3), checks the browser in front of it, and lists
+/// reason's public face, never the exact reason or any account's state, docs/design.md §3), checks the browser in front of it, and lists
 /// the safe next steps.
 /// </summary>
 /// <remarks>

@@ -1,13 +1,15 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
+using Signpost.Core.Browsers;
 using Signpost.Core.Passwords;
 
 namespace Signpost.Web.Pages;
 
 /// <summary>The home page after sign-in: who you are, which practices you act for, and when your password expires if that is soon.</summary>
-public sealed class IndexModel(IAccountStore accounts, TimeProvider time) : PageModel
+public sealed class IndexModel(IAccountStore accounts, IOptionsMonitor<BrowserSupportOptions> browsers, TimeProvider time) : PageModel
 {
     public sealed record PracticeView(string Name, string Slug, string Roles);
 
@@ -18,6 +20,9 @@ public sealed class IndexModel(IAccountStore accounts, TimeProvider time) : Page
     public IReadOnlyList<PracticeView> Practices { get; private set; } = [];
     public string PlatformRoles { get; private set; } = "";
     public string? Notice { get; private set; }
+
+    /// <summary>With the browser notice: this browser's real version and what to do about it.</summary>
+    public string? BrowserAdvice { get; private set; }
     public ExpiryView? Expiry { get; private set; }
 
     /// <summary>The person administers a practice (or every practice): the home page links the admin console.</summary>
@@ -34,6 +39,11 @@ public sealed class IndexModel(IAccountStore accounts, TimeProvider time) : Page
 
         Account = account;
         Notice = notice;
+        if (notice == "browser")
+        {
+            var browser = UserAgentParser.Parse(Request.Headers.UserAgent.ToString());
+            BrowserAdvice = browsers.CurrentValue.IsSupported(browser) ? null : browsers.CurrentValue.Advice(browser);
+        }
         Practices = account.Memberships.Where(m => m.GivesAccess && m.Organization is not null)
             .Select(m => new PracticeView(m.Organization!.Name, m.Organization.Slug, m.Roles.ToString()))
             .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToList();

@@ -27,19 +27,19 @@ internal static partial class PasswordExpiryLog
         }
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Sent password expiry reminder {Key}")]
+    [LoggerMessage(EventId = 3401, EventName = "PasswordExpiry.ReminderSent", Level = LogLevel.Information, Message = "Sent password expiry reminder {Key}")]
     public static partial void ReminderSent(ILogger logger, string key);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Password expiry reminder {Key} not sent: {Error}. Nothing was recorded; the next run tries again")]
+    [LoggerMessage(EventId = 3402, EventName = "PasswordExpiry.ReminderFailed", Level = LogLevel.Warning, Message = "Password expiry reminder {Key} not sent: {Error}. Nothing was recorded; the next run tries again")]
     public static partial void ReminderFailed(ILogger logger, string key, string error);
 
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Password expiry reminder {Key} no longer needed (the password changed, or expiry was turned off) and was not sent")]
+    [LoggerMessage(EventId = 3403, EventName = "PasswordExpiry.ReminderNoLongerWanted", Level = LogLevel.Information, Message = "Password expiry reminder {Key} no longer needed (the password changed, or expiry was turned off) and was not sent")]
     public static partial void ReminderNoLongerWanted(ILogger logger, string key);
 
-    [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "The password expiry reminder run failed; the next run tries again")]
+    [LoggerMessage(EventId = 3404, EventName = "PasswordExpiry.RunFailed", Level = LogLevel.Error, Message = "The password expiry reminder run failed; the next run tries again")]
     public static partial void RunFailed(ILogger logger, Exception exception);
 
     // Until the audit trail lands (a later issue), this line is the record of who extended whose expiry.
-    [LoggerMessage(EventId = 3211, Level = LogLevel.Information, Message = "Password expiry extension: {Actor} via {Channel} set {Days} extra day(s) for account {AccountId} ({Username}); expires {ExpiresAt}")]
+    [LoggerMessage(EventId = 3411, EventName = "PasswordExpiry.ExtensionGranted", Level = LogLevel.Information, Message = "Password expiry extension: {Actor} via {Channel} set {Days} extra day(s) for account {AccountId} ({Username}); expires {ExpiresAt}")]
     public static partial void ExtensionGranted(ILogger logger, string actor, string channel, int days, Guid accountId, string username, string expiresAt);
 }

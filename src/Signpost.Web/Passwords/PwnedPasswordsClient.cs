@@ -130,7 +130,7 @@ public sealed partial class PwnedPasswordsClient(HttpClient http, IOptions<Passw
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "The breached-password check at {Service} could not run: {Reason}")]
+        [LoggerMessage(EventId = 4001, EventName = "PwnedPasswords.BreachCheckUnavailable", Level = LogLevel.Warning, Message = "The breached-password check at {Service} could not run: {Reason}")]
         public static partial void BreachCheckUnavailable(ILogger logger, string service, string reason);
     }
 }

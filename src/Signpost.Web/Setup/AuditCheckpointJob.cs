@@ -59,13 +59,13 @@ public sealed partial class AuditCheckpointJob(IServiceScopeFactory scopes, IOpt
         }
     }
 
-    [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Audit checkpoint: {Entries} entries, head {Head}, at {At:O}")]
+    [LoggerMessage(EventId = 8101, EventName = "AuditCheckpointJob.Written", Level = LogLevel.Information, Message = "Audit checkpoint: {Entries} entries, head {Head}, at {At:O}")]
     private static partial void LogWritten(ILogger logger, long entries, string head, DateTimeOffset at);
 
-    [LoggerMessage(EventId = 8102, Level = LogLevel.Error, Message = "The audit trail no longer matches its checkpoint of {Entries} entries (head {Head}): {Problem}. No new checkpoint was written; run signpost audit verify")]
+    [LoggerMessage(EventId = 8102, EventName = "AuditCheckpointJob.Broken", Level = LogLevel.Error, Message = "The audit trail no longer matches its checkpoint of {Entries} entries (head {Head}): {Problem}. No new checkpoint was written; run signpost audit verify")]
     private static partial void LogBroken(ILogger logger, long entries, string head, string problem);
 
-    [LoggerMessage(EventId = 8103, Level = LogLevel.Warning, Message = "The audit checkpoint run failed; the next run tries again")]
+    [LoggerMessage(EventId = 8103, EventName = "AuditCheckpointJob.Failed", Level = LogLevel.Warning, Message = "The audit checkpoint run failed; the next run tries again")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
 

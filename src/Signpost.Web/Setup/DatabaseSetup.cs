@@ -69,6 +69,26 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
         }
     }
 
+    /// <summary>
+    /// Why a command that only reads cannot use the database — no SQLite file yet, or migrations pending —
+    /// or null when it can. Creates nothing and changes nothing (docs/cli.md, "Read-only commands").
+    /// </summary>
+    public async Task<string?> UnreadableBecauseAsync(SignpostDbContext db, CancellationToken cancellationToken)
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            var file = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+            if (!string.IsNullOrEmpty(file) && file != ":memory:" && !file.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && !File.Exists(file))
+            {
+                return $"there is no database at {Path.GetFullPath(file)}; run 'signpost migrate' to create it.";
+            }
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        return pending == 0 ? null
+            : $"the database schema is not up to date ({pending} migration(s) pending); run 'signpost migrate' first.";
+    }
+
     /// <summary>Applies the provider's migrations (SQLite: and turns on write-ahead logging).</summary>
     public async Task MigrateAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {

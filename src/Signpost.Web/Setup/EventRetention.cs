@@ -72,9 +72,9 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
             .PurgeBeforeAsync(RateLimiting.WindowOf(now - TimeSpan.FromDays(1)), cancellationToken);
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Purged {Count} sign-in events older than {Cutoff:O}")]
+    [LoggerMessage(EventId = 2001, EventName = "EventRetention.Purged", Level = LogLevel.Information, Message = "Purged {Count} sign-in events older than {Cutoff:O}")]
     private static partial void LogPurged(ILogger logger, int count, DateTimeOffset cutoff);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Event retention run failed; will retry tomorrow")]
+    [LoggerMessage(EventId = 2002, EventName = "EventRetention.Failed", Level = LogLevel.Warning, Message = "Event retention run failed; will retry tomorrow")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

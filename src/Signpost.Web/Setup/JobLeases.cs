@@ -1,13 +1,16 @@
+using System.Diagnostics;
 using Signpost.Core.Scheduling;
+using Signpost.Core.Telemetry;
 
 namespace Signpost.Web.Setup;
 
 /// <summary>
 /// Runs a scheduled job only on the node holding its lease in the database, so N nodes run each job
 /// once. The holder renews at every tick; the lease lasts three intervals, so when the holder stops
-/// another node takes over within three ticks.
+/// another node takes over within three ticks. Each run is a span (<c>signpost.job.run</c>) and is counted
+/// (<c>signpost.job.runs</c>, docs/observability.md); the per-tick log line is at Debug.
 /// </summary>
-public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider time, ILogger<JobLeases> logger)
+public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider time, ILogger<JobLeases> logger, SignpostMetrics? metrics = null)
 {
     /// <summary>This process's name in the leases table: machine, process ID and a random part.</summary>
     public string Node { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -80,7 +83,21 @@ public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider 
         }
 
         LogRunning(logger, job, Node);
-        await run(cancellationToken);
+        using var span = SignpostTelemetry.Source.StartActivity("signpost.job.run");
+        span?.SetTag(SignpostTelemetry.Tags.Job, job);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            await run(cancellationToken);
+            outcome = "completed";
+        }
+        finally
+        {
+            span?.SetTag(SignpostTelemetry.Tags.Outcome, outcome);
+            metrics?.JobRan(job, outcome, Stopwatch.GetElapsedTime(started));
+        }
+
         return true;
     }
 
@@ -98,9 +115,10 @@ public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider 
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Running scheduled job {Job} on node {Node}")]
+    // Every tick of every job: chatter at Information, so Debug (docs/observability.md).
+    [LoggerMessage(EventId = 2101, EventName = "JobLeases.Running", Level = LogLevel.Debug, Message = "Running scheduled job {Job} on node {Node}")]
     private static partial void LogRunning(ILogger logger, string job, string node);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Scheduled job {Job} skipped: its lease could not be read ({ExceptionType})")]
+    [LoggerMessage(EventId = 2102, EventName = "JobLeases.LeaseUnavailable", Level = LogLevel.Warning, Message = "Scheduled job {Job} skipped: its lease could not be read ({ExceptionType})")]
     private static partial void LogLeaseUnavailable(ILogger logger, string job, string exceptionType);
 }

@@ -122,7 +122,7 @@ public static class KeyProtection
 /// <summary>Log messages of key protection (event IDs 80xx).</summary>
 internal static partial class KeyProtectionLog
 {
-    [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Data Protection keys and the device-cookie key are stored UNENCRYPTED in the database ({Environment}): " +
+    [LoggerMessage(EventId = 8001, EventName = "KeyProtectionLog.KeysUnprotected", Level = LogLevel.Warning, Message = "Data Protection keys and the device-cookie key are stored UNENCRYPTED in the database ({Environment}): " +
         "anyone who reads a backup can forge forms and device cookies and decrypt SSO client secrets. Set {Section}:CertificatePath (docs/deployment.md).")]
     public static partial void KeysUnprotected(ILogger logger, string environment, string section);
 }

@@ -29,6 +29,9 @@ namespace Signpost.Web.Setup;
 /// <summary>Builds the Signpost web host; the CLI builds the same host to reach the same services.</summary>
 public static class SignpostHost
 {
+    /// <summary>ASP.NET Core's switch for re-reading static assets at run time (see <see cref="Build"/>).</summary>
+    public const string ReloadStaticAssetsKey = "ReloadStaticAssetsAtRuntime";
+
     public static WebApplication Build(string[] args, bool demo = false)
     {
         // Run from any folder: settings and pages come from beside the executable unless the working
@@ -38,11 +41,23 @@ public static class SignpostHost
             : WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
         var services = builder.Services;
 
+        // Under systemd (Type=notify): readiness and stopping reported to it, log lines with its priorities.
+        // Nothing changes elsewhere; the command line builds this host but never starts it (docs/deployment.md).
+        builder.Host.UseSystemd();
+
         // Links printed at start (demo, first run) point where this process listens unless an operator
         // configured the public address (behind a proxy it differs).
         if (string.IsNullOrEmpty(builder.Configuration[$"{SignpostOptions.Section}:PublicBaseUrl"]) && builder.Configuration["urls"] is { Length: > 0 } listen)
         {
             builder.Configuration[$"{SignpostOptions.Section}:PublicBaseUrl"] = listen.Split(';')[0];
+        }
+
+        // MapStaticAssets on a build's manifest (dotnet run, the tests) checks each file against the manifest,
+        // re-compresses a changed one uncompressed and sends no-cache, so wwwroot can be edited while it runs.
+        // Only Development wants that; elsewhere the manifest's compressed, year-cached answers are served.
+        if (!builder.Environment.IsDevelopment() && builder.Configuration[ReloadStaticAssetsKey] is null)
+        {
+            builder.Configuration[ReloadStaticAssetsKey] = "false";
         }
 
         services.AddOptions<SignpostOptions>().BindConfiguration(SignpostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -51,7 +66,9 @@ public static class SignpostHost
                 $"Signpost:PasswordHashing:Iterations must be at least {PasswordHashingOptions.MinimumIterations} (OWASP, PBKDF2-HMAC-SHA512).")
             .ValidateOnStart();
         services.AddOptions<BrowserSupportOptions>().BindConfiguration(BrowserSupportOptions.Section)
-            .Validate(o => o.MinimumVersions.Count > 0, "Signpost:Browsers:MinimumVersions must name at least one browser family.")
+            .PostConfigure<TimeProvider>((o, time) => o.Clock = time)
+            .Validate(o => o.MinimumVersions.Count > 0 || o.Releases.Count > 0, "Signpost:Browsers must name at least one browser family under MinimumVersions or Releases.")
+            .Validate(o => o.LatestReleases is >= 1 and <= 10, "Signpost:Browsers:LatestReleases must be between 1 and 10.")
             .ValidateOnStart();
 
         var database = DatabaseSetup.From(builder.Configuration);
@@ -63,6 +80,8 @@ public static class SignpostHost
         services.AddSignpostIncidents();
         services.AddPasswordExpiryReminders();
         services.AddSignpostTroubleshooter();
+        services.AddSignpostTelemetry(builder.Configuration, database.Provider);
+        services.AddSignpostHealthChecks();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new DemoMode(demo));
@@ -153,11 +172,11 @@ public static class SignpostHost
             context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'";
             await next();
         });
-        app.UseStaticFiles();
         app.UseRouting();
         app.UseSharedRateLimit();
         app.UseSsoCallbacks();
         app.UseAuthentication();
+        app.UseSignpostRequestTelemetry();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -171,10 +190,13 @@ public static class SignpostHost
         api.MapIncidentsApi();
         api.MapWebhookDeliveriesApi();
         api.MapMembersApi();
-        app.MapRazorPages();
+        // wwwroot from the build's manifest: gzip/Brotli variants, ETags, and content-fingerprinted URLs cached
+        // for a year (docs/passwords.md "The strength meter"); pages get those URLs through WithStaticAssets.
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
         app.MapSsoEndpoints();
         app.MapStatusFeeds();
-        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapSignpostHealthEndpoints();
         return app;
     }
 

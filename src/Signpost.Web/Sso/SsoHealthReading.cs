@@ -5,7 +5,7 @@ using Signpost.Core.Troubleshooting;
 namespace Signpost.Web.Sso;
 
 /// <summary>
-/// Reads a connection's latest health record as the troubleshooter's <see cref="SsoHealth"/> (SPEC §5 step 4):
+/// Reads a connection's latest health record as the troubleshooter's <see cref="SsoHealth"/> (docs/design.md §5 step 4):
 /// reachable, signing keys usable, earliest certificate expiry, and the failed checks' own explanations.
 /// </summary>
 public static class SsoHealthReading

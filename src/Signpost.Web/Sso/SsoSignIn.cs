@@ -44,6 +44,9 @@ public sealed class SsoSignIn(
     /// <summary>Completes a validated sign-in; returns where to send the browser.</summary>
     public async Task<string> CompleteAsync(HttpContext context, SsoConnection connection, ClaimsPrincipal principal, string? returnUrl, CancellationToken cancellationToken)
     {
+        // The single sign-on leg of the sign-in pipeline's span (docs/observability.md); the recorder tags its outcome.
+        using var span = Core.Telemetry.SignpostTelemetry.Source.StartActivity("signpost.sign_in.sso");
+        span?.SetTag("signpost.sso.connection_id", connection.Id.ToString());
         var subject = principal.FindFirstValue("sub");
         var email = principal.FindFirstValue(connection.EmailClaim);
         var identifier = email ?? subject;

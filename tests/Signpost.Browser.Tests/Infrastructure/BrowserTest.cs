@@ -21,9 +21,9 @@ public abstract class BrowserTest(SignpostBrowserFixture fixture) : IAsyncLifeti
         return await context.NewPageAsync();
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var context in _contexts)
         {

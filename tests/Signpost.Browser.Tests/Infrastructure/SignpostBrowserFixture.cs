@@ -39,7 +39,7 @@ public sealed class SignpostBrowserFixture : IAsyncLifetime
     public static string ChromiumPath =>
         Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured ? configured : DefaultChromiumPath;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var chromium = ChromiumPath;
         if (!File.Exists(chromium))
@@ -75,7 +75,7 @@ public sealed class SignpostBrowserFixture : IAsyncLifetime
         _changePasswordPath = change.PathAndQuery;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_browser is not null)
         {

@@ -19,9 +19,9 @@ public sealed class MaintenanceBrowserTests(SignpostBrowserFixture fixture, Main
 {
     private readonly List<IBrowserContext> _contexts = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var context in _contexts)
         {

@@ -26,7 +26,7 @@ public sealed class MaintenanceServer : IAsyncLifetime
 
     public const string UpcomingMessage = "Claims database upgrade: the portal is offline for two hours.";
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _server = await SignpostServer.StartAsync();
         var now = DateTime.UtcNow;
@@ -35,7 +35,7 @@ public sealed class MaintenanceServer : IAsyncLifetime
         UpcomingId = await ScheduleAsync(UpcomingStart, UpcomingEnd, "portal", UpcomingMessage);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {

@@ -25,7 +25,7 @@ public sealed partial class RecoveryServer : IAsyncLifetime
     /// <summary>Taken just before the app started: the demo locks demo.locked for a day from its start-up, so until no earlier than a day after this.</summary>
     public DateTimeOffset StartedAt { get; private set; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
         StartedAt = DateTimeOffset.UtcNow;
@@ -48,7 +48,7 @@ public sealed partial class RecoveryServer : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {

@@ -19,7 +19,7 @@ public sealed class SsoServer : IAsyncLifetime
 
     public TestProvider Provider => _provider ?? throw new InvalidOperationException("Not started.");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _server = await SignpostServer.StartAsync(["--Signpost:Sso:AllowHttpProviders=true", "--Signpost:Sso:AllowPrivateProviderAddresses=true"]);
         _provider = await TestProvider.StartRealAsync(new Uri(_server.BaseAddress, $"sso/callback/{Demo.Slug}").ToString());
@@ -47,7 +47,7 @@ public sealed class SsoServer : IAsyncLifetime
         Assert.True(cli.ExitCode == 0, output);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_provider is not null)
         {

@@ -13,11 +13,11 @@ public sealed class SupportServer : IAsyncLifetime
 
     public SignpostServer Server => _server ?? throw new InvalidOperationException("The support server has not started.");
 
-    public async Task InitializeAsync() =>
+    public async ValueTask InitializeAsync() =>
         // The floor that makes a help request take as long as a recovery request only slows the tests down.
         _server = await SignpostServer.StartAsync(["--Signpost:Recovery:MinimumResponseMilliseconds=0"]);
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {

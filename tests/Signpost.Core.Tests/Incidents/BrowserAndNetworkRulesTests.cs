@@ -5,7 +5,7 @@ using static Signpost.Core.Tests.Incidents.EscalationHarness;
 
 namespace Signpost.Core.Tests.Incidents;
 
-/// <summary>SPEC §6 browser compatibility (the failure reappears after an update) and network issues (fails from every network tried).</summary>
+/// <summary>docs/design.md §6 browser compatibility (the failure reappears after an update) and network issues (fails from every network tried).</summary>
 public sealed class BrowserAndNetworkRulesTests
 {
     private readonly EscalationHarness _h = new();

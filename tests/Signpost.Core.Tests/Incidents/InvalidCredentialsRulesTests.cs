@@ -6,7 +6,7 @@ using static Signpost.Core.Tests.Incidents.EscalationHarness;
 
 namespace Signpost.Core.Tests.Incidents;
 
-/// <summary>SPEC §6 invalid credentials: resets fail repeatedly within 15 minutes, or the error persists after a completed reset.</summary>
+/// <summary>docs/design.md §6 invalid credentials: resets fail repeatedly within 15 minutes, or the error persists after a completed reset.</summary>
 public sealed class InvalidCredentialsRulesTests
 {
     private readonly EscalationHarness _h = new();

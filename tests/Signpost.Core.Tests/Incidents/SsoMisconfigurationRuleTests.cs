@@ -6,7 +6,7 @@ using static Signpost.Core.Tests.Incidents.EscalationHarness;
 
 namespace Signpost.Core.Tests.Incidents;
 
-/// <summary>SPEC §6 SSO misconfiguration: several users of one organization → one organization-level incident; later failures attach.</summary>
+/// <summary>docs/design.md §6 SSO misconfiguration: several users of one organization → one organization-level incident; later failures attach.</summary>
 public sealed class SsoMisconfigurationRuleTests
 {
     private readonly EscalationHarness _h = new();

@@ -42,7 +42,7 @@ public sealed class PasswordHashingTests
     [Fact]
     public void Verify_NullStoredHash_StillSpendsAFullVerification()
     {
-        // Arrange: SPEC §3 — an unknown identifier must cost what a known one costs. Skipping the dummy
+        // Arrange: docs/design.md §3 — an unknown identifier must cost what a known one costs. Skipping the dummy
         // verification takes microseconds; 210,000 PBKDF2-HMAC-SHA512 iterations take far more than 5 ms.
         var hashing = TestPasswords.Hashing;
         var stopwatch = Stopwatch.StartNew();

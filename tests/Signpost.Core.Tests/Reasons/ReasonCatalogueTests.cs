@@ -92,7 +92,7 @@ public sealed partial class ReasonCatalogueTests
         // Act
         var reason = ReasonCatalogue.Get(code);
 
-        // Assert (SPEC §3: locked, disabled, pending look like a wrong password until the password is proven)
+        // Assert (docs/design.md §3: locked, disabled, pending look like a wrong password until the password is proven)
         Assert.Equal(visibility, reason.Visibility);
         Assert.Equal(publicCode, reason.PublicCode);
     }

@@ -3,7 +3,7 @@ using Signpost.Core.Reasons;
 
 namespace Signpost.Core.Tests.SignIn;
 
-/// <summary>States that only matter once the password is known are told only then (SPEC §3).</summary>
+/// <summary>States that only matter once the password is known are told only then (docs/design.md §3).</summary>
 public sealed class PasswordSignInAccountStateTests
 {
     private readonly SignInHarness _h = new();

@@ -130,7 +130,7 @@ public sealed class PasswordSignInCredentialsTests
         Assert.Equal(DeviceCookies.CookieName(account.Id), cookie.Name);
         Assert.NotNull(await _h.DeviceCookies.VerifyAsync(cookie.Value, account.Id, CancellationToken.None));
 
-        // Assert: the event (SPEC §4), never holding the password
+        // Assert: the event (docs/design.md §4), never holding the password
         var recorded = Assert.Single(_h.Events.All);
         Assert.True(recorded.Succeeded);
         Assert.Equal(ReasonCodes.SignedIn, recorded.ReasonCode);
@@ -231,7 +231,7 @@ public sealed class PasswordSignInCredentialsTests
     [Fact]
     public async Task SignInAsync_EveryFailureBeforeThePasswordIsProven_LooksTheSameToTheClient()
     {
-        // Arrange: SPEC §3 — unknown, wrong password, locked (even with the right password), disabled, pending.
+        // Arrange: docs/design.md §3 — unknown, wrong password, locked (even with the right password), disabled, pending.
         _h.AddAccount("active.user");
         var locked = _h.AddAccount("locked.user");
         await _h.Lockouts.LockAsync(locked.Id, LockoutCounter.UntrustedKey, 3, SignInHarness.Start + TimeSpan.FromMinutes(15), CancellationToken.None);

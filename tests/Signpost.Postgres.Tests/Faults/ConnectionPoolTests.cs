@@ -1,7 +1,6 @@
 using System.Net;
 using Npgsql;
 using Signpost.Postgres.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Signpost.Postgres.Tests.Faults;
 

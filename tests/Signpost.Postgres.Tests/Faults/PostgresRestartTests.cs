@@ -3,14 +3,13 @@ using System.Diagnostics;
 using System.Net;
 using Npgsql;
 using Signpost.Postgres.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Signpost.Postgres.Tests.Faults;
 
 /// <summary>
 /// PostgreSQL restarted under load (a failover, a patch): while it is down every sign-in answers at once
 /// with the "service degraded" reason (503), never a 500 or a hang; afterwards sign-ins work again without
-/// restarting Signpost; and no sign-in that was acknowledged lost its event (SPEC §4: the event is written
+/// restarting Signpost; and no sign-in that was acknowledged lost its event (docs/design.md §4: the event is written
 /// before the response).
 /// </summary>
 [Collection(FaultCollection.Name)]

@@ -43,7 +43,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public string ConnectionString(string database, string? extra = null) =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres" + (extra is null ? "" : ";" + extra);
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (IsRoot)
         {
@@ -97,7 +97,7 @@ public sealed class PostgresServer : IAsyncLifetime
         return ConnectionString(name, extra);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
         try

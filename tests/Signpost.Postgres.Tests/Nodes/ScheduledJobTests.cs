@@ -5,7 +5,8 @@ namespace Signpost.Postgres.Tests.Nodes;
 
 /// <summary>
 /// Scheduled work runs once across nodes: each job runs only on the node holding its lease in the database
-/// (Setup/JobLeases.cs), which logs "Running scheduled job {Job} on node {Node}" (event 2101) for every run.
+/// (Setup/JobLeases.cs), which logs "Running scheduled job {Job} on node {Node}" (event 2101) for every run —
+/// at Debug, since it is per-tick chatter (docs/observability.md), so these nodes turn Debug on for it.
 /// </summary>
 [Collection(NodeCollection.Name)]
 public sealed partial class ScheduledJobTests(PostgresServer postgres)
@@ -15,8 +16,9 @@ public sealed partial class ScheduledJobTests(PostgresServer postgres)
     [Fact]
     public async Task MaintenanceNotifier_EverySecondOnTwoNodes_RunsOnOneNodeOnly()
     {
-        // Arrange: both nodes tick every second.
-        await using var nodes = await TwoNodes.StartAsync(postgres, settings: "Signpost:Notifier:IntervalSeconds=1");
+        // Arrange: both nodes tick every second and log each run.
+        await using var nodes = await TwoNodes.StartAsync(postgres, null,
+            "Signpost:Notifier:IntervalSeconds=1", "Logging:LogLevel:Signpost.Web.Setup.JobLeases=Debug");
 
         // Act: let both tick for about six seconds.
         await Task.Delay(TimeSpan.FromSeconds(6));

@@ -36,9 +36,9 @@ public abstract class StoreContractTest(PostgresServer postgres) : IAsyncLifetim
         return await Task.WhenAll(calls);
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var host in _hosts)
         {

@@ -84,10 +84,9 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
     }
 
     [Theory]
-    [InlineData("--format", "xml", "--format must be text, csv or json.")]
-    [InlineData("--org", "no-such-practice", "No organization has slug 'no-such-practice'.")]
-    [InlineData("--from", "2026-13-01", "--from: Write the day as YYYY-MM-DD.")]
-    public async Task Report_BadArguments_OneLineAndExitCodeOne(string option, string value, string message)
+    [InlineData("--org", "no-such-practice", "signpost: No organization has slug 'no-such-practice'.")]
+    [InlineData("--from", "2026-12-02", "signpost: --from: The first day comes after the last.")]
+    public async Task Report_RefusedArguments_OneLineAndExitCodeOne(string option, string value, string message)
     {
         // Act
         string[] args = option == "--from" ? ["report", "--from", value, "--to", "2026-12-01"] : ["report", "--from", "2026-11-01", "--to", "2026-11-30", option, value];
@@ -95,6 +94,23 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
 
         // Assert
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal([$"signpost: {message}"], run.StderrLines);
+        Assert.Equal([message], run.StderrLines);
+    }
+
+    [Theory]
+    [InlineData("--format", "xml")]
+    [InlineData("--table", "passwords")]
+    [InlineData("--from", "2026-13-01")]
+    public async Task Report_WrongCommandLine_OneLineAndExitCodeTwo(string option, string value)
+    {
+        // Act
+        string[] args = option == "--from" ? ["report", "--from", value, "--to", "2026-12-01"] : ["report", "--from", "2026-11-01", "--to", "2026-11-30", option, value];
+        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+
+        // Assert: the usage line names the option and the value.
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.StderrLines);
+        Assert.StartsWith("signpost: signpost report: ", line, StringComparison.Ordinal);
+        Assert.Contains(value, line, StringComparison.Ordinal);
     }
 }

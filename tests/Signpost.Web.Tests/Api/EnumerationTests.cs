@@ -4,7 +4,7 @@ using Signpost.Web.Tests.Infrastructure;
 namespace Signpost.Web.Tests.Api;
 
 /// <summary>
-/// No account enumeration (SPEC §3): an identifier nobody has and one that exists, each with a wrong
+/// No account enumeration (docs/design.md §3): an identifier nobody has and one that exists, each with a wrong
 /// password, give the same status, headers, cookies and body — on the API and on the page. At the
 /// production hashing cost, so the unknown identifier really goes through the full-cost dummy hash.
 /// </summary>

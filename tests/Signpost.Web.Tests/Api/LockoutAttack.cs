@@ -33,7 +33,7 @@ public sealed class LockoutAttack : IAsyncLifetime
 
     public int EventsAfter { get; private set; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         await App.CreateOrganizationAsync(Slug, "Westgate Medical Group");
         Account = await App.CreateAccountAsync(TestAccounts.Unique("uma"), Slug);
@@ -56,7 +56,7 @@ public sealed class LockoutAttack : IAsyncLifetime
     private Task<int> CountEventsAsync() =>
         App.WithDbAsync(db => db.SignInEvents.CountAsync(e => e.AccountId == Account.Id));
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         OwnBrowser.Dispose();
         await App.DisposeAsync();

@@ -8,7 +8,7 @@ namespace Signpost.Web.Tests.Api;
 
 /// <summary>
 /// Lockout under a burst of concurrent guesses: exact counting, no password oracle while locked, and the
-/// owner's trusted browser still gets in (SPEC §3 "Who sees what", §7 lockout).
+/// owner's trusted browser still gets in (docs/design.md §3 "Who sees what", §7 lockout).
 /// </summary>
 public sealed class LockoutTests(LockoutAttack attack) : IClassFixture<LockoutAttack>
 {

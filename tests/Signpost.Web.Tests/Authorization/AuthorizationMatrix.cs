@@ -67,6 +67,7 @@ public static class AuthorizationMatrix
         Get("/status.ics", NoTarget, Public, _ => "/status.ics"),
         Get("/downtime-procedure", NoTarget, AdministratorsAndPlatformStaff, _ => "/downtime-procedure"),
         Get("/healthz", NoTarget, Public, _ => "/healthz"),
+        Get("/readyz", NoTarget, Public, _ => "/readyz"),
         Get("/openapi/{documentName}.json", NoTarget, Public, _ => "/openapi/v1.json"),
 
         // Mail links act as credentials: the mail viewer exists only in the loopback demo, never in this host.

@@ -4,7 +4,6 @@ using System.Text;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Tests.Admin;
 using Signpost.Web.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Signpost.Web.Tests.Authorization;
 

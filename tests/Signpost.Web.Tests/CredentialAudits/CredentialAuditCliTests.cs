@@ -29,7 +29,9 @@ public sealed class CredentialAuditCliTests(SignpostFactory app) : IClassFixture
         Assert.Contains("recommended: Ask the payer's platform operators", run.Stdout, StringComparison.Ordinal);
         Assert.Contains(staff.Username, run.Stdout, StringComparison.Ordinal);
         Assert.Contains(CredentialAuditRow.MfaNotAvailable, run.Stdout, StringComparison.Ordinal);
-        var csv = await File.ReadAllTextAsync(csvPath);
+        var bytes = await File.ReadAllBytesAsync(csvPath);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var csv = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.Equal(string.Join(',', CredentialAuditCsv.Header), lines[0]);

@@ -18,7 +18,7 @@ public sealed class CredentialAuditEmailTests : IAsyncLifetime
     private SmtpSink _smtp = null!;
     private EmailApp _app = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
 
@@ -26,7 +26,7 @@ public sealed class CredentialAuditEmailTests : IAsyncLifetime
         _app = new EmailApp { SmtpPort = _smtp.Port, Settings = { ["Signpost:CredentialAudits:Enabled"] = "false" } };
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
         await _smtp.DisposeAsync();

@@ -75,6 +75,27 @@ public sealed class CredentialAuditPageTests(SignpostFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task Csv_AccentedName_StartsWithUtf8ByteOrderMarkAndRoundTrips()
+    {
+        // Arrange: Excel reads a CSV without a byte-order mark in the ANSI code page and garbles this name.
+        var (slug, _, browser, _) = await PracticeAsync();
+        using var _b = browser;
+        var accented = await app.CreateAccountAsync(TestAccounts.Unique("zoe"), slug, displayName: "Zoë Núñez-Çelik");
+
+        // Act
+        var response = await browser.GetAsync(PagePath(slug) + "?handler=csv");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        // Assert: EF BB BF first, then UTF-8 in which the name reads back exactly.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var text = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 3, bytes.Length - 3);
+        var row = text.Split("\r\n").Single(l => l.StartsWith(accented.Username + ",", StringComparison.Ordinal));
+        Assert.Equal("Zoë Núñez-Çelik", row.Split(',')[1]);
+        Assert.StartsWith(string.Join(',', CredentialAuditCsv.Header), text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Page_PracticeWithNoActiveAdminAndRoleChanges_ShowsCriticalFindingFirst()
     {
         // Arrange: a practice of staff only, seen by a platform admin.

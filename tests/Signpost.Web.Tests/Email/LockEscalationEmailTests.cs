@@ -13,13 +13,13 @@ public sealed class LockEscalationEmailTests : IAsyncLifetime
     private SmtpSink _smtp = null!;
     private EmailApp _app = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
         _app = new EmailApp { SmtpPort = _smtp.Port, SupportEmail = Support };
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
         await _smtp.DisposeAsync();

@@ -13,13 +13,13 @@ public sealed class MaintenanceEmailTests : IAsyncLifetime
     private SmtpSink _smtp = null!;
     private EmailApp _app = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
         _app = new EmailApp { SmtpPort = _smtp.Port, TimerRuns = true };
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
         await _smtp.DisposeAsync();

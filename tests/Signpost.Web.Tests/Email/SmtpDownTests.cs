@@ -10,13 +10,13 @@ public sealed class SmtpDownTests : IAsyncLifetime
     private EmailApp _app = null!;
     private SmtpSink? _smtp;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _app = new EmailApp { SmtpPort = _port };
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
         if (_smtp is not null)

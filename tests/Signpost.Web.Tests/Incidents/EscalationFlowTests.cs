@@ -19,13 +19,13 @@ public sealed class EscalationFlowTests : IAsyncLifetime
     private SmtpSink _smtp = null!;
     private IncidentApp _app = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
         _app = new IncidentApp { SmtpPort = _smtp.Port, SupportEmail = Support };
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
         await _smtp.DisposeAsync();

@@ -31,7 +31,26 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
 
-    public sealed record Received(string Body, string? Timestamp, string? Signature, string? DeliveryId, string? EventType, bool Verified);
+    /// <summary>What arrived; <see cref="Headers"/> are all of them, for a Standard Webhooks verifier.</summary>
+    public sealed record Received(string Body, string? Timestamp, string? Signature, string? DeliveryId, string? EventType, bool Verified, IHeaderDictionary Headers)
+    {
+        /// <summary>
+        /// Whether the StandardWebhooks library, as a receiver holding <paramref name="secret"/> runs it, accepts the
+        /// request (its own five-minute timestamp tolerance against the real clock included).
+        /// </summary>
+        public bool VerifiesWith(string secret)
+        {
+            try
+            {
+                new StandardWebhooks.StandardWebhook(secret).Verify(Body, Headers);
+                return true;
+            }
+            catch (StandardWebhooks.Diagnostics.WebhookVerificationException)
+            {
+                return false;
+            }
+        }
+    }
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -55,7 +74,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var timestamp = context.Request.Headers[WebhookSignature.TimestampHeader].ToString();
             var signature = context.Request.Headers[WebhookSignature.SignatureHeader].ToString();
             var verified = WebhookSignature.Verify(Secret, timestamp, signature, body, DateTimeOffset.UtcNow, TimeSpan.FromDays(3650));
-            receiver.Requests.Enqueue(new Received(body, timestamp, signature, context.Request.Headers[WebhookSignature.DeliveryHeader], context.Request.Headers[WebhookSignature.EventHeader], verified));
+            receiver.Requests.Enqueue(new Received(body, timestamp, signature, context.Request.Headers[WebhookSignature.DeliveryHeader], context.Request.Headers[WebhookSignature.EventHeader], verified,
+                new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase))));
             switch (receiver.Mode)
             {
                 case ReceiverMode.Hang:

@@ -16,9 +16,9 @@ public sealed class ApiMaintenanceTests : IAsyncLifetime
 
     public ApiMaintenanceTests() => _app = new SignpostFactory { Time = _time };
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task SignIn_DuringPortalWindow_503WithMaintenanceCodeEndAndRetryAfter()

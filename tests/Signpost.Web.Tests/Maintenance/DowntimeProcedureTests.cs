@@ -41,9 +41,9 @@ public sealed class DowntimeProcedureTests : IAsyncLifetime
 
     private readonly MaintenanceApp _app = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public void Render_ScriptImgOnerrorIframeAndJavascriptLinks_NothingExecutableSurvives()

@@ -14,9 +14,9 @@ public sealed class MaintenanceNoticeTests : IAsyncLifetime
 {
     private readonly MaintenanceApp _app = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task SignInPage_BeforeLeadTime_NoBannerThenBannerOnceInsideIt()

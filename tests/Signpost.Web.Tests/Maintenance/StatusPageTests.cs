@@ -10,9 +10,9 @@ public sealed class StatusPageTests : IAsyncLifetime
 {
     private readonly MaintenanceApp _app = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task StatusPage_NoWindows_SaysNormalWithNothingPlannedAndAnEmptyStrip()

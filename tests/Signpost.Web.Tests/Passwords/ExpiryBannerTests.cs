@@ -14,9 +14,9 @@ public sealed class ExpiryBannerTests : IAsyncLifetime
 
     private readonly EmailApp _app = new() { Settings = { ["Signpost:ExpiryReminders:Enabled"] = "false" } };
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private async Task<Account> MemberAsync(int? expiryDays)
     {

@@ -25,7 +25,7 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
     private SmtpSink _smtp = null!;
     private EmailApp _app = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
 
@@ -33,7 +33,7 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
         _app = new EmailApp { SmtpPort = _smtp.Port, Settings = { ["Signpost:ExpiryReminders:Enabled"] = "false" } };
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
         await _smtp.DisposeAsync();
@@ -167,7 +167,7 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
 
         // Assert: a warning naming the reminder by key, never the address or the link; nothing recorded.
         var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Equal(3202, warning.EventId);
+        Assert.Equal(3402, warning.EventId);
         Assert.Contains(PasswordExpiryReminders.NotificationKey(ivy.Id, EmailApp.Start, 7), warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(ivy.Email, warning.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("/account/password", warning.Message, StringComparison.Ordinal);
@@ -184,7 +184,7 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
         var message = Assert.Single(smtp.Received());
         Assert.Equal([ivy.Email], message.To);
         Assert.NotNull(Assert.Single(await app.DeliveriesAsync()).SentAt);
-        Assert.Contains(logger.Entries, e => e.EventId == 3201);
+        Assert.Contains(logger.Entries, e => e.EventId == 3401);
     }
 
     [Fact]

@@ -32,16 +32,19 @@ public partial class RecoveryApp : EmailApp, IAsyncLifetime
     /// <summary>How long the SMTP server takes to accept each message (none by default).</summary>
     public TimeSpan? SmtpDelay { get; init; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Smtp = await SmtpSink.StartAsync(delay: SmtpDelay);
         SmtpPortValue = Smtp.Port;
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await DisposeAsync();
-        await Smtp.DisposeAsync();
+        await base.DisposeAsync();
+        if (Smtp is not null)
+        {
+            await Smtp.DisposeAsync();
+        }
     }
 
     private int SmtpPortValue { get; set; }

@@ -23,9 +23,9 @@ public sealed class RecoveryMailDownTests : IAsyncLifetime
         _app.Settings["Signpost:Recovery:MinimumResponseMilliseconds"] = "0";
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task ForgotPassword_SmtpDown_QueuedThenServiceDegradedForKnownAndUnknown_UntilTheServerIsBack()

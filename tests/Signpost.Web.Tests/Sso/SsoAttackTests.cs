@@ -12,13 +12,13 @@ public sealed class SsoAppFixture : IAsyncLifetime
 {
     public SsoApp App { get; } = new();
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _ = App.Server;
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
 }
 
 /// <summary>

@@ -34,13 +34,13 @@ public sealed class SsoGateFixture : IAsyncLifetime
 
     public TestProvider Provider { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Provider = await TestProvider.StartRealAsync(Slugs.Select(SsoApp.CallbackFor).ToArray());
         _ = App.Server;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
         await Provider.DisposeAsync();

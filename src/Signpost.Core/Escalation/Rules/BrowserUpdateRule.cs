@@ -4,7 +4,7 @@ using Signpost.Core.Events;
 namespace Signpost.Core.Escalation.Rules;
 
 /// <summary>
-/// SPEC §6, "browser compatibility: the failure reappears after the user updated the browser → payer
+/// docs/design.md §6, "browser compatibility: the failure reappears after the user updated the browser → payer
 /// support". Updating is the first thing a user is told to do; when the same account fails again for a
 /// browser reason in the same browser family at a higher version, updating did not fix it.
 /// </summary>

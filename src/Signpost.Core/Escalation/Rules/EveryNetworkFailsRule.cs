@@ -6,7 +6,7 @@ using Signpost.Core.Organizations;
 namespace Signpost.Core.Escalation.Rules;
 
 /// <summary>
-/// SPEC §6, "network issues: the same user fails from every network tried (two or more distinct
+/// docs/design.md §6, "network issues: the same user fails from every network tried (two or more distinct
 /// networks) → payer support". Failing from one network points at that network; failing from all of
 /// them points at something support must look at.
 /// </summary>

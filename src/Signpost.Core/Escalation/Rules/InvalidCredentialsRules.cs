@@ -4,7 +4,7 @@ using Signpost.Core.Reasons;
 namespace Signpost.Core.Escalation.Rules;
 
 /// <summary>
-/// SPEC §6, "invalid credentials: resets fail repeatedly within 15 minutes, or the error persists after a
+/// docs/design.md §6, "invalid credentials: resets fail repeatedly within 15 minutes, or the error persists after a
 /// completed reset → payer support". Two rules, because the evidence and the help differ.
 /// </summary>
 public static class InvalidCredentialsRules

@@ -25,7 +25,7 @@ public sealed record EvidenceEvent(
 /// </summary>
 /// <param name="RuleId">Stable rule ID, e.g. <c>sso_misconfiguration.organization</c>.</param>
 /// <param name="Title">One line for the incident list.</param>
-/// <param name="Targets">Where the escalation goes (SPEC §6 "to").</param>
+/// <param name="Targets">Where the escalation goes (docs/design.md §6 "to").</param>
 /// <param name="Subject">What the rule is about: <c>account/{id}</c> or <c>organization/{id}</c>.</param>
 /// <param name="WindowStart">The start of the window the evidence came from; the same facts give the same instant.</param>
 /// <param name="AccountId">The account concerned, when the rule is about one.</param>

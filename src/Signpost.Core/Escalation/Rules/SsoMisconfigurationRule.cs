@@ -3,7 +3,7 @@ using Signpost.Core.Events;
 namespace Signpost.Core.Escalation.Rules;
 
 /// <summary>
-/// SPEC §6, "SSO misconfiguration: SSO errors for several users of the same organization → one
+/// docs/design.md §6, "SSO misconfiguration: SSO errors for several users of the same organization → one
 /// organization-level incident to platform operators and the practice admins; further failures attach to
 /// it, no duplicates". One user's SSO error may be theirs; several users' errors point at the connection.
 /// </summary>

@@ -13,7 +13,11 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>The endpoint (https, or http for a local test endpoint); empty turns the webhook off.</summary>
     public string? Url { get; set; }
 
-    /// <summary>The HMAC-SHA256 key shared with the receiver. Never logged.</summary>
+    /// <summary>
+    /// The HMAC-SHA256 key shared with the receiver: <c>whsec_</c> + base64 (Standard Webhooks), or any string of
+    /// 32 characters or more (keyed with its UTF-8 bytes). Signs until the first <c>signpost webhook rotate-secret</c>;
+    /// after that the rotated secrets sign and this one keeps only the deprecated Signpost-Signature header. Never logged.
+    /// </summary>
     public string? Secret { get; set; }
 
     /// <summary>How long one attempt may take before it counts as failed (default 10 s).</summary>
@@ -49,6 +53,10 @@ public sealed class WebhookOptions : IValidatableObject
         if (string.IsNullOrEmpty(Secret) || Secret.Length < 32)
         {
             yield return new ValidationResult("Signpost:Webhook:Secret must be set, at least 32 characters, when Signpost:Webhook:Url is.", [nameof(Secret)]);
+        }
+        else if (WebhookSecretFormat.Key(Secret) is null)
+        {
+            yield return new ValidationResult("Signpost:Webhook:Secret starts with whsec_ but the rest is not base64 of 24 to 64 bytes.", [nameof(Secret)]);
         }
     }
 }

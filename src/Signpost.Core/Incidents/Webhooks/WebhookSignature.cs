@@ -4,7 +4,17 @@ using System.Text;
 
 namespace Signpost.Core.Incidents.Webhooks;
 
+/// <summary>The Standard Webhooks headers (https://www.standardwebhooks.com), which every delivery carries.</summary>
+public static class WebhookHeaders
+{
+    public const string Id = "webhook-id";
+    public const string Timestamp = "webhook-timestamp";
+    public const string Signature = "webhook-signature";
+}
+
 /// <summary>
+/// DEPRECATED: the home-made scheme that came before the Standard Webhooks headers (<see cref="WebhookHeaders"/>),
+/// still sent beside them for one release and then removed (docs/incidents.md).
 /// Signs webhook bodies: <c>Signpost-Signature: v1=&lt;hex HMAC-SHA256(secret, "{timestamp}.{body}")&gt;</c>
 /// with <c>Signpost-Timestamp</c> in Unix seconds. The timestamp is inside the MAC so a captured request
 /// cannot be replayed later with a fresh time; receivers reject old timestamps (5 minutes is the usual tolerance).

@@ -9,7 +9,7 @@ namespace Signpost.Core.Troubleshooting.Checks;
 /// </summary>
 public sealed class ResetCheck : ITroubleshootingCheck
 {
-    /// <summary>SPEC §5 and §6: "in the last 15 minutes".</summary>
+    /// <summary>docs/design.md §5 and §6: "in the last 15 minutes".</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
 
     private static readonly HashSet<string> Failures = new(StringComparer.Ordinal)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Signpost.Core.CredentialAudits;
@@ -33,7 +32,7 @@ public sealed class CredentialAuditModel(AdminScope scope, PlatformAdministratio
         }
 
         var name = string.Create(CultureInfo.InvariantCulture, $"credential-audit-{Organization!.Slug}-{Report!.GeneratedAt.UtcDateTime:yyyy-MM-dd}.csv");
-        return File(Encoding.UTF8.GetBytes(CredentialAuditCsv.Write(Report)), "text/csv; charset=utf-8", name);
+        return File(CredentialAuditCsv.Encode(Report), "text/csv; charset=utf-8", name);
     }
 
     /// <summary>Null when the report is loaded; otherwise the (audited) 404.</summary>

@@ -4,7 +4,7 @@ using Signpost.Core.Reasons;
 
 namespace Signpost.Web.Pages.Help;
 
-/// <summary>One reason code explained, from the catalogue (the anchor of SPEC §3).</summary>
+/// <summary>One reason code explained, from the catalogue (the anchor of docs/design.md §3).</summary>
 public sealed class CodeModel : PageModel
 {
     public Reason Reason { get; private set; } = null!;

@@ -8,7 +8,7 @@ using Signpost.Web.Infrastructure;
 namespace Signpost.Web.Pages.Support;
 
 /// <summary>
-/// One incident as the help desk works it: what the person wrote, the data points of SPEC §6, the rule's
+/// One incident as the help desk works it: what the person wrote, the data points of docs/design.md §6, the rule's
 /// evidence, later failures attached to it, notes; and the acts — assign, change status, note, resolve — each
 /// audited, refused with a plain sentence when someone else changed the incident since the page was opened.
 /// </summary>

@@ -9,7 +9,7 @@ using Signpost.Web.Infrastructure;
 namespace Signpost.Web.Pages.Support;
 
 /// <summary>
-/// The help desk's one search box (SPEC §1, issue 4): a trace ID opens its attempt; a username, email or
+/// The help desk's one search box (docs/design.md §1, issue 4): a trace ID opens its attempt; a username, email or
 /// NPI opens the account; a practice's name, slug or TIN lists the practice and its people. Partial names
 /// match too, because callers rarely spell their provider ID exactly.
 /// </summary>

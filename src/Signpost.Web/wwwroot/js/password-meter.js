@@ -1,6 +1,6 @@
 // Strength guide for new-password fields (any input[autocomplete=new-password][data-meter]).
 // Progressive enhancement: the form works without it, and the server's password rules decide, not this
-// meter. zxcvbn-ts (vendored under /lib/zxcvbn-ts, about 540 KB) loads only when such a field is first
+// meter. zxcvbn-ts (from npm by package-lock.json, copied to /lib/zxcvbn-ts by the build, about 540 KB) loads only when such a field is first
 // focused. The password never leaves the browser here: zxcvbn runs locally.
 (function () {
   "use strict";
@@ -9,11 +9,12 @@
   var inputs = document.querySelectorAll("input[autocomplete='new-password'][data-meter]");
   if (!template || !("content" in template) || inputs.length === 0 || typeof Promise !== "function") { return; }
 
-  // The libraries sit beside this script's folder, wherever the site is mounted.
+  // The page names the libraries' fingerprinted URLs on the template (long-cached); without them they sit
+  // beside this script's folder, wherever the site is mounted.
   var here = (document.currentScript && document.currentScript.src) || window.location.href;
   var sources = [
-    new URL("../lib/zxcvbn-ts/core/zxcvbn-ts.js", here).href,
-    new URL("../lib/zxcvbn-ts/language-common/zxcvbn-ts.js", here).href
+    new URL(template.getAttribute("data-core-src") || "../lib/zxcvbn-ts/core/zxcvbn-ts.js", here).href,
+    new URL(template.getAttribute("data-language-src") || "../lib/zxcvbn-ts/language-common/zxcvbn-ts.js", here).href
   ];
 
   var labels = ["very weak", "weak", "fair", "strong", "very strong"];
