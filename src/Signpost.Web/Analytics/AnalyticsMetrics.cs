@@ -11,10 +11,15 @@ namespace Signpost.Web.Analytics;
 public sealed class AnalyticsMetrics
 {
     /// <summary>The meter's name, shared with the rest of Signpost's instruments.</summary>
-    public const string MeterName = "Signpost";
+    public const string MeterName = Core.Telemetry.SignpostTelemetry.MeterName;
 
     /// <summary>The trailing window the metrics cover.</summary>
     public const int Days = 30;
+
+    /// <summary>Tag names, prefixed as the rest of Signpost's instruments' are (docs/observability.md).</summary>
+    public const string EndingTag = "signpost.story.ending";
+    public const string WayTag = "signpost.story.way";
+    public const string CategoryTag = "signpost.reason_category";
 
     private AnalyticsReport? _report;
 
@@ -24,7 +29,7 @@ public sealed class AnalyticsMetrics
         meter.CreateObservableGauge("signpost.analytics.self_service_recovery_rate", ObserveRate, unit: "1",
             description: $"Failure stories of the last {Days} days recovered without a help request or incident, as a share of all");
         meter.CreateObservableGauge("signpost.analytics.stories", ObserveStories, unit: "{story}",
-            description: $"Failure stories of the last {Days} days by how they ended (tag ending, and way for those recovered alone)");
+            description: $"Failure stories of the last {Days} days by how they ended (tag signpost.story.ending, and signpost.story.way for those recovered alone)");
         meter.CreateObservableGauge("signpost.analytics.failures", ObserveFailures, unit: "{failure}",
             description: $"Failed sign-in events of the last {Days} days by root-cause category");
         meter.CreateObservableGauge("signpost.analytics.mean_time_to_recover", ObserveTimeToRecover, unit: "s",
@@ -53,12 +58,12 @@ public sealed class AnalyticsMetrics
 
         foreach (var (ending, count) in report.Stories.Where(s => s.Key != StoryEnding.RecoveredAlone))
         {
-            yield return new Measurement<int>(count, new KeyValuePair<string, object?>("ending", Tag(ending.ToString())));
+            yield return new Measurement<int>(count, new KeyValuePair<string, object?>(EndingTag, Tag(ending.ToString())));
         }
 
         foreach (var (way, count) in report.Ways)
         {
-            yield return new Measurement<int>(count, new("ending", Tag(nameof(StoryEnding.RecoveredAlone))), new("way", Tag(way.ToString())));
+            yield return new Measurement<int>(count, new(EndingTag, Tag(nameof(StoryEnding.RecoveredAlone))), new(WayTag, Tag(way.ToString())));
         }
     }
 
@@ -71,7 +76,7 @@ public sealed class AnalyticsMetrics
 
         foreach (var (category, count) in report.CategoryTotals)
         {
-            yield return new Measurement<int>(count, new KeyValuePair<string, object?>("category", Tag(category.ToString())));
+            yield return new Measurement<int>(count, new KeyValuePair<string, object?>(CategoryTag, Tag(category.ToString())));
         }
     }
 
@@ -86,7 +91,7 @@ public sealed class AnalyticsMetrics
         {
             if (mean is { } value)
             {
-                yield return new Measurement<double>(value.TotalSeconds, new KeyValuePair<string, object?>("ending", Tag(ending.ToString())));
+                yield return new Measurement<double>(value.TotalSeconds, new KeyValuePair<string, object?>(EndingTag, Tag(ending.ToString())));
             }
         }
     }

@@ -54,10 +54,10 @@ public sealed class AnalyticsMetricsTests(SignpostFactory app) : IClassFixture<S
 
         // Assert
         Assert.Contains(("signpost.analytics.self_service_recovery_rate", 0.5, ""), measured);
-        Assert.Contains(("signpost.analytics.stories", 1, "ending=not_recovered"), measured);
-        Assert.Contains(("signpost.analytics.stories", 1, "ending=recovered_alone,way=retry"), measured);
-        Assert.Contains(("signpost.analytics.failures", 1, "category=maintenance"), measured);
-        Assert.Contains(("signpost.analytics.mean_time_to_recover", 120, "ending=recovered_alone"), measured);
+        Assert.Contains(("signpost.analytics.stories", 1, "signpost.story.ending=not_recovered"), measured);
+        Assert.Contains(("signpost.analytics.stories", 1, "signpost.story.ending=recovered_alone,signpost.story.way=retry"), measured);
+        Assert.Contains(("signpost.analytics.failures", 1, "signpost.reason_category=maintenance"), measured);
+        Assert.Contains(("signpost.analytics.mean_time_to_recover", 120, "signpost.story.ending=recovered_alone"), measured);
     }
 
     private static string Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
