@@ -13,6 +13,7 @@ using Signpost.Core.SignIn;
 using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Web.Admin;
+using Signpost.Web.Analytics;
 using Signpost.Web.Api;
 using Signpost.Web.CredentialAudits;
 using Signpost.Web.Email;
@@ -119,6 +120,7 @@ public static class SignpostHost
         services.AddSingleton<HeldTraces>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<EventRetention>();
+        services.AddSignpostAnalytics();
 
         // The key ring lives in the database, encrypted with the configured certificate (KeyProtection.cs).
         services.AddSignpostDataProtection(builder.Configuration, builder.Environment);
