@@ -25,15 +25,24 @@ public static class DiagnoseCommand
         var json = new Option<bool>("--json") { Description = "Print the diagnosis as JSON." };
         var width = new Option<int?>("--width") { Description = "Table width in columns (default: the terminal's, or 120 when redirected)." };
         var command = new Command("diagnose", "Run the troubleshooter on a trace ID or an account and print the diagnosis.") { traceId, user, from, to, json, width };
-        command.SetAction((result, ct) => AdminCommands.ReadAsync(async (services, ct2) =>
+        command.SetAction(async (result, ct) =>
+        {
+            // A usage mistake: exit 2 before any database is opened (docs/cli.md).
+            if ((result.GetValue(traceId) is null) == (result.GetValue(user) is null))
+            {
+                await Console.Error.WriteLineAsync("signpost: Give a trace ID or --user, not both and not neither.");
+                return ExitCodes.Usage;
+            }
+
+            return await Diagnose(result, ct);
+        });
+        return command;
+
+        Task<int> Diagnose(ParseResult result, CancellationToken ct) => AdminCommands.ReadAsync(async (services, ct2) =>
         {
             var troubleshooter = services.GetRequiredService<Troubleshooter>();
             var typedTrace = result.GetValue(traceId);
             var identifier = result.GetValue(user);
-            if ((typedTrace is null) == (identifier is null))
-            {
-                throw new AdministrationException("Give a trace ID or --user, not both and not neither.");
-            }
 
             DiagnosisResult diagnosis;
             if (typedTrace is not null)
@@ -66,8 +75,7 @@ public static class DiagnoseCommand
             });
             console.Profile.Width = result.GetValue(width) ?? (Console.IsOutputRedirected ? 120 : console.Profile.Width);
             Render(console, found);
-        }, ct));
-        return command;
+        }, ct);
     }
 
     /// <summary>Writes the diagnosis: a summary table, then one row per step with its evidence.</summary>

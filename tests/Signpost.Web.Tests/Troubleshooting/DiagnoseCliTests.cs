@@ -7,7 +7,12 @@ namespace Signpost.Web.Tests.Troubleshooting;
 /// <summary><c>signpost diagnose</c> run as a child process against the database of a running app.</summary>
 public sealed class DiagnoseCliTests(DiagnosisApp app) : IClassFixture<DiagnosisApp>
 {
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    /// <summary>Runs the command on the app's database, started (and so migrated) first: a test may be the class's first.</summary>
+    private Task<CliRun> RunAsync(params string[] args)
+    {
+        _ = app.Server;
+        return SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    }
 
     [Fact]
     public async Task Diagnose_TraceAndUser_PrintTheDiagnosisAsATable()
@@ -49,12 +54,15 @@ public sealed class DiagnoseCliTests(DiagnosisApp app) : IClassFixture<Diagnosis
     }
 
     [Fact]
-    public async Task Diagnose_NeitherOrBoth_OneLineAndExitOne()
+    public async Task Diagnose_NeitherOrBoth_UsageExitTwo_UnknownUser_ExitOne()
     {
         var neither = await RunAsync("diagnose");
+        var both = await RunAsync("diagnose", "0123456789abcdef0123456789abcdef", "--user", "someone");
         var unknownUser = await RunAsync("diagnose", "--user", "nobody-at-all");
 
-        Assert.Equal(1, neither.ExitCode);
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Equal(["signpost: Give a trace ID or --user, not both and not neither."], both.StderrLines);
         Assert.Equal(["signpost: Give a trace ID or --user, not both and not neither."], neither.StderrLines);
         Assert.Equal(1, unknownUser.ExitCode);
         Assert.Equal(["signpost: No account has the identifier 'nobody-at-all'."], unknownUser.StderrLines);
