@@ -5,7 +5,6 @@ using Signpost.Core.Email;
 using Signpost.Core.Organizations;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
 
 namespace Signpost.Web.Admin;
 

@@ -11,7 +11,9 @@ using Signpost.Core.Reasons;
 using Signpost.Core.Recovery;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Signpost.Web.Setup;
+using Signpost.Web.Support;
 
 namespace Signpost.Web.Cli;
 

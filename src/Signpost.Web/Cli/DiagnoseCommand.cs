@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Signpost.Core.Troubleshooting;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Spectre.Console;
 
 namespace Signpost.Web.Cli;

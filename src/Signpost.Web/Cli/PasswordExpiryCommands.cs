@@ -2,8 +2,9 @@ using System.CommandLine;
 using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Web.Api;
+using Signpost.Web.Infrastructure;
 using Signpost.Web.Passwords;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Cli;
 

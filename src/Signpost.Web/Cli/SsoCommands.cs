@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Signpost.Core.Accounts;
 using Signpost.Core.SingleSignOn;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
 using Signpost.Web.Sso;
 
 namespace Signpost.Web.Cli;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Signpost.Core.Accounts;
 using Signpost.Core.Tokens;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Signpost.Web.Setup;
 
 namespace Signpost.Web.Cli;

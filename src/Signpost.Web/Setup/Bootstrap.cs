@@ -6,6 +6,7 @@ using Signpost.Core.Organizations;
 using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Setup;
 

@@ -20,6 +20,8 @@ using Signpost.Web.Incidents;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
 using Signpost.Web.Passwords;
+using Signpost.Web.Platform;
+using Signpost.Web.Support;
 using Signpost.Web.Troubleshooting;
 using Signpost.Web.Sso;
 

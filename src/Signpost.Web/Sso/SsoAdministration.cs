@@ -5,7 +5,6 @@ using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
 
 namespace Signpost.Web.Sso;
 

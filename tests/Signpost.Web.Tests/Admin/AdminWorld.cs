@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Admin;

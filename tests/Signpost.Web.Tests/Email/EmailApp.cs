@@ -9,7 +9,7 @@ using Signpost.Core.Maintenance;
 using Signpost.Core.Notifications;
 using Signpost.Core.Organizations;
 using Signpost.Web.Maintenance;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Email;

@@ -15,6 +15,7 @@ using Signpost.Core.Events;
 using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
 using Signpost.Data;
+using Signpost.Web.Platform;
 using Signpost.Web.Setup;
 
 namespace Signpost.Web.Tests.Infrastructure;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Accounts;
 using Signpost.Core.Maintenance;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Maintenance;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.SingleSignOn;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 using Signpost.Web.Sso;
 using Signpost.Web.Tests.Infrastructure;
 

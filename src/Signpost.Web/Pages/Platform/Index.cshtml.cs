@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Pages.Platform;
 

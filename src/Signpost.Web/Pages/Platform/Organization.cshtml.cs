@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Signpost.Core.Organizations;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Signpost.Web.Sso;
 
 namespace Signpost.Web.Pages.Platform;

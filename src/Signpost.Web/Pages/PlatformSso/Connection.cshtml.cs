@@ -5,8 +5,8 @@ using Signpost.Core.Accounts;
 using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
 using Signpost.Data;
+using Signpost.Web.Infrastructure;
 using Signpost.Web.Pages.Platform;
-using Signpost.Web.Setup;
 using Signpost.Web.Sso;
 
 namespace Signpost.Web.Pages.PlatformSso;

@@ -7,7 +7,7 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Troubleshooting;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
+using Signpost.Web.Support;
 
 namespace Signpost.Web.Pages.Support;
 

@@ -5,7 +5,7 @@ using Signpost.Core.Organizations;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
-namespace Signpost.Web.Setup;
+namespace Signpost.Web.Platform;
 
 /// <summary>One organization in the platform list, with how many people it has.</summary>
 public sealed record OrganizationSummary(Guid Id, string Slug, string Name, int Members, int Admins, DateTimeOffset CreatedAt);

@@ -7,7 +7,7 @@ using Signpost.Core.Recovery;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
 
-namespace Signpost.Web.Setup;
+namespace Signpost.Web.Support;
 
 /// <summary>What an operator-sent link was and until when it works.</summary>
 public sealed record SentLink(ActionTokenPurpose Purpose, DateTimeOffset ExpiresAt)
