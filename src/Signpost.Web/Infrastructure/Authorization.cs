@@ -19,6 +19,12 @@ public static class Authorization
             .AddPolicy(SupportPolicy, policy => policy.RequireRole(nameof(PlatformRoles.SupportAgent), nameof(PlatformRoles.PlatformAdmin)))
             .AddPolicy(PlatformAdminPolicy, policy => policy.RequireRole(nameof(PlatformRoles.PlatformAdmin)));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditedPlatformRefusals>();
+
+        // Past the policies: a practice admin reaches only their own practices' data (AdminScope), and what
+        // each audience reads of a diagnosis, an event or an incident is cut to it (AudienceProjection,
+        // docs/security.md "What each audience sees").
+        services.AddScoped<AdminScope>();
+        services.AddScoped<AudienceProjection>();
         return services;
     }
 }
