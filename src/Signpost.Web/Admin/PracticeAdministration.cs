@@ -42,7 +42,7 @@ public sealed partial class PracticeAdministration(
     SessionManager sessions,
     RecoveryService recovery,
     PasswordExpiryExtensions extensions,
-    Administration administration,
+    PlatformProvisioning provisioning,
     PracticeInvitations invitations,
     IOptions<SignpostOptions> options,
     TimeProvider time)

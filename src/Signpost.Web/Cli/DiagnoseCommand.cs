@@ -43,7 +43,7 @@ public static class DiagnoseCommand
             }
             else
             {
-                var account = await services.GetRequiredService<Administration>().FindAccountAsync(identifier!, ct2)
+                var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(identifier!, ct2)
                     ?? throw new AdministrationException($"No account has the identifier '{identifier}'.");
                 diagnosis = await troubleshooter.DiagnoseAccountAsync(account.Id, Instant(result.GetValue(from), "--from"), Instant(result.GetValue(to), "--to"), DiagnosisAudience.Support, ct2);
             }

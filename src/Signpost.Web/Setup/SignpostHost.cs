@@ -44,7 +44,7 @@ public static class SignpostHost
         services.AddSignpostRecovery();
         services.AddSignpostPlatformAdministration();
         services.AddSignpostSupport();
-        services.AddPracticeAdministration();
+        services.AddSignpostPracticeAdministration();
         services.AddCredentialAudits();
         services.AddSignpostAudit();
         services.AddSignpostEventRetention();

@@ -96,10 +96,10 @@ public class EmailApp : SignpostFactory
     public Task RunNotifierAsync() => Services.GetRequiredService<MaintenanceNotifier>().RunOnceAsync(CancellationToken.None);
 
     public Task<Organization> CreatePracticeAsync(string slug, string name, string timeZone) =>
-        WithServicesAsync(services => services.GetRequiredService<Administration>().CreateOrganizationAsync(slug, name, null, timeZone, CancellationToken.None));
+        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, name, null, timeZone, CancellationToken.None));
 
     public Task<Account> CreateMemberAsync(string organizationSlug, string username, PracticeRoles roles) =>
-        WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             organizationSlug, username, $"{username}@clinic.example", $"{username} (display)", null, roles, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
 
     public Task<MaintenanceWindow> ScheduleAsync(TimeSpan start, TimeSpan length, MaintenanceScope scope = MaintenanceScope.Portal, Guid? organizationId = null, string message = "Claims database upgrade.") =>

@@ -15,7 +15,7 @@ public sealed class IncidentsApiTests(SignpostFactory app) : IClassFixture<Signp
     private async Task<TestBrowser> SignedInAsync(string? slug, PlatformRoles platform = PlatformRoles.None, PracticeRoles practice = PracticeRoles.Staff)
     {
         var username = TestAccounts.Unique("u");
-        await app.WithServicesAsync(services => services.GetService(typeof(Administration)) is Administration admin
+        await app.WithServicesAsync(services => services.GetService(typeof(PlatformProvisioning)) is PlatformProvisioning admin
             ? admin.CreateAccountAsync(slug, username, $"{username}@clinic.example", username, null, slug is null ? PracticeRoles.None : practice, platform, TestAccounts.Password, CancellationToken.None)
             : throw new InvalidOperationException());
         var browser = app.CreateBrowser();

@@ -97,7 +97,7 @@ public sealed class ExpiryExtensionTests(SignpostFactory app) : IClassFixture<Si
         await app.CreateOrganizationAsync(slug, "Birch Lane Clinic");
         using var anonymous = app.CreateBrowser();
         using var staff = await SignedInAsync(PlatformRoles.None, slug);
-        var admin = await app.WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+        var admin = await app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             slug, TestAccounts.Unique("pam"), $"{TestAccounts.Unique("pam")}@birch.example", "Pam", null, PracticeRoles.PracticeAdmin, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
         using var practiceAdmin = app.CreateBrowser();
         Assert.Equal(HttpStatusCode.OK, (await practiceAdmin.ApiSignInAsync(admin.Username, TestAccounts.Password)).StatusCode);

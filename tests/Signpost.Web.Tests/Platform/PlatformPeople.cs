@@ -13,7 +13,7 @@ internal static class PlatformPeople
     public static async Task<(Account Account, TestBrowser Browser)> SignedInAsync(SignpostFactory app, string prefix, string? slug, PlatformRoles platformRoles = PlatformRoles.None, PracticeRoles roles = PracticeRoles.Staff)
     {
         var username = TestAccounts.Unique(prefix);
-        var account = await app.WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+        var account = await app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             slug, username, $"{username}@clinic.example", username + " Person", null, slug is null ? PracticeRoles.None : roles, platformRoles,
             TestAccounts.Password, CancellationToken.None));
         var browser = app.CreateBrowser();

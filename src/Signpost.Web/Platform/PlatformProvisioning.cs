@@ -10,7 +10,7 @@ namespace Signpost.Web.Platform;
 
 /// <summary>Creating organizations and accounts (the CLI today, the admin consoles later), with the same rules everywhere.</summary>
 /// <remarks>Every change is appended to the audit trail in the same transaction: no act without its entry.</remarks>
-public sealed class Administration(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, AuditTrail audit, AuditActors actors, TimeProvider time)
+public sealed class PlatformProvisioning(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, AuditTrail audit, AuditActors actors, TimeProvider time)
 {
     public async Task<Organization> CreateOrganizationAsync(string slug, string name, string? taxId, string? timeZone, CancellationToken cancellationToken)
     {
