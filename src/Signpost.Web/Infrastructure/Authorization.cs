@@ -31,7 +31,7 @@ public static class Authorization
 
 /// <summary>
 /// A signed-in person without the PlatformAdmin role who opens a platform page gets the same 404 as for an
-/// address that does not exist, and the attempt goes to the audit trail (issue 5 part 3: audited refusals).
+/// address that does not exist, and the attempt goes to the audit trail (docs/security.md).
 /// Every other outcome, and every other policy, keeps the framework's default handling.
 /// </summary>
 internal sealed class AuditedPlatformRefusals : IAuthorizationMiddlewareResultHandler

@@ -8,7 +8,10 @@ using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Platform;
 
-/// <summary>Creating organizations and accounts (the CLI today, the admin consoles later), with the same rules everywhere.</summary>
+/// <summary>
+/// Creating organizations and accounts, an organization's policy and its network ranges, with the same rules
+/// from the command line, the platform console, a practice admin's invitation and first run.
+/// </summary>
 /// <remarks>Every change is appended to the audit trail in the same transaction: no act without its entry.</remarks>
 public sealed class PlatformProvisioning(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, AuditTrail audit, AuditActors actors, TimeProvider time)
 {
