@@ -30,6 +30,7 @@ internal static class Scenarios
         new StuffingScenario(),
         new PeerScenario(),
         new EventStoreScenario(),
+        new AnalyticsScenario(),
         new FootprintScenario(),
         new DiagnosisScenario(),
         new PostgresScenario(),

@@ -155,6 +155,142 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("Memberships");
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsHourCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "OrganizationId", "Hour", "Category", "Method");
+
+                    b.HasIndex("OrganizationId", "Day");
+
+                    b.ToTable("AnalyticsHourCounts", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsNetworkCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Network")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "OrganizationId", "Network", "Category", "Method");
+
+                    b.HasIndex("OrganizationId", "Day");
+
+                    b.ToTable("AnalyticsNetworkCounts", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsOutcomeCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ReasonCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "OrganizationId", "ReasonCode", "Method");
+
+                    b.HasIndex("OrganizationId", "Day");
+
+                    b.ToTable("AnalyticsOutcomeCounts", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsStoryCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Ending")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Way")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("SecondsToRecover")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Stories")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "OrganizationId", "Category", "Method", "Ending", "Way");
+
+                    b.HasIndex("OrganizationId", "Day");
+
+                    b.ToTable("AnalyticsStoryCounts", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsWatermark", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("Position")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AnalyticsWatermarks", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Audit.AuditCheckpoint", b =>
                 {
                     b.Property<long>("Id")

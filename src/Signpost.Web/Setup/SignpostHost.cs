@@ -1,5 +1,6 @@
 using Signpost.Data;
 using Signpost.Web.Admin;
+using Signpost.Web.Analytics;
 using Signpost.Web.Api;
 using Signpost.Web.CredentialAudits;
 using Signpost.Web.Email;
@@ -48,6 +49,7 @@ public static class SignpostHost
         services.AddCredentialAudits();
         services.AddSignpostAudit();
         services.AddSignpostEventRetention();
+        services.AddSignpostAnalytics();
 
         // The web surface: the key ring (in the database, encrypted with the configured certificate), single
         // sign-on's schemes, who may do what, proxies and HTTPS, the pages and the API.

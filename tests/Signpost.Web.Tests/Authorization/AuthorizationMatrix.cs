@@ -101,6 +101,8 @@ public static class AuthorizationMatrix
             t => $"/admin/{t.Slug}/users/{t.PersonId}?handler=Reassign", t => [new("version", StaleVersion), new("to", t.Slug)]),
         Get("/admin/{slug}/credential-audit", EachPractice, Console(page: true), t => $"/admin/{t.Slug}/credential-audit"),
         Get("/admin/{slug}/credential-audit?handler=Csv", EachPractice, Console(page: true), t => $"/admin/{t.Slug}/credential-audit?handler=Csv"),
+        Get("/admin/{slug}/analytics", EachPractice, Console(page: true), t => $"/admin/{t.Slug}/analytics"),
+        Get("/admin/{slug}/analytics?handler=Csv", EachPractice, Console(page: true), t => $"/admin/{t.Slug}/analytics?handler=Csv&table=summary"),
 
         // The members API: the same console over JSON.
         Get("/api/v1/organizations/{slug}/members", EachPractice, Console(page: false), t => $"/api/v1/organizations/{t.Slug}/members"),
@@ -152,6 +154,10 @@ public static class AuthorizationMatrix
         Form("/support/accounts/{id}?handler=Release", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Release", ("HoldReason", "matrix: nothing is held")),
         Get("/support/attempts/{traceId}", EachPracticeAndShared, SupportOnly(page: true), t => $"/support/attempts/{t.Trace}"),
         Get("/support/practices/{slug}", EachPractice, SupportOnly(page: true), t => $"/support/practices/{t.Slug}"),
+
+        // Analytics across the portal: payer support and platform admins (docs/analytics.md).
+        Get("/platform/analytics", NoTarget, SupportOnly(page: true), _ => "/platform/analytics"),
+        Get("/platform/analytics?handler=Csv", NoTarget, SupportOnly(page: true), _ => "/platform/analytics?handler=Csv&table=summary"),
 
         // The platform pages: platform admins only; anyone else signed in gets an audited 404.
         Get("/platform", NoTarget, PlatformOnly(page: true), _ => "/platform"),

@@ -56,7 +56,8 @@ public sealed class BackupCliTests(SignpostFactory app) : IClassFixture<Signpost
     [Fact]
     public async Task Restore_OntoAnExistingDatabase_RefusedWithExitOne_AndBackupNeverOverwrites()
     {
-        // Arrange
+        // Arrange: the host migrates its database when it starts; this test may be the class's first.
+        _ = app.Server;
         var backup = Path.Combine(app.Folder, $"backup-{Guid.NewGuid():N}.db");
         var first = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "backup", "--output", backup);
         Assert.True(first.ExitCode == 0, first.ToString());

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using Signpost.Bench.Data;
+using Signpost.Bench.Infrastructure;
+using Signpost.Bench.Targets;
+
+namespace Signpost.Bench.Scenarios;
+
+/// <summary>
+/// The analytics page at the generated size (10 million events; --quick: the small set), docs/analytics.md.
+/// <list type="bullet">
+/// <item>First count: <c>signpost report</c> on the data set counts every event not yet in the daily
+/// aggregates (all of them on a fresh data set) — timed as context, since it happens once.</item>
+/// <item><c>GET /platform/analytics</c> for the data set's last 30 days (all practices) and its CSV, as a
+/// support agent, alternating with <c>GET /api/v1/events/{traceId}</c> for random events in the same server;
+/// p99 ÷ the single-event lookup's p99, goal ≤ 5: the page reads aggregates, never the events.</item>
+/// </list>
+/// </summary>
+internal sealed class AnalyticsScenario : IScenario
+{
+    public string Name => "analytics";
+
+    public string Description => "Analytics page and CSV p99 at 10 million events ÷ single-event lookup p99 (and the first count's time).";
+
+    public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var (settings, ui, report) = context;
+        var (folder, manifest) = await Scenarios.DatasetAsync(context, cancellationToken);
+        var database = DatasetManifest.DatabasePath(folder);
+        var to = DateOnly.FromDateTime(manifest.GeneratedAt.UtcDateTime);
+        var from = to.AddDays(-29);
+        var range = F($"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}");
+
+        // The first count, through the command (it takes the job's lease and loops until caught up).
+        using (var phase = ui.Start($"analytics: counting {manifest.Events:N0} events into the daily aggregates"))
+        {
+            var started = Stopwatch.GetTimestamp();
+            var run = await Commands.RunAsync("dotnet", [settings.SignpostDll, "report", "--from", F($"{from:yyyy-MM-dd}"), "--to", F($"{to:yyyy-MM-dd}"), "--format", "csv"],
+                settings.NewFolder("analytics-report"), new Dictionary<string, string>
+                {
+                    ["ConnectionStrings__Signpost"] = $"Data Source={database}",
+                    ["Signpost__DataProtection__AllowUnprotectedKeys"] = "true",
+                    ["Logging__LogLevel__Default"] = "Warning",
+                }, cancellationToken: cancellationToken);
+            run.EnsureSuccess("signpost report");
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            phase.Done(F($"{seconds:0.0} s"));
+            report.Add(new Figure(Name, F($"First count of {manifest.Events:N0} events into the daily aggregates"), "(context)", seconds,
+                F($"{seconds:0.0} s via signpost report"), "—", Verdict.Info, "once per database; later runs count only new events"));
+        }
+
+        var count = settings.Pick(300, 60);
+        var random = new Random(23);
+        var traceIds = new List<string>(count);
+        using (var db = SignpostTarget.OpenReadOnly(database))
+        {
+            while (traceIds.Count < count)
+            {
+                var id = random.NextInt64(1, manifest.Events + 1);
+                if (SignpostTarget.Scalar<string>(db, "SELECT TraceId FROM SignInEvents WHERE Id = $id", ("$id", id)) is { } trace)
+                {
+                    traceIds.Add(trace);
+                }
+            }
+        }
+
+        await using var server = await SignpostTarget.StartAsync(settings, database, cancellationToken, name: "signpost-analytics");
+        using var client = Http.Client(server.BaseUri);
+        var (session, _) = await SignpostTarget.SignInForCookiesAsync(client, DatasetManifest.SupportUsername, cancellationToken);
+        var cookie = "sp_session=" + session;
+
+        var pages = new List<double>(count);
+        var csvs = new List<double>(count);
+        var lookups = new List<double>(count);
+        var failures = 0;
+        using (var phase = ui.Start($"analytics: {count} page, CSV and trace-ID requests, alternating"))
+        {
+            for (var i = -10; i < count; i++)
+            {
+                var (page, pageStatus) = await TimeAsync(client, "/platform/analytics?" + range, cookie, cancellationToken);
+                var (csv, csvStatus) = await TimeAsync(client, "/platform/analytics?handler=Csv&table=categories&" + range, cookie, cancellationToken);
+                var (lookup, lookupStatus) = await TimeAsync(client, $"/api/v1/events/{traceIds[Math.Max(0, i) % count]}", cookie, cancellationToken);
+                if (i < 0)
+                {
+                    continue; // warm-up
+                }
+
+                failures += (pageStatus == 200 ? 0 : 1) + (csvStatus == 200 ? 0 : 1) + (lookupStatus == 200 ? 0 : 1);
+                pages.Add(page);
+                csvs.Add(csv);
+                lookups.Add(lookup);
+                if (i % 10 == 0)
+                {
+                    phase.Update((double)i / count, F($"{i} done"));
+                }
+            }
+
+            phase.Done(F($"page p99 {P99(pages):0.0} ms, CSV p99 {P99(csvs):0.0} ms, lookup p99 {P99(lookups):0.0} ms"));
+        }
+
+        var note = failures > 0 ? F($"{failures} requests did not answer 200") : F($"30 days, all practices; {count} of each, alternating");
+        report.Add(new Figure(Name, F($"Analytics page p99 at {manifest.Events:N0} events ÷ single-event lookup p99"), "≤ 5", P99(pages) / P99(lookups),
+            F($"{P99(pages):0.0} ms (p50 {Stats.Percentile([.. pages.Order()], 50):0.0}) GET /platform/analytics"), F($"{P99(lookups):0.0} ms GET /api/v1/events/{{traceId}}"),
+            Figure.AtMost(P99(pages) / P99(lookups), 5), note));
+        report.Add(new Figure(Name, F($"Analytics CSV p99 at {manifest.Events:N0} events ÷ single-event lookup p99"), "≤ 5", P99(csvs) / P99(lookups),
+            F($"{P99(csvs):0.0} ms ?handler=Csv&table=categories"), F($"{P99(lookups):0.0} ms GET /api/v1/events/{{traceId}}"),
+            Figure.AtMost(P99(csvs) / P99(lookups), 5), note));
+    }
+
+    private static async Task<(double Milliseconds, int Status)> TimeAsync(HttpClient client, string path, string cookie, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var answer = await Http.GetAsync(client, path, cookie, cancellationToken);
+        return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, answer.Status);
+    }
+
+    private static double P99(List<double> times) => Stats.Percentile([.. times.Order()], 99);
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

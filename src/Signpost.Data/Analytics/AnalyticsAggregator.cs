@@ -1,0 +1,261 @@
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Analytics;
+using Signpost.Core.Events;
+using Signpost.Core.Reasons;
+
+namespace Signpost.Data.Analytics;
+
+/// <summary>
+/// Adds new sign-in events to the daily analytics rows, a slice at a time behind two watermarks
+/// (docs/analytics.md, "How the numbers are kept"): events once they are <see cref="Lag"/> old, failure
+/// stories once their time-out has passed. Each slice's rows and its watermark are saved together, so a
+/// slice is counted exactly once even when a run stops half-way. Run by one node at a time (its lease).
+/// </summary>
+public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
+{
+    /// <summary>How old an event must be before it is counted: an append in flight commits within it.</summary>
+    public static readonly TimeSpan Lag = TimeSpan.FromMinutes(5);
+
+    /// <summary>How much time one slice covers (one save).</summary>
+    public static readonly TimeSpan Slice = TimeSpan.FromDays(1);
+
+    /// <summary>The shortest slice worth a save: a run right after another finds nothing to do.</summary>
+    public static readonly TimeSpan MinimumSlice = TimeSpan.FromMinutes(1);
+
+    private static readonly SignInMethod[] AttemptMethods = [.. Enum.GetValues<SignInMethod>().Where(FailureStoryTeller.IsAttempt)];
+
+    /// <summary>Counts up to <paramref name="maxSlices"/> slices of each kind; returns how many it counted (0: caught up).</summary>
+    public async Task<int> RunAsync(int maxSlices, CancellationToken cancellationToken)
+    {
+        var zones = await ZonesAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var done = 0;
+        for (var i = 0; i < maxSlices && await CountEventsAsync(zones, now, cancellationToken); i++)
+        {
+            done++;
+        }
+
+        for (var i = 0; i < maxSlices && await CountStoriesAsync(zones, now, cancellationToken); i++)
+        {
+            done++;
+        }
+
+        return done;
+    }
+
+    /// <summary>Where the watermarks stand (null: nothing counted yet).</summary>
+    public async Task<(DateTimeOffset? Events, DateTimeOffset? Stories)> WatermarksAsync(CancellationToken cancellationToken)
+    {
+        var marks = await db.Set<AnalyticsWatermark>().AsNoTracking().ToListAsync(cancellationToken);
+        return (marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Events)?.Position,
+            marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Stories)?.Position);
+    }
+
+    private async Task<bool> CountEventsAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var mark = await WatermarkAsync(AnalyticsWatermark.Events, now, cancellationToken);
+        var end = Min(mark.Position + Slice, now - Lag);
+        if (end - mark.Position < MinimumSlice)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+
+        var events = await db.SignInEvents.AsNoTracking()
+            .Where(e => e.OccurredAt >= mark.Position && e.OccurredAt < end)
+            .Select(e => new { e.OccurredAt, e.OrganizationId, e.ReasonCode, e.Method, e.Succeeded, e.NetworkLabel, e.ClientIp })
+            .ToListAsync(cancellationToken);
+
+        var outcomes = new Dictionary<(DateOnly, Guid, string, SignInMethod), int>();
+        var hours = new Dictionary<(DateOnly, Guid, int, ReasonCategory, SignInMethod), int>();
+        var networks = new Dictionary<(DateOnly, Guid, string, ReasonCategory, SignInMethod), int>();
+        foreach (var e in events)
+        {
+            var organization = e.OrganizationId ?? Guid.Empty;
+            var local = zones.Local(organization, e.OccurredAt);
+            var day = DateOnly.FromDateTime(local.DateTime);
+            var all = AnalyticsFilter.AllPractices;
+            Add(outcomes, (day, organization, e.ReasonCode, e.Method), 1);
+            Add(outcomes, (day, all, e.ReasonCode, e.Method), 1);
+            if (e.Succeeded)
+            {
+                continue;
+            }
+
+            var category = CategoryOf(e.ReasonCode);
+            var network = NetworkKey.Of(e.NetworkLabel, e.ClientIp);
+            Add(hours, (day, organization, local.Hour, category, e.Method), 1);
+            Add(hours, (day, all, local.Hour, category, e.Method), 1);
+            Add(networks, (day, organization, network, category, e.Method), 1);
+            Add(networks, (day, all, network, category, e.Method), 1);
+        }
+
+        if (outcomes.Count > 0)
+        {
+            var (first, last) = (outcomes.Keys.Min(k => k.Item1), outcomes.Keys.Max(k => k.Item1));
+            var existingOutcomes = await db.Set<AnalyticsOutcomeCount>().Where(r => r.Day >= first && r.Day <= last).ToListAsync(cancellationToken);
+            var byOutcome = existingOutcomes.ToDictionary(r => (r.Day, r.OrganizationId, r.ReasonCode, r.Method));
+            foreach (var ((day, organization, reason, method), count) in outcomes)
+            {
+                if (byOutcome.TryGetValue((day, organization, reason, method), out var row))
+                {
+                    row.Count += count;
+                }
+                else
+                {
+                    db.Add(new AnalyticsOutcomeCount { Day = day, OrganizationId = organization, ReasonCode = reason, Method = method, Count = count });
+                }
+            }
+
+            var existingHours = await db.Set<AnalyticsHourCount>().Where(r => r.Day >= first && r.Day <= last).ToListAsync(cancellationToken);
+            var byHour = existingHours.ToDictionary(r => (r.Day, r.OrganizationId, r.Hour, r.Category, r.Method));
+            foreach (var ((day, organization, hour, category, method), count) in hours)
+            {
+                if (byHour.TryGetValue((day, organization, hour, category, method), out var row))
+                {
+                    row.Failures += count;
+                }
+                else
+                {
+                    db.Add(new AnalyticsHourCount { Day = day, OrganizationId = organization, Hour = hour, Category = category, Method = method, Failures = count });
+                }
+            }
+
+            var existingNetworks = await db.Set<AnalyticsNetworkCount>().Where(r => r.Day >= first && r.Day <= last).ToListAsync(cancellationToken);
+            var byNetwork = existingNetworks.ToDictionary(r => (r.Day, r.OrganizationId, r.Network, r.Category, r.Method));
+            foreach (var ((day, organization, network, category, method), count) in networks)
+            {
+                if (byNetwork.TryGetValue((day, organization, network, category, method), out var row))
+                {
+                    row.Failures += count;
+                }
+                else
+                {
+                    db.Add(new AnalyticsNetworkCount { Day = day, OrganizationId = organization, Network = network, Category = category, Method = method, Failures = count });
+                }
+            }
+        }
+
+        mark.Position = end;
+        await SaveAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> CountStoriesAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var mark = await WatermarkAsync(AnalyticsWatermark.Stories, now, cancellationToken);
+        var timeOut = FailureStoryTeller.TimeOut;
+        var end = Min(mark.Position + Slice, now - timeOut - Lag);
+        if (end - mark.Position < MinimumSlice)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+
+        // A story starting in the slice is decided by the day before it and told by the day after its start
+        // (FailureStoryTeller's rules), so these events are all it needs.
+        var (from, to) = (mark.Position - timeOut, end + timeOut);
+        var accounts = await db.SignInEvents.AsNoTracking()
+            .Where(e => e.OccurredAt >= mark.Position && e.OccurredAt < end && !e.Succeeded && e.AccountId != null && AttemptMethods.Contains(e.Method))
+            .Select(e => e.AccountId!.Value).Distinct().ToListAsync(cancellationToken);
+
+        var stories = new Dictionary<(DateOnly, Guid, ReasonCategory, SignInMethod, StoryEnding, RecoveryWay), (int Stories, long Seconds)>();
+        if (accounts.Count > 0)
+        {
+            var contacts = (await db.Incidents.AsNoTracking().Where(i => i.CreatedAt >= from && i.CreatedAt <= to).ToListAsync(cancellationToken))
+                .Select(HelpContact.From).ToList();
+            var teller = new FailureStoryTeller(time);
+            foreach (var chunk in accounts.Chunk(500))
+            {
+                var events = await db.SignInEvents.AsNoTracking()
+                    .Where(e => e.AccountId != null && chunk.Contains(e.AccountId.Value) && e.OccurredAt >= from && e.OccurredAt <= to)
+                    .ToListAsync(cancellationToken);
+                foreach (var person in events.GroupBy(e => e.AccountId!.Value))
+                {
+                    foreach (var story in teller.Tell(person.Key, person, contacts))
+                    {
+                        if (story.StartedAt < mark.Position || story.StartedAt >= end)
+                        {
+                            continue;
+                        }
+
+                        var organization = story.OrganizationId ?? Guid.Empty;
+                        var day = DateOnly.FromDateTime(zones.Local(organization, story.StartedAt).DateTime);
+                        foreach (var key in new[] { (day, organization, story.Category, story.FirstMethod, story.Ending, story.Way), (day, AnalyticsFilter.AllPractices, story.Category, story.FirstMethod, story.Ending, story.Way) })
+                        {
+                            var (count, seconds) = stories.GetValueOrDefault(key);
+                            stories[key] = (count + 1, seconds + (long)(story.TimeToRecover?.TotalSeconds ?? 0));
+                        }
+                    }
+                }
+            }
+        }
+
+        if (stories.Count > 0)
+        {
+            var (first, last) = (stories.Keys.Min(k => k.Item1), stories.Keys.Max(k => k.Item1));
+            var existing = await db.Set<AnalyticsStoryCount>().Where(r => r.Day >= first && r.Day <= last).ToListAsync(cancellationToken);
+            var byKey = existing.ToDictionary(r => (r.Day, r.OrganizationId, r.Category, r.Method, r.Ending, r.Way));
+            foreach (var ((day, organization, category, method, ending, way), (count, seconds)) in stories)
+            {
+                if (byKey.TryGetValue((day, organization, category, method, ending, way), out var row))
+                {
+                    row.Stories += count;
+                    row.SecondsToRecover += seconds;
+                }
+                else
+                {
+                    db.Add(new AnalyticsStoryCount
+                    {
+                        Day = day, OrganizationId = organization, Category = category, Method = method, Ending = ending, Way = way,
+                        Stories = count, SecondsToRecover = seconds,
+                    });
+                }
+            }
+        }
+
+        mark.Position = end;
+        await SaveAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>The watermark row, tracked; a new one starts at the oldest event (or now, when there is none).</summary>
+    private async Task<AnalyticsWatermark> WatermarkAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.Set<AnalyticsWatermark>().FirstOrDefaultAsync(w => w.Name == name, cancellationToken) is { } mark)
+        {
+            return mark;
+        }
+
+        var oldest = await db.SignInEvents.AsNoTracking().OrderBy(e => e.OccurredAt).Select(e => (DateTimeOffset?)e.OccurredAt).FirstOrDefaultAsync(cancellationToken);
+        // Saved at once: "counted up to" then says the job has run, even before there is anything to count.
+        db.Add(new AnalyticsWatermark { Name = name, Position = oldest ?? now - Lag });
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return await db.Set<AnalyticsWatermark>().FirstAsync(w => w.Name == name, cancellationToken);
+    }
+
+    private async Task<Zones> ZonesAsync(CancellationToken cancellationToken) =>
+        new((await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.TimeZone }).ToListAsync(cancellationToken))
+            .ToDictionary(o => o.Id, o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc));
+
+    internal static ReasonCategory CategoryOf(string code) => ReasonCatalogue.TryGet(code, out var reason) ? reason.Category : ReasonCategory.Request;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static void Add<TKey>(Dictionary<TKey, int> counts, TKey key, int count)
+        where TKey : notnull => counts[key] = counts.GetValueOrDefault(key) + count;
+
+    /// <summary>Each practice's time zone; UTC for attempts that named none.</summary>
+    private sealed class Zones(Dictionary<Guid, TimeZoneInfo> zones)
+    {
+        public DateTimeOffset Local(Guid organization, DateTimeOffset at) =>
+            TimeZoneInfo.ConvertTime(at, zones.GetValueOrDefault(organization) ?? TimeZoneInfo.Utc);
+    }
+}

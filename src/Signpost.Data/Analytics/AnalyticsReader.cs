@@ -1,0 +1,153 @@
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Analytics;
+using Signpost.Core.Reasons;
+
+namespace Signpost.Data.Analytics;
+
+/// <summary>
+/// Reads a report from the daily aggregate rows: every query is over a range of days of small rows, never
+/// over the sign-in events themselves (docs/analytics.md, "How the numbers are kept").
+/// </summary>
+public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
+{
+    /// <summary>How many practices and networks the "most failures" tables list.</summary>
+    public const int Top = 10;
+
+    public async Task<AnalyticsReport> ReadAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
+    {
+        var (from, to, organization, category, method) = (filter.From, filter.To, filter.OrganizationId, filter.Category, filter.Method);
+        var successCodes = ReasonCatalogue.All.Where(r => r.Category == ReasonCategory.Success).Select(r => r.Code).ToList();
+
+        // One practice's rows, or the roll-up rows of all practices (AnalyticsFilter.AllPractices).
+        var scope = organization ?? AnalyticsFilter.AllPractices;
+        var outcomesOfEveryPractice = db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId != AnalyticsFilter.AllPractices);
+        var outcomes = db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
+        var hours = db.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
+        var networks = db.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
+        var stories = db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
+        if (method is { } m)
+        {
+            outcomesOfEveryPractice = outcomesOfEveryPractice.Where(r => r.Method == m);
+            outcomes = outcomes.Where(r => r.Method == m);
+            hours = hours.Where(r => r.Method == m);
+            networks = networks.Where(r => r.Method == m);
+            stories = stories.Where(r => r.Method == m);
+        }
+
+        if (category is { } c)
+        {
+            hours = hours.Where(r => r.Category == c);
+            networks = networks.Where(r => r.Category == c);
+            stories = stories.Where(r => r.Category == c);
+        }
+
+        // Per day, reason and method: a few thousand rows at most whatever the number of practices.
+        var outcomeRows = await outcomes.GroupBy(r => new { r.Day, r.ReasonCode, r.Method })
+            .Select(g => new { g.Key.Day, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
+            .ToListAsync(cancellationToken);
+        var signIns = outcomeRows.Where(r => FailureStoryTeller.IsAttempt(r.Method) && successCodes.Contains(r.ReasonCode)).Sum(r => r.Count);
+        var failures = outcomeRows.Where(r => !successCodes.Contains(r.ReasonCode))
+            .Where(r => category is null || AnalyticsAggregator.CategoryOf(r.ReasonCode) == category).ToList();
+
+        var byDay = failures.GroupBy(r => r.Day).ToDictionary(g => g.Key,
+            g => (IReadOnlyDictionary<ReasonCategory, int>)g.GroupBy(r => AnalyticsAggregator.CategoryOf(r.ReasonCode)).ToDictionary(c => c.Key, c => c.Sum(r => r.Count)));
+        var days = Enumerable.Range(0, filter.Days).Select(i => from.AddDays(i))
+            .Select(day => new CategoryDay(day, byDay.GetValueOrDefault(day) ?? new Dictionary<ReasonCategory, int>())).ToList();
+        var reasons = failures.GroupBy(r => r.ReasonCode).Select(g => (g.Key, g.Sum(r => r.Count)))
+            .OrderByDescending(r => r.Item2).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+
+        var storyRows = await stories.GroupBy(r => new { r.Ending, r.Way })
+            .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
+            .ToListAsync(cancellationToken);
+        var byEnding = Enum.GetValues<StoryEnding>().ToDictionary(e => e, e => storyRows.Where(r => r.Ending == e).Sum(r => r.Stories));
+        var ways = Enum.GetValues<RecoveryWay>().Where(w => w != RecoveryWay.None)
+            .ToDictionary(w => w, w => storyRows.Where(r => r.Ending == StoryEnding.RecoveredAlone && r.Way == w).Sum(r => r.Stories));
+        var mean = Enum.GetValues<StoryEnding>().Where(e => e != StoryEnding.NotRecovered).ToDictionary(e => e, e =>
+        {
+            var (count, seconds) = (byEnding[e], storyRows.Where(r => r.Ending == e).Sum(r => r.Seconds));
+            return count == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Math.Round((double)seconds / count));
+        });
+
+        var heat = new int[7, 24];
+        var hourRows = await hours.GroupBy(r => new { r.Day, r.Hour }).Select(g => new { g.Key.Day, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
+        foreach (var row in hourRows)
+        {
+            heat[((int)row.Day.DayOfWeek + 6) % 7, row.Hour] += row.Failures;
+        }
+
+        var networkRows = await networks.GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
+            .OrderByDescending(r => r.Failures).ThenBy(r => r.Network).Take(Top).ToListAsync(cancellationToken);
+
+        var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
+        var practices = organization is null ? await TopPracticesAsync(outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken) : [];
+
+        // Help requests, incidents and maintenance windows are few: read from their own tables over the
+        // range's UTC days (a practice's local day differs from it by its offset at most).
+        var (start, end) = (new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        var incidents = db.Incidents.AsNoTracking().Where(i => i.CreatedAt >= start && i.CreatedAt < end);
+        if (organization is { } o)
+        {
+            incidents = incidents.Where(i => i.OrganizationId == o);
+        }
+
+        var raised = await incidents.Select(i => i.RuleId).ToListAsync(cancellationToken);
+        var windows = await db.MaintenanceWindows.AsNoTracking()
+            .Where(w => w.CancelledAt == null && w.StartsAt < end && w.EndsAt > start && (organization == null || w.OrganizationId == null || w.OrganizationId == organization))
+            .OrderBy(w => w.StartsAt).Select(w => new MaintenanceSpan(w.StartsAt, w.ClosedAt ?? w.EndsAt, w.Message)).ToListAsync(cancellationToken);
+        var counted = await db.Set<AnalyticsWatermark>().AsNoTracking().Where(w => w.Name == AnalyticsWatermark.Events).Select(w => (DateTimeOffset?)w.Position).FirstOrDefaultAsync(cancellationToken);
+
+        return new AnalyticsReport
+        {
+            Filter = filter,
+            Days = days,
+            Reasons = reasons,
+            SignIns = signIns,
+            Stories = byEnding,
+            Ways = ways,
+            MeanTimeToRecover = mean,
+            HelpRequests = raised.Count(r => r is null),
+            Incidents = raised.Count(r => r is not null),
+            Practices = practices,
+            Networks = [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))],
+            HeatMap = heat,
+            Maintenance = windows,
+            CountedUpTo = counted,
+        };
+    }
+
+    /// <summary>The practices with the most failures, summed and ranked by the database; then their sign-ins and names.</summary>
+    private async Task<IReadOnlyList<PracticeFailures>> TopPracticesAsync(IQueryable<AnalyticsOutcomeCount> outcomes, List<string> failureCodes, List<string> successCodes, CancellationToken cancellationToken)
+    {
+        var top = await outcomes.Where(r => failureCodes.Contains(r.ReasonCode)).GroupBy(r => r.OrganizationId)
+            .Select(g => new { Organization = g.Key, Failures = g.Sum(r => r.Count) })
+            .OrderByDescending(r => r.Failures).ThenBy(r => r.Organization).Take(Top).ToListAsync(cancellationToken);
+        var ids = top.Select(t => t.Organization).ToList();
+        var attempts = Enum.GetValues<Core.Events.SignInMethod>().Where(FailureStoryTeller.IsAttempt).ToList();
+        var ok = await outcomes.Where(r => ids.Contains(r.OrganizationId) && successCodes.Contains(r.ReasonCode) && attempts.Contains(r.Method))
+            .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Count = g.Sum(r => r.Count) })
+            .ToDictionaryAsync(r => r.Organization, r => r.Count, cancellationToken);
+        var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new { o.Id, o.Name, o.Slug }).ToDictionaryAsync(o => o.Id, cancellationToken);
+        return [.. top.Select(t => names.TryGetValue(t.Organization, out var n)
+            ? new PracticeFailures(t.Organization, n.Name, n.Slug, t.Failures, ok.GetValueOrDefault(t.Organization))
+            : new PracticeFailures(t.Organization, t.Organization == Guid.Empty ? "No single practice" : "Removed practice", null, t.Failures, ok.GetValueOrDefault(t.Organization)))];
+    }
+
+    public async Task<IReadOnlyList<LockedMember>> MostLockedAsync(Guid organizationId, DateTimeOffset since, int take, CancellationToken cancellationToken)
+    {
+        var top = await db.SignInEvents.AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId && e.OccurredAt >= since && e.ReasonCode == ReasonCodes.AccountLocked && e.AccountId != null)
+            .GroupBy(e => e.AccountId!.Value).Select(g => new { Account = g.Key, Refusals = g.Count() })
+            .OrderByDescending(r => r.Refusals).ThenBy(r => r.Account).Take(take * 2).ToListAsync(cancellationToken);
+        var ids = top.Select(t => t.Account).ToList();
+        // Only the practice's own members: a lock refusal names the practice, but the person may have left it.
+        var members = await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organizationId && ids.Contains(m.AccountId))
+            .Join(db.Accounts.AsNoTracking(), m => m.AccountId, a => a.Id, (m, a) => new { a.Id, a.Username, a.DisplayName })
+            .ToDictionaryAsync(a => a.Id, cancellationToken);
+        return [.. top.Where(t => members.ContainsKey(t.Account)).Take(take)
+            .Select(t => new LockedMember(t.Account, members[t.Account].Username, members[t.Account].DisplayName, t.Refusals))];
+    }
+
+    public async Task<IReadOnlyList<(Guid Id, string Slug, string Name)>> PracticesAsync(CancellationToken cancellationToken) =>
+        (await db.Organizations.AsNoTracking().OrderBy(o => o.Name).Select(o => new { o.Id, o.Slug, o.Name }).ToListAsync(cancellationToken))
+            .Select(o => (o.Id, o.Slug, o.Name)).ToList();
+}

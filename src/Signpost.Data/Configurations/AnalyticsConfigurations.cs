@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Signpost.Core.Analytics;
+
+namespace Signpost.Data.Configurations;
+
+// The analytics aggregates (docs/analytics.md, "How the numbers are kept"): each keyed by every dimension it
+// counts, so the job adds to a row by its key and the page reads a date range of keys.
+
+internal sealed class AnalyticsOutcomeCountConfiguration : IEntityTypeConfiguration<AnalyticsOutcomeCount>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsOutcomeCount> builder)
+    {
+        builder.ToTable("AnalyticsOutcomeCounts");
+        builder.HasKey(r => new { r.Day, r.OrganizationId, r.ReasonCode, r.Method });
+        builder.HasIndex(r => new { r.OrganizationId, r.Day });
+        builder.Property(r => r.ReasonCode).HasMaxLength(64);
+        builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
+    }
+}
+
+internal sealed class AnalyticsHourCountConfiguration : IEntityTypeConfiguration<AnalyticsHourCount>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsHourCount> builder)
+    {
+        builder.ToTable("AnalyticsHourCounts");
+        builder.HasKey(r => new { r.Day, r.OrganizationId, r.Hour, r.Category, r.Method });
+        builder.HasIndex(r => new { r.OrganizationId, r.Day });
+        builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
+        builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
+    }
+}
+
+internal sealed class AnalyticsNetworkCountConfiguration : IEntityTypeConfiguration<AnalyticsNetworkCount>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsNetworkCount> builder)
+    {
+        builder.ToTable("AnalyticsNetworkCounts");
+        builder.HasKey(r => new { r.Day, r.OrganizationId, r.Network, r.Category, r.Method });
+        builder.HasIndex(r => new { r.OrganizationId, r.Day });
+        builder.Property(r => r.Network).HasMaxLength(NetworkKey.MaxLength);
+        builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
+        builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
+    }
+}
+
+internal sealed class AnalyticsStoryCountConfiguration : IEntityTypeConfiguration<AnalyticsStoryCount>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsStoryCount> builder)
+    {
+        builder.ToTable("AnalyticsStoryCounts");
+        builder.HasKey(r => new { r.Day, r.OrganizationId, r.Category, r.Method, r.Ending, r.Way });
+        builder.HasIndex(r => new { r.OrganizationId, r.Day });
+        builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
+        builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
+        builder.Property(r => r.Ending).HasConversion<string>().HasMaxLength(32);
+        builder.Property(r => r.Way).HasConversion<string>().HasMaxLength(32);
+    }
+}
+
+internal sealed class AnalyticsWatermarkConfiguration : IEntityTypeConfiguration<AnalyticsWatermark>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsWatermark> builder)
+    {
+        builder.ToTable("AnalyticsWatermarks");
+        builder.HasKey(w => w.Name);
+        builder.Property(w => w.Name).HasMaxLength(32);
+    }
+}
