@@ -20,7 +20,8 @@ public static class NetworkKey
 
     public static string Of(string? networkLabel, string? clientIp)
     {
-        if (!string.IsNullOrWhiteSpace(networkLabel))
+        // "unknown" is what the classifier writes for an address in none of the practice's ranges: not a label.
+        if (!string.IsNullOrWhiteSpace(networkLabel) && networkLabel.Trim() != Organizations.NetworkClassifier.Unknown)
         {
             var label = "allow-listed: " + networkLabel.Trim();
             return label.Length > MaxLength ? label[..MaxLength] : label;

@@ -93,6 +93,13 @@ public static class ServeCommand
                     Console.WriteLine($"  {username,-14} {state,-24} {howTo}");
                 }
 
+                // Four weeks of made-up attempts, so the analytics, support console and troubleshooter have something to show.
+                var history = ActivatorUtilities.CreateInstance<Analytics.DemoHistory>(scope.ServiceProvider);
+                if (await history.SeedAsync(Bootstrap.DemoSlug, cancellationToken) is > 0 and var written)
+                {
+                    Console.WriteLine($"  (and {written} made-up sign-in attempts over the last four weeks, for /platform/analytics and /admin/{Bootstrap.DemoSlug}/analytics)");
+                }
+
                 Console.WriteLine();
             }
 

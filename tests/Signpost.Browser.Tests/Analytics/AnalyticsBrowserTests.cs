@@ -18,15 +18,35 @@ public sealed class AnalyticsBrowserTests(SignpostBrowserFixture fixture) : Brow
     private async Task<IPage> SignedInAsync(string who, int width = 1280, int height = 720) =>
         (await (await SignInPage.OpenAsync(await NewPageAsync(width: width, height: height), who == Demo.Support ? "/sign-in" : Demo.PracticePath)).SignInAsync(who, Demo.Password)).Page;
 
+    /// <summary>
+    /// Opens an analytics page once the job has counted the demo's history: the job runs at start, but a
+    /// test may be first to ask. Reloads until the failures-by-reason table has rows (30 s at most).
+    /// </summary>
+    private static async Task OpenCountedAsync(IPage page, string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await page.GotoAsync(path);
+            if (await page.Locator("[data-testid=reasons-table] tr[data-code=invalid_credentials]").CountAsync() > 0 || DateTime.UtcNow > deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
     [Fact]
     public async Task PlatformAnalytics_Support_AxeCleanWithTablesOpenAndWithAFilterProblem()
     {
         // Arrange
         var page = await SignedInAsync(Demo.Support);
 
-        // Act
-        await page.GotoAsync("/platform/analytics");
+        // Act: the demo's four weeks of made-up history, once the analytics job has counted them.
+        await OpenCountedAsync(page, "/platform/analytics");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sign-in analytics");
+        await Expect(page.Locator("[data-testid=reasons-table] tr[data-code=network_not_allowed]")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("causes-chart").GetByRole(AriaRole.Img)).ToBeVisibleAsync();
         await page.GetByText("Failures per day and category").ClickAsync();
 
@@ -62,14 +82,14 @@ public sealed class AnalyticsBrowserTests(SignpostBrowserFixture fixture) : Brow
         var admin = await SignedInAsync(Demo.Admin, Width, Height);
 
         // Act
-        await support.GotoAsync("/platform/analytics");
+        await OpenCountedAsync(support, "/platform/analytics");
         var platform = await TakeAsync(support, "analytics.png");
         await admin.GotoAsync($"/admin/{Demo.Slug}/analytics");
         var practice = await TakeAsync(admin, "analytics-practice.png");
 
         // Assert
-        // Long pages: every chart with its table.
-        AssertPng(platform, 5 * Height);
-        AssertPng(practice, 5 * Height);
+        // Long pages: every chart with its table, full of the demo's history.
+        AssertPng(platform, 6 * Height);
+        AssertPng(practice, 6 * Height);
     }
 }
