@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Signpost.Core.Accounts;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
+using Signpost.Web.Support;
 
 namespace Signpost.Web.Api;
 
