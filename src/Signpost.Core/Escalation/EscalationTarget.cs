@@ -3,7 +3,7 @@ namespace Signpost.Core.Escalation;
 /// <summary>Who an escalation goes to (docs/design.md §6, the "to" column).</summary>
 public enum EscalationTarget
 {
-    /// <summary>The payer's support desk: <c>Signpost:SupportEmail</c>, and later the ticketing webhook.</summary>
+    /// <summary>The payer's support desk: <c>Signpost:SupportEmail</c>, and the ticketing webhook when <c>Signpost:Webhook:Url</c> is set (docs/incidents.md).</summary>
     PayerSupport,
 
     /// <summary>The people who run Signpost.</summary>

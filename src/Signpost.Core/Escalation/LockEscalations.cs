@@ -15,8 +15,9 @@ public sealed record LockEscalationRun(
 
 /// <summary>
 /// Runs <see cref="LockOutlastsMaintenanceRule"/> over every lock in force and emails payer support once
-/// per lock (a lock is one account, one device key, one end time). Until the troubleshooter's rule engine
-/// lands, the maintenance notifier calls this every tick.
+/// per lock (a lock is one account, one device key, one end time). The rule depends on the clock, not on a
+/// sign-in event, so the maintenance notifier calls this every tick and hands each firing to
+/// <see cref="EscalationEngine.RaiseLockAsync"/> to become an incident.
 /// </summary>
 public sealed class LockEscalations(ILockoutStore lockouts, IAccountStore accounts, IMaintenanceStore windows, OnceOnlySender sender, TimeProvider time)
 {

@@ -49,7 +49,7 @@ public interface ITroubleshootingFacts
     /// </summary>
     Task<IReadOnlyList<string>> FindSimilarIdentifiersAsync(string identifier, int take, CancellationToken cancellationToken);
 
-    /// <summary>The health of the organization's SSO connection; null when it has none (or SSO is not built yet).</summary>
+    /// <summary>The health of the organization's SSO connection; null when it has none.</summary>
     Task<SsoHealth?> FindSsoHealthAsync(Guid organizationId, CancellationToken cancellationToken);
 }
 

@@ -3,7 +3,7 @@ namespace Signpost.Web.Admin;
 public static class AdminServiceCollectionExtensions
 {
     /// <summary>The practice admin console's services (pages and the members API share them).</summary>
-    public static IServiceCollection AddPracticeAdministration(this IServiceCollection services)
+    public static IServiceCollection AddSignpostPracticeAdministration(this IServiceCollection services)
     {
         services.AddScoped<PracticeAdministration>();
         services.AddScoped<PracticeDirectory>();

@@ -142,7 +142,7 @@ public sealed partial class PracticeAdministration
             .Where(e => VersionOf(e.After) > version && (e.OrganizationId is null || e.OrganizationId == organization.Id))
             .GroupBy(e => e.TraceId ?? e.Sequence.ToString(CultureInfo.InvariantCulture)).Select(g => g.First())
             .OrderBy(e => e.Sequence)
-            .Select(e => $"{AdminActions.Describe(e.Action)} by {AdminActions.ActorName(e.Actor)} at {e.At.UtcDateTime:HH:mm} UTC")
+            .Select(e => $"{AuditActionWords.Describe(e.Action)} by {AuditActionWords.ActorName(e.Actor)} at {e.At.UtcDateTime:HH:mm} UTC")
             .ToList();
         var what = changes.Count > 0 ? string.Join("; ", changes) : "their record was changed elsewhere";
         return new AdminResult(AdminOutcome.Stale, $"Someone else changed this user after you opened the page: {what}. Review and try again.")

@@ -5,7 +5,6 @@ using Signpost.Core.Email;
 using Signpost.Core.Organizations;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
 
 namespace Signpost.Web.Admin;
 
@@ -77,7 +76,7 @@ public sealed partial class PracticeAdministration
         Account account;
         try
         {
-            account = await administration.CreateAccountAsync(organization.Slug, username!, email, displayName, npi, request.Roles, PlatformRoles.None, null, cancellationToken);
+            account = await provisioning.CreateAccountAsync(organization.Slug, username!, email, displayName, npi, request.Roles, PlatformRoles.None, null, cancellationToken);
         }
         catch (AdministrationException ex)
         {

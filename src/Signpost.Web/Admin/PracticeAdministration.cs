@@ -11,7 +11,7 @@ using Signpost.Core.Sessions;
 using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Admin;
 
@@ -42,7 +42,7 @@ public sealed partial class PracticeAdministration(
     SessionManager sessions,
     RecoveryService recovery,
     PasswordExpiryExtensions extensions,
-    Administration administration,
+    PlatformProvisioning provisioning,
     PracticeInvitations invitations,
     IOptions<SignpostOptions> options,
     TimeProvider time)

@@ -90,7 +90,7 @@ public sealed class PracticeDirectory(SignpostDbContext db, ILockoutStore lockou
             ? entries.Where(e => e.TargetType == "account" && e.TargetId == id.ToString() && (e.OrganizationId == null || e.OrganizationId == organization.Id))
             : entries.Where(e => e.OrganizationId == organization.Id);
         var list = await entries.OrderByDescending(e => e.Sequence).Take(take).ToListAsync(cancellationToken);
-        return list.Select(e => new ChangeView(e.Sequence, e.At, AdminActions.ActorName(e.Actor), AdminActions.Describe(e.Action),
+        return list.Select(e => new ChangeView(e.Sequence, e.At, AuditActionWords.ActorName(e.Actor), AuditActionWords.Describe(e.Action),
             Summarise(e, organization.Id), e.TargetId, e.TraceId, e.ClientIp)).ToList();
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Signpost.Core.Accounts;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
+using Signpost.Web.Support;
 
 namespace Signpost.Web.Api;
 

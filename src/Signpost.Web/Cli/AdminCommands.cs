@@ -11,7 +11,9 @@ using Signpost.Core.Reasons;
 using Signpost.Core.Recovery;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Signpost.Web.Setup;
+using Signpost.Web.Support;
 
 namespace Signpost.Web.Cli;
 
@@ -38,7 +40,7 @@ public static class AdminCommands
         var create = new Command("create", "Create an organization (a practice or facility).") { slug, name, tin, timeZone };
         create.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
-            var organization = await services.GetRequiredService<Administration>().CreateOrganizationAsync(
+            var organization = await services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(
                 result.GetValue(slug)!, result.GetValue(name)!, result.GetValue(tin), result.GetValue(timeZone), ct2);
             var baseUrl = services.GetRequiredService<IOptions<SignpostOptions>>().Value.PublicBaseUrl.TrimEnd('/');
             Console.WriteLine($"Created {organization.Name}: sign-in page {baseUrl}/o/{organization.Slug}");
@@ -66,7 +68,7 @@ public static class AdminCommands
             BrowserPolicy? browserPolicy = browserValue is null ? null
                 : Enum.TryParse<BrowserPolicy>(browserValue, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
                 : throw new AdministrationException($"'{browserValue}' is not a browser policy: use warn or block.");
-            var policy = await services.GetRequiredService<Administration>().UpdatePolicyAsync(result.GetValue(slug)!, p =>
+            var policy = await services.GetRequiredService<PlatformProvisioning>().UpdatePolicyAsync(result.GetValue(slug)!, p =>
             {
                 p.LockoutThreshold = result.GetValue(threshold) ?? p.LockoutThreshold;
                 p.LockoutWindowMinutes = result.GetValue(window) ?? p.LockoutWindowMinutes;
@@ -99,7 +101,7 @@ public static class AdminCommands
         var add = new Command("add", "Declare a network range with a label.") { slug, cidr, label, blocked };
         add.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
-            var range = await services.GetRequiredService<Administration>().AddNetworkRangeAsync(
+            var range = await services.GetRequiredService<PlatformProvisioning>().AddNetworkRangeAsync(
                 result.GetValue(slug)!, result.GetValue(cidr)!, result.GetValue(label)!, !result.GetValue(blocked), ct2);
             Console.WriteLine($"{range.Cidr} \"{range.Label}\" {(range.Allowed ? "allowed" : "not allowed")} when the network restriction is on.");
         }, ct));
@@ -129,7 +131,7 @@ public static class AdminCommands
                 }
             }
 
-            var account = await services.GetRequiredService<Administration>().CreateAccountAsync(
+            var account = await services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
                 result.GetValue(org), result.GetValue(username)!, result.GetValue(email)!, result.GetValue(displayName) ?? result.GetValue(username)!,
                 result.GetValue(npi), SignpostCli.ParseRoles(result.GetValue(role)), PlatformRoles.None, password, ct2);
             if (password is not null)
@@ -140,7 +142,7 @@ public static class AdminCommands
 
             if (result.GetValue(sendActivation))
             {
-                var sent = await services.GetRequiredService<AccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2);
+                var sent = await services.GetRequiredService<SupportAccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2);
                 Console.WriteLine($"Created {account.Username} (pending activation). Activation link emailed to {account.Email}, valid until {sent.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
                 return;
             }
@@ -154,9 +156,9 @@ public static class AdminCommands
         var unlock = new Command("unlock", "Clear every lock and failure count of an account.") { who };
         unlock.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
-            var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(who)!, ct2)
+            var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(result.GetValue(who)!, ct2)
                 ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(who)}'.");
-            var locked = await services.GetRequiredService<AccountActions>().UnlockAsync(account, ct2);
+            var locked = await services.GetRequiredService<SupportAccountActions>().UnlockAsync(account, ct2);
             Console.WriteLine(locked > 0 ? $"Unlocked {account.Username} ({locked} lock(s) cleared)." : $"{account.Username} was not locked; failure counts cleared.");
         }, ct));
 
@@ -164,9 +166,9 @@ public static class AdminCommands
         var sendReset = new Command("send-reset", "Email a password reset link (an activation link to a pending account) to the account's own address.") { target };
         sendReset.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
-            var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(target)!, ct2)
+            var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(result.GetValue(target)!, ct2)
                 ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(target)}'.");
-            var sent = await services.GetRequiredService<AccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2);
+            var sent = await services.GetRequiredService<SupportAccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2);
             Console.WriteLine($"Emailed a {sent.Kind} link to {account.Email}, valid until {sent.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
         }, ct));
 
@@ -183,7 +185,7 @@ public static class AdminCommands
             : new Command("release", "Release an account's hold for review.") { who, reason };
         command.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
-            var account = await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(who)!, ct2)
+            var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(result.GetValue(who)!, ct2)
                 ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(who)}'.");
             var holds = services.GetRequiredService<AccountHolds>();
             var done = held ? await holds.HoldAsync(account.Id, result.GetValue(reason), ct2) : await holds.ReleaseAsync(account.Id, result.GetValue(reason), ct2);

@@ -5,7 +5,7 @@ using Signpost.Core.Accounts;
 using Signpost.Core.CredentialAudits;
 using Signpost.Data;
 using Signpost.Web.CredentialAudits;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Cli;
 

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Signpost.Core.Troubleshooting;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Spectre.Console;
 
 namespace Signpost.Web.Cli;
@@ -51,7 +52,7 @@ public static class DiagnoseCommand
             }
             else
             {
-                var account = await services.GetRequiredService<Administration>().FindAccountAsync(identifier!, ct2)
+                var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(identifier!, ct2)
                     ?? throw new AdministrationException($"No account has the identifier '{identifier}'.");
                 diagnosis = await troubleshooter.DiagnoseAccountAsync(account.Id, Instant(result.GetValue(from), "--from"), Instant(result.GetValue(to), "--to"), DiagnosisAudience.Support, ct2);
             }

@@ -2,8 +2,9 @@ using System.CommandLine;
 using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Web.Api;
+using Signpost.Web.Infrastructure;
 using Signpost.Web.Passwords;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Cli;
 
@@ -31,7 +32,7 @@ public static class PasswordExpiryCommands
                 throw new AdministrationException($"--days must be between {PasswordExpiryExtensions.MinDays} and {PasswordExpiryExtensions.MaxDays}.");
             }
 
-            var found = await services.GetRequiredService<Administration>().FindAccountAsync(identifier, ct2)
+            var found = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(identifier, ct2)
                 ?? throw new AdministrationException($"No account has the identifier '{identifier}'.");
             var granted = await services.GetRequiredService<PasswordExpiryExtensions>().GrantAsync(found.Id, requested, ct2);
             if (granted.Status != ExpiryExtensionStatus.Granted)

@@ -6,7 +6,7 @@ using Signpost.Core.Analytics;
 using Signpost.Data;
 using Signpost.Data.Analytics;
 using Signpost.Web.Analytics;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
 using Spectre.Console;
 
 namespace Signpost.Web.Cli;

@@ -1,3 +1,4 @@
+using Signpost.Web.Infrastructure;
 using Signpost.Web.Setup;
 
 namespace Signpost.Web.Cli;

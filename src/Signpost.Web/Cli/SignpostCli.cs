@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Signpost.Core.Accounts;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Signpost.Core.Accounts;
 using Signpost.Core.SingleSignOn;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
 using Signpost.Web.Sso;
 
 namespace Signpost.Web.Cli;
@@ -42,7 +42,7 @@ public static class SsoCommands
                 : throw new AdministrationException($"'{roleText}' is not a role: use Staff, Provider or PracticeAdmin.");
             var secret = Environment.GetEnvironmentVariable(result.GetValue(secretVariable)!);
             var listed = result.GetValue(domains);
-            var connection = await services.GetRequiredService<SsoAdministration>().SaveAsync(result.GetValue(org)!, new SsoConnectionRequest(
+            var connection = await services.GetRequiredService<SsoConnectionManager>().SaveAsync(result.GetValue(org)!, new SsoConnectionRequest(
                 result.GetValue(discovery)!, result.GetValue(clientId)!, secret, result.GetValue(scopes), result.GetValue(usernameClaim), result.GetValue(emailClaim),
                 result.GetValue(npiClaim), result.GetValue(linkEmail), result.GetValue(linkNpi), result.GetValue(create), defaultRoles, result.GetValue(required),
                 listed is { Length: > 0 } ? listed : null), ct2);
@@ -58,7 +58,7 @@ public static class SsoCommands
         var command = new Command("test", "Run the connection's health checks now and explain each result.") { org };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
-            var connection = await services.GetRequiredService<SsoAdministration>().FindAsync(result.GetValue(org)!, ct2)
+            var connection = await services.GetRequiredService<SsoConnectionManager>().FindAsync(result.GetValue(org)!, ct2)
                 ?? throw new AdministrationException($"{result.GetValue(org)} has no single sign-on connection.");
             var report = await services.GetRequiredService<SsoHealthChecker>().CheckAndRecordAsync(connection, ct2);
             Console.WriteLine($"{connection.Organization!.Slug}: {report.Status}");
@@ -80,7 +80,7 @@ public static class SsoCommands
         var command = new Command("list", "List the connections with their last health status.");
         command.SetAction((result, ct) => AdminCommands.ReadAsync(async (services, ct2) =>
         {
-            foreach (var c in await services.GetRequiredService<SsoAdministration>().ListAsync(ct2))
+            foreach (var c in await services.GetRequiredService<SsoConnectionManager>().ListAsync(ct2))
             {
                 var checkedAt = c.HealthCheckedAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "never checked";
                 Console.WriteLine($"{c.Organization!.Slug}\t{c.DiscoveryUrl}\t{(c.Required ? "required" : "optional")}\t{c.HealthStatus?.ToString() ?? "-"} ({checkedAt})");

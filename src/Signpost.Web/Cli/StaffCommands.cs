@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Signpost.Core.Accounts;
 using Signpost.Core.Tokens;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Signpost.Web.Setup;
 
 namespace Signpost.Web.Cli;
@@ -34,8 +36,8 @@ public static class StaffCommands
         {
             var identifier = result.GetValue(who)!.Trim();
             var platformRole = Enum.Parse<PlatformRoles>(result.GetValue(role)!);
-            var administration = services.GetRequiredService<Administration>();
-            var existing = await administration.FindAccountAsync(identifier, ct2);
+            var provisioning = services.GetRequiredService<PlatformProvisioning>();
+            var existing = await provisioning.FindAccountAsync(identifier, ct2);
             if (existing is null)
             {
                 if (result.GetValue(email) is not { } address)
@@ -44,7 +46,7 @@ public static class StaffCommands
                 }
 
                 // Created pending, with no password: the person sets one through the one-time link, as for the first-run admin.
-                var created = await administration.CreateAccountAsync(null, identifier, address, result.GetValue(name) ?? identifier, null,
+                var created = await provisioning.CreateAccountAsync(null, identifier, address, result.GetValue(name) ?? identifier, null,
                     PracticeRoles.None, platformRole, null, ct2);
                 var token = await services.GetRequiredService<ActivationService>().IssueAsync(created.Id, ActivationService.DefaultLifetime, ct2);
                 Console.WriteLine($"Created {created.Username} ({platformRole}, pending activation). One-time activation link, valid 7 days:");
@@ -69,7 +71,7 @@ public static class StaffCommands
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
             var platformRole = Enum.Parse<PlatformRoles>(result.GetValue(role)!);
-            var held = (await services.GetRequiredService<Administration>().FindAccountAsync(result.GetValue(who)!.Trim(), ct2))?.PlatformRoles.HasFlag(platformRole) ?? true;
+            var held = (await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(result.GetValue(who)!.Trim(), ct2))?.PlatformRoles.HasFlag(platformRole) ?? true;
             var account = await services.GetRequiredService<PlatformAdministration>().RevokePlatformRoleAsync(result.GetValue(who)!, platformRole, ct2);
             Console.WriteLine(!held
                 ? $"{account.Username} does not hold {platformRole}; nothing changed."

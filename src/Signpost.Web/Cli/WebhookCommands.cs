@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Signpost.Web.Incidents;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Cli;
 

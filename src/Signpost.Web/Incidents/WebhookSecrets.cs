@@ -6,7 +6,6 @@ using Signpost.Core.Audit;
 using Signpost.Core.Incidents.Webhooks;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
 
 namespace Signpost.Web.Incidents;
 

@@ -19,13 +19,19 @@ public static class Authorization
             .AddPolicy(SupportPolicy, policy => policy.RequireRole(nameof(PlatformRoles.SupportAgent), nameof(PlatformRoles.PlatformAdmin)))
             .AddPolicy(PlatformAdminPolicy, policy => policy.RequireRole(nameof(PlatformRoles.PlatformAdmin)));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditedPlatformRefusals>();
+
+        // Past the policies: a practice admin reaches only their own practices' data (AdminScope), and what
+        // each audience reads of a diagnosis, an event or an incident is cut to it (AudienceProjection,
+        // docs/security.md "What each audience sees").
+        services.AddScoped<AdminScope>();
+        services.AddScoped<AudienceProjection>();
         return services;
     }
 }
 
 /// <summary>
 /// A signed-in person without the PlatformAdmin role who opens a platform page gets the same 404 as for an
-/// address that does not exist, and the attempt goes to the audit trail (issue 5 part 3: audited refusals).
+/// address that does not exist, and the attempt goes to the audit trail (docs/security.md).
 /// Every other outcome, and every other policy, keeps the framework's default handling.
 /// </summary>
 internal sealed class AuditedPlatformRefusals : IAuthorizationMiddlewareResultHandler

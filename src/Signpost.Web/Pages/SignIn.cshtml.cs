@@ -21,7 +21,7 @@ public sealed class SignInModel(
     IOrganizationStore organizations,
     FormGuard guard,
     PasswordChangeTickets tickets,
-    Signpost.Web.Sso.SsoAdministration ssoConnections) : PageModel
+    Signpost.Web.Sso.SsoConnectionManager ssoConnections) : PageModel
 {
     public Organization? Organization { get; private set; }
     public FailureView? Failure { get; private set; }

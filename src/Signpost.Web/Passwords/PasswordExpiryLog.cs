@@ -39,7 +39,7 @@ internal static partial class PasswordExpiryLog
     [LoggerMessage(EventId = 3404, EventName = "PasswordExpiry.RunFailed", Level = LogLevel.Error, Message = "The password expiry reminder run failed; the next run tries again")]
     public static partial void RunFailed(ILogger logger, Exception exception);
 
-    // Until the audit trail lands (a later issue), this line is the record of who extended whose expiry.
+    // The audit trail holds the extension (account.expiry_extension); this line puts it in the log beside the reminders.
     [LoggerMessage(EventId = 3411, EventName = "PasswordExpiry.ExtensionGranted", Level = LogLevel.Information, Message = "Password expiry extension: {Actor} via {Channel} set {Days} extra day(s) for account {AccountId} ({Username}); expires {ExpiresAt}")]
     public static partial void ExtensionGranted(ILogger logger, string actor, string channel, int days, Guid accountId, string username, string expiresAt);
 }

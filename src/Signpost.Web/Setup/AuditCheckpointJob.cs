@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Audit;
+using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Setup;
 
@@ -71,6 +72,19 @@ public sealed partial class AuditCheckpointJob(IServiceScopeFactory scopes, IOpt
 
 public static class AuditCheckpointRegistration
 {
+    /// <summary>
+    /// The audit trail and who is acting (the signed-in person, or the operator at the command line), and the
+    /// checkpoint job that notices a trail changed after the fact.
+    /// </summary>
+    public static IServiceCollection AddSignpostAudit(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditActors>();
+        services.AddScoped<AuditTrail>();
+        services.AddAuditCheckpoints();
+        return services;
+    }
+
     public static IServiceCollection AddAuditCheckpoints(this IServiceCollection services)
     {
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -6,13 +6,14 @@ using Signpost.Core.Organizations;
 using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Setup;
 
 /// <summary>First run (a platform admin with a one-time activation link, never a default password) and the demo practice.</summary>
 public sealed class Bootstrap(
     SignpostDbContext db,
-    Administration administration,
+    PlatformProvisioning provisioning,
     ActivationService activation,
     ILockoutStore lockouts,
     IOptions<SignpostOptions> options,
@@ -56,7 +57,7 @@ public sealed class Bootstrap(
         }
 
         var admin = admins.FirstOrDefault(a => a.Username == AdminUsername)
-            ?? await administration.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
+            ?? await provisioning.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
                 PracticeRoles.None, PlatformRoles.PlatformAdmin | PlatformRoles.SupportAgent, null, cancellationToken);
         var token = await activation.IssueAsync(admin.Id, TimeSpan.FromDays(1), cancellationToken);
         return Link(token);
@@ -70,7 +71,7 @@ public sealed class Bootstrap(
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == DemoSlug, cancellationToken);
         if (organization is null)
         {
-            organization = await administration.CreateOrganizationAsync(DemoSlug, "Riverside Family Practice", "123456789", "America/Chicago", cancellationToken);
+            organization = await provisioning.CreateOrganizationAsync(DemoSlug, "Riverside Family Practice", "123456789", "America/Chicago", cancellationToken);
             organization.Address = "100 River Road, Springfield, IL 62701";
             organization.GroupNpis = ["1234567893"];
             organization.Policy.PasswordExpiryDays = 365; // on for the demo, to show the expired path; off by default
@@ -83,7 +84,7 @@ public sealed class Bootstrap(
         async Task<Account> Ensure(string username, string name, string? npi, PracticeRoles roles, PlatformRoles platform, string? password)
         {
             var existing = await db.Accounts.FirstOrDefaultAsync(a => a.Username == username, cancellationToken);
-            return existing ?? await administration.CreateAccountAsync(DemoSlug, username, $"{username}@riverside.example", name, npi, roles, platform, password, cancellationToken);
+            return existing ?? await provisioning.CreateAccountAsync(DemoSlug, username, $"{username}@riverside.example", name, npi, roles, platform, password, cancellationToken);
         }
 
         await Ensure("demo.active", "Dana Active", "1245319599", PracticeRoles.Staff | PracticeRoles.Provider, PlatformRoles.None, DemoPassword);

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Signpost.Data;
+using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Setup;
 

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Admin;
@@ -25,7 +25,7 @@ public static class AdminWorld
         this SignpostFactory app, string prefix, string? slug, PracticeRoles roles, string? password = TestAccounts.Password, PlatformRoles platform = PlatformRoles.None)
     {
         var username = TestAccounts.Unique(prefix);
-        return app.WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+        return app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             slug, username, $"{username}@clinic.example", $"{char.ToUpperInvariant(prefix[0])}{prefix[1..]} {username[^4..]}", null, roles, platform, password, CancellationToken.None));
     }
 

@@ -88,7 +88,8 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
     [InlineData("--from", "2026-12-02", "signpost: --from: The first day comes after the last.")]
     public async Task Report_RefusedArguments_OneLineAndExitCodeOne(string option, string value, string message)
     {
-        // Act
+        // Act (on the app's database, migrated by its start: a test may be the class's first)
+        _ = app.Server;
         string[] args = option == "--from" ? ["report", "--from", value, "--to", "2026-12-01"] : ["report", "--from", "2026-11-01", "--to", "2026-11-30", option, value];
         var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
 
@@ -103,7 +104,8 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
     [InlineData("--from", "2026-13-01")]
     public async Task Report_WrongCommandLine_OneLineAndExitCodeTwo(string option, string value)
     {
-        // Act
+        // Act (on the app's database, migrated by its start: a test may be the class's first)
+        _ = app.Server;
         string[] args = option == "--from" ? ["report", "--from", value, "--to", "2026-12-01"] : ["report", "--from", "2026-11-01", "--to", "2026-11-30", option, value];
         var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
 

@@ -20,12 +20,12 @@ public sealed class LayoutTests
     private static readonly Dictionary<string, string> WritesAllowed = new(StringComparer.Ordinal)
     {
         ["Bootstrap"] = "the demo data of `signpost --demo`",
-        ["Administration"] = "operator administration (organizations, accounts, memberships) with its audit entry in one transaction; to move behind a store",
+        ["PlatformProvisioning"] = "operator provisioning (organizations, accounts, memberships) with its audit entry in one transaction; to move behind a store",
         ["PlatformAdministration"] = "platform console edits with their audit entry in one transaction; to move behind a store",
         ["AccountHolds"] = "support's hold with its audit entry in one transaction; to move behind a store",
         ["PracticeAdministration"] = "practice administrators' edits with their audit entry in one transaction; to move behind a store",
         ["PracticeInvitations"] = "invitations and their acceptance; to move behind a store",
-        ["SsoAdministration"] = "SSO connection edits with their audit entry in one transaction; to move behind a store",
+        ["SsoConnectionManager"] = "SSO connection edits with their audit entry in one transaction; to move behind a store",
         ["SsoSignIn"] = "SSO links and just-in-time accounts; to move behind a store",
         ["SsoHealthChecker"] = "SSO health records; to move behind a store",
         ["WebhookSecrets"] = "webhook secret rotation with its audit entry in one transaction; to move behind a store",

@@ -16,7 +16,12 @@ namespace Signpost.Web.Tests.Cli;
 /// </summary>
 public sealed partial class CliTests(SignpostFactory app) : IClassFixture<SignpostFactory>
 {
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    /// <summary>Runs the command on the app's database, started (and so migrated) first: a test may be the class's first.</summary>
+    private Task<CliRun> RunAsync(params string[] args)
+    {
+        _ = app.Server;
+        return SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    }
 
     [Fact]
     public async Task Migrate_FreshDatabase_CreatesSchemaAndExitsZero()

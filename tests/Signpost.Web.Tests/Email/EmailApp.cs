@@ -9,7 +9,7 @@ using Signpost.Core.Maintenance;
 using Signpost.Core.Notifications;
 using Signpost.Core.Organizations;
 using Signpost.Web.Maintenance;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Email;
@@ -96,10 +96,10 @@ public class EmailApp : SignpostFactory
     public Task RunNotifierAsync() => Services.GetRequiredService<MaintenanceNotifier>().RunOnceAsync(CancellationToken.None);
 
     public Task<Organization> CreatePracticeAsync(string slug, string name, string timeZone) =>
-        WithServicesAsync(services => services.GetRequiredService<Administration>().CreateOrganizationAsync(slug, name, null, timeZone, CancellationToken.None));
+        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, name, null, timeZone, CancellationToken.None));
 
     public Task<Account> CreateMemberAsync(string organizationSlug, string username, PracticeRoles roles) =>
-        WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             organizationSlug, username, $"{username}@clinic.example", $"{username} (display)", null, roles, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
 
     public Task<MaintenanceWindow> ScheduleAsync(TimeSpan start, TimeSpan length, MaintenanceScope scope = MaintenanceScope.Portal, Guid? organizationId = null, string message = "Claims database upgrade.") =>

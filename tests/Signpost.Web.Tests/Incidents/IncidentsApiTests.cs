@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Incidents;
@@ -14,7 +15,7 @@ public sealed class IncidentsApiTests(SignpostFactory app) : IClassFixture<Signp
     private async Task<TestBrowser> SignedInAsync(string? slug, PlatformRoles platform = PlatformRoles.None, PracticeRoles practice = PracticeRoles.Staff)
     {
         var username = TestAccounts.Unique("u");
-        await app.WithServicesAsync(services => services.GetService(typeof(Setup.Administration)) is Setup.Administration admin
+        await app.WithServicesAsync(services => services.GetService(typeof(PlatformProvisioning)) is PlatformProvisioning admin
             ? admin.CreateAccountAsync(slug, username, $"{username}@clinic.example", username, null, slug is null ? PracticeRoles.None : practice, platform, TestAccounts.Password, CancellationToken.None)
             : throw new InvalidOperationException());
         var browser = app.CreateBrowser();

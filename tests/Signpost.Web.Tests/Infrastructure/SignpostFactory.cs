@@ -15,6 +15,7 @@ using Signpost.Core.Events;
 using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
 using Signpost.Data;
+using Signpost.Web.Platform;
 using Signpost.Web.Setup;
 
 namespace Signpost.Web.Tests.Infrastructure;
@@ -136,7 +137,7 @@ public class SignpostFactory : WebApplicationFactory<Program>
     public Task<Organization> CreateOrganizationAsync(string slug, string name, Action<OrganizationPolicy>? policy = null) =>
         WithServicesAsync(async services =>
         {
-            var organization = await services.GetRequiredService<Administration>().CreateOrganizationAsync(slug, name, null, "America/Chicago", CancellationToken.None);
+            var organization = await services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, name, null, "America/Chicago", CancellationToken.None);
             if (policy is not null)
             {
                 policy(organization.Policy);
@@ -154,7 +155,7 @@ public class SignpostFactory : WebApplicationFactory<Program>
         string? displayName = null,
         PlatformRoles platformRoles = PlatformRoles.None,
         string? npi = null) =>
-        WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             organizationSlug, username, $"{username}@clinic.example", displayName ?? username, npi,
             organizationSlug is null ? PracticeRoles.None : PracticeRoles.Staff, platformRoles, password, CancellationToken.None));
 

@@ -9,7 +9,12 @@ namespace Signpost.Web.Tests.Maintenance;
 /// <summary><c>signpost maintenance procedure --file F | --show</c>, run as the operator runs it.</summary>
 public sealed class DowntimeProcedureCliTests(SignpostFactory app) : IClassFixture<SignpostFactory>
 {
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    /// <summary>Runs the command on the app's database, started (and so migrated) first: a test may be the class's first.</summary>
+    private Task<CliRun> RunAsync(params string[] args)
+    {
+        _ = app.Server;
+        return SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    }
 
     private string WriteFile(string name, byte[] content)
     {

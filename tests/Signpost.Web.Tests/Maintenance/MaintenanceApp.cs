@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Accounts;
 using Signpost.Core.Maintenance;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Maintenance;
@@ -63,7 +63,7 @@ public sealed class MaintenanceApp : SignpostFactory
 
     /// <summary>A practice administrator of <paramref name="organizationSlug"/>, with the test password.</summary>
     public Task<Account> CreatePracticeAdminAsync(string username, string organizationSlug) =>
-        WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             organizationSlug, username, $"{username}@clinic.example", username, null, PracticeRoles.PracticeAdmin, PlatformRoles.None,
             TestAccounts.Password, CancellationToken.None));
 

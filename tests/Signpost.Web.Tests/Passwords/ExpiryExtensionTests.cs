@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Cli;
 using Signpost.Web.Tests.Infrastructure;
 
@@ -96,7 +97,7 @@ public sealed class ExpiryExtensionTests(SignpostFactory app) : IClassFixture<Si
         await app.CreateOrganizationAsync(slug, "Birch Lane Clinic");
         using var anonymous = app.CreateBrowser();
         using var staff = await SignedInAsync(PlatformRoles.None, slug);
-        var admin = await app.WithServicesAsync(services => services.GetRequiredService<Signpost.Web.Setup.Administration>().CreateAccountAsync(
+        var admin = await app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             slug, TestAccounts.Unique("pam"), $"{TestAccounts.Unique("pam")}@birch.example", "Pam", null, PracticeRoles.PracticeAdmin, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
         using var practiceAdmin = app.CreateBrowser();
         Assert.Equal(HttpStatusCode.OK, (await practiceAdmin.ApiSignInAsync(admin.Username, TestAccounts.Password)).StatusCode);

@@ -2,6 +2,7 @@ using System.Net;
 using AngleSharp.Html.Dom;
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Platform;
@@ -12,7 +13,7 @@ internal static class PlatformPeople
     public static async Task<(Account Account, TestBrowser Browser)> SignedInAsync(SignpostFactory app, string prefix, string? slug, PlatformRoles platformRoles = PlatformRoles.None, PracticeRoles roles = PracticeRoles.Staff)
     {
         var username = TestAccounts.Unique(prefix);
-        var account = await app.WithServicesAsync(services => services.GetRequiredService<Web.Setup.Administration>().CreateAccountAsync(
+        var account = await app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             slug, username, $"{username}@clinic.example", username + " Person", null, slug is null ? PracticeRoles.None : roles, platformRoles,
             TestAccounts.Password, CancellationToken.None));
         var browser = app.CreateBrowser();

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Signpost.Web.Tests.Infrastructure;
 using static Signpost.Web.Tests.Platform.PlatformPeople;
 
@@ -65,8 +67,8 @@ public sealed class PlatformRolesTests
         var only = await app.CreateAccountAsync(TestAccounts.Unique("only"), null, platformRoles: PlatformRoles.PlatformAdmin);
 
         // Act
-        var refused = await Assert.ThrowsAsync<Web.Setup.AdministrationException>(() => app.WithServicesAsync(services =>
-            services.GetRequiredService<Web.Setup.PlatformAdministration>().RevokePlatformRoleAsync(only.Username, PlatformRoles.PlatformAdmin, CancellationToken.None)));
+        var refused = await Assert.ThrowsAsync<AdministrationException>(() => app.WithServicesAsync(services =>
+            services.GetRequiredService<PlatformAdministration>().RevokePlatformRoleAsync(only.Username, PlatformRoles.PlatformAdmin, CancellationToken.None)));
 
         // Assert
         Assert.Contains("last active platform admin", refused.Message, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.SingleSignOn;
+using Signpost.Web.Platform;
 using Signpost.Web.Sso;
 using Signpost.Web.Tests.Cli;
 using Signpost.Web.Tests.Infrastructure;
@@ -91,7 +92,7 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
         await using var app = new SsoApp { OperatorsEmail = "operators@payer.example" };
         var slug = TestAccounts.Unique("alert");
         await app.CreateConnectionAsync(slug, $"http://127.0.0.1:{TestProvider.FreePort()}{SsoConnection.WellKnownSuffix}");
-        await app.WithServicesAsync(services => services.GetRequiredService<Signpost.Web.Setup.Administration>().CreateAccountAsync(
+        await app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             slug, TestAccounts.Unique("padmin"), "padmin@alert.example", "Practice Admin", null, PracticeRoles.PracticeAdmin, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
         var job = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SsoHealthJob>().Single();
 

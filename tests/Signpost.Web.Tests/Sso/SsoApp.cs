@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.SingleSignOn;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 using Signpost.Web.Sso;
 using Signpost.Web.Tests.Infrastructure;
 
@@ -58,14 +58,14 @@ public partial class SsoApp : SignpostFactory
     public Task<SsoConnection> CreateConnectionAsync(string slug, string discoveryUrl, SsoConnectionRequest? request = null) =>
         WithServicesAsync(async services =>
         {
-            await services.GetRequiredService<Administration>().CreateOrganizationAsync(slug, $"Practice {slug}", null, "America/Chicago", CancellationToken.None);
+            await services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, $"Practice {slug}", null, "America/Chicago", CancellationToken.None);
             var wanted = (request ?? new SsoConnectionRequest("", "", null)) with { DiscoveryUrl = discoveryUrl, ClientId = TestProvider.ClientId, ClientSecret = TestProvider.ClientSecret };
-            return await services.GetRequiredService<SsoAdministration>().SaveAsync(slug, wanted, CancellationToken.None);
+            return await services.GetRequiredService<SsoConnectionManager>().SaveAsync(slug, wanted, CancellationToken.None);
         });
 
     /// <summary>A member of the practice with this email (and NPI), active with a password.</summary>
     public Task<Account> CreateMemberAsync(string slug, string email, string? npi = null, PracticeRoles roles = PracticeRoles.Staff) =>
-        WithServicesAsync(services => services.GetRequiredService<Administration>().CreateAccountAsync(
+        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             slug, TestAccounts.Unique("member"), email, "Member", npi, roles, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
 
     /// <summary>Opens <c>/sso/{slug}</c> and returns where Signpost sent the browser (the provider's authorization URL).</summary>

@@ -191,7 +191,7 @@ public sealed class SsoConnectionPageTests(PageProviderFixture fixture) : IClass
         await App.CreateConnectionAsync(slug, $"http://127.0.0.1:1{SsoConnection.WellKnownSuffix}");
         using var browser = await OperatorAsync();
         var form = await browser.OpenFormAsync($"/platform/sso/{slug}", FormSelector);
-        await App.WithServicesAsync(services => services.GetRequiredService<SsoAdministration>().SaveAsync(slug,
+        await App.WithServicesAsync(services => services.GetRequiredService<SsoConnectionManager>().SaveAsync(slug,
             new SsoConnectionRequest($"http://127.0.0.1:2{SsoConnection.WellKnownSuffix}", "their-client", null), CancellationToken.None));
 
         using var refused = await browser.SubmitAsync(form, [.. Boxes(), Typed("ClientId", "my-client")]);

@@ -60,7 +60,7 @@ public sealed class SsoProviderAddressTests
     {
         await using var app = new SsoApp { AllowPrivateProviderAddresses = false };
 
-        var problems = await app.WithServicesAsync(services => Task.FromResult(services.GetRequiredService<SsoAdministration>()
+        var problems = await app.WithServicesAsync(services => Task.FromResult(services.GetRequiredService<SsoConnectionManager>()
             .Check(new SsoConnectionRequest(discoveryUrl, TestProvider.ClientId, TestProvider.ClientSecret))));
 
         var problem = Assert.Single(problems);

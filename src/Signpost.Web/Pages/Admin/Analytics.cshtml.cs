@@ -6,7 +6,7 @@ using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 using Signpost.Web.Analytics;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Pages.Admin;
 

@@ -5,7 +5,7 @@ using Signpost.Core.CredentialAudits;
 using Signpost.Core.Organizations;
 using Signpost.Web.CredentialAudits;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Pages.Admin;
 

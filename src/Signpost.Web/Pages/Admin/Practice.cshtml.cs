@@ -13,7 +13,7 @@ namespace Signpost.Web.Pages.Admin;
 /// practice through <see cref="PracticeAdministration.OpenAsync"/>, so another practice's slug is a 404.
 /// </summary>
 [Authorize]
-public sealed class PracticeModel(PracticeAdministration administration, PracticeDirectory directory, SsoAdministration sso) : PageModel
+public sealed class PracticeModel(PracticeAdministration administration, PracticeDirectory directory, SsoConnectionManager sso) : PageModel
 {
     /// <summary>The chart spans two weeks unless the admin asks for thirty days.</summary>
     public const int DefaultDays = 14;

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Pages.Platform;
 
 /// <summary>The platform operator's start page: every organization with its head counts, and a form to create one.</summary>
-public sealed class IndexModel(PlatformAdministration platform, Administration administration) : PlatformPageModel
+public sealed class IndexModel(PlatformAdministration platform, PlatformProvisioning provisioning) : PlatformPageModel
 {
     public IReadOnlyList<OrganizationSummary> Organizations { get; private set; } = [];
 
@@ -20,7 +21,7 @@ public sealed class IndexModel(PlatformAdministration platform, Administration a
     {
         try
         {
-            var organization = await administration.CreateOrganizationAsync(Slug ?? "", Name ?? "",
+            var organization = await provisioning.CreateOrganizationAsync(Slug ?? "", Name ?? "",
                 string.IsNullOrWhiteSpace(TaxId) ? null : TaxId.Trim(), string.IsNullOrWhiteSpace(TimeZone) ? null : TimeZone.Trim(), cancellationToken);
             return RedirectToPage("Organization", new { slug = organization.Slug, done = "created" });
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Signpost.Core.Organizations;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 using Signpost.Web.Sso;
 
 namespace Signpost.Web.Pages.Platform;
@@ -11,7 +12,7 @@ namespace Signpost.Web.Pages.Platform;
 /// Policies are read from the database at every sign-in, so a saved change applies to the next attempt on
 /// every node without a restart.
 /// </summary>
-public sealed class OrganizationModel(PlatformAdministration platform, Administration administration, SsoAdministration sso) : PlatformPageModel
+public sealed class OrganizationModel(PlatformAdministration platform, PlatformProvisioning provisioning, SsoConnectionManager sso) : PlatformPageModel
 {
     public Organization? Current { get; private set; }
 
@@ -59,11 +60,11 @@ public sealed class OrganizationModel(PlatformAdministration platform, Administr
             return RedisplayAsync(slug, "policy", problems, cancellationToken);
         }
 
-        return SaveAsync(slug, "policy", () => administration.UpdatePolicyAsync(slug, apply, cancellationToken), cancellationToken);
+        return SaveAsync(slug, "policy", () => provisioning.UpdatePolicyAsync(slug, apply, cancellationToken), cancellationToken);
     }
 
     public Task<IActionResult> OnPostAddNetworkAsync(string slug, CancellationToken cancellationToken) =>
-        SaveAsync(slug, "network", () => administration.AddNetworkRangeAsync(slug, Cidr ?? "", Label ?? "", Allowed, cancellationToken), cancellationToken);
+        SaveAsync(slug, "network", () => provisioning.AddNetworkRangeAsync(slug, Cidr ?? "", Label ?? "", Allowed, cancellationToken), cancellationToken);
 
     public Task<IActionResult> OnPostRemoveNetworkAsync(string slug, string? remove, CancellationToken cancellationToken) =>
         SaveAsync(slug, "removed", async () =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Signpost.Core.Accounts;
-using Signpost.Web.Setup;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Platform;
 
 namespace Signpost.Web.Pages.Platform;
 

@@ -5,8 +5,8 @@ using Signpost.Core.Accounts;
 using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
 using Signpost.Data;
+using Signpost.Web.Infrastructure;
 using Signpost.Web.Pages.Platform;
-using Signpost.Web.Setup;
 using Signpost.Web.Sso;
 
 namespace Signpost.Web.Pages.PlatformSso;
@@ -17,13 +17,13 @@ namespace Signpost.Web.Pages.PlatformSso;
 /// explains each result. An organization without a connection gets the same form to create one.
 /// </summary>
 /// <remarks>
-/// Saving goes through <see cref="SsoAdministration"/> (validation, encrypted secret, audit entry in the same
+/// Saving goes through <see cref="SsoConnectionManager"/> (validation, encrypted secret, audit entry in the same
 /// transaction, scheme rebuilt from the new change stamp), so an edit applies to the next sign-in on every
 /// node without a restart. The anti-forgery token refuses a post from another site or an expired page; the
 /// change stamp refuses a save from a page opened before someone else's edit.
 /// </remarks>
 [Authorize(Roles = nameof(PlatformRoles.PlatformAdmin))]
-public sealed class ConnectionModel(SsoAdministration connections, SsoHealthChecker checker, SignpostDbContext db) : PlatformPageModel
+public sealed class ConnectionModel(SsoConnectionManager connections, SsoHealthChecker checker, SignpostDbContext db) : PlatformPageModel
 {
     public Organization? Organization { get; private set; }
     public SsoConnection? Connection { get; private set; }

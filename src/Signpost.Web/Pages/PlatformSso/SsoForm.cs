@@ -7,7 +7,7 @@ namespace Signpost.Web.Pages.PlatformSso;
 
 /// <summary>
 /// The connection form as typed. Field names are the <see cref="SsoConnectionRequest"/> property names, so a
-/// problem from <see cref="SsoAdministration"/> marks the input it is about.
+/// problem from <see cref="SsoConnectionManager"/> marks the input it is about.
 /// </summary>
 public sealed class SsoForm
 {
@@ -64,7 +64,7 @@ public sealed class SsoForm
 
     /// <summary>
     /// The request to save, or the problems of what cannot even be read as one (a role outside the choices).
-    /// Everything else is validated by <see cref="SsoAdministration"/>, the same rules as the command line.
+    /// Everything else is validated by <see cref="SsoConnectionManager"/>, the same rules as the command line.
     /// </summary>
     public IReadOnlyList<PolicyProblem> ToRequest(out SsoConnectionRequest request)
     {

@@ -6,7 +6,7 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Troubleshooting;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Queries;
-using Signpost.Web.Setup;
+using Signpost.Web.Support;
 
 namespace Signpost.Web.Pages.Support;
 
@@ -19,7 +19,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Title,
 /// — plus the acts support may take, each written to the audit trail.
 /// </summary>
 public sealed class AccountModel(
-    SupportQueries queries, ISignInEventStore events, IAuditStore auditStore, Core.Incidents.IIncidentStore incidents, AccountActions actions, AccountHolds holds, Troubleshooter troubleshooter, TimeProvider time) : PageModel
+    SupportQueries queries, ISignInEventStore events, IAuditStore auditStore, Core.Incidents.IIncidentStore incidents, SupportAccountActions actions, AccountHolds holds, Troubleshooter troubleshooter, TimeProvider time) : PageModel
 {
     /// <summary>How many attempts and changes the timeline shows.</summary>
     public const int TimelineLength = 100;

@@ -5,7 +5,6 @@ using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
-using Signpost.Web.Setup;
 
 namespace Signpost.Web.Sso;
 
@@ -31,7 +30,7 @@ public sealed record SsoConnectionRequest(
 /// secret protected before it is stored and every change in the audit trail in the same transaction.
 /// The audit entry never holds the secret, only whether one is set.
 /// </summary>
-public sealed class SsoAdministration(SignpostDbContext db, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
+public sealed class SsoConnectionManager(SignpostDbContext db, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
 {
     public async Task<SsoConnection> SaveAsync(string slug, SsoConnectionRequest request, CancellationToken cancellationToken)
     {

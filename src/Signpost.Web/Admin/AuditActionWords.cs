@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Signpost.Web.Admin;
 
 /// <summary>Plain words for the audit trail's action names, for "recent changes" and stale-form messages.</summary>
-public static class AdminActions
+public static class AuditActionWords
 {
     private static readonly FrozenDictionary<string, string> Words = new Dictionary<string, string>(StringComparer.Ordinal)
     {

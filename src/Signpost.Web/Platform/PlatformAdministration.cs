@@ -5,7 +5,7 @@ using Signpost.Core.Organizations;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
-namespace Signpost.Web.Setup;
+namespace Signpost.Web.Platform;
 
 /// <summary>One organization in the platform list, with how many people it has.</summary>
 public sealed record OrganizationSummary(Guid Id, string Slug, string Name, int Members, int Admins, DateTimeOffset CreatedAt);
@@ -17,7 +17,7 @@ public sealed record PlatformPerson(Guid Id, string Username, string Email, stri
 public sealed record OrganizationDetails(string? Name, string? Address, string? TaxId, string? GroupNpis, string? TimeZone);
 
 /// <summary>
-/// The platform operator's acts beyond <see cref="Administration"/>: an organization's details, removing a
+/// The platform operator's acts beyond <see cref="PlatformProvisioning"/>: an organization's details, removing a
 /// network range, granting and revoking the platform roles. Same rules as there: validate everything first,
 /// then change and append the audit entry in one transaction, so there is no act without its entry.
 /// </summary>

@@ -5,7 +5,7 @@ using Signpost.Core.Sessions;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
-namespace Signpost.Web.Setup;
+namespace Signpost.Web.Support;
 
 /// <summary>What a hold or release did.</summary>
 public enum HoldOutcome

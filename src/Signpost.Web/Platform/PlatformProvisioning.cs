@@ -6,24 +6,14 @@ using Signpost.Core.Passwords;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
-namespace Signpost.Web.Setup;
-
-/// <summary>An administrative request that cannot be carried out, with a sentence that says why.</summary>
-public class AdministrationException(string message) : Exception(message);
+namespace Signpost.Web.Platform;
 
 /// <summary>
-/// Values that cannot be stored, each problem naming its field, so a page marks the right input and the
-/// command line and API say which setting was wrong. Nothing was stored.
+/// Creating organizations and accounts, an organization's policy and its network ranges, with the same rules
+/// from the command line, the platform console, a practice admin's invitation and first run.
 /// </summary>
-public sealed class InvalidFieldsException(IReadOnlyList<PolicyProblem> problems)
-    : AdministrationException(string.Join(" ", problems.Select(p => p.Message)))
-{
-    public IReadOnlyList<PolicyProblem> Problems { get; } = problems;
-}
-
-/// <summary>Creating organizations and accounts (the CLI today, the admin consoles later), with the same rules everywhere.</summary>
 /// <remarks>Every change is appended to the audit trail in the same transaction: no act without its entry.</remarks>
-public sealed class Administration(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, AuditTrail audit, AuditActors actors, TimeProvider time)
+public sealed class PlatformProvisioning(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, AuditTrail audit, AuditActors actors, TimeProvider time)
 {
     public async Task<Organization> CreateOrganizationAsync(string slug, string name, string? taxId, string? timeZone, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using Signpost.Core.Recovery;
 using Signpost.Core.Tokens;
 using Signpost.Web.Infrastructure;
 
-namespace Signpost.Web.Setup;
+namespace Signpost.Web.Support;
 
 /// <summary>What an operator-sent link was and until when it works.</summary>
 public sealed record SentLink(ActionTokenPurpose Purpose, DateTimeOffset ExpiresAt)
@@ -19,7 +19,7 @@ public sealed record SentLink(ActionTokenPurpose Purpose, DateTimeOffset Expires
 /// The help desk's and operators' acts on one account — unlock, email a reset or activation link — with
 /// their audit entries, the same from the command line, the support console and the admin consoles.
 /// </summary>
-public sealed class AccountActions(ILockoutStore lockouts, RecoveryService recovery, AuditTrail audit, AuditActors actors, IOptions<SignpostOptions> options, TimeProvider time)
+public sealed class SupportAccountActions(ILockoutStore lockouts, RecoveryService recovery, AuditTrail audit, AuditActors actors, IOptions<SignpostOptions> options, TimeProvider time)
 {
     /// <summary>Clears every lock and failure count of the account; returns how many locks were in force.</summary>
     public async Task<int> UnlockAsync(Account account, CancellationToken cancellationToken)

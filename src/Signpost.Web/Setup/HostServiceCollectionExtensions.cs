@@ -1,0 +1,36 @@
+using Signpost.Data;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
+
+namespace Signpost.Web.Setup;
+
+public static class HostServiceCollectionExtensions
+{
+    /// <summary>
+    /// What every part of the host stands on: Signpost's settings (checked at start), the clock, the demo
+    /// switch, first run and the demo practice, and the leases that keep a job to one node at a time.
+    /// </summary>
+    public static IServiceCollection AddSignpostHost(this IServiceCollection services, bool demo)
+    {
+        services.AddOptions<SignpostOptions>().BindConfiguration(SignpostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new DemoMode(demo));
+        services.AddScoped<Bootstrap>();
+        services.AddSingleton<JobLeases>();
+        return services;
+    }
+
+    /// <summary>The configured database (SQLite or PostgreSQL, see <see cref="DatabaseSetup"/>), its context, the stores over it and the screens' read-only queries.</summary>
+    public static IServiceCollection AddSignpostDatabase(this IServiceCollection services, DatabaseSetup database)
+    {
+        services.AddSingleton(database);
+        services.AddDbContext<SignpostDbContext>(database.Configure);
+        services.AddSignpostStores();
+        services.AddSignpostQueries();
+        return services;
+    }
+
+    /// <summary>The daily deletion of sign-in events past the retention period (<see cref="EventRetention"/>).</summary>
+    public static IServiceCollection AddSignpostEventRetention(this IServiceCollection services) =>
+        services.AddHostedService<EventRetention>();
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Authentication;
+using Signpost.Core.Browsers;
+using Signpost.Core.Devices;
+using Signpost.Core.Events;
+using Signpost.Core.Passwords;
+using Signpost.Core.Sessions;
+using Signpost.Core.SignIn;
+using Signpost.Core.Tokens;
+using Signpost.Web.Infrastructure;
+using Signpost.Web.Passwords;
+
+namespace Signpost.Web.SignIn;
+
+public static class SignInServiceCollectionExtensions
+{
+    /// <summary>
+    /// Password sign-in and what it stands on: hashing and the password policy, browser support, device
+    /// cookies, sessions and the session cookie's authentication scheme, the sign-in event, activation and
+    /// the one-time links, the password-change ticket and the traces held for the "can't sign in" page.
+    /// </summary>
+    public static IServiceCollection AddSignpostSignIn(this IServiceCollection services)
+    {
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
+            .Validate(o => o.Iterations >= PasswordHashingOptions.MinimumIterations,
+                $"Signpost:PasswordHashing:Iterations must be at least {PasswordHashingOptions.MinimumIterations} (OWASP, PBKDF2-HMAC-SHA512).")
+            .ValidateOnStart();
+        services.AddOptions<BrowserSupportOptions>().BindConfiguration(BrowserSupportOptions.Section)
+            .PostConfigure<TimeProvider>((o, time) => o.Clock = time)
+            .Validate(o => o.MinimumVersions.Count > 0 || o.Releases.Count > 0, "Signpost:Browsers must name at least one browser family under MinimumVersions or Releases.")
+            .Validate(o => o.LatestReleases is >= 1 and <= 10, "Signpost:Browsers:LatestReleases must be between 1 and 10.")
+            .ValidateOnStart();
+
+        services.AddSingleton<PasswordHashing>();
+        services.AddSignpostPasswordPolicy();
+        services.AddSingleton<DeviceCookies>();
+        services.AddScoped<SessionManager>();
+        services.AddScoped<SignInEventRecorder>();
+        services.AddScoped<SignInGate>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<ActivationService>();
+        services.AddScoped<LinkTokens>();
+        services.AddSingleton<PasswordChangeTickets>();
+        services.AddSingleton<HeldTraces>();
+
+        services.AddAuthentication(SessionAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthentication>(SessionAuthentication.SchemeName, null);
+        return services;
+    }
+}
