@@ -10,11 +10,13 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Notifications;
 using Signpost.Core.Audit;
+using Signpost.Core.CredentialAudits;
 using Signpost.Core.Passwords;
 using Signpost.Core.Scheduling;
 using Signpost.Core.Sessions;
 using Signpost.Core.SingleSignOn;
 using Signpost.Core.Tokens;
+using Signpost.Core.Troubleshooting;
 using Signpost.Data.Stores;
 
 namespace Signpost.Data;
@@ -47,6 +49,11 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ISsoPolicy, SsoPolicy>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
+        services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();
+        services.AddScoped<ICredentialAuditFacts, CredentialAuditFactsReader>();
+        // The troubleshooter's facts read the browser matrix from options; the host binds it, a bare container gets the defaults.
+        services.AddOptions();
+        services.AddScoped<ITroubleshootingFacts, DatabaseTroubleshootingFacts>();
         return services;
     }
 }

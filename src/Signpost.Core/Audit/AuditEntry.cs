@@ -6,6 +6,9 @@ namespace Signpost.Core.Audit;
 /// </summary>
 public sealed class AuditEntry
 {
+    /// <summary>The action written for every refused attempt to reach another practice's data (docs/security.md); it changed nothing.</summary>
+    public const string RefusalAction = "access.denied";
+
     /// <summary>1, 2, 3, … without gaps; assigned by <see cref="AuditTrail"/>, unique in the store.</summary>
     public long Sequence { get; set; }
     /// <summary>UTC, to the millisecond (what every database keeps exactly, so the hash survives a round trip).</summary>

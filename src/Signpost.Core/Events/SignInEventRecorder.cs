@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Browsers;
+using Signpost.Core.Reasons;
 using Signpost.Core.SignIn;
 using Signpost.Core.Telemetry;
 
@@ -44,57 +45,62 @@ public sealed class SignInEventRecorder(
         PasswordSignInRequest request, SignInResult result, string? identifierKind, string? networkLabel,
         bool trustedDevicePresented, bool trustedDeviceValid, string? detail)
     {
-        var browser = UserAgentParser.Parse(request.Client.UserAgent);
-        return new SignInEvent
-        {
-            TraceId = result.TraceId,
-            OccurredAt = result.OccurredAt,
-            Identifier = Cut(request.Identifier, SignInEvent.MaxIdentifierLength),
-            IdentifierKind = identifierKind,
-            AccountId = result.Account?.Id,
-            OrganizationId = result.Organizations.Count == 1 ? result.Organizations[0].Id : null,
-            Method = request.Method,
-            Succeeded = result.Succeeded,
-            ReasonCode = result.Reason.Code,
-            ShownReasonCode = result.Shown.Code,
-            Detail = Cut(detail, 1000),
-            ClientIp = request.Client.Ip?.ToString(),
-            UserAgent = Cut(request.Client.UserAgent, SignInEvent.MaxUserAgentLength),
-            Browser = browser.Family,
-            BrowserVersion = browser.Version,
-            OperatingSystem = browser.OperatingSystem,
-            BrowserSupported = browsers.CurrentValue.IsSupported(browser),
-            ClientHints = Cut(request.Client.ClientHints, 512),
-            CookiesWorking = request.Client.CookiesWorking,
-            JavaScriptWorking = request.Client.JavaScriptWorking,
-            TrustedDevicePresented = trustedDevicePresented,
-            TrustedDeviceValid = trustedDeviceValid,
-            NetworkLabel = networkLabel,
-            MaintenanceWindowId = result.Maintenance?.Id,
-        };
+        var signInEvent = Shape(
+            request.Client, result.TraceId, result.OccurredAt, request.Method, result.Reason, result.Shown, result.Succeeded,
+            identifier: request.Identifier,
+            identifierKind: identifierKind,
+            accountId: result.Account?.Id,
+            organizationId: result.Organizations.Count == 1 ? result.Organizations[0].Id : null,
+            detail: detail,
+            devicePresented: trustedDevicePresented,
+            deviceValid: trustedDeviceValid);
+        signInEvent.NetworkLabel = networkLabel;
+        signInEvent.MaintenanceWindowId = result.Maintenance?.Id;
+        return signInEvent;
     }
 
     /// <summary>Records a step that is not a password attempt (reset, unlock, activation) from the client's facts.</summary>
     public async Task<SignInEvent> RecordStepAsync(SignInStep step, ClientFacts client, CancellationToken cancellationToken)
     {
-        var browser = UserAgentParser.Parse(client.UserAgent);
         var organizations = step.Account?.Memberships.Select(m => m.OrganizationId).Distinct().ToList() ?? [];
         // A link that matches no token names nobody, unless this browser asked for a link: then the failure is
         // that account's, so mangled or tampered links count toward its reset failures (docs/troubleshooter.md).
         var attributed = step.Account is null && step.IdentifierKind == "link" && !step.Reason.IsSuccess ? client.RecoveryRequestedFor : null;
-        var signInEvent = new SignInEvent
+        var signInEvent = Shape(
+            client, step.TraceId, step.At, step.Method, step.Reason, step.Shown ?? step.Reason, step.Reason.IsSuccess,
+            identifier: step.Identifier ?? step.Account?.Username,
+            identifierKind: step.IdentifierKind,
+            accountId: step.Account?.Id ?? attributed,
+            organizationId: organizations.Count == 1 ? organizations[0] : null,
+            detail: attributed is null ? step.Detail : $"{step.Detail} Attributed to the account this browser asked a link for (recovery cookie).",
+            devicePresented: step.DevicePresented,
+            deviceValid: step.DeviceValid);
+        await AppendAsync(signInEvent, cancellationToken);
+        return signInEvent;
+    }
+
+    /// <summary>
+    /// The one shape of an event, for password attempts, sign-ons and steps alike: what happened, cut to the
+    /// columns' sizes, and the client's facts with its browser read from the user agent.
+    /// </summary>
+    private SignInEvent Shape(
+        ClientFacts client, string traceId, DateTimeOffset at, SignInMethod method, Reason reason, Reason shown, bool succeeded,
+        string? identifier, string? identifierKind, Guid? accountId, Guid? organizationId, string? detail, bool devicePresented, bool deviceValid)
+    {
+        var browser = UserAgentParser.Parse(client.UserAgent);
+        return new SignInEvent
         {
-            TraceId = step.TraceId,
-            OccurredAt = step.At,
-            Identifier = Cut(step.Identifier ?? step.Account?.Username, SignInEvent.MaxIdentifierLength),
-            IdentifierKind = step.IdentifierKind,
-            AccountId = step.Account?.Id ?? attributed,
-            OrganizationId = organizations.Count == 1 ? organizations[0] : null,
-            Method = step.Method,
-            Succeeded = step.Reason.IsSuccess,
-            ReasonCode = step.Reason.Code,
-            ShownReasonCode = (step.Shown ?? step.Reason).Code,
-            Detail = Cut(attributed is null ? step.Detail : $"{step.Detail} Attributed to the account this browser asked a link for (recovery cookie).", 1000),
+            TraceId = traceId,
+            OccurredAt = at,
+            Identifier = Cut(identifier, SignInEvent.MaxIdentifierLength),
+            IdentifierKind = identifierKind,
+            AccountId = accountId,
+            OrganizationId = organizationId,
+            Method = method,
+            Succeeded = succeeded,
+            ReasonCode = reason.Code,
+            ShownReasonCode = shown.Code,
+            Detail = Cut(detail, 1000),
             ClientIp = client.Ip?.ToString(),
             UserAgent = Cut(client.UserAgent, SignInEvent.MaxUserAgentLength),
             Browser = browser.Family,
@@ -104,11 +110,9 @@ public sealed class SignInEventRecorder(
             ClientHints = Cut(client.ClientHints, 512),
             CookiesWorking = client.CookiesWorking,
             JavaScriptWorking = client.JavaScriptWorking,
-            TrustedDevicePresented = step.DevicePresented,
-            TrustedDeviceValid = step.DeviceValid,
+            TrustedDevicePresented = devicePresented,
+            TrustedDeviceValid = deviceValid,
         };
-        await AppendAsync(signInEvent, cancellationToken);
-        return signInEvent;
     }
 
     private async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken)

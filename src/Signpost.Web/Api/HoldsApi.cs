@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using Signpost.Core.Accounts;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Support;
@@ -35,7 +34,7 @@ public static class HoldsApi
             .WithName(name)
             .WithSummary(summary)
             .WithDescription(description + " Problems are RFC 9457 with `code` and `traceId`.")
-            .AddOpenApiOperationTransformer(JsonBodies.Describes<HoldBody>())
+            .AddOpenApiOperationTransformer(JsonBody.Describes<HoldBody>())
             .Produces<HoldView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -50,7 +49,7 @@ public static class HoldsApi
     {
         if (!Guid.TryParse(id, out var accountId))
         {
-            return await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
+            return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
                 "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
         }
 
@@ -64,65 +63,29 @@ public static class HoldsApi
         return result.Outcome switch
         {
             HoldOutcome.Done => TypedResults.Ok(new HoldView(result.Account!.Id, result.Account.Username, held, result.SessionsEnded)),
-            HoldOutcome.UnknownAccount => await ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", result.Problem!),
-            HoldOutcome.AlreadyInThatState => await ProblemAsync(context, StatusCodes.Status409Conflict, "conflict", held ? "Already held" : "Not held", result.Problem!),
-            _ => await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid reason", result.Problem!),
+            HoldOutcome.UnknownAccount => await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", result.Problem!),
+            HoldOutcome.AlreadyInThatState => await JsonBody.ProblemAsync(context, StatusCodes.Status409Conflict, "conflict", held ? "Already held" : "Not held", result.Problem!),
+            _ => await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid reason", result.Problem!),
         };
     }
 
     private const string ReasonRule = "The body must be a JSON object with \"reason\": 1–500 characters saying why.";
 
-    /// <summary>Reads <c>{"reason": "..."}</c> by hand, so that every malformed body is a 4xx problem, never a 500.</summary>
+    /// <summary>Reads <c>{"reason": "..."}</c> through <see cref="JsonBody"/>, so that every malformed body is a 4xx problem, never a 500.</summary>
     private static async Task<(string? Reason, IResult? Rejection)> ReadReasonAsync(HttpContext context)
     {
-        if (!context.Request.HasJsonContentType())
+        var (body, rejection) = await JsonBody.ReadObjectAsync(context, MaxBodyBytes, ReasonRule);
+        if (rejection is not null)
         {
-            return (null, await ProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send JSON", "Send the body as application/json."));
+            return (null, rejection);
         }
 
-        var tooLarge = $"The body is larger than {MaxBodyBytes} bytes.";
-        if (context.Request.ContentLength > MaxBodyBytes)
+        if (body.TryGetProperty("reason", out var value) && value.ValueKind == JsonValueKind.String && AccountHold.Problem(value.GetString()) is null)
         {
-            return (null, await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Body too large", tooLarge));
+            return (value.GetString(), null);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return (null, await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Body too large", tooLarge));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var bytes = buffer.ToArray();
-        try
-        {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 4, AllowDuplicateProperties = false });
-            if (Utf8.IsValid(bytes)
-                && document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("reason", out var value)
-                && value.ValueKind == JsonValueKind.String
-                && AccountHold.Problem(value.GetString()) is null)
-            {
-                return (value.GetString(), null);
-            }
-        }
-        catch (JsonException)
-        {
-            // Invalid JSON or UTF-8, too deep, or a key given twice: the same answer as a missing reason.
-        }
-
-        return (null, await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid reason", ReasonRule));
+        return (null, await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid reason", ReasonRule));
     }
 
-    private static async Task<IResult> ProblemAsync(HttpContext context, int status, string code, string title, string detail)
-    {
-        await Problems.WriteAsync(context, status, code, title, detail);
-        return TypedResults.Empty;
-    }
 }

@@ -61,7 +61,7 @@ public static class IncidentsApi
         incidents.MapPost("/", CreateAsync)
             .WithName("CreateIncident")
             .WithSummary("Ask for help: open an incident with a description, call-back number, trace IDs and an optional screenshot")
-            .AddOpenApiOperationTransformer(JsonBodies.Describes<CreateBody>())
+            .AddOpenApiOperationTransformer(JsonBody.Describes<CreateBody>())
             .Produces<IncidentDetail>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -69,7 +69,7 @@ public static class IncidentsApi
         incidents.MapPatch("/{id}", UpdateAsync)
             .WithName("UpdateIncident")
             .WithSummary("Change status (open, escalated, resolved), assignee, or add a note; give the version you read")
-            .AddOpenApiOperationTransformer(JsonBodies.Describes<UpdateBody>())
+            .AddOpenApiOperationTransformer(JsonBody.Describes<UpdateBody>())
             .Produces<IncidentDetail>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -89,7 +89,7 @@ public static class IncidentsApi
             if (organizations.Count == 0)
             {
                 await scope.RefuseAsync("incident.list", "incident", null, null, "Neither support nor a practice administrator.", cancellationToken);
-                return await JsonBodies.ProblemAsync(context, StatusCodes.Status403Forbidden, "forbidden", "Not allowed", "Incidents are for support, platform admins and practice administrators.");
+                return await JsonBody.ProblemAsync(context, StatusCodes.Status403Forbidden, "forbidden", "Not allowed", "Incidents are for support, platform admins and practice administrators.");
             }
         }
 
@@ -147,7 +147,7 @@ public static class IncidentsApi
 
         if (await store.FindScreenshotAsync(incident.Id, cancellationToken) is not { } screenshot)
         {
-            return await JsonBodies.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No screenshot", "This incident has no screenshot.");
+            return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No screenshot", "This incident has no screenshot.");
         }
 
         // Served as a download of the type its bytes proved, never sniffed into something the browser runs.
@@ -161,18 +161,17 @@ public static class IncidentsApi
         HttpContext context, AdminScope scope, AudienceProjection projection, IncidentService incidents, IIncidentStore store, ISignInEventStore events, AuditActors actors,
         CancellationToken cancellationToken)
     {
-        var (document, rejection) = await JsonBodies.ReadObjectAsync(context, MaxCreateBodyBytes, CreateRule);
-        if (document is null)
+        var (root, rejection) = await JsonBody.ReadObjectAsync(context, MaxCreateBodyBytes, CreateRule);
+        if (rejection is not null)
         {
-            return rejection!;
+            return rejection;
         }
 
-        using (document)
+        // The body is detached from its document (JsonBody): nothing to dispose.
         {
-            var root = document.RootElement;
-            if (!JsonBodies.TryString(root, "description", out var description) || !JsonBodies.TryString(root, "title", out var title)
-                || !JsonBodies.TryString(root, "callbackNumber", out var callback) || !JsonBodies.TryString(root, "screenshot", out var screenshotText)
-                || !JsonBodies.TryString(root, "accountId", out var accountText) || !JsonBodies.TryString(root, "organizationId", out var organizationText))
+            if (!JsonBody.TryString(root, "description", out var description) || !JsonBody.TryString(root, "title", out var title)
+                || !JsonBody.TryString(root, "callbackNumber", out var callback) || !JsonBody.TryString(root, "screenshot", out var screenshotText)
+                || !JsonBody.TryString(root, "accountId", out var accountText) || !JsonBody.TryString(root, "organizationId", out var organizationText))
             {
                 return await Invalid(context, CreateRule);
             }
@@ -215,13 +214,13 @@ public static class IncidentsApi
                     if (accountId is { } target && !await scope.CanAdministerAccountAsync(target, cancellationToken))
                     {
                         await scope.RefuseAsync("incident.create", "account", target.ToString(), org, "The account is not in a practice this person administers.", cancellationToken);
-                        return await JsonBodies.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", "No account with this ID in your practices.");
+                        return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", "No account with this ID in your practices.");
                     }
                 }
                 else if (organizationId is not null)
                 {
                     await scope.RefuseAsync("incident.create", "organization", organizationId.ToString(), organizationId, "Not an administrator of this practice.", cancellationToken);
-                    return await JsonBodies.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such organization", "No organization with this ID among yours.");
+                    return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such organization", "No organization with this ID among yours.");
                 }
                 else
                 {
@@ -235,7 +234,7 @@ public static class IncidentsApi
             {
                 await scope.RefuseAsync("incident.create", "trace", refused.Typed, refused.OrganizationId,
                     "The trace ID names no attempt the caller may read.", cancellationToken);
-                return await JsonBodies.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such trace ID",
+                return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such trace ID",
                     $"No attempt among those you may see has the trace ID {refused.Shown}.");
             }
 
@@ -272,17 +271,16 @@ public static class IncidentsApi
             return refusal!;
         }
 
-        var (document, rejection) = await JsonBodies.ReadObjectAsync(context, MaxUpdateBodyBytes, UpdateRule);
-        if (document is null)
+        var (root, rejection) = await JsonBody.ReadObjectAsync(context, MaxUpdateBodyBytes, UpdateRule);
+        if (rejection is not null)
         {
-            return rejection!;
+            return rejection;
         }
 
-        using (document)
+        // The body is detached from its document (JsonBody): nothing to dispose.
         {
-            var root = document.RootElement;
             if (!root.TryGetProperty("version", out var versionElement) || versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out var version)
-                || !JsonBodies.TryString(root, "status", out var statusText) || !JsonBodies.TryString(root, "assignedTo", out var assignee) || !JsonBodies.TryString(root, "note", out var note))
+                || !JsonBody.TryString(root, "status", out var statusText) || !JsonBody.TryString(root, "assignedTo", out var assignee) || !JsonBody.TryString(root, "note", out var note))
             {
                 return await Invalid(context, UpdateRule);
             }
@@ -300,7 +298,7 @@ public static class IncidentsApi
                     await Problems.WriteAsync(context, ProblemWithErrors(context, "invalid_request", "Invalid change", result.Problems));
                     return TypedResults.Empty;
                 case IncidentWriteStatus.NotFound:
-                    return await JsonBodies.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such incident", "No incident has this ID.");
+                    return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such incident", "No incident has this ID.");
                 case IncidentWriteStatus.Conflict:
                     var problem = ProblemWithErrors(context, "conflict", "Changed by someone else", ["The incident changed since you read it. Read it again and reapply your change."]);
                     problem.Status = StatusCodes.Status409Conflict;
@@ -319,7 +317,7 @@ public static class IncidentsApi
     {
         if (!Guid.TryParse(id, out var incidentId))
         {
-            return (null, await JsonBodies.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_incident_id", "Not an incident ID", "An incident ID is a GUID."));
+            return (null, await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_incident_id", "Not an incident ID", "An incident ID is a GUID."));
         }
 
         var incident = await store.FindAsync(incidentId, cancellationToken);
@@ -330,7 +328,7 @@ public static class IncidentsApi
         }
 
         return incident is null
-            ? (null, await JsonBodies.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such incident", "No incident with this ID among those you may see."))
+            ? (null, await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such incident", "No incident with this ID among those you may see."))
             : (incident, null);
     }
 
@@ -390,7 +388,7 @@ public static class IncidentsApi
     }
 
     private static Task<IResult> Invalid(HttpContext context, string detail) =>
-        JsonBodies.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", detail);
+        JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", detail);
 
     private static bool TryStatus(string? text, out IncidentStatus? status)
     {

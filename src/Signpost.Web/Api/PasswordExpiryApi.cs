@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using System.Text.Unicode;
 using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Web.Infrastructure;
@@ -38,7 +37,7 @@ public static class PasswordExpiryApi
             .WithName("GrantPasswordExpiryExtension")
             .WithSummary("Extend one account's password expiry")
             .WithDescription("Sets how many days (1–365) later than its practice's policy the account's password expires; replaces any earlier extension, and a new password drops it. For support agents and platform admins. Problems are RFC 9457 with `code` and `traceId`.")
-            .AddOpenApiOperationTransformer(JsonBodies.Describes<ExtensionBody>())
+            .AddOpenApiOperationTransformer(JsonBody.Describes<ExtensionBody>())
             .Produces<ExtensionView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -55,7 +54,7 @@ public static class PasswordExpiryApi
     {
         if (!Guid.TryParse(id, out var accountId))
         {
-            return await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
+            return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
                 "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
         }
 
@@ -69,9 +68,9 @@ public static class PasswordExpiryApi
         switch (result.Status)
         {
             case ExpiryExtensionStatus.UnknownAccount:
-                return await ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", "No account has this ID.");
+                return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", "No account has this ID.");
             case ExpiryExtensionStatus.InvalidDays:
-                return await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule);
+                return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule);
         }
 
         var account = result.Account!;
@@ -86,63 +85,24 @@ public static class PasswordExpiryApi
     private const string DaysRule = "The body must be a JSON object with \"days\": a whole number from 1 to 365.";
 
     /// <summary>
-    /// Reads <c>{"days": N}</c> by hand so that every malformed body is a 4xx problem, never a 500: wrong
+    /// Reads <c>{"days": N}</c> through <see cref="JsonBody"/> so that every malformed body is a 4xx problem, never a 500: wrong
     /// content type (which also keeps cross-site form posts out), oversized, invalid JSON or UTF-8, nesting
     /// bombs, repeated keys, and numbers that are not a whole 1–365.
     /// </summary>
     private static async Task<(int Days, IResult? Rejection)> ReadDaysAsync(HttpContext context)
     {
-        if (!context.Request.HasJsonContentType())
+        var (body, rejection) = await JsonBody.ReadObjectAsync(context, MaxBodyBytes, DaysRule);
+        if (rejection is not null)
         {
-            return (0, await ProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send JSON", "Send the body as application/json."));
+            return (0, rejection);
         }
 
-        var tooLarge = $"The body is larger than {MaxBodyBytes} bytes.";
-        if (context.Request.ContentLength > MaxBodyBytes)
+        if (body.TryGetProperty("days", out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var days) && PasswordExpiryExtensions.IsValidDays(days))
         {
-            return (0, await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Body too large", tooLarge));
+            return (days, null);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[512];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return (0, await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Body too large", tooLarge));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var bytes = buffer.ToArray();
-        try
-        {
-            // The parser checks UTF-8 outside strings only; the whole body is checked so no field carries invalid text.
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 4, AllowDuplicateProperties = false });
-            if (Utf8.IsValid(bytes)
-                && document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("days", out var value)
-                && value.ValueKind == JsonValueKind.Number
-                && value.TryGetInt32(out var days)
-                && PasswordExpiryExtensions.IsValidDays(days))
-            {
-                return (days, null);
-            }
-        }
-        catch (JsonException)
-        {
-            // Invalid JSON or UTF-8, too deep, or a key given twice: the same answer as a wrong value.
-        }
-
-        return (0, await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule));
-    }
-
-    private static async Task<IResult> ProblemAsync(HttpContext context, int status, string code, string title, string detail)
-    {
-        await Problems.WriteAsync(context, status, code, title, detail);
-        return TypedResults.Empty;
+        return (0, await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule));
     }
 
     internal static string Describe(DateTimeOffset? expiresAt) =>

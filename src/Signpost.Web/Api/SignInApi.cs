@@ -29,7 +29,7 @@ public static class SignInApi
             .WithName("SignIn")
             .WithSummary("Password sign-in for apps")
             .WithDescription("Signs in with a provider ID (username), email or NPI and a password. On success sets the session cookie. Failures are RFC 9457 problems carrying `code` and `traceId`; statuses never reveal whether an account exists.")
-            .AddOpenApiOperationTransformer(JsonBodies.Describes<SignInBody>())
+            .AddOpenApiOperationTransformer(JsonBody.Describes<SignInBody>())
             .Produces<SignInResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -88,68 +88,27 @@ public static class SignInApi
     }
 
     /// <summary>
-    /// Reads the body by hand so every malformed request gets a reason, an event and a 400-class problem:
-    /// wrong content type, oversized, invalid UTF-8 or JSON, missing fields, fields that are not strings.
+    /// Reads the body through <see cref="JsonBody"/> so every malformed request gets a reason, an event and a
+    /// 400-class problem: wrong content type, oversized, invalid UTF-8 or JSON, missing fields, fields that are not strings.
     /// </summary>
     private static async Task<(SignInBody? Body, IResult? Rejection)> ReadBodyAsync(HttpContext context)
     {
-        if (!context.Request.HasJsonContentType())
+        var (root, problem) = await JsonBody.ParseObjectAsync(context, MaxBodyBytes, "The body must be a JSON object with identifier and password.");
+        if (problem is not null)
         {
-            return (null, await RejectAsync(context, StatusCodes.Status415UnsupportedMediaType, null, "Send the body as application/json."));
+            return (null, await RejectAsync(context, problem.Status, null, problem.Detail));
         }
 
-        if (context.Request.ContentLength > MaxBodyBytes)
+        var problems = new List<string>();
+        var identifier = ReadString(root, "identifier", problems, required: true);
+        var password = ReadString(root, "password", problems, required: true);
+        var organization = ReadString(root, "organization", problems, required: false);
+        if (problems.Count > 0)
         {
-            return (null, await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, null, $"The body is larger than {MaxBodyBytes} bytes."));
+            return (null, await RejectAsync(context, StatusCodes.Status400BadRequest, identifier, string.Join(" ", problems), problems));
         }
 
-        byte[] bytes;
-        using (var buffer = new MemoryStream())
-        {
-            var chunk = new byte[4096];
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > MaxBodyBytes)
-                {
-                    return (null, await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, null, $"The body is larger than {MaxBodyBytes} bytes."));
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            bytes = buffer.ToArray();
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 8 });
-        }
-        catch (JsonException)
-        {
-            // Invalid UTF-8 outside strings fails here; inside strings it fails when the string is read (ReadString).
-            return (null, await RejectAsync(context, StatusCodes.Status400BadRequest, null, "The body is not valid JSON (or not valid UTF-8)."));
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, await RejectAsync(context, StatusCodes.Status400BadRequest, null, "The body must be a JSON object with identifier and password."));
-            }
-
-            var problems = new List<string>();
-            var identifier = ReadString(document.RootElement, "identifier", problems, required: true);
-            var password = ReadString(document.RootElement, "password", problems, required: true);
-            var organization = ReadString(document.RootElement, "organization", problems, required: false);
-            if (problems.Count > 0)
-            {
-                return (null, await RejectAsync(context, StatusCodes.Status400BadRequest, identifier, string.Join(" ", problems), problems));
-            }
-
-            return (new SignInBody(identifier!, password!, organization), null);
-        }
+        return (new SignInBody(identifier!, password!, organization), null);
     }
 
     private static string? ReadString(JsonElement root, string name, List<string> problems, bool required)

@@ -32,7 +32,7 @@ public static class WebhookDeliveriesApi
         {
             if (!Enum.TryParse<WebhookDeliveryStatus>(statusText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(statusText, out _))
             {
-                return await JsonBodies.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "status must be pending, delivered or failed.");
+                return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "status must be pending, delivered or failed.");
             }
 
             status = parsed;
@@ -43,7 +43,7 @@ public static class WebhookDeliveriesApi
         {
             if (!Guid.TryParse(incidentText, out var id))
             {
-                return await JsonBodies.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "incidentId is a GUID.");
+                return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "incidentId is a GUID.");
             }
 
             incidentId = id;
@@ -52,7 +52,7 @@ public static class WebhookDeliveriesApi
         var take = 50;
         if (q.TryGetValue("take", out var takeText) && (!int.TryParse(takeText, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
         {
-            return await JsonBodies.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "take is a whole number from 1 to 500.");
+            return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "take is a whole number from 1 to 500.");
         }
 
         var deliveries = await store.ListAsync(status, incidentId, take, cancellationToken);

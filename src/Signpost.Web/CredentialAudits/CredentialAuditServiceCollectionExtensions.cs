@@ -6,7 +6,7 @@ namespace Signpost.Web.CredentialAudits;
 
 public static class CredentialAuditServiceCollectionExtensions
 {
-    /// <summary>Registers the credential audit: its facts reader, the scheduled report and its background job.</summary>
+    /// <summary>Registers the credential audit: the scheduled report and its background job (its facts reader is a store: <c>AddSignpostStores</c>).</summary>
     public static IServiceCollection AddCredentialAudits(this IServiceCollection services)
     {
         services.AddOptions<CredentialAuditOptions>().BindConfiguration(CredentialAuditOptions.Section).ValidateDataAnnotations()
@@ -14,7 +14,6 @@ public static class CredentialAuditServiceCollectionExtensions
                 "Signpost:CredentialAudits:PeriodMonths must be 1, 2, 3, 4, 6 or 12 (3, quarterly, is the default).")
             .ValidateOnStart();
         services.TryAddScoped<OnceOnlySender>();
-        services.AddScoped<ICredentialAuditFacts, CredentialAuditFactsReader>();
         services.AddScoped<CredentialAuditService>();
         services.AddScoped<ScheduledCredentialAudits>();
         services.AddSingleton<CredentialAuditJob>();

@@ -26,7 +26,7 @@ namespace Signpost.Web.Infrastructure;
 public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActors actors, IHttpContextAccessor http)
 {
     /// <summary>The audit action written for every refused attempt; its <c>After</c> says what was tried and why it was refused.</summary>
-    public const string RefusalAction = "access.denied";
+    public const string RefusalAction = AuditEntry.RefusalAction;
 
     /// <summary>Width of <see cref="AuditEntry.TargetId"/> in the database.</summary>
     public const int MaxTargetLength = 64;

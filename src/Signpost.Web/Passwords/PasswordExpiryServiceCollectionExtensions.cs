@@ -11,7 +11,6 @@ public static class PasswordExpiryServiceCollectionExtensions
     {
         services.AddOptions<ExpiryReminderOptions>().BindConfiguration(ExpiryReminderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddScoped<OnceOnlySender>();
-        services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();
         services.AddScoped<PasswordExpiryReminders>();
         services.AddScoped<PasswordExpiryExtensions>();
         services.AddSingleton<PasswordExpiryReminderJob>();

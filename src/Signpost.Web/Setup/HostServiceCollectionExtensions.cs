@@ -1,5 +1,6 @@
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Setup;
 
@@ -19,12 +20,13 @@ public static class HostServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The configured database (SQLite or PostgreSQL, see <see cref="DatabaseSetup"/>), its context and the stores over it.</summary>
+    /// <summary>The configured database (SQLite or PostgreSQL, see <see cref="DatabaseSetup"/>), its context, the stores over it and the screens' read-only queries.</summary>
     public static IServiceCollection AddSignpostDatabase(this IServiceCollection services, DatabaseSetup database)
     {
         services.AddSingleton(database);
         services.AddDbContext<SignpostDbContext>(database.Configure);
         services.AddSignpostStores();
+        services.AddSignpostQueries();
         return services;
     }
 

@@ -11,7 +11,7 @@ using Signpost.Core.SingleSignOn;
 using Signpost.Core.Troubleshooting;
 using Signpost.Data;
 using Signpost.Postgres.Tests.Infrastructure;
-using Signpost.Web.Troubleshooting;
+using Signpost.Data.Stores;
 
 namespace Signpost.Postgres.Tests.Stores;
 

@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Audit;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Troubleshooting;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 using Signpost.Web.Support;
 
 namespace Signpost.Web.Pages.Support;
@@ -20,7 +19,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Title,
 /// — plus the acts support may take, each written to the audit trail.
 /// </summary>
 public sealed class AccountModel(
-    SignpostDbContext db, ISignInEventStore events, IAuditStore auditStore, Core.Incidents.IIncidentStore incidents, SupportAccountActions actions, AccountHolds holds, Troubleshooter troubleshooter, TimeProvider time) : PageModel
+    SupportQueries queries, ISignInEventStore events, IAuditStore auditStore, Core.Incidents.IIncidentStore incidents, SupportAccountActions actions, AccountHolds holds, Troubleshooter troubleshooter, TimeProvider time) : PageModel
 {
     /// <summary>How many attempts and changes the timeline shows.</summary>
     public const int TimelineLength = 100;
@@ -119,9 +118,7 @@ public sealed class AccountModel(
             return false;
         }
 
-        var account = await db.Accounts.AsNoTracking()
-            .Include(a => a.Memberships).ThenInclude(m => m.Organization)
-            .FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        var account = await queries.FindAccountAsync(accountId, cancellationToken);
         if (account is null)
         {
             return false;
@@ -129,7 +126,7 @@ public sealed class AccountModel(
 
         Subject = account;
         Now = time.GetUtcNow();
-        Locks = await db.LockoutCounters.AsNoTracking().Where(c => c.AccountId == accountId).ToListAsync(cancellationToken);
+        Locks = await queries.ListLocksAsync(accountId, cancellationToken);
         var attempts = (await events.ListForAccountAsync(accountId, TimelineLength, cancellationToken))
             .Select(e => new TimelineEntry(e.OccurredAt, "attempt", $"{e.Method}", e.ReasonCode, e.Succeeded,
                 string.Join(" · ", new[] { e.Detail, e.ClientIp, e.Browser is null ? null : $"{e.Browser} {e.BrowserVersion}", e.NetworkLabel }.Where(s => !string.IsNullOrEmpty(s))),

@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Incidents;
 using Signpost.Core.Organizations;
-using Signpost.Data;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Pages.Support;
 
 /// <summary>The help desk's incident queue: newest first, filtered by status, practice, rule or assignee.</summary>
-public sealed class IncidentsModel(IIncidentStore store, SignpostDbContext db) : PageModel
+public sealed class IncidentsModel(IIncidentStore store, SupportQueries queries) : PageModel
 {
     public const int PageSize = 100;
 
@@ -22,7 +21,7 @@ public sealed class IncidentsModel(IIncidentStore store, SignpostDbContext db) :
     public async Task OnGetAsync(string? status, string? practice, string? assigned, string? rule, CancellationToken cancellationToken)
     {
         Status = Enum.TryParse<IncidentStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : null;
-        Practices = await db.Organizations.AsNoTracking().OrderBy(o => o.Name).ToListAsync(cancellationToken);
+        Practices = await queries.ListPracticesAsync(cancellationToken);
         var organization = Practices.FirstOrDefault(o => o.Slug == practice);
         Practice = organization?.Slug;
         Assigned = assigned is { Length: > 0 and <= Incident.MaxAssigneeLength } ? assigned.Trim() : null;

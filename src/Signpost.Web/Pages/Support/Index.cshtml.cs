@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Organizations;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Pages.Support;
 
@@ -13,7 +12,7 @@ namespace Signpost.Web.Pages.Support;
 /// NPI opens the account; a practice's name, slug or TIN lists the practice and its people. Partial names
 /// match too, because callers rarely spell their provider ID exactly.
 /// </summary>
-public sealed class IndexModel(SignpostDbContext db) : PageModel
+public sealed class IndexModel(SupportQueries queries) : PageModel
 {
     /// <summary>Longest query read; anything longer is cut (no identifier is longer).</summary>
     public const int MaxQueryLength = AccountRules.MaxIdentifierLength;
@@ -39,18 +38,15 @@ public sealed class IndexModel(SignpostDbContext db) : PageModel
         var lowered = Query.ToLowerInvariant();
         if (TraceIds.IsWellFormed(lowered))
         {
-            var attempt = await db.SignInEvents.AsNoTracking().Where(e => e.TraceId == lowered).Select(e => new { e.TraceId }).FirstOrDefaultAsync(cancellationToken);
+            var attempt = await queries.FindTraceAsync(lowered, cancellationToken);
             if (attempt is not null)
             {
-                return RedirectToPage("/Support/Attempt", new { traceId = attempt.TraceId });
+                return RedirectToPage("/Support/Attempt", new { traceId = attempt });
             }
         }
 
         var key = Core.Accounts.Account.Normalize(Query);
-        var exact = await db.Accounts.AsNoTracking()
-            .Where(a => a.NormalizedUsername == key || a.NormalizedEmail == key || a.Npi == Query)
-            .Select(a => a.Id)
-            .ToListAsync(cancellationToken);
+        var exact = await queries.ExactAccountIdsAsync(key, Query, cancellationToken);
         if (exact.Count == 1)
         {
             return RedirectToPage("/Support/Account", new { id = exact[0] });
@@ -58,20 +54,9 @@ public sealed class IndexModel(SignpostDbContext db) : PageModel
 
         // Partial matches: LIKE with the user's text escaped, so % and _ mean themselves.
         var pattern = "%" + key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-        Accounts = await db.Accounts.AsNoTracking()
-            .Include(a => a.Memberships).ThenInclude(m => m.Organization)
-            .Where(a => EF.Functions.Like(a.NormalizedUsername, pattern, "\\") || EF.Functions.Like(a.NormalizedEmail, pattern, "\\")
-                || EF.Functions.Like(a.DisplayName.ToUpper(), pattern, "\\") || (a.Npi != null && a.Npi == Query))
-            .OrderBy(a => a.Username)
-            .Take(MaxResults)
-            .ToListAsync(cancellationToken);
+        Accounts = await queries.SearchAccountsAsync(pattern, Query, MaxResults, cancellationToken);
         var digits = new string(Query.Where(char.IsAsciiDigit).ToArray());
-        Organizations = await db.Organizations.AsNoTracking()
-            .Where(o => EF.Functions.Like(o.Name.ToUpper(), pattern, "\\") || EF.Functions.Like(o.Slug.ToUpper(), pattern, "\\")
-                || (digits.Length == 9 && o.TaxId == digits))
-            .OrderBy(o => o.Name)
-            .Take(MaxResults)
-            .ToListAsync(cancellationToken);
+        Organizations = await queries.SearchOrganizationsAsync(pattern, digits, MaxResults, cancellationToken);
         if (Accounts.Count == 0 && Organizations.Count == 1)
         {
             return RedirectToPage("/Support/Practice", new { slug = Organizations[0].Slug });

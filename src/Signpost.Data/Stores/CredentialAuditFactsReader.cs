@@ -1,9 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.CredentialAudits;
-using Signpost.Data;
 
-namespace Signpost.Web.CredentialAudits;
+namespace Signpost.Data.Stores;
 
 /// <summary>
 /// Reads a practice's credential-audit facts from the database: active memberships with their accounts, the

@@ -1,13 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Passwords;
-using Signpost.Data;
 
-namespace Signpost.Web.Passwords;
+namespace Signpost.Data.Stores;
 
 /// <summary>
-/// <see cref="IPasswordExpiryDirectory"/> over the one DbContext. It lives in the host rather than in
-/// Signpost.Data because it needs no mapping or migration of its own: two queries over existing columns.
+/// <see cref="IPasswordExpiryDirectory"/> over the one DbContext: two queries over existing columns.
 /// </summary>
 internal sealed class PasswordExpiryDirectory(SignpostDbContext db) : IPasswordExpiryDirectory
 {

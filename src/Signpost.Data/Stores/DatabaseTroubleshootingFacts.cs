@@ -1,4 +1,3 @@
-using Signpost.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
@@ -9,10 +8,9 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Troubleshooting;
-using Signpost.Data;
-using Signpost.Web.Sso;
+using Signpost.Core.SingleSignOn;
 
-namespace Signpost.Web.Troubleshooting;
+namespace Signpost.Data.Stores;
 
 /// <summary>
 /// The troubleshooter's facts read from the database. Every query is bounded (a time range on an indexed
@@ -79,7 +77,7 @@ public sealed class DatabaseTroubleshootingFacts(
 
         // A refusal (someone tried to reach this practice or person and was turned away) changed nothing, and
         // its actor may be another practice's administrator: not an admin change (docs/security.md).
-        return [.. entries.Where(e => e.Action != AdminScope.RefusalAction).DistinctBy(e => e.Sequence).OrderByDescending(e => e.Sequence).Take(take)];
+        return [.. entries.Where(e => e.Action != AuditEntry.RefusalAction).DistinctBy(e => e.Sequence).OrderByDescending(e => e.Sequence).Take(take)];
     }
 
     /// <summary>

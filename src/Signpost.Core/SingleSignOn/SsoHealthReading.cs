@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Signpost.Core.SingleSignOn;
 using Signpost.Core.Troubleshooting;
 
-namespace Signpost.Web.Sso;
+namespace Signpost.Core.SingleSignOn;
 
 /// <summary>
 /// Reads a connection's latest health record as the troubleshooter's <see cref="SsoHealth"/> (docs/design.md §5 step 4):

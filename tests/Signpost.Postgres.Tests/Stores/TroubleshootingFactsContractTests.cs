@@ -13,10 +13,9 @@ using Signpost.Core.Troubleshooting;
 using Signpost.Core.Troubleshooting.Checks;
 using Signpost.Data;
 using Signpost.Postgres.Tests.Infrastructure;
-using Signpost.Postgres.Tests.Stores;
-using Signpost.Web.Troubleshooting;
+using Signpost.Data.Stores;
 
-namespace Signpost.Postgres.Tests.Troubleshooting;
+namespace Signpost.Postgres.Tests.Stores;
 
 /// <summary>The troubleshooter's database facts, and a whole diagnosis over them, on SQLite and PostgreSQL alike.</summary>
 public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) : StoreContractTest(postgres)
@@ -81,6 +80,56 @@ public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) :
         Assert.Equal(DiagnosisStatus.Diagnosed, diagnosis.Status);
         Assert.Equal(ReasonCodes.AccountLocked, diagnosis.Diagnosis!.RootCauseCode);
         Assert.Equal(StepStatus.Problem, diagnosis.Diagnosis.Step(TroubleshootingSteps.AdminConsoleReview).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task FindEventAndAdminChanges_FirstEventOfATrace_AndRefusalsAreNotChanges(string provider)
+    {
+        // Arrange: one trace with two events, and an account whose trail holds a change and a refused attempt on it.
+        var host = await StartAsync(provider);
+        var practice = new Organization { Slug = $"trail-{provider}", Name = "Trail Clinic", CreatedAt = Now.AddYears(-1) };
+        var ivy = new Account
+        {
+            Username = "trail.ivy", NormalizedUsername = "TRAIL.IVY", Email = "ivy@trail.example", NormalizedEmail = "IVY@TRAIL.EXAMPLE",
+            DisplayName = "Ivy", Status = AccountStatus.Active, CreatedAt = Now.AddMonths(-3),
+        };
+        ivy.Memberships.Add(new Membership { OrganizationId = practice.Id, Roles = PracticeRoles.Staff, CreatedAt = Now.AddMonths(-3) });
+        var first = Event(ivy.Id, practice.Id, ReasonCodes.InvalidCredentials, Now.AddMinutes(-2), "trail.ivy");
+        var second = Event(ivy.Id, practice.Id, ReasonCodes.AccountLocked, Now.AddMinutes(-1), "trail.ivy");
+        second.TraceId = first.TraceId;
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.Add(practice);
+            db.Accounts.Add(ivy);
+            db.SignInEvents.Add(first);
+            await db.SaveChangesAsync();
+            db.SignInEvents.Add(second);
+            await db.SaveChangesAsync();
+        });
+        var sequence = 0L;
+        foreach (var (action, type, target) in new[]
+        {
+            ("membership.roles", "membership", ivy.Memberships[0].Id.ToString()),
+            (AuditEntry.RefusalAction, "account", ivy.Id.ToString()),
+            ("policy.update", "organization", practice.Id.ToString()),
+        })
+        {
+            sequence++;
+            var entry = new AuditEntry { Sequence = sequence, At = Now.AddHours(-sequence), Actor = "cli:test", Action = action, TargetType = type, TargetId = target, PreviousHash = "", Hash = $"h{sequence}" };
+            Assert.True(await host.WithAsync<IAuditStore, bool>(audit => audit.TryAppendAsync(entry, CancellationToken.None)));
+        }
+
+        // Act: through the port as the app registers it.
+        var (found, missing, changes) = await host.WithAsync<ITroubleshootingFacts, (SignInEvent?, SignInEvent?, IReadOnlyList<AuditEntry>)>(async facts => (
+            await facts.FindEventAsync(first.TraceId, CancellationToken.None),
+            await facts.FindEventAsync("no-such-trace", CancellationToken.None),
+            await facts.ListAdminChangesAsync((await facts.FindAccountAsync(ivy.Id, CancellationToken.None))!, 10, CancellationToken.None)));
+
+        // Assert
+        Assert.Equal(ReasonCodes.InvalidCredentials, found!.ReasonCode);
+        Assert.Null(missing);
+        Assert.Equal(["policy.update", "membership.roles"], changes.Select(c => c.Action));
     }
 
     private static SignInEvent Event(Guid? accountId, Guid? organizationId, string code, DateTimeOffset at, string identifier) => new()

@@ -1,0 +1,11 @@
+namespace Signpost.Web.Queries;
+
+public static class QueryServiceCollectionExtensions
+{
+    /// <summary>Registers the read-only queries of the screens (one class per area, each over the one DbContext).</summary>
+    public static IServiceCollection AddSignpostQueries(this IServiceCollection services)
+    {
+        services.AddScoped<SupportQueries>();
+        return services;
+    }
+}
