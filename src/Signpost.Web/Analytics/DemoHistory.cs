@@ -152,6 +152,7 @@ public sealed class DemoHistory(IAccountStore accounts, IOrganizationStore organ
     {
         var hour = random.Next(100) < 60 ? random.Next(7, 11) : random.Next(11, 19);
         var local = day.AddHours(hour).AddMinutes(random.Next(60));
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        // Stored in UTC, as every event is (PostgreSQL's timestamptz takes no other offset).
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 }
