@@ -125,6 +125,15 @@ public sealed class PostgresRestartTests(PostgresServer postgres, ITestOutputHel
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var node = await SignpostNode.StartAsync("A", connectionString, demo: true);
         using var client = node.CreateClient(timeout: TimeSpan.FromSeconds(30));
+
+        // The analytics job's first run counts the demo's made-up history; were it still running at the
+        // restart, it would meet a dead connection first and the pool would be cleared before any request.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!node.Output.Contains("Analytics: counted", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
         var warm = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.SignInAsync(Demo.Active, Demo.Password)));
         Assert.All(warm, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         await postgres.StopAsync("fast");
