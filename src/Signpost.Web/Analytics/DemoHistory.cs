@@ -19,7 +19,11 @@ public sealed class DemoHistory(IAccountStore accounts, IOrganizationStore organ
 
     private const int Days = 28;
 
-    private static readonly string[] People = ["demo.active", "demo.admin", "demo.expired", "demo.locked", "demo.disabled"];
+    /// <summary>
+    /// Whose history it is. Not demo.admin's: the practice administrator keeps a timeline of their own
+    /// attempts only, short enough to read (and to screenshot) on the support account page.
+    /// </summary>
+    private static readonly string[] People = ["demo.active", "demo.expired", "demo.locked", "demo.disabled"];
 
     private static readonly DemoBrowser[] Browsers =
     [
