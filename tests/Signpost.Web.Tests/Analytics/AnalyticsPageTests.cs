@@ -41,11 +41,22 @@ public sealed class AnalyticsPageTests(AnalyticsApp app) : IClassFixture<Analyti
         }
 
         app.Clock.Advance(FailureStoryTellerDay);
-        await app.WithServicesAsync(async services =>
+
+        // Count until caught up, each pass in a scope of its own, as the job's runs are: one pass that met
+        // something transient (the job logs it and carries on) must not leave this test's day uncounted.
+        for (var pass = 0; pass < 5; pass++)
         {
-            await services.GetRequiredService<AnalyticsJob>().RunOnceAsync(CancellationToken.None);
-            return true;
-        });
+            var counted = await app.WithServicesAsync(async services =>
+            {
+                await using var scope = services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<Signpost.Data.Analytics.AnalyticsAggregator>().RunAsync(AnalyticsJob.SlicesPerRun, CancellationToken.None);
+            });
+            if (counted == 0)
+            {
+                break;
+            }
+        }
+
         // The practice's local day of the attempts.
         var zone = await app.WithDbAsync(db => db.Organizations.AsNoTracking().Where(o => o.Slug == slug).Select(o => o.TimeZone).SingleAsync());
         var local = TimeZoneInfo.ConvertTime(day, TimeZoneInfo.FindSystemTimeZoneById(zone));
