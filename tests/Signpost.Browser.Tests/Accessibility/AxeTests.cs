@@ -59,11 +59,12 @@ public sealed class AxeTests(SignpostBrowserFixture fixture) : BrowserTest(fixtu
     [Fact]
     public async Task SessionsPage_Axe_NoSeriousViolations()
     {
-        // Arrange: two sessions, so the page lists one that can be signed out
+        // Arrange: a second session, so the page lists one that can be signed out. The server is shared
+        // with other classes (analytics signs demo.support in too), so the count is "at least two".
         await (await SignInPage.OpenAsync(await NewPageAsync(), Demo.PracticePath)).SignInAsync(Demo.Support, Demo.Password);
         var home = await (await SignInPage.OpenAsync(await NewPageAsync(), Demo.PracticePath)).SignInAsync(Demo.Support, Demo.Password);
         var sessions = await SessionsPage.OpenAsync(home.Page);
-        await Expect(sessions.Rows).ToHaveCountAsync(2);
+        await Expect(sessions.Rows.Nth(1)).ToBeVisibleAsync();
 
         // Act
         var result = await sessions.Page.RunAxe();
