@@ -8,7 +8,8 @@ public sealed partial class PasswordSignIn
 {
     /// <summary>
     /// The lock, then the password: while the key is locked nothing is counted and even the right password
-    /// is refused; a wrong password is counted (except during maintenance). Null when the password is proven.
+    /// is refused; a wrong password is counted (except during maintenance). Null when the password is proven,
+    /// and then <see cref="Attempt.PasswordProven"/> is set.
     /// Shared by sign-in and the change page so both count failures against the same lock. Always exactly one
     /// hash, so a lock is not visible in the response time.
     /// </summary>
@@ -17,9 +18,13 @@ public sealed partial class PasswordSignIn
     /// duration (the answer is the same; support reads whether it was right). Past that the hash runs against
     /// the dummy: the lock is not a loop for guessing with someone else's evidence (docs/security.md).
     /// </remarks>
-    private async Task<SignInResult?> GateAsync(
-        Attempt attempt, Guid accountId, string deviceKey, LockoutRules rules, string? passwordHash, string password, string where, CancellationToken cancellationToken)
+    private async Task<SignInRefusal?> LockThenPasswordAsync(Attempt attempt, string where, CancellationToken cancellationToken)
     {
+        var accountId = attempt.Account!.Id;
+        var passwordHash = attempt.Account.PasswordHash;
+        var password = attempt.Request.Password!;
+        var deviceKey = attempt.DeviceKey;
+        var rules = LockoutRules.Strictest(attempt.Memberships.Select(m => m.Organization!.Policy));
         var whose = attempt.Device is null ? "untrusted browsers" : "this trusted device";
         var counter = await lockouts.GetAsync(accountId, deviceKey, cancellationToken);
         if (counter?.LockedUntil is { } until && until > attempt.At)
@@ -29,35 +34,33 @@ public sealed partial class PasswordSignIn
             var checks = await lockedChecks.HitAsync(LockedChecksKey(accountId, deviceKey), until.ToUnixTimeSeconds() / 60, cancellationToken);
             var compared = checks <= LockedPasswordChecks;
             attempt.Check = hashing.Verify(compared ? passwordHash : null, password);
-            attempt.LockedUntil = until;
             var said = compared
                 ? $"password was {(attempt.Check == PasswordCheck.Wrong ? "wrong" : "correct")}"
                 : $"password not checked (more than {LockedPasswordChecks} attempts during this lock)";
-            return await FinishAsync(attempt, ReasonCodes.AccountLocked,
-                detail: $"Locked until {until:O} ({whose}){where}; {said}.",
-                ct: cancellationToken);
+            return new(ReasonCodes.AccountLocked, $"Locked until {until:O} ({whose}){where}; {said}.") { LockedUntil = until };
         }
 
         attempt.Check = hashing.Verify(passwordHash, password);
         var check = attempt.Check;
         if (check != PasswordCheck.Wrong)
         {
+            attempt.PasswordProven = true;
             return null;
         }
 
-        if (attempt.Maintenance is { } planned)
+        if (attempt.AccountWindow is { } planned)
         {
             await CountOnSentinelAsync(attempt, cancellationToken);
-            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
-                detail: $"Wrong password{where}; not counted toward lockout during maintenance {planned.Id} ({planned.Scope}).", ct: cancellationToken);
+            return new(ReasonCodes.InvalidCredentials, $"Wrong password{where}; not counted toward lockout during maintenance {planned.Id} ({planned.Scope}).");
         }
 
         var tally = await lockouts.RegisterFailureAsync(accountId, deviceKey, rules.Threshold, rules.Window, rules.Duration, attempt.At, cancellationToken);
         if (!tally.Counted && tally.LockedUntil is { } lockedMeanwhile)
         {
-            attempt.LockedUntil = lockedMeanwhile;
-            return await FinishAsync(attempt, ReasonCodes.AccountLocked,
-                detail: $"Locked until {lockedMeanwhile:O} by a concurrent attempt{where}; wrong password not counted.", ct: cancellationToken);
+            return new(ReasonCodes.AccountLocked, $"Locked until {lockedMeanwhile:O} by a concurrent attempt{where}; wrong password not counted.")
+            {
+                LockedUntil = lockedMeanwhile,
+            };
         }
 
         var lockNote = tally.LockedUntil is { } lockedNow ? $"; this failure locked {whose} until {lockedNow:O}" : "";
@@ -66,10 +69,10 @@ public sealed partial class PasswordSignIn
             metrics?.LockEngaged(trustedDevice: attempt.Device is not null);
         }
 
-        attempt.LockedUntil = tally.LockedUntil;
-        return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
-            detail: $"Wrong password{where} ({tally.FailureCount}/{rules.Threshold} within {rules.Window.TotalMinutes:0} min{lockNote}).",
-            ct: cancellationToken);
+        return new(ReasonCodes.InvalidCredentials, $"Wrong password{where} ({tally.FailureCount}/{rules.Threshold} within {rules.Window.TotalMinutes:0} min{lockNote}).")
+        {
+            LockedUntil = tally.LockedUntil,
+        };
     }
 
     /// <summary>How many attempts per lock duration have their password compared while the key is locked.</summary>
