@@ -41,6 +41,23 @@ public sealed class PasswordSignInMaintenanceTests
     }
 
     [Fact]
+    public async Task SignIn_DuringPortalWindowWithAnEmptyForm_MaintenanceBeforeTheInputIsRead()
+    {
+        // Arrange
+        var window = await StartWindowAsync(MaintenanceScope.Portal);
+
+        // Act: planned downtime is the first phase, whatever was typed
+        var result = await _h.SignInAsync("", null);
+
+        // Assert
+        Assert.Equal((ReasonCodes.MaintenanceWindow, ReasonCodes.MaintenanceWindow), (result.Reason.Code, result.Shown.Code));
+        Assert.Empty(result.Problems);
+        var recorded = Assert.Single(_h.Events.All);
+        Assert.Equal(ReasonCodes.MaintenanceWindow, recorded.ReasonCode);
+        Assert.Equal(window.Id, recorded.MaintenanceWindowId);
+    }
+
+    [Fact]
     public async Task SignIn_AfterTheWindowEnds_WorksAgain()
     {
         var account = _h.AddAccount();
