@@ -47,6 +47,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IEscalationReader>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
+        services.AddScoped<IWebhookSecretStore, WebhookSecretStore>();
         services.AddScoped<ISsoPolicy, SsoPolicy>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
