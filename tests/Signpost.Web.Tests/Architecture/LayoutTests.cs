@@ -26,7 +26,6 @@ public sealed class LayoutTests
         ["PracticeInvitations"] = "invitations and their acceptance; to move behind a store",
         ["SsoConnectionManager"] = "SSO connection edits with their audit entry in one transaction; to move behind a store",
         ["SsoSignIn"] = "SSO links and just-in-time accounts; to move behind a store",
-        ["SsoHealthChecker"] = "SSO health records; to move behind a store",
     };
 
     private static readonly HashSet<string> ContextWrites = new(StringComparer.Ordinal)
