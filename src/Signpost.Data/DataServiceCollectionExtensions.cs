@@ -49,6 +49,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddScoped<IWebhookSecretStore, WebhookSecretStore>();
         services.AddScoped<ISsoPolicy, SsoPolicy>();
+        services.AddScoped<ISsoLinkStore, SsoLinkStore>();
         services.AddScoped<ISsoHealthStore, SsoHealthStore>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();

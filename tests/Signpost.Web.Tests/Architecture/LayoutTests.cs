@@ -25,7 +25,6 @@ public sealed class LayoutTests
         ["PracticeAdministration"] = "practice administrators' edits with their audit entry in one transaction; to move behind a store",
         ["PracticeInvitations"] = "invitations and their acceptance; to move behind a store",
         ["SsoConnectionManager"] = "SSO connection edits with their audit entry in one transaction; to move behind a store",
-        ["SsoSignIn"] = "SSO links and just-in-time accounts; to move behind a store",
     };
 
     private static readonly HashSet<string> ContextWrites = new(StringComparer.Ordinal)
