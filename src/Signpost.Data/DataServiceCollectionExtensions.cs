@@ -30,6 +30,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IAccountStore>(sp => sp.GetRequiredService<AccountStore>());
         services.AddScoped<IOrganizationStore>(sp => sp.GetRequiredService<AccountStore>());
         services.AddScoped<IAccountHoldStore, AccountHoldStore>();
+        services.AddScoped<IInvitationStore, InvitationStore>();
         services.AddScoped<ILockoutStore, LockoutStore>();
         services.AddScoped<ISignInEventStore, SignInEventStore>();
         services.AddScoped<ISessionStore, SessionStore>();

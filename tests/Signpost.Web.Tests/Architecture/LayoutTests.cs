@@ -23,7 +23,6 @@ public sealed class LayoutTests
         ["PlatformProvisioning"] = "operator provisioning (organizations, accounts, memberships) with its audit entry in one transaction; to move behind a store",
         ["PlatformAdministration"] = "platform console edits with their audit entry in one transaction; to move behind a store",
         ["PracticeAdministration"] = "practice administrators' edits with their audit entry in one transaction; to move behind a store",
-        ["PracticeInvitations"] = "invitations and their acceptance; to move behind a store",
         ["SsoConnectionManager"] = "SSO connection edits with their audit entry in one transaction; to move behind a store",
     };
 
