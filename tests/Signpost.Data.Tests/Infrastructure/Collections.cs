@@ -1,4 +1,4 @@
-namespace Signpost.Postgres.Tests.Infrastructure;
+namespace Signpost.Data.Tests.Infrastructure;
 
 /// <summary>The store contract tests: one PostgreSQL for all of them, a database each.</summary>
 [CollectionDefinition(Name)]

@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>A health check's record joins the connection's history and stamps the connection, without touching its configuration stamp (docs/sso.md).</summary>
 public sealed class SsoHealthStoreContractTests(PostgresServer postgres) : StoreContractTest(postgres)

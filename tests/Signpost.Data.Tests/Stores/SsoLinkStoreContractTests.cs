@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Accounts;
 using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>
 /// What a single sign-on reads to find the account (docs/sso.md, "Linking"): a match by email or NPI says whether

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Incidents.Webhooks;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>
 /// The webhook's signing secrets (docs/incidents.md, "Rotating the secret"): a rotation retires the current
