@@ -33,10 +33,18 @@ internal sealed class SsoLinkStore(SignpostDbContext db) : ISsoLinkStore
         };
     }
 
-    public async Task LinkAsync(SsoLink link, Func<CancellationToken, Task> audit, CancellationToken cancellationToken)
+    public Task LinkAsync(SsoLink link, Func<CancellationToken, Task> audit, CancellationToken cancellationToken) =>
+        AddAuditedAsync([link], audit, cancellationToken);
+
+    public Task CreateAsync(Account account, SsoLink link, Func<CancellationToken, Task> audit, CancellationToken cancellationToken) =>
+        AddAuditedAsync([account, link], audit, cancellationToken);
+
+    /// <summary>Inserts the rows (with what they hold, e.g. an account's memberships), then runs <paramref name="audit"/>, in one transaction.</summary>
+    private async Task AddAuditedAsync(object[] rows, Func<CancellationToken, Task> audit, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.SsoLinks.Add(link);
+        db.AddRange(rows);
+        var added = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList();
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -45,30 +53,8 @@ internal sealed class SsoLinkStore(SignpostDbContext db) : ISsoLinkStore
         }
         finally
         {
-            db.Entry(link).State = EntityState.Detached;
-        }
-    }
-
-    public async Task CreateAsync(Account account, SsoLink link, Func<CancellationToken, Task> audit, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Accounts.Add(account);
-        db.SsoLinks.Add(link);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            await audit(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        finally
-        {
-            db.Entry(link).State = EntityState.Detached;
-            foreach (var membership in account.Memberships)
-            {
-                db.Entry(membership).State = EntityState.Detached;
-            }
-
-            db.Entry(account).State = EntityState.Detached;
+            // Only these rows: the caller's own tracked entities stay as they are.
+            added.ForEach(e => e.State = EntityState.Detached);
         }
     }
 
