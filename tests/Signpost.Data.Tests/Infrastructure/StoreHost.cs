@@ -6,7 +6,7 @@ using Signpost.Data;
 using Signpost.Data.Postgres;
 using Signpost.Data.Sqlite;
 
-namespace Signpost.Postgres.Tests.Infrastructure;
+namespace Signpost.Data.Tests.Infrastructure;
 
 /// <summary>
 /// The stores as the app registers them (<c>AddSignpostStores</c>) over a freshly migrated database of

@@ -6,9 +6,9 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 using Signpost.Data.Stores;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>What a practice's credential audit reads: its active members with last sign-in and lock, and its role changes in the period.</summary>
 public sealed class CredentialAuditFactsContractTests(PostgresServer postgres) : StoreContractTest(postgres)

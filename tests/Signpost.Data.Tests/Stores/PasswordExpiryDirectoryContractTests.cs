@@ -2,9 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>Which accounts password expiry concerns, and the operator's extension that holds only for the password it was given for.</summary>
 public sealed class PasswordExpiryDirectoryContractTests(PostgresServer postgres) : StoreContractTest(postgres)

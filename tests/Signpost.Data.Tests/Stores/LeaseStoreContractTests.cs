@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Scheduling;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>Leases run each scheduled job on one node at a time: one holder, renewed by it, taken over when it lapses.</summary>
 public sealed class LeaseStoreContractTests(PostgresServer postgres) : StoreContractTest(postgres)

@@ -12,10 +12,10 @@ using Signpost.Core.Reasons;
 using Signpost.Core.Troubleshooting;
 using Signpost.Core.Troubleshooting.Checks;
 using Signpost.Data;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 using Signpost.Data.Stores;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>The troubleshooter's database facts, and a whole diagnosis over them, on SQLite and PostgreSQL alike.</summary>
 public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) : StoreContractTest(postgres)

@@ -10,10 +10,10 @@ using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
 using Signpost.Core.Troubleshooting;
 using Signpost.Data;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 using Signpost.Data.Stores;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>
 /// The SSO tables — connections (with their email-domain list), links and health history — and what reads

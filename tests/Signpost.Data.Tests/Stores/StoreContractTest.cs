@@ -1,6 +1,6 @@
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>
 /// Base of the store contract tests: each test is a <c>[Theory]</c> over <see cref="Providers"/>, so the

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Scheduling;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>The per-address sign-in limit counts in the database, so N nodes share one exact count.</summary>
 public sealed class RateCounterStoreContractTests(PostgresServer postgres) : StoreContractTest(postgres)

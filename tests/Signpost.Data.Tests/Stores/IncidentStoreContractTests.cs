@@ -2,9 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Escalation;
 using Signpost.Core.Incidents;
 using Signpost.Core.Incidents.Webhooks;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>Incidents, firings and the webhook queue: the unique keys that deduplicate across nodes, and optimistic concurrency.</summary>
 public sealed class IncidentStoreContractTests(PostgresServer postgres) : StoreContractTest(postgres)

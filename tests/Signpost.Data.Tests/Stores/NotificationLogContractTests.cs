@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Notifications;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>Once-only notifications (maintenance notices, escalations): one claim wins, a sent key stays sent.</summary>
 public sealed class NotificationLogContractTests(PostgresServer postgres) : StoreContractTest(postgres)

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Lockout;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>
 /// The lockout counter must count exactly under concurrency, on any number of nodes: ASP.NET Core

@@ -7,10 +7,10 @@ using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 using Signpost.Data;
 using Signpost.Data.Analytics;
-using Signpost.Postgres.Tests.Infrastructure;
-using Signpost.Postgres.Tests.Stores;
+using Signpost.Data.Tests.Infrastructure;
+using Signpost.Data.Tests.Stores;
 
-namespace Signpost.Postgres.Tests.Analytics;
+namespace Signpost.Data.Tests.Analytics;
 
 /// <summary>
 /// The analytics job's daily rows, counted a slice at a time over several runs while new events arrive,

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Tokens;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>A link token is single-use even when the same link is opened twice at once, on two nodes.</summary>
 public sealed class ActionTokenStoreContractTests(PostgresServer postgres) : StoreContractTest(postgres)

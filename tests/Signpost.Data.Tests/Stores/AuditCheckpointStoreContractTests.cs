@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Audit;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>
 /// Audit checkpoints on both databases: the newest is found, the entries from the checkpoint's head on are

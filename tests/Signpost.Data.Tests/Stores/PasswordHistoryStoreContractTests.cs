@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Passwords;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>Earlier password hashes: kept newest first, and no more of them than the policy needs.</summary>
 public sealed class PasswordHistoryStoreContractTests(PostgresServer postgres) : StoreContractTest(postgres)

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Events;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>Sign-in events: appended durably, found by trace ID, counted per address, purged by age.</summary>
 public sealed class SignInEventStoreContractTests(PostgresServer postgres) : StoreContractTest(postgres)

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Sessions;
-using Signpost.Postgres.Tests.Infrastructure;
+using Signpost.Data.Tests.Infrastructure;
 
-namespace Signpost.Postgres.Tests.Stores;
+namespace Signpost.Data.Tests.Stores;
 
 /// <summary>Server-side sessions: what one node creates, every node finds, and a revocation is seen by all.</summary>
 public sealed class SessionStoreContractTests(PostgresServer postgres) : StoreContractTest(postgres)
