@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Email;
 using Signpost.Core.Organizations;

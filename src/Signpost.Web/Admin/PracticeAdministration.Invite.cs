@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Email;
 using Signpost.Core.Organizations;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Email;
 using Signpost.Core.Lockout;

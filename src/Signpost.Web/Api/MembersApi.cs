@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Organizations;
 using Signpost.Web.Admin;
 using Signpost.Web.Infrastructure;

@@ -1,4 +1,4 @@
-namespace Signpost.Web.Admin;
+namespace Signpost.Core.Administration;
 
 /// <summary>How an administrative act ended. Expected failures are values, translated to pages and problems at the edge.</summary>
 public enum AdminOutcome
