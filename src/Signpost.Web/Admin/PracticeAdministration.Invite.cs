@@ -74,15 +74,11 @@ public sealed partial class PracticeAdministration
             return AdminResult.Invalid("npi", $"The NPI {npi} belongs to another account.");
         }
 
-        Account account;
-        try
-        {
-            account = await provisioning.CreateAccountAsync(organization.Slug, username!, email, displayName, npi, request.Roles, PlatformRoles.None, null, cancellationToken);
-        }
-        catch (AdministrationException ex)
+        var created = await provisioning.CreateAccountAsync(organization.Slug, username!, email, displayName, npi, request.Roles, PlatformRoles.None, null, cancellationToken);
+        if (created.Value is not { } account)
         {
             // Someone took the username, email or NPI between the checks above and the insert.
-            return AdminResult.Invalid("email", ex.Message);
+            return AdminResult.Invalid("email", created.Message);
         }
 
         var sent = await SendLinkAsync(organization, account, ActionTokenPurpose.Activation, cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
@@ -32,13 +33,18 @@ public sealed record SsoConnectionRequest(
 /// </summary>
 public sealed class SsoConnectionManager(SignpostDbContext db, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
 {
-    public async Task<SsoConnection> SaveAsync(string slug, SsoConnectionRequest request, CancellationToken cancellationToken)
+    /// <summary>Creates or changes the organization's connection; a missing organization or any bad value stores nothing.</summary>
+    public async Task<AdminResult<SsoConnection>> SaveAsync(string slug, SsoConnectionRequest request, CancellationToken cancellationToken)
     {
-        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken)
-            ?? throw new AdministrationException($"No organization has slug '{slug}'.");
+        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken);
+        if (organization is null)
+        {
+            return AdminResult.NotFound($"No organization has slug '{slug}'.");
+        }
+
         if (Check(request) is { Count: > 0 } problems)
         {
-            throw new InvalidFieldsException(problems);
+            return AdminResult.Invalid(problems);
         }
 
         var connection = await db.SsoConnections.FirstOrDefaultAsync(c => c.OrganizationId == organization.Id, cancellationToken);

@@ -1,0 +1,32 @@
+using Signpost.Core.Administration;
+
+namespace Signpost.Web.Cli;
+
+/// <summary>
+/// Ends a command with exit code 1 (<see cref="ExitCodes.Refused"/>) and its sentence on standard error. Only the
+/// command line throws it, at its edge: services report what a person did wrong as an <see cref="AdminResult"/>,
+/// and a command turns a failed one into this with <see cref="CommandResults.OrRefuse{T}"/>.
+/// </summary>
+public sealed class CommandRefusedException(string message) : Exception(message);
+
+/// <summary>How a command reads a service's answer: the value when the act was done, otherwise the refusal.</summary>
+public static class CommandResults
+{
+    /// <summary>The value of a done act; a failed one ends the command with exit code 1 and the service's sentence.</summary>
+    public static async Task<T> OrRefuse<T>(this Task<AdminResult<T>> act)
+        where T : class
+    {
+        var result = await act;
+        return result.Value ?? throw new CommandRefusedException(result.Message);
+    }
+
+    /// <summary>A done act passes; a failed one ends the command with exit code 1 and the service's sentence.</summary>
+    public static async Task OrRefuse(this Task<AdminResult> act)
+    {
+        var result = await act;
+        if (!result.Succeeded)
+        {
+            throw new CommandRefusedException(result.Message);
+        }
+    }
+}
