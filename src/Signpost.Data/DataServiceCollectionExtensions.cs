@@ -47,6 +47,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IEscalationReader>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddScoped<ISsoPolicy, SsoPolicy>();
+        services.AddScoped<ISsoConnectionStore, SsoConnectionStore>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();

@@ -29,9 +29,10 @@ public sealed record SsoConnectionRequest(
 /// <summary>
 /// Creating and changing an organization's connection (CLI and the platform page), validated, with the
 /// secret protected before it is stored and every change in the audit trail in the same transaction.
-/// The audit entry never holds the secret, only whether one is set.
+/// The audit entry never holds the secret, only whether one is set. Writes go through <see cref="ISsoConnectionStore"/>;
+/// the reads (organizations, the list) still use the DbContext.
 /// </summary>
-public sealed class SsoConnectionManager(SignpostDbContext db, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
+public sealed class SsoConnectionManager(SignpostDbContext db, ISsoConnectionStore store, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
 {
     /// <summary>Creates or changes the organization's connection; a missing organization or any bad value stores nothing.</summary>
     public async Task<AdminResult<SsoConnection>> SaveAsync(string slug, SsoConnectionRequest request, CancellationToken cancellationToken)
@@ -47,14 +48,10 @@ public sealed class SsoConnectionManager(SignpostDbContext db, SsoSchemes scheme
             return AdminResult.Invalid(problems);
         }
 
-        var connection = await db.SsoConnections.FirstOrDefaultAsync(c => c.OrganizationId == organization.Id, cancellationToken);
+        var connection = await store.FindForChangeAsync(organization.Id, cancellationToken);
         var before = connection is null ? null : View(connection);
         var now = time.GetUtcNow();
-        if (connection is null)
-        {
-            connection = new SsoConnection { OrganizationId = organization.Id, DiscoveryUrl = "", ClientId = "", CreatedAt = now };
-            db.SsoConnections.Add(connection);
-        }
+        connection ??= new SsoConnection { OrganizationId = organization.Id, DiscoveryUrl = "", ClientId = "", CreatedAt = now };
 
         connection.DiscoveryUrl = request.DiscoveryUrl.Trim();
         connection.ClientId = request.ClientId.Trim();
@@ -81,11 +78,8 @@ public sealed class SsoConnectionManager(SignpostDbContext db, SsoSchemes scheme
         // Strictly increasing, so every node sees a new stamp even for two edits in the same millisecond.
         connection.UpdatedAt = before is null || now > connection.UpdatedAt ? now : connection.UpdatedAt.AddMilliseconds(1);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord(before is null ? "sso.create" : "sso.update", "sso_connection", connection.Id.ToString(),
-            organization.Id, before, View(connection)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveAsync(connection, ct => audit.RecordAsync(actors.Current, new AuditRecord(before is null ? "sso.create" : "sso.update", "sso_connection",
+            connection.Id.ToString(), organization.Id, before, View(connection)), ct), cancellationToken);
         await schemes.EnsureAsync(db, organization.Slug, cancellationToken);
         return connection;
     }

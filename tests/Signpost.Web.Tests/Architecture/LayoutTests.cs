@@ -25,7 +25,6 @@ public sealed class LayoutTests
         ["AccountHolds"] = "support's hold with its audit entry in one transaction; to move behind a store",
         ["PracticeAdministration"] = "practice administrators' edits with their audit entry in one transaction; to move behind a store",
         ["PracticeInvitations"] = "invitations and their acceptance; to move behind a store",
-        ["SsoConnectionManager"] = "SSO connection edits with their audit entry in one transaction; to move behind a store",
         ["SsoSignIn"] = "SSO links and just-in-time accounts; to move behind a store",
         ["SsoHealthChecker"] = "SSO health records; to move behind a store",
         ["WebhookSecrets"] = "webhook secret rotation with its audit entry in one transaction; to move behind a store",
