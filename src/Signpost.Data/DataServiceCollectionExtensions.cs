@@ -48,6 +48,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddScoped<ISsoPolicy, SsoPolicy>();
         services.AddScoped<ISsoConnectionStore, SsoConnectionStore>();
+        services.AddScoped<Core.Administration.IPlatformStore, PlatformStore>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();

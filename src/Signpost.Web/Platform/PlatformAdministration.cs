@@ -20,9 +20,10 @@ public sealed record OrganizationDetails(string? Name, string? Address, string? 
 /// <summary>
 /// The platform operator's acts beyond <see cref="PlatformProvisioning"/>: an organization's details, removing a
 /// network range, granting and revoking the platform roles. Same rules as there: validate everything first,
-/// then change and append the audit entry in one transaction, so there is no act without its entry.
+/// then change and append the audit entry in one transaction (<see cref="IPlatformStore"/>), so there is no act
+/// without its entry. Lists and checks read the DbContext.
 /// </summary>
-public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audit, AuditActors actors)
+public sealed class PlatformAdministration(SignpostDbContext db, IPlatformStore store, AuditTrail audit, AuditActors actors)
 {
     /// <summary>Most group NPIs one organization may list; a large facility has a handful, never hundreds.</summary>
     public const int MaxGroupNpis = 50;
@@ -108,11 +109,8 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
         organization.TaxId = taxId;
         organization.GroupNpis = npis;
         organization.TimeZone = timeZone;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("organization.details", "organization", organization.Id.ToString(), organization.Id,
-            before, DetailsView(organization)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveOrganizationAsync(organization, policyChanged: false, ct => audit.RecordAsync(actors.Current, new AuditRecord("organization.details", "organization",
+            organization.Id.ToString(), organization.Id, before, DetailsView(organization)), ct), cancellationToken);
         return organization;
     }
 
@@ -132,11 +130,8 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
 
         var before = organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList();
         organization.NetworkRanges = [.. organization.NetworkRanges.Where(r => r.Cidr != key)];
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("organization.network", "organization", organization.Id.ToString(), organization.Id,
-            before, organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList()), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveOrganizationAsync(organization, policyChanged: false, ct => audit.RecordAsync(actors.Current, new AuditRecord("organization.network", "organization",
+            organization.Id.ToString(), organization.Id, before, organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList()), ct), cancellationToken);
         return new AdminResult(AdminOutcome.Done, "Network range removed.");
     }
 
@@ -209,11 +204,8 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
     {
         var before = new { PlatformRoles = account.PlatformRoles.ToString() };
         account.PlatformRoles = roles;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), null,
-            before, new { PlatformRoles = roles.ToString() }), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveAccountAsync(account, ct => audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), null,
+            before, new { PlatformRoles = roles.ToString() }), ct), cancellationToken);
         return account;
     }
 
@@ -230,12 +222,12 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
             return AdminResult.Invalid("identifier", "Name the account by its username or email.");
         }
 
-        var account = await db.Accounts.FirstOrDefaultAsync(a => a.NormalizedUsername == key || a.NormalizedEmail == key, cancellationToken);
+        var account = await store.FindAccountForChangeAsync(key, cancellationToken);
         return account is null ? AdminResult.NotFound($"No account has the username or email '{identifier!.Trim()}'.") : account;
     }
 
     private Task<Organization?> TrackedAsync(string slug, CancellationToken cancellationToken) =>
-        db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken);
+        store.FindOrganizationForChangeAsync(slug.Trim().ToLowerInvariant(), cancellationToken);
 
     private static object DetailsView(Organization o) => new { o.Name, o.Address, o.TaxId, GroupNpis = o.GroupNpis.ToList(), o.TimeZone };
 }

@@ -14,10 +14,11 @@ namespace Signpost.Web.Platform;
 /// from the command line, the platform console, a practice admin's invitation and first run.
 /// </summary>
 /// <remarks>
-/// Every change is appended to the audit trail in the same transaction: no act without its entry. A value that
+/// Every change is appended to the audit trail in the same transaction (<see cref="IPlatformStore"/>): no act
+/// without its entry. The checks before it read the DbContext. A value that
 /// cannot be stored, a taken name or a missing organization is an <see cref="AdminResult"/>, never an exception.
 /// </remarks>
-public sealed class PlatformProvisioning(SignpostDbContext db, PasswordHashing hashing, PasswordPolicy policy, AuditTrail audit, AuditActors actors, TimeProvider time)
+public sealed class PlatformProvisioning(SignpostDbContext db, IPlatformStore store, PasswordHashing hashing, PasswordPolicy policy, AuditTrail audit, AuditActors actors, TimeProvider time)
 {
     public async Task<AdminResult<Organization>> CreateOrganizationAsync(string slug, string name, string? taxId, string? timeZone, CancellationToken cancellationToken)
     {
@@ -49,12 +50,8 @@ public sealed class PlatformProvisioning(SignpostDbContext db, PasswordHashing h
         }
 
         var organization = new Organization { Slug = slug, Name = name.Trim(), TaxId = taxId, TimeZone = timeZone, CreatedAt = time.GetUtcNow() };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Organizations.Add(organization);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("organization.create", "organization", organization.Id.ToString(), organization.Id,
-            null, new { organization.Slug, organization.Name, organization.TaxId, organization.TimeZone }), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.AddOrganizationAsync(organization, ct => audit.RecordAsync(actors.Current, new AuditRecord("organization.create", "organization",
+            organization.Id.ToString(), organization.Id, null, new { organization.Slug, organization.Name, organization.TaxId, organization.TimeZone }), ct), cancellationToken);
         return organization;
     }
 
@@ -132,12 +129,8 @@ public sealed class PlatformProvisioning(SignpostDbContext db, PasswordHashing h
             account.Memberships.Add(new Membership { AccountId = account.Id, OrganizationId = organization.Id, Roles = roles, CreatedAt = account.CreatedAt });
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Accounts.Add(account);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("account.create", "account", account.Id.ToString(), organization?.Id,
-            null, AccountAuditView.Of(account)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.AddAccountAsync(account, ct => audit.RecordAsync(actors.Current, new AuditRecord("account.create", "account", account.Id.ToString(), organization?.Id,
+            null, AccountAuditView.Of(account)), ct), cancellationToken);
         return account;
     }
 
@@ -157,12 +150,8 @@ public sealed class PlatformProvisioning(SignpostDbContext db, PasswordHashing h
             return AdminResult.Invalid(problems);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Entry(organization).Reference(o => o.Policy).TargetEntry!.State = EntityState.Modified;
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("organization.policy", "organization", organization.Id.ToString(), organization.Id,
-            before, organization.Policy), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveOrganizationAsync(organization, policyChanged: true, ct => audit.RecordAsync(actors.Current, new AuditRecord("organization.policy", "organization",
+            organization.Id.ToString(), organization.Id, before, organization.Policy), ct), cancellationToken);
         return organization.Policy;
     }
 
@@ -187,16 +176,13 @@ public sealed class PlatformProvisioning(SignpostDbContext db, PasswordHashing h
         var before = organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList();
         var range = new NetworkRange { Cidr = network.ToString(), Label = label.Trim(), Allowed = allowed };
         organization.NetworkRanges = [.. organization.NetworkRanges.Where(r => r.Cidr != range.Cidr), range];
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("organization.network", "organization", organization.Id.ToString(), organization.Id,
-            before, organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList()), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveOrganizationAsync(organization, policyChanged: false, ct => audit.RecordAsync(actors.Current, new AuditRecord("organization.network", "organization",
+            organization.Id.ToString(), organization.Id, before, organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList()), ct), cancellationToken);
         return range;
     }
 
     private Task<Organization?> FindOrganizationAsync(string slug, CancellationToken cancellationToken) =>
-        db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken);
+        store.FindOrganizationForChangeAsync(slug.Trim().ToLowerInvariant(), cancellationToken);
 
     internal static AdminResult NoOrganization(string slug) => AdminResult.NotFound($"No organization has slug '{slug}'.");
 
