@@ -150,7 +150,7 @@ public sealed partial class PracticeAdministration
         }
         catch (DbUpdateConcurrencyException)
         {
-            Forget(account);
+            members.Forget(account);
             return new AdminResult(AdminOutcome.Stale, "Someone else changed this person at the same moment. Review and try again.");
         }
     }

@@ -21,7 +21,6 @@ public sealed class LayoutTests
     {
         ["Bootstrap"] = "the demo data of `signpost --demo`",
         ["AccountHolds"] = "support's hold with its audit entry in one transaction; to move behind a store",
-        ["PracticeAdministration"] = "practice administrators' edits with their audit entry in one transaction; to move behind a store",
         ["PracticeInvitations"] = "invitations and their acceptance; to move behind a store",
         ["SsoSignIn"] = "SSO links and just-in-time accounts; to move behind a store",
         ["SsoHealthChecker"] = "SSO health records; to move behind a store",
