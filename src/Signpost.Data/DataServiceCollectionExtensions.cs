@@ -52,6 +52,9 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ISsoPolicy, SsoPolicy>();
         services.AddScoped<ISsoLinkStore, SsoLinkStore>();
         services.AddScoped<ISsoHealthStore, SsoHealthStore>();
+        services.AddScoped<ISsoConnectionStore, SsoConnectionStore>();
+        services.AddScoped<Core.Administration.IPlatformStore, PlatformStore>();
+        services.AddScoped<Core.Administration.IPracticeMemberStore, PracticeMemberStore>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();

@@ -20,10 +20,6 @@ public sealed class LayoutTests
     private static readonly Dictionary<string, string> WritesAllowed = new(StringComparer.Ordinal)
     {
         ["Bootstrap"] = "the demo data of `signpost --demo`",
-        ["PlatformProvisioning"] = "operator provisioning (organizations, accounts, memberships) with its audit entry in one transaction; to move behind a store",
-        ["PlatformAdministration"] = "platform console edits with their audit entry in one transaction; to move behind a store",
-        ["PracticeAdministration"] = "practice administrators' edits with their audit entry in one transaction; to move behind a store",
-        ["SsoConnectionManager"] = "SSO connection edits with their audit entry in one transaction; to move behind a store",
     };
 
     private static readonly HashSet<string> ContextWrites = new(StringComparer.Ordinal)
