@@ -308,7 +308,7 @@ public static class AdminCommands
                 await action(scope.ServiceProvider, cancellationToken);
                 return ExitCodes.Done;
             }
-            catch (Exception ex) when (ex is CommandRefusedException or AdministrationException)
+            catch (CommandRefusedException ex)
             {
                 await Console.Error.WriteLineAsync($"signpost: {ex.Message}");
                 return ExitCodes.Refused;

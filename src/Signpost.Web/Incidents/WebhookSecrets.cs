@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Incidents.Webhooks;
 using Signpost.Web.Infrastructure;
@@ -50,13 +51,13 @@ public sealed class WebhookSecrets(
     /// <summary>
     /// Makes a new secret that signs from now on; the current one (stored, or the configured one on the first
     /// rotation) signs beside it for <paramref name="overlap"/>. Secrets whose overlap ended are deleted. Audited,
-    /// without the secret.
+    /// without the secret. An overlap out of range or a webhook that is not configured is a refusal, not an exception.
     /// </summary>
-    public async Task<WebhookRotation> RotateAsync(TimeSpan overlap, CancellationToken cancellationToken)
+    public async Task<AdminResult<WebhookRotation>> RotateAsync(TimeSpan overlap, CancellationToken cancellationToken)
     {
         if (overlap < TimeSpan.Zero || overlap > MaxOverlap)
         {
-            throw new AdministrationException($"The overlap must be between 0 and {MaxOverlap.TotalDays:0} days.");
+            return AdminResult.Invalid("overlap", $"The overlap must be between 0 and {MaxOverlap.TotalDays:0} days.");
         }
 
         var now = time.GetUtcNow();
@@ -70,8 +71,12 @@ public sealed class WebhookSecrets(
         var retired = await store.RotateAsync(created, configured, overlapEndsAt, now, (retiring, ct) =>
             audit.RecordAsync(actors.Current, new AuditRecord("webhook.secret_rotated", "webhook_secret", created.Id.ToString(), null,
                 new { secretId = retiring.Id, retiring.Source },
-                new { secretId = created.Id, previousSecretId = retiring.Id, previousSigningUntil = overlapEndsAt }), ct), cancellationToken)
-            ?? throw new AdministrationException("The webhook is not configured: set Signpost:Webhook:Url and Signpost:Webhook:Secret first.");
+                new { secretId = created.Id, previousSecretId = retiring.Id, previousSigningUntil = overlapEndsAt }), ct), cancellationToken);
+        if (retired is null)
+        {
+            return AdminResult.Refused("The webhook is not configured: set Signpost:Webhook:Url and Signpost:Webhook:Secret first.");
+        }
+
         return new WebhookRotation(created.Id, secret, overlapEndsAt, retired.Id);
     }
 
