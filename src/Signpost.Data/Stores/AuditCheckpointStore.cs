@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Audit;
 
@@ -23,24 +22,6 @@ internal sealed class AuditCheckpointStore(SignpostDbContext db) : IAuditCheckpo
         }
     }
 
-    public async IAsyncEnumerable<AuditEntry> ReadFromAsync(long sequence, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // In pages, like the full walk, so a long stretch is never held in memory at once.
-        var after = sequence - 1;
-        while (true)
-        {
-            var page = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(1000).ToListAsync(cancellationToken);
-            foreach (var entry in page)
-            {
-                yield return entry;
-            }
-
-            if (page.Count < 1000)
-            {
-                yield break;
-            }
-
-            after = page[^1].Sequence;
-        }
-    }
+    public IAsyncEnumerable<AuditEntry> ReadFromAsync(long sequence, CancellationToken cancellationToken) =>
+        AuditStore.ReadAfterAsync(db, sequence - 1, cancellationToken);
 }

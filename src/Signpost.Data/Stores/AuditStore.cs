@@ -35,10 +35,14 @@ internal sealed class AuditStore(SignpostDbContext db) : IAuditStore
         }
     }
 
-    public async IAsyncEnumerable<AuditEntry> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<AuditEntry> ReadAllAsync(CancellationToken cancellationToken) => ReadAfterAsync(db, 0, cancellationToken);
+
+    /// <summary>
+    /// The entries after one sequence number, in order, read in pages by sequence so a long trail is never held
+    /// in memory at once. Shared with <see cref="AuditCheckpointStore"/>, which reads from a checkpoint on.
+    /// </summary>
+    internal static async IAsyncEnumerable<AuditEntry> ReadAfterAsync(SignpostDbContext db, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // In pages by sequence, so a long trail is never held in memory at once.
-        long after = 0;
         while (true)
         {
             var page = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(1000).ToListAsync(cancellationToken);
