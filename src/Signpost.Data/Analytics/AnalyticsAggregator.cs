@@ -55,7 +55,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     private async Task<bool> CountEventsAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var mark = await WatermarkAsync(AnalyticsWatermark.Events, now, cancellationToken);
-        var end = Min(mark.Position + Slice, now - Lag);
+        var end = await SliceEndAsync(mark.Position, now - Lag, db.SignInEvents, cancellationToken);
         if (end - mark.Position < MinimumSlice)
         {
             db.ChangeTracker.Clear();
@@ -110,7 +110,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     {
         var mark = await WatermarkAsync(AnalyticsWatermark.Stories, now, cancellationToken);
         var timeOut = FailureStoryTeller.TimeOut;
-        var end = Min(mark.Position + Slice, now - timeOut - Lag);
+        var end = await SliceEndAsync(mark.Position, now - timeOut - Lag, StoryStarts, cancellationToken);
         if (end - mark.Position < MinimumSlice)
         {
             db.ChangeTracker.Clear();
@@ -120,8 +120,8 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         // A story starting in the slice is decided by the day before it and told by the day after its start
         // (FailureStoryTeller's rules), so these events are all it needs.
         var (from, to) = (mark.Position - timeOut, end + timeOut);
-        var accounts = await db.SignInEvents.AsNoTracking()
-            .Where(e => e.OccurredAt >= mark.Position && e.OccurredAt < end && !e.Succeeded && e.AccountId != null && AttemptMethods.Contains(e.Method))
+        var accounts = await StoryStarts
+            .Where(e => e.OccurredAt >= mark.Position && e.OccurredAt < end)
             .Select(e => e.AccountId!.Value).Distinct().ToListAsync(cancellationToken);
 
         var stories = new Dictionary<(DateOnly Day, Guid Organization, ReasonCategory Category, SignInMethod Method, StoryEnding Ending, RecoveryWay Way), (int Stories, long Seconds)>();
@@ -201,6 +201,24 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
                 db.Add(create(key, count));
             }
         }
+    }
+
+    /// <summary>The failures a story can start at: failed attempts naming an account.</summary>
+    private IQueryable<SignInEvent> StoryStarts =>
+        db.SignInEvents.AsNoTracking().Where(e => !e.Succeeded && e.AccountId != null && AttemptMethods.Contains(e.Method));
+
+    /// <summary>
+    /// Where the slice from <paramref name="position"/> ends: a day after the next event that counts, never past
+    /// <paramref name="until"/>. The stretch before that event is empty, so it goes into the slice for nothing: a
+    /// run's budget is days that hold events, and an old event followed by weeks of quiet (an imported or
+    /// made-up history, a node's first run) costs one slice, not a slice per empty day — which once left the
+    /// newest day uncounted after a run (docs/analytics.md, "How the numbers are kept").
+    /// </summary>
+    private static async Task<DateTimeOffset> SliceEndAsync(DateTimeOffset position, DateTimeOffset until, IQueryable<SignInEvent> counted, CancellationToken cancellationToken)
+    {
+        var next = await counted.AsNoTracking().Where(e => e.OccurredAt >= position && e.OccurredAt < until)
+            .OrderBy(e => e.OccurredAt).Select(e => (DateTimeOffset?)e.OccurredAt).FirstOrDefaultAsync(cancellationToken);
+        return next is { } first ? Min(first + Slice, until) : until;
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)
