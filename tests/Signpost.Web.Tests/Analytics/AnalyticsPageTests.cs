@@ -113,6 +113,42 @@ public sealed class AnalyticsPageTests(AnalyticsApp app) : IClassFixture<Analyti
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
 
+    [Fact]
+    public async Task PlatformPage_AfterTheJobCountsMore_ShowsTheNewCountsNotTheKeptOnes()
+    {
+        // Arrange: the page over the story's day up to today has been read (its counts kept under the job's watermarks).
+        var (slug, day, _) = await PracticeWithOneRecoveredStoryAsync();
+        var (_, support) = await SignedInAsync(app, "sue", null, PlatformRoles.SupportAgent);
+        using var _s = support;
+        var practice = await app.WithDbAsync(db => db.Organizations.AsNoTracking().SingleAsync(o => o.Slug == slug));
+        var today = TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(practice.TimeZone)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var path = $"/platform/analytics?from={day}&to={today}&practice={slug}";
+        var (_, before) = await support.GetPageAsync(path);
+        var (_, again) = await support.GetPageAsync(path);
+
+        // Act: one more failure now, counted by the job's next run.
+        await app.WithDbAsync(db =>
+        {
+            db.SignInEvents.Add(new Core.Events.SignInEvent
+            {
+                TraceId = Guid.NewGuid().ToString("N"), OccurredAt = app.Clock.GetUtcNow(), OrganizationId = practice.Id,
+                Method = Core.Events.SignInMethod.Password, ReasonCode = ReasonCodes.InvalidCredentials, ShownReasonCode = ReasonCodes.InvalidCredentials,
+            });
+            return db.SaveChangesAsync();
+        });
+        app.Clock.Advance(Signpost.Data.Analytics.AnalyticsAggregator.Lag + TimeSpan.FromMinutes(1));
+        await app.WithServicesAsync(async services =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Signpost.Data.Analytics.AnalyticsAggregator>().RunAsync(AnalyticsJob.SlicesPerRun, CancellationToken.None);
+        });
+        var (_, after) = await support.GetPageAsync(path);
+
+        // Assert
+        static string Failures(AngleSharp.Dom.IDocument document) => document.QuerySelector("[data-figure=failures]")!.TextContent.Trim();
+        Assert.Equal(("2", "2", "3"), (Failures(before), Failures(again), Failures(after)));
+    }
+
     [Theory]
     [InlineData("from=yesterday")]
     [InlineData("from=2026-11-30&to=2026-11-01")]
