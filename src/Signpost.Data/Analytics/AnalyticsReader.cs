@@ -190,9 +190,13 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             .Select(t => new LockedMember(t.Account, members[t.Account].Username, members[t.Account].DisplayName, t.Refusals))];
     }
 
-    public async Task<IReadOnlyList<(Guid Id, string Slug, string Name)>> PracticesAsync(int take, CancellationToken cancellationToken) =>
-        (await db.Organizations.AsNoTracking().OrderBy(o => o.Name).ThenBy(o => o.Slug).Select(o => new { o.Id, o.Slug, o.Name }).Take(take).ToListAsync(cancellationToken))
-            .Select(o => (o.Id, o.Slug, o.Name)).ToList();
+    public async Task<IReadOnlyList<(Guid Id, string Slug, string Name)>?> PracticesAsync(int atMost, CancellationToken cancellationToken)
+    {
+        // Unordered with a limit, so the database stops after atMost + 1 rows; sorted here when they are all.
+        var some = await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.Slug, o.Name }).Take(atMost + 1).ToListAsync(cancellationToken);
+        return some.Count > atMost ? null
+            : [.. some.OrderBy(o => o.Name, StringComparer.InvariantCulture).ThenBy(o => o.Slug, StringComparer.Ordinal).Select(o => (o.Id, o.Slug, o.Name))];
+    }
 
     public async Task<(Guid Id, string Slug, string Name)?> PracticeAsync(string slug, CancellationToken cancellationToken) =>
         await db.Organizations.AsNoTracking().Where(o => o.Slug == slug).Select(o => new { o.Id, o.Slug, o.Name }).FirstOrDefaultAsync(cancellationToken) is { } o

@@ -37,8 +37,7 @@ public sealed class IndexModel(IAnalyticsReader reader, TimeProvider time) : Pag
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var report = await ReadAsync(cancellationToken);
-        var practices = await reader.PracticesAsync(PracticeListLimit + 1, cancellationToken);
-        Practices = practices.Count > PracticeListLimit ? [] : practices;
+        Practices = await reader.PracticesAsync(PracticeListLimit, cancellationToken) ?? [];
         View = new AnalyticsView(report, "/platform/analytics?handler=Csv&" + AnalyticsQuery.QueryString(Filter, SelectedSlug), Filter.OrganizationId is null, []);
         if (Problems.Count > 0)
         {
