@@ -1,9 +1,7 @@
 using Signpost.Core.Accounts;
-using Signpost.Core.Browsers;
 using Signpost.Core.Devices;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
-using Signpost.Core.Maintenance;
 using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
@@ -14,21 +12,32 @@ using Signpost.Core.Telemetry;
 namespace Signpost.Core.SignIn;
 
 /// <summary>
-/// The password sign-in pipeline. Every attempt ends in exactly one reason code and one event,
-/// written before the caller answers. The practices' rules and the account's state are the
-/// <see cref="SignInGate"/>'s, shared with every other way in; what is left here is the password's own
-/// part. The order of the checks is the security design:
+/// The password sign-in pipeline. Every attempt ends in exactly one reason code and one event, written before
+/// the caller answers. <see cref="SignInAsync"/> is a short sequence of phases, each of which refuses the attempt
+/// (a <see cref="SignInRefusal"/>) or lets it go on; their order is the security design (docs/security.md,
+/// "The order of a password sign-in"):
 /// <list type="number">
-/// <item>Input that cannot be an attempt (empty, too long, control characters) stops first, before any hashing.</item>
-/// <item>Facts that are public once the organization is named in the URL (its network allow-list) come next.</item>
-/// <item>The password is always hashed, against a dummy when there is no account, so timing does not reveal who exists.</item>
-/// <item>Locks come before the password result: while locked, the correct password looks like a wrong one (docs/design.md §3),
-/// and only the first few attempts of a lock are compared at all (<see cref="LockedPasswordChecks"/>).</item>
-/// <item>Account states (disabled, pending, no membership, expired) are told only after the password is proven.</item>
-/// <item>"SSO required" comes last among the refusals, after the password is proven: told earlier, it would
-/// confirm to anyone typing an identifier that the account exists and which practice it belongs to. Before
-/// that point the practice's page (<c>/o/{slug}</c>, public anyway) already offers or enforces its provider.</item>
+/// <item><see cref="OpenAsync"/>: planned downtime is public, answers whatever was typed and costs no hash.</item>
+/// <item><see cref="ReadInput"/>: input that cannot be an attempt (empty, too long, control characters) stops
+/// before any hashing.</item>
+/// <item><see cref="CheckNamedPracticeAsync"/>: facts that are public once the practice is named in the URL (its
+/// network allow-list and browser block) are told before the password.</item>
+/// <item><see cref="FindAccountAsync"/>: an identifier with no account is hashed against a dummy and counted on a
+/// sentinel row, the same work as a wrong password, so timing does not reveal who exists.</item>
+/// <item><see cref="ProvePasswordAsync"/>: the lock before the password result. While locked, the correct password
+/// looks like a wrong one (docs/design.md §3), and only the first few attempts of a lock are compared at all
+/// (<see cref="LockedPasswordChecks"/>).</item>
+/// <item><see cref="AdmitAsync"/>: account states (disabled, pending, flagged), memberships and each practice's
+/// network and browser rules are told only after the password is proven, and "SSO required" last among them:
+/// told earlier, it would confirm to anyone typing an identifier that the account exists and which practice it
+/// belongs to. Before that point the practice's page (<c>/o/{slug}</c>, public anyway) already offers or
+/// enforces its provider.</item>
+/// <item><see cref="CheckPasswordChangeDue"/>: what only a password has, a change that is due (required, or
+/// expired).</item>
 /// </list>
+/// The practices' rules and the account's state are the <see cref="SignInGate"/>'s, shared with every other way
+/// in; what is left here is the password's own part. The change page (<see cref="ChangePasswordAsync"/>) reuses
+/// the lock, the gate and the change-due phases.
 /// </summary>
 public sealed partial class PasswordSignIn(
     IAccountStore accounts,
@@ -53,95 +62,161 @@ public sealed partial class PasswordSignIn(
         using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in");
         var attempt = new Attempt(request, time.GetUtcNow());
 
-        // The gate's first stage: planned downtime is public, answers whatever was typed and costs no hash.
-        var entry = attempt.Entry;
-        if (await gate.OpenAsync(entry, cancellationToken) is { } closed)
+        // The security order, top to bottom; the first refusal ends the attempt (see the class summary).
+        var refusal = await OpenAsync(attempt, cancellationToken)
+            ?? ReadInput(attempt)
+            ?? await CheckNamedPracticeAsync(attempt, cancellationToken)
+            ?? await FindAccountAsync(attempt, cancellationToken)
+            ?? await ProvePasswordAsync(attempt, cancellationToken)
+            ?? await AdmitAsync(attempt, cancellationToken)
+            ?? CheckPasswordChangeDue(attempt);
+        if (refusal is not null)
         {
-            return await RefuseAsync(attempt, closed, cancellationToken);
+            return await RefuseAsync(attempt, refusal, cancellationToken);
         }
 
-        var problems = ValidateInput(request);
+        await lockouts.ResetAsync(attempt.Account!.Id, attempt.DeviceKey, cancellationToken);
+        var reason = gate.IsSupported(attempt.Entry.Browser) ? ReasonCodes.SignedIn : ReasonCodes.SignedInBrowserWarning;
+        return await StartSessionAsync(attempt, reason, note: null, cancellationToken);
+    }
+
+    /// <summary>The gate's first stage (<see cref="SignInGate.OpenAsync"/>): planned downtime, before anything typed is read.</summary>
+    private async Task<SignInRefusal?> OpenAsync(Attempt attempt, CancellationToken cancellationToken) =>
+        SignInRefusal.From(await gate.OpenAsync(attempt.Entry, cancellationToken));
+
+    /// <summary>Input that cannot be an attempt stops here, before any hashing; otherwise the identifier is read for its kind.</summary>
+    private static SignInRefusal? ReadInput(Attempt attempt)
+    {
+        var problems = ValidateInput(attempt.Request);
         if (problems.Count > 0)
         {
-            return await FinishAsync(attempt, ReasonCodes.InvalidRequest, detail: string.Join(" ", problems), problems: problems, ct: cancellationToken);
+            return SignInRefusal.InvalidRequest(problems);
         }
 
-        var identifier = request.Identifier!.Trim();
-        var kind = Identifiers.Classify(identifier);
-        attempt.IdentifierKind = kind.ToString().ToLowerInvariant();
+        attempt.Identifier = attempt.Request.Identifier!.Trim();
+        attempt.Kind = Identifiers.Classify(attempt.Identifier);
+        attempt.IdentifierKind = attempt.Kind.ToString().ToLowerInvariant();
+        return null;
+    }
 
-        if (request.OrganizationSlug is { } slug)
+    /// <summary>
+    /// The organization is public in the URL, so its network and browser rules (<see cref="SignInGate.CheckNamedPracticeAsync"/>)
+    /// may be told before the password. Nothing to do on the generic page.
+    /// </summary>
+    private async Task<SignInRefusal?> CheckNamedPracticeAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        if (attempt.Request.OrganizationSlug is not { } slug)
         {
-            // The organization is public in the URL, so its network and browser rules may be told before the password.
-            attempt.Organization = entry.Named = await organizations.FindBySlugAsync(slug, cancellationToken);
-            if (await gate.CheckNamedPracticeAsync(entry, cancellationToken) is { } outside)
-            {
-                // For the event only (docs/troubleshooter.md): the account the identifier names, looked up the same
-                // way for known and unknown identifiers; the refusal itself is told before any account is known.
-                attempt.Account = await RefusedAttempts.AccountForRecordAsync(accounts, identifier, cancellationToken);
-                return await RefuseAsync(attempt, outside, cancellationToken);
-            }
-
-            attempt.NetworkLabel = entry.NetworkLabel;
+            return null;
         }
 
-        var account = await accounts.FindByIdentifierAsync(kind, identifier, cancellationToken);
-        attempt.Account = account;
+        attempt.Entry.Named = await organizations.FindBySlugAsync(slug, cancellationToken);
+        if (await gate.CheckNamedPracticeAsync(attempt.Entry, cancellationToken) is not { } outside)
+        {
+            return null;
+        }
 
+        // For the event only (docs/troubleshooter.md): the account the identifier names, looked up the same
+        // way for known and unknown identifiers; the refusal itself is told before any account is known.
+        attempt.Account = await RefusedAttempts.AccountForRecordAsync(accounts, attempt.Identifier, cancellationToken);
+        return SignInRefusal.From(outside);
+    }
+
+    /// <summary>
+    /// The account the identifier names, with the browser's trusted device for it and the planned work concerning
+    /// its practices. No account is refused only after the work a wrong password costs.
+    /// </summary>
+    private async Task<SignInRefusal?> FindAccountAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindByIdentifierAsync(attempt.Kind, attempt.Identifier, cancellationToken);
         if (account is null)
         {
             // Always exactly one hash: against the dummy when there is no account.
-            _ = hashing.Verify(null, request.Password!);
+            _ = hashing.Verify(null, attempt.Request.Password!);
             // The same database work as a wrong password on a real account (a read and a counted failure),
             // on a sentinel row that never locks: the response time must not tell who has an account.
             await lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, cancellationToken);
             await CountOnSentinelAsync(attempt, cancellationToken);
-            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials, detail: $"No account has this {attempt.IdentifierKind}.", ct: cancellationToken);
+            return new(ReasonCodes.InvalidCredentials, $"No account has this {attempt.IdentifierKind}.");
         }
 
-        var device = await deviceCookies.VerifyAsync(
-            request.Client.DeviceCookies.GetValueOrDefault(DeviceCookies.CookieName(account.Id)), account.Id, cancellationToken);
-        attempt.DevicePresented = request.Client.DeviceCookies.ContainsKey(DeviceCookies.CookieName(account.Id));
-        attempt.Device = device;
-        var deviceKey = device?.DeviceId ?? LockoutCounter.UntrustedKey;
-        var memberships = account.Memberships.Where(m => m.Organization is not null).ToList();
-        var rules = LockoutRules.Strictest(memberships.Select(m => m.Organization!.Policy));
+        await KnowAccountAsync(attempt, account, cancellationToken);
 
         // A window for one of the account's practices (its SSO, say) is in force: failures then count for
         // nothing (docs/design.md §7), since people retrying during planned work are not attackers.
-        attempt.Maintenance = entry.Windows.FirstOrDefault(w => memberships.Any(m => w.Concerns(m.OrganizationId)));
+        attempt.AccountWindow = attempt.Entry.Windows.FirstOrDefault(w => attempt.Memberships.Any(m => w.Concerns(m.OrganizationId)));
+        return null;
+    }
 
-        if (await GateAsync(attempt, account.Id, deviceKey, rules, account.PasswordHash, request.Password!, "", cancellationToken) is { } refused)
+    /// <summary>
+    /// The account an attempt is about, and whether the browser presented (and holds) its trusted-device cookie:
+    /// the device decides the lock's key and what the refusal may tell.
+    /// </summary>
+    private async Task KnowAccountAsync(Attempt attempt, Account account, CancellationToken cancellationToken)
+    {
+        var cookies = attempt.Request.Client.DeviceCookies;
+        var name = DeviceCookies.CookieName(account.Id);
+        attempt.Account = account;
+        attempt.Device = await deviceCookies.VerifyAsync(cookies.GetValueOrDefault(name), account.Id, cancellationToken);
+        attempt.DevicePresented = cookies.ContainsKey(name);
+    }
+
+    /// <summary>
+    /// The lock, then the password (<see cref="LockThenPasswordAsync"/>); a proven password stored at an older
+    /// hashing cost is hashed again.
+    /// </summary>
+    private async Task<SignInRefusal?> ProvePasswordAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        if (await LockThenPasswordAsync(attempt, "", cancellationToken) is { } refused)
         {
             return refused;
         }
 
-        attempt.PasswordProven = true;
         if (attempt.Check == PasswordCheck.CorrectNeedsRehash)
         {
-            await accounts.UpdatePasswordHashAsync(account.Id, hashing.Hash(request.Password!), cancellationToken);
+            await accounts.UpdatePasswordHashAsync(attempt.Account!.Id, hashing.Hash(attempt.Request.Password!), cancellationToken);
         }
 
-        var denial = await CheckProvenAccountAsync(attempt, account, cancellationToken);
-        if (denial is not null)
+        return null;
+    }
+
+    /// <summary>
+    /// The gate's second stage for a proven password (<see cref="SignInGate.AdmitAsync"/>): account state,
+    /// memberships, each practice's network and browser rules, and "SSO required" last.
+    /// </summary>
+    private async Task<SignInRefusal?> AdmitAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        attempt.Entry.Account = attempt.Account;
+        return SignInRefusal.From(await gate.AdmitAsync(attempt.Entry, cancellationToken));
+    }
+
+    /// <summary>What only a password has, once the gate admitted it: a change that is due.</summary>
+    private static SignInRefusal? CheckPasswordChangeDue(Attempt attempt)
+    {
+        var account = attempt.Account!;
+        if (account.MustChangePassword)
         {
-            return denial;
+            return new(ReasonCodes.PasswordResetRequired, "An administrator or a compromise check required a new password.") { PasswordChangeDue = true };
         }
 
-        await lockouts.ResetAsync(account.Id, deviceKey, cancellationToken);
-        var reason = gate.IsSupported(attempt.Browser) ? ReasonCodes.SignedIn : ReasonCodes.SignedInBrowserWarning;
-        return await StartSessionAsync(attempt, reason, cancellationToken);
+        if (PasswordExpiry.ExpiredAt(account, attempt.Entry.Admitted, attempt.At) is { } expiredAt)
+        {
+            return new(ReasonCodes.PasswordExpired, $"Password expired at {expiredAt:O}.") { PasswordChangeDue = true };
+        }
+
+        return null;
     }
 
     /// <summary>
     /// Starts a session for an account whose password was just proven (here, or by the change-password
-    /// page) and records the success.
+    /// page) and the gate admitted, and records the success.
     /// </summary>
-    internal async Task<SignInResult> StartSessionAsync(Attempt attempt, string reason, CancellationToken cancellationToken, string? note = null)
+    private async Task<SignInResult> StartSessionAsync(Attempt attempt, string reason, string? note, CancellationToken cancellationToken)
     {
         var account = attempt.Account!;
-        var issued = await sessions.StartAsync(account.Id, attempt.Allowed, attempt.Request.Client.Ip?.ToString(),
-            SignInEventRecorder.Cut(attempt.Request.Client.UserAgent, SignInEvent.MaxUserAgentLength), attempt.Browser.ToString(),
+        var admitted = attempt.Entry.Admitted;
+        var issued = await sessions.StartAsync(account.Id, admitted, attempt.Request.Client.Ip?.ToString(),
+            SignInEventRecorder.Cut(attempt.Request.Client.UserAgent, SignInEvent.MaxUserAgentLength), attempt.Entry.Browser.ToString(),
             attempt.Request.TraceId, cancellationToken);
         (string, string)? newCookie = null;
         if (attempt.Device is null)
@@ -150,129 +225,10 @@ public sealed partial class PasswordSignIn(
             newCookie = (DeviceCookies.CookieName(account.Id), value);
         }
 
-        return await FinishAsync(attempt, reason, session: issued, newDeviceCookie: newCookie,
-            detail: $"Session for {attempt.Allowed.Count} practice(s); idle {issued.Session.IdleTimeout.TotalMinutes:0} min.{(note is null ? "" : " " + note)}", ct: cancellationToken);
+        var result = ResultOf(attempt, reason, lockedUntil: null) with { Session = issued, NewDeviceCookie = newCookie };
+        return await RecordAsync(attempt, result,
+            $"Session for {admitted.Count} practice(s); idle {issued.Session.IdleTimeout.TotalMinutes:0} min.{(note is null ? "" : " " + note)}", cancellationToken);
     }
-
-    /// <summary>
-    /// The gate's second stage for a proven password (account state, memberships, each practice's network,
-    /// browser and "SSO required" rules), then what only a password has: a change that is due.
-    /// </summary>
-    private async Task<SignInResult?> CheckProvenAccountAsync(Attempt attempt, Account account, CancellationToken cancellationToken)
-    {
-        var entry = attempt.Entry;
-        entry.Named = attempt.Organization;
-        entry.Account = account;
-        var refusal = await gate.AdmitAsync(entry, cancellationToken);
-        attempt.Allowed = entry.Admitted;
-        attempt.NetworkLabel = entry.NetworkLabel;
-        if (refusal is not null)
-        {
-            return await RefuseAsync(attempt, refusal, cancellationToken);
-        }
-
-        var reachable = entry.Admitted;
-        if (account.MustChangePassword)
-        {
-            attempt.PasswordChange = true;
-            return await FinishAsync(attempt, ReasonCodes.PasswordResetRequired, detail: "An administrator or a compromise check required a new password.", ct: cancellationToken);
-        }
-
-        if (PasswordExpiry.ExpiredAt(account, reachable, attempt.At) is { } expiredAt)
-        {
-            attempt.PasswordChange = true;
-            return await FinishAsync(attempt, ReasonCodes.PasswordExpired, detail: $"Password expired at {expiredAt:O}.", ct: cancellationToken);
-        }
-
-        return null;
-    }
-
-    private Task<SignInResult> RefuseAsync(Attempt attempt, GateRefusal refusal, CancellationToken cancellationToken)
-    {
-        attempt.NetworkLabel = attempt.Entry.NetworkLabel;
-        attempt.Maintenance = attempt.Entry.Maintenance ?? attempt.Maintenance;
-        return FinishAsync(attempt, refusal.ReasonCode, detail: refusal.Detail, ct: cancellationToken);
-    }
-
-    /// <summary>
-    /// The lock, then the password: while the key is locked nothing is counted and even the right password
-    /// is refused; a wrong password is counted (except during maintenance). Null when the password is proven.
-    /// Shared by sign-in and the change page so both count failures against the same lock. Always exactly one
-    /// hash, so a lock is not visible in the response time.
-    /// </summary>
-    /// <remarks>
-    /// While locked, the password is compared at most <see cref="LockedPasswordChecks"/> times per lock
-    /// duration (the answer is the same; support reads whether it was right). Past that the hash runs against
-    /// the dummy: the lock is not a loop for guessing with someone else's evidence (docs/security.md).
-    /// </remarks>
-    private async Task<SignInResult?> GateAsync(
-        Attempt attempt, Guid accountId, string deviceKey, LockoutRules rules, string? passwordHash, string password, string where, CancellationToken cancellationToken)
-    {
-        var whose = attempt.Device is null ? "untrusted browsers" : "this trusted device";
-        var counter = await lockouts.GetAsync(accountId, deviceKey, cancellationToken);
-        if (counter?.LockedUntil is { } until && until > attempt.At)
-        {
-            // No counting toward the lock while locked: it already holds, and counting would only extend the
-            // attacker's reach. The write on the per-lock counter keeps a locked account as slow as an unlocked one.
-            var checks = await lockedChecks.HitAsync(LockedChecksKey(accountId, deviceKey), until.ToUnixTimeSeconds() / 60, cancellationToken);
-            var compared = checks <= LockedPasswordChecks;
-            attempt.Check = hashing.Verify(compared ? passwordHash : null, password);
-            attempt.LockedUntil = until;
-            var said = compared
-                ? $"password was {(attempt.Check == PasswordCheck.Wrong ? "wrong" : "correct")}"
-                : $"password not checked (more than {LockedPasswordChecks} attempts during this lock)";
-            return await FinishAsync(attempt, ReasonCodes.AccountLocked,
-                detail: $"Locked until {until:O} ({whose}){where}; {said}.",
-                ct: cancellationToken);
-        }
-
-        attempt.Check = hashing.Verify(passwordHash, password);
-        var check = attempt.Check;
-        if (check != PasswordCheck.Wrong)
-        {
-            return null;
-        }
-
-        if (attempt.Maintenance is { } planned)
-        {
-            await CountOnSentinelAsync(attempt, cancellationToken);
-            return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
-                detail: $"Wrong password{where}; not counted toward lockout during maintenance {planned.Id} ({planned.Scope}).", ct: cancellationToken);
-        }
-
-        var tally = await lockouts.RegisterFailureAsync(accountId, deviceKey, rules.Threshold, rules.Window, rules.Duration, attempt.At, cancellationToken);
-        if (!tally.Counted && tally.LockedUntil is { } lockedMeanwhile)
-        {
-            attempt.LockedUntil = lockedMeanwhile;
-            return await FinishAsync(attempt, ReasonCodes.AccountLocked,
-                detail: $"Locked until {lockedMeanwhile:O} by a concurrent attempt{where}; wrong password not counted.", ct: cancellationToken);
-        }
-
-        var lockNote = tally.LockedUntil is { } lockedNow ? $"; this failure locked {whose} until {lockedNow:O}" : "";
-        if (tally.LockedUntil is not null)
-        {
-            metrics?.LockEngaged(trustedDevice: attempt.Device is not null);
-        }
-
-        attempt.LockedUntil = tally.LockedUntil;
-        return await FinishAsync(attempt, ReasonCodes.InvalidCredentials,
-            detail: $"Wrong password{where} ({tally.FailureCount}/{rules.Threshold} within {rules.Window.TotalMinutes:0} min{lockNote}).",
-            ct: cancellationToken);
-    }
-
-    /// <summary>How many attempts per lock duration have their password compared while the key is locked.</summary>
-    public const int LockedPasswordChecks = 3;
-
-    /// <summary>
-    /// The counter of attempts made during one lock of one key (the counter's window is the lock's end, so
-    /// each lock has its own budget; old windows are purged with the rate-limit counters).
-    /// </summary>
-    public static string LockedChecksKey(Guid accountId, string deviceKey) => $"locked-checks:{accountId:N}:{deviceKey}";
-
-    /// <summary>A counted failure on a row no account owns and no threshold locks, to even out response times.</summary>
-    private Task CountOnSentinelAsync(Attempt attempt, CancellationToken cancellationToken) =>
-        lockouts.RegisterFailureAsync(Guid.Empty, LockoutCounter.UntrustedKey, int.MaxValue,
-            LockoutRules.Default.Window, LockoutRules.Default.Duration, attempt.At, cancellationToken);
 
     private static List<string> ValidateInput(PasswordSignInRequest request)
     {
@@ -301,73 +257,5 @@ public sealed partial class PasswordSignIn(
         }
 
         return problems;
-    }
-
-    internal async Task<SignInResult> FinishAsync(
-        Attempt attempt,
-        string code,
-        string? detail = null,
-        IReadOnlyList<string>? problems = null,
-        IssuedSession? session = null,
-        (string, string)? newDeviceCookie = null,
-        CancellationToken ct = default)
-    {
-        var reason = ReasonCatalogue.Get(code);
-        var mayKnow = reason.Visibility switch
-        {
-            ReasonVisibility.Anyone => true,
-            ReasonVisibility.PasswordProven => attempt.PasswordProven,
-            ReasonVisibility.TrustedDevice => attempt.Device is not null,
-            _ => false,
-        };
-
-        // A trusted device whose own lock just engaged learns it; everyone else sees the public face.
-        var shown = mayKnow ? reason : ReasonCatalogue.Get(reason.PublicCode);
-        if (code == ReasonCodes.InvalidCredentials && attempt.Device is not null && attempt.LockedUntil is not null)
-        {
-            shown = ReasonCatalogue.Get(ReasonCodes.AccountLocked);
-        }
-
-        var result = new SignInResult
-        {
-            Reason = reason,
-            Shown = shown,
-            TraceId = attempt.Request.TraceId,
-            OccurredAt = attempt.At,
-            Account = attempt.Account,
-            Organizations = attempt.Allowed.Count > 0 ? attempt.Allowed : attempt.Organization is { } o ? [o] : [],
-            Session = session,
-            NewDeviceCookie = newDeviceCookie,
-            LockedUntil = shown.Code == ReasonCodes.AccountLocked ? attempt.LockedUntil : null,
-            PasswordChangeAccountId = attempt.PasswordChange ? attempt.Account?.Id : null,
-            Problems = problems ?? [],
-            Maintenance = attempt.Maintenance,
-        };
-
-        await recorder.RecordAsync(attempt.Request, result, attempt.IdentifierKind, attempt.NetworkLabel,
-            attempt.DevicePresented, attempt.Device is not null, detail, ct);
-        return result;
-    }
-
-    /// <summary>What one attempt has learnt so far.</summary>
-    internal sealed class Attempt(PasswordSignInRequest request, DateTimeOffset at)
-    {
-        public PasswordSignInRequest Request { get; } = request;
-        public DateTimeOffset At { get; } = at;
-        public BrowserInfo Browser { get; } = UserAgentParser.Parse(request.Client.UserAgent);
-        public string? IdentifierKind { get; set; }
-        public Organization? Organization { get; set; }
-        public Account? Account { get; set; }
-        public TrustedDevice? Device { get; set; }
-        public bool DevicePresented { get; set; }
-        public bool PasswordProven { get; set; }
-        public PasswordCheck Check { get; set; }
-        public bool PasswordChange { get; set; }
-        public DateTimeOffset? LockedUntil { get; set; }
-        public string? NetworkLabel { get; set; }
-        public List<Organization> Allowed { get; set; } = [];
-        /// <summary>What the sign-in gate has learnt about this attempt.</summary>
-        public GateEntry Entry { get; } = new(request.Method, request.Client.Ip, UserAgentParser.Parse(request.Client.UserAgent));
-        public MaintenanceWindow? Maintenance { get; set; }
     }
 }

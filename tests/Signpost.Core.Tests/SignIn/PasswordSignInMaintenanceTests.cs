@@ -11,7 +11,7 @@ public sealed class PasswordSignInMaintenanceTests
     private async Task<MaintenanceWindow> StartWindowAsync(MaintenanceScope scope, Guid? org = null)
     {
         var start = _h.Time.GetUtcNow() + TimeSpan.FromHours(1);
-        var window = await _h.Maintenance.ScheduleAsync(new MaintenanceRequest(start.UtcDateTime, start.UtcDateTime.AddHours(2), "UTC", scope, org, "Database upgrade", "test"), CancellationToken.None);
+        var window = await _h.Maintenance.ScheduleAsync(new MaintenanceRequest(start.UtcDateTime, start.UtcDateTime.AddHours(2), "UTC", scope, org, "Database upgrade", "test"), CancellationToken.None).Done();
         _h.Time.SetUtcNow(window.StartsAt + TimeSpan.FromMinutes(5));
         return window;
     }
@@ -38,6 +38,23 @@ public sealed class PasswordSignInMaintenanceTests
         Assert.Null(await _h.Lockouts.GetAsync(account.Id, LockoutCounter.UntrustedKey, CancellationToken.None));
         Assert.All(_h.Events.All, e => Assert.Equal(window.Id, e.MaintenanceWindowId));
         Assert.All(_h.Events.All, e => Assert.Equal(ReasonCodes.MaintenanceWindow, e.ReasonCode));
+    }
+
+    [Fact]
+    public async Task SignIn_DuringPortalWindowWithAnEmptyForm_MaintenanceBeforeTheInputIsRead()
+    {
+        // Arrange
+        var window = await StartWindowAsync(MaintenanceScope.Portal);
+
+        // Act: planned downtime is the first phase, whatever was typed
+        var result = await _h.SignInAsync("", null);
+
+        // Assert
+        Assert.Equal((ReasonCodes.MaintenanceWindow, ReasonCodes.MaintenanceWindow), (result.Reason.Code, result.Shown.Code));
+        Assert.Empty(result.Problems);
+        var recorded = Assert.Single(_h.Events.All);
+        Assert.Equal(ReasonCodes.MaintenanceWindow, recorded.ReasonCode);
+        Assert.Equal(window.Id, recorded.MaintenanceWindowId);
     }
 
     [Fact]

@@ -52,4 +52,28 @@ public sealed class PasswordSignInSsoRequiredTests
         Assert.Equal(ReasonCodes.SignedIn, result.Reason.Code);
         Assert.Equal(other.Id, Assert.Single(result.Organizations).Id);
     }
+
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("reset required")]
+    public async Task SignInAsync_SsoRequiredAndAPasswordChangeDue_SsoRequiredWithoutAChangeTicket(string why)
+    {
+        // Arrange: a password that must be changed, at a practice that does not take passwords at all
+        _h.Practice.Policy.PasswordExpiryDays = 90;
+        var account = _h.AddAccount(configure: a =>
+        {
+            a.PasswordChangedAt = SignInHarness.Start - TimeSpan.FromDays(why == "expired" ? 91 : 1);
+            a.MustChangePassword = why == "reset required";
+        });
+        _h.SsoPolicy.Required.Add(_h.Practice.Id);
+
+        // Act
+        var result = await _h.SignInAsync(account.Username, TestPasswords.Correct);
+
+        // Assert: the gate's phase comes before the change that is due, so nobody is sent to change a password
+        // their practice will refuse anyway
+        Assert.Equal((ReasonCodes.SsoRequired, ReasonCodes.SsoRequired), (result.Reason.Code, result.Shown.Code));
+        Assert.Null(result.PasswordChangeAccountId);
+        Assert.Equal(ReasonCodes.SsoRequired, _h.EventOf(result).ReasonCode);
+    }
 }

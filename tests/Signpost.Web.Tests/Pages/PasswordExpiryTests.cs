@@ -93,4 +93,34 @@ public sealed class PasswordExpiryTests(SignpostFactory app) : IClassFixture<Sig
         var hash = await app.WithDbAsync(db => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.PasswordHash).SingleAsync());
         Assert.Equal(account.PasswordHash, hash);
     }
+
+    [Fact]
+    public async Task ChangePassword_NewPasswordsDiffer_PasswordNotAcceptedAndChangesNothing()
+    {
+        // Arrange
+        var slug = TestAccounts.Unique("elmwood");
+        await app.CreateOrganizationAsync(slug, "Elmwood Pediatrics", policy => policy.PasswordExpiryDays = 30);
+        var account = await app.CreateAccountAsync(TestAccounts.Unique("lee"), slug);
+        await app.WithDbAsync(db => db.Accounts.Where(a => a.Id == account.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordChangedAt, DateTimeOffset.UtcNow.AddDays(-31))));
+        using var browser = app.CreateBrowser();
+        var signIn = await browser.SignInAsync(account.Username, TestAccounts.Password);
+        var form = await browser.OpenFormAsync(signIn.Headers.Location!.OriginalString);
+
+        // Act
+        var response = await browser.SubmitAsync(form,
+            [new("current", TestAccounts.Password), new("newPassword", TestAccounts.NewPassword), new("confirm", TestAccounts.NewPassword + "x")]);
+
+        // Assert: refused at the edge, recorded against the ticket's account, nothing changed
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var failure = PageFailure.Read(await TestBrowser.ParseAsync(response));
+        Assert.Equal(ReasonCodes.PasswordNotAccepted, failure.Code);
+        var recorded = await app.EventAsync(failure.TraceId);
+        Assert.Equal((SignInMethod.ChangePassword, ReasonCodes.PasswordNotAccepted), (recorded.Method, recorded.ReasonCode));
+        Assert.Equal(account.Id, recorded.AccountId);
+        Assert.Equal("The two new passwords differ.", recorded.Detail);
+        Assert.Null(browser.Cookie("sp_session"));
+        var hash = await app.WithDbAsync(db => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.PasswordHash).SingleAsync());
+        Assert.Equal(account.PasswordHash, hash);
+    }
 }

@@ -37,21 +37,13 @@ public sealed class ChangePasswordModel(PasswordSignIn pipeline, PasswordChangeT
             ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: javaScript));
         if (newPassword != confirm)
         {
-            var mismatch = await EdgeRejections.RecordAsync(HttpContext, ReasonCodes.PasswordNotAccepted, Username, SignInMethod.ChangePassword,
-                "The two new passwords differ.", problems: ["The two new passwords are not the same."]);
-            Failure = FailureView.From(mismatch);
+            // Recorded without the client's cookie and script facts, as before this page shared its form.
+            Failure = await PasswordChangeForms.MismatchAsync(HttpContext, Username, cookiesWorking: null, javaScriptWorking: null);
             return Page();
         }
 
-        var result = await pipeline.ChangePasswordAsync(accountId.Value, request, newPassword, cancellationToken);
-        if (result.Succeeded)
-        {
-            ClientFactsReader.WriteSignInCookies(HttpContext, result);
-            return LocalRedirect("/?notice=password-changed");
-        }
-
-        Failure = FailureView.From(result);
-        return Page();
+        Failure = await PasswordChangeForms.ChangeAsync(HttpContext, pipeline, accountId.Value, request, newPassword, cancellationToken);
+        return Failure is null ? LocalRedirect(PasswordChangeForms.ChangedUrl) : Page();
     }
 
     private async Task<Guid?> LoadAsync(string? ticket, CancellationToken cancellationToken)

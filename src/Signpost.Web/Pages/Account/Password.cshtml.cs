@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
-using Signpost.Core.Reasons;
 using Signpost.Core.SignIn;
 using Signpost.Web.Infrastructure;
 
@@ -33,23 +32,14 @@ public sealed class PasswordModel(PasswordSignIn pipeline, IAccountStore account
         var javaScript = Request.Form[FormGuard.JavaScriptField].ToString() == "1";
         if (newPassword != confirm)
         {
-            var mismatch = await EdgeRejections.RecordAsync(HttpContext, ReasonCodes.PasswordNotAccepted, Username, SignInMethod.ChangePassword,
-                "The two new passwords differ.", cookiesWorking: true, javaScriptWorking: javaScript, problems: ["The two new passwords are not the same."]);
-            Failure = FailureView.From(mismatch);
+            Failure = await PasswordChangeForms.MismatchAsync(HttpContext, Username, cookiesWorking: true, javaScriptWorking: javaScript);
             return Page();
         }
 
         var request = new PasswordSignInRequest(account.Username, current, null, SignInMethod.ChangePassword, HttpContext.GetTraceId(),
             ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: javaScript));
-        var result = await pipeline.ChangePasswordAsync(account.Id, request, newPassword, cancellationToken);
-        if (result.Succeeded)
-        {
-            ClientFactsReader.WriteSignInCookies(HttpContext, result);
-            return LocalRedirect("/?notice=password-changed");
-        }
-
-        Failure = FailureView.From(result);
-        return Page();
+        Failure = await PasswordChangeForms.ChangeAsync(HttpContext, pipeline, account.Id, request, newPassword, cancellationToken);
+        return Failure is null ? LocalRedirect(PasswordChangeForms.ChangedUrl) : Page();
     }
 
     private async Task<Core.Accounts.Account?> LoadAsync(CancellationToken cancellationToken)

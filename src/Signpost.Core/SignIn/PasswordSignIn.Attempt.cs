@@ -1,0 +1,58 @@
+using Signpost.Core.Accounts;
+using Signpost.Core.Browsers;
+using Signpost.Core.Devices;
+using Signpost.Core.Lockout;
+using Signpost.Core.Maintenance;
+using Signpost.Core.Passwords;
+
+namespace Signpost.Core.SignIn;
+
+public sealed partial class PasswordSignIn
+{
+    /// <summary>What one attempt has learnt so far; each phase fills in what it found out.</summary>
+    internal sealed class Attempt(PasswordSignInRequest request, DateTimeOffset at)
+    {
+        public PasswordSignInRequest Request { get; } = request;
+
+        public DateTimeOffset At { get; } = at;
+
+        /// <summary>
+        /// What the sign-in gate has learnt about this attempt: the named practice, the maintenance windows in
+        /// force, the network label, the practices admitted.
+        /// </summary>
+        public GateEntry Entry { get; } = new(request.Method, request.Client.Ip, UserAgentParser.Parse(request.Client.UserAgent));
+
+        /// <summary>The identifier as typed, trimmed (<see cref="ReadInput"/>).</summary>
+        public string Identifier { get; set; } = "";
+
+        /// <summary>What the identifier is (<see cref="ReadInput"/>).</summary>
+        public Accounts.IdentifierKind Kind { get; set; }
+
+        /// <summary>The identifier's kind as the event records it: username, email, npi, or "ticket" on the change page.</summary>
+        public string? IdentifierKind { get; set; }
+
+        /// <summary>The account the attempt is about; after a refusal before the lookup, the one named, for the event only.</summary>
+        public Account? Account { get; set; }
+
+        /// <summary>The account's trusted device this browser holds, if its cookie is valid.</summary>
+        public TrustedDevice? Device { get; set; }
+
+        /// <summary>Whether the browser sent the account's trusted-device cookie at all.</summary>
+        public bool DevicePresented { get; set; }
+
+        /// <summary>The last password comparison (right, wrong, right but stored at an older cost).</summary>
+        public PasswordCheck Check { get; set; }
+
+        /// <summary>The password is right and no lock held; what only its owner may know can now be told.</summary>
+        public bool PasswordProven { get; set; }
+
+        /// <summary>A maintenance window in force for one of the account's practices: wrong passwords are not counted.</summary>
+        public MaintenanceWindow? AccountWindow { get; set; }
+
+        /// <summary>The lock's key: the trusted device, or the key every other browser shares.</summary>
+        public string DeviceKey => Device?.DeviceId ?? LockoutCounter.UntrustedKey;
+
+        /// <summary>The account's memberships whose practice is loaded.</summary>
+        public List<Membership> Memberships => Account?.Memberships.Where(m => m.Organization is not null).ToList() ?? [];
+    }
+}
