@@ -6,7 +6,7 @@ namespace Signpost.Bench;
 /// Where things are and how long to measure. <see cref="Quick"/> is the smoke run (2–4 minutes): the same
 /// scenarios with short windows and the small data set, to check that everything still runs.
 /// </summary>
-internal sealed record BenchSettings(bool Quick, string WorkRoot, string RepoRoot, string SignpostDll)
+internal sealed record BenchSettings(bool Quick, string WorkRoot, string RepoRoot, string SignpostDll, long? Events = null)
 {
     /// <summary>The one password every generated account and every peer account has.</summary>
     public const string Password = "Bench password 2026 Riverside!";
@@ -22,6 +22,12 @@ internal sealed record BenchSettings(bool Quick, string WorkRoot, string RepoRoo
 
     /// <summary>The data set the event-store, memory and start-up figures use.</summary>
     public DatasetSize Dataset => Quick ? DatasetSize.Quick : DatasetSize.Full;
+
+    /// <summary>What to generate: the full or quick set, or <c>--events N</c> events (the rest in the full set's proportions).</summary>
+    public DatasetPlan Plan => Events is { } events ? DatasetPlan.ForEvents(events) : DatasetPlan.For(Dataset);
+
+    /// <summary>Where the data set is kept: one folder per size, so a run at another size does not replace it.</summary>
+    public string DatasetFolder => Path.Combine(DataRoot, Events is { } events ? $"events-{events}" : Dataset.ToString().ToLowerInvariant());
 
     public TimeSpan Seconds(double fullSeconds, double quickSeconds) => TimeSpan.FromSeconds(Quick ? quickSeconds : fullSeconds);
 
@@ -40,8 +46,13 @@ internal sealed record BenchSettings(bool Quick, string WorkRoot, string RepoRoo
         return path;
     }
 
-    public static BenchSettings Create(bool quick, string? workRoot, string? signpostDll)
+    public static BenchSettings Create(bool quick, string? workRoot, string? signpostDll, long? events = null)
     {
+        if (events is < 10_000 or > 50_000_000)
+        {
+            throw new BenchException("--events: between 10,000 and 50,000,000.");
+        }
+
         var repo = FindRepoRoot();
         var dll = signpostDll ?? Path.Combine(repo, "src", "Signpost.Web", "bin", "Release", "net10.0", "signpost.dll");
         if (!File.Exists(dll))
@@ -51,7 +62,7 @@ internal sealed record BenchSettings(bool Quick, string WorkRoot, string RepoRoo
 
         var root = Path.GetFullPath(workRoot ?? Path.Combine(Path.GetTempPath(), "signpost-bench"));
         Directory.CreateDirectory(root);
-        return new BenchSettings(quick, root, repo, dll);
+        return new BenchSettings(quick, root, repo, dll, events);
     }
 
     private static string FindRepoRoot()

@@ -12,11 +12,13 @@ var root = new RootCommand("Signpost benchmarks: every figure a ratio of two thi
 var quick = new Option<bool>("--quick") { Description = "Smoke run (2–4 minutes): short windows, one round, the small data set.", Recursive = true };
 var work = new Option<string?>("--work") { Description = "Work folder for data sets, servers and results (default /tmp/signpost-bench).", Recursive = true };
 var signpost = new Option<string?>("--signpost") { Description = "The signpost.dll to measure (default src/Signpost.Web/bin/Release/net10.0/signpost.dll).", Recursive = true };
+var events = new Option<long?>("--events") { Description = "Generate and use a data set of this many events (practices and accounts in the full set's proportions) instead of the full or quick one.", Recursive = true };
 root.Options.Add(quick);
+root.Options.Add(events);
 root.Options.Add(work);
 root.Options.Add(signpost);
 
-BenchSettings Settings(ParseResult result) => BenchSettings.Create(result.GetValue(quick), result.GetValue(work), result.GetValue(signpost));
+BenchSettings Settings(ParseResult result) => BenchSettings.Create(result.GetValue(quick), result.GetValue(work), result.GetValue(signpost), result.GetValue(events));
 
 var all = new Command("all", "Every scenario in turn, then the table of ratios (what bench/run does).");
 all.SetAction((result, cancellationToken) => RunAsync(Settings(result), Scenarios.All, cancellationToken));
@@ -34,7 +36,7 @@ var generate = new Command("generate", "Make the data set (1 million accounts, 1
 generate.SetAction(async (result, cancellationToken) =>
 {
     var settings = Settings(result);
-    var folder = Path.Combine(settings.DataRoot, settings.Dataset.ToString().ToLowerInvariant());
+    var folder = settings.DatasetFolder;
     if (!result.GetValue(force) && DatasetManifest.TryRead(folder) is { } existing)
     {
         Console.WriteLine($"{folder} already holds {existing.Accounts:N0} accounts and {existing.Events:N0} events (made {existing.GeneratedAt:yyyy-MM-dd HH:mm} UTC); --force makes it again.");
@@ -43,7 +45,7 @@ generate.SetAction(async (result, cancellationToken) =>
 
     return await Ui.RunAsync(async ui =>
     {
-        var manifest = await DataGenerator.CreateAsync(settings, folder, DatasetPlan.For(settings.Dataset), ui, cancellationToken);
+        var manifest = await DataGenerator.CreateAsync(settings, folder, settings.Plan, ui, cancellationToken);
         ui.Line($"{folder}: {manifest.Practices:N0} practices, {manifest.Accounts:N0} accounts, {manifest.Events:N0} events in {manifest.GenerationSeconds:0} s.");
         return 0;
     });

@@ -23,6 +23,9 @@ internal sealed record DatasetPlan(int Practices, int Accounts, long Events)
         _ => new DatasetPlan(400, 20_000, 200_000),
     };
 
+    /// <summary><paramref name="events"/> events with practices and accounts in the full set's proportions (500 and 10 per practice and account).</summary>
+    public static DatasetPlan ForEvents(long events) => new((int)Math.Max(50, events / 500), (int)Math.Max(2_000, events / 10), events);
+
     /// <summary>A small database for a scenario's own server: a few thousand accounts, no history.</summary>
     public static DatasetPlan Seed(int accounts = 2_000) => new(50, accounts, 0);
 }

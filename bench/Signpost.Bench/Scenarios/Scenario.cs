@@ -40,7 +40,7 @@ internal static class Scenarios
     public static async Task<(string Folder, DatasetManifest Manifest)> DatasetAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
-        var folder = Path.Combine(settings.DataRoot, settings.Dataset.ToString().ToLowerInvariant());
+        var folder = settings.DatasetFolder;
         if (DatasetManifest.TryRead(folder) is { } manifest)
         {
             return (folder, manifest);
@@ -51,7 +51,7 @@ internal static class Scenarios
             context.Ui.Line($"No full data set in {folder}: generating it now (minutes; kept for later runs; `bench/run generate` makes it ahead).");
         }
 
-        manifest = await DataGenerator.CreateAsync(settings, folder, DatasetPlan.For(settings.Dataset), context.Ui, cancellationToken);
+        manifest = await DataGenerator.CreateAsync(settings, folder, settings.Plan, context.Ui, cancellationToken);
         return (folder, manifest);
     }
 }

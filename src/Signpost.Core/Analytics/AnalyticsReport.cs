@@ -108,6 +108,12 @@ public interface IAnalyticsReader
     /// </summary>
     Task<IReadOnlyList<LockedMember>> MostLockedAsync(Guid organizationId, DateTimeOffset since, int take, CancellationToken cancellationToken);
 
-    /// <summary>Every practice's ID, slug and name, by name (the platform page's practice filter).</summary>
-    Task<IReadOnlyList<(Guid Id, string Slug, string Name)>> PracticesAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Every practice's ID, slug and name, by name (the platform page's practice filter) — or null when there
+    /// are more than <paramref name="atMost"/>, found without reading or sorting them all.
+    /// </summary>
+    Task<IReadOnlyList<(Guid Id, string Slug, string Name)>?> PracticesAsync(int atMost, CancellationToken cancellationToken);
+
+    /// <summary>The practice with this slug (null: none).</summary>
+    Task<(Guid Id, string Slug, string Name)?> PracticeAsync(string slug, CancellationToken cancellationToken);
 }

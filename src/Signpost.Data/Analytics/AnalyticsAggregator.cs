@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Analytics;
 using Signpost.Core.Events;
@@ -54,7 +55,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     private async Task<bool> CountEventsAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var mark = await WatermarkAsync(AnalyticsWatermark.Events, now, cancellationToken);
-        var end = Min(mark.Position + Slice, now - Lag);
+        var end = await SliceEndAsync(mark.Position, now - Lag, db.SignInEvents, cancellationToken);
         if (end - mark.Position < MinimumSlice)
         {
             db.ChangeTracker.Clear();
@@ -66,9 +67,9 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             .Select(e => new { e.OccurredAt, e.OrganizationId, e.ReasonCode, e.Method, e.Succeeded, e.NetworkLabel, e.ClientIp })
             .ToListAsync(cancellationToken);
 
-        var outcomes = new Dictionary<(DateOnly, Guid, string, SignInMethod), int>();
-        var hours = new Dictionary<(DateOnly, Guid, int, ReasonCategory, SignInMethod), int>();
-        var networks = new Dictionary<(DateOnly, Guid, string, ReasonCategory, SignInMethod), int>();
+        var outcomes = new Dictionary<(DateOnly Day, Guid Organization, string Reason, SignInMethod Method), int>();
+        var hours = new Dictionary<(DateOnly Day, Guid Organization, int Hour, ReasonCategory Category, SignInMethod Method), int>();
+        var networks = new Dictionary<(DateOnly Day, Guid Organization, string Network, ReasonCategory Category, SignInMethod Method), int>();
         foreach (var e in events)
         {
             var organization = e.OrganizationId ?? Guid.Empty;
@@ -90,51 +91,15 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             Add(networks, (day, all, network, category, e.Method), 1);
         }
 
-        if (outcomes.Count > 0)
-        {
-            var (first, last) = (outcomes.Keys.Min(k => k.Item1), outcomes.Keys.Max(k => k.Item1));
-            var existingOutcomes = await db.Set<AnalyticsOutcomeCount>().Where(r => r.Day >= first && r.Day <= last).ToListAsync(cancellationToken);
-            var byOutcome = existingOutcomes.ToDictionary(r => (r.Day, r.OrganizationId, r.ReasonCode, r.Method));
-            foreach (var ((day, organization, reason, method), count) in outcomes)
-            {
-                if (byOutcome.TryGetValue((day, organization, reason, method), out var row))
-                {
-                    row.Count += count;
-                }
-                else
-                {
-                    db.Add(new AnalyticsOutcomeCount { Day = day, OrganizationId = organization, ReasonCode = reason, Method = method, Count = count });
-                }
-            }
-
-            var existingHours = await db.Set<AnalyticsHourCount>().Where(r => r.Day >= first && r.Day <= last).ToListAsync(cancellationToken);
-            var byHour = existingHours.ToDictionary(r => (r.Day, r.OrganizationId, r.Hour, r.Category, r.Method));
-            foreach (var ((day, organization, hour, category, method), count) in hours)
-            {
-                if (byHour.TryGetValue((day, organization, hour, category, method), out var row))
-                {
-                    row.Failures += count;
-                }
-                else
-                {
-                    db.Add(new AnalyticsHourCount { Day = day, OrganizationId = organization, Hour = hour, Category = category, Method = method, Failures = count });
-                }
-            }
-
-            var existingNetworks = await db.Set<AnalyticsNetworkCount>().Where(r => r.Day >= first && r.Day <= last).ToListAsync(cancellationToken);
-            var byNetwork = existingNetworks.ToDictionary(r => (r.Day, r.OrganizationId, r.Network, r.Category, r.Method));
-            foreach (var ((day, organization, network, category, method), count) in networks)
-            {
-                if (byNetwork.TryGetValue((day, organization, network, category, method), out var row))
-                {
-                    row.Failures += count;
-                }
-                else
-                {
-                    db.Add(new AnalyticsNetworkCount { Day = day, OrganizationId = organization, Network = network, Category = category, Method = method, Failures = count });
-                }
-            }
-        }
+        await AddToRowsAsync(outcomes, k => k.Day, (first, last) => r => r.Day >= first && r.Day <= last,
+            r => (r.Day, r.OrganizationId, r.ReasonCode, r.Method), (row, count) => row.Count += count,
+            (k, count) => new AnalyticsOutcomeCount { Day = k.Day, OrganizationId = k.Organization, ReasonCode = k.Reason, Method = k.Method, Count = count }, cancellationToken);
+        await AddToRowsAsync(hours, k => k.Day, (first, last) => r => r.Day >= first && r.Day <= last,
+            r => (r.Day, r.OrganizationId, r.Hour, r.Category, r.Method), (row, count) => row.Failures += count,
+            (k, count) => new AnalyticsHourCount { Day = k.Day, OrganizationId = k.Organization, Hour = k.Hour, Category = k.Category, Method = k.Method, Failures = count }, cancellationToken);
+        await AddToRowsAsync(networks, k => k.Day, (first, last) => r => r.Day >= first && r.Day <= last,
+            r => (r.Day, r.OrganizationId, r.Network, r.Category, r.Method), (row, count) => row.Failures += count,
+            (k, count) => new AnalyticsNetworkCount { Day = k.Day, OrganizationId = k.Organization, Network = k.Network, Category = k.Category, Method = k.Method, Failures = count }, cancellationToken);
 
         mark.Position = end;
         await SaveAsync(cancellationToken);
@@ -145,7 +110,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     {
         var mark = await WatermarkAsync(AnalyticsWatermark.Stories, now, cancellationToken);
         var timeOut = FailureStoryTeller.TimeOut;
-        var end = Min(mark.Position + Slice, now - timeOut - Lag);
+        var end = await SliceEndAsync(mark.Position, now - timeOut - Lag, StoryStarts, cancellationToken);
         if (end - mark.Position < MinimumSlice)
         {
             db.ChangeTracker.Clear();
@@ -155,11 +120,11 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         // A story starting in the slice is decided by the day before it and told by the day after its start
         // (FailureStoryTeller's rules), so these events are all it needs.
         var (from, to) = (mark.Position - timeOut, end + timeOut);
-        var accounts = await db.SignInEvents.AsNoTracking()
-            .Where(e => e.OccurredAt >= mark.Position && e.OccurredAt < end && !e.Succeeded && e.AccountId != null && AttemptMethods.Contains(e.Method))
+        var accounts = await StoryStarts
+            .Where(e => e.OccurredAt >= mark.Position && e.OccurredAt < end)
             .Select(e => e.AccountId!.Value).Distinct().ToListAsync(cancellationToken);
 
-        var stories = new Dictionary<(DateOnly, Guid, ReasonCategory, SignInMethod, StoryEnding, RecoveryWay), (int Stories, long Seconds)>();
+        var stories = new Dictionary<(DateOnly Day, Guid Organization, ReasonCategory Category, SignInMethod Method, StoryEnding Ending, RecoveryWay Way), (int Stories, long Seconds)>();
         if (accounts.Count > 0)
         {
             var contacts = (await db.Incidents.AsNoTracking().Where(i => i.CreatedAt >= from && i.CreatedAt <= to).ToListAsync(cancellationToken))
@@ -191,32 +156,69 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             }
         }
 
-        if (stories.Count > 0)
-        {
-            var (first, last) = (stories.Keys.Min(k => k.Item1), stories.Keys.Max(k => k.Item1));
-            var existing = await db.Set<AnalyticsStoryCount>().Where(r => r.Day >= first && r.Day <= last).ToListAsync(cancellationToken);
-            var byKey = existing.ToDictionary(r => (r.Day, r.OrganizationId, r.Category, r.Method, r.Ending, r.Way));
-            foreach (var ((day, organization, category, method, ending, way), (count, seconds)) in stories)
+        await AddToRowsAsync(stories, k => k.Day, (first, last) => r => r.Day >= first && r.Day <= last,
+            r => (r.Day, r.OrganizationId, r.Category, r.Method, r.Ending, r.Way),
+            (row, told) =>
             {
-                if (byKey.TryGetValue((day, organization, category, method, ending, way), out var row))
-                {
-                    row.Stories += count;
-                    row.SecondsToRecover += seconds;
-                }
-                else
-                {
-                    db.Add(new AnalyticsStoryCount
-                    {
-                        Day = day, OrganizationId = organization, Category = category, Method = method, Ending = ending, Way = way,
-                        Stories = count, SecondsToRecover = seconds,
-                    });
-                }
-            }
-        }
+                row.Stories += told.Stories;
+                row.SecondsToRecover += told.Seconds;
+            },
+            (k, told) => new AnalyticsStoryCount
+            {
+                Day = k.Day, OrganizationId = k.Organization, Category = k.Category, Method = k.Method, Ending = k.Ending, Way = k.Way,
+                Stories = told.Stories, SecondsToRecover = told.Seconds,
+            }, cancellationToken);
 
         mark.Position = end;
         await SaveAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Adds a slice's counts to their daily rows: the rows of the slice's days are read once, a count whose row
+    /// exists is added to it, the others become new rows. Saved by the caller with the watermark.
+    /// </summary>
+    private async Task AddToRowsAsync<TKey, TCount, TRow>(Dictionary<TKey, TCount> counts, Func<TKey, DateOnly> dayOf,
+        Func<DateOnly, DateOnly, Expression<Func<TRow, bool>>> onDays, Func<TRow, TKey> keyOf, Action<TRow, TCount> add, Func<TKey, TCount, TRow> create,
+        CancellationToken cancellationToken)
+        where TKey : notnull
+        where TRow : class
+    {
+        if (counts.Count == 0)
+        {
+            return;
+        }
+
+        var existing = (await db.Set<TRow>().Where(onDays(counts.Keys.Min(dayOf), counts.Keys.Max(dayOf))).ToListAsync(cancellationToken)).ToDictionary(keyOf);
+        foreach (var (key, count) in counts)
+        {
+            if (existing.TryGetValue(key, out var row))
+            {
+                add(row, count);
+            }
+            else
+            {
+                db.Add(create(key, count));
+            }
+        }
+    }
+
+    /// <summary>The failures a story can start at: failed attempts naming an account.</summary>
+    private IQueryable<SignInEvent> StoryStarts =>
+        db.SignInEvents.AsNoTracking().Where(e => !e.Succeeded && e.AccountId != null && AttemptMethods.Contains(e.Method));
+
+    /// <summary>
+    /// Where the slice from <paramref name="position"/> ends: a day after the next event that counts, never past
+    /// <paramref name="until"/>. The stretch before that event is empty, so it goes into the slice for nothing: a
+    /// run's budget is days that hold events, and an old event followed by weeks of quiet (an imported or
+    /// made-up history, a node's first run) costs one slice, not a slice per empty day — which once left the
+    /// newest day uncounted after a run (docs/analytics.md, "How the numbers are kept").
+    /// </summary>
+    private static async Task<DateTimeOffset> SliceEndAsync(DateTimeOffset position, DateTimeOffset until, IQueryable<SignInEvent> counted, CancellationToken cancellationToken)
+    {
+        var next = await counted.AsNoTracking().Where(e => e.OccurredAt >= position && e.OccurredAt < until)
+            .OrderBy(e => e.OccurredAt).Select(e => (DateTimeOffset?)e.OccurredAt).FirstOrDefaultAsync(cancellationToken);
+        return next is { } first ? Min(first + Slice, until) : until;
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

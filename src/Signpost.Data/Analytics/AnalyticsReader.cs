@@ -8,12 +8,28 @@ namespace Signpost.Data.Analytics;
 /// Reads a report from the daily aggregate rows: every query is over a range of days of small rows, never
 /// over the sign-in events themselves (docs/analytics.md, "How the numbers are kept").
 /// </summary>
-public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
+public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? cache = null) : IAnalyticsReader
 {
     /// <summary>How many practices and networks the "most failures" tables list.</summary>
     public const int Top = 10;
 
     public async Task<AnalyticsReport> ReadAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
+    {
+        // The aggregate rows change only when the job saves a slice, and a slice moves its watermark in the same
+        // transaction: counts read under the same two watermarks are the same counts, so they are kept under
+        // them (docs/analytics.md, "How fresh a view is"). Help requests, incidents, maintenance windows and
+        // practice names are read fresh each time.
+        var marks = await db.Set<AnalyticsWatermark>().AsNoTracking().Select(w => new { w.Name, w.Position }).ToListAsync(cancellationToken);
+        var counted = marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Events)?.Position;
+        var told = marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Stories)?.Position;
+        var counts = cache is null
+            ? await CountAsync(filter, cancellationToken)
+            : await cache.GetOrAddAsync((filter, counted, told), () => CountAsync(filter, cancellationToken));
+        return await WithLiveFiguresAsync(filter, counts, counted, cancellationToken);
+    }
+
+    /// <summary>Everything of a report that comes from the daily rows, for one filter.</summary>
+    private async Task<Counts> CountAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         var (from, to, organization, category, method) = (filter.From, filter.To, filter.OrganizationId, filter.Category, filter.Method);
         var successCodes = ReasonCatalogue.All.Where(r => r.Category == ReasonCategory.Success).Select(r => r.Code).ToList();
@@ -80,6 +96,14 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
 
         var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
         var practices = organization is null ? await TopPracticesAsync(outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken) : [];
+        return new Counts(days, reasons, signIns, byEnding, ways, mean, heat, [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))], practices);
+    }
+
+    /// <summary>The report: the counts, and what is read fresh for every view.</summary>
+    private async Task<AnalyticsReport> WithLiveFiguresAsync(AnalyticsFilter filter, Counts counts, DateTimeOffset? counted, CancellationToken cancellationToken)
+    {
+        var (from, to, organization) = (filter.From, filter.To, filter.OrganizationId);
+
 
         // Help requests, incidents and maintenance windows are few: read from their own tables over the
         // range's UTC days (a practice's local day differs from it by its offset at most).
@@ -94,22 +118,22 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
         var windows = await db.MaintenanceWindows.AsNoTracking()
             .Where(w => w.CancelledAt == null && w.StartsAt < end && w.EndsAt > start && (organization == null || w.OrganizationId == null || w.OrganizationId == organization))
             .OrderBy(w => w.StartsAt).Select(w => new MaintenanceSpan(w.StartsAt, w.ClosedAt ?? w.EndsAt, w.Message)).ToListAsync(cancellationToken);
-        var counted = await db.Set<AnalyticsWatermark>().AsNoTracking().Where(w => w.Name == AnalyticsWatermark.Events).Select(w => (DateTimeOffset?)w.Position).FirstOrDefaultAsync(cancellationToken);
+        var practices = counts.Practices.Count == 0 ? [] : await NamedAsync(counts.Practices, cancellationToken);
 
         return new AnalyticsReport
         {
             Filter = filter,
-            Days = days,
-            Reasons = reasons,
-            SignIns = signIns,
-            Stories = byEnding,
-            Ways = ways,
-            MeanTimeToRecover = mean,
+            Days = counts.Days,
+            Reasons = counts.Reasons,
+            SignIns = counts.SignIns,
+            Stories = counts.Stories,
+            Ways = counts.Ways,
+            MeanTimeToRecover = counts.MeanTimeToRecover,
             HelpRequests = raised.Count(r => r is null),
             Incidents = raised.Count(r => r is not null),
             Practices = practices,
-            Networks = [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))],
-            HeatMap = heat,
+            Networks = counts.Networks,
+            HeatMap = counts.HeatMap,
             Maintenance = windows,
             CountedUpTo = counted,
         };
@@ -126,11 +150,30 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
         var ok = await outcomes.Where(r => ids.Contains(r.OrganizationId) && successCodes.Contains(r.ReasonCode) && attempts.Contains(r.Method))
             .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Count = g.Sum(r => r.Count) })
             .ToDictionaryAsync(r => r.Organization, r => r.Count, cancellationToken);
-        var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new { o.Id, o.Name, o.Slug }).ToDictionaryAsync(o => o.Id, cancellationToken);
-        return [.. top.Select(t => names.TryGetValue(t.Organization, out var n)
-            ? new PracticeFailures(t.Organization, n.Name, n.Slug, t.Failures, ok.GetValueOrDefault(t.Organization))
-            : new PracticeFailures(t.Organization, t.Organization == Guid.Empty ? "No single practice" : "Removed practice", null, t.Failures, ok.GetValueOrDefault(t.Organization)))];
+        return [.. top.Select(t => new PracticeFailures(t.Organization, "", null, t.Failures, ok.GetValueOrDefault(t.Organization)))];
     }
+
+    /// <summary>The top practices with their names and slugs as they are now.</summary>
+    private async Task<IReadOnlyList<PracticeFailures>> NamedAsync(IReadOnlyList<PracticeFailures> top, CancellationToken cancellationToken)
+    {
+        var ids = top.Select(t => t.OrganizationId).ToList();
+        var names = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new { o.Id, o.Name, o.Slug }).ToDictionaryAsync(o => o.Id, cancellationToken);
+        return [.. top.Select(t => names.TryGetValue(t.OrganizationId, out var n)
+            ? t with { Name = n.Name, Slug = n.Slug }
+            : t with { Name = t.OrganizationId == Guid.Empty ? "No single practice" : "Removed practice", Slug = null })];
+    }
+
+    /// <summary>What <see cref="CountAsync"/> reads from the daily rows (the top practices without their names).</summary>
+    private sealed record Counts(
+        IReadOnlyList<CategoryDay> Days,
+        IReadOnlyList<(string ReasonCode, int Count)> Reasons,
+        int SignIns,
+        IReadOnlyDictionary<StoryEnding, int> Stories,
+        IReadOnlyDictionary<RecoveryWay, int> Ways,
+        IReadOnlyDictionary<StoryEnding, TimeSpan?> MeanTimeToRecover,
+        int[,] HeatMap,
+        IReadOnlyList<NetworkFailures> Networks,
+        IReadOnlyList<PracticeFailures> Practices);
 
     public async Task<IReadOnlyList<LockedMember>> MostLockedAsync(Guid organizationId, DateTimeOffset since, int take, CancellationToken cancellationToken)
     {
@@ -147,7 +190,15 @@ public sealed class AnalyticsReader(SignpostDbContext db) : IAnalyticsReader
             .Select(t => new LockedMember(t.Account, members[t.Account].Username, members[t.Account].DisplayName, t.Refusals))];
     }
 
-    public async Task<IReadOnlyList<(Guid Id, string Slug, string Name)>> PracticesAsync(CancellationToken cancellationToken) =>
-        (await db.Organizations.AsNoTracking().OrderBy(o => o.Name).Select(o => new { o.Id, o.Slug, o.Name }).ToListAsync(cancellationToken))
-            .Select(o => (o.Id, o.Slug, o.Name)).ToList();
+    public async Task<IReadOnlyList<(Guid Id, string Slug, string Name)>?> PracticesAsync(int atMost, CancellationToken cancellationToken)
+    {
+        // Unordered with a limit, so the database stops after atMost + 1 rows; sorted here when they are all.
+        var some = await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.Slug, o.Name }).Take(atMost + 1).ToListAsync(cancellationToken);
+        return some.Count > atMost ? null
+            : [.. some.OrderBy(o => o.Name, StringComparer.InvariantCulture).ThenBy(o => o.Slug, StringComparer.Ordinal).Select(o => (o.Id, o.Slug, o.Name))];
+    }
+
+    public async Task<(Guid Id, string Slug, string Name)?> PracticeAsync(string slug, CancellationToken cancellationToken) =>
+        await db.Organizations.AsNoTracking().Where(o => o.Slug == slug).Select(o => new { o.Id, o.Slug, o.Name }).FirstOrDefaultAsync(cancellationToken) is { } o
+            ? (o.Id, o.Slug, o.Name) : null;
 }

@@ -19,7 +19,7 @@ public sealed partial class AnalyticsJob(IServiceScopeFactory scopes, JobLeases 
     /// <summary>How often the job looks for new events.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
-    /// <summary>Slices per run: a month of catch-up per kind, so a first run over a year of events still ends.</summary>
+    /// <summary>Slices per run: a month of days that hold events per kind (empty days cost none), so a first run over a year of events still ends.</summary>
     public const int SlicesPerRun = 31;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

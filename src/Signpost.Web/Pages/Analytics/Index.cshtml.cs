@@ -21,7 +21,14 @@ public sealed class IndexModel(IAnalyticsReader reader, TimeProvider time) : Pag
 
     public List<(string Field, string Message)> Problems { get; } = [];
 
+    /// <summary>Up to this many practices, the practice filter is a list; with more, a field for the practice's slug.</summary>
+    public const int PracticeListLimit = 200;
+
+    /// <summary>The practices the filter lists (empty when there are more than <see cref="PracticeListLimit"/>).</summary>
     public IReadOnlyList<(Guid Id, string Slug, string Name)> Practices { get; private set; } = [];
+
+    /// <summary>The chosen practice's name (null: all practices).</summary>
+    public string? SelectedName { get; private set; }
 
     public AnalyticsFilter Filter { get; private set; } = null!;
 
@@ -30,6 +37,7 @@ public sealed class IndexModel(IAnalyticsReader reader, TimeProvider time) : Pag
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var report = await ReadAsync(cancellationToken);
+        Practices = await reader.PracticesAsync(PracticeListLimit, cancellationToken) ?? [];
         View = new AnalyticsView(report, "/platform/analytics?handler=Csv&" + AnalyticsQuery.QueryString(Filter, SelectedSlug), Filter.OrganizationId is null, []);
         if (Problems.Count > 0)
         {
@@ -57,19 +65,20 @@ public sealed class IndexModel(IAnalyticsReader reader, TimeProvider time) : Pag
 
     private async Task<AnalyticsReport> ReadAsync(CancellationToken cancellationToken)
     {
-        Practices = await reader.PracticesAsync(cancellationToken);
         Guid? organization = null;
         if (!string.IsNullOrEmpty(Query.Practice))
         {
-            var found = Practices.FirstOrDefault(p => string.Equals(p.Slug, Query.Practice, StringComparison.Ordinal));
-            if (found.Slug is null)
+            // One indexed look-up, not the list: a platform may have tens of thousands of practices.
+            var found = Query.Practice.Length <= 200 ? await reader.PracticeAsync(Query.Practice, cancellationToken) : null;
+            if (found is not { } practice)
             {
                 Problems.Add((nameof(Query.Practice), "No practice has this slug."));
             }
             else
             {
-                organization = found.Id;
-                SelectedSlug = found.Slug;
+                organization = practice.Id;
+                SelectedSlug = practice.Slug;
+                SelectedName = practice.Name;
             }
         }
 
