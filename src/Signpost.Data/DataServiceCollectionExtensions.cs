@@ -29,6 +29,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<AccountStore>();
         services.AddScoped<IAccountStore>(sp => sp.GetRequiredService<AccountStore>());
         services.AddScoped<IOrganizationStore>(sp => sp.GetRequiredService<AccountStore>());
+        services.AddScoped<IAccountHoldStore, AccountHoldStore>();
+        services.AddScoped<IInvitationStore, InvitationStore>();
         services.AddScoped<ILockoutStore, LockoutStore>();
         services.AddScoped<ISignInEventStore, SignInEventStore>();
         services.AddScoped<ISessionStore, SessionStore>();
@@ -46,7 +48,13 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IEscalationReader>(sp => sp.GetRequiredService<IncidentStore>());
         services.AddScoped<IWebhookDeliveryStore, WebhookDeliveryStore>();
+        services.AddScoped<IWebhookSecretStore, WebhookSecretStore>();
         services.AddScoped<ISsoPolicy, SsoPolicy>();
+        services.AddScoped<ISsoLinkStore, SsoLinkStore>();
+        services.AddScoped<ISsoHealthStore, SsoHealthStore>();
+        services.AddScoped<ISsoConnectionStore, SsoConnectionStore>();
+        services.AddScoped<Core.Administration.IPlatformStore, PlatformStore>();
+        services.AddScoped<Core.Administration.IPracticeMemberStore, PracticeMemberStore>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();

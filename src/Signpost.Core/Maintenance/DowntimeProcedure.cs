@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Signpost.Core.Administration;
 using Signpost.Core.Documents;
 
 namespace Signpost.Core.Maintenance;
@@ -19,17 +20,17 @@ public sealed class DowntimeProcedure(ISiteDocumentStore store, TimeProvider tim
         store.ExistsAsync(SiteDocumentKeys.DowntimeProcedure, cancellationToken);
 
     /// <summary>Replaces the procedure with <paramref name="markdown"/>; refuses an empty or oversized text.</summary>
-    public async Task<SiteDocument> SaveAsync(string markdown, string? actor, CancellationToken cancellationToken)
+    public async Task<AdminResult<SiteDocument>> SaveAsync(string markdown, string? actor, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(markdown))
         {
-            throw new MaintenanceException("The downtime procedure is empty; write what practices should do while the portal is down.");
+            return AdminResult.Invalid("markdown", "The downtime procedure is empty; write what practices should do while the portal is down.");
         }
 
         var bytes = Encoding.UTF8.GetByteCount(markdown);
         if (bytes > SiteDocument.MaxBytes)
         {
-            throw new MaintenanceException(TooLarge("The downtime procedure", bytes));
+            return AdminResult.Invalid("markdown", TooLarge("The downtime procedure", bytes));
         }
 
         var document = new SiteDocument
@@ -45,13 +46,13 @@ public sealed class DowntimeProcedure(ISiteDocumentStore store, TimeProvider tim
 
     /// <summary>
     /// The text of a file as an operator gave it: at most <see cref="SiteDocument.MaxBytes"/> bytes of UTF-8
-    /// (a byte-order mark is dropped). Anything else is refused with one sentence naming <paramref name="source"/>.
+    /// (a byte-order mark is dropped). Anything else is refused (invalid) with one sentence naming <paramref name="source"/>.
     /// </summary>
-    public static string Decode(ReadOnlySpan<byte> content, string source)
+    public static AdminResult<string> Decode(ReadOnlySpan<byte> content, string source)
     {
         if (content.Length > SiteDocument.MaxBytes)
         {
-            throw new MaintenanceException(TooLarge(source, content.Length));
+            return AdminResult.Invalid("file", TooLarge(source, content.Length));
         }
 
         ReadOnlySpan<byte> byteOrderMark = [0xEF, 0xBB, 0xBF];
@@ -67,12 +68,13 @@ public sealed class DowntimeProcedure(ISiteDocumentStore store, TimeProvider tim
         }
         catch (DecoderFallbackException)
         {
-            throw new MaintenanceException($"{source} is not UTF-8 text; save it as UTF-8 and try again.");
+            // The strict decoder's only way to say so; turned into the answer here.
+            return AdminResult.Invalid("file", $"{source} is not UTF-8 text; save it as UTF-8 and try again.");
         }
 
         if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
         {
-            throw new MaintenanceException($"{source} holds control characters; the downtime procedure must be plain Markdown text.");
+            return AdminResult.Invalid("file", $"{source} holds control characters; the downtime procedure must be plain Markdown text.");
         }
 
         return text;

@@ -1,34 +1,44 @@
+using Signpost.Core.Administration;
+
 namespace Signpost.Core.Maintenance;
 
 /// <summary>
 /// Schedules, extends, cancels and closes maintenance windows, and answers what is in force now.
 /// Times are entered in the operator's zone and stored in UTC; a wall-clock time that does not exist
-/// (skipped by a daylight-saving change) or exists twice is refused with a sentence saying so.
+/// (skipped by a daylight-saving change) or exists twice is refused with a sentence saying so. Every
+/// refusal is an <see cref="AdminResult"/>; nothing is stored while one stands.
 /// </summary>
 public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider time)
 {
     public const int MaxMessageLength = 500;
     public static readonly TimeSpan MaxLength = TimeSpan.FromDays(7);
 
-    public async Task<MaintenanceWindow> ScheduleAsync(MaintenanceRequest request, CancellationToken cancellationToken)
+    public async Task<AdminResult<MaintenanceWindow>> ScheduleAsync(MaintenanceRequest request, CancellationToken cancellationToken)
     {
-        var zone = FindZone(request.TimeZone);
-        var start = ToUtc(request.LocalStart, zone, "start");
-        var end = ToUtc(request.LocalEnd, zone, "end");
+        if (FindZone(request.TimeZone) is not { } zone)
+        {
+            return UnknownZone(request.TimeZone);
+        }
+
+        if ((ToUtc(request.LocalStart, zone, "start"), ToUtc(request.LocalEnd, zone, "end")) is not ({ } start, { } end))
+        {
+            return WallClockProblem(request.LocalStart, zone, "start") ?? WallClockProblem(request.LocalEnd, zone, "end")!;
+        }
+
         var message = request.Message?.Trim() ?? "";
         if (message.Length == 0 || message.Length > MaxMessageLength || message.Any(c => char.IsControl(c) && c is not '\n'))
         {
-            throw new MaintenanceException($"The message must be 1–{MaxMessageLength} characters of plain text.");
+            return AdminResult.Invalid("message", $"The message must be 1–{MaxMessageLength} characters of plain text.");
         }
 
         if (request.Scope == MaintenanceScope.OrganizationSso && request.OrganizationId is null)
         {
-            throw new MaintenanceException("An SSO window needs the organization whose connection it concerns.");
+            return AdminResult.Invalid("organization", "An SSO window needs the organization whose connection it concerns.");
         }
 
         if (request.Scope != MaintenanceScope.OrganizationSso && request.OrganizationId is not null)
         {
-            throw new MaintenanceException("Only SSO windows belong to one organization; portal and sign-in windows concern everyone.");
+            return AdminResult.Invalid("organization", "Only SSO windows belong to one organization; portal and sign-in windows concern everyone.");
         }
 
         var window = new MaintenanceWindow
@@ -42,36 +52,62 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
             CreatedAt = time.GetUtcNow(),
             CreatedBy = request.Actor,
         };
-        await CheckSpanAsync(window, cancellationToken);
+        if (await SpanProblemAsync(window, cancellationToken) is { } problem)
+        {
+            return problem;
+        }
+
         await store.AddAsync(window, cancellationToken);
         return window;
     }
 
     /// <summary>Moves the planned end; a window can be extended while it runs or overruns.</summary>
-    public async Task<MaintenanceWindow> ExtendAsync(Guid id, DateTime localEnd, string? timeZone, CancellationToken cancellationToken)
+    public async Task<AdminResult<MaintenanceWindow>> ExtendAsync(Guid id, DateTime localEnd, string? timeZone, CancellationToken cancellationToken)
     {
-        var window = await GetOpenAsync(id, cancellationToken);
-        var zone = FindZone(timeZone ?? window.EnteredTimeZone);
-        var end = ToUtc(localEnd, zone, "end");
+        var open = await GetOpenAsync(id, cancellationToken);
+        if (open.Value is not { } window)
+        {
+            return open;
+        }
+
+        if (FindZone(timeZone ?? window.EnteredTimeZone) is not { } zone)
+        {
+            return UnknownZone(timeZone);
+        }
+
+        if (ToUtc(localEnd, zone, "end") is not { } end)
+        {
+            return WallClockProblem(localEnd, zone, "end")!;
+        }
+
         if (end <= window.EndsAt)
         {
-            throw new MaintenanceException($"The new end must be later than the current end ({window.EndsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC); to shorten a window, close it.");
+            return AdminResult.Invalid("end", $"The new end must be later than the current end ({window.EndsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC); to shorten a window, close it.");
         }
 
         var extended = Copy(window);
         extended.EndsAt = end;
-        await CheckSpanAsync(extended, cancellationToken, allowStarted: true);
+        if (await SpanProblemAsync(extended, cancellationToken, allowStarted: true) is { } problem)
+        {
+            return problem;
+        }
+
         window.EndsAt = end;
         await store.UpdateAsync(window, cancellationToken);
         return window;
     }
 
-    public async Task<MaintenanceWindow> CancelAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<AdminResult<MaintenanceWindow>> CancelAsync(Guid id, CancellationToken cancellationToken)
     {
-        var window = await GetOpenAsync(id, cancellationToken);
+        var open = await GetOpenAsync(id, cancellationToken);
+        if (open.Value is not { } window)
+        {
+            return open;
+        }
+
         if (window.StartsAt <= time.GetUtcNow())
         {
-            throw new MaintenanceException("This window has started; close it instead of cancelling it.");
+            return AdminResult.Refused("This window has started; close it instead of cancelling it.");
         }
 
         window.CancelledAt = time.GetUtcNow();
@@ -80,13 +116,18 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
     }
 
     /// <summary>Declares the work finished: ends a running window early, or ends an overrun.</summary>
-    public async Task<MaintenanceWindow> CloseAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<AdminResult<MaintenanceWindow>> CloseAsync(Guid id, CancellationToken cancellationToken)
     {
-        var window = await GetOpenAsync(id, cancellationToken);
+        var open = await GetOpenAsync(id, cancellationToken);
+        if (open.Value is not { } window)
+        {
+            return open;
+        }
+
         var now = time.GetUtcNow();
         if (window.StartsAt > now)
         {
-            throw new MaintenanceException("This window has not started; cancel it instead of closing it.");
+            return AdminResult.Refused("This window has not started; cancel it instead of closing it.");
         }
 
         window.ClosedAt = now;
@@ -110,75 +151,81 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
         return windows.Where(w => w.IsInForce(now) && w.Concerns(organizationId)).ToList();
     }
 
-    public static TimeZoneInfo FindZone(string? id)
-    {
-        if (string.IsNullOrWhiteSpace(id) || !TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out var zone))
-        {
-            throw new MaintenanceException($"'{id}' is not a known IANA time zone (for example America/Chicago or UTC).");
-        }
+    /// <summary>The IANA zone of that name; null when there is none.</summary>
+    public static TimeZoneInfo? FindZone(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out var zone) ? zone : null;
 
-        return zone;
-    }
+    /// <summary>Wall-clock time in a zone → UTC; null for a time a daylight-saving change skips or repeats (<see cref="WallClockProblem"/> says which).</summary>
+    public static DateTimeOffset? ToUtc(DateTime local, TimeZoneInfo zone, string which) =>
+        WallClockProblem(local, zone, which) is null
+            ? new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone), TimeSpan.Zero)
+            : null;
 
-    /// <summary>Wall-clock time in a zone → UTC, refusing times a daylight-saving change skips or repeats.</summary>
-    public static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone, string which)
+    /// <summary>Why a wall-clock time cannot be used in a zone (skipped or repeated by daylight saving); null when it can.</summary>
+    public static AdminResult? WallClockProblem(DateTime local, TimeZoneInfo zone, string which)
     {
         var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(unspecified))
         {
-            throw new MaintenanceException($"The {which} time {unspecified:yyyy-MM-dd HH:mm} does not exist in {zone.Id}: the clocks skip it for daylight saving. Choose a time outside the gap.");
+            return AdminResult.Invalid(which, $"The {which} time {unspecified:yyyy-MM-dd HH:mm} does not exist in {zone.Id}: the clocks skip it for daylight saving. Choose a time outside the gap.");
         }
 
         if (zone.IsAmbiguousTime(unspecified))
         {
-            throw new MaintenanceException($"The {which} time {unspecified:yyyy-MM-dd HH:mm} happens twice in {zone.Id} (the clocks go back). Enter it in UTC instead.");
+            return AdminResult.Invalid(which, $"The {which} time {unspecified:yyyy-MM-dd HH:mm} happens twice in {zone.Id} (the clocks go back). Enter it in UTC instead.");
         }
 
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(unspecified, zone), TimeSpan.Zero);
+        return null;
     }
 
-    private async Task CheckSpanAsync(MaintenanceWindow window, CancellationToken cancellationToken, bool allowStarted = false)
+    private static AdminResult UnknownZone(string? id) =>
+        AdminResult.Invalid("timeZone", $"'{id}' is not a known IANA time zone (for example America/Chicago or UTC).");
+
+    private async Task<AdminResult?> SpanProblemAsync(MaintenanceWindow window, CancellationToken cancellationToken, bool allowStarted = false)
     {
         var now = time.GetUtcNow();
         if (window.EndsAt <= window.StartsAt)
         {
-            throw new MaintenanceException("The end must be after the start.");
+            return AdminResult.Invalid("end", "The end must be after the start.");
         }
 
         if (window.EndsAt - window.StartsAt > MaxLength)
         {
-            throw new MaintenanceException($"A window may last at most {MaxLength.TotalDays:0} days; schedule longer work as several windows.");
+            return AdminResult.Invalid("end", $"A window may last at most {MaxLength.TotalDays:0} days; schedule longer work as several windows.");
         }
 
         if (!allowStarted && window.StartsAt < now.AddMinutes(-1))
         {
-            throw new MaintenanceException($"The start ({window.StartsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC) is in the past.");
+            return AdminResult.Invalid("start", $"The start ({window.StartsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC) is in the past.");
         }
 
         if (window.EndsAt <= now)
         {
-            throw new MaintenanceException($"The end ({window.EndsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC) is in the past.");
+            return AdminResult.Invalid("end", $"The end ({window.EndsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC) is in the past.");
         }
 
         var overlapping = (await store.ListAsync(window.StartsAt, window.EndsAt, includeCancelled: false, cancellationToken))
             .FirstOrDefault(w => w.Id != window.Id && w.ClosedAt is null && w.Scope == window.Scope && w.OrganizationId == window.OrganizationId);
-        if (overlapping is not null)
-        {
-            throw new MaintenanceException($"It overlaps the {overlapping.Scope} window {overlapping.StartsAt.UtcDateTime:yyyy-MM-dd HH:mm}–{overlapping.EndsAt.UtcDateTime:HH:mm} UTC ({overlapping.Id}); extend that one instead.");
-        }
+        return overlapping is null ? null
+            : AdminResult.Conflict($"It overlaps the {overlapping.Scope} window {overlapping.StartsAt.UtcDateTime:yyyy-MM-dd HH:mm}–{overlapping.EndsAt.UtcDateTime:HH:mm} UTC ({overlapping.Id}); extend that one instead.");
     }
 
-    private async Task<MaintenanceWindow> GetOpenAsync(Guid id, CancellationToken cancellationToken)
+    private async Task<AdminResult<MaintenanceWindow>> GetOpenAsync(Guid id, CancellationToken cancellationToken)
     {
-        var window = await store.FindAsync(id, cancellationToken) ?? throw new MaintenanceException($"No maintenance window has ID {id}.");
+        var window = await store.FindAsync(id, cancellationToken);
+        if (window is null)
+        {
+            return AdminResult.NotFound($"No maintenance window has ID {id}.");
+        }
+
         if (window.IsCancelled)
         {
-            throw new MaintenanceException("This window was cancelled.");
+            return AdminResult.Refused("This window was cancelled.");
         }
 
         if (window.ClosedAt is not null)
         {
-            throw new MaintenanceException("This window was closed.");
+            return AdminResult.Refused("This window was closed.");
         }
 
         return window;

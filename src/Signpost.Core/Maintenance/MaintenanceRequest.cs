@@ -9,6 +9,3 @@ public sealed record MaintenanceRequest(
     Guid? OrganizationId,
     string Message,
     string? Actor);
-
-/// <summary>A maintenance request that cannot be carried out, with the sentence that says why.</summary>
-public sealed class MaintenanceException(string message) : Exception(message);

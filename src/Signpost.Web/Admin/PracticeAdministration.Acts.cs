@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Email;
 using Signpost.Core.Organizations;
@@ -23,8 +24,9 @@ public sealed partial class PracticeAdministration
     /// <summary>
     /// Loads the person through this practice's membership, refuses a stale version, lets
     /// <paramref name="decide"/> apply the act's rules, then makes the change, raises the version and
-    /// appends the audit entry in one transaction. A concurrent change that wins the race between the read
-    /// and the write is caught by the concurrency token and answered like any stale version.
+    /// appends the audit entry in one transaction (<see cref="IPracticeMemberStore.TryChangeAsync"/>). A concurrent
+    /// change that wins the race between the read and the write is caught by the concurrency token and answered
+    /// like any stale version.
     /// </summary>
     private async Task<AdminResult> ActAsync(
         Organization organization, Guid accountId, int version, string action, CancellationToken cancellationToken,
@@ -51,30 +53,21 @@ public sealed partial class PracticeAdministration
             return refusal with { AccountId = account.Id, Version = account.Version };
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        string message;
-        try
+        var message = await members.TryChangeAsync(account, _ => step.Change!(), async ct =>
         {
-            message = await step.Change!();
-            account.Version++;
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+            var after = AccountAuditView.Of(account);
+            await audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), organization.Id, before, after), ct);
+            if (alsoAuditIn is { } other)
+            {
+                await audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), other, before, after), ct);
+            }
+        }, cancellationToken);
+        if (message is null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            Forget(account);
             var fresh = await LoadAsync(accountId, cancellationToken);
             return fresh is null ? AdminResult.NotFound() : await StaleAsync(organization, fresh, version, cancellationToken);
         }
 
-        var after = AccountAuditView.Of(account);
-        await audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), organization.Id, before, after), cancellationToken);
-        if (alsoAuditIn is { } other)
-        {
-            await audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), other, before, after), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         return new AdminResult(AdminOutcome.Done, message) { AccountId = account.Id, Version = account.Version };
     }
 
@@ -171,32 +164,8 @@ public sealed partial class PracticeAdministration
         }
     }
 
-    /// <summary>
-    /// Adds through the DbSet: a membership's ID is set when it is created, and EF would take a keyed
-    /// entity found only through a navigation for an existing row to update.
-    /// </summary>
-    private void AddMembership(Account account, Membership membership)
-    {
-        db.Memberships.Add(membership);
-        if (!account.Memberships.Contains(membership))
-        {
-            account.Memberships.Add(membership);
-        }
-    }
-
     private Task<Account?> LoadAsync(Guid accountId, CancellationToken cancellationToken) =>
-        db.Accounts.Include(a => a.Memberships).ThenInclude(m => m.Organization).FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-
-    /// <summary>Detaches only this person's rows, so the reload sees the database and nothing of the failed change.</summary>
-    private void Forget(Account account)
-    {
-        foreach (var membership in account.Memberships)
-        {
-            db.Entry(membership).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
-        }
-
-        db.Entry(account).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
-    }
+        members.FindForChangeAsync(accountId, cancellationToken);
 
     /// <summary>Emails a reset or activation link; the act stands when the mail server refuses, and the sentence says so.</summary>
     private async Task<string> SendLinkAsync(Organization organization, Account account, ActionTokenPurpose purpose, CancellationToken cancellationToken)

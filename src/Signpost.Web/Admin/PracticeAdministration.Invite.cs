@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Email;
 using Signpost.Core.Organizations;
@@ -73,15 +74,11 @@ public sealed partial class PracticeAdministration
             return AdminResult.Invalid("npi", $"The NPI {npi} belongs to another account.");
         }
 
-        Account account;
-        try
-        {
-            account = await provisioning.CreateAccountAsync(organization.Slug, username!, email, displayName, npi, request.Roles, PlatformRoles.None, null, cancellationToken);
-        }
-        catch (AdministrationException ex)
+        var created = await provisioning.CreateAccountAsync(organization.Slug, username!, email, displayName, npi, request.Roles, PlatformRoles.None, null, cancellationToken);
+        if (created.Value is not { } account)
         {
             // Someone took the username, email or NPI between the checks above and the insert.
-            return AdminResult.Invalid("email", ex.Message);
+            return AdminResult.Invalid("email", created.Message);
         }
 
         var sent = await SendLinkAsync(organization, account, ActionTokenPurpose.Activation, cancellationToken);
@@ -153,7 +150,7 @@ public sealed partial class PracticeAdministration
         }
         catch (DbUpdateConcurrencyException)
         {
-            Forget(account);
+            members.Forget(account);
             return new AdminResult(AdminOutcome.Stale, "Someone else changed this person at the same moment. Review and try again.");
         }
     }

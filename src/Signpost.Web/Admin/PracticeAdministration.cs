@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Email;
 using Signpost.Core.Lockout;
@@ -30,11 +31,12 @@ namespace Signpost.Web.Admin;
 /// <para>
 /// Every act raises <see cref="Account.Version"/> and is refused when the caller's version is older
 /// (optimistic concurrency: two admins editing one person never overwrite each other unseen). The act and
-/// its audit entry (before, after, actor, IP, trace ID) are written in one transaction.
+/// its audit entry (before, after, actor, IP, trace ID) are written in one transaction (<see cref="IPracticeMemberStore"/>).
 /// </para>
 /// </remarks>
 public sealed partial class PracticeAdministration(
     SignpostDbContext db,
+    IPracticeMemberStore members,
     AdminScope scope,
     AuditTrail audit,
     AuditActors actors,
@@ -292,7 +294,7 @@ public sealed partial class PracticeAdministration(
             {
                 if (there is null)
                 {
-                    AddMembership(account, new Membership { AccountId = account.Id, OrganizationId = destination.Id, Roles = membership.Roles, CreatedAt = time.GetUtcNow() });
+                    members.AddMembership(account, new Membership { AccountId = account.Id, OrganizationId = destination.Id, Roles = membership.Roles, CreatedAt = time.GetUtcNow() });
                 }
                 else
                 {

@@ -6,13 +6,9 @@ using Signpost.Core.Email;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 using Signpost.Core.Tokens;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Admin;
-
-/// <summary>One practice's offer to a person, as the person reads it on the invitation page.</summary>
-public sealed record InvitationOffer(Guid MembershipId, string PracticeName, PracticeRoles Roles, DateTimeOffset InvitedAt);
 
 /// <summary>What opening or answering an invitation link found.</summary>
 /// <param name="Reason">Null while the link is good; otherwise why it cannot be used (invalid, expired, used).</param>
@@ -32,7 +28,7 @@ public sealed record InvitationAnswer(Reason? Reason, IReadOnlyList<InvitationOf
 /// still waiting, not only the newest: nobody loses an offer because a second practice invited them.
 /// </remarks>
 public sealed class PracticeInvitations(
-    SignpostDbContext db,
+    IInvitationStore store,
     LinkTokens links,
     IEmailSender email,
     AuditTrail audit,
@@ -52,6 +48,7 @@ public sealed class PracticeInvitations(
     /// with a platform role: the caller answers exactly as if the invitation went out, and the attempt is audited.
     /// </summary>
     /// <exception cref="EmailDeliveryException">The email was not accepted; the link is withdrawn, the offer stays until re-sent.</exception>
+    /// <exception cref="DbUpdateConcurrencyException">Someone else changed the account since <paramref name="account"/> was read; nothing changed.</exception>
     public async Task<bool> OfferAsync(Organization organization, Account account, PracticeRoles roles, CancellationToken cancellationToken)
     {
         if (account.PlatformRoles != PlatformRoles.None)
@@ -68,24 +65,14 @@ public sealed class PracticeInvitations(
         }
 
         var before = AccountAuditView.Of(account);
-        if (membership is null)
+        var offered = await store.TryOfferAsync(account.Id, account.Version, organization.Id, roles, time.GetUtcNow(), ct =>
+            audit.RecordAsync(actors.Current, new AuditRecord("membership.invite", "account", account.Id.ToString(), organization.Id, before,
+                new { Roles = roles.ToString(), Status = MembershipStatus.Invited.ToString() }), ct), cancellationToken);
+        if (!offered)
         {
-            db.Memberships.Add(new Membership
-            {
-                AccountId = account.Id, OrganizationId = organization.Id, Roles = roles, Status = MembershipStatus.Invited, CreatedAt = time.GetUtcNow(),
-            });
+            // What a tracked save of the account raises, so callers keep one way to tell a stale edit.
+            throw new DbUpdateConcurrencyException($"Account {account.Id} changed since it was read.");
         }
-        else
-        {
-            membership.Status = MembershipStatus.Invited;
-            membership.Roles = roles;
-            membership.CreatedAt = time.GetUtcNow();
-        }
-
-        account.Version++;
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("membership.invite", "account", account.Id.ToString(), organization.Id, before,
-            new { Roles = roles.ToString(), Status = MembershipStatus.Invited.ToString() }), cancellationToken);
 
         var (raw, token) = await links.IssueAsync(account, ActionTokenPurpose.Invitation, Lifetime, cancellationToken);
         try
@@ -110,7 +97,7 @@ public sealed class PracticeInvitations(
             return new InvitationAnswer(check.Reason ?? ReasonCatalogue.Get(ReasonCodes.ResetLinkInvalid), [], []);
         }
 
-        var offers = await OffersAsync(check.Account!.Id, cancellationToken);
+        var offers = await store.ListOffersAsync(check.Account!.Id, cancellationToken);
         return offers.Count == 0 || check.Account.PlatformRoles != PlatformRoles.None
             ? new InvitationAnswer(ReasonCatalogue.Get(ReasonCodes.ResetLinkUsed), [], [])
             : new InvitationAnswer(null, offers, []);
@@ -133,37 +120,30 @@ public sealed class PracticeInvitations(
             return new InvitationAnswer(ReasonCatalogue.Get(ReasonCodes.ResetLinkUsed), [], []);
         }
 
-        var account = await db.Accounts.Include(a => a.Memberships).ThenInclude(m => m.Organization)
-            .FirstAsync(a => a.Id == check.Account.Id, cancellationToken);
-        var before = AccountAuditView.Of(account);
+        // The account as the link check read it (memberships and practices included), a moment ago.
+        var before = AccountAuditView.Of(check.Account);
+        var actor = new AuditActor($"invitee:{check.Account.Username}", check.Account.Id, HttpActor().ClientIp, HttpActor().TraceId);
         var joined = new List<string>();
-        var actor = new AuditActor($"invitee:{account.Username}", account.Id, HttpActor().ClientIp, HttpActor().TraceId);
-        foreach (var membership in account.Memberships.Where(m => m.Status == MembershipStatus.Invited).ToList())
+        await store.AnswerAsync(check.Account.Id, accepted, async (account, answered, ct) =>
         {
-            var accept = accepted.Contains(membership.Id);
-            membership.Status = accept ? MembershipStatus.Active : MembershipStatus.Removed;
-            if (accept)
+            foreach (var membership in answered)
             {
-                joined.Add(membership.Organization?.Name ?? "");
+                var accept = membership.Status == MembershipStatus.Active;
+                if (accept)
+                {
+                    joined.Add(membership.Organization?.Name ?? "");
+                }
+
+                await audit.RecordAsync(actor, new AuditRecord(accept ? "membership.accept" : "membership.decline", "account", account.Id.ToString(), membership.OrganizationId,
+                    null, new { Roles = membership.Roles.ToString(), Status = membership.Status.ToString() }), ct);
             }
 
-            await audit.RecordAsync(actor, new AuditRecord(accept ? "membership.accept" : "membership.decline", "account", account.Id.ToString(), membership.OrganizationId,
-                null, new { Roles = membership.Roles.ToString(), Status = membership.Status.ToString() }), cancellationToken);
-        }
-
-        account.Version++;
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actor, new AuditRecord("invitation.answer", "account", account.Id.ToString(), null, before, AccountAuditView.Of(account)), cancellationToken);
+            await audit.RecordAsync(actor, new AuditRecord("invitation.answer", "account", account.Id.ToString(), null, before, AccountAuditView.Of(account)), ct);
+        }, cancellationToken);
         return new InvitationAnswer(null, [], joined);
     }
 
     private AuditActor HttpActor() => actors.Current;
-
-    private async Task<IReadOnlyList<InvitationOffer>> OffersAsync(Guid accountId, CancellationToken cancellationToken) =>
-        await db.Memberships.AsNoTracking().Where(m => m.AccountId == accountId && m.Status == MembershipStatus.Invited)
-            .OrderBy(m => m.Organization!.Name)
-            .Select(m => new InvitationOffer(m.Id, m.Organization!.Name, m.Roles, m.CreatedAt))
-            .ToListAsync(cancellationToken);
 
     private EmailMessage Message(Organization organization, Account account, string raw, DateTimeOffset expires)
     {

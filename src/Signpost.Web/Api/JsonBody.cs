@@ -94,10 +94,6 @@ public static class JsonBody
         return problem is null ? (body, null) : (default, await RejectAsync(context, problem));
     }
 
-    /// <summary>The members API's bodies: <see cref="ReadObjectAsync"/> with <see cref="MaxBytes"/>.</summary>
-    public static Task<(JsonElement Body, IResult? Rejection)> ReadAsync(HttpContext context) =>
-        ReadObjectAsync(context, MaxBytes, "The body must be one JSON object in UTF-8, without repeated keys.");
-
     /// <summary>
     /// Declares the JSON body in OpenAPI without <c>Accepts()</c>: the handler reads the body itself, so that
     /// every malformed one (wrong media type included) gets a problem that says what is wrong with it.

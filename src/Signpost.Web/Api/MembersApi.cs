@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Organizations;
 using Signpost.Web.Admin;
 using Signpost.Web.Infrastructure;
@@ -11,7 +13,9 @@ namespace Signpost.Web.Api;
 /// <c>/api/v1/organizations/{slug}/members</c>: the practice admin console as JSON, for the payer's tools.
 /// The same <see cref="PracticeAdministration"/> and scope checks as the pages: another practice's slug,
 /// and an account ID of anyone outside the practice, in the URL or the body, is a 404 exactly like a
-/// missing one, and the attempt is in the audit trail as <c>access.denied</c>.
+/// missing one, and the attempt is in the audit trail as <c>access.denied</c>. Each handler's return type lists
+/// its answers (<see cref="Results{TResult1,TResult2}"/>), so the OpenAPI document's success bodies come from
+/// the signatures; an <see cref="AdminResult"/> that is not done becomes an <see cref="ApiProblem"/>.
 /// </summary>
 public static class MembersApi
 {
@@ -44,16 +48,16 @@ public static class MembersApi
         members.MapGet("", ListAsync)
             .WithName("ListMembers").WithSummary("List a practice's people")
             .WithDescription("Search by name, username, email or NPI (`q`), `status` (active, pendingactivation, disabled, locked) and `role`. For the practice's administrators and platform admins.")
-            .Produces<IReadOnlyList<MemberView>>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         members.MapGet("/{accountId}", GetAsync)
             .WithName("GetMember").WithSummary("One person of a practice")
-            .Produces<MemberView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         Act(members.MapPost("", InviteAsync), "InviteMember", "Invite a person",
             "A new email: creates a pending account with a membership and emails the activation link. An email that already has an account: emails the person an invitation to join, which they accept through a single-use link (payer staff are never invited). Both answer 202 with the same sentence, which never says whether the email has an account.",
-            typeof(InviteBody)).Produces<InvitationView>(StatusCodes.Status202Accepted);
+            typeof(InviteBody));
         Act(members.MapPost("/existing", AddExistingAsync), "AddExistingMember", "Invite a person who already has an account",
             "By `email`, or by `accountId` of a person you already administer in another practice. Always an invitation the person accepts through an emailed single-use link; 202 with the same sentence whether or not the email has an account.",
-            typeof(ExistingBody)).Produces<InvitationView>(StatusCodes.Status202Accepted);
+            typeof(ExistingBody));
         Act(members.MapPut("/{accountId}/roles", (string slug, string accountId, HttpContext context, PracticeAdministration admin, CancellationToken ct) =>
             ActAsync(slug, accountId, context, "membership.roles", (o, id, body) =>
             {
@@ -88,7 +92,6 @@ public static class MembersApi
                     Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
                 };
             })
-            .Produces<ActView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -103,7 +106,7 @@ public static class MembersApi
             ActAsync(slug, accountId, context, action, (o, id, json) => act(admin, o, id, Version(json), json, ct), admin, ct)),
             name, summary, "Needs the person's current `version`.", body ?? typeof(VersionBody));
 
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<Ok<List<MemberView>>, ApiProblem>> ListAsync(
         string slug, string? q, string? status, string? role, PracticeAdministration admin, PracticeDirectory directory, CancellationToken cancellationToken)
     {
         if (await admin.OpenAsync(slug, "organization.read", cancellationToken) is not { } organization)
@@ -115,7 +118,7 @@ public static class MembersApi
         return TypedResults.Ok(rows.Select(View).ToList());
     }
 
-    private static async Task<IResult> GetAsync(string slug, string accountId, PracticeAdministration admin, PracticeDirectory directory, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MemberView>, ApiProblem>> GetAsync(string slug, string accountId, PracticeAdministration admin, PracticeDirectory directory, CancellationToken cancellationToken)
     {
         if (await admin.OpenAsync(slug, "account.read", cancellationToken) is not { } organization)
         {
@@ -132,17 +135,17 @@ public static class MembersApi
             return NotFound();
         }
 
-        return TypedResults.Ok(await ViewAsync(directory, organization, person.Id, cancellationToken));
+        return TypedResults.Ok((await ViewAsync(directory, organization, person.Id, cancellationToken))!);
     }
 
-    private static async Task<IResult> InviteAsync(string slug, HttpContext context, PracticeAdministration admin, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ActView>, Accepted<InvitationView>, ApiProblem>> InviteAsync(string slug, HttpContext context, PracticeAdministration admin, CancellationToken cancellationToken)
     {
         if (await admin.OpenAsync(slug, "account.invite", cancellationToken) is not { } organization)
         {
             return NotFound();
         }
 
-        var (body, rejection) = await JsonBody.ReadAsync(context);
+        var (body, rejection) = await ReadAsync(context);
         if (rejection is not null)
         {
             return rejection;
@@ -155,14 +158,14 @@ public static class MembersApi
         return Answer(result);
     }
 
-    private static async Task<IResult> AddExistingAsync(string slug, HttpContext context, PracticeAdministration admin, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ActView>, Accepted<InvitationView>, ApiProblem>> AddExistingAsync(string slug, HttpContext context, PracticeAdministration admin, CancellationToken cancellationToken)
     {
         if (await admin.OpenAsync(slug, "membership.add", cancellationToken) is not { } organization)
         {
             return NotFound();
         }
 
-        var (body, rejection) = await JsonBody.ReadAsync(context);
+        var (body, rejection) = await ReadAsync(context);
         if (rejection is not null)
         {
             return rejection;
@@ -191,7 +194,7 @@ public static class MembersApi
     }
 
     /// <summary>Open the practice, check the ID, read the body, act, answer: the same steps for every change.</summary>
-    private static async Task<IResult> ActAsync(
+    private static async Task<Results<Ok<ActView>, ApiProblem>> ActAsync(
         string slug, string accountId, HttpContext context, string action, Func<Organization, Guid, JsonElement, Task<AdminResult>> act,
         PracticeAdministration admin, CancellationToken cancellationToken)
     {
@@ -205,7 +208,7 @@ public static class MembersApi
             return InvalidId();
         }
 
-        var (body, rejection) = await JsonBody.ReadAsync(context);
+        var (body, rejection) = await ReadAsync(context);
         if (rejection is not null)
         {
             return rejection;
@@ -213,38 +216,42 @@ public static class MembersApi
 
         if (Int(body, "version") is null)
         {
-            return Answer(AdminResult.Invalid("version", "\"version\" must be the whole number the person's record carries (read it from GET …/members/{accountId})."));
+            return Problem(AdminResult.Invalid("version", "\"version\" must be the whole number the person's record carries (read it from GET …/members/{accountId})."));
         }
 
-        return Answer(await act(organization, id, body));
+        var result = await act(organization, id, body);
+        return result.Outcome == AdminOutcome.Done ? Done(result) : Problem(result);
     }
 
-    private static IResult Answer(AdminResult result)
+    /// <summary>An invitation's answer: 202 with the one sentence (<see cref="AdminOutcome.Invited"/>), 200 for a done act, otherwise its problem.</summary>
+    private static Results<Ok<ActView>, Accepted<InvitationView>, ApiProblem> Answer(AdminResult result) => result.Outcome switch
+    {
+        AdminOutcome.Invited => TypedResults.Accepted((string?)null, new InvitationView(result.Message)),
+        AdminOutcome.Done => Done(result),
+        _ => Problem(result),
+    };
+
+    private static Ok<ActView> Done(AdminResult result) =>
+        TypedResults.Ok(new ActView(result.AccountId ?? Guid.Empty, result.Message, result.Version ?? 0));
+
+    /// <summary>
+    /// A failed act as a problem: not found is the one 404 (another practice's person answers the same), a stale
+    /// version 409 <c>stale_version</c> with the current one, a rule 409 <c>refused</c>, a bad field 400 naming it.
+    /// </summary>
+    private static ApiProblem Problem(AdminResult result)
     {
         var (status, code, title) = result.Outcome switch
         {
-            AdminOutcome.Done => (StatusCodes.Status200OK, "", ""),
-            AdminOutcome.NotFound => (StatusCodes.Status404NotFound, "not_found", "Not found"),
             AdminOutcome.Stale => (StatusCodes.Status409Conflict, "stale_version", "Changed by someone else"),
             AdminOutcome.Refused => (StatusCodes.Status409Conflict, "refused", "Not allowed"),
             _ => (StatusCodes.Status400BadRequest, "invalid_request", "Invalid request"),
         };
-        if (result.Outcome == AdminOutcome.Invited)
-        {
-            return TypedResults.Accepted((string?)null, new InvitationView(result.Message));
-        }
-
-        if (result.Outcome == AdminOutcome.Done)
-        {
-            return TypedResults.Ok(new ActView(result.AccountId ?? Guid.Empty, result.Message, result.Version ?? 0));
-        }
-
         if (result.Outcome == AdminOutcome.NotFound)
         {
             return NotFound();
         }
 
-        return new ProblemAnswer(status, code, title, result.Message, problem =>
+        return new ApiProblem(status, code, title, result.Message, problem =>
         {
             if (result.Field is { } field)
             {
@@ -260,11 +267,11 @@ public static class MembersApi
     }
 
     /// <summary>Another practice's person and a missing one answer alike: a guessed ID confirms nothing.</summary>
-    private static IResult NotFound() =>
-        new ProblemAnswer(StatusCodes.Status404NotFound, "not_found", "Not found", "No practice you administer has this slug, or no person of it has this ID.", null);
+    private static ApiProblem NotFound() =>
+        new ApiProblem(StatusCodes.Status404NotFound, "not_found", "Not found", "No practice you administer has this slug, or no person of it has this ID.", null);
 
-    private static IResult InvalidId() =>
-        new ProblemAnswer(StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID", "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.",
+    private static ApiProblem InvalidId() =>
+        new ApiProblem(StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID", "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.",
             p => p.Extensions["field"] = "accountId");
 
     private static MemberView View(MemberRow row) => new(
@@ -299,17 +306,10 @@ public static class MembersApi
         return value.EnumerateArray().Select(v => v.GetString()).ToList();
     }
 
-    /// <summary>A problem written exactly as built (our trace ID, our code), with extras.</summary>
-    private sealed class ProblemAnswer(int status, string code, string title, string detail, Action<Microsoft.AspNetCore.Mvc.ProblemDetails>? extend) : IResult
+    /// <summary>The body as one JSON object of at most <see cref="JsonBody.MaxBytes"/>, or the problem that refuses it (415, 413 or 400 naming the field).</summary>
+    private static async Task<(JsonElement Body, ApiProblem? Rejection)> ReadAsync(HttpContext context)
     {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = detail, Instance = httpContext.Request.Path };
-            problem.Extensions["code"] = code;
-            problem.Extensions["traceId"] = httpContext.GetTraceId();
-            problem.Extensions["time"] = httpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            extend?.Invoke(problem);
-            return Problems.WriteAsync(httpContext, problem);
-        }
+        var (body, problem) = await JsonBody.ParseObjectAsync(context, JsonBody.MaxBytes, "The body must be one JSON object in UTF-8, without repeated keys.");
+        return problem is null ? (body, null) : (default, ApiProblem.From(problem));
     }
 }

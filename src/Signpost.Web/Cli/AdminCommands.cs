@@ -41,7 +41,7 @@ public static class AdminCommands
         create.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
             var organization = await services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(
-                result.GetValue(slug)!, result.GetValue(name)!, result.GetValue(tin), result.GetValue(timeZone), ct2);
+                result.GetValue(slug)!, result.GetValue(name)!, result.GetValue(tin), result.GetValue(timeZone), ct2).OrRefuse();
             var baseUrl = services.GetRequiredService<IOptions<SignpostOptions>>().Value.PublicBaseUrl.TrimEnd('/');
             Console.WriteLine($"Created {organization.Name}: sign-in page {baseUrl}/o/{organization.Slug}");
         }, ct));
@@ -67,7 +67,7 @@ public static class AdminCommands
             var browserValue = result.GetValue(browser);
             BrowserPolicy? browserPolicy = browserValue is null ? null
                 : Enum.TryParse<BrowserPolicy>(browserValue, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
-                : throw new AdministrationException($"'{browserValue}' is not a browser policy: use warn or block.");
+                : throw new CommandRefusedException($"'{browserValue}' is not a browser policy: use warn or block.");
             var policy = await services.GetRequiredService<PlatformProvisioning>().UpdatePolicyAsync(result.GetValue(slug)!, p =>
             {
                 p.LockoutThreshold = result.GetValue(threshold) ?? p.LockoutThreshold;
@@ -83,7 +83,7 @@ public static class AdminCommands
                 p.SessionAbsoluteHours = result.GetValue(absolute) ?? p.SessionAbsoluteHours;
                 p.BrowserPolicy = browserPolicy ?? p.BrowserPolicy;
                 p.RestrictToAllowedNetworks = result.GetValue(restrict) ?? p.RestrictToAllowedNetworks;
-            }, ct2);
+            }, ct2).OrRefuse();
             Console.WriteLine($"lockout: {policy.LockoutThreshold} failures in {policy.LockoutWindowMinutes} min lock for {policy.LockoutDurationMinutes} min");
             Console.WriteLine($"password expiry: {(policy.PasswordExpiryDays is { } d ? $"{d} days" : "off")}; history: {(policy.PasswordHistoryCount > 0 ? $"last {policy.PasswordHistoryCount}" : "off")}");
             Console.WriteLine($"sessions: idle {policy.SessionIdleMinutes} min, absolute {policy.SessionAbsoluteHours} h");
@@ -102,7 +102,7 @@ public static class AdminCommands
         add.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
             var range = await services.GetRequiredService<PlatformProvisioning>().AddNetworkRangeAsync(
-                result.GetValue(slug)!, result.GetValue(cidr)!, result.GetValue(label)!, !result.GetValue(blocked), ct2);
+                result.GetValue(slug)!, result.GetValue(cidr)!, result.GetValue(label)!, !result.GetValue(blocked), ct2).OrRefuse();
             Console.WriteLine($"{range.Cidr} \"{range.Label}\" {(range.Allowed ? "allowed" : "not allowed")} when the network restriction is on.");
         }, ct));
         return new Command("network", "Declare an organization's network ranges.") { add };
@@ -127,13 +127,13 @@ public static class AdminCommands
                 password = (await Console.In.ReadLineAsync(ct2))?.TrimEnd('\r', '\n');
                 if (string.IsNullOrEmpty(password))
                 {
-                    throw new AdministrationException("--password-stdin was given but standard input held no password.");
+                    throw new CommandRefusedException("--password-stdin was given but standard input held no password.");
                 }
             }
 
             var account = await services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
                 result.GetValue(org), result.GetValue(username)!, result.GetValue(email)!, result.GetValue(displayName) ?? result.GetValue(username)!,
-                result.GetValue(npi), SignpostCli.ParseRoles(result.GetValue(role)), PlatformRoles.None, password, ct2);
+                result.GetValue(npi), SignpostCli.ParseRoles(result.GetValue(role)), PlatformRoles.None, password, ct2).OrRefuse();
             if (password is not null)
             {
                 Console.WriteLine($"Created {account.Username} (active).");
@@ -142,7 +142,7 @@ public static class AdminCommands
 
             if (result.GetValue(sendActivation))
             {
-                var sent = await services.GetRequiredService<SupportAccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2);
+                var sent = await services.GetRequiredService<SupportAccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2).OrRefuse();
                 Console.WriteLine($"Created {account.Username} (pending activation). Activation link emailed to {account.Email}, valid until {sent.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
                 return;
             }
@@ -157,7 +157,7 @@ public static class AdminCommands
         unlock.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
             var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(result.GetValue(who)!, ct2)
-                ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(who)}'.");
+                ?? throw new CommandRefusedException($"No account has the identifier '{result.GetValue(who)}'.");
             var locked = await services.GetRequiredService<SupportAccountActions>().UnlockAsync(account, ct2);
             Console.WriteLine(locked > 0 ? $"Unlocked {account.Username} ({locked} lock(s) cleared)." : $"{account.Username} was not locked; failure counts cleared.");
         }, ct));
@@ -167,8 +167,8 @@ public static class AdminCommands
         sendReset.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
             var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(result.GetValue(target)!, ct2)
-                ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(target)}'.");
-            var sent = await services.GetRequiredService<SupportAccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2);
+                ?? throw new CommandRefusedException($"No account has the identifier '{result.GetValue(target)}'.");
+            var sent = await services.GetRequiredService<SupportAccountActions>().SendLinkAsync(account, "An operator (command line)", TraceIds.New(), ct2).OrRefuse();
             Console.WriteLine($"Emailed a {sent.Kind} link to {account.Email}, valid until {sent.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
         }, ct));
 
@@ -186,12 +186,12 @@ public static class AdminCommands
         command.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
             var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(result.GetValue(who)!, ct2)
-                ?? throw new AdministrationException($"No account has the identifier '{result.GetValue(who)}'.");
+                ?? throw new CommandRefusedException($"No account has the identifier '{result.GetValue(who)}'.");
             var holds = services.GetRequiredService<AccountHolds>();
             var done = held ? await holds.HoldAsync(account.Id, result.GetValue(reason), ct2) : await holds.ReleaseAsync(account.Id, result.GetValue(reason), ct2);
             if (done.Outcome != HoldOutcome.Done)
             {
-                throw new AdministrationException(done.Problem!);
+                throw new CommandRefusedException(done.Problem!);
             }
 
             Console.WriteLine(held
@@ -211,11 +211,11 @@ public static class AdminCommands
             var id = result.GetValue(traceId)!.Trim().ToLowerInvariant();
             if (!TraceIds.IsWellFormed(id))
             {
-                throw new AdministrationException("A trace ID is 32 hexadecimal characters, as shown on the failure page.");
+                throw new CommandRefusedException("A trace ID is 32 hexadecimal characters, as shown on the failure page.");
             }
 
             var found = await services.GetRequiredService<ISignInEventStore>().FindByTraceIdAsync(id, ct2)
-                ?? throw new AdministrationException($"No sign-in event has trace ID {id}.");
+                ?? throw new CommandRefusedException($"No sign-in event has trace ID {id}.");
             if (result.GetValue(json))
             {
                 Console.WriteLine(ToJson(found));
@@ -308,7 +308,7 @@ public static class AdminCommands
                 await action(scope.ServiceProvider, cancellationToken);
                 return ExitCodes.Done;
             }
-            catch (Exception ex) when (ex is AdministrationException or Core.Maintenance.MaintenanceException)
+            catch (Exception ex) when (ex is CommandRefusedException or AdministrationException)
             {
                 await Console.Error.WriteLineAsync($"signpost: {ex.Message}");
                 return ExitCodes.Refused;

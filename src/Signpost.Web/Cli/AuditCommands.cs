@@ -29,12 +29,12 @@ public static class AuditCommands
                 var since = await checkpoints.VerifySinceCheckpointAsync(ct2);
                 if (since.Checkpoint is not { } checkpoint)
                 {
-                    throw new AdministrationException("no checkpoint has been written yet: run 'signpost audit checkpoint', or verify the whole trail without --since-checkpoint.");
+                    throw new CommandRefusedException("no checkpoint has been written yet: run 'signpost audit checkpoint', or verify the whole trail without --since-checkpoint.");
                 }
 
                 if (!since.Intact)
                 {
-                    throw new AdministrationException($"BROKEN at entry {since.Verification.FirstBad}: {since.Verification.Problem}.");
+                    throw new CommandRefusedException($"BROKEN at entry {since.Verification.FirstBad}: {since.Verification.Problem}.");
                 }
 
                 Console.WriteLine($"intact since checkpoint: entries {checkpoint.Sequence}–{since.Verification.Entries}; checkpoint of {checkpoint.At:O} (head {checkpoint.Head}); head {since.Verification.Head}");
@@ -46,14 +46,14 @@ public static class AuditCommands
             var verification = await WithProgressAsync($"Verifying {total:N0} audit entries", total, progress => trail.VerifyAsync(progress, ct2));
             if (!verification.Intact)
             {
-                throw new AdministrationException($"BROKEN at entry {verification.FirstBad}: {verification.Problem}. Entries 1–{verification.Entries} are intact (head {verification.Head}).");
+                throw new CommandRefusedException($"BROKEN at entry {verification.FirstBad}: {verification.Problem}. Entries 1–{verification.Entries} are intact (head {verification.Head}).");
             }
 
             // The walk from entry 1 cannot see a cut-off tail; the newest checkpoint can.
             var anchored = await checkpoints.VerifySinceCheckpointAsync(ct2);
             if (anchored.Checkpoint is not null && !anchored.Intact)
             {
-                throw new AdministrationException($"BROKEN at entry {anchored.Verification.FirstBad}: {anchored.Verification.Problem}.");
+                throw new CommandRefusedException($"BROKEN at entry {anchored.Verification.FirstBad}: {anchored.Verification.Problem}.");
             }
 
             Console.WriteLine($"intact: {verification.Entries} entries; head {verification.Head}");
@@ -66,7 +66,7 @@ public static class AuditCommands
             var (written, since) = await job.RunOnceAsync(ct2);
             if (since.Checkpoint is not null && !since.Intact)
             {
-                throw new AdministrationException($"BROKEN at entry {since.Verification.FirstBad}: {since.Verification.Problem}. No checkpoint was written.");
+                throw new CommandRefusedException($"BROKEN at entry {since.Verification.FirstBad}: {since.Verification.Problem}. No checkpoint was written.");
             }
 
             Console.WriteLine(written is null

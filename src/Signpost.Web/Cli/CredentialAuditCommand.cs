@@ -27,18 +27,18 @@ public static class CredentialAuditCommand
             var period = result.GetValue(days);
             if (period is < 1 or > CredentialAuditService.MaxDays)
             {
-                throw new AdministrationException($"--days must be between 1 and {CredentialAuditService.MaxDays}.");
+                throw new CommandRefusedException($"--days must be between 1 and {CredentialAuditService.MaxDays}.");
             }
 
             var slug = result.GetValue(org)!.Trim().ToLowerInvariant();
             var db = services.GetRequiredService<SignpostDbContext>();
             var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Slug == slug, ct2)
-                ?? throw new AdministrationException($"No organization has slug '{slug}'.");
+                ?? throw new CommandRefusedException($"No organization has slug '{slug}'.");
             var members = await db.Memberships.CountAsync(m => m.OrganizationId == organization.Id && m.Status == MembershipStatus.Active, ct2);
             var report = await AuditCommands.WithProgressAsync($"Reading {members:N0} members of {organization.Name}", members,
                 async progress => await services.GetRequiredService<CredentialAuditService>()
                     .RunAsync(organization.Id, period, new IntProgress(progress), ct2))
-                ?? throw new AdministrationException($"No organization has slug '{slug}'.");
+                ?? throw new CommandRefusedException($"No organization has slug '{slug}'.");
 
             Write(report, period);
             if (result.GetValue(csv) is { } path)

@@ -53,13 +53,13 @@ public static class DiagnoseCommand
             else
             {
                 var account = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(identifier!, ct2)
-                    ?? throw new AdministrationException($"No account has the identifier '{identifier}'.");
+                    ?? throw new CommandRefusedException($"No account has the identifier '{identifier}'.");
                 diagnosis = await troubleshooter.DiagnoseAccountAsync(account.Id, Instant(result.GetValue(from), "--from"), Instant(result.GetValue(to), "--to"), DiagnosisAudience.Support, ct2);
             }
 
             if (diagnosis.Diagnosis is not { } found)
             {
-                throw new AdministrationException(diagnosis.Status == DiagnosisStatus.UnknownTraceId ? $"No sign-in event has trace ID {typedTrace!.Trim().ToLowerInvariant()}." : diagnosis.Message);
+                throw new CommandRefusedException(diagnosis.Status == DiagnosisStatus.UnknownTraceId ? $"No sign-in event has trace ID {typedTrace!.Trim().ToLowerInvariant()}." : diagnosis.Message);
             }
 
             if (result.GetValue(json))
@@ -129,6 +129,6 @@ public static class DiagnoseCommand
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
             ? parsed.ToUniversalTime()
-            : throw new AdministrationException($"{option} '{value}' is not an ISO 8601 instant such as 2026-03-02T09:00:00Z.");
+            : throw new CommandRefusedException($"{option} '{value}' is not an ISO 8601 instant such as 2026-03-02T09:00:00Z.");
     }
 }

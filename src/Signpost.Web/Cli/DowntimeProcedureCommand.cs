@@ -27,7 +27,7 @@ public static class DowntimeProcedureCommand
             var showing = result.GetValue(show);
             if ((source is null) == !showing)
             {
-                throw new MaintenanceException("Give either --file with the Markdown to store, or --show to print what is stored.");
+                throw new CommandRefusedException("Give either --file with the Markdown to store, or --show to print what is stored.");
             }
 
             var procedure = services.GetRequiredService<DowntimeProcedure>();
@@ -37,9 +37,10 @@ public static class DowntimeProcedureCommand
                 return;
             }
 
-            var markdown = DowntimeProcedure.Decode(await ReadAsync(source!, ct2), source!.Name);
+            var decoded = DowntimeProcedure.Decode(await ReadAsync(source!, ct2), source!.Name);
+            var markdown = decoded.Value ?? throw new CommandRefusedException(decoded.Message);
             var rendered = services.GetRequiredService<SafeMarkdown>().Render(markdown);
-            var document = await procedure.SaveAsync(markdown, "cli", ct2);
+            var document = await procedure.SaveAsync(markdown, "cli", ct2).OrRefuse();
             var baseUrl = services.GetRequiredService<IOptions<SignpostOptions>>().Value.PublicBaseUrl.TrimEnd('/');
             Console.WriteLine($"Saved the downtime procedure ({Encoding.UTF8.GetByteCount(document.Markdown)} bytes). Practice administrators read it at {baseUrl}/downtime-procedure");
             if (rendered.ContainsRawHtml)
@@ -80,19 +81,19 @@ public static class DowntimeProcedureCommand
         {
             if (!file.Exists)
             {
-                throw new MaintenanceException($"{file.Name} does not exist ({file.FullName}).");
+                throw new CommandRefusedException($"{file.Name} does not exist ({file.FullName}).");
             }
 
             if (file.Length > SiteDocument.MaxBytes)
             {
-                throw new MaintenanceException(DowntimeProcedure.TooLarge(file.Name, file.Length));
+                throw new CommandRefusedException(DowntimeProcedure.TooLarge(file.Name, file.Length));
             }
 
             return await File.ReadAllBytesAsync(file.FullName, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MaintenanceException($"{file.Name} could not be read: {ex.Message}");
+            throw new CommandRefusedException($"{file.Name} could not be read: {ex.Message}");
         }
     }
 }

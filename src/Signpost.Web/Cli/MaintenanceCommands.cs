@@ -30,7 +30,7 @@ public static class MaintenanceCommands
             var organizationId = await OrganizationIdAsync(services, result.GetValue(org), ct2);
             var window = await services.GetRequiredService<MaintenancePlanner>().ScheduleAsync(new MaintenanceRequest(
                 ParseLocal(result.GetValue(start)!, "--start"), ParseLocal(result.GetValue(end)!, "--end"), result.GetValue(zone)!,
-                ParseScope(result.GetValue(scope)!), organizationId, result.GetValue(message)!, "cli"), ct2);
+                ParseScope(result.GetValue(scope)!), organizationId, result.GetValue(message)!, "cli"), ct2).OrRefuse();
             Console.WriteLine($"Scheduled {window.Id}");
             Print(window, services.GetRequiredService<TimeProvider>().GetUtcNow());
         }, ct));
@@ -68,7 +68,7 @@ public static class MaintenanceCommands
         var command = new Command("extend", "Move a window's end later.") { id, end, zone };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
-            var window = await services.GetRequiredService<MaintenancePlanner>().ExtendAsync(result.GetValue(id), ParseLocal(result.GetValue(end)!, "--end"), result.GetValue(zone), ct2);
+            var window = await services.GetRequiredService<MaintenancePlanner>().ExtendAsync(result.GetValue(id), ParseLocal(result.GetValue(end)!, "--end"), result.GetValue(zone), ct2).OrRefuse();
             Console.WriteLine("Extended.");
             Print(window, services.GetRequiredService<TimeProvider>().GetUtcNow());
         }, ct));
@@ -81,7 +81,7 @@ public static class MaintenanceCommands
         var command = new Command("cancel", "Cancel a window that has not started.") { id };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
-            await services.GetRequiredService<MaintenancePlanner>().CancelAsync(result.GetValue(id), ct2);
+            await services.GetRequiredService<MaintenancePlanner>().CancelAsync(result.GetValue(id), ct2).OrRefuse();
             Console.WriteLine("Cancelled.");
         }, ct));
         return command;
@@ -93,7 +93,7 @@ public static class MaintenanceCommands
         var command = new Command("close", "Declare the work of a running or overrunning window finished.") { id };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
-            await services.GetRequiredService<MaintenancePlanner>().CloseAsync(result.GetValue(id), ct2);
+            await services.GetRequiredService<MaintenancePlanner>().CloseAsync(result.GetValue(id), ct2).OrRefuse();
             Console.WriteLine("Closed.");
         }, ct));
         return command;
@@ -101,7 +101,7 @@ public static class MaintenanceCommands
 
     private static void Print(MaintenanceWindow window, DateTimeOffset now)
     {
-        var zone = MaintenancePlanner.FindZone(window.EnteredTimeZone);
+        var zone = MaintenancePlanner.FindZone(window.EnteredTimeZone) ?? TimeZoneInfo.Utc;
         var state = window.IsCancelled ? "cancelled" : window.ClosedAt is not null ? "closed" : window.IsOverrunning(now) ? "OVERRUNNING"
             : window.IsInForce(now) ? "in progress" : window.EndsAt <= now ? "ended" : "scheduled";
         var local = $"{TimeZoneInfo.ConvertTime(window.StartsAt, zone):yyyy-MM-dd HH:mm}–{TimeZoneInfo.ConvertTime(window.EndsAt, zone):yyyy-MM-dd HH:mm} {zone.Id}";
@@ -111,14 +111,14 @@ public static class MaintenanceCommands
     private static DateTime ParseLocal(string value, string option) =>
         DateTime.TryParseExact(value.Trim(), Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
             ? parsed
-            : throw new MaintenanceException($"{option} '{value}' is not a time like \"2026-12-05 06:30\".");
+            : throw new CommandRefusedException($"{option} '{value}' is not a time like \"2026-12-05 06:30\".");
 
     private static MaintenanceScope ParseScope(string value) => value.Trim().ToLowerInvariant() switch
     {
         "portal" => MaintenanceScope.Portal,
         "sign-in" or "signin" => MaintenanceScope.SignIn,
         "sso" => MaintenanceScope.OrganizationSso,
-        _ => throw new MaintenanceException($"'{value}' is not a scope: use portal, sign-in or sso."),
+        _ => throw new CommandRefusedException($"'{value}' is not a scope: use portal, sign-in or sso."),
     };
 
     private static async Task<Guid?> OrganizationIdAsync(IServiceProvider services, string? slug, CancellationToken cancellationToken)
@@ -130,6 +130,6 @@ public static class MaintenanceCommands
 
         var db = services.GetRequiredService<SignpostDbContext>();
         var id = await db.Organizations.Where(o => o.Slug == slug.Trim().ToLowerInvariant()).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
-        return id ?? throw new MaintenanceException($"No organization has slug '{slug}'.");
+        return id ?? throw new CommandRefusedException($"No organization has slug '{slug}'.");
     }
 }

@@ -29,15 +29,15 @@ public static class PasswordExpiryCommands
             var requested = result.GetValue(days);
             if (!PasswordExpiryExtensions.IsValidDays(requested))
             {
-                throw new AdministrationException($"--days must be between {PasswordExpiryExtensions.MinDays} and {PasswordExpiryExtensions.MaxDays}.");
+                throw new CommandRefusedException($"--days must be between {PasswordExpiryExtensions.MinDays} and {PasswordExpiryExtensions.MaxDays}.");
             }
 
             var found = await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(identifier, ct2)
-                ?? throw new AdministrationException($"No account has the identifier '{identifier}'.");
+                ?? throw new CommandRefusedException($"No account has the identifier '{identifier}'.");
             var granted = await services.GetRequiredService<PasswordExpiryExtensions>().GrantAsync(found.Id, requested, ct2);
             if (granted.Status != ExpiryExtensionStatus.Granted)
             {
-                throw new AdministrationException($"No account has the identifier '{identifier}'.");
+                throw new CommandRefusedException($"No account has the identifier '{identifier}'.");
             }
 
             var account = granted.Account!;

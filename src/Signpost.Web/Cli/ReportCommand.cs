@@ -62,7 +62,7 @@ public static class ReportCommand
                 var s = slug;
                 organization = await services.GetRequiredService<SignpostDbContext>().Organizations.AsNoTracking()
                     .Where(o => o.Slug == s).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct2)
-                    ?? throw new AdministrationException($"No organization has slug '{slug}'.");
+                    ?? throw new CommandRefusedException($"No organization has slug '{slug}'.");
             }
 
             var query = new AnalyticsQuery
@@ -74,7 +74,7 @@ public static class ReportCommand
             var filter = query.Parse(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), organization, problems);
             if (problems.Count > 0)
             {
-                throw new AdministrationException(string.Join(" ", problems.Select(p => $"--{p.Field.ToLowerInvariant()}: {p.Message}")));
+                throw new CommandRefusedException(string.Join(" ", problems.Select(p => $"--{p.Field.ToLowerInvariant()}: {p.Message}")));
             }
 
             await CatchUpAsync(services, time, ct2);

@@ -87,7 +87,7 @@ public static class ServeCommand
                 {
                     rows = await bootstrap.SeedDemoAsync(cancellationToken);
                 }
-                catch (AdministrationException ex)
+                catch (CommandRefusedException ex)
                 {
                     // A database whose data clashes with the demo's (its NPI or an email already taken): one line, not a trace.
                     await Console.Error.WriteLineAsync($"signpost: the demo cannot be seeded into this database: {ex.Message} Use --demo on a new database.");

@@ -80,7 +80,7 @@ public static class SignpostCli
         {
             if (!Enum.TryParse<PracticeRoles>(part, ignoreCase: true, out var role) || role == PracticeRoles.None || !Enum.IsDefined(role))
             {
-                throw new AdministrationException($"'{part}' is not a role: use PracticeAdmin, Staff or Provider (comma-separated).");
+                throw new CommandRefusedException($"'{part}' is not a role: use PracticeAdmin, Staff or Provider (comma-separated).");
             }
 
             roles |= role;

@@ -39,13 +39,13 @@ public static class SsoCommands
             var roleText = result.GetValue(role);
             PracticeRoles? defaultRoles = roleText is null ? null
                 : Enum.TryParse<PracticeRoles>(roleText, ignoreCase: true, out var parsed) && parsed is PracticeRoles.Staff or PracticeRoles.Provider or PracticeRoles.PracticeAdmin ? parsed
-                : throw new AdministrationException($"'{roleText}' is not a role: use Staff, Provider or PracticeAdmin.");
+                : throw new CommandRefusedException($"'{roleText}' is not a role: use Staff, Provider or PracticeAdmin.");
             var secret = Environment.GetEnvironmentVariable(result.GetValue(secretVariable)!);
             var listed = result.GetValue(domains);
             var connection = await services.GetRequiredService<SsoConnectionManager>().SaveAsync(result.GetValue(org)!, new SsoConnectionRequest(
                 result.GetValue(discovery)!, result.GetValue(clientId)!, secret, result.GetValue(scopes), result.GetValue(usernameClaim), result.GetValue(emailClaim),
                 result.GetValue(npiClaim), result.GetValue(linkEmail), result.GetValue(linkNpi), result.GetValue(create), defaultRoles, result.GetValue(required),
-                listed is { Length: > 0 } ? listed : null), ct2);
+                listed is { Length: > 0 } ? listed : null), ct2).OrRefuse();
             Console.WriteLine($"Saved the connection of {result.GetValue(org)} ({connection.Id}); client secret {(connection.ProtectedClientSecret is null ? "not set" : "stored encrypted")}.");
             Console.WriteLine($"Register this redirect URI at the provider: {{public base URL}}{SsoEndpoints.CallbackPrefix}{result.GetValue(org)}");
         }, ct));
@@ -59,7 +59,7 @@ public static class SsoCommands
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
             var connection = await services.GetRequiredService<SsoConnectionManager>().FindAsync(result.GetValue(org)!, ct2)
-                ?? throw new AdministrationException($"{result.GetValue(org)} has no single sign-on connection.");
+                ?? throw new CommandRefusedException($"{result.GetValue(org)} has no single sign-on connection.");
             var report = await services.GetRequiredService<SsoHealthChecker>().CheckAndRecordAsync(connection, ct2);
             Console.WriteLine($"{connection.Organization!.Slug}: {report.Status}");
             foreach (var finding in report.Findings)
@@ -69,7 +69,7 @@ public static class SsoCommands
 
             if (report.Status == SsoHealthStatus.Failing)
             {
-                throw new AdministrationException("the connection failed its checks.");
+                throw new CommandRefusedException("the connection failed its checks.");
             }
         }, ct));
         return command;

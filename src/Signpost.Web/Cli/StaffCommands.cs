@@ -42,12 +42,12 @@ public static class StaffCommands
             {
                 if (result.GetValue(email) is not { } address)
                 {
-                    throw new AdministrationException($"No account has the username or email '{identifier}'; add --email to create it.");
+                    throw new CommandRefusedException($"No account has the username or email '{identifier}'; add --email to create it.");
                 }
 
                 // Created pending, with no password: the person sets one through the one-time link, as for the first-run admin.
                 var created = await provisioning.CreateAccountAsync(null, identifier, address, result.GetValue(name) ?? identifier, null,
-                    PracticeRoles.None, platformRole, null, ct2);
+                    PracticeRoles.None, platformRole, null, ct2).OrRefuse();
                 var token = await services.GetRequiredService<ActivationService>().IssueAsync(created.Id, ActivationService.DefaultLifetime, ct2);
                 Console.WriteLine($"Created {created.Username} ({platformRole}, pending activation). One-time activation link, valid 7 days:");
                 Console.WriteLine($"  {services.GetRequiredService<Bootstrap>().Link(token)}");
@@ -55,7 +55,7 @@ public static class StaffCommands
             }
 
             var held = existing.PlatformRoles.HasFlag(platformRole);
-            var account = await services.GetRequiredService<PlatformAdministration>().GrantPlatformRoleAsync(identifier, platformRole, ct2);
+            var account = await services.GetRequiredService<PlatformAdministration>().GrantPlatformRoleAsync(identifier, platformRole, ct2).OrRefuse();
             Console.WriteLine(held
                 ? $"{account.Username} already holds {platformRole}; nothing changed."
                 : $"Granted {platformRole} to {account.Username}; roles now {account.PlatformRoles}.");
@@ -72,7 +72,7 @@ public static class StaffCommands
         {
             var platformRole = Enum.Parse<PlatformRoles>(result.GetValue(role)!);
             var held = (await services.GetRequiredService<PlatformProvisioning>().FindAccountAsync(result.GetValue(who)!.Trim(), ct2))?.PlatformRoles.HasFlag(platformRole) ?? true;
-            var account = await services.GetRequiredService<PlatformAdministration>().RevokePlatformRoleAsync(result.GetValue(who)!, platformRole, ct2);
+            var account = await services.GetRequiredService<PlatformAdministration>().RevokePlatformRoleAsync(result.GetValue(who)!, platformRole, ct2).OrRefuse();
             Console.WriteLine(!held
                 ? $"{account.Username} does not hold {platformRole}; nothing changed."
                 : $"Revoked {platformRole} from {account.Username}; roles now {account.PlatformRoles}.");

@@ -21,7 +21,7 @@ public static class WebhookCommands
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
             var text = result.GetValue(overlap)!;
-            var duration = ParseDuration(text) ?? throw new AdministrationException($"--overlap '{text}' is not a duration: use minutes, hours or days, e.g. 30m, 24h, 7d.");
+            var duration = ParseDuration(text) ?? throw new CommandRefusedException($"--overlap '{text}' is not a duration: use minutes, hours or days, e.g. 30m, 24h, 7d.");
             var rotation = await services.GetRequiredService<WebhookSecrets>().RotateAsync(duration, ct2);
 
             // Printed once and never again: it is stored encrypted and the audit trail holds only its ID.

@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Audit;
 using Signpost.Core.Incidents.Webhooks;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Incidents;
@@ -19,7 +17,7 @@ public sealed record WebhookRotation(Guid Id, string Secret, DateTimeOffset Over
 /// signature per secret, so a receiver holding either verifies (docs/incidents.md "Rotating the secret").
 /// </summary>
 public sealed class WebhookSecrets(
-    SignpostDbContext db,
+    IWebhookSecretStore store,
     IDataProtectionProvider protection,
     IOptionsMonitor<WebhookOptions> options,
     AuditTrail audit,
@@ -37,7 +35,7 @@ public sealed class WebhookSecrets(
     public async Task<IReadOnlyList<byte[]>> SigningKeysAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var stored = await db.WebhookSecrets.AsNoTracking().OrderByDescending(s => s.CreatedAt).ToListAsync(cancellationToken);
+        var stored = await store.ListAsync(cancellationToken);
         if (stored.Count == 0)
         {
             return options.CurrentValue.Secret is { } configured && WebhookSecretFormat.Key(configured) is { } key ? [key] : [];
@@ -63,34 +61,18 @@ public sealed class WebhookSecrets(
 
         var now = time.GetUtcNow();
         var overlapEndsAt = now + overlap;
-        var stored = await db.WebhookSecrets.OrderByDescending(s => s.CreatedAt).ToListAsync(cancellationToken);
-        var current = stored.FirstOrDefault(s => s.RetiresAt is null);
-        if (current is null)
-        {
-            // The first rotation: the configured secret becomes a stored one, so it can retire like any other.
-            var configured = options.CurrentValue.Secret;
-            if (string.IsNullOrEmpty(configured) || !options.CurrentValue.Enabled)
-            {
-                throw new AdministrationException("The webhook is not configured: set Signpost:Webhook:Url and Signpost:Webhook:Secret first.");
-            }
-
-            current = new WebhookSecret { ProtectedSecret = _protector.Protect(configured), CreatedAt = now.AddMilliseconds(-1), Source = "configuration" };
-            db.WebhookSecrets.Add(current);
-        }
-
-        current.RetiresAt = overlapEndsAt;
-        db.WebhookSecrets.RemoveRange(stored.Where(s => s.RetiresAt is { } ended && ended <= now));
+        // The first rotation makes the configured secret a stored one, so it can retire like any other.
+        var configured = options.CurrentValue is { Enabled: true, Secret: { Length: > 0 } configuredSecret }
+            ? new WebhookSecret { ProtectedSecret = _protector.Protect(configuredSecret), CreatedAt = now.AddMilliseconds(-1), Source = "configuration" }
+            : null;
         var secret = WebhookSecretFormat.Generate();
         var created = new WebhookSecret { ProtectedSecret = _protector.Protect(secret), CreatedAt = now, Source = "rotation" };
-        db.WebhookSecrets.Add(created);
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("webhook.secret_rotated", "webhook_secret", created.Id.ToString(), null,
-            new { secretId = current.Id, current.Source },
-            new { secretId = created.Id, previousSecretId = current.Id, previousSigningUntil = overlapEndsAt }), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new WebhookRotation(created.Id, secret, overlapEndsAt, current.Id);
+        var retired = await store.RotateAsync(created, configured, overlapEndsAt, now, (retiring, ct) =>
+            audit.RecordAsync(actors.Current, new AuditRecord("webhook.secret_rotated", "webhook_secret", created.Id.ToString(), null,
+                new { secretId = retiring.Id, retiring.Source },
+                new { secretId = created.Id, previousSecretId = retiring.Id, previousSigningUntil = overlapEndsAt }), ct), cancellationToken)
+            ?? throw new AdministrationException("The webhook is not configured: set Signpost:Webhook:Url and Signpost:Webhook:Secret first.");
+        return new WebhookRotation(created.Id, secret, overlapEndsAt, retired.Id);
     }
 
     /// <summary>The stored secret's key, or null when it no longer decrypts (a lost key ring): it is skipped, not a crash of the job.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Signpost.Core.Accounts;
 using Signpost.Web.Admin;
 using Signpost.Web.Infrastructure;
 

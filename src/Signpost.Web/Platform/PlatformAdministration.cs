@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Organizations;
 using Signpost.Data;
@@ -19,9 +20,10 @@ public sealed record OrganizationDetails(string? Name, string? Address, string? 
 /// <summary>
 /// The platform operator's acts beyond <see cref="PlatformProvisioning"/>: an organization's details, removing a
 /// network range, granting and revoking the platform roles. Same rules as there: validate everything first,
-/// then change and append the audit entry in one transaction, so there is no act without its entry.
+/// then change and append the audit entry in one transaction (<see cref="IPlatformStore"/>), so there is no act
+/// without its entry. Lists and checks read the DbContext.
 /// </summary>
-public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audit, AuditActors actors)
+public sealed class PlatformAdministration(SignpostDbContext db, IPlatformStore store, AuditTrail audit, AuditActors actors)
 {
     /// <summary>Most group NPIs one organization may list; a large facility has a handful, never hundreds.</summary>
     public const int MaxGroupNpis = 50;
@@ -51,9 +53,13 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
     /// Changes name, address, TIN, group NPIs (comma, space or line separated, each checked with
     /// <see cref="Npi"/>) and time zone. Every problem names its field; nothing is stored while any remains.
     /// </summary>
-    public async Task<Organization> UpdateDetailsAsync(string slug, OrganizationDetails details, CancellationToken cancellationToken)
+    public async Task<AdminResult<Organization>> UpdateDetailsAsync(string slug, OrganizationDetails details, CancellationToken cancellationToken)
     {
-        var organization = await TrackedAsync(slug, cancellationToken);
+        if (await TrackedAsync(slug, cancellationToken) is not { } organization)
+        {
+            return PlatformProvisioning.NoOrganization(slug);
+        }
+
         var problems = new List<PolicyProblem>();
         var name = details.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
@@ -94,7 +100,7 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
 
         if (problems.Count > 0)
         {
-            throw new InvalidFieldsException(problems);
+            return AdminResult.Invalid(problems);
         }
 
         var before = DetailsView(organization);
@@ -103,32 +109,30 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
         organization.TaxId = taxId;
         organization.GroupNpis = npis;
         organization.TimeZone = timeZone;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("organization.details", "organization", organization.Id.ToString(), organization.Id,
-            before, DetailsView(organization)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveOrganizationAsync(organization, policyChanged: false, ct => audit.RecordAsync(actors.Current, new AuditRecord("organization.details", "organization",
+            organization.Id.ToString(), organization.Id, before, DetailsView(organization)), ct), cancellationToken);
         return organization;
     }
 
-    /// <summary>Takes a declared range off the organization's list (the allow-list with it); false when it was not declared.</summary>
-    public async Task<bool> RemoveNetworkRangeAsync(string slug, string cidr, CancellationToken cancellationToken)
+    /// <summary>Takes a declared range off the organization's list (the allow-list with it); not found when it was not declared.</summary>
+    public async Task<AdminResult> RemoveNetworkRangeAsync(string slug, string cidr, CancellationToken cancellationToken)
     {
-        var organization = await TrackedAsync(slug, cancellationToken);
+        if (await TrackedAsync(slug, cancellationToken) is not { } organization)
+        {
+            return PlatformProvisioning.NoOrganization(slug);
+        }
+
         var key = System.Net.IPNetwork.TryParse(cidr?.Trim(), out var network) ? network.ToString() : cidr?.Trim();
         if (organization.NetworkRanges.All(r => r.Cidr != key))
         {
-            return false;
+            return AdminResult.NotFound("That range is not declared for this organization (it may have been removed already).");
         }
 
         var before = organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList();
         organization.NetworkRanges = [.. organization.NetworkRanges.Where(r => r.Cidr != key)];
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord("organization.network", "organization", organization.Id.ToString(), organization.Id,
-            before, organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList()), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        await store.SaveOrganizationAsync(organization, policyChanged: false, ct => audit.RecordAsync(actors.Current, new AuditRecord("organization.network", "organization",
+            organization.Id.ToString(), organization.Id, before, organization.NetworkRanges.Select(r => new { r.Cidr, r.Label, r.Allowed }).ToList()), ct), cancellationToken);
+        return new AdminResult(AdminOutcome.Done, "Network range removed.");
     }
 
     /// <summary>Everyone holding a platform role, by username.</summary>
@@ -140,9 +144,14 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
             .ToListAsync(cancellationToken);
 
     /// <summary>Gives the account (by username, email or NPI) a platform role; granting a role it holds changes nothing and writes nothing.</summary>
-    public async Task<Account> GrantPlatformRoleAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
+    public async Task<AdminResult<Account>> GrantPlatformRoleAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
     {
-        var account = await FindAccountAsync(identifier, role, cancellationToken);
+        var found = await FindAccountAsync(identifier, role, cancellationToken);
+        if (found.Value is not { } account)
+        {
+            return found;
+        }
+
         if (account.PlatformRoles.HasFlag(role))
         {
             return account;
@@ -150,7 +159,7 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
 
         if (account.Status == AccountStatus.Disabled)
         {
-            throw new AdministrationException($"{account.Username} is disabled; enable the account before giving it a platform role.");
+            return AdminResult.Refused($"{account.Username} is disabled; enable the account before giving it a platform role.");
         }
 
         return await ChangeRolesAsync(account, account.PlatformRoles | role, "platform.grant", cancellationToken);
@@ -160,9 +169,14 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
     /// Takes a platform role away. Refuses to remove one's own PlatformAdmin role (an operator cannot lock
     /// themself out by a slip) and the last active PlatformAdmin (nobody could grant it again but the command line).
     /// </summary>
-    public async Task<Account> RevokePlatformRoleAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
+    public async Task<AdminResult<Account>> RevokePlatformRoleAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
     {
-        var account = await FindAccountAsync(identifier, role, cancellationToken);
+        var found = await FindAccountAsync(identifier, role, cancellationToken);
+        if (found.Value is not { } account)
+        {
+            return found;
+        }
+
         if (!account.PlatformRoles.HasFlag(role))
         {
             return account;
@@ -172,14 +186,14 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
         {
             if (actors.Current.AccountId == account.Id)
             {
-                throw new AdministrationException("You cannot remove your own PlatformAdmin role; ask another platform admin.");
+                return AdminResult.Refused("You cannot remove your own PlatformAdmin role; ask another platform admin.");
             }
 
             var others = await db.Accounts.CountAsync(
                 a => a.Id != account.Id && a.Status == AccountStatus.Active && (a.PlatformRoles & PlatformRoles.PlatformAdmin) != 0, cancellationToken);
             if (others == 0)
             {
-                throw new AdministrationException($"{account.Username} is the last active platform admin; grant the role to someone else first.");
+                return AdminResult.Refused($"{account.Username} is the last active platform admin; grant the role to someone else first.");
             }
         }
 
@@ -190,34 +204,30 @@ public sealed class PlatformAdministration(SignpostDbContext db, AuditTrail audi
     {
         var before = new { PlatformRoles = account.PlatformRoles.ToString() };
         account.PlatformRoles = roles;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), null,
-            before, new { PlatformRoles = roles.ToString() }), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveAccountAsync(account, ct => audit.RecordAsync(actors.Current, new AuditRecord(action, "account", account.Id.ToString(), null,
+            before, new { PlatformRoles = roles.ToString() }), ct), cancellationToken);
         return account;
     }
 
-    private async Task<Account> FindAccountAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
+    private async Task<AdminResult<Account>> FindAccountAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
     {
         if (role is not (PlatformRoles.SupportAgent or PlatformRoles.PlatformAdmin))
         {
-            throw new AdministrationException("The platform roles are SupportAgent and PlatformAdmin.");
+            return AdminResult.Invalid("role", "The platform roles are SupportAgent and PlatformAdmin.");
         }
 
         var key = Account.Normalize(identifier ?? "");
         if (key.Length is 0 or > 256)
         {
-            throw new AdministrationException("Name the account by its username or email.");
+            return AdminResult.Invalid("identifier", "Name the account by its username or email.");
         }
 
-        return await db.Accounts.FirstOrDefaultAsync(a => a.NormalizedUsername == key || a.NormalizedEmail == key, cancellationToken)
-            ?? throw new AdministrationException($"No account has the username or email '{identifier!.Trim()}'.");
+        var account = await store.FindAccountForChangeAsync(key, cancellationToken);
+        return account is null ? AdminResult.NotFound($"No account has the username or email '{identifier!.Trim()}'.") : account;
     }
 
-    private async Task<Organization> TrackedAsync(string slug, CancellationToken cancellationToken) =>
-        await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken)
-            ?? throw new AdministrationException($"No organization has slug '{slug}'.");
+    private Task<Organization?> TrackedAsync(string slug, CancellationToken cancellationToken) =>
+        store.FindOrganizationForChangeAsync(slug.Trim().ToLowerInvariant(), cancellationToken);
 
     private static object DetailsView(Organization o) => new { o.Name, o.Address, o.TaxId, GroupNpis = o.GroupNpis.ToList(), o.TimeZone };
 }

@@ -5,6 +5,7 @@ using Signpost.Core.Lockout;
 using Signpost.Core.Organizations;
 using Signpost.Core.Tokens;
 using Signpost.Data;
+using Signpost.Web.Cli;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Platform;
 
@@ -57,8 +58,8 @@ public sealed class Bootstrap(
         }
 
         var admin = admins.FirstOrDefault(a => a.Username == AdminUsername)
-            ?? await provisioning.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
-                PracticeRoles.None, PlatformRoles.PlatformAdmin | PlatformRoles.SupportAgent, null, cancellationToken);
+            ?? (await provisioning.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
+                PracticeRoles.None, PlatformRoles.PlatformAdmin | PlatformRoles.SupportAgent, null, cancellationToken)).ValueOrThrow();
         var token = await activation.IssueAsync(admin.Id, TimeSpan.FromDays(1), cancellationToken);
         return Link(token);
     }
@@ -71,7 +72,8 @@ public sealed class Bootstrap(
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == DemoSlug, cancellationToken);
         if (organization is null)
         {
-            organization = await provisioning.CreateOrganizationAsync(DemoSlug, "Riverside Family Practice", "123456789", "America/Chicago", cancellationToken);
+            // A database whose data clashes with the demo's (its NPI or an email taken) is refused, and `serve --demo` says why.
+            organization = await provisioning.CreateOrganizationAsync(DemoSlug, "Riverside Family Practice", "123456789", "America/Chicago", cancellationToken).OrRefuse();
             organization.Address = "100 River Road, Springfield, IL 62701";
             organization.GroupNpis = ["1234567893"];
             organization.Policy.PasswordExpiryDays = 365; // on for the demo, to show the expired path; off by default
@@ -84,7 +86,7 @@ public sealed class Bootstrap(
         async Task<Account> Ensure(string username, string name, string? npi, PracticeRoles roles, PlatformRoles platform, string? password)
         {
             var existing = await db.Accounts.FirstOrDefaultAsync(a => a.Username == username, cancellationToken);
-            return existing ?? await provisioning.CreateAccountAsync(DemoSlug, username, $"{username}@riverside.example", name, npi, roles, platform, password, cancellationToken);
+            return existing ?? await provisioning.CreateAccountAsync(DemoSlug, username, $"{username}@riverside.example", name, npi, roles, platform, password, cancellationToken).OrRefuse();
         }
 
         await Ensure("demo.active", "Dana Active", "1245319599", PracticeRoles.Staff | PracticeRoles.Provider, PlatformRoles.None, DemoPassword);

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Signpost.Data;
-using Signpost.Web.Infrastructure;
+using Signpost.Web.Cli;
 
 namespace Signpost.Web.Setup;
 
@@ -13,7 +13,8 @@ namespace Signpost.Web.Setup;
 /// backup API (what the sqlite3 shell's <c>.backup</c> uses), a consistent copy while the service runs,
 /// with no extra package. PostgreSQL: <c>pg_dump --format=custom</c> and <c>pg_restore</c>, the server's
 /// own tools, given the connection through <c>PG*</c> environment variables so the password never appears
-/// in a process list.
+/// in a process list. Only the command line uses it, so a refusal (a file that exists, a database that is not
+/// empty) ends the command with exit code 1 through <see cref="CommandRefusedException"/>.
 /// </summary>
 public sealed class DatabaseBackup(DatabaseSetup setup, SignpostDbContext db)
 {
@@ -23,12 +24,12 @@ public sealed class DatabaseBackup(DatabaseSetup setup, SignpostDbContext db)
         output = Path.GetFullPath(output);
         if (File.Exists(output))
         {
-            throw new AdministrationException($"{output} already exists; a backup never overwrites a file.");
+            throw new CommandRefusedException($"{output} already exists; a backup never overwrites a file.");
         }
 
         if (!Directory.Exists(Path.GetDirectoryName(output)))
         {
-            throw new AdministrationException($"The folder of {output} does not exist.");
+            throw new CommandRefusedException($"The folder of {output} does not exist.");
         }
 
         if (setup.Provider == DatabaseProvider.PostgreSQL)
@@ -59,7 +60,7 @@ public sealed class DatabaseBackup(DatabaseSetup setup, SignpostDbContext db)
         input = Path.GetFullPath(input);
         if (!File.Exists(input))
         {
-            throw new AdministrationException($"There is no backup at {input}.");
+            throw new CommandRefusedException($"There is no backup at {input}.");
         }
 
         if (setup.Provider == DatabaseProvider.PostgreSQL)
@@ -68,7 +69,7 @@ public sealed class DatabaseBackup(DatabaseSetup setup, SignpostDbContext db)
                 .SingleAsync(cancellationToken);
             if (tables > 0)
             {
-                throw new AdministrationException($"The database {new NpgsqlConnectionStringBuilder(setup.ConnectionString).Database} already has {tables} table(s); restore into a new, empty database.");
+                throw new CommandRefusedException($"The database {new NpgsqlConnectionStringBuilder(setup.ConnectionString).Database} already has {tables} table(s); restore into a new, empty database.");
             }
 
             var database = new NpgsqlConnectionStringBuilder(setup.ConnectionString).Database;
@@ -80,12 +81,12 @@ public sealed class DatabaseBackup(DatabaseSetup setup, SignpostDbContext db)
             var path = Path.GetFullPath(target.DataSource);
             if (File.Exists(path) && new FileInfo(path).Length > 0)
             {
-                throw new AdministrationException($"{path} already exists; restore into a new location (ConnectionStrings:Signpost), then move it into place with the service stopped.");
+                throw new CommandRefusedException($"{path} already exists; restore into a new location (ConnectionStrings:Signpost), then move it into place with the service stopped.");
             }
 
             if (!Directory.Exists(Path.GetDirectoryName(path)))
             {
-                throw new AdministrationException($"The folder of {path} does not exist.");
+                throw new CommandRefusedException($"The folder of {path} does not exist.");
             }
 
             await using var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = input, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
@@ -95,7 +96,7 @@ public sealed class DatabaseBackup(DatabaseSetup setup, SignpostDbContext db)
                 check.CommandText = "PRAGMA quick_check";
                 if (await check.ExecuteScalarAsync(cancellationToken) as string != "ok")
                 {
-                    throw new AdministrationException($"{input} is damaged (SQLite's quick_check failed); nothing was restored.");
+                    throw new CommandRefusedException($"{input} is damaged (SQLite's quick_check failed); nothing was restored.");
                 }
             }
 
@@ -143,11 +144,11 @@ public sealed class DatabaseBackup(DatabaseSetup setup, SignpostDbContext db)
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new AdministrationException($"{tool} did not start.");
+            process = Process.Start(start) ?? throw new CommandRefusedException($"{tool} did not start.");
         }
         catch (Win32Exception)
         {
-            throw new AdministrationException($"{tool} was not found; install PostgreSQL's client tools (the server's version or newer) or name their folder with --pg-bin.");
+            throw new CommandRefusedException($"{tool} was not found; install PostgreSQL's client tools (the server's version or newer) or name their folder with --pg-bin.");
         }
 
         using (process)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
@@ -28,27 +29,29 @@ public sealed record SsoConnectionRequest(
 /// <summary>
 /// Creating and changing an organization's connection (CLI and the platform page), validated, with the
 /// secret protected before it is stored and every change in the audit trail in the same transaction.
-/// The audit entry never holds the secret, only whether one is set.
+/// The audit entry never holds the secret, only whether one is set. Writes go through <see cref="ISsoConnectionStore"/>;
+/// the reads (organizations, the list) still use the DbContext.
 /// </summary>
-public sealed class SsoConnectionManager(SignpostDbContext db, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
+public sealed class SsoConnectionManager(SignpostDbContext db, ISsoConnectionStore store, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
 {
-    public async Task<SsoConnection> SaveAsync(string slug, SsoConnectionRequest request, CancellationToken cancellationToken)
+    /// <summary>Creates or changes the organization's connection; a missing organization or any bad value stores nothing.</summary>
+    public async Task<AdminResult<SsoConnection>> SaveAsync(string slug, SsoConnectionRequest request, CancellationToken cancellationToken)
     {
-        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken)
-            ?? throw new AdministrationException($"No organization has slug '{slug}'.");
-        if (Check(request) is { Count: > 0 } problems)
+        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken);
+        if (organization is null)
         {
-            throw new InvalidFieldsException(problems);
+            return AdminResult.NotFound($"No organization has slug '{slug}'.");
         }
 
-        var connection = await db.SsoConnections.FirstOrDefaultAsync(c => c.OrganizationId == organization.Id, cancellationToken);
+        if (Check(request) is { Count: > 0 } problems)
+        {
+            return AdminResult.Invalid(problems);
+        }
+
+        var connection = await store.FindForChangeAsync(organization.Id, cancellationToken);
         var before = connection is null ? null : View(connection);
         var now = time.GetUtcNow();
-        if (connection is null)
-        {
-            connection = new SsoConnection { OrganizationId = organization.Id, DiscoveryUrl = "", ClientId = "", CreatedAt = now };
-            db.SsoConnections.Add(connection);
-        }
+        connection ??= new SsoConnection { OrganizationId = organization.Id, DiscoveryUrl = "", ClientId = "", CreatedAt = now };
 
         connection.DiscoveryUrl = request.DiscoveryUrl.Trim();
         connection.ClientId = request.ClientId.Trim();
@@ -75,11 +78,8 @@ public sealed class SsoConnectionManager(SignpostDbContext db, SsoSchemes scheme
         // Strictly increasing, so every node sees a new stamp even for two edits in the same millisecond.
         connection.UpdatedAt = before is null || now > connection.UpdatedAt ? now : connection.UpdatedAt.AddMilliseconds(1);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(actors.Current, new AuditRecord(before is null ? "sso.create" : "sso.update", "sso_connection", connection.Id.ToString(),
-            organization.Id, before, View(connection)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.SaveAsync(connection, ct => audit.RecordAsync(actors.Current, new AuditRecord(before is null ? "sso.create" : "sso.update", "sso_connection",
+            connection.Id.ToString(), organization.Id, before, View(connection)), ct), cancellationToken);
         await schemes.EnsureAsync(db, organization.Slug, cancellationToken);
         return connection;
     }

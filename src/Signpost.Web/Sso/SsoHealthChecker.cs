@@ -1,10 +1,8 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.SingleSignOn;
-using Signpost.Data;
 
 namespace Signpost.Web.Sso;
 
@@ -16,7 +14,7 @@ public sealed record SsoHealthReport(SsoHealthStatus Status, IReadOnlyList<SsoHe
 /// issuer as promised, JWKS loads with signing keys, and how long the signing-key certificates (<c>x5c</c>,
 /// RFC 7517 §4.7) and the TLS certificate have left. Each finding says in plain words what to correct.
 /// </summary>
-public sealed class SsoHealthChecker(SignpostDbContext db, IOptions<SsoOptions> options, TimeProvider time)
+public sealed class SsoHealthChecker(ISsoHealthStore store, IOptions<SsoOptions> options, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -24,18 +22,14 @@ public sealed class SsoHealthChecker(SignpostDbContext db, IOptions<SsoOptions> 
     public async Task<SsoHealthReport> CheckAndRecordAsync(SsoConnection connection, CancellationToken cancellationToken)
     {
         var report = await CheckAsync(connection, cancellationToken);
-        db.SsoHealthRecords.Add(new SsoHealthRecord
+        await store.RecordAsync(new SsoHealthRecord
         {
             ConnectionId = connection.Id,
             CheckedAt = report.CheckedAt,
             Status = report.Status,
             Findings = JsonSerializer.Serialize(report.Findings, Json),
             EarliestExpiry = report.EarliestExpiry,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        // The stamp that rebuilds handler options (UpdatedAt) is deliberately left alone: health is not configuration.
-        await db.SsoConnections.Where(c => c.Id == connection.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.HealthStatus, report.Status).SetProperty(c => c.HealthCheckedAt, report.CheckedAt), cancellationToken);
+        }, cancellationToken);
         return report;
     }
 

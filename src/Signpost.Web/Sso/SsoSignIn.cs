@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
 using Signpost.Core.Events;
@@ -10,7 +9,6 @@ using Signpost.Core.Reasons;
 using Signpost.Core.Sessions;
 using Signpost.Core.SignIn;
 using Signpost.Core.SingleSignOn;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Sso;
@@ -31,7 +29,8 @@ namespace Signpost.Web.Sso;
 /// it on (docs/sso.md, docs/security.md).
 /// </remarks>
 public sealed class SsoSignIn(
-    SignpostDbContext db,
+    ISsoLinkStore links,
+    IAccountStore accounts,
     SessionManager sessions,
     SignInGate gate,
     SignInEventRecorder recorder,
@@ -117,7 +116,7 @@ public sealed class SsoSignIn(
     private async Task<GateEntry> EntryAsync(SsoConnection connection, ClientFacts client, CancellationToken cancellationToken) =>
         new(SignInMethod.Sso, client.Ip, Core.Browsers.UserAgentParser.Parse(client.UserAgent))
         {
-            Named = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == connection.OrganizationId, cancellationToken) ?? connection.Organization,
+            Named = await links.FindOrganizationAsync(connection.OrganizationId, cancellationToken) ?? connection.Organization,
         };
 
     /// <summary>Records a failed single sign-on (event with the connection's ID) and returns the failure page's address.</summary>
@@ -149,10 +148,10 @@ public sealed class SsoSignIn(
     private async Task<(Account? Account, string Note)> FindOrLinkAsync(
         HttpContext context, SsoConnection connection, ClaimsPrincipal principal, string subject, string? email, CancellationToken cancellationToken)
     {
-        var link = await db.SsoLinks.AsNoTracking().FirstOrDefaultAsync(l => l.ConnectionId == connection.Id && l.Subject == subject, cancellationToken);
+        var link = await links.FindLinkAsync(connection.Id, subject, cancellationToken);
         if (link is not null)
         {
-            var linked = await LoadAsync(link.AccountId, cancellationToken);
+            var linked = await accounts.FindByIdAsync(link.AccountId, cancellationToken);
             // A platform role given after the link was made still ends what the practice's provider may speak for.
             return linked is { PlatformRoles: not PlatformRoles.None }
                 ? (null, "the linked account holds a platform role, which a practice's provider never signs in")
@@ -162,14 +161,11 @@ public sealed class SsoSignIn(
         var verified = string.Equals(principal.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
         var npi = principal.FindFirstValue(connection.NpiClaim);
         // Active members only, and never payer staff: a practice's provider speaks for the practice's people and no one else.
-        var memberIds = db.Memberships.Where(m => m.OrganizationId == connection.OrganizationId && m.Status == MembershipStatus.Active).Select(m => m.AccountId);
         var notes = new List<string>();
 
         if (connection.LinkByEmail && email is { Length: > 0 } && AccountRules.IsValidEmail(email))
         {
-            var key = Account.Normalize(email);
-            var byEmail = await db.Accounts.AsNoTracking().Where(a => a.NormalizedEmail == key)
-                .Select(a => new { a.Id, Member = memberIds.Contains(a.Id), Staff = a.PlatformRoles != PlatformRoles.None }).FirstOrDefaultAsync(cancellationToken);
+            var byEmail = await links.FindByEmailAsync(connection.OrganizationId, email, cancellationToken);
             if (byEmail is { Staff: true })
             {
                 return (null, "the email belongs to an account with a platform role, which a practice's provider may never link");
@@ -185,14 +181,13 @@ public sealed class SsoSignIn(
             }
             else if (byEmail is not null)
             {
-                return (await LinkAsync(context, connection, subject, byEmail.Id, "email", cancellationToken), "linked now by verified email");
+                return (await LinkAsync(context, connection, subject, byEmail.AccountId, "email", cancellationToken), "linked now by verified email");
             }
         }
 
         if (connection.LinkByNpi && npi is { Length: > 0 } && Npi.IsValid(npi))
         {
-            var byNpi = await db.Accounts.AsNoTracking().Where(a => a.Npi == npi)
-                .Select(a => new { a.Id, Member = memberIds.Contains(a.Id), Staff = a.PlatformRoles != PlatformRoles.None }).FirstOrDefaultAsync(cancellationToken);
+            var byNpi = await links.FindByNpiAsync(connection.OrganizationId, npi, cancellationToken);
             if (byNpi is { Staff: true })
             {
                 return (null, "the NPI belongs to an account with a platform role, which a practice's provider may never link");
@@ -205,7 +200,7 @@ public sealed class SsoSignIn(
 
             if (byNpi is not null)
             {
-                return (await LinkAsync(context, connection, subject, byNpi.Id, "npi", cancellationToken), "linked now by NPI");
+                return (await LinkAsync(context, connection, subject, byNpi.AccountId, "npi", cancellationToken), "linked now by NPI");
             }
         }
 
@@ -220,29 +215,22 @@ public sealed class SsoSignIn(
             return (null, "just-in-time creation needs a verified email from the provider");
         }
 
-        if (await db.Accounts.AnyAsync(a => a.NormalizedEmail == Account.Normalize(email), cancellationToken))
+        if (await links.IsTakenAsync(IdentifierKind.Email, email, cancellationToken))
         {
             return (null, "the email belongs to another account; not creating a second one");
         }
 
-        var validNpi = npi is { Length: > 0 } && Npi.IsValid(npi) && !await db.Accounts.AnyAsync(a => a.Npi == npi, cancellationToken) ? npi : null;
+        var validNpi = npi is { Length: > 0 } && Npi.IsValid(npi) && !await links.IsTakenAsync(IdentifierKind.Npi, npi, cancellationToken) ? npi : null;
         var created = await CreateAsync(context, connection, principal, subject, email, validNpi, cancellationToken);
         return (created, "created just in time");
     }
 
-    private async Task<Account?> LoadAsync(Guid accountId, CancellationToken cancellationToken) =>
-        await db.Accounts.AsNoTracking().Include(a => a.Memberships).ThenInclude(m => m.Organization)
-            .FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-
     private async Task<Account?> LinkAsync(HttpContext context, SsoConnection connection, string subject, Guid accountId, string by, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.SsoLinks.Add(new SsoLink { ConnectionId = connection.Id, Subject = subject, AccountId = accountId, LinkedBy = by, LinkedAt = time.GetUtcNow() });
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(Actor(context, connection), new AuditRecord("sso.link", "account", accountId.ToString(), connection.OrganizationId,
-            null, new { connection = connection.Id, subject, by }), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return await LoadAsync(accountId, cancellationToken);
+        await links.LinkAsync(new SsoLink { ConnectionId = connection.Id, Subject = subject, AccountId = accountId, LinkedBy = by, LinkedAt = time.GetUtcNow() }, ct =>
+            audit.RecordAsync(Actor(context, connection), new AuditRecord("sso.link", "account", accountId.ToString(), connection.OrganizationId,
+                null, new { connection = connection.Id, subject, by }), ct), cancellationToken);
+        return await accounts.FindByIdAsync(accountId, cancellationToken);
     }
 
     private async Task<Account?> CreateAsync(
@@ -251,7 +239,7 @@ public sealed class SsoSignIn(
         var now = time.GetUtcNow();
         var wanted = principal.FindFirstValue(connection.UsernameClaim);
         var username = wanted is not null && AccountRules.IsValidUsername(wanted)
-            && !await db.Accounts.AnyAsync(a => a.NormalizedUsername == Account.Normalize(wanted), cancellationToken)
+            && !await links.IsTakenAsync(IdentifierKind.Username, wanted, cancellationToken)
             ? wanted
             : $"{connection.Organization!.Slug}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject)))[..10]}";
         if (username.Length > 64)
@@ -273,15 +261,10 @@ public sealed class SsoSignIn(
         };
         account.Memberships.Add(new Membership { AccountId = account.Id, OrganizationId = connection.OrganizationId, Roles = connection.DefaultRoles, CreatedAt = now });
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Accounts.Add(account);
-        db.SsoLinks.Add(new SsoLink { ConnectionId = connection.Id, Subject = subject, AccountId = account.Id, LinkedBy = "created", LinkedAt = now });
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(Actor(context, connection), new AuditRecord("account.create", "account", account.Id.ToString(), connection.OrganizationId,
-            null, AccountAuditView.Of(account)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return await LoadAsync(account.Id, cancellationToken);
+        await links.CreateAsync(account, new SsoLink { ConnectionId = connection.Id, Subject = subject, AccountId = account.Id, LinkedBy = "created", LinkedAt = now }, ct =>
+            audit.RecordAsync(Actor(context, connection), new AuditRecord("account.create", "account", account.Id.ToString(), connection.OrganizationId,
+                null, AccountAuditView.Of(account)), ct), cancellationToken);
+        return await accounts.FindByIdAsync(account.Id, cancellationToken);
     }
 
     private static AuditActor Actor(HttpContext context, SsoConnection connection) =>

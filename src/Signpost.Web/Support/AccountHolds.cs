@@ -1,8 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
 using Signpost.Core.Sessions;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Support;
@@ -26,7 +24,7 @@ public sealed record HoldResult(HoldOutcome Outcome, Account? Account, int Sessi
 /// the reason in the entry, where the troubleshooter reads who held the account and why. Who may call this is
 /// decided by the caller's authorization (the support policy); practice administrators never reach it.
 /// </summary>
-public sealed class AccountHolds(SignpostDbContext db, SessionManager sessions, AuditTrail audit, AuditActors actors)
+public sealed class AccountHolds(IAccountStore accounts, IAccountHoldStore holds, SessionManager sessions, AuditTrail audit, AuditActors actors)
 {
     public Task<HoldResult> HoldAsync(Guid accountId, string? reason, CancellationToken cancellationToken) =>
         SetAsync(accountId, held: true, reason, cancellationToken);
@@ -41,7 +39,7 @@ public sealed class AccountHolds(SignpostDbContext db, SessionManager sessions, 
             return new HoldResult(HoldOutcome.InvalidReason, null, 0, problem);
         }
 
-        var account = await db.Accounts.Include(a => a.Memberships).FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        var account = await accounts.FindByIdAsync(accountId, cancellationToken);
         if (account is null)
         {
             return new HoldResult(HoldOutcome.UnknownAccount, null, 0, "No account has this ID.");
@@ -49,32 +47,31 @@ public sealed class AccountHolds(SignpostDbContext db, SessionManager sessions, 
 
         if (account.Flagged == held)
         {
-            return new HoldResult(HoldOutcome.AlreadyInThatState, account, 0,
-                held ? $"{account.Username} is already held for review." : $"{account.Username} is not held.");
+            return Already(account, held);
         }
 
         var why = reason!.Trim();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // A conditional update: two agents acting at once change the state once, and the loser is told so.
-        var changed = await db.Accounts.Where(a => a.Id == accountId && a.Flagged != held)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Flagged, held).SetProperty(a => a.Version, a => a.Version + 1), cancellationToken);
-        if (changed == 0)
+        var ended = 0;
+        // The change, the sessions it ends and its audit entry commit together (IAccountHoldStore).
+        var changed = await holds.TrySetHeldAsync(accountId, held, async ct =>
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return new HoldResult(HoldOutcome.AlreadyInThatState, account, 0,
-                held ? $"{account.Username} is already held for review." : $"{account.Username} is not held.");
+            // A hold ends every session at once: whatever prompted it should not keep a session open.
+            ended = held ? await sessions.EndAllAsync(account.Id, null, "account held for review", ct) : 0;
+            await audit.RecordAsync(actors.Current, new AuditRecord(
+                held ? AccountHold.HoldAction : AccountHold.ReleaseAction, "account", account.Id.ToString(),
+                account.Memberships.Count == 1 ? account.Memberships[0].OrganizationId : null,
+                new { Flagged = !held, account.Version }, new { Flagged = held, Reason = why, SessionsEnded = ended, Version = account.Version + 1 }), ct);
+        }, cancellationToken);
+        if (!changed)
+        {
+            return Already(account, held);
         }
 
-        // A hold ends every session at once: whatever prompted it should not keep a session open.
-        var ended = held ? await sessions.EndAllAsync(account.Id, null, "account held for review", cancellationToken) : 0;
-        await audit.RecordAsync(actors.Current, new AuditRecord(
-            held ? AccountHold.HoldAction : AccountHold.ReleaseAction, "account", account.Id.ToString(),
-            account.Memberships.Count == 1 ? account.Memberships[0].OrganizationId : null,
-            new { Flagged = !held, account.Version }, new { Flagged = held, Reason = why, SessionsEnded = ended, Version = account.Version + 1 }), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.Entry(account).State = EntityState.Detached;
         account.Flagged = held;
         account.Version++;
         return new HoldResult(HoldOutcome.Done, account, ended, null);
     }
+
+    private static HoldResult Already(Account account, bool held) =>
+        new(HoldOutcome.AlreadyInThatState, account, 0, held ? $"{account.Username} is already held for review." : $"{account.Username} is not held.");
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Email;
 using Signpost.Core.Lockout;
@@ -32,17 +33,18 @@ public sealed class SupportAccountActions(ILockoutStore lockouts, RecoveryServic
 
     /// <summary>
     /// Emails a password reset link to the account's own address, or an activation link when it was never
-    /// activated. A disabled account gets nothing: enabling it is a decision for its practice.
+    /// activated. A disabled account gets nothing (refused): enabling it is a decision for its practice. A mail server
+    /// that refuses the message is refused too, and no link is left behind.
     /// </summary>
     /// <param name="account">The account.</param>
     /// <param name="requestedBy">Who the email says asked for it ("The help desk", "An operator (command line)").</param>
     /// <param name="traceId">The trace of the request that asked.</param>
     /// <param name="cancellationToken">Stops the work.</param>
-    public async Task<SentLink> SendLinkAsync(Account account, string requestedBy, string traceId, CancellationToken cancellationToken)
+    public async Task<AdminResult<SentLink>> SendLinkAsync(Account account, string requestedBy, string traceId, CancellationToken cancellationToken)
     {
         if (account.Status == AccountStatus.Disabled)
         {
-            throw new AdministrationException($"{account.Username} is disabled; enable it before sending a reset link.");
+            return AdminResult.Refused($"{account.Username} is disabled; enable it before sending a reset link.");
         }
 
         var purpose = account.Status == AccountStatus.PendingActivation ? ActionTokenPurpose.Activation : ActionTokenPurpose.PasswordReset;
@@ -53,7 +55,7 @@ public sealed class SupportAccountActions(ILockoutStore lockouts, RecoveryServic
         }
         catch (EmailDeliveryException ex)
         {
-            throw new AdministrationException($"The email was not sent, and no link is left behind: {ex.Message}");
+            return AdminResult.Refused($"The email was not sent, and no link is left behind: {ex.Message}");
         }
 
         await audit.RecordAsync(actors.Current, new AuditRecord(

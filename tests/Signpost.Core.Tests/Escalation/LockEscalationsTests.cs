@@ -52,7 +52,7 @@ public sealed class LockEscalationsTests
 
     private async Task ArrangeLockDuringWindowAsync()
     {
-        await _planner.ScheduleAsync(new MaintenanceRequest(WindowStart.UtcDateTime, WindowEnd.UtcDateTime, "UTC", MaintenanceScope.Portal, null, "Claims database upgrade.", "test"), CancellationToken.None);
+        await _planner.ScheduleAsync(new MaintenanceRequest(WindowStart.UtcDateTime, WindowEnd.UtcDateTime, "UTC", MaintenanceScope.Portal, null, "Claims database upgrade.", "test"), CancellationToken.None).Done();
         await LockAsync(LockedAt);
     }
 
@@ -182,7 +182,7 @@ public sealed class LockEscalationsTests
         _time.SetUtcNow(WindowEnd);
         await RunAsync();
         var secondStart = WindowEnd.AddHours(2);
-        await _planner.ScheduleAsync(new MaintenanceRequest(secondStart.UtcDateTime, secondStart.UtcDateTime.AddHours(1), "UTC", MaintenanceScope.SignIn, null, "Sign-in upgrade.", "test"), CancellationToken.None);
+        await _planner.ScheduleAsync(new MaintenanceRequest(secondStart.UtcDateTime, secondStart.UtcDateTime.AddHours(1), "UTC", MaintenanceScope.SignIn, null, "Sign-in upgrade.", "test"), CancellationToken.None).Done();
         await LockAsync(secondStart.AddMinutes(-5));
 
         // Act

@@ -11,7 +11,7 @@ public sealed class DowntimeProcedureTests
     [Fact]
     public void Decode_Utf8WithByteOrderMark_TextWithoutIt()
     {
-        var text = DowntimeProcedure.Decode([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("Café: use paper forms.\n")], "p.md");
+        var text = DowntimeProcedure.Decode([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("Café: use paper forms.\n")], "p.md").Done();
 
         Assert.Equal("Café: use paper forms.\n", text);
     }
@@ -22,7 +22,7 @@ public sealed class DowntimeProcedureTests
     [InlineData(new byte[] { 0x41, 0x00, 0x42 }, "p.md holds control characters; the downtime procedure must be plain Markdown text.")]
     public void Decode_NotUtf8Text_RefusedWithOneSentence(byte[] content, string expected)
     {
-        var refused = Assert.Throws<MaintenanceException>(() => DowntimeProcedure.Decode(content, "p.md"));
+        var refused = AdminResults.Refused(DowntimeProcedure.Decode(content, "p.md"));
 
         Assert.Equal(expected, refused.Message);
     }
@@ -30,7 +30,7 @@ public sealed class DowntimeProcedureTests
     [Fact]
     public void Decode_OneByteOver64KiB_Refused()
     {
-        var refused = Assert.Throws<MaintenanceException>(() => DowntimeProcedure.Decode(new byte[SiteDocument.MaxBytes + 1], "big.md"));
+        var refused = AdminResults.Refused(DowntimeProcedure.Decode(new byte[SiteDocument.MaxBytes + 1], "big.md"));
 
         Assert.Equal("big.md is 65,537 bytes; the downtime procedure may be at most 64 KiB (65,536 bytes).", refused.Message);
     }
@@ -42,7 +42,7 @@ public sealed class DowntimeProcedureTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var procedure = new DowntimeProcedure(store, time);
 
-        await procedure.SaveAsync("Call 555-0100.", "cli", CancellationToken.None);
+        await procedure.SaveAsync("Call 555-0100.", "cli", CancellationToken.None).Done();
         var stored = await procedure.FindAsync(CancellationToken.None);
 
         Assert.Equal(("Call 555-0100.", time.GetUtcNow(), "cli"), (stored!.Markdown, stored.UpdatedAt, stored.UpdatedBy));
@@ -56,7 +56,7 @@ public sealed class DowntimeProcedureTests
     {
         var procedure = new DowntimeProcedure(new Store(), TimeProvider.System);
 
-        var refused = await Assert.ThrowsAsync<MaintenanceException>(() => procedure.SaveAsync(markdown, "cli", CancellationToken.None));
+        var refused = await AdminResults.RefusedAsync(procedure.SaveAsync(markdown, "cli", CancellationToken.None));
 
         Assert.StartsWith("The downtime procedure is empty", refused.Message, StringComparison.Ordinal);
     }

@@ -35,7 +35,7 @@ public sealed class MaintenanceAlertsTests
     }
 
     private Task<MaintenanceWindow> ScheduleAsync(DateTimeOffset start, MaintenanceScope scope = MaintenanceScope.Portal, Guid? org = null, int hours = 2) =>
-        _planner.ScheduleAsync(new MaintenanceRequest(start.UtcDateTime, start.UtcDateTime.AddHours(hours), "UTC", scope, org, "Claims database upgrade.\nSave your work first.", "test"), CancellationToken.None);
+        _planner.ScheduleAsync(new MaintenanceRequest(start.UtcDateTime, start.UtcDateTime.AddHours(hours), "UTC", scope, org, "Claims database upgrade.\nSave your work first.", "test"), CancellationToken.None).Done();
 
     private async Task<MaintenanceWindow> StoredAsync(Guid id) => (await _windows.FindAsync(id, CancellationToken.None))!;
 
@@ -222,7 +222,7 @@ public sealed class MaintenanceAlertsTests
     public async Task Run_CancelledBeforeItsNotice_SendsNothing()
     {
         var window = await ScheduleAsync(WindowStart);
-        await _planner.CancelAsync(window.Id, CancellationToken.None);
+        await _planner.CancelAsync(window.Id, CancellationToken.None).Done();
 
         var outcomes = await RunAsync();
 
@@ -238,7 +238,7 @@ public sealed class MaintenanceAlertsTests
         _email.BeforeSend = async _ =>
         {
             _email.BeforeSend = null;
-            await _planner.CancelAsync(window.Id, CancellationToken.None);
+            await _planner.CancelAsync(window.Id, CancellationToken.None).Done();
         };
 
         // Act
@@ -260,7 +260,7 @@ public sealed class MaintenanceAlertsTests
         var window = await ScheduleAsync(WindowStart);
         await RunAsync();
         _email.Sent.Clear();
-        await _planner.CancelAsync(window.Id, CancellationToken.None);
+        await _planner.CancelAsync(window.Id, CancellationToken.None).Done();
 
         _time.SetUtcNow(WindowStart.AddHours(-23));
         await RunAsync();

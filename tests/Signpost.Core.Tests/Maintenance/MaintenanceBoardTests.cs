@@ -23,7 +23,7 @@ public sealed class MaintenanceBoardTests
 
     private Task<MaintenanceWindow> ScheduleAsync(double startHours, double endHours, MaintenanceScope scope = MaintenanceScope.Portal, Guid? org = null) =>
         _planner.ScheduleAsync(new MaintenanceRequest(
-            _time.GetUtcNow().UtcDateTime.AddHours(startHours), _time.GetUtcNow().UtcDateTime.AddHours(endHours), "UTC", scope, org, "Work.", "test"), CancellationToken.None);
+            _time.GetUtcNow().UtcDateTime.AddHours(startHours), _time.GetUtcNow().UtcDateTime.AddHours(endHours), "UTC", scope, org, "Work.", "test"), CancellationToken.None).Done();
 
     private Task<MaintenanceSnapshot> ReadAsync(MaintenanceAudience? audience = null) => _board.ReadAsync(audience ?? MaintenanceAudience.Everyone, CancellationToken.None);
 
@@ -42,7 +42,7 @@ public sealed class MaintenanceBoardTests
             phases.Add((snapshot.All.Single().PhaseAt(snapshot.Now), snapshot.State));
         }
 
-        await _planner.CloseAsync(window.Id, CancellationToken.None);
+        await _planner.CloseAsync(window.Id, CancellationToken.None).Done();
         var closed = await ReadAsync();
 
         // Assert
@@ -64,7 +64,7 @@ public sealed class MaintenanceBoardTests
     public async Task Read_CancelledWindow_KeptForTheCalendarButNeitherUpcomingNorRecent()
     {
         var window = await ScheduleAsync(5, 6);
-        await _planner.CancelAsync(window.Id, CancellationToken.None);
+        await _planner.CancelAsync(window.Id, CancellationToken.None).Done();
 
         var snapshot = await ReadAsync();
 

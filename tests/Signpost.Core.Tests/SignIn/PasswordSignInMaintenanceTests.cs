@@ -11,7 +11,7 @@ public sealed class PasswordSignInMaintenanceTests
     private async Task<MaintenanceWindow> StartWindowAsync(MaintenanceScope scope, Guid? org = null)
     {
         var start = _h.Time.GetUtcNow() + TimeSpan.FromHours(1);
-        var window = await _h.Maintenance.ScheduleAsync(new MaintenanceRequest(start.UtcDateTime, start.UtcDateTime.AddHours(2), "UTC", scope, org, "Database upgrade", "test"), CancellationToken.None);
+        var window = await _h.Maintenance.ScheduleAsync(new MaintenanceRequest(start.UtcDateTime, start.UtcDateTime.AddHours(2), "UTC", scope, org, "Database upgrade", "test"), CancellationToken.None).Done();
         _h.Time.SetUtcNow(window.StartsAt + TimeSpan.FromMinutes(5));
         return window;
     }

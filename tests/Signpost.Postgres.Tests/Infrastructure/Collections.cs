@@ -2,13 +2,6 @@ namespace Signpost.Postgres.Tests.Infrastructure;
 
 // Collections run in parallel (each has its own server), except the faults, which run alone at the end.
 
-/// <summary>The store contract tests: one PostgreSQL for all of them, a database each.</summary>
-[CollectionDefinition(Name)]
-public sealed class StoreCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "Stores";
-}
-
 /// <summary>Two Signpost processes over one PostgreSQL.</summary>
 [CollectionDefinition(Name)]
 public sealed class NodeCollection : ICollectionFixture<PostgresServer>

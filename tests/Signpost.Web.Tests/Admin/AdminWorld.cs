@@ -26,7 +26,7 @@ public static class AdminWorld
     {
         var username = TestAccounts.Unique(prefix);
         return app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
-            slug, username, $"{username}@clinic.example", $"{char.ToUpperInvariant(prefix[0])}{prefix[1..]} {username[^4..]}", null, roles, platform, password, CancellationToken.None));
+            slug, username, $"{username}@clinic.example", $"{char.ToUpperInvariant(prefix[0])}{prefix[1..]} {username[^4..]}", null, roles, platform, password, CancellationToken.None).Done());
     }
 
     /// <summary>A browser signed in as <paramref name="account"/> (cookie session: pages and the API both accept it).</summary>

@@ -187,7 +187,7 @@ public sealed class MatrixWorld : IDisposable
         var admin = await app.PersonAsync($"{prefix}admin", slug, PracticeRoles.PracticeAdmin | PracticeRoles.Staff);
         var member = await app.PersonAsync($"{prefix}staff", slug, PracticeRoles.Staff);
         await app.WithServicesAsync(services => services.GetRequiredService<SsoConnectionManager>().SaveAsync(
-            slug, new SsoConnectionRequest(UnreachableDiscovery, "matrix-client", "matrix-secret"), CancellationToken.None));
+            slug, new SsoConnectionRequest(UnreachableDiscovery, "matrix-client", "matrix-secret"), CancellationToken.None).Done());
 
         // Two wrong passwords from the practice's own address (below any lockout), then an SSO start that fails.
         using var seeding = app.CreateBrowser();

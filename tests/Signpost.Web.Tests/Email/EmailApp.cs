@@ -96,16 +96,16 @@ public class EmailApp : SignpostFactory
     public Task RunNotifierAsync() => Services.GetRequiredService<MaintenanceNotifier>().RunOnceAsync(CancellationToken.None);
 
     public Task<Organization> CreatePracticeAsync(string slug, string name, string timeZone) =>
-        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, name, null, timeZone, CancellationToken.None));
+        WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, name, null, timeZone, CancellationToken.None).Done());
 
     public Task<Account> CreateMemberAsync(string organizationSlug, string username, PracticeRoles roles) =>
         WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
-            organizationSlug, username, $"{username}@clinic.example", $"{username} (display)", null, roles, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
+            organizationSlug, username, $"{username}@clinic.example", $"{username} (display)", null, roles, PlatformRoles.None, TestAccounts.Password, CancellationToken.None).Done());
 
     public Task<MaintenanceWindow> ScheduleAsync(TimeSpan start, TimeSpan length, MaintenanceScope scope = MaintenanceScope.Portal, Guid? organizationId = null, string message = "Claims database upgrade.") =>
         WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().ScheduleAsync(
             new MaintenanceRequest((Now + start).UtcDateTime, (Now + start + length).UtcDateTime, "UTC", scope, organizationId, message, "test"),
-            CancellationToken.None));
+            CancellationToken.None).Done());
 
     public Task<MaintenanceWindow> WindowAsync(Guid id) =>
         WithDbAsync(db => db.MaintenanceWindows.AsNoTracking().SingleAsync(w => w.Id == id));

@@ -119,7 +119,7 @@ public sealed class MaintenanceEmailTests : IAsyncLifetime
         await _app.CreateOrganizationAsync(harbor, "Harbor Clinic");
         await _app.CreateMemberAsync(harbor, TestAccounts.Unique("ann"), PracticeRoles.PracticeAdmin);
         var window = await _app.ScheduleAsync(TimeSpan.FromDays(2), TimeSpan.FromHours(1));
-        await _app.WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().CancelAsync(window.Id, CancellationToken.None));
+        await _app.WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().CancelAsync(window.Id, CancellationToken.None).Done());
 
         await _app.RunNotifierAsync();
         _app.Clock.SetUtcNow(window.StartsAt.AddHours(-23));

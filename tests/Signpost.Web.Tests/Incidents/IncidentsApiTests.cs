@@ -16,7 +16,7 @@ public sealed class IncidentsApiTests(SignpostFactory app) : IClassFixture<Signp
     {
         var username = TestAccounts.Unique("u");
         await app.WithServicesAsync(services => services.GetService(typeof(PlatformProvisioning)) is PlatformProvisioning admin
-            ? admin.CreateAccountAsync(slug, username, $"{username}@clinic.example", username, null, slug is null ? PracticeRoles.None : practice, platform, TestAccounts.Password, CancellationToken.None)
+            ? admin.CreateAccountAsync(slug, username, $"{username}@clinic.example", username, null, slug is null ? PracticeRoles.None : practice, platform, TestAccounts.Password, CancellationToken.None).Done()
             : throw new InvalidOperationException());
         var browser = app.CreateBrowser();
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiSignInAsync(username, TestAccounts.Password)).StatusCode);

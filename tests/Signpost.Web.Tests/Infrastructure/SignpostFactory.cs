@@ -137,7 +137,7 @@ public class SignpostFactory : WebApplicationFactory<Program>
     public Task<Organization> CreateOrganizationAsync(string slug, string name, Action<OrganizationPolicy>? policy = null) =>
         WithServicesAsync(async services =>
         {
-            var organization = await services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, name, null, "America/Chicago", CancellationToken.None);
+            var organization = await services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, name, null, "America/Chicago", CancellationToken.None).Done();
             if (policy is not null)
             {
                 policy(organization.Policy);
@@ -157,7 +157,7 @@ public class SignpostFactory : WebApplicationFactory<Program>
         string? npi = null) =>
         WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             organizationSlug, username, $"{username}@clinic.example", displayName ?? username, npi,
-            organizationSlug is null ? PracticeRoles.None : PracticeRoles.Staff, platformRoles, password, CancellationToken.None));
+            organizationSlug is null ? PracticeRoles.None : PracticeRoles.Staff, platformRoles, password, CancellationToken.None).Done());
 
     /// <summary>The one event behind a trace ID, read straight from the SignInEvents table.</summary>
     public Task<SignInEvent> EventAsync(string traceId) =>

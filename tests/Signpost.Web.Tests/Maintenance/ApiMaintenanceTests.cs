@@ -27,7 +27,7 @@ public sealed class ApiMaintenanceTests : IAsyncLifetime
         var account = await _app.CreateAccountAsync(TestAccounts.Unique("ivy"), null);
         var window = await _app.WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().ScheduleAsync(
             new MaintenanceRequest(new DateTime(2026, 3, 2, 10, 0, 0), new DateTime(2026, 3, 2, 12, 0, 0), "UTC", MaintenanceScope.Portal, null,
-                "Claims database upgrade.", "test"), CancellationToken.None));
+                "Claims database upgrade.", "test"), CancellationToken.None).Done());
         _time.SetUtcNow(new DateTimeOffset(2026, 3, 2, 11, 0, 0, TimeSpan.Zero));
         using var client = _app.CreateBrowser();
 
@@ -57,7 +57,7 @@ public sealed class ApiMaintenanceTests : IAsyncLifetime
         var account = await _app.CreateAccountAsync(TestAccounts.Unique("ivo"), slug);
         await _app.WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().ScheduleAsync(
             new MaintenanceRequest(new DateTime(2026, 3, 2, 10, 0, 0), new DateTime(2026, 3, 2, 12, 0, 0), "UTC", MaintenanceScope.SignIn, null,
-                "Sign-in upgrade.", "test"), CancellationToken.None));
+                "Sign-in upgrade.", "test"), CancellationToken.None).Done());
         _time.SetUtcNow(new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
         using var client = _app.CreateBrowser();
 

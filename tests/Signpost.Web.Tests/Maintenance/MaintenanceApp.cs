@@ -50,23 +50,23 @@ public sealed class MaintenanceApp : SignpostFactory
         TimeSpan start, TimeSpan end, MaintenanceScope scope = MaintenanceScope.Portal, Guid? organizationId = null, string message = "Claims database upgrade.") =>
         WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().ScheduleAsync(
             new MaintenanceRequest((Now + start).UtcDateTime, (Now + end).UtcDateTime, "UTC", scope, organizationId, message, "test"),
-            CancellationToken.None));
+            CancellationToken.None).Done());
 
     public Task<MaintenanceWindow> CloseAsync(Guid id) =>
-        WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().CloseAsync(id, CancellationToken.None));
+        WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().CloseAsync(id, CancellationToken.None).Done());
 
     public Task<MaintenanceWindow> CancelAsync(Guid id) =>
-        WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().CancelAsync(id, CancellationToken.None));
+        WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().CancelAsync(id, CancellationToken.None).Done());
 
     public Task<MaintenanceWindow> ExtendAsync(Guid id, DateTimeOffset newEnd) =>
-        WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().ExtendAsync(id, newEnd.UtcDateTime, "UTC", CancellationToken.None));
+        WithServicesAsync(services => services.GetRequiredService<MaintenancePlanner>().ExtendAsync(id, newEnd.UtcDateTime, "UTC", CancellationToken.None).Done());
 
     /// <summary>A practice administrator of <paramref name="organizationSlug"/>, with the test password.</summary>
     public Task<Account> CreatePracticeAdminAsync(string username, string organizationSlug) =>
         WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             organizationSlug, username, $"{username}@clinic.example", username, null, PracticeRoles.PracticeAdmin, PlatformRoles.None,
-            TestAccounts.Password, CancellationToken.None));
+            TestAccounts.Password, CancellationToken.None).Done());
 
     public Task<Core.Documents.SiteDocument> WriteProcedureAsync(string markdown) =>
-        WithServicesAsync(services => services.GetRequiredService<DowntimeProcedure>().SaveAsync(markdown, "test", CancellationToken.None));
+        WithServicesAsync(services => services.GetRequiredService<DowntimeProcedure>().SaveAsync(markdown, "test", CancellationToken.None).Done());
 }

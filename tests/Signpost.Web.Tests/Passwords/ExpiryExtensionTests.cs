@@ -98,7 +98,7 @@ public sealed class ExpiryExtensionTests(SignpostFactory app) : IClassFixture<Si
         using var anonymous = app.CreateBrowser();
         using var staff = await SignedInAsync(PlatformRoles.None, slug);
         var admin = await app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
-            slug, TestAccounts.Unique("pam"), $"{TestAccounts.Unique("pam")}@birch.example", "Pam", null, PracticeRoles.PracticeAdmin, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
+            slug, TestAccounts.Unique("pam"), $"{TestAccounts.Unique("pam")}@birch.example", "Pam", null, PracticeRoles.PracticeAdmin, PlatformRoles.None, TestAccounts.Password, CancellationToken.None).Done());
         using var practiceAdmin = app.CreateBrowser();
         Assert.Equal(HttpStatusCode.OK, (await practiceAdmin.ApiSignInAsync(admin.Username, TestAccounts.Password)).StatusCode);
 

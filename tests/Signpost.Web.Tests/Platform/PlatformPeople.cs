@@ -15,7 +15,7 @@ internal static class PlatformPeople
         var username = TestAccounts.Unique(prefix);
         var account = await app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
             slug, username, $"{username}@clinic.example", username + " Person", null, slug is null ? PracticeRoles.None : roles, platformRoles,
-            TestAccounts.Password, CancellationToken.None));
+            TestAccounts.Password, CancellationToken.None).Done());
         var browser = app.CreateBrowser();
         var signedIn = await browser.SignInAsync(account.Username, TestAccounts.Password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);

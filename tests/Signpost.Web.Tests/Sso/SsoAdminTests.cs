@@ -93,7 +93,7 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
         var slug = TestAccounts.Unique("alert");
         await app.CreateConnectionAsync(slug, $"http://127.0.0.1:{TestProvider.FreePort()}{SsoConnection.WellKnownSuffix}");
         await app.WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
-            slug, TestAccounts.Unique("padmin"), "padmin@alert.example", "Practice Admin", null, PracticeRoles.PracticeAdmin, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
+            slug, TestAccounts.Unique("padmin"), "padmin@alert.example", "Practice Admin", null, PracticeRoles.PracticeAdmin, PlatformRoles.None, TestAccounts.Password, CancellationToken.None).Done());
         var job = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SsoHealthJob>().Single();
 
         await job.RunOnceAsync(CancellationToken.None);

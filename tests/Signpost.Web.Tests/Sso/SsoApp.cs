@@ -58,15 +58,15 @@ public partial class SsoApp : SignpostFactory
     public Task<SsoConnection> CreateConnectionAsync(string slug, string discoveryUrl, SsoConnectionRequest? request = null) =>
         WithServicesAsync(async services =>
         {
-            await services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, $"Practice {slug}", null, "America/Chicago", CancellationToken.None);
+            await services.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, $"Practice {slug}", null, "America/Chicago", CancellationToken.None).Done();
             var wanted = (request ?? new SsoConnectionRequest("", "", null)) with { DiscoveryUrl = discoveryUrl, ClientId = TestProvider.ClientId, ClientSecret = TestProvider.ClientSecret };
-            return await services.GetRequiredService<SsoConnectionManager>().SaveAsync(slug, wanted, CancellationToken.None);
+            return await services.GetRequiredService<SsoConnectionManager>().SaveAsync(slug, wanted, CancellationToken.None).Done();
         });
 
     /// <summary>A member of the practice with this email (and NPI), active with a password.</summary>
     public Task<Account> CreateMemberAsync(string slug, string email, string? npi = null, PracticeRoles roles = PracticeRoles.Staff) =>
         WithServicesAsync(services => services.GetRequiredService<PlatformProvisioning>().CreateAccountAsync(
-            slug, TestAccounts.Unique("member"), email, "Member", npi, roles, PlatformRoles.None, TestAccounts.Password, CancellationToken.None));
+            slug, TestAccounts.Unique("member"), email, "Member", npi, roles, PlatformRoles.None, TestAccounts.Password, CancellationToken.None).Done());
 
     /// <summary>Opens <c>/sso/{slug}</c> and returns where Signpost sent the browser (the provider's authorization URL).</summary>
     public static async Task<Uri> StartAsync(TestBrowser browser, string slug)

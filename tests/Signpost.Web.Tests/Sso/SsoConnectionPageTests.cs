@@ -192,7 +192,7 @@ public sealed class SsoConnectionPageTests(PageProviderFixture fixture) : IClass
         using var browser = await OperatorAsync();
         var form = await browser.OpenFormAsync($"/platform/sso/{slug}", FormSelector);
         await App.WithServicesAsync(services => services.GetRequiredService<SsoConnectionManager>().SaveAsync(slug,
-            new SsoConnectionRequest($"http://127.0.0.1:2{SsoConnection.WellKnownSuffix}", "their-client", null), CancellationToken.None));
+            new SsoConnectionRequest($"http://127.0.0.1:2{SsoConnection.WellKnownSuffix}", "their-client", null), CancellationToken.None).Done());
 
         using var refused = await browser.SubmitAsync(form, [.. Boxes(), Typed("ClientId", "my-client")]);
 

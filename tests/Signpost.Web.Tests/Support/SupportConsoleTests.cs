@@ -41,7 +41,7 @@ public sealed class SupportConsoleTests(RecoveryApp app) : IClassFixture<Recover
         var member = await app.MemberAsync("findme");
         var slug = TestAccounts.Unique("tin");
         var tin = Random.Shared.Next(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await app.WithServicesAsync(s => s.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, "Taxing Clinic", tin, null, CancellationToken.None));
+        await app.WithServicesAsync(s => s.GetRequiredService<PlatformProvisioning>().CreateOrganizationAsync(slug, "Taxing Clinic", tin, null, CancellationToken.None).Done());
         using var support = await SupportAsync();
 
         var byEmail = await support.GetAsync($"/support?q={Uri.EscapeDataString(member.Email.ToUpperInvariant())}");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Signpost.Core.Accounts;
+using Signpost.Core.Administration;
 using Signpost.Core.Events;
 using Signpost.Core.Organizations;
 using Signpost.Web.Admin;

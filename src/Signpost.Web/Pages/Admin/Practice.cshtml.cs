@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Signpost.Core.Administration;
 using Signpost.Core.Organizations;
 using Signpost.Web.Admin;
 using Signpost.Web.Sso;

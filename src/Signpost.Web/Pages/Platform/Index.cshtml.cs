@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Signpost.Web.Infrastructure;
 using Signpost.Web.Platform;
 
 namespace Signpost.Web.Pages.Platform;
@@ -19,17 +18,15 @@ public sealed class IndexModel(PlatformAdministration platform, PlatformProvisio
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
-        try
+        var created = await provisioning.CreateOrganizationAsync(Slug ?? "", Name ?? "",
+            string.IsNullOrWhiteSpace(TaxId) ? null : TaxId.Trim(), string.IsNullOrWhiteSpace(TimeZone) ? null : TimeZone.Trim(), cancellationToken);
+        if (created.Value is { } organization)
         {
-            var organization = await provisioning.CreateOrganizationAsync(Slug ?? "", Name ?? "",
-                string.IsNullOrWhiteSpace(TaxId) ? null : TaxId.Trim(), string.IsNullOrWhiteSpace(TimeZone) ? null : TimeZone.Trim(), cancellationToken);
             return RedirectToPage("Organization", new { slug = organization.Slug, done = "created" });
         }
-        catch (AdministrationException ex)
-        {
-            Fail("", ex.Message);
-            Organizations = await platform.ListOrganizationsAsync(cancellationToken);
-            return Page();
-        }
+
+        Fail("", created.Message);
+        Organizations = await platform.ListOrganizationsAsync(cancellationToken);
+        return Page();
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Signpost.Core.Organizations;
-using Signpost.Web.Infrastructure;
+using Signpost.Core.Administration;
 using Signpost.Web.Platform;
 using Signpost.Web.Sso;
 
@@ -50,7 +50,7 @@ public sealed class OrganizationModel(PlatformAdministration platform, PlatformP
     }
 
     public Task<IActionResult> OnPostDetailsAsync(string slug, CancellationToken cancellationToken) =>
-        SaveAsync(slug, "details", () => platform.UpdateDetailsAsync(slug, Details, cancellationToken), cancellationToken);
+        SaveAsync(slug, "details", async () => (await platform.UpdateDetailsAsync(slug, Details, cancellationToken)).Result, cancellationToken);
 
     public Task<IActionResult> OnPostPolicyAsync(string slug, CancellationToken cancellationToken)
     {
@@ -60,45 +60,39 @@ public sealed class OrganizationModel(PlatformAdministration platform, PlatformP
             return RedisplayAsync(slug, "policy", problems, cancellationToken);
         }
 
-        return SaveAsync(slug, "policy", () => provisioning.UpdatePolicyAsync(slug, apply, cancellationToken), cancellationToken);
+        return SaveAsync(slug, "policy", async () => (await provisioning.UpdatePolicyAsync(slug, apply, cancellationToken)).Result, cancellationToken);
     }
 
     public Task<IActionResult> OnPostAddNetworkAsync(string slug, CancellationToken cancellationToken) =>
-        SaveAsync(slug, "network", () => provisioning.AddNetworkRangeAsync(slug, Cidr ?? "", Label ?? "", Allowed, cancellationToken), cancellationToken);
+        SaveAsync(slug, "network", async () => (await provisioning.AddNetworkRangeAsync(slug, Cidr ?? "", Label ?? "", Allowed, cancellationToken)).Result, cancellationToken);
 
     public Task<IActionResult> OnPostRemoveNetworkAsync(string slug, string? remove, CancellationToken cancellationToken) =>
-        SaveAsync(slug, "removed", async () =>
-        {
-            if (!await platform.RemoveNetworkRangeAsync(slug, remove ?? "", cancellationToken))
-            {
-                throw new AdministrationException("That range is not declared for this organization (it may have been removed already).");
-            }
-        }, cancellationToken);
+        SaveAsync(slug, "removed", () => platform.RemoveNetworkRangeAsync(slug, remove ?? "", cancellationToken), cancellationToken);
 
-    private async Task<IActionResult> SaveAsync(string slug, string form, Func<Task> save, CancellationToken cancellationToken)
+    private async Task<IActionResult> SaveAsync(string slug, string form, Func<Task<AdminResult>> save, CancellationToken cancellationToken)
     {
         if (await platform.FindOrganizationAsync(slug, cancellationToken) is null)
         {
             return NotFound();
         }
 
-        try
+        var result = await save();
+        if (result.Succeeded)
         {
-            await save();
             return RedirectToPage(new { slug, done = form });
         }
-        catch (InvalidFieldsException ex)
-        {
-            return await RedisplayAsync(slug, form, ex.Problems, cancellationToken);
-        }
-        catch (AdministrationException ex)
-        {
-            // Network messages name the input they are about; the form has only these two.
-            var field = form == "network" && ex.Message.Contains("CIDR", StringComparison.Ordinal) ? nameof(Cidr)
-                : form == "network" && ex.Message.Contains("label", StringComparison.OrdinalIgnoreCase) ? nameof(Label) : "";
-            return await RedisplayAsync(slug, form, [new PolicyProblem(field, ex.Message)], cancellationToken);
-        }
+
+        // Each problem names its field: the policy's and details' as the form binds them; the network form's two inputs by their property.
+        var problems = result.Problems.Count > 0 ? result.Problems.Select(p => p with { Field = NetworkField(p.Field) }).ToList() : [new PolicyProblem("", result.Message)];
+        return await RedisplayAsync(slug, form, problems, cancellationToken);
     }
+
+    private string NetworkField(string field) => field switch
+    {
+        "cidr" => nameof(Cidr),
+        "label" => nameof(Label),
+        _ => field,
+    };
 
     private async Task<IActionResult> RedisplayAsync(string slug, string form, IEnumerable<PolicyProblem> problems, CancellationToken cancellationToken)
     {

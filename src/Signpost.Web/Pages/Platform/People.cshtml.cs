@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Signpost.Core.Accounts;
-using Signpost.Web.Infrastructure;
+using Signpost.Core.Administration;
 using Signpost.Web.Platform;
 
 namespace Signpost.Web.Pages.Platform;
@@ -29,7 +29,7 @@ public sealed class PeopleModel(PlatformAdministration platform) : PlatformPageM
     public Task<IActionResult> OnPostRevokeAsync(CancellationToken cancellationToken) =>
         ActAsync("revoked", role => platform.RevokePlatformRoleAsync(Identifier ?? "", role, cancellationToken), cancellationToken);
 
-    private async Task<IActionResult> ActAsync(string done, Func<PlatformRoles, Task<Core.Accounts.Account>> act, CancellationToken cancellationToken)
+    private async Task<IActionResult> ActAsync(string done, Func<PlatformRoles, Task<AdminResult<Core.Accounts.Account>>> act, CancellationToken cancellationToken)
     {
         if (!Enum.TryParse<PlatformRoles>(Role?.Trim(), ignoreCase: false, out var role) || role is not (PlatformRoles.SupportAgent or PlatformRoles.PlatformAdmin)
             || int.TryParse(Role, out _))
@@ -38,15 +38,14 @@ public sealed class PeopleModel(PlatformAdministration platform) : PlatformPageM
         }
         else
         {
-            try
+            var result = await act(role);
+            if (result.Succeeded)
             {
-                await act(role);
                 return RedirectToPage(new { done });
             }
-            catch (AdministrationException ex)
-            {
-                Fail(ex.Message.StartsWith("No account", StringComparison.Ordinal) || ex.Message.StartsWith("Name the account", StringComparison.Ordinal) ? nameof(Identifier) : "", ex.Message);
-            }
+
+            // A missing or unnamed account is the identifier's fault; a refusal (the last admin, oneself) is the act's.
+            Fail(result.Outcome == AdminOutcome.NotFound || result.Result.Field == "identifier" ? nameof(Identifier) : "", result.Message);
         }
 
         People = await platform.ListPlatformPeopleAsync(cancellationToken);

@@ -68,15 +68,13 @@ public sealed class ConnectionModel(SsoConnectionManager connections, SsoHealthC
 
         if (problems.Count == 0)
         {
-            try
+            var saved = await connections.SaveAsync(slug, request, cancellationToken);
+            if (saved.Succeeded)
             {
-                await connections.SaveAsync(slug, request, cancellationToken);
                 return RedirectToPage(new { slug, done = Connection is null ? "created" : "saved" });
             }
-            catch (AdministrationException ex)
-            {
-                problems.AddRange(ex is InvalidFieldsException fields ? fields.Problems : [new PolicyProblem("", ex.Message)]);
-            }
+
+            problems.AddRange(saved.Problems.Count > 0 ? saved.Problems : [new PolicyProblem("", saved.Message)]);
         }
 
         Problems.AddRange(problems);

@@ -68,13 +68,10 @@ public sealed class AccountModel(
             return NotFound();
         }
 
-        try
+        var sent = await actions.SendLinkAsync(Subject, "The help desk", HttpContext.GetTraceId(), cancellationToken);
+        if (!sent.Succeeded)
         {
-            await actions.SendLinkAsync(Subject, "The help desk", HttpContext.GetTraceId(), cancellationToken);
-        }
-        catch (AdministrationException ex)
-        {
-            Refused = ex.Message;
+            Refused = sent.Message;
             return Page();
         }
 

@@ -1,0 +1,33 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Signpost.Web.Infrastructure;
+
+namespace Signpost.Web.Api;
+
+/// <summary>
+/// A typed RFC 9457 problem for a handler's <c>Results&lt;…&gt;</c>: written exactly as built, with our <c>code</c>,
+/// our trace ID and the UTC <c>time</c> (the framework's <c>ProblemHttpResult</c> goes through the problem details
+/// service, which would put its own trace ID in). Its statuses are declared on each endpoint with <c>ProducesProblem</c>.
+/// </summary>
+public sealed class ApiProblem(int status, string code, string title, string detail, Action<ProblemDetails>? extend = null)
+    : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => status;
+
+    /// <summary>The <c>code</c> clients branch on (not_found, invalid_request, stale_version, refused, ...).</summary>
+    public string Code => code;
+
+    /// <summary>A body the shared reader refused (415, 413, or 400 naming the field).</summary>
+    public static ApiProblem From(JsonBodyProblem problem) =>
+        new(problem.Status, problem.Code, problem.Title, problem.Detail, problem.Field is { } field ? p => p.Extensions["field"] = field : null);
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var problem = new ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = detail, Instance = httpContext.Request.Path };
+        problem.Extensions["code"] = code;
+        problem.Extensions["traceId"] = httpContext.GetTraceId();
+        problem.Extensions["time"] = httpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        extend?.Invoke(problem);
+        return Problems.WriteAsync(httpContext, problem);
+    }
+}

@@ -1,0 +1,272 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Signpost.Core.Analytics;
+using Signpost.Core.Events;
+using Signpost.Core.Incidents;
+using Signpost.Core.Organizations;
+using Signpost.Core.Reasons;
+using Signpost.Data;
+using Signpost.Data.Analytics;
+using Signpost.Data.Tests.Infrastructure;
+using Signpost.Data.Tests.Stores;
+
+namespace Signpost.Data.Tests.Analytics;
+
+/// <summary>
+/// The analytics job's daily rows, counted a slice at a time over several runs while new events arrive,
+/// equal a direct count over the same events — and its failure stories, told a day-slice at a time, equal
+/// the stories told over each person's whole history (docs/analytics.md, "How the numbers are kept").
+/// </summary>
+public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : StoreContractTest(postgres)
+{
+    private static readonly string[] Failures =
+    [
+        ReasonCodes.InvalidCredentials, ReasonCodes.InvalidCredentials, ReasonCodes.AccountLocked, ReasonCodes.PasswordExpired,
+        ReasonCodes.MfaCodeInvalid, ReasonCodes.BrowserUnsupported, ReasonCodes.NetworkNotAllowed, ReasonCodes.MaintenanceWindow,
+        ReasonCodes.SsoProviderUnreachable, ReasonCodes.StaleForm,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task RunAsync_SlicesOverSeveralRuns_EqualADirectCountOverTheEvents(string provider)
+    {
+        // Arrange: two practices a few hours apart, a dozen people, two weeks of attempts, help on the way.
+        var host = await StartAsync(provider);
+        var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
+        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = "America/Los_Angeles", CreatedAt = start };
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.AddRange(east, west);
+            await db.SaveChangesAsync();
+        });
+        var people = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            people.Add(await host.AddAccountAsync($"person{i}-{provider}"));
+        }
+
+        var random = new Random(23);
+        var firstWeek = Events(random, people, [east.Id, west.Id], start, start.AddDays(7));
+        var secondWeek = Events(random, people, [east.Id, west.Id], start.AddDays(7), start.AddDays(14));
+        await AddAsync(host, firstWeek, Help(firstWeek, start));
+
+        // Act: runs of three slices at a time while the clock moves and the second week arrives.
+        // (Events are appended as they happen: the first runs count up to where the second week begins.)
+        time.SetUtcNow(start.AddDays(7) + AnalyticsAggregator.Lag);
+        await RunUntilCaughtUpAsync(host, time);
+        await AddAsync(host, secondWeek, Help(secondWeek, start.AddDays(7)));
+        time.SetUtcNow(start.AddDays(16));
+        await RunUntilCaughtUpAsync(host, time);
+
+        // Assert
+        var all = await host.DbAsync(db => db.SignInEvents.AsNoTracking().ToListAsync());
+        var incidents = await host.DbAsync(db => db.Incidents.AsNoTracking().ToListAsync());
+        var zones = new Dictionary<Guid, TimeZoneInfo>
+        {
+            [east.Id] = TimeZoneInfo.FindSystemTimeZoneById(east.TimeZone),
+            [west.Id] = TimeZoneInfo.FindSystemTimeZoneById(west.TimeZone),
+            [Guid.Empty] = TimeZoneInfo.Utc,
+        };
+        DateOnly DayOf(Guid? organization, DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zones[organization ?? Guid.Empty]).DateTime);
+        int HourOf(Guid? organization, DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zones[organization ?? Guid.Empty]).Hour;
+        static ReasonCategory CategoryOf(string code) => ReasonCatalogue.Get(code).Category;
+
+        var expectedOutcomes = all.GroupBy(e => (DayOf(e.OrganizationId, e.OccurredAt), e.OrganizationId ?? Guid.Empty, e.ReasonCode, e.Method))
+            .Select(g => (g.Key, g.Count())).Order().ToList();
+        var actualOutcomes = (await host.DbAsync(db => db.Set<AnalyticsOutcomeCount>().AsNoTracking().ToListAsync()))
+            .Where(r => r.OrganizationId != AnalyticsFilter.AllPractices).Select(r => ((r.Day, r.OrganizationId, r.ReasonCode, r.Method), r.Count)).Order().ToList();
+        Assert.Equal(expectedOutcomes, actualOutcomes);
+
+        var failed = all.Where(e => !e.Succeeded).ToList();
+        var expectedHours = failed.GroupBy(e => (DayOf(e.OrganizationId, e.OccurredAt), e.OrganizationId ?? Guid.Empty, HourOf(e.OrganizationId, e.OccurredAt), CategoryOf(e.ReasonCode), e.Method))
+            .Select(g => (g.Key, g.Count())).Order().ToList();
+        var actualHours = (await host.DbAsync(db => db.Set<AnalyticsHourCount>().AsNoTracking().ToListAsync()))
+            .Where(r => r.OrganizationId != AnalyticsFilter.AllPractices).Select(r => ((r.Day, r.OrganizationId, r.Hour, r.Category, r.Method), r.Failures)).Order().ToList();
+        Assert.Equal(expectedHours, actualHours);
+
+        var expectedNetworks = failed.GroupBy(e => (DayOf(e.OrganizationId, e.OccurredAt), e.OrganizationId ?? Guid.Empty, NetworkKey.Of(e.NetworkLabel, e.ClientIp), CategoryOf(e.ReasonCode), e.Method))
+            .Select(g => (g.Key, g.Count())).Order().ToList();
+        var actualNetworks = (await host.DbAsync(db => db.Set<AnalyticsNetworkCount>().AsNoTracking().ToListAsync()))
+            .Where(r => r.OrganizationId != AnalyticsFilter.AllPractices).Select(r => ((r.Day, r.OrganizationId, r.Network, r.Category, r.Method), r.Failures)).Order().ToList();
+        Assert.Equal(expectedNetworks, actualNetworks);
+
+        // Stories: told over each person's whole history, those the job has reached (started before its watermark).
+        var (_, storiesUpTo) = await host.DbAsync(db => new AnalyticsAggregator(db, time).WatermarksAsync(CancellationToken.None));
+        Assert.Equal(time.GetUtcNow() - FailureStoryTeller.TimeOut - AnalyticsAggregator.Lag, storiesUpTo);
+        var contacts = incidents.Select(HelpContact.From).ToList();
+        var told = all.GroupBy(e => e.AccountId!.Value)
+            .SelectMany(g => new FailureStoryTeller(time).Tell(g.Key, g, contacts))
+            .Where(s => s.StartedAt < storiesUpTo).ToList();
+        var expectedStories = told.GroupBy(s => (DayOf(s.OrganizationId, s.StartedAt), s.OrganizationId ?? Guid.Empty, s.Category, s.FirstMethod, s.Ending, s.Way))
+            .Select(g => (g.Key, g.Count(), g.Sum(s => (long)(s.TimeToRecover?.TotalSeconds ?? 0)))).Order().ToList();
+        var actualStories = (await host.DbAsync(db => db.Set<AnalyticsStoryCount>().AsNoTracking().ToListAsync()))
+            .Where(r => r.OrganizationId != AnalyticsFilter.AllPractices).Select(r => ((r.Day, r.OrganizationId, r.Category, r.Method, r.Ending, r.Way), r.Stories, r.SecondsToRecover)).Order().ToList();
+        Assert.Equal(expectedStories, actualStories);
+
+        // The roll-up rows of all practices are the practices' rows summed.
+        var rolledOutcomes = expectedOutcomes.GroupBy(r => (r.Key.Item1, r.Key.ReasonCode, r.Key.Method)).Select(g => (g.Key, g.Sum(r => r.Item2))).Order().ToList();
+        var actualRolledOutcomes = (await host.DbAsync(db => db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.OrganizationId == AnalyticsFilter.AllPractices).ToListAsync()))
+            .Select(r => ((r.Day, r.ReasonCode, r.Method), r.Count)).Order().ToList();
+        Assert.Equal(rolledOutcomes, actualRolledOutcomes);
+        var rolledHours = expectedHours.GroupBy(r => (r.Key.Item1, r.Key.Item3, r.Key.Item4, r.Key.Method)).Select(g => (g.Key, g.Sum(r => r.Item2))).Order().ToList();
+        var actualRolledHours = (await host.DbAsync(db => db.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.OrganizationId == AnalyticsFilter.AllPractices).ToListAsync()))
+            .Select(r => ((r.Day, r.Hour, r.Category, r.Method), r.Failures)).Order().ToList();
+        Assert.Equal(rolledHours, actualRolledHours);
+        var rolledNetworks = expectedNetworks.GroupBy(r => (r.Key.Item1, r.Key.Item3, r.Key.Item4, r.Key.Method)).Select(g => (g.Key, g.Sum(r => r.Item2))).Order().ToList();
+        var actualRolledNetworks = (await host.DbAsync(db => db.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.OrganizationId == AnalyticsFilter.AllPractices).ToListAsync()))
+            .Select(r => ((r.Day, r.Network, r.Category, r.Method), r.Failures)).Order().ToList();
+        Assert.Equal(rolledNetworks, actualRolledNetworks);
+        var rolledStories = expectedStories.GroupBy(r => (r.Key.Item1, r.Key.Item3, r.Key.Item4, r.Key.Item5, r.Key.Item6)).Select(g => (g.Key, g.Sum(r => r.Item2), g.Sum(r => r.Item3))).Order().ToList();
+        var actualRolledStories = (await host.DbAsync(db => db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.OrganizationId == AnalyticsFilter.AllPractices).ToListAsync()))
+            .Select(r => ((r.Day, r.Category, r.Method, r.Ending, r.Way), r.Stories, r.SecondsToRecover)).Order().ToList();
+        Assert.Equal(rolledStories, actualRolledStories);
+
+        // The arrangement is worth its name: every ending occurs, and more than one way of recovering alone.
+        Assert.Equal(Enum.GetValues<StoryEnding>().Order(), told.Select(s => s.Ending).Distinct().Order());
+        Assert.True(told.Where(s => s.Ending == StoryEnding.RecoveredAlone).Select(s => s.Way).Distinct().Count() >= 4);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReadAsync_OnePractice_CountsOnlyItsRowsAndDays(string provider)
+    {
+        var host = await StartAsync(provider);
+        var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
+        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = "America/New_York", CreatedAt = start };
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.AddRange(east, west);
+            await db.SaveChangesAsync();
+        });
+        var person = await host.AddAccountAsync($"reader-{provider}");
+        var noon = start.AddHours(16); // 12:00 in New York, a Thursday
+        await AddAsync(host, [
+            Event(person, east.Id, noon, ReasonCodes.InvalidCredentials, false),
+            Event(person, east.Id, noon.AddMinutes(2), ReasonCodes.SignedIn, true),
+            Event(person, west.Id, noon, ReasonCodes.NetworkNotAllowed, false),
+            Event(person, east.Id, noon.AddDays(3), ReasonCodes.InvalidCredentials, false),
+        ], []);
+        time.SetUtcNow(start.AddDays(3));
+        await RunUntilCaughtUpAsync(host, time);
+
+        var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 2), east.Id), CancellationToken.None));
+
+        Assert.Equal((1, 1, 1), (report.Failures, report.SignIns, report.StoriesTotal));
+        Assert.Equal(1.0, report.SelfServiceRate);
+        Assert.Equal(TimeSpan.FromMinutes(2), report.MeanTimeToRecover[StoryEnding.RecoveredAlone]);
+        Assert.Equal(1, report.HeatMap[3, 12]);
+        Assert.Equal([(ReasonCodes.InvalidCredentials, 1)], report.Reasons);
+        Assert.Equal([1, 0], report.Days.Select(d => d.Failures.GetValueOrDefault(ReasonCategory.Credentials)));
+    }
+
+    private static async Task RunUntilCaughtUpAsync(StoreHost host, FakeTimeProvider time)
+    {
+        for (var runs = 0; runs < 100; runs++)
+        {
+            if (await host.DbAsync(db => new AnalyticsAggregator(db, time).RunAsync(3, CancellationToken.None)) == 0)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("The job never caught up.");
+    }
+
+    private static async Task AddAsync(StoreHost host, IReadOnlyList<SignInEvent> events, IReadOnlyList<Incident> incidents) =>
+        await host.DbAsync(async db =>
+        {
+            db.SignInEvents.AddRange(events);
+            db.Incidents.AddRange(incidents);
+            await db.SaveChangesAsync();
+        });
+
+    /// <summary>Bursts of failures ended by a success, a reset or unlock, or nothing; some in another browser or network.</summary>
+    private static List<SignInEvent> Events(Random random, List<Guid> people, Guid[] practices, DateTimeOffset from, DateTimeOffset to)
+    {
+        var events = new List<SignInEvent>();
+        foreach (var person in people)
+        {
+            var at = from.AddMinutes(random.Next(0, 600));
+            while (at < to)
+            {
+                Guid? practice = random.Next(5) == 0 ? null : practices[random.Next(practices.Length)];
+                var failures = random.Next(0, 4);
+                for (var f = 0; f < failures && at < to; f++, at = at.AddMinutes(random.Next(1, 90)))
+                {
+                    events.Add(Event(person, practice, at, Failures[random.Next(Failures.Length)], false));
+                }
+
+                switch (at < to ? random.Next(6) : -1)
+                {
+                    case 0:
+                        events.Add(Event(person, practice, at, ReasonCodes.PasswordReset, true, SignInMethod.PasswordReset));
+                        break;
+                    case 1:
+                        events.Add(Event(person, practice, at, ReasonCodes.AccountUnlocked, true, SignInMethod.Unlock));
+                        break;
+                }
+
+                at = at.AddMinutes(random.Next(1, 30));
+                if (random.Next(4) != 0 && at < to)
+                {
+                    var success = Event(person, practice, at, ReasonCodes.SignedIn, true, random.Next(3) == 0 ? SignInMethod.Sso : SignInMethod.Password);
+                    if (random.Next(5) == 0)
+                    {
+                        success.Browser = "Firefox";
+                    }
+                    else if (random.Next(5) == 0)
+                    {
+                        success.ClientIp = "203.0.113.50";
+                        success.NetworkLabel = "Front desk";
+                    }
+
+                    events.Add(success);
+                }
+
+                at = at.AddHours(random.Next(1, 40));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>A help request for every seventh failure and an incident naming every eleventh, a minute after it.</summary>
+    private static List<Incident> Help(List<SignInEvent> events, DateTimeOffset at)
+    {
+        var failures = events.Where(e => !e.Succeeded).ToList();
+        var incidents = new List<Incident>();
+        for (var i = 0; i < failures.Count; i++)
+        {
+            var e = failures[i];
+            if (i % 7 == 3)
+            {
+                incidents.Add(new Incident { Title = "help", Targets = "Support", AccountId = e.AccountId, OrganizationId = e.OrganizationId, CreatedAt = e.OccurredAt.AddMinutes(1), UpdatedAt = at });
+            }
+            else if (i % 11 == 5)
+            {
+                incidents.Add(new Incident { Title = "rule", Targets = "Support", RuleId = "repeated-failures", TraceIds = e.TraceId, CreatedAt = e.OccurredAt.AddMinutes(1), UpdatedAt = at });
+            }
+        }
+
+        return incidents;
+    }
+
+    private static SignInEvent Event(Guid person, Guid? practice, DateTimeOffset at, string reason, bool succeeded, SignInMethod method = SignInMethod.Password) => new()
+    {
+        TraceId = Guid.NewGuid().ToString("N"),
+        OccurredAt = at,
+        AccountId = person,
+        OrganizationId = practice,
+        Method = method,
+        Succeeded = succeeded,
+        ReasonCode = reason,
+        ShownReasonCode = reason,
+        ClientIp = "198.51.100.7",
+        Browser = "Chrome",
+        UserAgent = "contract-test",
+    };
+}

@@ -1,0 +1,154 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Signpost.Core.Accounts;
+using Signpost.Data;
+using Signpost.Data.Postgres;
+using Signpost.Data.Sqlite;
+
+namespace Signpost.Data.Tests.Infrastructure;
+
+/// <summary>
+/// The stores as the app registers them (<c>AddSignpostStores</c>) over a freshly migrated database of
+/// one provider: a real SQLite file in a temp folder, or a new database on the collection's PostgreSQL.
+/// Every store call gets its own scope, and so its own DbContext and connection, like two requests or two nodes.
+/// </summary>
+public sealed class StoreHost : IAsyncDisposable
+{
+    public const string Sqlite = "Sqlite";
+    public const string PostgreSQL = "PostgreSQL";
+
+    private readonly ServiceProvider _services;
+    private readonly string? _sqliteFolder;
+
+    private StoreHost(string provider, string connectionString, ServiceProvider services, string? sqliteFolder)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _services = services;
+        _sqliteFolder = sqliteFolder;
+    }
+
+    public string Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<StoreHost> StartAsync(string provider, PostgresServer postgres)
+    {
+        string connectionString;
+        string? folder = null;
+        if (provider == Sqlite)
+        {
+            folder = Directory.CreateTempSubdirectory("signpost-stores-").FullName;
+            connectionString = $"Data Source={Path.Combine(folder, "signpost.db")}";
+        }
+        else if (provider == PostgreSQL)
+        {
+            connectionString = await postgres.CreateDatabaseAsync();
+        }
+        else
+        {
+            throw new ArgumentOutOfRangeException(nameof(provider), provider, "Sqlite or PostgreSQL.");
+        }
+
+        var services = new ServiceCollection()
+            .AddDbContext<SignpostDbContext>(options =>
+            {
+                if (provider == Sqlite)
+                {
+                    options.UseSignpostSqlite(connectionString);
+                }
+                else
+                {
+                    options.UseSignpostPostgres(connectionString);
+                }
+            })
+            .AddSignpostStores()
+            // The device-cookie key is stored protected by the key ring, as in the app (here an ephemeral one).
+            .AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider())
+            .AddSingleton(TimeProvider.System)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        var host = new StoreHost(provider, connectionString, services, folder);
+        await host.DbAsync(async db =>
+        {
+            await db.Database.MigrateAsync();
+            if (provider == Sqlite)
+            {
+                // As the app does (DatabaseSetup.MigrateAsync): readers do not wait for the writer.
+                await SqliteStorage.EnableWriteAheadLogAsync(db, CancellationToken.None);
+            }
+        });
+        return host;
+    }
+
+    /// <summary>Calls a store in a scope of its own, as one request would.</summary>
+    public async Task<TResult> WithAsync<TStore, TResult>(Func<TStore, Task<TResult>> call)
+        where TStore : notnull
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TStore>());
+    }
+
+    /// <inheritdoc cref="WithAsync{TStore, TResult}"/>
+    public async Task WithAsync<TStore>(Func<TStore, Task> call)
+        where TStore : notnull
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await call(scope.ServiceProvider.GetRequiredService<TStore>());
+    }
+
+    /// <summary>Reads (or arranges) rows directly, in a fresh DbContext.</summary>
+    public async Task<TResult> DbAsync<TResult>(Func<SignpostDbContext, Task<TResult>> query)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<SignpostDbContext>());
+    }
+
+    /// <inheritdoc cref="DbAsync{TResult}"/>
+    public async Task DbAsync(Func<SignpostDbContext, Task> query)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await query(scope.ServiceProvider.GetRequiredService<SignpostDbContext>());
+    }
+
+    /// <summary>An active account row, for stores whose rows reference one.</summary>
+    public Task<Guid> AddAccountAsync(string username) => DbAsync(async db =>
+    {
+        var account = new Account
+        {
+            Username = username,
+            NormalizedUsername = Account.Normalize(username),
+            Email = $"{username}@stores.example",
+            NormalizedEmail = Account.Normalize($"{username}@stores.example"),
+            DisplayName = username,
+            Status = AccountStatus.Active,
+            CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        };
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync();
+        return account.Id;
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        if (Provider == PostgreSQL)
+        {
+            // Idle pooled connections would otherwise stay open to this test's database for minutes. Clearing
+            // every pool is harmless: connections in use are only closed when they are returned.
+            NpgsqlConnection.ClearAllPools();
+        }
+        else
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_sqliteFolder!, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is not worth failing the run for.
+            }
+        }
+    }
+}
