@@ -6,9 +6,10 @@ namespace Signpost.Core.Maintenance;
 /// Schedules, extends, cancels and closes maintenance windows, and answers what is in force now.
 /// Times are entered in the operator's zone and stored in UTC; a wall-clock time that does not exist
 /// (skipped by a daylight-saving change) or exists twice is refused with a sentence saying so. Every
-/// refusal is an <see cref="AdminResult"/>; nothing is stored while one stands.
+/// refusal is an <see cref="AdminResult"/>; nothing is stored while one stands. What is in force is read
+/// through the node's <see cref="MaintenanceCache"/> when there is one, which every change made here empties at once.
 /// </summary>
-public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider time)
+public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider time, MaintenanceCache? cache = null)
 {
     public const int MaxMessageLength = 500;
     public static readonly TimeSpan MaxLength = TimeSpan.FromDays(7);
@@ -58,6 +59,7 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
         }
 
         await store.AddAsync(window, cancellationToken);
+        cache?.Invalidate();
         return window;
     }
 
@@ -94,6 +96,7 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
 
         window.EndsAt = end;
         await store.UpdateAsync(window, cancellationToken);
+        cache?.Invalidate();
         return window;
     }
 
@@ -112,6 +115,7 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
 
         window.CancelledAt = time.GetUtcNow();
         await store.UpdateAsync(window, cancellationToken);
+        cache?.Invalidate();
         return window;
     }
 
@@ -132,12 +136,18 @@ public sealed class MaintenancePlanner(IMaintenanceStore store, TimeProvider tim
 
         window.ClosedAt = now;
         await store.UpdateAsync(window, cancellationToken);
+        cache?.Invalidate();
         return window;
     }
 
     /// <summary>Every window in force now, whatever its scope.</summary>
     public async Task<IReadOnlyList<MaintenanceWindow>> AllInForceAsync(CancellationToken cancellationToken)
     {
+        if (cache is not null)
+        {
+            return await cache.InForceAsync(store, cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         var windows = await store.ListAsync(now, now.AddMilliseconds(1), includeCancelled: false, cancellationToken);
         return windows.Where(w => w.IsInForce(now)).ToList();

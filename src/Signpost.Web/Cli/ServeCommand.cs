@@ -3,7 +3,7 @@ using Signpost.Web.Setup;
 
 namespace Signpost.Web.Cli;
 
-/// <summary><c>signpost serve [--urls URL] [--demo]</c>: migrate, bootstrap, listen.</summary>
+/// <summary><c>signpost serve [--urls URL] [--demo]</c>: check the schema (SQLite: migrate it), bootstrap, listen.</summary>
 public static class ServeCommand
 {
     public const string DefaultUrls = "http://localhost:5080";
@@ -60,11 +60,19 @@ public static class ServeCommand
 
         try
         {
-            await SignpostHost.MigrateAsync(app.Services, cancellationToken);
+            // Nothing listens until the schema is current. Only pending migrations are looked for (cheap);
+            // SQLite migrates itself, a PostgreSQL node behind `signpost migrate` refuses (docs/deployment.md, "Upgrades").
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Data.SignpostDbContext>();
+            if (await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().PrepareToServeAsync(db, cancellationToken) is { } behind)
+            {
+                await Console.Error.WriteLineAsync($"signpost: {behind}");
+                return ExitCodes.Database;
+            }
         }
         catch (System.Data.Common.DbException ex)
         {
-            // Nothing listens until the schema is current: a node that cannot reach its database says so and stops.
+            // A node that cannot reach its database says so and stops.
             await Console.Error.WriteLineAsync($"signpost: the database could not be used: {ex.Message}");
             return ExitCodes.Database;
         }

@@ -23,6 +23,14 @@ public sealed class SignpostOptions
     [Range(0, 24 * 90)]
     public int MaintenanceNoticeLeadHours { get; set; } = 72;
 
+    /// <summary>
+    /// Seconds a node uses the maintenance windows it read before reading them again for the sign-in gate:
+    /// a change made on another node (or by the command line) takes effect within this bound, one made on
+    /// this node at once; 0 reads them at every attempt (docs/maintenance.md).
+    /// </summary>
+    [Range(0, 300)]
+    public int MaintenanceCacheSeconds { get; set; } = 5;
+
     public RateLimitOptions SignInRateLimit { get; set; } = new();
 
     /// <summary>Payer support's address, for escalations (docs/design.md §6); unset, escalations are only logged.</summary>

@@ -89,6 +89,31 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
             : $"the database schema is not up to date ({pending} migration(s) pending); run 'signpost migrate' first.";
     }
 
+    /// <summary>
+    /// What <c>serve</c> does with the schema before it listens (docs/deployment.md, "Upgrades"). It asks only
+    /// which migrations are pending — a read of the history table — instead of running the migrator, whose
+    /// model check costs seconds on every start. On SQLite (one node, one file) a new or stale file is
+    /// migrated here, so a first <c>serve</c> needs no other step. On PostgreSQL <c>signpost migrate</c> is the
+    /// deploy step: a schema behind this build returns the one line the node refuses with, and nothing is changed.
+    /// </summary>
+    public async Task<string?> PrepareToServeAsync(SignpostDbContext db, CancellationToken cancellationToken)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0)
+        {
+            return null;
+        }
+
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            await MigrateAsync(db, cancellationToken);
+            return null;
+        }
+
+        return $"the database schema is behind this build ({pending.Count} migration(s) pending, the last {pending[^1]}); "
+            + "run 'signpost migrate' once before starting nodes. Not listening.";
+    }
+
     /// <summary>Applies the provider's migrations (SQLite: and turns on write-ahead logging).</summary>
     public async Task MigrateAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {

@@ -28,7 +28,9 @@ public sealed class MaintenanceServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await SignpostServer.StartAsync();
+        // The windows are planned by another process (the command line), which a node's sign-in gate sees only
+        // within Signpost:MaintenanceCacheSeconds (docs/maintenance.md); 0 here, so each step shows at once.
+        _server = await SignpostServer.StartAsync(["--Signpost:MaintenanceCacheSeconds=0"]);
         var now = DateTime.UtcNow;
         UpcomingStart = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Utc).AddDays(1);
         UpcomingEnd = UpcomingStart.AddHours(2);

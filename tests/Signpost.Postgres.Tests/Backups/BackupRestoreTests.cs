@@ -20,7 +20,7 @@ public sealed class BackupRestoreTests(PostgresServer postgres) : IDisposable
     public async Task BackupWhileServing_RestoreIntoNewDatabase_KeepsSignInsAndEvents_AndANodeServesIt()
     {
         // Arrange: a node with the demo practice; one sign-in that succeeds, one that fails.
-        var source = await postgres.CreateDatabaseAsync();
+        var source = await postgres.CreateMigratedDatabaseAsync();
         string okTrace, failedTrace;
         var backup = Path.Combine(_folder, "signpost.dump");
         CliRun backedUp;

@@ -17,7 +17,7 @@ public sealed class ConnectionPoolTests(PostgresServer postgres, ITestOutputHelp
     public async Task SignIns_WhileAccountsTableIsLockedAndThePoolIsSmall_AnswerServiceDegradedQuicklyThenRecover()
     {
         // Arrange: a node with a three-connection pool that waits two seconds for a free connection.
-        var connectionString = await postgres.CreateDatabaseAsync();
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
         await using var node = await SignpostNode.StartAsync("A", connectionString + ";Maximum Pool Size=3;Timeout=2", demo: true);
         using var client = node.CreateClient(timeout: TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.OK, (await client.SignInAsync(Demo.Active, Demo.Password)).Status);

@@ -25,7 +25,7 @@ public sealed class PostgresRestartTests(PostgresServer postgres, ITestOutputHel
     public async Task SignIns_WhilePostgresRestarts_AnswerServiceDegradedThenRecoverAndKeepEveryAcknowledgedEvent()
     {
         // Arrange: one node, two clients signing in back to back.
-        var connectionString = await postgres.CreateDatabaseAsync();
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
         await using var node = await SignpostNode.StartAsync("A", connectionString, demo: true);
         var clock = Stopwatch.StartNew();
         var attempts = new ConcurrentQueue<Attempt>();
@@ -122,7 +122,7 @@ public sealed class PostgresRestartTests(PostgresServer postgres, ITestOutputHel
     {
         // Arrange: a node whose pool holds several connections (concurrent sign-ins open them), then a
         // restart that leaves every one of them dead while the server itself is back.
-        var connectionString = await postgres.CreateDatabaseAsync();
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
         await using var node = await SignpostNode.StartAsync("A", connectionString, demo: true);
         using var client = node.CreateClient(timeout: TimeSpan.FromSeconds(30));
 

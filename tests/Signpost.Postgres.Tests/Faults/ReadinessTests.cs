@@ -15,7 +15,7 @@ public sealed class ReadinessTests(PostgresServer postgres)
     public async Task Readyz_PostgresStopped_Unhealthy_AliveStill_ReadyAgainWhenItIsBack()
     {
         // Arrange
-        var connectionString = await postgres.CreateDatabaseAsync();
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
         await using var node = await SignpostNode.StartAsync("R", connectionString, demo: true);
         using var client = node.CreateClient(timeout: TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("readyz", UriKind.Relative))).StatusCode);

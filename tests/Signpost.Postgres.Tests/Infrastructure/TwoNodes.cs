@@ -1,8 +1,9 @@
 namespace Signpost.Postgres.Tests.Infrastructure;
 
 /// <summary>
-/// Two Signpost nodes over one new PostgreSQL database. Node A migrates and seeds the demo practice and
-/// is healthy before node B starts (without <c>--demo</c>), so only one node ever seeds.
+/// Two Signpost nodes over one new PostgreSQL database, migrated first by <c>signpost migrate</c> as a
+/// deployment does. Node A seeds the demo practice and is healthy before node B starts (without
+/// <c>--demo</c>), so only one node ever seeds.
 /// </summary>
 public sealed class TwoNodes : IAsyncDisposable
 {
@@ -23,7 +24,7 @@ public sealed class TwoNodes : IAsyncDisposable
     /// <param name="settings"><c>Key=Value</c> configuration for both nodes.</param>
     public static async Task<TwoNodes> StartAsync(PostgresServer postgres, string? connectionOptions = null, params string[] settings)
     {
-        var connectionString = await postgres.CreateDatabaseAsync(connectionOptions);
+        var connectionString = await postgres.CreateMigratedDatabaseAsync(connectionOptions);
         var a = await SignpostNode.StartAsync("A", connectionString, demo: true, settings);
         try
         {

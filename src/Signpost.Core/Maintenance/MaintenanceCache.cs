@@ -1,0 +1,66 @@
+namespace Signpost.Core.Maintenance;
+
+/// <summary>
+/// This node's copy of the maintenance windows that can be in force during the next <see cref="Bound"/>,
+/// so the sign-in gate does not read the windows table on every attempt (docs/maintenance.md, "How soon a
+/// change takes effect"). A change made through this node's <see cref="MaintenancePlanner"/> empties it at
+/// once; a change made elsewhere (another node, the command line) is seen within <see cref="Bound"/>.
+/// One per process (a singleton); <see cref="TimeSpan.Zero"/> turns it off.
+/// </summary>
+public sealed class MaintenanceCache(TimeProvider time, TimeSpan bound)
+{
+    private readonly Lock _gate = new();
+    private Snapshot? _snapshot;
+    private long _generation;
+
+    /// <summary>How long windows read from the store are used before they are read again.</summary>
+    public TimeSpan Bound { get; } = bound >= TimeSpan.Zero ? bound : throw new ArgumentOutOfRangeException(nameof(bound));
+
+    /// <summary>The windows in force now (cancelled ones never), from the copy while it is younger than <see cref="Bound"/>.</summary>
+    public async Task<IReadOnlyList<MaintenanceWindow>> InForceAsync(IMaintenanceStore store, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (Bound == TimeSpan.Zero)
+        {
+            return (await store.ListAsync(now, now.AddMilliseconds(1), includeCancelled: false, cancellationToken)).Where(w => w.IsInForce(now)).ToList();
+        }
+
+        Snapshot? snapshot;
+        long generation;
+        lock (_gate)
+        {
+            snapshot = _snapshot;
+            generation = _generation;
+        }
+
+        if (snapshot is null || now < snapshot.ReadAt || now >= snapshot.ReadAt + Bound)
+        {
+            // Every window that is in force at some instant of [now, now + Bound): whatever the clock says
+            // while this copy is used, the windows in force then are among these.
+            var windows = await store.ListAsync(now, now + Bound, includeCancelled: false, cancellationToken);
+            snapshot = new Snapshot(now, windows);
+            lock (_gate)
+            {
+                // A local change made while this read ran may be missing from it: keep it only if there was none.
+                if (_generation == generation)
+                {
+                    _snapshot = snapshot;
+                }
+            }
+        }
+
+        return snapshot.Windows.Where(w => w.IsInForce(now)).ToList();
+    }
+
+    /// <summary>A window was scheduled, extended, cancelled or closed on this node: read again at the next attempt.</summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _snapshot = null;
+        }
+    }
+
+    private sealed record Snapshot(DateTimeOffset ReadAt, IReadOnlyList<MaintenanceWindow> Windows);
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Time.Testing;
+using Signpost.Core.Maintenance;
+using Signpost.Core.Tests.Fakes;
+
+namespace Signpost.Core.Tests.Maintenance;
+
+/// <summary>
+/// The node's copy of the windows (docs/maintenance.md, "How soon a change takes effect"): used for at most
+/// its bound, emptied by every change planned on this node, and never blind to a window that starts while
+/// the copy is in use.
+/// </summary>
+public sealed class MaintenanceCacheTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly InMemoryMaintenanceStore _store = new();
+    private readonly MaintenanceCache _cache;
+    private readonly MaintenancePlanner _planner;
+
+    public MaintenanceCacheTests()
+    {
+        _cache = new MaintenanceCache(_time, Bound);
+        _planner = new MaintenancePlanner(_store, _time, _cache);
+    }
+
+    private static MaintenanceWindow Window(DateTimeOffset start, DateTimeOffset end) =>
+        new() { StartsAt = start, EndsAt = end, Scope = MaintenanceScope.Portal, Message = "Upgrade", EnteredTimeZone = "UTC" };
+
+    [Fact]
+    public async Task WindowStartingWhileTheCopyIsInUse_InForceFromItsStart()
+    {
+        // Arrange: the copy is read now; a window already in the store starts two seconds later.
+        var window = Window(Start.AddSeconds(2), Start.AddHours(1));
+        await _store.AddAsync(window, CancellationToken.None);
+        Assert.Empty(await _planner.AllInForceAsync(CancellationToken.None));
+
+        // Act
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var inForce = await _planner.AllInForceAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Equal(window.Id, Assert.Single(inForce).Id);
+    }
+
+    [Fact]
+    public async Task StoreWriteFromElsewhere_SeenAtTheBound_NotBefore()
+    {
+        // Arrange
+        Assert.Empty(await _planner.AllInForceAsync(CancellationToken.None));
+        await _store.AddAsync(Window(Start, Start.AddHours(1)), CancellationToken.None);
+
+        // Act
+        var atOnce = await _planner.AllInForceAsync(CancellationToken.None);
+        _time.Advance(Bound - TimeSpan.FromTicks(1));
+        var justBefore = await _planner.AllInForceAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromTicks(1));
+        var atBound = await _planner.AllInForceAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Empty(atOnce);
+        Assert.Empty(justBefore);
+        Assert.Single(atBound);
+    }
+
+    [Fact]
+    public async Task ScheduleExtendCloseOnThisNode_EachSeenAtOnce()
+    {
+        // Arrange: the copy is read now.
+        Assert.Empty(await _planner.AllInForceAsync(CancellationToken.None));
+
+        // Act + Assert: scheduled from now — in force at once.
+        var window = await _planner.ScheduleAsync(
+            new MaintenanceRequest(Start.UtcDateTime, Start.AddMinutes(10).UtcDateTime, "UTC", MaintenanceScope.SignIn, null, "Upgrade", "test"), CancellationToken.None).Done();
+        Assert.Equal(window.Id, Assert.Single(await _planner.AllInForceAsync(CancellationToken.None)).Id);
+
+        // Closed — over at once, although the copy read a moment ago still had it open.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _planner.CloseAsync(window.Id, CancellationToken.None).Done();
+        Assert.Empty(await _planner.AllInForceAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task BoundZero_ReadsTheStoreAtEveryCall()
+    {
+        // Arrange
+        var planner = new MaintenancePlanner(_store, _time, new MaintenanceCache(_time, TimeSpan.Zero));
+        Assert.Empty(await planner.AllInForceAsync(CancellationToken.None));
+
+        // Act
+        await _store.AddAsync(Window(Start, Start.AddHours(1)), CancellationToken.None);
+
+        // Assert
+        Assert.Single(await planner.AllInForceAsync(CancellationToken.None));
+    }
+}
