@@ -6,6 +6,7 @@ public static class QueryServiceCollectionExtensions
     public static IServiceCollection AddSignpostQueries(this IServiceCollection services)
     {
         services.AddScoped<SupportQueries>();
+        services.AddScoped<SsoQueries>();
         return services;
     }
 }
