@@ -7,6 +7,7 @@ public static class QueryServiceCollectionExtensions
     {
         services.AddScoped<SupportQueries>();
         services.AddScoped<SsoQueries>();
+        services.AddScoped<PlatformQueries>();
         return services;
     }
 }
