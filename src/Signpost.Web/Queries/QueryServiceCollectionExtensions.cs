@@ -8,6 +8,7 @@ public static class QueryServiceCollectionExtensions
         services.AddScoped<SupportQueries>();
         services.AddScoped<SsoQueries>();
         services.AddScoped<PlatformQueries>();
+        services.AddScoped<CliQueries>();
         return services;
     }
 }
