@@ -9,6 +9,7 @@ public static class QueryServiceCollectionExtensions
         services.AddScoped<SsoQueries>();
         services.AddScoped<PlatformQueries>();
         services.AddScoped<CliQueries>();
+        services.AddScoped<PracticeQueries>();
         return services;
     }
 }
