@@ -29,14 +29,9 @@ public sealed class LayoutTests
     private static readonly Dictionary<string, string> ContextAllowed = new(StringComparer.Ordinal)
     {
         ["PracticeAdministration"] = "to move to Web/Queries",
-        ["PracticeDirectory"] = "to move to Web/Queries",
         ["AdminCommands"] = "to move to Web/Queries",
-        ["CredentialAuditCommand"] = "to move to Web/Queries",
-        ["MaintenanceCommands"] = "to move to Web/Queries",
-        ["ReportCommand"] = "to move to Web/Queries",
         ["AdminScope"] = "to move to Web/Queries",
         ["AudienceProjection"] = "to move to Web/Queries",
-        ["CantSignInModel"] = "to move to Web/Queries",
         ["PlatformProvisioning"] = "to move to Web/Queries",
     };
 
