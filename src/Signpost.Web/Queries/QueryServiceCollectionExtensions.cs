@@ -10,6 +10,7 @@ public static class QueryServiceCollectionExtensions
         services.AddScoped<PlatformQueries>();
         services.AddScoped<CliQueries>();
         services.AddScoped<PracticeQueries>();
+        services.AddScoped<AccessQueries>();
         return services;
     }
 }
