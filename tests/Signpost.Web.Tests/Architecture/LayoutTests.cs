@@ -23,12 +23,13 @@ public sealed class LayoutTests
     };
 
     /// <summary>
-    /// Web types outside <c>Signpost.Web.Queries</c> and <c>Signpost.Web.Setup</c> that still take or hold the
+    /// Web types outside <c>Signpost.Web.Queries</c> (the screens' reads) and <c>Signpost.Web.Setup</c> (wiring: the database
+    /// choice, migrations, backups, health checks, key storage, event retention, the demo seed) that still take or hold the
     /// DbContext, by name, each with why. The list only shrinks: a type that no longer touches it must leave it.
     /// </summary>
     private static readonly Dictionary<string, string> ContextAllowed = new(StringComparer.Ordinal)
     {
-        ["PracticeAdministration"] = "FindMemberAsync hands the member pages a tracked account that the acts then change; to move to a Data store's read-for-change, its other lookups to Web/Queries",
+        ["PracticeAdministration"] = "its FindMemberAsync returns the member tracked, as its callers expect; to move to a Data store's read-for-change, its other lookups to Web/Queries",
         ["AdminCommands"] = "its schema check hands the DbContext to DatabaseSetup.UnreadableBecauseAsync (the startup path, changed elsewhere); goes when that takes none",
         ["PlatformProvisioning"] = "FindAccountAsync hands the command line a tracked account, and an organization is read tracked to join a new account; to move to IPlatformStore, its uniqueness checks to Web/Queries",
     };
