@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Organizations;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Admin;
 
@@ -30,39 +29,21 @@ public sealed record MemberFilter(string? Query, string? Status, string? Role)
 /// audit trail. Takes an organization already opened through <see cref="PracticeAdministration.OpenAsync"/>,
 /// and every query is bounded by that organization's memberships.
 /// </summary>
-public sealed class PracticeDirectory(SignpostDbContext db, ILockoutStore lockouts, TimeProvider time)
+public sealed class PracticeDirectory(PracticeQueries queries, ILockoutStore lockouts, TimeProvider time)
 {
     public const int MaxRows = 200;
 
     public async Task<IReadOnlyList<MemberRow>> ListAsync(Organization organization, MemberFilter filter, CancellationToken cancellationToken)
     {
-        var members = db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organization.Id && m.Status == MembershipStatus.Active);
-        if (Enum.TryParse<PracticeRoles>(filter.Role, ignoreCase: true, out var role) && role != PracticeRoles.None && Enum.IsDefined(role))
-        {
-            members = members.Where(m => (m.Roles & role) != 0);
-        }
-
-        var query = from m in members
-                    join a in db.Accounts.AsNoTracking() on m.AccountId equals a.Id
-                    select new { a, m.Roles };
-        if (Enum.TryParse<AccountStatus>(filter.Status, ignoreCase: true, out var status) && Enum.IsDefined(status))
-        {
-            query = query.Where(x => x.a.Status == status);
-        }
-
+        PracticeRoles? role = Enum.TryParse<PracticeRoles>(filter.Role, ignoreCase: true, out var r) && r != PracticeRoles.None && Enum.IsDefined(r) ? r : null;
+        AccountStatus? status = Enum.TryParse<AccountStatus>(filter.Status, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : null;
         var text = filter.Query?.Trim();
-        if (!string.IsNullOrEmpty(text))
-        {
-            var key = (text.Length > MemberFilter.MaxQueryLength ? text[..MemberFilter.MaxQueryLength] : text).ToUpperInvariant();
-            query = query.Where(x => x.a.NormalizedUsername.Contains(key) || x.a.NormalizedEmail.Contains(key)
-                || x.a.DisplayName.ToUpper().Contains(key) || (x.a.Npi != null && x.a.Npi.Contains(key)));
-        }
-
-        var rows = await query.OrderBy(x => x.a.DisplayName).Take(MaxRows).ToListAsync(cancellationToken);
+        var key = string.IsNullOrEmpty(text) ? null : (text.Length > MemberFilter.MaxQueryLength ? text[..MemberFilter.MaxQueryLength] : text).ToUpperInvariant();
+        var rows = await queries.ListMembersAsync(organization.Id, role, status, key, MaxRows, cancellationToken);
         var locks = (await lockouts.ListLockedAsync(time.GetUtcNow(), cancellationToken))
             .GroupBy(l => l.AccountId).ToDictionary(g => g.Key, g => g.Max(l => l.LockedUntil));
-        var result = rows.Select(x => new MemberRow(x.a.Id, x.a.DisplayName, x.a.Username, x.a.Email, x.a.Npi, x.a.Status, x.Roles,
-            x.a.MustChangePassword, locks.GetValueOrDefault(x.a.Id), x.a.Version));
+        var result = rows.Select(x => new MemberRow(x.Account.Id, x.Account.DisplayName, x.Account.Username, x.Account.Email, x.Account.Npi, x.Account.Status, x.Roles,
+            x.Account.MustChangePassword, locks.GetValueOrDefault(x.Account.Id), x.Account.Version));
         if (string.Equals(filter.Status, "locked", StringComparison.OrdinalIgnoreCase))
         {
             result = result.Where(r => r.LockedUntil is not null);
@@ -76,8 +57,8 @@ public sealed class PracticeDirectory(SignpostDbContext db, ILockoutStore lockou
         (await lockouts.ListLockedAsync(time.GetUtcNow(), cancellationToken)).Where(l => l.AccountId == accountId).Max(l => l.LockedUntil);
 
     /// <summary>The person's newest sign-in attempts, newest first.</summary>
-    public async Task<IReadOnlyList<SignInEvent>> RecentOutcomesAsync(Guid accountId, int take, CancellationToken cancellationToken) =>
-        await db.SignInEvents.AsNoTracking().Where(e => e.AccountId == accountId).OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
+    public Task<IReadOnlyList<SignInEvent>> RecentOutcomesAsync(Guid accountId, int take, CancellationToken cancellationToken) =>
+        queries.RecentOutcomesAsync(accountId, take, cancellationToken);
 
     /// <summary>
     /// Recent changes from the audit trail: the practice's own entries, or one person's. A person's
@@ -85,11 +66,7 @@ public sealed class PracticeDirectory(SignpostDbContext db, ILockoutStore lockou
     /// </summary>
     public async Task<IReadOnlyList<ChangeView>> RecentChangesAsync(Organization organization, Guid? accountId, int take, CancellationToken cancellationToken)
     {
-        var entries = db.AuditEntries.AsNoTracking().Where(e => e.Action != AdminScope.RefusalAction);
-        entries = accountId is { } id
-            ? entries.Where(e => e.TargetType == "account" && e.TargetId == id.ToString() && (e.OrganizationId == null || e.OrganizationId == organization.Id))
-            : entries.Where(e => e.OrganizationId == organization.Id);
-        var list = await entries.OrderByDescending(e => e.Sequence).Take(take).ToListAsync(cancellationToken);
+        var list = await queries.RecentChangesAsync(organization.Id, accountId, AdminScope.RefusalAction, take, cancellationToken);
         return list.Select(e => new ChangeView(e.Sequence, e.At, AuditActionWords.ActorName(e.Actor), AuditActionWords.Describe(e.Action),
             Summarise(e, organization.Id), e.TargetId, e.TraceId, e.ClientIp)).ToList();
     }
@@ -177,11 +154,7 @@ public sealed class PracticeDirectory(SignpostDbContext db, ILockoutStore lockou
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
         var first = today.AddDays(1 - days);
         var since = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(first.ToDateTime(TimeOnly.MinValue)));
-        var members = db.Memberships.Where(m => m.OrganizationId == organization.Id).Select(m => m.AccountId);
-        var events = await db.SignInEvents.AsNoTracking()
-            .Where(e => e.OccurredAt >= since && (e.OrganizationId == organization.Id || (e.OrganizationId == null && e.AccountId != null && members.Contains(e.AccountId.Value))))
-            .Select(e => new { e.OccurredAt, e.ReasonCode })
-            .ToListAsync(cancellationToken);
+        var events = await queries.OutcomesSinceAsync(organization.Id, since, cancellationToken);
         var counts = events.Select(e => (Day: DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.OccurredAt, zone).DateTime), e.ReasonCode))
             .Where(e => e.Day >= first && e.Day <= today)
             .ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Signpost.Core.Accounts;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Support;
@@ -35,7 +36,6 @@ public static class HoldsApi
             .WithSummary(summary)
             .WithDescription(description + " Problems are RFC 9457 with `code` and `traceId`.")
             .AddOpenApiOperationTransformer(JsonBody.Describes<HoldBody>())
-            .Produces<HoldView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -45,11 +45,11 @@ public static class HoldsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireAuthorization(Authorization.SupportPolicy);
 
-    private static async Task<IResult> ActAsync(string id, bool held, HttpContext context, AccountHolds holds, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HoldView>, ApiProblem>> ActAsync(string id, bool held, HttpContext context, AccountHolds holds, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
-            return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
+            return new ApiProblem(StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
                 "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
         }
 
@@ -63,21 +63,21 @@ public static class HoldsApi
         return result.Outcome switch
         {
             HoldOutcome.Done => TypedResults.Ok(new HoldView(result.Account!.Id, result.Account.Username, held, result.SessionsEnded)),
-            HoldOutcome.UnknownAccount => await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", result.Problem!),
-            HoldOutcome.AlreadyInThatState => await JsonBody.ProblemAsync(context, StatusCodes.Status409Conflict, "conflict", held ? "Already held" : "Not held", result.Problem!),
-            _ => await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid reason", result.Problem!),
+            HoldOutcome.UnknownAccount => new ApiProblem(StatusCodes.Status404NotFound, "not_found", "No such account", result.Problem!),
+            HoldOutcome.AlreadyInThatState => new ApiProblem(StatusCodes.Status409Conflict, "conflict", held ? "Already held" : "Not held", result.Problem!),
+            _ => new ApiProblem(StatusCodes.Status400BadRequest, "invalid_request", "Invalid reason", result.Problem!),
         };
     }
 
     private const string ReasonRule = "The body must be a JSON object with \"reason\": 1–500 characters saying why.";
 
     /// <summary>Reads <c>{"reason": "..."}</c> through <see cref="JsonBody"/>, so that every malformed body is a 4xx problem, never a 500.</summary>
-    private static async Task<(string? Reason, IResult? Rejection)> ReadReasonAsync(HttpContext context)
+    private static async Task<(string? Reason, ApiProblem? Rejection)> ReadReasonAsync(HttpContext context)
     {
-        var (body, rejection) = await JsonBody.ReadObjectAsync(context, MaxBodyBytes, ReasonRule);
-        if (rejection is not null)
+        var (body, problem) = await JsonBody.ParseObjectAsync(context, MaxBodyBytes, ReasonRule);
+        if (problem is not null)
         {
-            return (null, rejection);
+            return (null, ApiProblem.From(problem));
         }
 
         if (body.TryGetProperty("reason", out var value) && value.ValueKind == JsonValueKind.String && AccountHold.Problem(value.GetString()) is null)
@@ -85,7 +85,7 @@ public static class HoldsApi
             return (value.GetString(), null);
         }
 
-        return (null, await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid reason", ReasonRule));
+        return (null, new ApiProblem(StatusCodes.Status400BadRequest, "invalid_request", "Invalid reason", ReasonRule));
     }
 
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Signpost.Core.Audit;
 using Signpost.Core.Passwords;
 using Signpost.Web.Infrastructure;
@@ -38,7 +39,6 @@ public static class PasswordExpiryApi
             .WithSummary("Extend one account's password expiry")
             .WithDescription("Sets how many days (1–365) later than its practice's policy the account's password expires; replaces any earlier extension, and a new password drops it. For support agents and platform admins. Problems are RFC 9457 with `code` and `traceId`.")
             .AddOpenApiOperationTransformer(JsonBody.Describes<ExtensionBody>())
-            .Produces<ExtensionView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -49,12 +49,12 @@ public static class PasswordExpiryApi
         return api;
     }
 
-    private static async Task<IResult> GrantAsync(
+    private static async Task<Results<Ok<ExtensionView>, ApiProblem>> GrantAsync(
         string id, HttpContext context, PasswordExpiryExtensions extensions, AuditTrail audit, AuditActors actors, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
-            return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
+            return new ApiProblem(StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
                 "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
         }
 
@@ -68,9 +68,9 @@ public static class PasswordExpiryApi
         switch (result.Status)
         {
             case ExpiryExtensionStatus.UnknownAccount:
-                return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", "No account has this ID.");
+                return new ApiProblem(StatusCodes.Status404NotFound, "not_found", "No such account", "No account has this ID.");
             case ExpiryExtensionStatus.InvalidDays:
-                return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule);
+                return new ApiProblem(StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule);
         }
 
         var account = result.Account!;
@@ -89,12 +89,12 @@ public static class PasswordExpiryApi
     /// content type (which also keeps cross-site form posts out), oversized, invalid JSON or UTF-8, nesting
     /// bombs, repeated keys, and numbers that are not a whole 1–365.
     /// </summary>
-    private static async Task<(int Days, IResult? Rejection)> ReadDaysAsync(HttpContext context)
+    private static async Task<(int Days, ApiProblem? Rejection)> ReadDaysAsync(HttpContext context)
     {
-        var (body, rejection) = await JsonBody.ReadObjectAsync(context, MaxBodyBytes, DaysRule);
-        if (rejection is not null)
+        var (body, problem) = await JsonBody.ParseObjectAsync(context, MaxBodyBytes, DaysRule);
+        if (problem is not null)
         {
-            return (0, rejection);
+            return (0, ApiProblem.From(problem));
         }
 
         if (body.TryGetProperty("days", out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var days) && PasswordExpiryExtensions.IsValidDays(days))
@@ -102,7 +102,7 @@ public static class PasswordExpiryApi
             return (days, null);
         }
 
-        return (0, await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule));
+        return (0, new ApiProblem(StatusCodes.Status400BadRequest, "invalid_request", "Invalid extension", DaysRule));
     }
 
     internal static string Describe(DateTimeOffset? expiresAt) =>

@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using Signpost.Core.Accounts;
 using Signpost.Core.CredentialAudits;
-using Signpost.Data;
 using Signpost.Web.CredentialAudits;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Cli;
 
@@ -31,10 +29,10 @@ public static class CredentialAuditCommand
             }
 
             var slug = result.GetValue(org)!.Trim().ToLowerInvariant();
-            var db = services.GetRequiredService<SignpostDbContext>();
-            var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Slug == slug, ct2)
+            var queries = services.GetRequiredService<CliQueries>();
+            var organization = await queries.FindOrganizationAsync(slug, ct2)
                 ?? throw new CommandRefusedException($"No organization has slug '{slug}'.");
-            var members = await db.Memberships.CountAsync(m => m.OrganizationId == organization.Id && m.Status == MembershipStatus.Active, ct2);
+            var members = await queries.CountActiveMembersAsync(organization.Id, ct2);
             var report = await AuditCommands.WithProgressAsync($"Reading {members:N0} members of {organization.Name}", members,
                 async progress => await services.GetRequiredService<CredentialAuditService>()
                     .RunAsync(organization.Id, period, new IntProgress(progress), ct2))

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Maintenance;
-using Signpost.Data;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Cli;
 
@@ -128,8 +127,7 @@ public static class MaintenanceCommands
             return null;
         }
 
-        var db = services.GetRequiredService<SignpostDbContext>();
-        var id = await db.Organizations.Where(o => o.Slug == slug.Trim().ToLowerInvariant()).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
+        var id = await services.GetRequiredService<CliQueries>().OrganizationIdAsync(slug.Trim().ToLowerInvariant(), cancellationToken);
         return id ?? throw new CommandRefusedException($"No organization has slug '{slug}'.");
     }
 }

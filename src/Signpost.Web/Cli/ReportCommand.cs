@@ -1,12 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Analytics;
-using Signpost.Data;
 using Signpost.Data.Analytics;
 using Signpost.Web.Analytics;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 using Spectre.Console;
 
 namespace Signpost.Web.Cli;
@@ -60,8 +59,7 @@ public static class ReportCommand
             {
                 slug = wanted.Trim().ToLowerInvariant();
                 var s = slug;
-                organization = await services.GetRequiredService<SignpostDbContext>().Organizations.AsNoTracking()
-                    .Where(o => o.Slug == s).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct2)
+                organization = await services.GetRequiredService<CliQueries>().OrganizationIdAsync(s, ct2)
                     ?? throw new CommandRefusedException($"No organization has slug '{slug}'.");
             }
 

@@ -1,11 +1,10 @@
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Audit;
 using Signpost.Core.Events;
 using Signpost.Core.Incidents;
 using Signpost.Core.Organizations;
-using Signpost.Data;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Infrastructure;
 
@@ -23,7 +22,7 @@ namespace Signpost.Web.Infrastructure;
 /// Callers answer a refused read of another practice's organization or account exactly like a missing one
 /// (404), so IDs guessed in URLs or bodies do not even confirm that the target exists.
 /// </remarks>
-public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActors actors, IHttpContextAccessor http)
+public sealed class AdminScope(AccessQueries queries, AuditTrail audit, AuditActors actors, IHttpContextAccessor http)
 {
     /// <summary>The audit action written for every refused attempt; its <c>After</c> says what was tried and why it was refused.</summary>
     public const string RefusalAction = AuditEntry.RefusalAction;
@@ -56,7 +55,7 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
     {
         if (IsPlatformAdmin)
         {
-            return (await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(cancellationToken)).ToHashSet();
+            return await queries.AllOrganizationIdsAsync(cancellationToken);
         }
 
         return AccountId is { } accountId ? (await AdministeredIdsAsync(accountId, cancellationToken)).ToHashSet() : new HashSet<Guid>();
@@ -86,8 +85,7 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
             return false;
         }
 
-        return await db.Memberships.AnyAsync(
-            m => m.AccountId == accountId && m.Status == MembershipStatus.Active && ids.Contains(m.OrganizationId), cancellationToken);
+        return await queries.HasActiveMembershipInAsync(accountId, ids, cancellationToken);
     }
 
     /// <summary>May the caller read or change this incident? Support and platform admins: all; a practice administrator: their practices' only.</summary>
@@ -100,7 +98,7 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
     {
         if (IsPlatformAdmin)
         {
-            return await db.Organizations.AsNoTracking().OrderBy(o => o.Name).ToListAsync(cancellationToken);
+            return await queries.ListOrganizationsAsync(cancellationToken);
         }
 
         if (AccountId is not { } accountId)
@@ -109,7 +107,7 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
         }
 
         var ids = await AdministeredIdsAsync(accountId, cancellationToken);
-        return await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name).ToListAsync(cancellationToken);
+        return await queries.ListOrganizationsAsync(ids, cancellationToken);
     }
 
     /// <summary>True when the signed-in person may administer <paramref name="organizationId"/>.</summary>
@@ -131,7 +129,7 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
     {
         if (IsPlatformAdmin)
         {
-            return await db.Accounts.AnyAsync(a => a.Id == targetAccountId, cancellationToken);
+            return await queries.AccountExistsAsync(targetAccountId, cancellationToken);
         }
 
         if (AccountId is not { } accountId)
@@ -140,8 +138,7 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
         }
 
         var ids = await AdministeredIdsAsync(accountId, cancellationToken);
-        return await db.Memberships.AnyAsync(
-            m => m.AccountId == targetAccountId && m.Status == MembershipStatus.Active && ids.Contains(m.OrganizationId), cancellationToken);
+        return await queries.HasActiveMembershipInAsync(targetAccountId, ids, cancellationToken);
     }
 
     /// <summary>Appends a refused attempt to the audit trail: who tried what on which target, and why it was refused.</summary>
@@ -180,9 +177,5 @@ public sealed class AdminScope(SignpostDbContext db, AuditTrail audit, AuditActo
 
     // Scoped per request: asked several times while one answer is built, read once.
     private async Task<List<Guid>> AdministeredMembershipIdsAsync(Guid accountId, CancellationToken cancellationToken) =>
-        _administered ??= await db.Memberships
-            .Where(m => m.AccountId == accountId && m.Status == MembershipStatus.Active && (m.Roles & PracticeRoles.PracticeAdmin) != 0)
-            .Where(m => db.Accounts.Any(a => a.Id == accountId && a.Status == AccountStatus.Active))
-            .Select(m => m.OrganizationId)
-            .ToListAsync(cancellationToken);
+        _administered ??= await queries.AdministeredMembershipIdsAsync(accountId, cancellationToken);
 }

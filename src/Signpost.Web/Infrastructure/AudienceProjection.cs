@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Incidents;
 using Signpost.Core.Troubleshooting;
-using Signpost.Data;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Infrastructure;
 
@@ -40,7 +39,7 @@ public enum Audience
 /// made by removing what is known to be sensitive (every detail text, every other practice's name) and
 /// anything shaped like an address, rather than by keeping a list of known-safe sentences.
 /// </remarks>
-public sealed partial class AudienceProjection(SignpostDbContext db, AdminScope scope, ISignInEventStore events)
+public sealed partial class AudienceProjection(AccessQueries queries, AdminScope scope, ISignInEventStore events)
 {
     /// <summary>What an address, range or withheld identifier reads as in a practice admin's view.</summary>
     public const string Withheld = "[withheld]";
@@ -198,7 +197,7 @@ public sealed partial class AudienceProjection(SignpostDbContext db, AdminScope 
         if (accountId is { } id)
         {
             attempts.AddRange(await events.ListForAccountAsync(id, DetailLookBack, cancellationToken));
-            organizationIds.AddRange(await db.Memberships.AsNoTracking().Where(m => m.AccountId == id).Select(m => m.OrganizationId).ToListAsync(cancellationToken));
+            organizationIds.AddRange(await queries.MembershipOrganizationIdsAsync(id, cancellationToken));
         }
 
         var details = attempts.Select(e => e.Detail).ToList();
@@ -206,13 +205,11 @@ public sealed partial class AudienceProjection(SignpostDbContext db, AdminScope 
         // An attempt made at another practice is that practice's to read: its trace ID is withheld too.
         var foreignTraces = attempts.Where(e => e.OrganizationId is { } o && !administered.Contains(o)).Select(e => e.TraceId).ToHashSet(StringComparer.Ordinal);
         var involved = organizationIds.Distinct().ToList();
-        var organizations = await db.Organizations.AsNoTracking().Where(o => involved.Contains(o.Id)).ToListAsync(cancellationToken);
+        var organizations = await queries.FindOrganizationsAsync(involved, cancellationToken);
         var foreign = organizations.Where(o => foreignIds.Contains(o.Id)).ToList();
         // The administrators of the other practices are people of those practices: an admin change they made
         // names them ("by account:… (username)"), which is theirs to know, not this reader's.
-        var foreignAdmins = (await db.Memberships.AsNoTracking().Where(m => foreignIds.Contains(m.OrganizationId))
-                .Join(db.Accounts.AsNoTracking(), m => m.AccountId, a => a.Id, (m, a) => new { m.AccountId, m.Roles, a.Username })
-                .ToListAsync(cancellationToken))
+        var foreignAdmins = (await queries.MembersWithRolesAsync(foreignIds, cancellationToken))
             .Where(m => m.Roles.HasFlag(PracticeRoles.PracticeAdmin) && m.AccountId != accountId)
             .SelectMany(m => new[] { m.Username, m.AccountId.ToString() })
             .ToList();

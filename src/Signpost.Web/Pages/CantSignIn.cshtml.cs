@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
 using Signpost.Core.Browsers;
@@ -12,8 +11,8 @@ using Signpost.Core.Scheduling;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 using Signpost.Core.Troubleshooting;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Pages;
 
@@ -34,7 +33,7 @@ namespace Signpost.Web.Pages;
 [RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
 public sealed class CantSignInModel(
     ISignInEventStore events,
-    SignpostDbContext db,
+    PracticeQueries practices,
     FormGuard guard,
     IOptionsMonitor<BrowserSupportOptions> browsers,
     IncidentService incidents,
@@ -263,7 +262,7 @@ public sealed class CantSignInModel(
                 Advice = SafeAdvice.For(attempt);
                 if (attempt.OrganizationId is { } organizationId)
                 {
-                    organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
+                    organization = await practices.FindOrganizationAsync(organizationId, cancellationToken);
                 }
             }
         }

@@ -1,10 +1,9 @@
-using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Administration;
 using Signpost.Core.Audit;
 using Signpost.Core.Organizations;
-using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Platform;
 
@@ -21,33 +20,19 @@ public sealed record OrganizationDetails(string? Name, string? Address, string? 
 /// The platform operator's acts beyond <see cref="PlatformProvisioning"/>: an organization's details, removing a
 /// network range, granting and revoking the platform roles. Same rules as there: validate everything first,
 /// then change and append the audit entry in one transaction (<see cref="IPlatformStore"/>), so there is no act
-/// without its entry. Lists and checks read the DbContext.
+/// without its entry. Lists and checks read through <see cref="PlatformQueries"/>.
 /// </summary>
-public sealed class PlatformAdministration(SignpostDbContext db, IPlatformStore store, AuditTrail audit, AuditActors actors)
+public sealed class PlatformAdministration(PlatformQueries queries, IPlatformStore store, AuditTrail audit, AuditActors actors)
 {
     /// <summary>Most group NPIs one organization may list; a large facility has a handful, never hundreds.</summary>
     public const int MaxGroupNpis = 50;
 
     /// <summary>Every organization by name, with its active members and active practice admins.</summary>
-    public async Task<IReadOnlyList<OrganizationSummary>> ListOrganizationsAsync(CancellationToken cancellationToken)
-    {
-        var organizations = await db.Organizations.AsNoTracking()
-            .Select(o => new { o.Id, o.Slug, o.Name, o.CreatedAt })
-            .ToListAsync(cancellationToken);
-        var memberships = await db.Memberships.AsNoTracking()
-            .Where(m => m.Status == MembershipStatus.Active)
-            .Select(m => new { m.OrganizationId, m.Roles })
-            .ToListAsync(cancellationToken);
-        var byOrganization = memberships.ToLookup(m => m.OrganizationId);
-        return organizations
-            .Select(o => new OrganizationSummary(o.Id, o.Slug, o.Name, byOrganization[o.Id].Count(m => m.Roles != PracticeRoles.None),
-                byOrganization[o.Id].Count(m => m.Roles.HasFlag(PracticeRoles.PracticeAdmin)), o.CreatedAt))
-            .OrderBy(o => o.Name, StringComparer.OrdinalIgnoreCase)
-            .ToList();
-    }
+    public Task<IReadOnlyList<OrganizationSummary>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
+        queries.ListOrganizationsAsync(cancellationToken);
 
     public Task<Organization?> FindOrganizationAsync(string slug, CancellationToken cancellationToken) =>
-        db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken);
+        queries.FindOrganizationAsync(slug.Trim().ToLowerInvariant(), cancellationToken);
 
     /// <summary>
     /// Changes name, address, TIN, group NPIs (comma, space or line separated, each checked with
@@ -136,12 +121,8 @@ public sealed class PlatformAdministration(SignpostDbContext db, IPlatformStore 
     }
 
     /// <summary>Everyone holding a platform role, by username.</summary>
-    public async Task<IReadOnlyList<PlatformPerson>> ListPlatformPeopleAsync(CancellationToken cancellationToken) =>
-        await db.Accounts.AsNoTracking()
-            .Where(a => a.PlatformRoles != PlatformRoles.None)
-            .OrderBy(a => a.NormalizedUsername)
-            .Select(a => new PlatformPerson(a.Id, a.Username, a.Email, a.DisplayName, a.PlatformRoles, a.Status))
-            .ToListAsync(cancellationToken);
+    public Task<IReadOnlyList<PlatformPerson>> ListPlatformPeopleAsync(CancellationToken cancellationToken) =>
+        queries.ListPlatformPeopleAsync(cancellationToken);
 
     /// <summary>Gives the account (by username, email or NPI) a platform role; granting a role it holds changes nothing and writes nothing.</summary>
     public async Task<AdminResult<Account>> GrantPlatformRoleAsync(string identifier, PlatformRoles role, CancellationToken cancellationToken)
@@ -189,8 +170,7 @@ public sealed class PlatformAdministration(SignpostDbContext db, IPlatformStore 
                 return AdminResult.Refused("You cannot remove your own PlatformAdmin role; ask another platform admin.");
             }
 
-            var others = await db.Accounts.CountAsync(
-                a => a.Id != account.Id && a.Status == AccountStatus.Active && (a.PlatformRoles & PlatformRoles.PlatformAdmin) != 0, cancellationToken);
+            var others = await queries.CountOtherActivePlatformAdminsAsync(account.Id, cancellationToken);
             if (others == 0)
             {
                 return AdminResult.Refused($"{account.Username} is the last active platform admin; grant the role to someone else first.");

@@ -6,6 +6,11 @@ public static class QueryServiceCollectionExtensions
     public static IServiceCollection AddSignpostQueries(this IServiceCollection services)
     {
         services.AddScoped<SupportQueries>();
+        services.AddScoped<SsoQueries>();
+        services.AddScoped<PlatformQueries>();
+        services.AddScoped<CliQueries>();
+        services.AddScoped<PracticeQueries>();
+        services.AddScoped<AccessQueries>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
 using Signpost.Data;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Sso;
 
@@ -30,14 +31,14 @@ public sealed record SsoConnectionRequest(
 /// Creating and changing an organization's connection (CLI and the platform page), validated, with the
 /// secret protected before it is stored and every change in the audit trail in the same transaction.
 /// The audit entry never holds the secret, only whether one is set. Writes go through <see cref="ISsoConnectionStore"/>;
-/// the reads (organizations, the list) still use the DbContext.
+/// the reads go through <see cref="SsoQueries"/>.
 /// </summary>
-public sealed class SsoConnectionManager(SignpostDbContext db, ISsoConnectionStore store, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
+public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore store, SsoSchemes schemes, AuditTrail audit, AuditActors actors, TimeProvider time, Microsoft.Extensions.Options.IOptions<SsoOptions> settings)
 {
     /// <summary>Creates or changes the organization's connection; a missing organization or any bad value stores nothing.</summary>
     public async Task<AdminResult<SsoConnection>> SaveAsync(string slug, SsoConnectionRequest request, CancellationToken cancellationToken)
     {
-        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.Trim().ToLowerInvariant(), cancellationToken);
+        var organization = await queries.FindOrganizationAsync(slug.Trim().ToLowerInvariant(), cancellationToken);
         if (organization is null)
         {
             return AdminResult.NotFound($"No organization has slug '{slug}'.");
@@ -80,15 +81,15 @@ public sealed class SsoConnectionManager(SignpostDbContext db, ISsoConnectionSto
 
         await store.SaveAsync(connection, ct => audit.RecordAsync(actors.Current, new AuditRecord(before is null ? "sso.create" : "sso.update", "sso_connection",
             connection.Id.ToString(), organization.Id, before, View(connection)), ct), cancellationToken);
-        await schemes.EnsureAsync(db, organization.Slug, cancellationToken);
+        await schemes.EnsureAsync(queries, organization.Slug, cancellationToken);
         return connection;
     }
 
     public Task<List<SsoConnection>> ListAsync(CancellationToken cancellationToken) =>
-        db.SsoConnections.AsNoTracking().Include(c => c.Organization).OrderBy(c => c.Organization!.Slug).ToListAsync(cancellationToken);
+        queries.ListConnectionsAsync(cancellationToken);
 
     public Task<SsoConnection?> FindAsync(string slug, CancellationToken cancellationToken) =>
-        db.SsoConnections.AsNoTracking().Include(c => c.Organization).FirstOrDefaultAsync(c => c.Organization!.Slug == slug, cancellationToken);
+        queries.FindConnectionAsync(slug, cancellationToken);
 
     /// <summary>
     /// Every problem at once, each naming the <see cref="SsoConnectionRequest"/> property it is about, so the page

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.SingleSignOn;
-using Signpost.Data;
+using Signpost.Web.Queries;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Sso;
@@ -21,8 +21,8 @@ public static class SsoEndpoints
         if (context.Request.Path.StartsWithSegments(CallbackPrefix.TrimEnd('/'), out var rest)
             && rest.Value?.TrimStart('/') is { Length: > 0 } slug && AccountRules.IsValidSlug(slug))
         {
-            var db = context.RequestServices.GetRequiredService<SignpostDbContext>();
-            await context.RequestServices.GetRequiredService<SsoSchemes>().EnsureAsync(db, slug, context.RequestAborted);
+            var queries = context.RequestServices.GetRequiredService<SsoQueries>();
+            await context.RequestServices.GetRequiredService<SsoSchemes>().EnsureAsync(queries, slug, context.RequestAborted);
         }
 
         await next();
@@ -36,9 +36,9 @@ public static class SsoEndpoints
     }
 
     /// <summary>Sends the browser to the organization's provider; a provider that cannot be reached gives a reason, not a 500.</summary>
-    private static async Task<IResult> StartAsync(string slug, string? returnUrl, HttpContext context, SsoSchemes schemes, SignpostDbContext db, SsoSignIn signIn, SsoDiscoveryFailures discovery)
+    private static async Task<IResult> StartAsync(string slug, string? returnUrl, HttpContext context, SsoSchemes schemes, SsoQueries queries, SsoSignIn signIn, SsoDiscoveryFailures discovery)
     {
-        if (!AccountRules.IsValidSlug(slug) || await schemes.EnsureAsync(db, slug, context.RequestAborted) is not { } connection)
+        if (!AccountRules.IsValidSlug(slug) || await schemes.EnsureAsync(queries, slug, context.RequestAborted) is not { } connection)
         {
             return Results.NotFound();
         }
@@ -65,13 +65,13 @@ public static class SsoEndpoints
     }
 
     /// <summary>Home-realm discovery: the generic page's "Sign in with your organization" asks for a work email and routes by its domain.</summary>
-    private static async Task<IResult> DiscoverAsync(string? email, string? returnUrl, SignpostDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> DiscoverAsync(string? email, string? returnUrl, SsoQueries queries, CancellationToken cancellationToken)
     {
         var at = email?.Trim().LastIndexOf('@') ?? -1;
         var domain = at > 0 ? email!.Trim()[(at + 1)..].ToLowerInvariant() : null;
         if (domain is { Length: > 0 and <= 253 })
         {
-            var connections = await db.SsoConnections.AsNoTracking().Include(c => c.Organization).Where(c => c.Enabled).ToListAsync(cancellationToken);
+            var connections = await queries.ListEnabledConnectionsAsync(cancellationToken);
             if (connections.FirstOrDefault(c => c.EmailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase)) is { } match)
             {
                 var query = returnUrl is { Length: > 0 } ? "?returnUrl=" + Uri.EscapeDataString(returnUrl) : "";

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Notifications;
-using Signpost.Data;
+using Signpost.Web.Queries;
 using Signpost.Web.Setup;
 
 namespace Signpost.Web.Sso;
@@ -31,7 +31,7 @@ public sealed class SsoHealthJob(IServiceScopeFactory scopes, IOptions<SsoOption
         {
             await using var scope = scopes.CreateAsyncScope();
             var services = scope.ServiceProvider;
-            var connections = await services.GetRequiredService<SignpostDbContext>().SsoConnections.AsNoTracking().Include(c => c.Organization).Where(c => c.Enabled).ToListAsync(cancellationToken);
+            var connections = await services.GetRequiredService<SsoQueries>().ListEnabledConnectionsAsync(cancellationToken);
             foreach (var connection in connections)
             {
                 var report = await services.GetRequiredService<SsoHealthChecker>().CheckAndRecordAsync(connection, cancellationToken);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.SingleSignOn;
-using Signpost.Data;
+using Signpost.Web.Queries;
 
 namespace Signpost.Web.Sso;
 
@@ -34,10 +34,9 @@ public sealed class SsoSchemes(IAuthenticationSchemeProvider schemes, IOptionsMo
     /// Loads the organization's connection and makes sure its scheme exists with current options; null when it
     /// has none or it is disabled (a disabled connection's scheme is removed, so no challenge or callback runs).
     /// </summary>
-    public async Task<SsoConnection?> EnsureAsync(SignpostDbContext db, string slug, CancellationToken cancellationToken)
+    public async Task<SsoConnection?> EnsureAsync(SsoQueries queries, string slug, CancellationToken cancellationToken)
     {
-        var connection = await db.SsoConnections.AsNoTracking().Include(c => c.Organization)
-            .FirstOrDefaultAsync(c => c.Organization!.Slug == slug, cancellationToken);
+        var connection = await queries.FindConnectionAsync(slug, cancellationToken);
         var name = SsoConnection.SchemeFor(slug);
         if (connection is not { Enabled: true })
         {

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Accounts;
 using Signpost.Core.Organizations;
 using Signpost.Core.SingleSignOn;
-using Signpost.Data;
+using Signpost.Web.Queries;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Pages.Platform;
 using Signpost.Web.Sso;
@@ -23,7 +23,7 @@ namespace Signpost.Web.Pages.PlatformSso;
 /// change stamp refuses a save from a page opened before someone else's edit.
 /// </remarks>
 [Authorize(Roles = nameof(PlatformRoles.PlatformAdmin))]
-public sealed class ConnectionModel(SsoConnectionManager connections, SsoHealthChecker checker, SignpostDbContext db) : PlatformPageModel
+public sealed class ConnectionModel(SsoConnectionManager connections, SsoHealthChecker checker, SsoQueries queries) : PlatformPageModel
 {
     public Organization? Organization { get; private set; }
     public SsoConnection? Connection { get; private set; }
@@ -100,7 +100,7 @@ public sealed class ConnectionModel(SsoConnectionManager connections, SsoHealthC
 
     private async Task<bool> LoadAsync(string slug, CancellationToken cancellationToken)
     {
-        Organization = AccountRules.IsValidSlug(slug) ? await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Slug == slug, cancellationToken) : null;
+        Organization = AccountRules.IsValidSlug(slug) ? await queries.FindOrganizationAsync(slug, cancellationToken) : null;
         if (Organization is null)
         {
             return false;
@@ -114,8 +114,7 @@ public sealed class ConnectionModel(SsoConnectionManager connections, SsoHealthC
         }
 
         var id = Connection.Id;
-        History = (await db.SsoHealthRecords.AsNoTracking().Where(r => r.ConnectionId == id).ToListAsync(cancellationToken))
-            .OrderByDescending(r => r.CheckedAt).Take(20).ToList();
+        History = await queries.RecentHealthAsync(id, 20, cancellationToken);
         return true;
     }
 }
