@@ -97,30 +97,6 @@ public sealed class PostgresServer : IAsyncLifetime
         return ConnectionString(name, extra);
     }
 
-    /// <summary>
-    /// A new database with Signpost's schema, made the way an operator deploys: <c>signpost migrate</c> once,
-    /// before any node starts (a PostgreSQL node does not migrate; docs/deployment.md, "Upgrades").
-    /// </summary>
-    public async Task<string> CreateMigratedDatabaseAsync(string? extra = null)
-    {
-        var connectionString = await CreateDatabaseAsync(extra);
-        var folder = Directory.CreateTempSubdirectory("signpost-pg-migrate-").FullName;
-        try
-        {
-            var run = await Signpost.Web.Tests.Cli.SignpostProcess.RunAsync(connectionString, folder, null, "migrate", "--Signpost:Database:Provider=PostgreSQL");
-            if (run.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"signpost migrate failed on a new database: {run}");
-            }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-
-        return connectionString;
-    }
-
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

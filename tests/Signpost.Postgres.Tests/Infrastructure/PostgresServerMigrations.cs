@@ -1,0 +1,34 @@
+using Signpost.Web.Tests.Cli;
+
+namespace Signpost.Postgres.Tests.Infrastructure;
+
+/// <summary>
+/// Databases made the way an operator deploys. Kept apart from <see cref="PostgresServer"/>, whose file the store
+/// contract suite (tests/Signpost.Data.Tests) links and which must not need the Web host.
+/// </summary>
+public static class PostgresServerMigrations
+{
+    /// <summary>
+    /// A new database with Signpost's schema, made the way an operator deploys: <c>signpost migrate</c> once,
+    /// before any node starts (a PostgreSQL node does not migrate; docs/deployment.md, "Upgrades").
+    /// </summary>
+    public static async Task<string> CreateMigratedDatabaseAsync(this PostgresServer server, string? extra = null)
+    {
+        var connectionString = await server.CreateDatabaseAsync(extra);
+        var folder = Directory.CreateTempSubdirectory("signpost-pg-migrate-").FullName;
+        try
+        {
+            var run = await SignpostProcess.RunAsync(connectionString, folder, null, "migrate", "--Signpost:Database:Provider=PostgreSQL");
+            if (run.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"signpost migrate failed on a new database: {run}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return connectionString;
+    }
+}
