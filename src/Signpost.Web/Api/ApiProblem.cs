@@ -46,5 +46,9 @@ public sealed class ApiProblem : IResult, IStatusCodeHttpResult
     /// <summary>A problem an API builds in full itself (its status must be <paramref name="status"/>), written as built.</summary>
     public static ApiProblem Built(int status, string code, Func<HttpContext, ProblemDetails> build) => new(status, code, build);
 
+    /// <summary>A problem already built in full (a sign-in outcome from <see cref="Problems.ForResult"/>), written as built.</summary>
+    public static ApiProblem Of(ProblemDetails problem) =>
+        new(problem.Status ?? StatusCodes.Status500InternalServerError, problem.Extensions.TryGetValue("code", out var code) ? code as string ?? "" : "", _ => problem);
+
     public Task ExecuteAsync(HttpContext httpContext) => Problems.WriteAsync(httpContext, build(httpContext));
 }

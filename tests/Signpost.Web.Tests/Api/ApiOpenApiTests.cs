@@ -5,13 +5,14 @@ using Signpost.Web.Tests.Infrastructure;
 namespace Signpost.Web.Tests.Api;
 
 /// <summary>
-/// The events, webhook-delivery, diagnosis and incident endpoints describe their success bodies from the handlers'
+/// The sign-in, sign-out, events, webhook-delivery, diagnosis and incident endpoints describe their success bodies from the handlers'
 /// <c>Results&lt;…&gt;</c> signatures (no <c>Produces&lt;T&gt;</c> beside them), and keep the problems each declares
 /// (README "Layout", expected failures).
 /// </summary>
 public sealed class ApiOpenApiTests(SignpostFactory app) : IClassFixture<SignpostFactory>
 {
     [Theory]
+    [InlineData("/api/v1/sign-in", "post", "200", "SignInResponse", false, new[] { "400", "401", "403", "429" })]
     [InlineData("/api/v1/events/{traceId}", "get", "200", "EventView", false, new[] { "400", "404" })]
     [InlineData("/api/v1/webhook-deliveries", "get", "200", "DeliveryView", true, new[] { "400" })]
     [InlineData("/api/v1/diagnoses/{traceId}", "get", "200", "DiagnosisView", false, new[] { "400", "403", "404" })]
@@ -36,6 +37,15 @@ public sealed class ApiOpenApiTests(SignpostFactory app) : IClassFixture<Signpos
         {
             Assert.True(responses.GetProperty(problem).GetProperty("content").TryGetProperty("application/problem+json", out _), problem);
         }
+    }
+
+    [Fact]
+    public async Task Document_SignOut_AnswersNoContent()
+    {
+        var responses = await ResponsesAsync("/api/v1/sign-out", "post");
+
+        Assert.True(responses.TryGetProperty("204", out _));
+        Assert.False(responses.TryGetProperty("200", out _));
     }
 
     [Fact]
