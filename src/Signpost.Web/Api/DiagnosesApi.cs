@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Signpost.Core.Events;
 using Signpost.Core.Troubleshooting;
 using Signpost.Web.Infrastructure;
@@ -40,7 +41,6 @@ public static class DiagnosesApi
             .WithName("DiagnoseTrace")
             .WithSummary("Run the troubleshooter on the attempt behind a trace ID")
             .WithDescription("Eight steps with status and evidence, the root cause, the immediate action and the escalation. Support agents and platform admins; practice admins for attempts on accounts of their practice.")
-            .Produces<DiagnosisView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -50,7 +50,6 @@ public static class DiagnosesApi
             .WithName("DiagnoseAccount")
             .WithSummary("Run the troubleshooter on an account over a time range")
             .WithDescription("`from` and `to` are ISO 8601 instants (default: the last 24 hours; at most 31 days). Support agents and platform admins; practice admins for accounts of their practice.")
-            .Produces<DiagnosisView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -59,71 +58,71 @@ public static class DiagnosesApi
         return api;
     }
 
-    private static async Task<IResult> ForTraceAsync(
+    private static async Task<Results<Ok<DiagnosisView>, ApiProblem>> ForTraceAsync(
         string traceId, HttpContext context, Troubleshooter troubleshooter, AdminScope scope, AudienceProjection projection, ISignInEventStore events,
         CancellationToken cancellationToken)
     {
         if (!Troubleshooter.TryNormalizeTraceId(traceId, out var id))
         {
-            return await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_trace_id", "Not a trace ID",
+            return Problem(StatusCodes.Status400BadRequest, "invalid_trace_id", "Not a trace ID",
                 "A trace ID is 32 hexadecimal characters, as shown on the failure page.");
         }
 
         var audience = await scope.AudienceAsync(cancellationToken);
         if (audience == Audience.TraceHolder)
         {
-            return await ForbiddenAsync(context);
+            return Forbidden();
         }
 
         var found = await events.FindByTraceIdAsync(id, cancellationToken);
         if (found is not null && !await scope.CanSeeTraceAsync(found, cancellationToken))
         {
             await scope.RefuseAsync("diagnosis.read", "trace", id, found.OrganizationId, "The attempt is not on an account of a practice the caller administers, or was made at another practice.", cancellationToken);
-            return await TraceNotFoundAsync(context);
+            return TraceNotFound();
         }
 
         var result = await troubleshooter.DiagnoseTraceAsync(id, TroubleshooterAudience(audience), cancellationToken);
         return result.Status switch
         {
             DiagnosisStatus.Diagnosed => TypedResults.Ok(View(context, await projection.DiagnosisAsync(result.Diagnosis!, audience, cancellationToken))),
-            _ => await TraceNotFoundAsync(context),
+            _ => TraceNotFound(),
         };
     }
 
-    private static async Task<IResult> ForAccountAsync(
+    private static async Task<Results<Ok<DiagnosisView>, ApiProblem>> ForAccountAsync(
         string id, string? from, string? to, HttpContext context, Troubleshooter troubleshooter, AdminScope scope, AudienceProjection projection,
         CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
-            return await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
+            return Problem(StatusCodes.Status400BadRequest, "invalid_account_id", "Not an account ID",
                 "An account ID is a GUID, for example 3f2504e0-4f89-11d3-9a0c-0305e82c3301.");
         }
 
         if (!TryParseInstant(from, out var start) || !TryParseInstant(to, out var end))
         {
-            return await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_range", "Not a time range",
+            return Problem(StatusCodes.Status400BadRequest, "invalid_range", "Not a time range",
                 "from and to are ISO 8601 instants, for example 2026-03-02T09:00:00Z.");
         }
 
         var audience = await scope.AudienceAsync(cancellationToken);
         if (audience == Audience.TraceHolder)
         {
-            return await ForbiddenAsync(context);
+            return Forbidden();
         }
 
         if (audience == Audience.PracticeAdmin && !await scope.CanAdministerAccountAsync(accountId, cancellationToken))
         {
             await scope.RefuseAsync("diagnosis.read", "account", id, null, "The account is not in a practice the caller administers.", cancellationToken);
-            return await AccountNotFoundAsync(context);
+            return AccountNotFound();
         }
 
         var result = await troubleshooter.DiagnoseAccountAsync(accountId, start, end, TroubleshooterAudience(audience), cancellationToken);
         return result.Status switch
         {
             DiagnosisStatus.Diagnosed => TypedResults.Ok(View(context, await projection.DiagnosisAsync(result.Diagnosis!, audience, cancellationToken))),
-            DiagnosisStatus.InvalidRange => await ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_range", "Not a usable time range", result.Message),
-            _ => await AccountNotFoundAsync(context),
+            DiagnosisStatus.InvalidRange => Problem(StatusCodes.Status400BadRequest, "invalid_range", "Not a usable time range", result.Message),
+            _ => AccountNotFound(),
         };
     }
 
@@ -161,20 +160,16 @@ public static class DiagnosesApi
             diagnosis.Steps, diagnosis.Focus, diagnosis.Incident);
     }
 
-    private static Task<IResult> TraceNotFoundAsync(HttpContext context) =>
-        ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such trace ID",
+    private static ApiProblem TraceNotFound() =>
+        Problem(StatusCodes.Status404NotFound, "not_found", "No such trace ID",
             "No sign-in event carries this trace ID. It may be older than the retention period, or mistyped.");
 
-    private static Task<IResult> AccountNotFoundAsync(HttpContext context) =>
-        ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", "No account has this ID.");
+    private static ApiProblem AccountNotFound() =>
+        Problem(StatusCodes.Status404NotFound, "not_found", "No such account", "No account has this ID.");
 
-    private static Task<IResult> ForbiddenAsync(HttpContext context) =>
-        ProblemAsync(context, StatusCodes.Status403Forbidden, "forbidden", "Not allowed",
+    private static ApiProblem Forbidden() =>
+        Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed",
             "Diagnoses are for payer support, platform admins and practice administrators.");
 
-    private static async Task<IResult> ProblemAsync(HttpContext context, int status, string code, string title, string detail)
-    {
-        await Problems.WriteAsync(context, status, code, title, detail);
-        return TypedResults.Empty;
-    }
+    private static ApiProblem Problem(int status, string code, string title, string detail) => new(status, code, title, detail);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Signpost.Core.Accounts;
 using Signpost.Core.Escalation;
 using Signpost.Core.Events;
@@ -46,40 +47,42 @@ public static class IncidentsApi
         incidents.MapGet("/", ListAsync)
             .WithName("ListIncidents")
             .WithSummary("Incidents, newest first, filtered by status, organization, account, rule, assignee and creation time")
-            .Produces<IReadOnlyList<IncidentSummary>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         incidents.MapGet("/{id}", GetAsync)
             .WithName("GetIncident")
             .WithSummary("One incident with its data points, notes, rule firings (with evidence) and attached failures")
-            .Produces<IncidentDetail>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         incidents.MapGet("/{id}/screenshot", ScreenshotAsync)
             .WithName("GetIncidentScreenshot")
             .WithSummary("The screenshot attached to an incident, as uploaded (PNG or JPEG)")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png", "image/jpeg")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         incidents.MapPost("/", CreateAsync)
             .WithName("CreateIncident")
             .WithSummary("Ask for help: open an incident with a description, call-back number, trace IDs and an optional screenshot")
             .AddOpenApiOperationTransformer(JsonBody.Describes<CreateBody>())
-            .Produces<IncidentDetail>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         incidents.MapPatch("/{id}", UpdateAsync)
             .WithName("UpdateIncident")
             .WithSummary("Change status (open, escalated, resolved), assignee, or add a note; give the version you read")
             .AddOpenApiOperationTransformer(JsonBody.Describes<UpdateBody>())
-            .Produces<IncidentDetail>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 
     private static bool SeesAll(AdminScope scope) => scope.IsSupportAgent || scope.IsPlatformAdmin;
 
-    private static async Task<IResult> ListAsync(HttpContext context, AdminScope scope, IIncidentStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<IncidentSummary>>, ApiProblem>> ListAsync(HttpContext context, AdminScope scope, IIncidentStore store, CancellationToken cancellationToken)
     {
         var q = context.Request.Query;
         IReadOnlyCollection<Guid>? organizations = null;
@@ -89,30 +92,30 @@ public static class IncidentsApi
             if (organizations.Count == 0)
             {
                 await scope.RefuseAsync("incident.list", "incident", null, null, "Neither support nor a practice administrator.", cancellationToken);
-                return await JsonBody.ProblemAsync(context, StatusCodes.Status403Forbidden, "forbidden", "Not allowed", "Incidents are for support, platform admins and practice administrators.");
+                return new ApiProblem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", "Incidents are for support, platform admins and practice administrators.");
             }
         }
 
         IncidentStatus? status = null;
         if (q.TryGetValue("status", out var statusText) && !TryStatus(statusText, out status))
         {
-            return await Invalid(context, "status must be open, escalated or resolved.");
+            return Invalid("status must be open, escalated or resolved.");
         }
 
         if (!TryGuid(q, "organizationId", out var organizationId) || !TryGuid(q, "accountId", out var accountId))
         {
-            return await Invalid(context, "organizationId and accountId are GUIDs.");
+            return Invalid("organizationId and accountId are GUIDs.");
         }
 
         if (!TryTime(q, "from", out var from) || !TryTime(q, "to", out var to))
         {
-            return await Invalid(context, "from and to are ISO 8601 times, e.g. 2026-11-28T00:00:00Z.");
+            return Invalid("from and to are ISO 8601 times, e.g. 2026-11-28T00:00:00Z.");
         }
 
         var take = 50;
         if (q.TryGetValue("take", out var takeText) && (!int.TryParse(takeText, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
         {
-            return await Invalid(context, "take is a whole number from 1 to 500.");
+            return Invalid("take is a whole number from 1 to 500.");
         }
 
         var list = await store.ListAsync(new IncidentQuery
@@ -130,16 +133,16 @@ public static class IncidentsApi
         return TypedResults.Ok(list.Select(Summary).ToList());
     }
 
-    private static async Task<IResult> GetAsync(
-        string id, HttpContext context, AdminScope scope, AudienceProjection projection, IIncidentStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IncidentDetail>, ApiProblem>> GetAsync(
+        string id, AdminScope scope, AudienceProjection projection, IIncidentStore store, CancellationToken cancellationToken)
     {
-        var (incident, refusal) = await FindVisibleAsync(id, "incident.read", context, scope, store, cancellationToken);
+        var (incident, refusal) = await FindVisibleAsync(id, "incident.read", scope, store, cancellationToken);
         return incident is null ? refusal! : TypedResults.Ok(await DetailAsync(incident, scope, projection, store, cancellationToken));
     }
 
-    private static async Task<IResult> ScreenshotAsync(string id, HttpContext context, AdminScope scope, IIncidentStore store, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ApiProblem>> ScreenshotAsync(string id, HttpContext context, AdminScope scope, IIncidentStore store, CancellationToken cancellationToken)
     {
-        var (incident, refusal) = await FindVisibleAsync(id, "incident.screenshot", context, scope, store, cancellationToken);
+        var (incident, refusal) = await FindVisibleAsync(id, "incident.screenshot", scope, store, cancellationToken);
         if (incident is null)
         {
             return refusal!;
@@ -147,7 +150,7 @@ public static class IncidentsApi
 
         if (await store.FindScreenshotAsync(incident.Id, cancellationToken) is not { } screenshot)
         {
-            return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No screenshot", "This incident has no screenshot.");
+            return new ApiProblem(StatusCodes.Status404NotFound, "not_found", "No screenshot", "This incident has no screenshot.");
         }
 
         // Served as a download of the type its bytes proved, never sniffed into something the browser runs.
@@ -157,14 +160,14 @@ public static class IncidentsApi
 
     private const string CreateRule = "The body must be a JSON object with \"description\" (text), and optionally \"title\", \"callbackNumber\", \"traceIds\" (array of trace IDs), \"accountId\", \"organizationId\" and \"screenshot\" (base64 PNG or JPEG, at most 2 MB).";
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<IncidentDetail>, ApiProblem>> CreateAsync(
         HttpContext context, AdminScope scope, AudienceProjection projection, IncidentService incidents, IIncidentStore store, ISignInEventStore events, AuditActors actors,
         CancellationToken cancellationToken)
     {
-        var (root, rejection) = await JsonBody.ReadObjectAsync(context, MaxCreateBodyBytes, CreateRule);
+        var (root, rejection) = await JsonBody.ParseObjectAsync(context, MaxCreateBodyBytes, CreateRule);
         if (rejection is not null)
         {
-            return rejection;
+            return ApiProblem.From(rejection);
         }
 
         // The body is detached from its document (JsonBody): nothing to dispose.
@@ -173,13 +176,13 @@ public static class IncidentsApi
                 || !JsonBody.TryString(root, "callbackNumber", out var callback) || !JsonBody.TryString(root, "screenshot", out var screenshotText)
                 || !JsonBody.TryString(root, "accountId", out var accountText) || !JsonBody.TryString(root, "organizationId", out var organizationText))
             {
-                return await Invalid(context, CreateRule);
+                return Invalid(CreateRule);
             }
 
             Guid? accountId = null, organizationId = null;
             if ((accountText is not null && !TryParseGuid(accountText, out accountId)) || (organizationText is not null && !TryParseGuid(organizationText, out organizationId)))
             {
-                return await Invalid(context, "accountId and organizationId are GUIDs.");
+                return Invalid("accountId and organizationId are GUIDs.");
             }
 
             var traceIds = new List<string>();
@@ -187,7 +190,7 @@ public static class IncidentsApi
             {
                 if (traceArray.ValueKind != JsonValueKind.Array || traceArray.GetArrayLength() > Incident.MaxTraceIds || traceArray.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
                 {
-                    return await Invalid(context, $"traceIds is an array of at most {Incident.MaxTraceIds} trace IDs.");
+                    return Invalid($"traceIds is an array of at most {Incident.MaxTraceIds} trace IDs.");
                 }
 
                 traceIds.AddRange(traceArray.EnumerateArray().Select(t => t.GetString()!));
@@ -199,7 +202,7 @@ public static class IncidentsApi
                 screenshot = new byte[screenshotText.Length * 3 / 4 + 3];
                 if (!Convert.TryFromBase64String(screenshotText, screenshot, out var length))
                 {
-                    return await Invalid(context, "screenshot is base64-encoded PNG or JPEG bytes.");
+                    return Invalid("screenshot is base64-encoded PNG or JPEG bytes.");
                 }
 
                 screenshot = screenshot[..length];
@@ -214,13 +217,13 @@ public static class IncidentsApi
                     if (accountId is { } target && !await scope.CanAdministerAccountAsync(target, cancellationToken))
                     {
                         await scope.RefuseAsync("incident.create", "account", target.ToString(), org, "The account is not in a practice this person administers.", cancellationToken);
-                        return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such account", "No account with this ID in your practices.");
+                        return new ApiProblem(StatusCodes.Status404NotFound, "not_found", "No such account", "No account with this ID in your practices.");
                     }
                 }
                 else if (organizationId is not null)
                 {
                     await scope.RefuseAsync("incident.create", "organization", organizationId.ToString(), organizationId, "Not an administrator of this practice.", cancellationToken);
-                    return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such organization", "No organization with this ID among yours.");
+                    return new ApiProblem(StatusCodes.Status404NotFound, "not_found", "No such organization", "No organization with this ID among yours.");
                 }
                 else
                 {
@@ -234,7 +237,7 @@ public static class IncidentsApi
             {
                 await scope.RefuseAsync("incident.create", "trace", refused.Typed, refused.OrganizationId,
                     "The trace ID names no attempt the caller may read.", cancellationToken);
-                return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such trace ID",
+                return new ApiProblem(StatusCodes.Status404NotFound, "not_found", "No such trace ID",
                     $"No attempt among those you may see has the trace ID {refused.Shown}.");
             }
 
@@ -250,8 +253,7 @@ public static class IncidentsApi
             }, actors.Current, cancellationToken);
             if (result.Status != IncidentWriteStatus.Done)
             {
-                await Problems.WriteAsync(context, ProblemWithErrors(context, "invalid_request", "Invalid incident", result.Problems));
-                return TypedResults.Empty;
+                return ProblemWithErrors("invalid_request", "Invalid incident", result.Problems);
             }
 
             var created = result.Incident!;
@@ -261,20 +263,20 @@ public static class IncidentsApi
 
     private const string UpdateRule = "The body must be a JSON object with \"version\" (the version you read) and any of \"status\" (open, escalated, resolved), \"assignedTo\" (\"\" unassigns) and \"note\".";
 
-    private static async Task<IResult> UpdateAsync(
+    private static async Task<Results<Ok<IncidentDetail>, ApiProblem>> UpdateAsync(
         string id, HttpContext context, AdminScope scope, AudienceProjection projection, IncidentService incidents, IIncidentStore store, AuditActors actors,
         CancellationToken cancellationToken)
     {
-        var (incident, refusal) = await FindVisibleAsync(id, "incident.update", context, scope, store, cancellationToken);
+        var (incident, refusal) = await FindVisibleAsync(id, "incident.update", scope, store, cancellationToken);
         if (incident is null)
         {
             return refusal!;
         }
 
-        var (root, rejection) = await JsonBody.ReadObjectAsync(context, MaxUpdateBodyBytes, UpdateRule);
+        var (root, rejection) = await JsonBody.ParseObjectAsync(context, MaxUpdateBodyBytes, UpdateRule);
         if (rejection is not null)
         {
-            return rejection;
+            return ApiProblem.From(rejection);
         }
 
         // The body is detached from its document (JsonBody): nothing to dispose.
@@ -282,29 +284,26 @@ public static class IncidentsApi
             if (!root.TryGetProperty("version", out var versionElement) || versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out var version)
                 || !JsonBody.TryString(root, "status", out var statusText) || !JsonBody.TryString(root, "assignedTo", out var assignee) || !JsonBody.TryString(root, "note", out var note))
             {
-                return await Invalid(context, UpdateRule);
+                return Invalid(UpdateRule);
             }
 
             IncidentStatus? status = null;
             if (statusText is not null && !TryStatus(statusText, out status))
             {
-                return await Invalid(context, "status must be open, escalated or resolved.");
+                return Invalid("status must be open, escalated or resolved.");
             }
 
             var result = await incidents.UpdateAsync(incident.Id, version, new IncidentChange { Status = status, AssignedTo = assignee, Note = note }, actors.Current, cancellationToken);
             switch (result.Status)
             {
                 case IncidentWriteStatus.Invalid:
-                    await Problems.WriteAsync(context, ProblemWithErrors(context, "invalid_request", "Invalid change", result.Problems));
-                    return TypedResults.Empty;
+                    return ProblemWithErrors("invalid_request", "Invalid change", result.Problems);
                 case IncidentWriteStatus.NotFound:
-                    return await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such incident", "No incident has this ID.");
+                    return new ApiProblem(StatusCodes.Status404NotFound, "not_found", "No such incident", "No incident has this ID.");
                 case IncidentWriteStatus.Conflict:
-                    var problem = ProblemWithErrors(context, "conflict", "Changed by someone else", ["The incident changed since you read it. Read it again and reapply your change."]);
-                    problem.Status = StatusCodes.Status409Conflict;
-                    problem.Extensions["currentVersion"] = result.Incident?.Version;
-                    await Problems.WriteAsync(context, problem);
-                    return TypedResults.Empty;
+                    var currentVersion = result.Incident?.Version;
+                    return ProblemWithErrors("conflict", "Changed by someone else", ["The incident changed since you read it. Read it again and reapply your change."],
+                        StatusCodes.Status409Conflict, problem => problem.Extensions["currentVersion"] = currentVersion);
             }
 
             return TypedResults.Ok(await DetailAsync((await store.FindAsync(incident.Id, cancellationToken))!, scope, projection, store, cancellationToken));
@@ -312,12 +311,12 @@ public static class IncidentsApi
     }
 
     /// <summary>The incident when the caller may see it; otherwise a 404 problem (audited when it exists but is out of scope).</summary>
-    private static async Task<(Incident? Incident, IResult? Refusal)> FindVisibleAsync(
-        string id, string attempted, HttpContext context, AdminScope scope, IIncidentStore store, CancellationToken cancellationToken)
+    private static async Task<(Incident? Incident, ApiProblem? Refusal)> FindVisibleAsync(
+        string id, string attempted, AdminScope scope, IIncidentStore store, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var incidentId))
         {
-            return (null, await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_incident_id", "Not an incident ID", "An incident ID is a GUID."));
+            return (null, new ApiProblem(StatusCodes.Status400BadRequest, "invalid_incident_id", "Not an incident ID", "An incident ID is a GUID."));
         }
 
         var incident = await store.FindAsync(incidentId, cancellationToken);
@@ -328,7 +327,7 @@ public static class IncidentsApi
         }
 
         return incident is null
-            ? (null, await JsonBody.ProblemAsync(context, StatusCodes.Status404NotFound, "not_found", "No such incident", "No incident with this ID among those you may see."))
+            ? (null, new ApiProblem(StatusCodes.Status404NotFound, "not_found", "No such incident", "No incident with this ID among those you may see."))
             : (incident, null);
     }
 
@@ -378,17 +377,20 @@ public static class IncidentsApi
             [.. attachments.Select(a => new AttachmentView(a.TraceId, a.AccountId, a.ReasonCode, a.At))]);
     }
 
-    private static Microsoft.AspNetCore.Mvc.ProblemDetails ProblemWithErrors(HttpContext context, string code, string title, IReadOnlyList<string> errors)
-    {
-        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Type = "about:blank", Title = title, Status = StatusCodes.Status400BadRequest, Detail = string.Join(" ", errors), Instance = context.Request.Path };
-        problem.Extensions["code"] = code;
-        problem.Extensions["traceId"] = context.GetTraceId();
-        problem.Extensions["errors"] = errors;
-        return problem;
-    }
+    /// <summary>The service's refusal with each problem listed under <c>errors</c> (these problems carry no <c>time</c>).</summary>
+    private static ApiProblem ProblemWithErrors(
+        string code, string title, IReadOnlyList<string> errors, int status = StatusCodes.Status400BadRequest, Action<Microsoft.AspNetCore.Mvc.ProblemDetails>? extend = null) =>
+        ApiProblem.Built(status, code, context =>
+        {
+            var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = string.Join(" ", errors), Instance = context.Request.Path };
+            problem.Extensions["code"] = code;
+            problem.Extensions["traceId"] = context.GetTraceId();
+            problem.Extensions["errors"] = errors;
+            extend?.Invoke(problem);
+            return problem;
+        });
 
-    private static Task<IResult> Invalid(HttpContext context, string detail) =>
-        JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", detail);
+    private static ApiProblem Invalid(string detail) => new(StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", detail);
 
     private static bool TryStatus(string? text, out IncidentStatus? status)
     {

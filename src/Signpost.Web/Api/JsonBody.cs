@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Unicode;
-using Microsoft.AspNetCore.Mvc;
-using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Api;
 
@@ -87,13 +85,6 @@ public static class JsonBody
         }
     }
 
-    /// <summary>As <see cref="ParseObjectAsync"/>, writing the problem (with its <c>field</c>) as the response when the body is refused.</summary>
-    public static async Task<(JsonElement Body, IResult? Rejection)> ReadObjectAsync(HttpContext context, int maxBytes, string rule)
-    {
-        var (body, problem) = await ParseObjectAsync(context, maxBytes, rule);
-        return problem is null ? (body, null) : (default, await RejectAsync(context, problem));
-    }
-
     /// <summary>
     /// Declares the JSON body in OpenAPI without <c>Accepts()</c>: the handler reads the body itself, so that
     /// every malformed one (wrong media type included) gets a problem that says what is wrong with it.
@@ -125,27 +116,6 @@ public static class JsonBody
 
         value = property.GetString();
         return true;
-    }
-
-    public static async Task<IResult> ProblemAsync(HttpContext context, int status, string code, string title, string detail)
-    {
-        await Problems.WriteAsync(context, status, code, title, detail);
-        return TypedResults.Empty;
-    }
-
-    private static async Task<IResult> RejectAsync(HttpContext context, JsonBodyProblem problem)
-    {
-        var details = new ProblemDetails { Type = "about:blank", Title = problem.Title, Status = problem.Status, Detail = problem.Detail, Instance = context.Request.Path };
-        details.Extensions["code"] = problem.Code;
-        details.Extensions["traceId"] = context.GetTraceId();
-        details.Extensions["time"] = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        if (problem.Field is not null)
-        {
-            details.Extensions["field"] = problem.Field;
-        }
-
-        await Problems.WriteAsync(context, details);
-        return TypedResults.Empty;
     }
 
     private static JsonBodyProblem Invalid(string detail, string? field = null) =>

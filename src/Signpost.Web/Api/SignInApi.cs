@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Signpost.Core.Accounts;
 using Signpost.Core.Events;
 using Signpost.Core.Reasons;
@@ -30,7 +30,6 @@ public static class SignInApi
             .WithSummary("Password sign-in for apps")
             .WithDescription("Signs in with a provider ID (username), email or NPI and a password. On success sets the session cookie. Failures are RFC 9457 problems carrying `code` and `traceId`; statuses never reveal whether an account exists.")
             .AddOpenApiOperationTransformer(JsonBody.Describes<SignInBody>())
-            .Produces<SignInResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -46,7 +45,7 @@ public static class SignInApi
         return api;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, PasswordSignIn pipeline, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SignInResponse>, ApiProblem>> SignInAsync(HttpContext context, PasswordSignIn pipeline, CancellationToken cancellationToken)
     {
         var (body, rejection) = await ReadBodyAsync(context);
         if (rejection is not null)
@@ -59,7 +58,7 @@ public static class SignInApi
         var result = await pipeline.SignInAsync(request, cancellationToken);
         if (!result.Succeeded)
         {
-            return Problems.Result(Problems.ForResult(context, result));
+            return ApiProblem.Of(Problems.ForResult(context, result));
         }
 
         ClientFactsReader.WriteSignInCookies(context, result);
@@ -75,7 +74,7 @@ public static class SignInApi
             result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? result.Reason.UserMessage : null));
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, SessionManager sessions, CancellationToken cancellationToken)
+    private static async Task<NoContent> SignOutAsync(HttpContext context, SessionManager sessions, CancellationToken cancellationToken)
     {
         var sessionId = context.User.FindFirst(SessionAuthentication.SessionIdClaim)?.Value;
         if (sessionId is not null)
@@ -91,7 +90,7 @@ public static class SignInApi
     /// Reads the body through <see cref="JsonBody"/> so every malformed request gets a reason, an event and a
     /// 400-class problem: wrong content type, oversized, invalid UTF-8 or JSON, missing fields, fields that are not strings.
     /// </summary>
-    private static async Task<(SignInBody? Body, IResult? Rejection)> ReadBodyAsync(HttpContext context)
+    private static async Task<(SignInBody? Body, ApiProblem? Rejection)> ReadBodyAsync(HttpContext context)
     {
         var (root, problem) = await JsonBody.ParseObjectAsync(context, MaxBodyBytes, "The body must be a JSON object with identifier and password.");
         if (problem is not null)
@@ -142,12 +141,12 @@ public static class SignInApi
         }
     }
 
-    private static async Task<IResult> RejectAsync(HttpContext context, int status, string? identifier, string detail, IReadOnlyList<string>? problems = null)
+    private static async Task<ApiProblem> RejectAsync(HttpContext context, int status, string? identifier, string detail, IReadOnlyList<string>? problems = null)
     {
         var result = await EdgeRejections.RecordAsync(context, ReasonCodes.InvalidRequest, identifier, SignInMethod.Api, detail, problems: problems ?? [detail]);
         var problem = Problems.ForResult(context, result);
         problem.Status = status;
         problem.Detail = detail;
-        return Problems.Result(problem);
+        return ApiProblem.Of(problem);
     }
 }

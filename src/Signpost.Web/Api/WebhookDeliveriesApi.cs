@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Signpost.Core.Accounts;
 using Signpost.Core.Incidents.Webhooks;
 
@@ -18,13 +19,14 @@ public static class WebhookDeliveriesApi
         api.MapGet("/webhook-deliveries", ListAsync)
             .WithName("ListWebhookDeliveries")
             .WithSummary("The webhook delivery log, newest first, with each attempt's status code, error and duration")
-            .Produces<IReadOnlyList<DeliveryView>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .RequireAuthorization(policy => policy.RequireRole(nameof(PlatformRoles.PlatformAdmin)));
         return api;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IWebhookDeliveryStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<DeliveryView>>, ApiProblem>> ListAsync(HttpContext context, IWebhookDeliveryStore store, CancellationToken cancellationToken)
     {
         var q = context.Request.Query;
         WebhookDeliveryStatus? status = null;
@@ -32,7 +34,7 @@ public static class WebhookDeliveriesApi
         {
             if (!Enum.TryParse<WebhookDeliveryStatus>(statusText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(statusText, out _))
             {
-                return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "status must be pending, delivered or failed.");
+                return Invalid("status must be pending, delivered or failed.");
             }
 
             status = parsed;
@@ -43,7 +45,7 @@ public static class WebhookDeliveriesApi
         {
             if (!Guid.TryParse(incidentText, out var id))
             {
-                return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "incidentId is a GUID.");
+                return Invalid("incidentId is a GUID.");
             }
 
             incidentId = id;
@@ -52,7 +54,7 @@ public static class WebhookDeliveriesApi
         var take = 50;
         if (q.TryGetValue("take", out var takeText) && (!int.TryParse(takeText, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
         {
-            return await JsonBody.ProblemAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", "take is a whole number from 1 to 500.");
+            return Invalid("take is a whole number from 1 to 500.");
         }
 
         var deliveries = await store.ListAsync(status, incidentId, take, cancellationToken);
@@ -61,4 +63,6 @@ public static class WebhookDeliveriesApi
             d.Id, d.IncidentId, d.EventType, d.Status.ToString().ToLowerInvariant(), d.Attempts, d.CreatedAt, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CompletedAt,
             [.. attempts[d.Id].Select(a => new AttemptView(a.Number, a.At, a.StatusCode, a.Error, a.DurationMs))])).ToList());
     }
+
+    private static ApiProblem Invalid(string detail) => new(StatusCodes.Status400BadRequest, "invalid_request", "Invalid request", detail);
 }

@@ -65,14 +65,6 @@ public static class Problems
         return problem;
     }
 
-    /// <summary>An <see cref="IResult"/> that writes the problem exactly as built (the framework's own would replace our trace ID).</summary>
-    public static IResult Result(ProblemDetails problem) => new ProblemResult(problem);
-
-    private sealed class ProblemResult(ProblemDetails problem) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, problem);
-    }
-
     public static Task WriteAsync(HttpContext context, ProblemDetails problem)
     {
         context.Response.StatusCode = problem.Status ?? 500;
