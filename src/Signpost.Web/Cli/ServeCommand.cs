@@ -62,9 +62,7 @@ public static class ServeCommand
         {
             // Nothing listens until the schema is current. Only pending migrations are looked for (cheap);
             // SQLite migrates itself, a PostgreSQL node behind `signpost migrate` refuses (docs/deployment.md, "Upgrades").
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<Data.SignpostDbContext>();
-            if (await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().PrepareToServeAsync(db, cancellationToken) is { } behind)
+            if (await SignpostHost.PrepareToServeAsync(app.Services, cancellationToken) is { } behind)
             {
                 await Console.Error.WriteLineAsync($"signpost: {behind}");
                 return ExitCodes.Database;

@@ -104,4 +104,12 @@ public static class SignpostHost
         var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
         await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().MigrateAsync(db, cancellationToken);
     }
+
+    /// <summary>The schema step of <c>serve</c> (<see cref="DatabaseSetup.PrepareToServeAsync"/>): null, or the line a node refuses with.</summary>
+    public static async Task<string?> PrepareToServeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
+        return await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().PrepareToServeAsync(db, cancellationToken);
+    }
 }
