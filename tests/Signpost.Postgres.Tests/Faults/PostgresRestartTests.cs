@@ -134,16 +134,21 @@ public sealed class PostgresRestartTests(PostgresServer postgres, ITestOutputHel
             await Task.Delay(200);
         }
 
-        var warm = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.SignInAsync(Demo.Active, Demo.Password)));
-        Assert.All(warm, a => Assert.Equal(HttpStatusCode.OK, a.Status));
-        await postgres.StopAsync("fast");
-        await postgres.StartAsync();
-
-        // Act: the first sign-ins after the restart, one after another, each taking a pooled connection.
+        // A background job (lease renewal, deliveries) may meet a dead connection before any request does and
+        // clear the pool, so that round tests nothing: then the restart is repeated, a few times at most.
         var after = new List<SignInAnswer>();
-        for (var i = 0; i < 3; i++)
+        for (var round = 0; round < 3 && !node.Output.Contains("request run once more", StringComparison.Ordinal); round++)
         {
-            after.Add(await client.SignInAsync(Demo.Active, Demo.Password));
+            var warm = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.SignInAsync(Demo.Active, Demo.Password)));
+            Assert.All(warm, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+            await postgres.StopAsync("fast");
+            await postgres.StartAsync();
+
+            // Act: the first sign-ins after the restart, one after another, each taking a pooled connection.
+            for (var i = 0; i < 3; i++)
+            {
+                after.Add(await client.SignInAsync(Demo.Active, Demo.Password));
+            }
         }
 
         // Assert: none answered "service degraded"; at least one met a dead connection and ran once more
