@@ -58,6 +58,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();
+        services.AddScoped<Core.OpenIdProvider.IProviderKeyStore, ProviderKeyStore>();
         services.AddScoped<ICredentialAuditFacts, CredentialAuditFactsReader>();
         // The troubleshooter's facts read the browser matrix from options; the host binds it, a bare container gets the defaults.
         services.AddOptions();
