@@ -23,7 +23,7 @@ public sealed class OpenIdClaims(ISignInEventStore events)
     public const string NpiClaim = "npi";
     public const string PracticesClaim = "practices";
 
-    /// <summary>The Signpost session behind the tokens (its stored ID), kept in the codes and refresh tokens only.</summary>
+    /// <summary>The Signpost session behind the tokens (its stored ID), in the codes, refresh and access tokens, all encrypted; never in an ID token.</summary>
     public const string SessionClaim = "signpost_session";
 
     /// <summary>One sign-in factor: a password or the practice's own single sign-on.</summary>
@@ -64,6 +64,63 @@ public sealed class OpenIdClaims(ISignInEventStore events)
 
         Describe(identity, account, practices);
         principal.SetDestinations(DestinationsOf);
+    }
+
+    /// <summary>
+    /// Packs the array claims back into one JSON array each. A principal read back from a code, refresh or access
+    /// token holds one claim per element (an element may itself be an array or object); the tokens made from it
+    /// must again carry arrays, whatever the number of elements (<c>amr</c>, <c>practices</c>).
+    /// </summary>
+    public static void PackArrays(ClaimsPrincipal principal)
+    {
+        var identity = (ClaimsIdentity)principal.Identity!;
+        foreach (var type in new[] { Claims.AuthenticationMethodReference, PracticesClaim })
+        {
+            var elements = new List<JsonElement>();
+            foreach (var claim in identity.FindAll(type).ToList())
+            {
+                if (claim.ValueType is JsonClaimValueTypes.JsonArray or JsonClaimValueTypes.Json)
+                {
+                    using var document = JsonDocument.Parse(claim.Value);
+                    elements.AddRange(document.RootElement.ValueKind == JsonValueKind.Array
+                        ? document.RootElement.EnumerateArray().Select(e => e.Clone())
+                        : [document.RootElement.Clone()]);
+                }
+                else
+                {
+                    elements.Add(JsonSerializer.SerializeToElement(claim.Value));
+                }
+
+                identity.RemoveClaim(claim);
+            }
+
+            if (elements.Count > 0 || type == PracticesClaim && principal.HasScope(OpenIdProviderServiceCollectionExtensions.PracticesScope))
+            {
+                identity.AddClaim(new Claim(type, JsonSerializer.Serialize(elements), JsonClaimValueTypes.JsonArray));
+            }
+        }
+
+        principal.SetDestinations(DestinationsOf);
+    }
+
+    /// <summary>The IDs of the practices a principal carries.</summary>
+    public static HashSet<Guid> PracticeIds(ClaimsPrincipal principal)
+    {
+        PackArrays(principal);
+        var ids = new HashSet<Guid>();
+        if (principal.FindFirst(PracticesClaim) is { } claim)
+        {
+            using var document = JsonDocument.Parse(claim.Value);
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id) && id.TryGetGuid(out var guid))
+                {
+                    ids.Add(guid);
+                }
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>
@@ -117,7 +174,9 @@ public sealed class OpenIdClaims(ISignInEventStore events)
             Claims.Email or Claims.EmailVerified when Has(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
             NpiClaim when Has(OpenIdProviderServiceCollectionExtensions.NpiScope) => [Destinations.AccessToken, Destinations.IdentityToken],
             PracticesClaim when Has(OpenIdProviderServiceCollectionExtensions.PracticesScope) => [Destinations.AccessToken, Destinations.IdentityToken],
-            // Everything else (the Signpost session's own ID) stays in the code and refresh token, which only Signpost reads.
+            // The Signpost session's own ID goes into the access token too (encrypted: only Signpost reads it), so
+            // userinfo can tell the sign-in has ended; never into the ID token a portal reads.
+            SessionClaim => [Destinations.AccessToken],
             _ => [],
         };
     }

@@ -96,12 +96,15 @@ public static class RefusalEvents
                 return new Refusal(ReasonCodes.OidcRedirectUriMismatch, null, null, $"({named} sent redirect_uri '{Cut(redirect)}', which it has not registered)");
             }
 
+            // At this point of the pipeline a token OpenIddict could not accept is still "invalid_token"; it is
+            // answered as "invalid_grant" at the token endpoint.
+            var replayed = response.ErrorDescription?.Contains("already been redeemed", StringComparison.Ordinal) == true;
             var code = response.Error switch
             {
+                _ when replayed => ReasonCodes.OidcGrantReplayed,
                 Errors.LoginRequired or Errors.InteractionRequired => ReasonCodes.OidcLoginRequired,
                 Errors.InvalidClient => ReasonCodes.OidcClientAuthenticationFailed,
-                Errors.InvalidGrant when response.ErrorDescription?.Contains("already been redeemed", StringComparison.Ordinal) == true => ReasonCodes.OidcGrantReplayed,
-                Errors.InvalidGrant => ReasonCodes.OidcGrantInvalid,
+                Errors.InvalidGrant or Errors.InvalidToken => ReasonCodes.OidcGrantInvalid,
                 _ => ReasonCodes.OidcRequestRefused,
             };
             return new Refusal(code, null, null, $"({named})");

@@ -62,9 +62,11 @@ public sealed class TokenEndpoint(
         {
             // The portal is in use: that is activity on the session, as a page view would be.
             await sessions.TouchAsync(session!.Id, time.GetUtcNow(), cancellationToken);
-            var granted = Granted(account!, session, principal);
-            OpenIdClaims.Refresh(principal, account!, granted);
         }
+
+        // Today's name, email, NPI and roles, in the practices of the original grant that still hold.
+        OpenIdClaims.Refresh(principal, account!, Granted(account!, session!, principal));
+        OpenIdClaims.PackArrays(principal);
 
         return Results.SignIn(principal, properties: null, OpenIdEndpoints.Scheme);
     }
@@ -85,6 +87,7 @@ public sealed class TokenEndpoint(
             }), [OpenIdEndpoints.Scheme]);
         }
 
+        OpenIdClaims.PackArrays(principal);
         var answer = new Dictionary<string, object?>(StringComparer.Ordinal) { [Claims.Subject] = principal.GetClaim(Claims.Subject) };
         void Copy(string type)
         {
@@ -156,9 +159,7 @@ public sealed class TokenEndpoint(
     /// <summary>The practices of the original grant that still hold: the membership is active, with today's roles.</summary>
     private static List<GrantedPractice> Granted(Account account, Session session, ClaimsPrincipal principal)
     {
-        var before = principal.GetClaim(OpenIdClaims.PracticesClaim) is { } json
-            ? System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetGuid()).ToHashSet()
-            : [];
+        var before = OpenIdClaims.PracticeIds(principal);
         return account.Memberships
             .Where(m => m.GivesAccess && m.Organization is not null && session.IsAdmittedFor(m.OrganizationId) && before.Contains(m.OrganizationId))
             .Select(m => new GrantedPractice(m.OrganizationId, m.Organization!.Slug, m.Organization.Name, m.Roles))

@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+using Signpost.Core.Accounts;
+using Signpost.Core.Reasons;
+using Signpost.Web.OpenIdProvider;
+
+namespace Signpost.Web.Tests.OpenIdProvider;
+
+/// <summary>
+/// A portal signs a person in through Signpost with npm's openid-client: discovery, code + PKCE, tokens, userinfo,
+/// refresh, revocation. openid-client validates every response; these tests then check what it accepted.
+/// </summary>
+public sealed class OidcFlowTests(OidcFixture fixture) : IClassFixture<OidcFixture>
+{
+    private OidcApp App => fixture.App;
+
+    [Fact]
+    public async Task CodeFlow_ConfidentialClient_EveryResponsePassesOpenIdClient()
+    {
+        var member = await App.CreateMemberAsync("flow-a", "flow.dana", npi: "1245319599", roles: PracticeRoles.Provider | PracticeRoles.PracticeAdmin);
+        var secret = await App.AddClientAsync("portal-flow", ["flow-a"]);
+        await using var rp = await RelyingParty.StartAsync();
+        using var browser = App.CreateRealBrowser();
+
+        var discovered = await rp.MustAsync(new { cmd = "discover", issuer = App.Issuer, clientId = "portal-flow", clientSecret = secret });
+        var metadata = discovered["metadata"]!;
+        Assert.Equal(App.Issuer, metadata["issuer"]!.GetValue<string>());
+        Assert.Equal(["S256"], metadata["code_challenge_methods_supported"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.DoesNotContain("password", metadata["grant_types_supported"]!.AsArray().Select(g => g!.GetValue<string>()));
+        Assert.DoesNotContain("implicit", metadata["grant_types_supported"]!.AsArray().Select(g => g!.GetValue<string>()));
+        var authorize = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid profile email npi practices offline_access" });
+
+        var callback = await OidcFixture.SignInThroughAsync(browser, authorize["url"]!.GetValue<string>(), "flow.dana", expectedSignInPage: "/o/flow-a");
+        var tokens = await rp.MustAsync(new { cmd = "callback", url = callback.ToString() });
+
+        var claims = tokens["claims"]!;
+        Assert.Equal(member.Id.ToString(), claims["sub"]!.GetValue<string>());
+        Assert.Equal(("Dr flow.dana", "flow.dana", "flow.dana@clinic.example", "1245319599"),
+            (claims["name"]!.GetValue<string>(), claims["preferred_username"]!.GetValue<string>(), claims["email"]!.GetValue<string>(), claims["npi"]!.GetValue<string>()));
+        Assert.False(claims["email_verified"]!.GetValue<bool>());
+        Assert.Equal(["pwd"], claims["amr"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(OpenIdClaims.SingleFactorAcr, claims["acr"]!.GetValue<string>());
+        Assert.InRange(claims["auth_time"]!.GetValue<long>(), DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        Assert.False(string.IsNullOrEmpty(claims["sid"]!.GetValue<string>()));
+        Assert.Null(claims[OpenIdClaims.SessionClaim]);
+        var practice = Assert.Single(claims["practices"]!.AsArray())!;
+        Assert.Equal("flow-a", practice["slug"]!.GetValue<string>());
+        Assert.Equal(["Provider", "PracticeAdmin"], practice["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        var userinfo = (await rp.MustAsync(new { cmd = "userinfo" }))["userinfo"]!;
+        Assert.Equal((member.Id.ToString(), "flow.dana", "flow-a"),
+            (userinfo["sub"]!.GetValue<string>(), userinfo["preferred_username"]!.GetValue<string>(), userinfo["practices"]![0]!["slug"]!.GetValue<string>()));
+
+        var firstRefresh = tokens["refresh_token"]!.GetValue<string>();
+        var refreshed = await rp.MustAsync(new { cmd = "refresh", refreshToken = firstRefresh });
+        var secondRefresh = refreshed["refresh_token"]!.GetValue<string>();
+        Assert.NotEqual(firstRefresh, secondRefresh);
+        Assert.Equal(member.Id.ToString(), refreshed["claims"]!["sub"]!.GetValue<string>());
+
+        var access = refreshed["access_token"]!.GetValue<string>();
+        Assert.True((await rp.MustAsync(new { cmd = "introspect", token = access }))["introspection"]!["active"]!.GetValue<bool>());
+        await rp.MustAsync(new { cmd = "revoke", token = secondRefresh });
+        var afterRevoke = await rp.SendAsync(new { cmd = "refresh", refreshToken = secondRefresh });
+        Assert.Equal("invalid_grant", afterRevoke["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CodeFlow_PublicClient_SignsInWithPkceAlone()
+    {
+        var member = await App.CreateMemberAsync("flow-pub", "flow.pat");
+        Assert.Null(await App.AddClientAsync("portal-spa", ["flow-pub"], isPublic: true, scopes: "openid profile"));
+        await using var rp = await RelyingParty.StartAsync();
+        using var browser = App.CreateRealBrowser();
+
+        await rp.MustAsync(new { cmd = "discover", issuer = App.Issuer, clientId = "portal-spa" });
+        var authorize = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid profile" });
+        var callback = await OidcFixture.SignInThroughAsync(browser, authorize["url"]!.GetValue<string>(), "flow.pat");
+        var tokens = await rp.MustAsync(new { cmd = "callback", url = callback.ToString() });
+
+        Assert.Equal(member.Id.ToString(), tokens["claims"]!["sub"]!.GetValue<string>());
+        Assert.Null(tokens["claims"]!["email"]);
+        Assert.Null(tokens["claims"]!["practices"]);
+    }
+
+    [Fact]
+    public async Task Authorize_SessionAlreadyLive_ReturnsToPortalWithoutSignInPage()
+    {
+        await App.CreateMemberAsync("flow-sso", "flow.sam");
+        var secret = await App.AddClientAsync("portal-again", ["flow-sso"]);
+        await using var rp = await RelyingParty.StartAsync();
+        using var browser = App.CreateRealBrowser();
+        await rp.MustAsync(new { cmd = "discover", issuer = App.Issuer, clientId = "portal-again", clientSecret = secret });
+        var first = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid" });
+        await rp.MustAsync(new { cmd = "callback", url = (await OidcFixture.SignInThroughAsync(browser, first["url"]!.GetValue<string>(), "flow.sam")).ToString() });
+
+        var second = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid", extra = new { prompt = "none" } });
+        var callback = await OidcFixture.FollowAuthorizeAsync(browser, second["url"]!.GetValue<string>());
+
+        Assert.True((await rp.MustAsync(new { cmd = "callback", url = callback.ToString() }))["access_token"] is not null);
+    }
+
+    [Fact]
+    public async Task PromptNone_WithoutSession_LoginRequiredWithTraceIdAndEvent()
+    {
+        await App.CreateMemberAsync("flow-none", "flow.nia");
+        var secret = await App.AddClientAsync("portal-silent", ["flow-none"]);
+        await using var rp = await RelyingParty.StartAsync();
+        using var browser = App.CreateRealBrowser();
+        await rp.MustAsync(new { cmd = "discover", issuer = App.Issuer, clientId = "portal-silent", clientSecret = secret });
+        var authorize = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid", extra = new { prompt = "none" } });
+
+        var callback = await OidcFixture.FollowAuthorizeAsync(browser, authorize["url"]!.GetValue<string>());
+
+        var error = OidcFixture.QueryOf(callback);
+        Assert.Equal("login_required", error["error"]);
+        var recorded = await fixture.EventOfErrorAsync(error);
+        Assert.Equal(ReasonCodes.OidcLoginRequired, recorded.ReasonCode);
+        Assert.Contains("no live Signpost session", recorded.Detail, StringComparison.Ordinal);
+        var answer = await rp.SendAsync(new { cmd = "callback", url = callback.ToString() });
+        Assert.Equal("login_required", answer["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ClientCredentials_OnlyForClientsRegisteredForIt()
+    {
+        await App.CreateMemberAsync("flow-cc", "flow.cc");
+        var machine = await App.AddClientAsync("portal-machine", ["flow-cc"], clientCredentials: true);
+        var person = await App.AddClientAsync("portal-person", ["flow-cc"]);
+        using var http = App.CreateBackChannel();
+
+        using var allowed = await http.PostAsync(new Uri("connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "portal-machine", ["client_secret"] = machine!,
+        }));
+        using var refused = await http.PostAsync(new Uri("connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "portal-person", ["client_secret"] = person!,
+        }));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, allowed.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await allowed.Content.ReadAsStringAsync())!["access_token"]);
+        var error = await OidcFixture.JsonErrorAsync(refused);
+        Assert.Equal("unauthorized_client", error["error"]);
+        Assert.Equal(ReasonCodes.OidcRequestRefused, (await fixture.EventOfErrorAsync(error)).ReasonCode);
+    }
+}
