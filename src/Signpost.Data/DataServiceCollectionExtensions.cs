@@ -65,4 +65,11 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ITroubleshootingFacts, DatabaseTroubleshootingFacts>();
         return services;
     }
+
+    /// <summary>OpenIddict's stores (clients, authorizations, scopes, tokens) in Signpost's own database (docs/oidc-provider.md).</summary>
+    public static OpenIddictCoreBuilder UseSignpostDatabase(this OpenIddictCoreBuilder core)
+    {
+        core.UseEntityFrameworkCore().UseDbContext<SignpostDbContext>();
+        return core;
+    }
 }

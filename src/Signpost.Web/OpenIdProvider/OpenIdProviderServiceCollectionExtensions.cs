@@ -36,7 +36,7 @@ public static class OpenIdProviderServiceCollectionExtensions
         var provider = configuration.GetSection(OpenIdProviderOptions.Section).Get<OpenIdProviderOptions>() ?? new OpenIdProviderOptions();
 
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<SignpostDbContext>())
+            .AddCore(core => core.UseSignpostDatabase())
             .AddServer(server =>
             {
                 server.SetIssuer(issuer);

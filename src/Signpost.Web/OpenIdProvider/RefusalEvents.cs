@@ -75,6 +75,13 @@ public static class RefusalEvents
             await recorder.RecordAsync(request, result, identifierKind: refusal.Account is null ? null : "session", networkLabel: null,
                 trustedDevicePresented: false, trustedDeviceValid: false, detail.Length > 1000 ? detail[..1000] : detail, http.RequestAborted);
 
+            // OpenIddict's answer stands as written (a userinfo error is a bare status with WWW-Authenticate):
+            // the site's status-code pages must not replace it with an HTML page a client cannot read.
+            if (http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
             response[TraceIdParameter] = traceId;
             response.ErrorDescription = $"{response.ErrorDescription} Trace ID: {traceId}.".TrimStart();
         }
