@@ -126,7 +126,12 @@ public sealed class AuthorizeEndpoint(
         }
 
         context.Response.Cookies.Delete(SessionAuthentication.CookieName);
-        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/sign-in?signedOut=true" }, [OpenIdEndpoints.Scheme]);
+
+        // To the portal's registered address when it named one (OpenIddict checked it against the client the
+        // id_token_hint was issued to), else to Signpost's own "signed out" page.
+        return context.GetOpenIddictServerRequest()?.PostLogoutRedirectUri is null
+            ? Results.Redirect("/sign-in?signedOut=true")
+            : Results.SignOut(properties: null, [OpenIdEndpoints.Scheme]);
     }
 
     private async Task<(Session? Session, Account? Account)> CurrentAsync(HttpContext context, CancellationToken cancellationToken)

@@ -142,4 +142,58 @@ public sealed class OidcFlowTests(OidcFixture fixture) : IClassFixture<OidcFixtu
         Assert.Equal("unauthorized_client", error["error"]);
         Assert.Equal(ReasonCodes.OidcRequestRefused, (await fixture.EventOfErrorAsync(error)).ReasonCode);
     }
+
+    [Fact]
+    public async Task SignOutAtSignpost_EndsThePortalsRefreshAndUserInfo()
+    {
+        await App.CreateMemberAsync("flow-out", "flow.olga");
+        var secret = await App.AddClientAsync("portal-out", ["flow-out"]);
+        await using var rp = await RelyingParty.StartAsync();
+        using var browser = App.CreateRealBrowser();
+        await rp.MustAsync(new { cmd = "discover", issuer = App.Issuer, clientId = "portal-out", clientSecret = secret });
+        var authorize = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid offline_access" });
+        await rp.MustAsync(new { cmd = "callback", url = (await OidcFixture.SignInThroughAsync(browser, authorize["url"]!.GetValue<string>(), "flow.olga")).ToString() });
+
+        var signOut = await browser.OpenFormAsync("/sign-out");
+        using var signedOut = await browser.SubmitAsync(signOut);
+        var refresh = await rp.SendAsync(new { cmd = "refresh" });
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, signedOut.StatusCode);
+        Assert.Equal("invalid_grant", refresh["error"]!.GetValue<string>());
+        var events = await App.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.SignInEvents.Where(e => e.ReasonCode == ReasonCodes.OidcGrantInvalid && e.Identifier == "flow.olga")));
+        Assert.Contains(events, e => e.Detail!.Contains("session has ended", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EndSession_RegisteredAddress_SignsOutAndReturnsToPortal()
+    {
+        const string signedOutPage = "http://127.0.0.1:9/portal/signed-out";
+        await App.CreateMemberAsync("flow-end", "flow.eve");
+        var secret = await App.AddClientAsync("portal-end", ["flow-end"], postLogout: [signedOutPage]);
+        await App.AddClientAsync("portal-other", ["flow-end"], postLogout: ["http://127.0.0.1:9/other/signed-out"]);
+        await using var rp = await RelyingParty.StartAsync();
+        using var browser = App.CreateRealBrowser();
+        await rp.MustAsync(new { cmd = "discover", issuer = App.Issuer, clientId = "portal-end", clientSecret = secret });
+        var authorize = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid offline_access" });
+        await rp.MustAsync(new { cmd = "callback", url = (await OidcFixture.SignInThroughAsync(browser, authorize["url"]!.GetValue<string>(), "flow.eve")).ToString() });
+
+        // An open redirect through post_logout_redirect_uri, and another client's registered address: both refused.
+        foreach (var hostile in new[] { "https://attacker.example/", "http://127.0.0.1:9/other/signed-out" })
+        {
+            var forged = await rp.MustAsync(new { cmd = "endSession", postLogoutRedirectUri = hostile });
+            using var refused = await browser.Http.GetAsync(new Uri(forged["url"]!.GetValue<string>()));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Null(refused.Headers.Location);
+            var recorded = await App.EventAsync(refused.Headers.GetValues("X-Trace-Id").Single());
+            Assert.Equal(Signpost.Core.Events.SignInMethod.OpenIdClient, recorded.Method);
+        }
+
+        var end = await rp.MustAsync(new { cmd = "endSession", postLogoutRedirectUri = signedOutPage });
+        using var response = await browser.Http.GetAsync(new Uri(end["url"]!.GetValue<string>()));
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith(signedOutPage, response.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("invalid_grant", (await rp.SendAsync(new { cmd = "refresh" }))["error"]!.GetValue<string>());
+    }
 }
