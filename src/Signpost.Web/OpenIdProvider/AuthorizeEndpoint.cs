@@ -72,7 +72,8 @@ public sealed class AuthorizeEndpoint(
         var why = session is null || account is null ? "no live Signpost session"
             : request.HasPromptValue(PromptValues.Login) && loginAfter is null ? "prompt=login"
             : !freshEnough ? "the sign-in asked for has not happened yet"
-            : request.MaxAge is { } maxAge && now - session.CreatedAt > TimeSpan.FromSeconds(maxAge) ? $"the session is older than max_age={maxAge}"
+            // A sign-in made after the request (the loginAfter stamp) answers max_age, however small (max_age=0).
+            : loginAfter is null && request.MaxAge is { } maxAge && now - session.CreatedAt > TimeSpan.FromSeconds(maxAge) ? $"the session is older than max_age={maxAge}"
             : practice is not null && !session.IsAdmittedFor(practice.Id) ? $"the session was not admitted for practice '{practice.Slug}'"
             : request.LoginHint is { Length: > 0 } hint && !Names(account, hint) ? "login_hint names someone else"
             : null;

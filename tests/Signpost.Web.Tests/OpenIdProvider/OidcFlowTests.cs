@@ -196,4 +196,28 @@ public sealed class OidcFlowTests(OidcFixture fixture) : IClassFixture<OidcFixtu
         Assert.StartsWith(signedOutPage, response.Headers.Location!.ToString(), StringComparison.Ordinal);
         Assert.Equal("invalid_grant", (await rp.SendAsync(new { cmd = "refresh" }))["error"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("prompt", "login")]
+    [InlineData("max_age", "0")]
+    public async Task Authorize_FreshSignInAsked_LiveSessionSentToSignInAgainThenBackToPortal(string parameter, string value)
+    {
+        var username = "flow.fresh." + parameter.Replace("_", "", StringComparison.Ordinal);
+        await App.CreateMemberAsync("flow-fresh-" + parameter.Replace("_", "", StringComparison.Ordinal), username);
+        var clientId = "portal-fresh-" + parameter.Replace("_", "", StringComparison.Ordinal);
+        var secret = await App.AddClientAsync(clientId, ["flow-fresh-" + parameter.Replace("_", "", StringComparison.Ordinal)]);
+        await using var rp = await RelyingParty.StartAsync();
+        using var browser = App.CreateRealBrowser();
+        await rp.MustAsync(new { cmd = "discover", issuer = App.Issuer, clientId, clientSecret = secret });
+        var first = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid" });
+        var firstTokens = await rp.MustAsync(new { cmd = "callback", url = (await OidcFixture.SignInThroughAsync(browser, first["url"]!.GetValue<string>(), username)).ToString() });
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // auth_time counts whole seconds
+
+        var again = await rp.MustAsync(new { cmd = "authorize", redirectUri = OidcApp.Callback, scope = "openid", extra = new Dictionary<string, string> { [parameter] = value } });
+        var callback = await OidcFixture.SignInThroughAsync(browser, again["url"]!.GetValue<string>(), username);
+        var tokens = await rp.MustAsync(new { cmd = "callback", url = callback.ToString() });
+
+        Assert.True(tokens["claims"]!["auth_time"]!.GetValue<long>() > firstTokens["claims"]!["auth_time"]!.GetValue<long>());
+        Assert.NotEqual(firstTokens["claims"]!["sid"]!.GetValue<string>(), tokens["claims"]!["sid"]!.GetValue<string>());
+    }
 }
