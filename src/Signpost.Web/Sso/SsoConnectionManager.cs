@@ -25,7 +25,8 @@ public sealed record SsoConnectionRequest(
     PracticeRoles? DefaultRoles = null,
     bool? Required = null,
     IReadOnlyList<string>? EmailDomains = null,
-    bool? Enabled = null);
+    bool? Enabled = null,
+    bool? UseUserInfo = null);
 
 /// <summary>
 /// Creating and changing an organization's connection (CLI and the platform page), validated, with the
@@ -65,6 +66,7 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
         connection.UsernameClaim = request.UsernameClaim ?? connection.UsernameClaim;
         connection.EmailClaim = request.EmailClaim ?? connection.EmailClaim;
         connection.NpiClaim = request.NpiClaim ?? connection.NpiClaim;
+        connection.UseUserInfo = request.UseUserInfo ?? connection.UseUserInfo;
         connection.LinkByEmail = request.LinkByEmail ?? connection.LinkByEmail;
         connection.LinkByNpi = request.LinkByNpi ?? connection.LinkByNpi;
         connection.CreateAccounts = request.CreateAccounts ?? connection.CreateAccounts;
@@ -165,7 +167,7 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
 
     private static object View(SsoConnection c) => new
     {
-        c.DiscoveryUrl, c.ClientId, SecretSet = c.ProtectedClientSecret is not null, c.Scopes, c.UsernameClaim, c.EmailClaim, c.NpiClaim,
+        c.DiscoveryUrl, c.ClientId, SecretSet = c.ProtectedClientSecret is not null, c.Scopes, c.UsernameClaim, c.EmailClaim, c.NpiClaim, c.UseUserInfo,
         c.LinkByEmail, c.LinkByNpi, c.CreateAccounts, DefaultRoles = c.DefaultRoles.ToString(), c.Required, c.EmailDomains, c.Enabled,
     };
 }

@@ -20,6 +20,7 @@ public static class SsoServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
         services.AddScoped<SsoHandlerEvents>();
         services.AddScoped<SsoSignIn>();
+        services.AddScoped<SsoUserInfo>();
         services.AddScoped<SsoConnectionManager>();
         services.AddScoped<SsoHealthChecker>();
         services.AddScoped<SsoHealthAlerts>();

@@ -34,9 +34,23 @@ public sealed class TestProvider : IAsyncDisposable
 
     private HttpClient Http { get; }
 
-    /// <summary>npm's oidc-provider with one client whose redirect URIs are <paramref name="redirectUris"/>.</summary>
+    /// <summary>
+    /// npm's oidc-provider with its defaults (OpenID Connect Core §5.4: the ID token carries only <c>sub</c>, the
+    /// email, profile and NPI claims come from userinfo) and one client whose redirect URIs are <paramref name="redirectUris"/>.
+    /// </summary>
     public static Task<TestProvider> StartRealAsync(params string[] redirectUris) =>
         StartAsync("provider.mjs", ["0", ClientId, ClientSecret, string.Join(',', redirectUris)]);
+
+    /// <summary>oidc-provider that puts the scope claims in the ID token as well (<c>conformIdTokenClaims: false</c>).</summary>
+    public static Task<TestProvider> StartRealWithClaimsInIdTokenAsync(params string[] redirectUris) =>
+        StartAsync("provider.mjs", ["0", ClientId, ClientSecret, string.Join(',', redirectUris), "--claims-in-id-token"]);
+
+    /// <summary>How often the hostile provider served its userinfo endpoint.</summary>
+    public async Task<int> UserInfoCallsAsync()
+    {
+        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/_stats", UriKind.Relative)));
+        return document.RootElement.GetProperty("userinfo").GetInt32();
+    }
 
     /// <summary>The hostile provider; with <paramref name="certificateDays"/>, its signing key carries a certificate valid that many days.</summary>
     public static Task<TestProvider> StartHostileAsync(int? certificateDays = null) =>

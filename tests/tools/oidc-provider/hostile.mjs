@@ -61,15 +61,22 @@ const state = {
   email: 'dana@riverside.example',
   emailVerified: 'true',
   slowSeconds: '30',
+  // The userinfo endpoint: none (not published) | ok | other-sub | no-sub | 401 | 500 | bad-json | jwt | slow
+  userinfo: 'none',
+  userinfoEmail: '',    // when set, userinfo's email (the ID token keeps `email` unless idTokenEmail=false)
+  idTokenEmail: 'true', // false: the ID token carries no email claims, as a Core §5.4 provider's
 };
-const stats = { discovery: 0, jwks: 0, authorize: 0, token: 0 };
+const stats = { discovery: 0, jwks: 0, authorize: 0, token: 0, userinfo: 0 };
+const accessTokens = new Set();
 const codes = new Map();
 
 const send = (res, status, body, type = 'application/json') => { res.writeHead(status, { 'content-type': type }); res.end(body); };
 
 async function mint(grant) {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { sub: state.sub, email: state.email, email_verified: state.emailVerified === 'true', name: 'Hostile User' };
+  const claims = state.idTokenEmail === 'true'
+    ? { sub: state.sub, email: state.email, email_verified: state.emailVerified === 'true', name: 'Hostile User' }
+    : { sub: state.sub };
   const nonce = state.forceNonce || grant.nonce;
   if (state.token !== 'no-nonce' && nonce) claims.nonce = nonce;
   let iss = issuer;
@@ -151,6 +158,7 @@ server.on('request', async (req, res) => {
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
         authorization_response_iss_parameter_supported: state.advertiseIss === 'true',
+        ...(state.userinfo === 'none' ? {} : { userinfo_endpoint: `${issuer}/userinfo` }),
       }));
     }
 
@@ -181,6 +189,24 @@ server.on('request', async (req, res) => {
       return res.end();
     }
 
+    if (url.pathname === '/userinfo') {
+      stats.userinfo++;
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!accessTokens.has(token)) return send(res, 401, JSON.stringify({ error: 'invalid_token' }));
+      if (state.userinfo === 'slow') { await new Promise((r) => setTimeout(r, Number(state.slowSeconds) * 1000)); }
+      if (state.userinfo === '401') return send(res, 401, JSON.stringify({ error: 'invalid_token' }));
+      if (state.userinfo === '500') return send(res, 500, 'internal error', 'text/plain');
+      if (state.userinfo === 'bad-json') return send(res, 200, '{"sub": ');
+      const claims = { sub: state.sub, email: state.userinfoEmail || state.email, email_verified: state.emailVerified === 'true', name: 'Userinfo User' };
+      if (state.userinfo === 'other-sub') claims.sub = 'someone-else';
+      if (state.userinfo === 'no-sub') delete claims.sub;
+      if (state.userinfo === 'jwt') {
+        const jwt = await new SignJWT({ ...claims, iss: issuer, aud: 'signpost-test' }).setProtectedHeader({ alg: 'RS256', kid: 'hostile-1' }).sign(signingKey);
+        return send(res, 200, jwt, 'application/jwt');
+      }
+      return send(res, 200, JSON.stringify(claims));
+    }
+
     if (url.pathname === '/token' && req.method === 'POST') {
       stats.token++;
       let body = '';
@@ -190,7 +216,9 @@ server.on('request', async (req, res) => {
       codes.delete(form.get('code'));
       if (!grant) return send(res, 400, JSON.stringify({ error: 'invalid_grant', error_description: 'unknown or used code' }));
       const idToken = await mint(grant);
-      return send(res, 200, JSON.stringify({ access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300, id_token: idToken }));
+      const accessToken = randomBytes(16).toString('hex');
+      accessTokens.add(accessToken);
+      return send(res, 200, JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: 300, id_token: idToken }));
     }
 
     send(res, 404, JSON.stringify({ error: 'not_found' }));
