@@ -12,7 +12,7 @@ public static class SsoCommands
     /// <summary>The environment variable the client secret is read from unless another is named: never a command-line argument, which ps and shell history keep.</summary>
     public const string DefaultSecretVariable = "SIGNPOST_SSO_CLIENT_SECRET";
 
-    public static Command Build() => new("sso", "Manage organizations' single sign-on connections (OpenID Connect).") { Add(), Test(), List() };
+    public static Command Build() => new("sso", "Manage organizations' single sign-on connections (OpenID Connect).") { Add(), Test(), List(), Remove() };
 
     private static Command Add()
     {
@@ -72,6 +72,18 @@ public static class SsoCommands
             {
                 throw new CommandRefusedException("the connection failed its checks.");
             }
+        }, ct));
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var org = new Option<string>("--org") { Description = "The organization's slug.", Required = true };
+        var command = new Command("remove", "Remove an organization's connection with its links and health history; its people sign in with passwords again.") { org };
+        command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
+        {
+            var removed = await services.GetRequiredService<SsoConnectionManager>().RemoveAsync(result.GetValue(org)!, ct2).OrRefuse();
+            Console.WriteLine($"Removed the connection of {result.GetValue(org)} ({removed.Id}) with its links and health history.");
         }, ct));
         return command;
     }

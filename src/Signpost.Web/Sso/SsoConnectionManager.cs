@@ -87,6 +87,25 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
         return connection;
     }
 
+    /// <summary>
+    /// Removes the organization's connection with its links and health history (audited <c>sso.remove</c>). Its
+    /// people sign in with passwords again; a new connection starts with no links.
+    /// </summary>
+    public async Task<AdminResult<SsoConnection>> RemoveAsync(string slug, CancellationToken cancellationToken)
+    {
+        var organization = await queries.FindOrganizationAsync(slug.Trim().ToLowerInvariant(), cancellationToken);
+        if (organization is null || await store.FindForChangeAsync(organization.Id, cancellationToken) is not { } connection)
+        {
+            return AdminResult.NotFound($"'{slug}' has no single sign-on connection.");
+        }
+
+        var before = View(connection);
+        await store.RemoveAsync(connection, ct => audit.RecordAsync(actors.Current, new AuditRecord("sso.remove", "sso_connection",
+            connection.Id.ToString(), organization.Id, before, null), ct), cancellationToken);
+        await schemes.EnsureAsync(queries, organization.Slug, cancellationToken);
+        return connection;
+    }
+
     public Task<List<SsoConnection>> ListAsync(CancellationToken cancellationToken) =>
         queries.ListConnectionsAsync(cancellationToken);
 

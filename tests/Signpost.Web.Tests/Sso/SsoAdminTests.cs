@@ -47,6 +47,43 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
     }
 
     [Fact]
+    public async Task Cli_Remove_TakesTheConnectionsLinksAndHealthHistoryWithIt()
+    {
+        await using var provider = await TestProvider.StartHostileAsync();
+        var slug = TestAccounts.Unique("gone");
+        var connection = await App.CreateConnectionAsync(slug, provider.DiscoveryUrl);
+        var member = await App.CreateMemberAsync(slug, $"dana@{slug}.example");
+        await provider.SetAsync(("email", $"dana@{slug}.example"));
+        using (var first = App.CreateBrowser())
+        {
+            using var signedIn = await SsoApp.CallbackAsync(first, await SsoApp.AtProviderAsync(await SsoApp.StartAsync(first, slug)));
+            Assert.Equal((Signpost.Core.Reasons.ReasonCodes.SignedIn, member.Id), ((await App.EventOfAsync(signedIn)).ReasonCode, (await App.EventOfAsync(signedIn)).AccountId));
+        }
+
+        var tested = await RunAsync("sso", "test", "--org", slug);
+        Assert.True(tested.ExitCode == 0, tested.ToString());
+        Assert.Equal((1, 1), await RowsOfAsync(connection.Id));
+
+        var removed = await RunAsync("sso", "remove", "--org", slug);
+        var again = await RunAsync("sso", "remove", "--org", slug);
+
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.False(await App.WithDbAsync(db => db.SsoConnections.AnyAsync(c => c.Id == connection.Id)));
+        Assert.Equal((0, 0), await RowsOfAsync(connection.Id));
+        var audit = await App.WithDbAsync(db => db.AuditEntries.SingleAsync(e => e.Action == "sso.remove" && e.TargetId == connection.Id.ToString()));
+        Assert.Contains(provider.DiscoveryUrl, audit.Before, StringComparison.Ordinal);
+        // The practice's people keep their accounts; the button and the start address are gone.
+        Assert.True(await App.WithDbAsync(db => db.Accounts.AnyAsync(a => a.Id == member.Id)));
+        using var browser = App.CreateBrowser();
+        using var start = await browser.GetAsync($"/sso/{slug}");
+        Assert.Equal(HttpStatusCode.NotFound, start.StatusCode);
+    }
+
+    private Task<(int Links, int Health)> RowsOfAsync(Guid connectionId) =>
+        App.WithDbAsync(async db => (await db.SsoLinks.CountAsync(l => l.ConnectionId == connectionId), await db.SsoHealthRecords.CountAsync(r => r.ConnectionId == connectionId)));
+
+    [Fact]
     public async Task PlatformPage_TestConnection_ExplainsEachFailureInPlainWords()
     {
         await using var provider = await TestProvider.StartHostileAsync();
