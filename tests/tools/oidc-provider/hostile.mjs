@@ -1,9 +1,11 @@
 // A hostile (or broken) OpenID Connect provider for Signpost's attack and health tests, on 127.0.0.1.
-//   node hostile.mjs <port> [--cert-days N] [--exit-with-stdin]
+//   node hostile.mjs <port> [--cert-days N] [--tls <cert.pem> <key.pem>] [--exit-with-stdin]
+// With --tls it serves https with that certificate (the health monitor's TLS expiry check reads it).
 // Prints "listening <port>". It plays a provider that auto-approves every authorization request and mints
 // whatever ID token the test asks for (jose), and whose discovery and key documents can be broken on demand.
 // Control: GET /_control?<name>=<value>... sets behaviour (see `state` below); GET /_stats returns counters.
 import http from 'node:http';
+import https from 'node:https';
 import { randomBytes, createPublicKey } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -44,10 +46,13 @@ const stranger = await generateKeyPair('RS256', { extractable: true });
 const rotated = await generateKeyPair('RS256', { extractable: true });
 const rotatedJwk = { ...(await exportJWK(rotated.publicKey)), kid: 'rotated-in', alg: 'RS256', use: 'sig' };
 
-const server = http.createServer();
+const tlsIndex = args.indexOf('--tls');
+const server = tlsIndex >= 0
+  ? https.createServer({ cert: readFileSync(args[tlsIndex + 1]), key: readFileSync(args[tlsIndex + 2]) })
+  : http.createServer();
 await new Promise((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
 const port = server.address().port;
-const issuer = `http://127.0.0.1:${port}`;
+const issuer = `${tlsIndex >= 0 ? 'https' : 'http'}://127.0.0.1:${port}`;
 
 const state = {
   discovery: 'ok',      // ok | bad-json | slow | huge | 500 | wrong-issuer | not-object
