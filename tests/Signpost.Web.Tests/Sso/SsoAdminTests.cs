@@ -28,7 +28,7 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
         Environment.SetEnvironmentVariable(variable, "s3cret-from-env");
 
         var added = await RunAsync("sso", "add", "--org", slug, "--discovery-url", provider.DiscoveryUrl, "--client-id", "portal",
-            "--client-secret-env", variable, "--required", "true", "--email-domain", "cli-practice.example");
+            "--client-secret-env", variable, "--required", "true", "--email-domain", "cli-practice.example", "--userinfo", "false");
         var listed = await RunAsync("sso", "list");
         var tested = await RunAsync("sso", "test", "--org", slug);
 
@@ -39,10 +39,12 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
         Assert.Contains("[ok] discovery", tested.Stdout, StringComparison.Ordinal);
         var connection = await App.WithDbAsync(db => db.SsoConnections.Include(c => c.Organization).SingleAsync(c => c.Organization!.Slug == slug));
         Assert.True(connection.Required);
+        Assert.False(connection.UseUserInfo);
         Assert.DoesNotContain("s3cret-from-env", connection.ProtectedClientSecret, StringComparison.Ordinal);
         Assert.Equal("s3cret-from-env", App.Services.GetRequiredService<SsoSchemes>().SecretOf(connection));
         var audit = await App.WithDbAsync(db => db.AuditEntries.SingleAsync(e => e.Action == "sso.create" && e.TargetId == connection.Id.ToString()));
         Assert.Contains("\"SecretSet\":true", audit.After, StringComparison.Ordinal);
+        Assert.Contains("\"UseUserInfo\":false", audit.After, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", audit.After, StringComparison.Ordinal);
     }
 
