@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Audit;
 using Signpost.Core.Organizations;
@@ -126,6 +127,33 @@ public sealed class SsoConnectionStoreContractTests(PostgresServer postgres) : S
             db.SsoHealthRecords.Add(new SsoHealthRecord { ConnectionId = Guid.NewGuid(), CheckedAt = Now, Status = SsoHealthStatus.Failing, Findings = "[]" });
             await db.SaveChangesAsync();
         }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Migration_SsoCascade_DeletesOrphansOfEarlierRemovals_AndKeepsEverythingElse(string provider)
+    {
+        // A database from before the foreign keys, holding a link and a health record whose connection is gone:
+        // upgrading must delete those two (PostgreSQL cannot add the keys while they remain) and nothing else.
+        var host = await StartAsync(provider);
+        var kept = await AddUsedConnectionAsync(host, "upgraded");
+        var migrations = await host.DbAsync(db => Task.FromResult(db.Database.GetMigrations().ToList()));
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_SsoCascade", StringComparison.Ordinal)) - 1];
+        await host.DbAsync(db => db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(before));
+        await host.DbAsync(async db =>
+        {
+            db.SsoLinks.Add(new SsoLink { ConnectionId = Guid.NewGuid(), Subject = "orphan", AccountId = Guid.NewGuid(), LinkedBy = "email", LinkedAt = Now });
+            db.SsoHealthRecords.Add(new SsoHealthRecord { ConnectionId = Guid.NewGuid(), CheckedAt = Now, Status = SsoHealthStatus.Failing, Findings = "[]" });
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(2, await host.DbAsync(db => db.SsoLinks.CountAsync()));
+
+        await host.DbAsync(db => db.Database.MigrateAsync());
+
+        Assert.Equal((1, 1, 1), await CountsAsync(host));
+        Assert.Equal("upgraded-user", (await host.DbAsync(db => db.SsoLinks.AsNoTracking().SingleAsync())).Subject);
+        // The connection that existed before the setting reads userinfo, the standard behaviour.
+        Assert.True((await host.DbAsync(db => db.SsoConnections.AsNoTracking().SingleAsync(c => c.OrganizationId == kept))).UseUserInfo);
     }
 
     private static Task<List<string>> ActionsAsync(StoreHost host) =>
