@@ -58,10 +58,18 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();
+        services.AddScoped<Core.OpenIdProvider.IProviderKeyStore, ProviderKeyStore>();
         services.AddScoped<ICredentialAuditFacts, CredentialAuditFactsReader>();
         // The troubleshooter's facts read the browser matrix from options; the host binds it, a bare container gets the defaults.
         services.AddOptions();
         services.AddScoped<ITroubleshootingFacts, DatabaseTroubleshootingFacts>();
         return services;
+    }
+
+    /// <summary>OpenIddict's stores (clients, authorizations, scopes, tokens) in Signpost's own database (docs/oidc-provider.md).</summary>
+    public static OpenIddictCoreBuilder UseSignpostDatabase(this OpenIddictCoreBuilder core)
+    {
+        core.UseEntityFrameworkCore().UseDbContext<SignpostDbContext>();
+        return core;
     }
 }

@@ -50,9 +50,16 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<SsoLink> SsoLinks => Set<SsoLink>();
     public DbSet<SsoHealthRecord> SsoHealthRecords => Set<SsoHealthRecord>();
     public DbSet<Core.Email.OutboxMessage> OutboxMessages => Set<Core.Email.OutboxMessage>();
+    /// <summary>The OpenID Connect provider's signing and encryption keys (docs/oidc-provider.md "Keys").</summary>
+    public DbSet<Core.OpenIdProvider.ProviderKey> ProviderKeys => Set<Core.OpenIdProvider.ProviderKey>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);
+        // The OpenID Connect provider's clients, authorizations, scopes and tokens: OpenIddict's own entities
+        // and mappings, kept as the library ships them (docs/oidc-provider.md).
+        modelBuilder.UseOpenIddict();
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -11,6 +11,8 @@ public enum SignInMethod
     Unlock,
     /// <summary>Single sign-on through the organization's own OpenID Connect provider.</summary>
     Sso,
+    /// <summary>A portal application's request to Signpost's OpenID Connect provider (docs/oidc-provider.md).</summary>
+    OpenIdClient,
 }
 
 /// <summary>

@@ -12,6 +12,15 @@ public static class ReasonCodes
     public const string AccountUnlocked = "account_unlocked";
     public const string InvalidRequest = "invalid_request";
 
+    public const string OidcClientUnknown = "oidc_client_unknown";
+    public const string OidcRedirectUriMismatch = "oidc_redirect_uri_mismatch";
+    public const string OidcPracticeNotAllowed = "oidc_practice_not_allowed";
+    public const string OidcLoginRequired = "oidc_login_required";
+    public const string OidcRequestRefused = "oidc_request_refused";
+    public const string OidcClientAuthenticationFailed = "oidc_client_authentication_failed";
+    public const string OidcGrantInvalid = "oidc_grant_invalid";
+    public const string OidcGrantReplayed = "oidc_grant_replayed";
+
     public const string InvalidCredentials = "invalid_credentials";
     public const string PasswordExpired = "password_expired";
     public const string PasswordResetRequired = "password_reset_required";

@@ -53,6 +53,8 @@ public static class SignpostCli
         root.Subcommands.Add(BackupCommands.Restore());
         root.Subcommands.Add(WebhookCommands.Build());
         root.Subcommands.Add(ReportCommand.Build());
+        root.Subcommands.Add(ClientCommands.Build());
+        root.Subcommands.Add(KeyCommands.Build());
 
         // No response files: a value such as --reason "@ops asked" is text, not a file to read arguments from.
         var parsed = root.Parse(tokens, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -1,5 +1,6 @@
 using Signpost.Web.Api;
 using Signpost.Web.Maintenance;
+using Signpost.Web.OpenIdProvider;
 using Signpost.Web.Sso;
 
 namespace Signpost.Web.Setup;
@@ -18,6 +19,7 @@ public static class SignpostEndpoints
         app.MapSsoEndpoints();
         app.MapStatusFeeds();
         app.MapSignpostHealthEndpoints();
+        app.MapOpenIdProvider();
         return app;
     }
 }

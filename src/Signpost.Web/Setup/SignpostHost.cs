@@ -7,6 +7,7 @@ using Signpost.Web.Email;
 using Signpost.Web.Incidents;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Maintenance;
+using Signpost.Web.OpenIdProvider;
 using Signpost.Web.Pages;
 using Signpost.Web.Passwords;
 using Signpost.Web.Platform;
@@ -60,6 +61,7 @@ public static class SignpostHost
         services.AddSignpostTransportSecurity();
         services.AddSignpostPages();
         services.AddSignpostApi();
+        services.AddSignpostOpenIdProvider(builder.Configuration);
 
         var app = builder.Build();
         app.UseSignpostPipeline();

@@ -54,6 +54,16 @@ public static class AuthorizationMatrix
         Get("/sso/{slug}", EachPractice, Public, t => $"/sso/{t.Slug}"),
         Get("/sso/failed", EachPractice, Public, t => $"/sso/failed?trace={t.SsoTrace}"),
 
+        // The OpenID Connect provider for portal applications: the protocol decides (client, redirect URI, PKCE,
+        // tokens), open to anyone; a portal's person signs in on the pages above (docs/oidc-provider.md).
+        Get("/connect/authorize", NoTarget, Public, _ => "/connect/authorize?client_id=matrix&response_type=code&scope=openid"),
+        Form("/connect/authorize", NoTarget, Public, _ => "/connect/authorize", ("client_id", "matrix"), ("response_type", "code")),
+        Form("/connect/token", NoTarget, Public, _ => "/connect/token", ("grant_type", "authorization_code"), ("code", "not-a-code")),
+        Get("/connect/userinfo", NoTarget, Public, _ => "/connect/userinfo"),
+        Form("/connect/userinfo", NoTarget, Public, _ => "/connect/userinfo"),
+        Get("/connect/endsession", NoTarget, Public, _ => "/connect/endsession"),
+        Form("/connect/endsession", NoTarget, Public, _ => "/connect/endsession"),
+
         // Help for anyone: the reason catalogue, "Can't sign in?" (a trace shows only what its holder was shown), status;
         // the downtime procedure for those who run a practice or the platform.
         Get("/help", NoTarget, Public, _ => "/help"),
