@@ -50,6 +50,9 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<SsoLink> SsoLinks => Set<SsoLink>();
     public DbSet<SsoHealthRecord> SsoHealthRecords => Set<SsoHealthRecord>();
     public DbSet<Core.Email.OutboxMessage> OutboxMessages => Set<Core.Email.OutboxMessage>();
+    public DbSet<Core.Mfa.TotpAuthenticator> TotpAuthenticators => Set<Core.Mfa.TotpAuthenticator>();
+    public DbSet<Core.Mfa.RecoveryCode> RecoveryCodes => Set<Core.Mfa.RecoveryCode>();
+    public DbSet<Core.Mfa.SecondFactorState> SecondFactorStates => Set<Core.Mfa.SecondFactorState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SignpostDbContext).Assembly);

@@ -33,6 +33,8 @@ public static class SignInServiceCollectionExtensions
         services.AddSingleton<PasswordHashing>();
         services.AddSignpostPasswordPolicy();
         services.AddSingleton<DeviceCookies>();
+        services.AddSingleton<RememberedBrowsers>();
+        services.AddScoped<Core.Mfa.SecondFactorCheck>();
         services.AddScoped<SessionManager>();
         services.AddScoped<SignInEventRecorder>();
         services.AddScoped<SignInGate>();
