@@ -91,7 +91,17 @@ public sealed class SecondFactorCheck(
         var state = await store.GetStateAsync(account.Id, cancellationToken);
         if (state?.LockedUntil is { } until && until > now)
         {
-            return new(ReasonCodes.MfaLocked, $"Second factor locked until {until:O}; the code was not checked.") { LockedUntil = until };
+            // A recovery code still works while authenticator codes are locked (the message says so): fifty random
+            // bits are not guessed at any rate the sign-in limit allows, so it is checked, but never counted.
+            if (RecoveryCodes.Normalize(typed) is { } during
+                && await store.RedeemRecoveryCodeAsync(account.Id, RecoveryCodes.Hash(account.Id, during), now, cancellationToken))
+            {
+                await store.ResetFailuresAsync(account.Id, cancellationToken);
+                var remaining = await store.CountRecoveryCodesLeftAsync(account.Id, cancellationToken);
+                return SecondFactorVerdict.Accept($"Second factor accepted while locked: a recovery code ({remaining} left).");
+            }
+
+            return new(ReasonCodes.MfaLocked, $"Second factor locked until {until:O}; the answer was not counted.") { LockedUntil = until };
         }
 
         if (TotpCodes.Normalize(typed) is { } code)

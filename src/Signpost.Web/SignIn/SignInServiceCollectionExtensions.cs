@@ -35,6 +35,8 @@ public static class SignInServiceCollectionExtensions
         services.AddSingleton<DeviceCookies>();
         services.AddSingleton<RememberedBrowsers>();
         services.AddScoped<Core.Mfa.SecondFactorCheck>();
+        services.AddSingleton<Mfa.SecondFactorChallengeTokens>();
+        services.AddScoped<Core.Mfa.SecondFactorEnrolment>();
         services.AddScoped<SessionManager>();
         services.AddScoped<SignInEventRecorder>();
         services.AddScoped<SignInGate>();
