@@ -144,7 +144,7 @@ public sealed class SignInModel(
         var target = LocalUrls.IsLocal(returnUrl) ? returnUrl! : "/";
         if (result.EnrolSecondFactorBy is not null)
         {
-            return "/account/second-factor?enrol=1";
+            return "/account/second-factor?enrol=true";
         }
 
         return result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? "/?notice=browser" : target;
