@@ -32,6 +32,14 @@ public sealed class SecondFactorCheck(
         (await store.ListAuthenticatorsAsync(accountId, cancellationToken)).Where(a => a.ConfirmedAt is not null).ToList();
 
     /// <summary>
+    /// Whether the person's password is backed by a second factor that their practices actually ask for: a
+    /// confirmed authenticator, and a policy other than off. Such a password may be 8 characters instead of 15
+    /// (NIST SP 800-63B §3.1.1.2; <see cref="Passwords.PasswordPolicy"/>).
+    /// </summary>
+    public async Task<bool> BacksPasswordAsync(Account account, CancellationToken cancellationToken) =>
+        SecondFactorRules.For(account).Requirement != SecondFactorRequirement.Off && (await ConfirmedAsync(account.Id, cancellationToken)).Count > 0;
+
+    /// <summary>
     /// Whether this sign-in asks for the second factor: always where a practice (or payer staff) requires it,
     /// unless the browser is remembered; where it is optional, only on a sign-in from a browser the account
     /// never used and a network it never signed in from (step-up). Without a factor where one is required:

@@ -71,3 +71,9 @@ public sealed class SecondFactorState
     /// <summary>Set by an assisted reset: the next sign-in leads to enrolment whatever the policy; cleared by enrolling.</summary>
     public bool EnrolmentRequired { get; set; }
 }
+
+/// <summary>What the troubleshooter reads of a person's second factor (docs/troubleshooter.md, step 1).</summary>
+/// <param name="Authenticators">Confirmed authenticators, with their last measured skew.</param>
+/// <param name="RecoveryCodesLeft">Unused recovery codes.</param>
+/// <param name="State">The counter, lock, grace and reset mark; null when the account never had one.</param>
+public sealed record SecondFactorSummary(IReadOnlyList<TotpAuthenticator> Authenticators, int RecoveryCodesLeft, SecondFactorState? State);

@@ -138,13 +138,16 @@ public sealed class SignInModel(
         return Page();
     }
 
-    /// <summary>Where a success goes: enrolment when the policy requires a factor the person lacks, the browser notice, or the return address.</summary>
+    /// <summary>
+    /// Where a success goes: the home page's enrolment notice when the policy requires a second factor the person
+    /// lacks (within grace), the browser notice, or the return address.
+    /// </summary>
     internal static string TargetAfter(Core.SignIn.SignInResult result, string? returnUrl)
     {
         var target = LocalUrls.IsLocal(returnUrl) ? returnUrl! : "/";
         if (result.EnrolSecondFactorBy is not null)
         {
-            return "/account/second-factor?enrol=true";
+            return "/?notice=mfa";
         }
 
         return result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? "/?notice=browser" : target;

@@ -94,16 +94,20 @@ public sealed class MfaPolicyTests(MfaApp app) : IClassFixture<MfaApp>
     }
 
     [Fact]
-    public async Task SignInPage_WithinGraceWithoutAFactor_LeadsToTheEnrolmentPage()
+    public async Task SignInPage_WithinGraceWithoutAFactor_LeadsToEnrolment()
     {
         var (_, person) = await app.PersonAsync(SecondFactorPolicy.RequiredForEveryone);
         using var browser = app.CreateBrowser();
 
         var response = await browser.SignInAsync(person.Username, TestAccounts.Password);
-        var page = await browser.GetPageAsync(Redirects.To(response)!);
+        var home = await browser.GetPageAsync(Redirects.To(response)!);
+        var link = home.Document.QuerySelector("[data-testid=enrol-required] a")!.GetAttribute("href")!;
+        var enrolment = await browser.GetPageAsync(link);
 
-        Assert.Equal("/account/second-factor?enrol=true", Redirects.To(response));
-        Assert.NotNull(page.Document.QuerySelector("[data-testid=enrol-required]"));
+        Assert.Equal("/?notice=mfa", Redirects.To(response));
+        Assert.Equal(HttpStatusCode.OK, enrolment.Response.StatusCode);
+        Assert.NotNull(enrolment.Document.QuerySelector("[data-testid=enrol-required]"));
+        Assert.NotNull(enrolment.Document.QuerySelector("form input[name=name]"));
     }
 
     [Fact]
