@@ -172,19 +172,41 @@ internal sealed class SecondFactorStore(SignpostDbContext db) : ISecondFactorSto
 
     public async Task<int> ResetAllAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await EnsureStateAsync(accountId, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var removed = await db.TotpAuthenticators.Where(a => a.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        await db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        await db.SecondFactorStates.Where(s => s.AccountId == accountId)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.FailureCount, 0)
-                .SetProperty(x => x.LockedUntil, (DateTimeOffset?)null)
-                .SetProperty(x => x.ResetAt, now)
-                .SetProperty(x => x.GraceStartedAt, now)
-                .SetProperty(x => x.EnrolmentRequired, true), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return removed;
+        // Joins the caller's transaction when there is one (an administrator's act commits with its audit entry).
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var removed = await db.TotpAuthenticators.Where(a => a.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+            await db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+            var updated = await db.SecondFactorStates.Where(s => s.AccountId == accountId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.FailureCount, 0)
+                    .SetProperty(x => x.LockedUntil, (DateTimeOffset?)null)
+                    .SetProperty(x => x.ResetAt, now)
+                    .SetProperty(x => x.GraceStartedAt, now)
+                    .SetProperty(x => x.EnrolmentRequired, true), cancellationToken);
+            if (updated == 0)
+            {
+                var state = new SecondFactorState { AccountId = accountId, ResetAt = now, GraceStartedAt = now, EnrolmentRequired = true };
+                db.SecondFactorStates.Add(state);
+                await db.SaveChangesAsync(cancellationToken);
+                db.Entry(state).State = EntityState.Detached;
+            }
+
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return removed;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>The account's state row, inserted when missing; a concurrent insert of the same row is fine.</summary>

@@ -101,6 +101,7 @@ public static class AuthorizationMatrix
         MemberAct("Enable"),
         MemberAct("Unlock"),
         MemberAct("ForceReset"),
+        MemberAct("ResetSecondFactor", ("checks", "photo-id")),
         MemberAct("Extend", ("days", "30")),
         MemberAct("Remove"),
 
