@@ -64,8 +64,8 @@ public sealed class MfaCheck : ITroubleshootingCheck
         if (mfa.Count == 0)
         {
             // Nothing second-factor happened in these attempts: what is known is evidence, never the cause.
-            return evidence.Count == 0 || summary is { Authenticators.Count: 0, State: null }
-                ? CheckFinding.NotUsedHere(Name, evidence.Count == 0 ? "No second-factor step was involved: MFA is not used here." : evidence[0])
+            return summary is null or { Authenticators.Count: 0, State: null }
+                ? CheckFinding.NotUsedHere(Name, ["No second-factor step was involved: MFA is not used here.", .. evidence])
                 : CheckFinding.Ok(Name, [.. evidence]);
         }
 
