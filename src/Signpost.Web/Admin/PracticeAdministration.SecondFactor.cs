@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Signpost.Core.Accounts;
 using Signpost.Core.Administration;
 using Signpost.Core.Audit;
@@ -73,15 +71,6 @@ public sealed partial class PracticeAdministration
         }
     }
 
-    private EmailMessage ResetEmail(Account account, Organization organization, DateTimeOffset at)
-    {
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Hello {account.DisplayName},").AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"An administrator of {organization.Name} reset the two-step verification of your Signpost account ({account.Username}) at {at.UtcDateTime.ToString("ddd d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture)}.");
-        text.AppendLine("Your authenticator apps and recovery codes no longer work, and every session was signed out.").AppendLine();
-        text.AppendLine("When you next sign in you will be asked to set up an authenticator app again:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  {options.Value.PublicBaseUrl.TrimEnd('/')}/sign-in").AppendLine();
-        text.AppendLine("Did you not ask for this? Call your practice administrator or payer support at once.");
-        return new EmailMessage([new EmailAddress(account.Email, account.DisplayName)], "Your Signpost two-step verification was reset", text.ToString());
-    }
+    private EmailMessage ResetEmail(Account account, Organization organization, DateTimeOffset at) =>
+        Core.Mfa.SecondFactorEmails.Reset(account, $"An administrator of {organization.Name}", at, options.Value.PublicBaseUrl.TrimEnd('/') + "/sign-in");
 }

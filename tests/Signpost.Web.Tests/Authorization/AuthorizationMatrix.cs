@@ -158,6 +158,7 @@ public static class AuthorizationMatrix
         // These two acts take no input that could be made invalid: support really unlocks (an account with no
         // lock) and sends a reset link; neither changes the account (the fingerprint test holds them to that).
         Form("/support/accounts/{id}?handler=Unlock", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Unlock"),
+        Form("/support/accounts/{id}?handler=ResetSecondFactor", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=ResetSecondFactor", ("checks", "photo-id")),
         Form("/support/accounts/{id}?handler=SendLink", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=SendLink"),
         Form("/support/accounts/{id}?handler=Hold", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Hold", ("HoldReason", "")),
         Form("/support/accounts/{id}?handler=Release", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Release", ("HoldReason", "matrix: nothing is held")),

@@ -26,11 +26,12 @@ public sealed class MfaResetTests(RecoveryApp app) : IClassFixture<RecoveryApp>
         using var theirs = await app.SignedInAsync(person);
         using var console = await app.SignedInAsync(admin);
         var path = $"/admin/{slug}/users/{person.Id}";
+        var before = app.Smtp.Received().Count;
         var form = await console.OpenFormAsync(path, "form[data-testid=mfa-reset-form]");
 
         // Act
         var response = await console.SubmitAsync(form, [new("checks", "photo-id"), new("checks", "call-back"), new("checks", "no-recovery-codes")]);
-        var mail = await app.Smtp.WaitForAsync(1, TimeSpan.FromSeconds(60));
+        var mail = await app.Smtp.WaitForAsync(before + 1, TimeSpan.FromSeconds(60));
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -69,6 +70,32 @@ public sealed class MfaResetTests(RecoveryApp app) : IClassFixture<RecoveryApp>
         Assert.Contains("Confirm every identity check", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await app.WithDbAsync(db => db.TotpAuthenticators.CountAsync(a => a.AccountId == person.Id)));
         Assert.Empty(await app.AuditAsync(admin.Id, "mfa.reset"));
+    }
+
+    [Fact]
+    public async Task SupportReset_AllChecksTicked_RemovesTheFactorAuditsAndEmails()
+    {
+        // Arrange
+        var (slug, _) = await app.PracticeAsync("reset-support");
+        var person = await app.PersonAsync("lena", slug, PracticeRoles.Staff);
+        await EnrolAsync(person);
+        var agent = await app.PersonAsync("agent", null, PracticeRoles.None, platform: PlatformRoles.SupportAgent);
+        using var desk = await app.SignedInAsync(agent);
+        var before = app.Smtp.Received().Count;
+        var form = await desk.OpenFormAsync($"/support/accounts/{person.Id}", "form[data-testid=mfa-reset-form]");
+
+        // Act
+        var response = await desk.SubmitAsync(form, [new("checks", "photo-id"), new("checks", "call-back"), new("checks", "no-recovery-codes")]);
+        var mail = await app.Smtp.WaitForAsync(before + 1, TimeSpan.FromSeconds(60));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(0, await app.WithDbAsync(db => db.TotpAuthenticators.CountAsync(a => a.AccountId == person.Id)));
+        var entry = Assert.Single(await app.AuditAsync(agent.Id, "mfa.reset"));
+        Assert.Equal(person.Id.ToString(), entry.TargetId);
+        Assert.Contains("no-recovery-codes", entry.After, StringComparison.Ordinal);
+        var email = Assert.Single(mail, m => m.To.Contains(person.Email));
+        Assert.Contains("The help desk reset the two-step verification", email.Text, StringComparison.Ordinal);
     }
 
     private Task EnrolAsync(Account person) => app.WithServicesAsync(async services =>
