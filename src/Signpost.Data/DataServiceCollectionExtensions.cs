@@ -32,6 +32,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IAccountHoldStore, AccountHoldStore>();
         services.AddScoped<IInvitationStore, InvitationStore>();
         services.AddScoped<ILockoutStore, LockoutStore>();
+        services.AddScoped<Core.Mfa.ISecondFactorStore, SecondFactorStore>();
+        services.AddSingleton<Core.Mfa.ISecondFactorSecrets, SecondFactorSecrets>();
         services.AddScoped<ISignInEventStore, SignInEventStore>();
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IActionTokenStore, ActionTokenStore>();

@@ -52,6 +52,9 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<Core.Email.OutboxMessage> OutboxMessages => Set<Core.Email.OutboxMessage>();
     /// <summary>The OpenID Connect provider's signing and encryption keys (docs/oidc-provider.md "Keys").</summary>
     public DbSet<Core.OpenIdProvider.ProviderKey> ProviderKeys => Set<Core.OpenIdProvider.ProviderKey>();
+    public DbSet<Core.Mfa.TotpAuthenticator> TotpAuthenticators => Set<Core.Mfa.TotpAuthenticator>();
+    public DbSet<Core.Mfa.RecoveryCode> RecoveryCodes => Set<Core.Mfa.RecoveryCode>();
+    public DbSet<Core.Mfa.SecondFactorState> SecondFactorStates => Set<Core.Mfa.SecondFactorState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1189,6 +1189,111 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("MaintenanceWindows");
                 });
 
+            modelBuilder.Entity("Signpost.Core.Mfa.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Hash");
+
+                    b.ToTable("RecoveryCodes");
+                });
+
+            modelBuilder.Entity("Signpost.Core.Mfa.SecondFactorState", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("EnrolmentRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailureCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("GraceStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResetAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("SecondFactorStates");
+                });
+
+            modelBuilder.Entity("Signpost.Core.Mfa.TotpAuthenticator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MeasuredSkewSteps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SkewMeasuredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("TotpAuthenticators");
+                });
+
             modelBuilder.Entity("Signpost.Core.Notifications.NotificationDelivery", b =>
                 {
                     b.Property<string>("Key")
@@ -1747,7 +1852,18 @@ namespace Signpost.Data.Sqlite.Migrations
                             b1.Property<int>("PasswordHistoryCount")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int>("RememberBrowserDays")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<bool>("RestrictToAllowedNetworks")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("SecondFactor")
+                                .IsRequired()
+                                .HasMaxLength(24)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("SecondFactorGraceDays")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("SessionAbsoluteHours")

@@ -37,6 +37,9 @@ public static class AuthorizationMatrix
         Get("/sign-out", NoTarget, Public, _ => "/sign-out"),
         Form("/sign-out", NoTarget, Public, _ => "/sign-out") with { EndsSession = true },
         Json("POST", "/api/v1/sign-in", NoTarget, Public, _ => "/api/v1/sign-in", _ => new { }),
+        Get("/sign-in/verify", NoTarget, Public, _ => "/sign-in/verify"),
+        Form("/sign-in/verify", NoTarget, Public, _ => "/sign-in/verify", ("code", "000000")),
+        Json("POST", "/api/v1/sign-in/second-factor", NoTarget, Public, _ => "/api/v1/sign-in/second-factor", _ => new { }),
         Json("POST", "/api/v1/sign-out", NoTarget, Api, _ => "/api/v1/sign-out", _ => new { }) with { EndsSession = true },
         Get("/activate", NoTarget, Public, _ => "/activate?token=not-a-token"),
         Form("/activate", NoTarget, Public, _ => "/activate", ("token", "not-a-token"), ("newPassword", "one sentence of words"), ("confirm", "another sentence of words")),
@@ -87,6 +90,11 @@ public static class AuthorizationMatrix
         Get("/account/sessions", NoTarget, Page, _ => "/account/sessions"),
         Form("/account/sessions?handler=EndOthers", NoTarget, Page, _ => "/account/sessions?handler=EndOthers"),
         Form("/account/sessions?handler=End", NoTarget, Page, _ => "/account/sessions?handler=End", ("id", "not-a-session")),
+        Get("/account/second-factor", NoTarget, Page, _ => "/account/second-factor"),
+        Form("/account/second-factor?handler=Start", NoTarget, Page, _ => "/account/second-factor?handler=Start", ("name", "")),
+        Form("/account/second-factor?handler=Confirm", NoTarget, Page, _ => "/account/second-factor?handler=Confirm", ("id", Guid.Empty.ToString()), ("code", "000000")),
+        Form("/account/second-factor?handler=Remove", NoTarget, Page, _ => "/account/second-factor?handler=Remove", ("id", Guid.Empty.ToString())),
+        Form("/account/second-factor?handler=RecoveryCodes", NoTarget, Page, _ => "/account/second-factor?handler=RecoveryCodes"),
         Get("/account/password", NoTarget, Page, _ => "/account/password"),
         Form("/account/password", NoTarget, Page, _ => "/account/password", ("current", "not the password"), ("newPassword", "one sentence of words"), ("confirm", "another sentence of words")),
         Get("/account/change-password", NoTarget, Public, _ => "/account/change-password?ticket=not-a-ticket"),
@@ -103,6 +111,7 @@ public static class AuthorizationMatrix
         MemberAct("Enable"),
         MemberAct("Unlock"),
         MemberAct("ForceReset"),
+        MemberAct("ResetSecondFactor", ("checks", "photo-id")),
         MemberAct("Extend", ("days", "30")),
         MemberAct("Remove"),
 
@@ -159,6 +168,7 @@ public static class AuthorizationMatrix
         // These two acts take no input that could be made invalid: support really unlocks (an account with no
         // lock) and sends a reset link; neither changes the account (the fingerprint test holds them to that).
         Form("/support/accounts/{id}?handler=Unlock", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Unlock"),
+        Form("/support/accounts/{id}?handler=ResetSecondFactor", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=ResetSecondFactor", ("checks", "photo-id")),
         Form("/support/accounts/{id}?handler=SendLink", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=SendLink"),
         Form("/support/accounts/{id}?handler=Hold", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Hold", ("HoldReason", "")),
         Form("/support/accounts/{id}?handler=Release", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Release", ("HoldReason", "matrix: nothing is held")),
