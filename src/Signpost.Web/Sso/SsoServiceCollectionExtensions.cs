@@ -20,6 +20,8 @@ public static class SsoServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
         services.AddScoped<SsoHandlerEvents>();
         services.AddScoped<SsoSignIn>();
+        services.AddScoped<Saml.SamlFlow>();
+        services.AddScoped<Saml.SamlConnectionManager>();
         services.AddScoped<SsoConnectionManager>();
         services.AddScoped<SsoHealthChecker>();
         services.AddScoped<SsoHealthAlerts>();

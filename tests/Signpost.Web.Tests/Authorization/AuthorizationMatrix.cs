@@ -24,6 +24,7 @@ public static class AuthorizationMatrix
     private static readonly Variant[] EachPracticeAndShared = [Variant.A, Variant.B, Variant.Shared];
 
     private static readonly Expect Page = SignedIn(page: true);
+    private static readonly Expect NoSamlConnection = (_, _) => Outcome.NotFound;
     private static readonly Expect Api = SignedIn(page: false);
 
     public static IReadOnlyList<MatrixEntry> Entries { get; } =
@@ -53,6 +54,10 @@ public static class AuthorizationMatrix
         Get("/sso", NoTarget, Public, _ => "/sso?email=someone%40nowhere.example"),
         Get("/sso/{slug}", EachPractice, Public, t => $"/sso/{t.Slug}"),
         Get("/sso/failed", EachPractice, Public, t => $"/sso/failed?trace={t.SsoTrace}"),
+        // A SAML practice's metadata and assertion consumer service are public (the provider posts cross-site); the
+        // matrix's practices federate by OpenID Connect, so both are missing for everyone here (Sso/Saml tests cover SAML practices).
+        Get("/sso/saml/{slug}", EachPractice, NoSamlConnection, t => $"/sso/saml/{t.Slug}"),
+        Form("/sso/saml/{slug}/acs", EachPractice, NoSamlConnection, t => $"/sso/saml/{t.Slug}/acs", ("SAMLResponse", "bm90IFhNTA==")),
 
         // Help for anyone: the reason catalogue, "Can't sign in?" (a trace shows only what its holder was shown), status;
         // the downtime procedure for those who run a practice or the platform.

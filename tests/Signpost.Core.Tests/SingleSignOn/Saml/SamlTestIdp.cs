@@ -96,6 +96,12 @@ public sealed class SamlTestIdp : IDisposable
         element.InsertAfter(document.ImportNode(signed.GetXml(), true), issuer);
     }
 
+    /// <summary>This provider's metadata, as a file an operator would import.</summary>
+    public string Metadata() =>
+        $"<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"{EntityId}\"><md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
+        + $"<md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(Certificate.RawData)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+        + "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://idp.hostile.test/sso\"/></md:IDPSSODescriptor></md:EntityDescriptor>";
+
     public static XmlDocument Load(string xml)
     {
         var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
