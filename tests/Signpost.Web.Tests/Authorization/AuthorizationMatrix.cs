@@ -182,6 +182,8 @@ public static class AuthorizationMatrix
         Get("/platform/sso/{slug}", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}"),
         Form("/platform/sso/{slug}?handler=Save", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}?handler=Save"),
         Form("/platform/sso/{slug}?handler=Test", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}?handler=Test"),
+        Get("/platform/sso/{slug}/saml", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}/saml"),
+        Form("/platform/sso/{slug}/saml?handler=Import", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}/saml?handler=Import", ("MetadataXml", "<not-metadata/>")),
     ];
 
     private static MatrixEntry Get(string route, Variant[] variants, Expect expected, Func<Target, string> path) =>
