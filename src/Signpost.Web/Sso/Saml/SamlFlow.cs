@@ -78,6 +78,9 @@ public sealed class SamlFlow(SsoSignIn signIn, ISamlReplayCache replay, IDataPro
             return await signIn.FailAsync(context, connection, new SsoFailure(validation.ReasonCode!, validation.Evidence), null, null, cancellationToken);
         }
 
+        // Only after a valid signature: an anonymous post never makes the database work. An ID is kept past its
+        // assertion's end by more than the validator's skew, so it cannot be forgotten while still acceptable.
+        await replay.PurgeAsync(time.GetUtcNow() - TimeSpan.FromMinutes(10), cancellationToken);
         if (!await replay.TryUseAsync(connection.Id, facts.AssertionId, facts.ExpiresAt, cancellationToken))
         {
             return await signIn.FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoTokenInvalid,
