@@ -31,8 +31,11 @@ public sealed partial class TestSamlIdp : IAsyncDisposable
 
     public string MetadataUrl => $"http://127.0.0.1:{Port}/metadata";
 
-    /// <summary>Starts the provider for Signpost's practice <paramref name="slug"/>, its certificate valid <paramref name="days"/> days.</summary>
-    public static async Task<TestSamlIdp> StartAsync(string slug, int days = 365)
+    /// <summary>
+    /// Starts the provider for Signpost's practice <paramref name="slug"/> at <paramref name="publicBaseUrl"/> (the test
+    /// host's, SignpostFactory.PublicBaseUrl, unless given), its certificate valid <paramref name="days"/> days.
+    /// </summary>
+    public static async Task<TestSamlIdp> StartAsync(string slug, int days = 365, string publicBaseUrl = "https://signpost.test")
     {
         var folder = Directory.CreateTempSubdirectory("signpost-saml-idp-").FullName;
         using var rsa = RSA.Create(2048);
@@ -41,7 +44,7 @@ public sealed partial class TestSamlIdp : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(folder, "cert.pem"), certificate.ExportCertificatePem());
         await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), rsa.ExportPkcs8PrivateKeyPem());
 
-        var entityId = $"{Infrastructure.SignpostFactory.PublicBaseUrl}/sso/saml/{slug}";
+        var entityId = $"{publicBaseUrl.TrimEnd('/')}/sso/saml/{slug}";
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardInput = true,
