@@ -65,6 +65,13 @@ public sealed class SamlConnectionManager(SsoQueries queries, ISsoConnectionStor
             return AdminResult.Invalid(request.MetadataUrl is null ? nameof(request.MetadataXml) : nameof(request.MetadataUrl), problem!);
         }
 
+        // The browser is sent there with the request: the same https rule as every provider address.
+        if (!metadata.SsoUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !settings.Value.AllowHttpProviders)
+        {
+            return AdminResult.Invalid(request.MetadataUrl is null ? nameof(request.MetadataXml) : nameof(request.MetadataUrl),
+                $"The provider's single sign-on URL {metadata.SsoUrl} is not an https:// address.");
+        }
+
         var connection = await store.FindForChangeAsync(organization.Id, cancellationToken);
         var before = connection is null ? null : View(connection);
         var now = time.GetUtcNow();
