@@ -15,11 +15,12 @@ public sealed class SamlTestIdp : IDisposable
 {
     public const string EntityId = "https://idp.hostile.test/metadata";
 
-    public SamlTestIdp(string subject = "CN=Signpost test IdP")
+    /// <summary>A provider with a fresh RSA key; its certificate is valid <paramref name="days"/> days from now (a year unless given).</summary>
+    public SamlTestIdp(string subject = "CN=Signpost test IdP", int days = 365)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(days).AddHours(1));
     }
 
     /// <summary>The signing certificate with its private key.</summary>
