@@ -165,7 +165,7 @@ public static class ReasonCatalogue
         new(ReasonCodes.SsoTokenInvalid, Sso, "Sign-in response rejected",
             "The response from your organization's sign-in service was rejected. Check that your computer's clock is correct and try again.",
             Anyone, ReasonCodes.SsoTokenInvalid, 401,
-            "Issuer, audience, nonce or expiry did not match (for SAML also recipient, destination, the request it answers, or an assertion used twice), or a clock is skewed.",
+            "Issuer, audience, nonce or expiry did not match (for SAML also recipient, destination, the request it answers, or an assertion used twice), a clock is skewed, or the provider's userinfo answer was about another user than its ID token.",
             "Check the device clock and retry; support reads the failed check from the trace ID.",
             "When several users of the organization fail: platform operators."),
         new(ReasonCodes.SsoUserNotLinked, Sso, "No account linked to this sign-in",

@@ -11,4 +11,11 @@ public interface ISsoConnectionStore
     /// then runs <paramref name="withChange"/> (the audit entry) in the same transaction: if it throws, neither is kept.
     /// </summary>
     Task SaveAsync(SsoConnection connection, Func<CancellationToken, Task> withChange, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the connection <see cref="FindForChangeAsync"/> returned, and with it (foreign keys with cascade) its
+    /// links and health history, then runs <paramref name="withChange"/> (the audit entry) in the same transaction:
+    /// if it throws, nothing is removed.
+    /// </summary>
+    Task RemoveAsync(SsoConnection connection, Func<CancellationToken, Task> withChange, CancellationToken cancellationToken);
 }

@@ -24,6 +24,12 @@ public sealed class SsoConnection
     public string UsernameClaim { get; set; } = "preferred_username";
     public string EmailClaim { get; set; } = "email";
     public string NpiClaim { get; set; } = "npi";
+    /// <summary>
+    /// Read the claims the ID token lacks from the provider's userinfo endpoint when it publishes one (OpenID
+    /// Connect Core §5.3), its <c>sub</c> checked against the ID token's. Off only for a provider whose access
+    /// token does not work at its own userinfo endpoint; then every claim must be in the ID token (docs/sso.md).
+    /// </summary>
+    public bool UseUserInfo { get; set; } = true;
     /// <summary>Link an existing member of the practice whose email the provider asserts as verified.</summary>
     public bool LinkByEmail { get; set; } = true;
     /// <summary>

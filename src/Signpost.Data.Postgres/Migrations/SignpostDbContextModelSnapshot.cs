@@ -1259,6 +1259,9 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("UseUserInfo")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("UsernameClaim")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1619,6 +1622,24 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("Saml");
+                });
+
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoHealthRecord", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoLink", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Signpost.Core.Accounts.Account", b =>

@@ -1237,6 +1237,9 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("UseUserInfo")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("UsernameClaim")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1595,6 +1598,24 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("Saml");
+                });
+
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoHealthRecord", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoLink", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Signpost.Core.Accounts.Account", b =>

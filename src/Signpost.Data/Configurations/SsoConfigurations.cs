@@ -31,6 +31,8 @@ internal sealed class SsoLinkConfiguration : IEntityTypeConfiguration<SsoLink>
     {
         builder.HasKey(l => new { l.ConnectionId, l.Subject });
         builder.HasIndex(l => l.AccountId);
+        // A removed connection takes its links with it: a link names a provider user of that connection only.
+        builder.HasOne<SsoConnection>().WithMany().HasForeignKey(l => l.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(l => l.Subject).HasMaxLength(255);
         builder.Property(l => l.LinkedBy).HasMaxLength(16);
     }
@@ -42,6 +44,8 @@ internal sealed class SsoHealthRecordConfiguration : IEntityTypeConfiguration<Ss
     {
         builder.HasKey(r => r.Id);
         builder.HasIndex(r => new { r.ConnectionId, r.CheckedAt });
+        // ... and its health history.
+        builder.HasOne<SsoConnection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.Findings).HasMaxLength(8000);
     }

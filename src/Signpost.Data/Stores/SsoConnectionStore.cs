@@ -20,4 +20,14 @@ internal sealed class SsoConnectionStore(SignpostDbContext db) : ISsoConnectionS
         await withChange(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    public async Task RemoveAsync(SsoConnection connection, Func<CancellationToken, Task> withChange, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The database removes the links and health records (ON DELETE CASCADE): they are not loaded here.
+        db.SsoConnections.Remove(connection);
+        await db.SaveChangesAsync(cancellationToken);
+        await withChange(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 }

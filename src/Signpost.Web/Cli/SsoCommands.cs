@@ -12,7 +12,7 @@ public static class SsoCommands
     /// <summary>The environment variable the client secret is read from unless another is named: never a command-line argument, which ps and shell history keep.</summary>
     public const string DefaultSecretVariable = "SIGNPOST_SSO_CLIENT_SECRET";
 
-    public static Command Build() => new("sso", "Manage organizations' single sign-on connections (OpenID Connect or SAML 2.0).") { Add(), Test(), List() };
+    public static Command Build() => new("sso", "Manage organizations' single sign-on connections (OpenID Connect or SAML 2.0).") { Add(), Test(), List(), Remove() };
 
     private static Command Add()
     {
@@ -24,6 +24,7 @@ public static class SsoCommands
         var usernameClaim = new Option<string?>("--username-claim") { Description = "Claim that names the username (default preferred_username)." };
         var emailClaim = new Option<string?>("--email-claim") { Description = "Claim that holds the email (default email)." };
         var npiClaim = new Option<string?>("--npi-claim") { Description = "Claim that holds the individual NPI (default npi)." };
+        var userInfo = new Option<bool?>("--userinfo") { Description = "Read the claims the ID token lacks from the provider's userinfo endpoint (default true; see docs/sso.md)." };
         var linkEmail = new Option<bool?>("--link-by-email") { Description = "Link members of the practice by verified email (default true)." };
         var linkNpi = new Option<bool?>("--link-by-npi") { Description = "Link members of the practice by NPI (default false: an NPI is public; see docs/sso.md)." };
         var create = new Option<bool?>("--create-accounts") { Description = "Create accounts just in time when nothing links (default false)." };
@@ -33,7 +34,7 @@ public static class SsoCommands
         var saml = new SamlCommands.Options();
         var command = new Command("add", "Create or change an organization's connection; the secret is stored encrypted.")
         {
-            org, discovery, clientId, secretVariable, scopes, usernameClaim, emailClaim, npiClaim, linkEmail, linkNpi, create, role, required, domains,
+            org, discovery, clientId, secretVariable, scopes, usernameClaim, emailClaim, npiClaim, userInfo, linkEmail, linkNpi, create, role, required, domains,
             saml.Saml, saml.Metadata, saml.AllowSha1,
         };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
@@ -60,7 +61,7 @@ public static class SsoCommands
             var connection = await services.GetRequiredService<SsoConnectionManager>().SaveAsync(result.GetValue(org)!, new SsoConnectionRequest(
                 result.GetValue(discovery)!, result.GetValue(clientId)!, secret, result.GetValue(scopes), result.GetValue(usernameClaim), result.GetValue(emailClaim),
                 result.GetValue(npiClaim), result.GetValue(linkEmail), result.GetValue(linkNpi), result.GetValue(create), defaultRoles, result.GetValue(required),
-                listed is { Length: > 0 } ? listed : null), ct2).OrRefuse();
+                listed is { Length: > 0 } ? listed : null, UseUserInfo: result.GetValue(userInfo)), ct2).OrRefuse();
             Console.WriteLine($"Saved the connection of {result.GetValue(org)} ({connection.Id}); client secret {(connection.ProtectedClientSecret is null ? "not set" : "stored encrypted")}.");
             Console.WriteLine($"Register this redirect URI at the provider: {{public base URL}}{SsoEndpoints.CallbackPrefix}{result.GetValue(org)}");
         }, ct));
@@ -86,6 +87,18 @@ public static class SsoCommands
             {
                 throw new CommandRefusedException("the connection failed its checks.");
             }
+        }, ct));
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var org = new Option<string>("--org") { Description = "The organization's slug.", Required = true };
+        var command = new Command("remove", "Remove an organization's connection with its links and health history; its people sign in with passwords again.") { org };
+        command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
+        {
+            var removed = await services.GetRequiredService<SsoConnectionManager>().RemoveAsync(result.GetValue(org)!, ct2).OrRefuse();
+            Console.WriteLine($"Removed the connection of {result.GetValue(org)} ({removed.Id}) with its links and health history.");
         }, ct));
         return command;
     }

@@ -23,10 +23,17 @@ public static class RateLimiting
     /// <summary>The fixed one-minute window an instant falls in (Unix minutes).</summary>
     public static long WindowOf(DateTimeOffset instant) => instant.ToUnixTimeSeconds() / 60;
 
+    /// <summary>
+    /// Endpoint metadata: its GET requests count too. For a GET that is itself a sign-in attempt — <c>/sso/{slug}</c>
+    /// sends the browser to a practice's provider and costs Signpost a back-channel call — not a form being shown.
+    /// </summary>
+    public sealed class CountsGetRequests;
+
     public static IApplicationBuilder UseSharedRateLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-            || context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != SignInPolicy)
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (((HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) && metadata?.GetMetadata<CountsGetRequests>() is null)
+            || metadata?.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != SignInPolicy)
         {
             await next(context);
             return;
@@ -77,8 +84,9 @@ public static class RateLimiting
     {
         seconds = Math.Max(1, seconds);
         var isApi = context.Request.Path.StartsWithSegments("/api");
+        var method = isApi ? SignInMethod.Api : context.Request.Path.StartsWithSegments("/sso") ? SignInMethod.Sso : SignInMethod.Password;
         var result = await EdgeRejections.RecordAsync(context, ReasonCodes.RateLimited, identifier: null,
-            isApi ? SignInMethod.Api : SignInMethod.Password, $"Address over its per-minute limit; retry after {seconds} s.");
+            method, $"Address over its per-minute limit; retry after {seconds} s.");
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var problem = Problems.ForResult(context, result);
         problem.Detail = $"{result.Shown.UserMessage} Try again in {seconds} seconds.";

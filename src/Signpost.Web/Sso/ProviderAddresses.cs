@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Signpost.Web.Sso;
 
@@ -33,8 +35,49 @@ public static class ProviderAddresses
             sockets.ConnectCallback = ConnectToPublicAddressAsync;
         }
 
+        var authorities = settings.LoadTrustedAuthorities();
+        if (authorities.Count > 0)
+        {
+            sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => IsTrusted(certificate, chain, errors, authorities);
+        }
+
         configure?.Invoke(sockets);
         return settings.AllowHttpProviders ? sockets : new HttpsOnly { InnerHandler = sockets };
+    }
+
+    /// <summary>
+    /// A provider's TLS certificate is accepted when the system trusts it, or when the only fault is a chain the
+    /// system does not know and it builds to one of <paramref name="authorities"/>
+    /// (<see cref="SsoOptions.TrustedCertificateAuthoritiesFile"/>). A wrong host name or an expired certificate is
+    /// refused either way.
+    /// </summary>
+    public static bool IsTrusted(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors, X509Certificate2Collection authorities)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null || authorities.Count == 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // The intermediates the server presented, to build through; trust still comes only from the authorities.
+        if (presented is not null)
+        {
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
     }
 
     /// <summary>The reason an address is refused, or null when it may be called.</summary>

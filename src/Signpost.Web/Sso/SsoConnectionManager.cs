@@ -25,7 +25,8 @@ public sealed record SsoConnectionRequest(
     PracticeRoles? DefaultRoles = null,
     bool? Required = null,
     IReadOnlyList<string>? EmailDomains = null,
-    bool? Enabled = null);
+    bool? Enabled = null,
+    bool? UseUserInfo = null);
 
 /// <summary>
 /// Creating and changing an organization's connection (CLI and the platform page), validated, with the
@@ -68,6 +69,7 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
         connection.UsernameClaim = request.UsernameClaim ?? connection.UsernameClaim;
         connection.EmailClaim = request.EmailClaim ?? connection.EmailClaim;
         connection.NpiClaim = request.NpiClaim ?? connection.NpiClaim;
+        connection.UseUserInfo = request.UseUserInfo ?? connection.UseUserInfo;
         connection.LinkByEmail = request.LinkByEmail ?? connection.LinkByEmail;
         connection.LinkByNpi = request.LinkByNpi ?? connection.LinkByNpi;
         connection.CreateAccounts = request.CreateAccounts ?? connection.CreateAccounts;
@@ -84,6 +86,25 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
 
         await store.SaveAsync(connection, ct => audit.RecordAsync(actors.Current, new AuditRecord(before is null ? "sso.create" : "sso.update", "sso_connection",
             connection.Id.ToString(), organization.Id, before, View(connection)), ct), cancellationToken);
+        await schemes.EnsureAsync(queries, organization.Slug, cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// Removes the organization's connection with its links and health history (audited <c>sso.remove</c>). Its
+    /// people sign in with passwords again; a new connection starts with no links.
+    /// </summary>
+    public async Task<AdminResult<SsoConnection>> RemoveAsync(string slug, CancellationToken cancellationToken)
+    {
+        var organization = await queries.FindOrganizationAsync(slug.Trim().ToLowerInvariant(), cancellationToken);
+        if (organization is null || await store.FindForChangeAsync(organization.Id, cancellationToken) is not { } connection)
+        {
+            return AdminResult.NotFound($"'{slug}' has no single sign-on connection.");
+        }
+
+        var before = View(connection);
+        await store.RemoveAsync(connection, ct => audit.RecordAsync(actors.Current, new AuditRecord("sso.remove", "sso_connection",
+            connection.Id.ToString(), organization.Id, before, null), ct), cancellationToken);
         await schemes.EnsureAsync(queries, organization.Slug, cancellationToken);
         return connection;
     }
@@ -168,7 +189,7 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
 
     private static object View(SsoConnection c) => new
     {
-        c.DiscoveryUrl, c.ClientId, SecretSet = c.ProtectedClientSecret is not null, c.Scopes, c.UsernameClaim, c.EmailClaim, c.NpiClaim,
+        c.DiscoveryUrl, c.ClientId, SecretSet = c.ProtectedClientSecret is not null, c.Scopes, c.UsernameClaim, c.EmailClaim, c.NpiClaim, c.UseUserInfo,
         c.LinkByEmail, c.LinkByNpi, c.CreateAccounts, DefaultRoles = c.DefaultRoles.ToString(), c.Required, c.EmailDomains, c.Enabled,
     };
 }

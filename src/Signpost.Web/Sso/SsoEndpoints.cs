@@ -31,7 +31,9 @@ public static class SsoEndpoints
 
     public static IEndpointRouteBuilder MapSsoEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sso/{slug}", StartAsync).ExcludeFromDescription();
+        // Starting a single sign-on is a sign-in attempt: it shares the per-address limit of the sign-in forms and API.
+        app.MapGet("/sso/{slug}", StartAsync).ExcludeFromDescription()
+            .RequireRateLimiting(RateLimiting.SignInPolicy).WithMetadata(new RateLimiting.CountsGetRequests());
         app.MapGet("/sso", DiscoverAsync).ExcludeFromDescription();
         app.MapSamlEndpoints();
         return app;

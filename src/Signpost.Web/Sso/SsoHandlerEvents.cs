@@ -13,7 +13,7 @@ namespace Signpost.Web.Sso;
 /// place where every callback ends — a Signpost session, or a classified failure recorded with the
 /// connection's ID and a redirect to the failure page with its trace ID. Never a 500.
 /// </summary>
-public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn, SsoDiscoveryFailures discovery) : OpenIdConnectEvents
+public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn, SsoDiscoveryFailures discovery, SsoUserInfo userInfo) : OpenIdConnectEvents
 {
     /// <summary>
     /// RFC 9207 §2.4: an <c>iss</c> in the authorization response must be the connection's issuer; a provider
@@ -109,6 +109,24 @@ public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn, SsoDi
         return await new JsonWebTokenHandler().ValidateTokenAsync(idToken, parameters);
     }
 
+    /// <summary>The ID token passed every check: the claims it lacks come from the provider's userinfo endpoint (<see cref="SsoUserInfo"/>).</summary>
+    public override async Task TokenValidated(TokenValidatedContext context)
+    {
+        if (schemes.ForScheme(context.Scheme.Name) is not { } connection)
+        {
+            return;
+        }
+
+        try
+        {
+            await userInfo.ReadAsync(context, connection);
+        }
+        catch (SsoCheckException refused)
+        {
+            context.Fail(refused);
+        }
+    }
+
     public override async Task AccessDenied(AccessDeniedContext context)
     {
         if (schemes.ForScheme(context.Scheme.Name) is { } connection)
@@ -139,7 +157,8 @@ public sealed class SsoHandlerEvents(SsoSchemes schemes, SsoSignIn signIn, SsoDi
             return;
         }
 
-        var target = await signIn.CompleteAsync(context.HttpContext, connection, context.Principal, context.ReturnUri, context.HttpContext.RequestAborted);
+        var fromUserInfo = context.Properties?.Items.TryGetValue(SsoUserInfo.ReadProperty, out var read) == true ? read : null;
+        var target = await signIn.CompleteAsync(context.HttpContext, connection, context.Principal, fromUserInfo, context.ReturnUri, context.HttpContext.RequestAborted);
         context.Response.Redirect(target);
         context.HandleResponse();
     }

@@ -45,9 +45,10 @@ public sealed class SsoHealthChecker(ISsoHealthStore store, IOptions<SsoOptions>
         var findings = new List<SsoHealthFinding>();
         var expiries = new List<DateTimeOffset>();
         DateTimeOffset? tlsExpiry = null;
+        var authorities = settings.LoadTrustedAuthorities();
         // The same rules as a sign-in's calls: https only, public addresses only (ProviderAddresses).
         using var handler = ProviderAddresses.CreateHandler(settings, TimeSpan.FromSeconds(settings.BackchannelTimeoutSeconds), sockets =>
-            sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, presented, errors) =>
             {
                 if (certificate is not null)
                 {
@@ -55,7 +56,7 @@ public sealed class SsoHealthChecker(ISsoHealthStore store, IOptions<SsoOptions>
                     tlsExpiry = new DateTimeOffset(full.NotAfter.ToUniversalTime(), TimeSpan.Zero);
                 }
 
-                return errors == SslPolicyErrors.None;
+                return ProviderAddresses.IsTrusted(certificate, presented, errors, authorities);
             });
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(settings.BackchannelTimeoutSeconds), MaxResponseContentBufferSize = settings.MaxResponseBytes };
 

@@ -31,6 +31,25 @@ public sealed class SsoOptions
     /// </summary>
     public bool AllowPrivateProviderAddresses { get; set; }
 
+    /// <summary>
+    /// A PEM file of certificate authorities trusted for providers' TLS in addition to the system's roots: a
+    /// hospital's identity provider often presents a certificate of the hospital's own CA. Unset, only the system's
+    /// roots are trusted. The host name must still match, and revocation is not checked against these roots.
+    /// </summary>
+    public string? TrustedCertificateAuthoritiesFile { get; set; }
+
+    /// <summary>The certificates of <see cref="TrustedCertificateAuthoritiesFile"/>; empty when it is unset.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection LoadTrustedAuthorities()
+    {
+        var authorities = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        if (!string.IsNullOrWhiteSpace(TrustedCertificateAuthoritiesFile))
+        {
+            authorities.ImportFromPemFile(TrustedCertificateAuthoritiesFile);
+        }
+
+        return authorities;
+    }
+
     /// <summary>Minutes between health checks of every connection.</summary>
     [Range(1, 24 * 60)]
     public int HealthCheckIntervalMinutes { get; set; } = 60;

@@ -10,7 +10,9 @@ public static class SsoServiceCollectionExtensions
     public static IServiceCollection AddSignpostSso(this IServiceCollection services)
     {
         UseBlockingKeyRefresh();
-        services.AddOptions<SsoOptions>().BindConfiguration(SsoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SsoOptions>().BindConfiguration(SsoOptions.Section).ValidateDataAnnotations()
+            .Validate(TrustedAuthoritiesReadable, $"{SsoOptions.Section}:TrustedCertificateAuthoritiesFile must name a readable PEM file holding at least one certificate.")
+            .ValidateOnStart();
         services.AddSingleton<SsoSchemes>();
         services.AddSingleton<SsoBackchannel>();
         services.AddSingleton<SsoDiscoveryFailures>();
@@ -20,6 +22,7 @@ public static class SsoServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
         services.AddScoped<SsoHandlerEvents>();
         services.AddScoped<SsoSignIn>();
+        services.AddScoped<SsoUserInfo>();
         services.AddScoped<Saml.SamlFlow>();
         services.AddScoped<Saml.SamlConnectionManager>();
         services.AddScoped<SsoConnectionManager>();
@@ -28,6 +31,23 @@ public static class SsoServiceCollectionExtensions
         services.TryAddScoped<Core.Notifications.OnceOnlySender>();
         services.AddHostedService<SsoHealthJob>();
         return services;
+    }
+
+    private static bool TrustedAuthoritiesReadable(SsoOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.TrustedCertificateAuthoritiesFile))
+        {
+            return true;
+        }
+
+        try
+        {
+            return options.LoadTrustedAuthorities().Count > 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
     }
 
     /// <summary>IdentityModel's switch that makes a requested configuration refresh complete before the caller continues.</summary>

@@ -40,9 +40,14 @@ public sealed class SsoSignIn(
 {
     public const string FailedPath = "/sso/failed";
 
-    /// <summary>Completes a validated sign-in; returns where to send the browser.</summary>
-    public async Task<string> CompleteAsync(HttpContext context, SsoConnection connection, ClaimsPrincipal principal, string? returnUrl, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes a validated sign-in; returns where to send the browser. <paramref name="fromUserInfo"/> says which
+    /// claims came from the provider's userinfo endpoint (<see cref="SsoUserInfo"/>; null when it was not read), for
+    /// the event's detail.
+    /// </summary>
+    public async Task<string> CompleteAsync(HttpContext context, SsoConnection connection, ClaimsPrincipal principal, string? fromUserInfo, string? returnUrl, CancellationToken cancellationToken)
     {
+        var claimsNote = fromUserInfo is null ? "userinfo not read (off for this connection)" : $"userinfo: {fromUserInfo}";
         // The single sign-on leg of the sign-in pipeline's span (docs/observability.md); the recorder tags its outcome.
         using var span = Core.Telemetry.SignpostTelemetry.Source.StartActivity("signpost.sign_in.sso");
         span?.SetTag("signpost.sso.connection_id", connection.Id.ToString());
@@ -67,7 +72,7 @@ public sealed class SsoSignIn(
         var (account, linkNote) = await FindOrLinkAsync(context, connection, principal, subject, email, cancellationToken);
         if (account is null)
         {
-            return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoUserNotLinked, linkNote), identifier, null, cancellationToken);
+            return await FailAsync(context, connection, new SsoFailure(ReasonCodes.SsoUserNotLinked, $"{linkNote} ({claimsNote})"), identifier, null, cancellationToken);
         }
 
         // The rest of the gate, as for a proven password: account state, membership, the practice's rules.
@@ -93,7 +98,7 @@ public sealed class SsoSignIn(
             Session = issued,
         };
         await recorder.RecordSsoAsync(Request(context, identifier, organization.Slug, client), result, connection.Id,
-            entry.NetworkLabel, $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote}", cancellationToken);
+            entry.NetworkLabel, $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote} ({claimsNote})", cancellationToken);
         ClientFactsReader.WriteSignInCookies(context, result);
         return LocalUrls.OrHome(returnUrl);
     }

@@ -28,7 +28,7 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
         Environment.SetEnvironmentVariable(variable, "s3cret-from-env");
 
         var added = await RunAsync("sso", "add", "--org", slug, "--discovery-url", provider.DiscoveryUrl, "--client-id", "portal",
-            "--client-secret-env", variable, "--required", "true", "--email-domain", "cli-practice.example");
+            "--client-secret-env", variable, "--required", "true", "--email-domain", "cli-practice.example", "--userinfo", "false");
         var listed = await RunAsync("sso", "list");
         var tested = await RunAsync("sso", "test", "--org", slug);
 
@@ -39,12 +39,51 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
         Assert.Contains("[ok] discovery", tested.Stdout, StringComparison.Ordinal);
         var connection = await App.WithDbAsync(db => db.SsoConnections.Include(c => c.Organization).SingleAsync(c => c.Organization!.Slug == slug));
         Assert.True(connection.Required);
+        Assert.False(connection.UseUserInfo);
         Assert.DoesNotContain("s3cret-from-env", connection.ProtectedClientSecret, StringComparison.Ordinal);
         Assert.Equal("s3cret-from-env", App.Services.GetRequiredService<SsoSchemes>().SecretOf(connection));
         var audit = await App.WithDbAsync(db => db.AuditEntries.SingleAsync(e => e.Action == "sso.create" && e.TargetId == connection.Id.ToString()));
         Assert.Contains("\"SecretSet\":true", audit.After, StringComparison.Ordinal);
+        Assert.Contains("\"UseUserInfo\":false", audit.After, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", audit.After, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cli_Remove_TakesTheConnectionsLinksAndHealthHistoryWithIt()
+    {
+        await using var provider = await TestProvider.StartHostileAsync();
+        var slug = TestAccounts.Unique("gone");
+        var connection = await App.CreateConnectionAsync(slug, provider.DiscoveryUrl);
+        var member = await App.CreateMemberAsync(slug, $"dana@{slug}.example");
+        await provider.SetAsync(("email", $"dana@{slug}.example"));
+        using (var first = App.CreateBrowser())
+        {
+            using var signedIn = await SsoApp.CallbackAsync(first, await SsoApp.AtProviderAsync(await SsoApp.StartAsync(first, slug)));
+            Assert.Equal((Signpost.Core.Reasons.ReasonCodes.SignedIn, member.Id), ((await App.EventOfAsync(signedIn)).ReasonCode, (await App.EventOfAsync(signedIn)).AccountId));
+        }
+
+        var tested = await RunAsync("sso", "test", "--org", slug);
+        Assert.True(tested.ExitCode == 0, tested.ToString());
+        Assert.Equal((1, 1), await RowsOfAsync(connection.Id));
+
+        var removed = await RunAsync("sso", "remove", "--org", slug);
+        var again = await RunAsync("sso", "remove", "--org", slug);
+
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.False(await App.WithDbAsync(db => db.SsoConnections.AnyAsync(c => c.Id == connection.Id)));
+        Assert.Equal((0, 0), await RowsOfAsync(connection.Id));
+        var audit = await App.WithDbAsync(db => db.AuditEntries.SingleAsync(e => e.Action == "sso.remove" && e.TargetId == connection.Id.ToString()));
+        Assert.Contains(provider.DiscoveryUrl, audit.Before, StringComparison.Ordinal);
+        // The practice's people keep their accounts; the button and the start address are gone.
+        Assert.True(await App.WithDbAsync(db => db.Accounts.AnyAsync(a => a.Id == member.Id)));
+        using var browser = App.CreateBrowser();
+        using var start = await browser.GetAsync($"/sso/{slug}");
+        Assert.Equal(HttpStatusCode.NotFound, start.StatusCode);
+    }
+
+    private Task<(int Links, int Health)> RowsOfAsync(Guid connectionId) =>
+        App.WithDbAsync(async db => (await db.SsoLinks.CountAsync(l => l.ConnectionId == connectionId), await db.SsoHealthRecords.CountAsync(r => r.ConnectionId == connectionId)));
 
     [Fact]
     public async Task PlatformPage_TestConnection_ExplainsEachFailureInPlainWords()

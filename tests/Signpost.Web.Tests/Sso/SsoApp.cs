@@ -32,6 +32,11 @@ public partial class SsoApp : SignpostFactory
         builder.UseSetting("Signpost:Sso:ExpiryAlertDays", "14");
         // A request may name its client address, so stories can have several people at their own desks.
         builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
+        if (TrustedCertificateAuthoritiesFile is { } authorities)
+        {
+            builder.UseSetting("Signpost:Sso:TrustedCertificateAuthoritiesFile", authorities);
+        }
+
         if (OperatorsEmail is { } operators)
         {
             builder.UseSetting("Signpost:Sso:OperatorsEmail", operators);
@@ -46,6 +51,9 @@ public partial class SsoApp : SignpostFactory
 
     /// <summary>Platform operators' address for connection alerts; unset, only practice admins are told.</summary>
     public string? OperatorsEmail { get; init; }
+
+    /// <summary>The test CA of a provider served over https (<see cref="TestTls"/>); unset, only the system's roots are trusted.</summary>
+    public string? TrustedCertificateAuthoritiesFile { get; init; }
 
     /// <summary>Messages written to the pickup folder (no SMTP server is configured in these tests).</summary>
     public IReadOnlyList<string> PickedUpMail() =>
@@ -80,10 +88,11 @@ public partial class SsoApp : SignpostFactory
     /// Plays the person at the provider: follows its redirects with the provider's own cookies, fills its login
     /// page with <paramref name="login"/> when it shows one, and returns the redirect back to Signpost.
     /// </summary>
-    public static async Task<Uri> AtProviderAsync(Uri authorize, string? login = null)
+    public static async Task<Uri> AtProviderAsync(Uri authorize, string? login = null, TestTls? tls = null)
     {
-        var cookies = new CookieContainer();
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies });
+        var handler = TestProvider.Handler(tls);
+        handler.CookieContainer = new CookieContainer();
+        using var http = new HttpClient(handler);
         var next = authorize;
         HttpContent? post = null;
         for (var hop = 0; hop < 12; hop++)

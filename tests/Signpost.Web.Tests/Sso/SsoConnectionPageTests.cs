@@ -12,7 +12,7 @@ namespace Signpost.Web.Tests.Sso;
 /// <summary>One app and one real provider whose client has the redirect URIs of this class's practices.</summary>
 public sealed class PageProviderFixture : IAsyncLifetime
 {
-    public static readonly string[] Slugs = ["page-create", "page-edit", "page-disable"];
+    public static readonly string[] Slugs = ["page-create", "page-edit", "page-disable", "page-userinfo"];
 
     public SsoApp App { get; } = new();
 
@@ -56,8 +56,9 @@ public sealed class SsoConnectionPageTests(PageProviderFixture fixture) : IClass
     /// Every checkbox as a browser sends it, ticked (true) or not (only the hidden false) — <see cref="HtmlForm"/>
     /// reads a checkbox's value whether ticked or not — and the role, a select it does not read.
     /// </summary>
-    private static List<KeyValuePair<string, string>> Boxes(bool linkByEmail = true, bool linkByNpi = true, bool createAccounts = false, bool required = false, bool enabled = true) =>
+    private static List<KeyValuePair<string, string>> Boxes(bool linkByEmail = true, bool linkByNpi = true, bool createAccounts = false, bool required = false, bool enabled = true, bool useUserInfo = true) =>
     [
+        Typed("UseUserInfo", useUserInfo ? "true" : "false"),
         Typed("RemoveSecret", "false"),
         Typed("LinkByEmail", linkByEmail ? "true" : "false"),
         Typed("LinkByNpi", linkByNpi ? "true" : "false"),
@@ -137,6 +138,41 @@ public sealed class SsoConnectionPageTests(PageProviderFixture fixture) : IClass
         using var signedIn = await SsoSignInAsync(person, slug, "kim@page-edit.example");
         var recorded = await App.EventOfAsync(signedIn);
         Assert.Equal((ReasonCodes.SignedIn, member.Id), (recorded.ReasonCode, recorded.AccountId));
+    }
+
+    [Fact]
+    public async Task Page_UserInfoUnticked_NextSignInReadsTheIdTokenAlone_AndTickedAgainLinks()
+    {
+        // The fixture's provider keeps oidc-provider's defaults: its ID token carries no email, userinfo does.
+        const string slug = "page-userinfo";
+        var connection = await App.CreateConnectionAsync(slug, fixture.Provider.DiscoveryUrl);
+        var member = await App.CreateMemberAsync(slug, "uli@page-userinfo.example");
+        using var browser = await OperatorAsync();
+
+        var (page, document) = await browser.GetPageAsync($"/platform/sso/{slug}");
+        page.Dispose();
+        Assert.True(document.QuerySelector("#sso-UseUserInfo")!.HasAttribute("checked"));
+        var form = await browser.OpenFormAsync($"/platform/sso/{slug}", FormSelector);
+        using var off = await browser.SubmitAsync(form, [.. Boxes(linkByNpi: false, useUserInfo: false)]);
+        using (var person = App.CreateBrowser())
+        {
+            using var refused = await SsoSignInAsync(person, slug, "uli@page-userinfo.example");
+            var recorded = await App.EventOfAsync(refused);
+            Assert.Equal(ReasonCodes.SsoUserNotLinked, recorded.ReasonCode);
+            Assert.Contains("userinfo not read (off for this connection)", recorded.Detail, StringComparison.Ordinal);
+        }
+
+        form = await browser.OpenFormAsync($"/platform/sso/{slug}", FormSelector);
+        using var on = await browser.SubmitAsync(form, [.. Boxes(linkByNpi: false, useUserInfo: true)]);
+        using var again = App.CreateBrowser();
+        using var signedIn = await SsoSignInAsync(again, slug, "uli@page-userinfo.example");
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (off.StatusCode, on.StatusCode));
+        Assert.Equal((ReasonCodes.SignedIn, member.Id), ((await App.EventOfAsync(signedIn)).ReasonCode, (await App.EventOfAsync(signedIn)).AccountId));
+        var audits = await App.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.Action == "sso.update" && e.TargetId == connection.Id.ToString()).OrderBy(e => e.Sequence).ToListAsync());
+        Assert.Equal(2, audits.Count);
+        Assert.Contains("\"UseUserInfo\":false", audits[0].After, StringComparison.Ordinal);
+        Assert.Contains("\"UseUserInfo\":true", audits[1].After, StringComparison.Ordinal);
     }
 
     [Theory]

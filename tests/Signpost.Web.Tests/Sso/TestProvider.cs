@@ -19,28 +19,60 @@ public sealed class TestProvider : IAsyncDisposable
 
     private readonly Process _process;
 
-    private TestProvider(Process process, int port)
+    private TestProvider(Process process, int port, TestTls? tls)
     {
         _process = process;
         Port = port;
-        Http = new HttpClient { BaseAddress = new Uri(Issuer) };
+        Tls = tls;
+        Http = new HttpClient(Handler(tls)) { BaseAddress = new Uri(Issuer) };
     }
 
     public int Port { get; }
 
-    public string Issuer => $"http://127.0.0.1:{Port}";
+    /// <summary>The certificate the provider serves https with; null for plain http.</summary>
+    public TestTls? Tls { get; }
+
+    public string Issuer => $"{(Tls is null ? "http" : "https")}://127.0.0.1:{Port}";
+
+    /// <summary>The test's own calls to a provider: over https they accept exactly the provider's test certificate (pinned), expired or not.</summary>
+    public static HttpClientHandler Handler(TestTls? tls) => new()
+    {
+        AllowAutoRedirect = false,
+        ServerCertificateCustomValidationCallback = tls is null ? null
+            : (_, certificate, _, _) => certificate is not null && certificate.RawData.AsSpan().SequenceEqual(tls.Certificate.RawData),
+    };
 
     public string DiscoveryUrl => Issuer + "/.well-known/openid-configuration";
 
     private HttpClient Http { get; }
 
-    /// <summary>npm's oidc-provider with one client whose redirect URIs are <paramref name="redirectUris"/>.</summary>
+    /// <summary>
+    /// npm's oidc-provider with its defaults (OpenID Connect Core §5.4: the ID token carries only <c>sub</c>, the
+    /// email, profile and NPI claims come from userinfo) and one client whose redirect URIs are <paramref name="redirectUris"/>.
+    /// </summary>
     public static Task<TestProvider> StartRealAsync(params string[] redirectUris) =>
         StartAsync("provider.mjs", ["0", ClientId, ClientSecret, string.Join(',', redirectUris)]);
 
+    /// <summary>oidc-provider that puts the scope claims in the ID token as well (<c>conformIdTokenClaims: false</c>).</summary>
+    public static Task<TestProvider> StartRealWithClaimsInIdTokenAsync(params string[] redirectUris) =>
+        StartAsync("provider.mjs", ["0", ClientId, ClientSecret, string.Join(',', redirectUris), "--claims-in-id-token"]);
+
+    /// <summary>How often the hostile provider served its userinfo endpoint.</summary>
+    public async Task<int> UserInfoCallsAsync()
+    {
+        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/_stats", UriKind.Relative)));
+        return document.RootElement.GetProperty("userinfo").GetInt32();
+    }
+
     /// <summary>The hostile provider; with <paramref name="certificateDays"/>, its signing key carries a certificate valid that many days.</summary>
-    public static Task<TestProvider> StartHostileAsync(int? certificateDays = null) =>
-        StartAsync("hostile.mjs", certificateDays is { } days ? ["0", "--cert-days", days.ToString(CultureInfo.InvariantCulture)] : ["0"]);
+    /// <remarks>With <paramref name="tls"/>, it serves https with that server certificate.</remarks>
+    public static Task<TestProvider> StartHostileAsync(int? certificateDays = null, TestTls? tls = null) =>
+        StartAsync("hostile.mjs",
+            [
+                "0",
+                .. certificateDays is { } days ? ["--cert-days", days.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+                .. tls is null ? Array.Empty<string>() : ["--tls", tls.CertificateFile, tls.KeyFile],
+            ], tls);
 
     /// <summary>Sets the hostile provider's behaviour (see hostile.mjs for the names).</summary>
     public async Task SetAsync(params (string Name, string Value)[] settings)
@@ -66,7 +98,7 @@ public sealed class TestProvider : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<TestProvider> StartAsync(string script, string[] arguments)
+    private static async Task<TestProvider> StartAsync(string script, string[] arguments, TestTls? tls = null)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -94,7 +126,7 @@ public sealed class TestProvider : IAsyncDisposable
                 if (line.StartsWith("listening ", StringComparison.Ordinal))
                 {
                     _ = process.StandardOutput.ReadToEndAsync();
-                    return new TestProvider(process, int.Parse(line["listening ".Length..], CultureInfo.InvariantCulture));
+                    return new TestProvider(process, int.Parse(line["listening ".Length..], CultureInfo.InvariantCulture), tls);
                 }
             }
         }

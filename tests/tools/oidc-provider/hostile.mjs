@@ -1,9 +1,11 @@
 // A hostile (or broken) OpenID Connect provider for Signpost's attack and health tests, on 127.0.0.1.
-//   node hostile.mjs <port> [--cert-days N] [--exit-with-stdin]
+//   node hostile.mjs <port> [--cert-days N] [--tls <cert.pem> <key.pem>] [--exit-with-stdin]
+// With --tls it serves https with that certificate (the health monitor's TLS expiry check reads it).
 // Prints "listening <port>". It plays a provider that auto-approves every authorization request and mints
 // whatever ID token the test asks for (jose), and whose discovery and key documents can be broken on demand.
 // Control: GET /_control?<name>=<value>... sets behaviour (see `state` below); GET /_stats returns counters.
 import http from 'node:http';
+import https from 'node:https';
 import { randomBytes, createPublicKey } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -44,10 +46,13 @@ const stranger = await generateKeyPair('RS256', { extractable: true });
 const rotated = await generateKeyPair('RS256', { extractable: true });
 const rotatedJwk = { ...(await exportJWK(rotated.publicKey)), kid: 'rotated-in', alg: 'RS256', use: 'sig' };
 
-const server = http.createServer();
+const tlsIndex = args.indexOf('--tls');
+const server = tlsIndex >= 0
+  ? https.createServer({ cert: readFileSync(args[tlsIndex + 1]), key: readFileSync(args[tlsIndex + 2]) })
+  : http.createServer();
 await new Promise((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
 const port = server.address().port;
-const issuer = `http://127.0.0.1:${port}`;
+const issuer = `${tlsIndex >= 0 ? 'https' : 'http'}://127.0.0.1:${port}`;
 
 const state = {
   discovery: 'ok',      // ok | bad-json | slow | huge | 500 | wrong-issuer | not-object
@@ -61,15 +66,22 @@ const state = {
   email: 'dana@riverside.example',
   emailVerified: 'true',
   slowSeconds: '30',
+  // The userinfo endpoint: none (not published) | ok | other-sub | no-sub | 401 | 500 | bad-json | jwt | slow
+  userinfo: 'none',
+  userinfoEmail: '',    // when set, userinfo's email (the ID token keeps `email` unless idTokenEmail=false)
+  idTokenEmail: 'true', // false: the ID token carries no email claims, as a Core §5.4 provider's
 };
-const stats = { discovery: 0, jwks: 0, authorize: 0, token: 0 };
+const stats = { discovery: 0, jwks: 0, authorize: 0, token: 0, userinfo: 0 };
+const accessTokens = new Set();
 const codes = new Map();
 
 const send = (res, status, body, type = 'application/json') => { res.writeHead(status, { 'content-type': type }); res.end(body); };
 
 async function mint(grant) {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { sub: state.sub, email: state.email, email_verified: state.emailVerified === 'true', name: 'Hostile User' };
+  const claims = state.idTokenEmail === 'true'
+    ? { sub: state.sub, email: state.email, email_verified: state.emailVerified === 'true', name: 'Hostile User' }
+    : { sub: state.sub };
   const nonce = state.forceNonce || grant.nonce;
   if (state.token !== 'no-nonce' && nonce) claims.nonce = nonce;
   let iss = issuer;
@@ -151,6 +163,7 @@ server.on('request', async (req, res) => {
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
         authorization_response_iss_parameter_supported: state.advertiseIss === 'true',
+        ...(state.userinfo === 'none' ? {} : { userinfo_endpoint: `${issuer}/userinfo` }),
       }));
     }
 
@@ -181,6 +194,24 @@ server.on('request', async (req, res) => {
       return res.end();
     }
 
+    if (url.pathname === '/userinfo') {
+      stats.userinfo++;
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!accessTokens.has(token)) return send(res, 401, JSON.stringify({ error: 'invalid_token' }));
+      if (state.userinfo === 'slow') { await new Promise((r) => setTimeout(r, Number(state.slowSeconds) * 1000)); }
+      if (state.userinfo === '401') return send(res, 401, JSON.stringify({ error: 'invalid_token' }));
+      if (state.userinfo === '500') return send(res, 500, 'internal error', 'text/plain');
+      if (state.userinfo === 'bad-json') return send(res, 200, '{"sub": ');
+      const claims = { sub: state.sub, email: state.userinfoEmail || state.email, email_verified: state.emailVerified === 'true', name: 'Userinfo User' };
+      if (state.userinfo === 'other-sub') claims.sub = 'someone-else';
+      if (state.userinfo === 'no-sub') delete claims.sub;
+      if (state.userinfo === 'jwt') {
+        const jwt = await new SignJWT({ ...claims, iss: issuer, aud: 'signpost-test' }).setProtectedHeader({ alg: 'RS256', kid: 'hostile-1' }).sign(signingKey);
+        return send(res, 200, jwt, 'application/jwt');
+      }
+      return send(res, 200, JSON.stringify(claims));
+    }
+
     if (url.pathname === '/token' && req.method === 'POST') {
       stats.token++;
       let body = '';
@@ -190,7 +221,9 @@ server.on('request', async (req, res) => {
       codes.delete(form.get('code'));
       if (!grant) return send(res, 400, JSON.stringify({ error: 'invalid_grant', error_description: 'unknown or used code' }));
       const idToken = await mint(grant);
-      return send(res, 200, JSON.stringify({ access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300, id_token: idToken }));
+      const accessToken = randomBytes(16).toString('hex');
+      accessTokens.add(accessToken);
+      return send(res, 200, JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: 300, id_token: idToken }));
     }
 
     send(res, 404, JSON.stringify({ error: 'not_found' }));

@@ -1,6 +1,8 @@
 // A real OpenID Connect provider for Signpost's SSO tests: npm's oidc-provider on 127.0.0.1.
-//   node provider.mjs <port> <client_id> <client_secret> <redirect_uri>[,<redirect_uri>...] [--exit-with-stdin]
-// Prints "listening <port>" when ready. Test accounts sign in on oidc-provider's own login page with any password;
+//   node provider.mjs <port> <client_id> <client_secret> <redirect_uri>[,<redirect_uri>...] [--claims-in-id-token] [--exit-with-stdin]
+// Prints "listening <port>" when ready. With oidc-provider's defaults (OpenID Connect Core §5.4) the ID token of the
+// code flow carries only sub, and email, profile and npi claims come from the userinfo endpoint; --claims-in-id-token
+// puts them in the ID token as well (conformIdTokenClaims: false), as some providers do. Test accounts sign in on oidc-provider's own login page with any password;
 // their claims come from the login typed (see accountFromLogin).
 import Provider from 'oidc-provider';
 import { generateKeyPair, exportJWK } from 'jose';
@@ -47,8 +49,8 @@ const provider = new Provider(issuer, {
   jwks: { keys: [jwk] },
   scopes: ['openid', 'email', 'profile', 'npi'],
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'], npi: ['npi'] },
-  // Scope claims in the ID token itself: Signpost reads the ID token and does not call userinfo.
-  conformIdTokenClaims: false,
+  // oidc-provider's default (true) unless the test asks for scope claims in the ID token itself.
+  conformIdTokenClaims: !process.argv.includes('--claims-in-id-token'),
   pkce: { required: () => true },
   cookies: { keys: ['signpost-test-cookie-key'] },
   // The dev login page passes the typed login as the account id.

@@ -21,6 +21,8 @@ public sealed class SsoForm
     public string? UsernameClaim { get; set; }
     public string? EmailClaim { get; set; }
     public string? NpiClaim { get; set; }
+    /// <summary>Read the claims the ID token lacks from the provider's userinfo endpoint.</summary>
+    public bool UseUserInfo { get; set; } = true;
     public bool LinkByEmail { get; set; } = true;
     public bool LinkByNpi { get; set; }
     public bool CreateAccounts { get; set; }
@@ -49,6 +51,7 @@ public sealed class SsoForm
             UsernameClaim = c.UsernameClaim,
             EmailClaim = c.EmailClaim,
             NpiClaim = c.NpiClaim,
+            UseUserInfo = c.UseUserInfo,
             LinkByEmail = c.LinkByEmail,
             LinkByNpi = c.LinkByNpi,
             CreateAccounts = c.CreateAccounts,
@@ -90,7 +93,8 @@ public sealed class SsoForm
             role == PracticeRoles.None ? null : role,
             Required,
             (EmailDomains ?? "").Split([',', ' ', '\n', '\r', '\t', ';'], StringSplitOptions.RemoveEmptyEntries),
-            Enabled);
+            Enabled,
+            UseUserInfo);
         return problems;
     }
 }

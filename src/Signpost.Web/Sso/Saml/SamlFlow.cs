@@ -87,7 +87,7 @@ public sealed class SamlFlow(SsoSignIn signIn, ISamlReplayCache replay, IDataPro
                 $"replay: assertion {facts.AssertionId} was used before; an assertion signs in once"), facts.NameId, null, cancellationToken);
         }
 
-        return await signIn.CompleteAsync(context, connection, Principal(connection, facts), pending.ReturnUrl, cancellationToken);
+        return await signIn.CompleteAsync(context, connection, Principal(connection, facts), null, pending.ReturnUrl, cancellationToken);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ using Signpost.Data;
 namespace Signpost.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SignpostDbContext))]
-    [Migration("20261206120935_SamlConnections")]
+    [Migration("20261206131544_SamlConnections")]
     partial class SamlConnections
     {
         /// <inheritdoc />
@@ -1240,6 +1240,9 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("UseUserInfo")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("UsernameClaim")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1598,6 +1601,24 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("Saml");
+                });
+
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoHealthRecord", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoLink", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Signpost.Core.Accounts.Account", b =>

@@ -13,7 +13,7 @@ using Signpost.Data;
 namespace Signpost.Data.Postgres.Migrations
 {
     [DbContext(typeof(SignpostDbContext))]
-    [Migration("20261206121025_SamlConnections")]
+    [Migration("20261206131606_SamlConnections")]
     partial class SamlConnections
     {
         /// <inheritdoc />
@@ -1262,6 +1262,9 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("UseUserInfo")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("UsernameClaim")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1622,6 +1625,24 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("Saml");
+                });
+
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoHealthRecord", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoLink", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Signpost.Core.Accounts.Account", b =>
