@@ -55,6 +55,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ISsoLinkStore, SsoLinkStore>();
         services.AddScoped<ISsoHealthStore, SsoHealthStore>();
         services.AddScoped<ISsoConnectionStore, SsoConnectionStore>();
+        services.AddScoped<Core.SingleSignOn.Saml.ISamlReplayCache, SamlReplayCache>();
         services.AddScoped<Core.Administration.IPlatformStore, PlatformStore>();
         services.AddScoped<Core.Administration.IPracticeMemberStore, PracticeMemberStore>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();

@@ -1505,6 +1505,25 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("Sessions");
                 });
 
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.Saml.SamlAssertionUse", b =>
+                {
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AssertionId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ConnectionId", "AssertionId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SamlAssertionUses");
+                });
+
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoConnection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1566,6 +1585,11 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<string>("ProtectedClientSecret")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<bool>("Required")
                         .HasColumnType("boolean");
@@ -1921,6 +1945,15 @@ namespace Signpost.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.Saml.SamlAssertionUse", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoConnection", b =>
                 {
                     b.HasOne("Signpost.Core.Organizations.Organization", "Organization")
@@ -1929,7 +1962,44 @@ namespace Signpost.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.OwnsOne("Signpost.Core.SingleSignOn.Saml.SamlSettings", "Saml", b1 =>
+                        {
+                            b1.Property<Guid>("ConnectionId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<bool>("AllowSha1")
+                                .HasColumnType("boolean");
+
+                            b1.Property<string>("IdpEntityId")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.Property<string>("MetadataUrl")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.Property<string>("SigningCertificates")
+                                .IsRequired()
+                                .HasMaxLength(20000)
+                                .HasColumnType("character varying(20000)");
+
+                            b1.Property<string>("SsoUrl")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.HasKey("ConnectionId");
+
+                            b1.ToTable("SamlConnectionSettings", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ConnectionId");
+                        });
+
                     b.Navigation("Organization");
+
+                    b.Navigation("Saml");
                 });
 
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoHealthRecord", b =>

@@ -1481,6 +1481,25 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("Sessions");
                 });
 
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.Saml.SamlAssertionUse", b =>
+                {
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssertionId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConnectionId", "AssertionId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SamlAssertionUses");
+                });
+
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoConnection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1541,6 +1560,11 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.Property<string>("ProtectedClientSecret")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Required")
@@ -1895,6 +1919,15 @@ namespace Signpost.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.Saml.SamlAssertionUse", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoConnection", b =>
                 {
                     b.HasOne("Signpost.Core.Organizations.Organization", "Organization")
@@ -1903,7 +1936,44 @@ namespace Signpost.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.OwnsOne("Signpost.Core.SingleSignOn.Saml.SamlSettings", "Saml", b1 =>
+                        {
+                            b1.Property<Guid>("ConnectionId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("AllowSha1")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("IdpEntityId")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("MetadataUrl")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SigningCertificates")
+                                .IsRequired()
+                                .HasMaxLength(20000)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SsoUrl")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("ConnectionId");
+
+                            b1.ToTable("SamlConnectionSettings", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ConnectionId");
+                        });
+
                     b.Navigation("Organization");
+
+                    b.Navigation("Saml");
                 });
 
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoHealthRecord", b =>

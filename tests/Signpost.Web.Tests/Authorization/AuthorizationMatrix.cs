@@ -24,6 +24,7 @@ public static class AuthorizationMatrix
     private static readonly Variant[] EachPracticeAndShared = [Variant.A, Variant.B, Variant.Shared];
 
     private static readonly Expect Page = SignedIn(page: true);
+    private static readonly Expect NoSamlConnection = (_, _) => Outcome.NotFound;
     private static readonly Expect Api = SignedIn(page: false);
 
     public static IReadOnlyList<MatrixEntry> Entries { get; } =
@@ -56,6 +57,10 @@ public static class AuthorizationMatrix
         Get("/sso", NoTarget, Public, _ => "/sso?email=someone%40nowhere.example"),
         Get("/sso/{slug}", EachPractice, Public, t => $"/sso/{t.Slug}"),
         Get("/sso/failed", EachPractice, Public, t => $"/sso/failed?trace={t.SsoTrace}"),
+        // A SAML practice's metadata and assertion consumer service are public (the provider posts cross-site); the
+        // matrix's practices federate by OpenID Connect, so both are missing for everyone here (Sso/Saml tests cover SAML practices).
+        Get("/sso/saml/{slug}", EachPractice, NoSamlConnection, t => $"/sso/saml/{t.Slug}"),
+        Form("/sso/saml/{slug}/acs", EachPractice, NoSamlConnection, t => $"/sso/saml/{t.Slug}/acs", ("SAMLResponse", "bm90IFhNTA==")),
 
         // The OpenID Connect provider for portal applications: the protocol decides (client, redirect URI, PKCE,
         // tokens), open to anyone; a portal's person signs in on the pages above (docs/oidc-provider.md).
@@ -197,6 +202,8 @@ public static class AuthorizationMatrix
         Get("/platform/sso/{slug}", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}"),
         Form("/platform/sso/{slug}?handler=Save", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}?handler=Save"),
         Form("/platform/sso/{slug}?handler=Test", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}?handler=Test"),
+        Get("/platform/sso/{slug}/saml", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}/saml"),
+        Form("/platform/sso/{slug}/saml?handler=Import", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}/saml?handler=Import", ("MetadataXml", "<not-metadata/>")),
     ];
 
     private static MatrixEntry Get(string route, Variant[] variants, Expect expected, Func<Target, string> path) =>
