@@ -131,6 +131,15 @@ public static class HelpCentre
             ],
             [ReasonCodes.MfaRequired, ReasonCodes.MfaCodeInvalid, ReasonCodes.MfaClockSkew, ReasonCodes.MfaNotEnrolled, ReasonCodes.MfaLocked],
             [CantSignIn]),
+        new("portal-application",
+            "The application that sent me here says my sign-in failed",
+            [
+                "Portal applications (claims, eligibility, prior authorizations) sign you in through this page. When the application's own request is refused (it is not registered, asks to send you back to an address it has not registered, or is not set up for your practice), nothing you type can fix it: tell the application's support team, with the trace ID the message shows.",
+                "When the application says you need to sign in again, your session here ended (you signed out, were idle too long, or your password was reset). Open the application again and sign in; a code used twice ends the sign-in for your safety in the same way.",
+            ],
+            [ReasonCodes.OidcClientUnknown, ReasonCodes.OidcRedirectUriMismatch, ReasonCodes.OidcPracticeNotAllowed, ReasonCodes.OidcLoginRequired,
+                ReasonCodes.OidcRequestRefused, ReasonCodes.OidcClientAuthenticationFailed, ReasonCodes.OidcGrantInvalid, ReasonCodes.OidcGrantReplayed],
+            [CantSignIn]),
         new("what-to-report",
             "What should I have ready when I ask for help?",
             [

@@ -8,6 +8,10 @@ namespace Signpost.Core.Troubleshooting;
 /// <list type="number">
 /// <item>Maintenance and a degraded service: while the service is down every attempt fails whatever the
 /// person does, and every other symptom in that time is a consequence.</item>
+/// <item>A portal application's refused request (OpenID Connect provider, docs/oidc-provider.md): an application
+/// that is not registered, sends an unregistered return address, cannot prove itself, breaks the protocol, is not
+/// allowed for the practice, or replays a code; no sign-in into that application can succeed until it is fixed,
+/// whatever the person's account.</item>
 /// <item>Account state (held for review, disabled, pending, no membership, locked): the account cannot
 /// sign in with any password, browser or network. A lock usually follows a wrong-password streak, but the
 /// lock is what blocks now and its action (wait, unlock) is what helps.</item>
@@ -20,7 +24,8 @@ namespace Signpost.Core.Troubleshooting;
 /// <item>Credentials last: "not recognised" is the face most other causes wear to the person at the
 /// keyboard (docs/design.md §3), so it is the root cause only when nothing above explains the failure.</item>
 /// </list>
-/// Success codes come at the very end: they are the answer only when nothing failed.
+/// "Sign-in needed" for a portal's silent renewal (<c>oidc_login_required</c>) follows the credentials: it only says
+/// there was no session to use. Success codes come at the very end: they are the answer only when nothing failed.
 /// </summary>
 public static class RootCausePrecedence
 {
@@ -29,6 +34,14 @@ public static class RootCausePrecedence
     [
         ReasonCodes.MaintenanceWindow,
         ReasonCodes.ServiceDegraded,
+
+        ReasonCodes.OidcClientUnknown,
+        ReasonCodes.OidcRedirectUriMismatch,
+        ReasonCodes.OidcClientAuthenticationFailed,
+        ReasonCodes.OidcRequestRefused,
+        ReasonCodes.OidcPracticeNotAllowed,
+        ReasonCodes.OidcGrantReplayed,
+        ReasonCodes.OidcGrantInvalid,
 
         ReasonCodes.AccountFlagged,
         ReasonCodes.AccountDisabled,
@@ -66,6 +79,7 @@ public static class RootCausePrecedence
         ReasonCodes.PasswordNotAccepted,
         ReasonCodes.InvalidCredentials,
         ReasonCodes.InvalidRequest,
+        ReasonCodes.OidcLoginRequired,
 
         ReasonCodes.SignedInBrowserWarning,
         ReasonCodes.AccountUnlocked,

@@ -191,6 +191,22 @@ public static class FailureStories
         new("practice requires MFA, none enrolled", async s => { s.Attempt(ReasonCodes.MfaNotEnrolled); return await s.DiagnoseTraceAsync(); }, ReasonCodes.MfaNotEnrolled, Nobody),
         new("too many wrong codes", async s => { s.Attempts(5, ReasonCodes.MfaCodeInvalid); s.Attempt(ReasonCodes.MfaLocked); return await s.DiagnoseTraceAsync(); }, ReasonCodes.MfaLocked, Nobody),
 
+        // A portal application signing in through Signpost's OpenID Connect provider (docs/oidc-provider.md).
+        new("portal sends a client_id nobody registered", async s => { s.Attempt(ReasonCodes.OidcClientUnknown, method: SignInMethod.OpenIdClient); return await s.DiagnoseTraceAsync(); }, ReasonCodes.OidcClientUnknown, Nobody),
+        new("portal asks to return to an unregistered address", async s => { s.Attempt(ReasonCodes.OidcRedirectUriMismatch, method: SignInMethod.OpenIdClient); return await s.DiagnoseTraceAsync(); }, ReasonCodes.OidcRedirectUriMismatch, Nobody),
+        new("portal not allowed for the practice", async s => { s.Attempt(ReasonCodes.OidcPracticeNotAllowed, method: SignInMethod.OpenIdClient); return await s.DiagnoseTraceAsync(); }, ReasonCodes.OidcPracticeNotAllowed, Nobody),
+        new("portal renews silently after the session ended", async s => { s.Attempt(ReasonCodes.OidcLoginRequired, method: SignInMethod.OpenIdClient); return await s.DiagnoseTraceAsync(); }, ReasonCodes.OidcLoginRequired, Nobody),
+        new("portal sends no PKCE challenge", async s => { s.Attempt(ReasonCodes.OidcRequestRefused, method: SignInMethod.OpenIdClient); return await s.DiagnoseTraceAsync(); }, ReasonCodes.OidcRequestRefused, Nobody),
+        new("portal uses its secret from before a rotation", async s => { s.Attempt(ReasonCodes.OidcClientAuthenticationFailed, method: SignInMethod.OpenIdClient); return await s.DiagnoseTraceAsync(); }, ReasonCodes.OidcClientAuthenticationFailed, Nobody),
+        new("portal redeems an expired code", async s => { s.Attempt(ReasonCodes.OidcGrantInvalid, method: SignInMethod.OpenIdClient); return await s.DiagnoseTraceAsync(); }, ReasonCodes.OidcGrantInvalid, Nobody),
+        new("a code is redeemed twice, then the person signs in with a wrong password", async s =>
+        {
+            // The replay ranks first: the person's typo is not why the application's sign-in ended.
+            s.Attempt(ReasonCodes.InvalidCredentials);
+            s.Attempt(ReasonCodes.OidcGrantReplayed, method: SignInMethod.OpenIdClient);
+            return await s.DiagnoseAccountAsync();
+        }, ReasonCodes.OidcGrantReplayed, Nobody),
+
         // Network and device.
         new("Internet Explorer at a practice that blocks", async s =>
         {
