@@ -123,7 +123,7 @@ public sealed class SignInModel(
                 target = "/?notice=browser";
             }
 
-            return LocalRedirect(target);
+            return await OpenIdProvider.AuthorizeHandoff.RedirectAsync(HttpContext, target, cancellationToken);
         }
 
         if (result.PasswordChangeAccountId is { } accountId)
