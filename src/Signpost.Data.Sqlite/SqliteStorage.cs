@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Signpost.Data.Sqlite;
 
@@ -16,7 +17,12 @@ public static class SqliteStorage
             csb.DefaultTimeout = 30;
         }
 
-        return builder.UseSqlite(csb.ConnectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name));
+        // A migration that rebuilds a table (SQLite cannot add a foreign key in place) brackets the rebuild with
+        // PRAGMA foreign_keys, which SQLite ignores inside a transaction, so EF runs those two lines outside it and
+        // warns. The rebuild itself is transactional and the pragma lasts only for the connection, so an interrupted
+        // migration leaves nothing half-done; the warning is kept in the debug log (docs/deployment.md, "Upgrades").
+        return builder.UseSqlite(csb.ConnectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
+            .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, Microsoft.Extensions.Logging.LogLevel.Debug)));
     }
 
     /// <summary>Write-ahead logging lets readers proceed while one writer commits; set once per file.</summary>

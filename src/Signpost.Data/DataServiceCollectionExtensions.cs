@@ -32,6 +32,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IAccountHoldStore, AccountHoldStore>();
         services.AddScoped<IInvitationStore, InvitationStore>();
         services.AddScoped<ILockoutStore, LockoutStore>();
+        services.AddScoped<Core.Mfa.ISecondFactorStore, SecondFactorStore>();
+        services.AddSingleton<Core.Mfa.ISecondFactorSecrets, SecondFactorSecrets>();
         services.AddScoped<ISignInEventStore, SignInEventStore>();
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IActionTokenStore, ActionTokenStore>();
@@ -53,6 +55,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ISsoLinkStore, SsoLinkStore>();
         services.AddScoped<ISsoHealthStore, SsoHealthStore>();
         services.AddScoped<ISsoConnectionStore, SsoConnectionStore>();
+        services.AddScoped<Core.SingleSignOn.Saml.ISamlReplayCache, SamlReplayCache>();
         services.AddScoped<Core.Administration.IPlatformStore, PlatformStore>();
         services.AddScoped<Core.Administration.IPracticeMemberStore, PracticeMemberStore>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();

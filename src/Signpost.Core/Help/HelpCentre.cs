@@ -129,7 +129,7 @@ public static class HelpCentre
                 "Codes from an authenticator app change every 30 seconds and depend on your phone's clock. If the page says your phone's clock looks off, turn on automatic date and time on the phone and try a fresh code.",
                 "After several wrong codes, code entry pauses for a while; ask for help if you have lost the device that makes your codes.",
             ],
-            [ReasonCodes.MfaCodeInvalid, ReasonCodes.MfaClockSkew, ReasonCodes.MfaNotEnrolled, ReasonCodes.MfaLocked],
+            [ReasonCodes.MfaRequired, ReasonCodes.MfaCodeInvalid, ReasonCodes.MfaClockSkew, ReasonCodes.MfaNotEnrolled, ReasonCodes.MfaLocked],
             [CantSignIn]),
         new("what-to-report",
             "What should I have ready when I ask for help?",

@@ -7,6 +7,22 @@ public enum BrowserPolicy
     Block,
 }
 
+/// <summary>Whom a practice asks for a second factor (docs/mfa.md, "Policy").</summary>
+public enum SecondFactorPolicy
+{
+    /// <summary>Never asked at this practice's sign-ins.</summary>
+    Off,
+
+    /// <summary>People may enrol; an enrolled person is asked on an unusual sign-in (a new browser from a new network).</summary>
+    Optional,
+
+    /// <summary>Practice administrators must have one and are asked at every sign-in; others as <see cref="Optional"/>.</summary>
+    RequiredForAdmins,
+
+    /// <summary>Everyone must have one and is asked at every sign-in.</summary>
+    RequiredForEveryone,
+}
+
 /// <summary>
 /// Per-organization policies (docs/design.md §7). Defaults follow NIST SP 800-63B and OWASP ASVS 5.0 level 2:
 /// lockout 10 failures in 15 minutes for 15 minutes, no password expiry, 15 minutes idle logoff
@@ -36,6 +52,18 @@ public sealed class OrganizationPolicy
 
     /// <summary>When true, sign-in is allowed only from ranges marked allowed in the organization's network list.</summary>
     public bool RestrictToAllowedNetworks { get; set; }
+
+    /// <summary>Whom the practice asks for a second factor (docs/mfa.md).</summary>
+    public SecondFactorPolicy SecondFactor { get; set; } = SecondFactorPolicy.Optional;
+
+    /// <summary>Days a person who must have a second factor and has none may still sign in, led to enrol, counted from the first such sign-in.</summary>
+    public int SecondFactorGraceDays { get; set; } = 14;
+
+    /// <summary>Days a browser may be remembered after a second factor ("remember this browser"); 0 turns remembering off.</summary>
+    public int RememberBrowserDays { get; set; } = 30;
+
+    public const int MaxSecondFactorGraceDays = 90;
+    public const int MaxRememberBrowserDays = 90;
 
     /// <summary>
     /// Returns the problems with these values, each naming its field (the property name, which the settings
@@ -77,6 +105,21 @@ public sealed class OrganizationPolicy
         if (SessionAbsoluteHours is < 1 or > 24 * 30)
         {
             problems.Add(new PolicyProblem(nameof(SessionAbsoluteHours), "Session absolute timeout must be between 1 hour and 30 days."));
+        }
+
+        if (!Enum.IsDefined(SecondFactor))
+        {
+            problems.Add(new PolicyProblem(nameof(SecondFactor), "Second-factor policy must be off, optional, admins or everyone."));
+        }
+
+        if (SecondFactorGraceDays is < 0 or > MaxSecondFactorGraceDays)
+        {
+            problems.Add(new PolicyProblem(nameof(SecondFactorGraceDays), $"Second-factor grace must be between 0 and {MaxSecondFactorGraceDays} days."));
+        }
+
+        if (RememberBrowserDays is < 0 or > MaxRememberBrowserDays)
+        {
+            problems.Add(new PolicyProblem(nameof(RememberBrowserDays), $"Remembering a browser must be between 0 (off) and {MaxRememberBrowserDays} days."));
         }
 
         if (!Enum.IsDefined(BrowserPolicy))

@@ -44,6 +44,7 @@ public static class ReasonCodes
     public const string SsoRequired = "sso_required";
     public const string SsoCancelled = "sso_cancelled";
 
+    public const string MfaRequired = "mfa_required";
     public const string MfaCodeInvalid = "mfa_code_invalid";
     public const string MfaClockSkew = "mfa_clock_skew";
     public const string MfaNotEnrolled = "mfa_not_enrolled";

@@ -52,7 +52,8 @@ public sealed class RecoveryService(
     SignInEventRecorder recorder,
     AuditTrail audit,
     IOptionsMonitor<RecoveryOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    Mfa.SecondFactorCheck? secondFactor = null)
 {
     private static readonly SignInMethod[] RecoveryMethods = [SignInMethod.PasswordReset, SignInMethod.Unlock];
 
@@ -232,6 +233,7 @@ public sealed class RecoveryService(
         var depth = PasswordHistoryRule.Depth(organizations);
         var context = new PasswordContext(account, organizations.Select(o => o.Name).ToList())
         {
+            MfaEnrolled = secondFactor is not null && await secondFactor.BacksPasswordAsync(account, cancellationToken),
             RecentHashes = await history.ForbiddenHashesAsync(account, depth, cancellationToken),
         };
         var verdict = await policy.CheckAsync(newPassword, context, cancellationToken);

@@ -49,6 +49,15 @@ public sealed partial class PasswordSignIn
         /// <summary>A maintenance window in force for one of the account's practices: wrong passwords are not counted.</summary>
         public MaintenanceWindow? AccountWindow { get; set; }
 
+        /// <summary>The trusted device issued by this attempt's success, when the browser had none.</summary>
+        public TrustedDevice? IssuedDevice { get; set; }
+
+        /// <summary>What the second-factor phase decided, for the success's event.</summary>
+        public string? SecondFactorNote { get; set; }
+
+        /// <summary>Signed in within grace without a required second factor: the grace's end.</summary>
+        public DateTimeOffset? EnrolSecondFactorBy { get; set; }
+
         /// <summary>The lock's key: the trusted device, or the key every other browser shares.</summary>
         public string DeviceKey => Device?.DeviceId ?? LockoutCounter.UntrustedKey;
 

@@ -30,6 +30,7 @@ public sealed partial class PasswordSignIn
         var passwordContext = new PasswordContext(account, memberships.Select(m => m.Organization!.Name).ToList())
         {
             CurrentPassword = request.Password,
+            MfaEnrolled = secondFactor is not null && await secondFactor.BacksPasswordAsync(account, cancellationToken),
             RecentHashes = await history.ForbiddenHashesAsync(account, historyDepth, cancellationToken),
         };
         var verdict = await policy.CheckAsync(newPassword, passwordContext, cancellationToken);

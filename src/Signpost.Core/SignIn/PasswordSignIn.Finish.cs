@@ -11,7 +11,14 @@ public sealed partial class PasswordSignIn
         {
             PasswordChangeAccountId = refusal.PasswordChangeDue ? attempt.Account?.Id : null,
             Problems = refusal.Problems,
+            Challenge = refusal.Challenge,
         };
+        // How far the clock is off is told only where the skew itself may be (after the password was proven).
+        if (result.Shown.Code == ReasonCodes.MfaClockSkew)
+        {
+            result = result with { ClockSkewSeconds = refusal.SkewSeconds };
+        }
+
         return RecordAsync(attempt, result, refusal.Detail, cancellationToken);
     }
 
@@ -37,6 +44,12 @@ public sealed partial class PasswordSignIn
             shown = ReasonCatalogue.Get(ReasonCodes.AccountLocked);
         }
 
+        // The owner, past the password, learns that their wrong code just locked the second factor.
+        if (reason.Category == ReasonCategory.Mfa && attempt.PasswordProven && lockedUntil is not null)
+        {
+            shown = ReasonCatalogue.Get(ReasonCodes.MfaLocked);
+        }
+
         var entry = attempt.Entry;
         return new SignInResult
         {
@@ -46,7 +59,7 @@ public sealed partial class PasswordSignIn
             OccurredAt = attempt.At,
             Account = attempt.Account,
             Organizations = entry.Admitted.Count > 0 ? entry.Admitted : entry.Named is { } o ? [o] : [],
-            LockedUntil = shown.Code == ReasonCodes.AccountLocked ? lockedUntil : null,
+            LockedUntil = shown.Code is ReasonCodes.AccountLocked or ReasonCodes.MfaLocked ? lockedUntil : null,
             // The window that closed the gate, or the one for the account's practices that kept failures uncounted.
             Maintenance = entry.Maintenance ?? attempt.AccountWindow,
         };

@@ -2,6 +2,7 @@ using Signpost.Core.Accounts;
 using Signpost.Core.Devices;
 using Signpost.Core.Events;
 using Signpost.Core.Lockout;
+using Signpost.Core.Mfa;
 using Signpost.Core.Organizations;
 using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
@@ -32,6 +33,8 @@ namespace Signpost.Core.SignIn;
 /// told earlier, it would confirm to anyone typing an identifier that the account exists and which practice it
 /// belongs to. Before that point the practice's page (<c>/o/{slug}</c>, public anyway) already offers or
 /// enforces its provider.</item>
+/// <item><see cref="AskSecondFactorAsync"/>: the second factor, where the policy or the step-up rule asks for it
+/// (docs/mfa.md); the attempt then waits for <see cref="CompleteSecondFactorAsync"/>.</item>
 /// <item><see cref="CheckPasswordChangeDue"/>: what only a password has, a change that is due (required, or
 /// expired).</item>
 /// </list>
@@ -52,7 +55,9 @@ public sealed partial class PasswordSignIn(
     SignInGate gate,
     IRateCounterStore lockedChecks,
     TimeProvider time,
-    SignpostMetrics? metrics = null)
+    SignpostMetrics? metrics = null,
+    SecondFactorCheck? secondFactor = null,
+    RememberedBrowsers? rememberedBrowsers = null)
 {
     public const int MaxIdentifierLength = AccountRules.MaxIdentifierLength;
 
@@ -69,6 +74,7 @@ public sealed partial class PasswordSignIn(
             ?? await FindAccountAsync(attempt, cancellationToken)
             ?? await ProvePasswordAsync(attempt, cancellationToken)
             ?? await AdmitAsync(attempt, cancellationToken)
+            ?? await AskSecondFactorAsync(attempt, cancellationToken)
             ?? CheckPasswordChangeDue(attempt);
         if (refusal is not null)
         {
@@ -221,13 +227,20 @@ public sealed partial class PasswordSignIn(
         (string, string)? newCookie = null;
         if (attempt.Device is null)
         {
-            var (value, _) = await deviceCookies.IssueAsync(account.Id, cancellationToken);
+            var (value, device) = await deviceCookies.IssueAsync(account.Id, cancellationToken);
             newCookie = (DeviceCookies.CookieName(account.Id), value);
+            attempt.IssuedDevice = device;
         }
 
-        var result = ResultOf(attempt, reason, lockedUntil: null) with { Session = issued, NewDeviceCookie = newCookie };
+        var result = ResultOf(attempt, reason, lockedUntil: null) with
+        {
+            Session = issued,
+            NewDeviceCookie = newCookie,
+            EnrolSecondFactorBy = attempt.EnrolSecondFactorBy,
+        };
+        var second = string.IsNullOrEmpty(attempt.SecondFactorNote) ? "" : " " + attempt.SecondFactorNote;
         return await RecordAsync(attempt, result,
-            $"Session for {admitted.Count} practice(s); idle {issued.Session.IdleTimeout.TotalMinutes:0} min.{(note is null ? "" : " " + note)}", cancellationToken);
+            $"Session for {admitted.Count} practice(s); idle {issued.Session.IdleTimeout.TotalMinutes:0} min.{second}{(note is null ? "" : " " + note)}", cancellationToken);
     }
 
     private static List<string> ValidateInput(PasswordSignInRequest request)

@@ -18,6 +18,12 @@ internal sealed record SignInRefusal(string ReasonCode, string Detail)
     /// <summary>The password is proven but must be changed before entering (expired, reset required).</summary>
     public bool PasswordChangeDue { get; init; }
 
+    /// <summary>For <c>mfa_required</c>: the sign-in waiting for its second factor.</summary>
+    public Mfa.SecondFactorChallenge? Challenge { get; init; }
+
+    /// <summary>For <c>mfa_clock_skew</c>: how far the authenticator's clock is off, in seconds.</summary>
+    public int? SkewSeconds { get; init; }
+
     /// <summary>A refusal of the <see cref="SignInGate"/>, which every way in shares.</summary>
     public static SignInRefusal? From(GateRefusal? refusal) => refusal is null ? null : new(refusal.ReasonCode, refusal.Detail);
 

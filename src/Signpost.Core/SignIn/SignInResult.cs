@@ -30,5 +30,17 @@ public sealed record SignInResult
     /// <summary>Field-level problems for <see cref="ReasonCodes.InvalidRequest"/> and rejected new passwords.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
+    /// <summary>For <c>mfa_required</c>: the sign-in waiting for its second factor (the web edge hands it out only as a protected token).</summary>
+    public Mfa.SecondFactorChallenge? Challenge { get; init; }
+
+    /// <summary>Signed in without a second factor the policy requires, within grace: lead to enrolment (the grace's end; <see cref="DateTimeOffset.MaxValue"/> after an assisted reset).</summary>
+    public DateTimeOffset? EnrolSecondFactorBy { get; init; }
+
+    /// <summary>For a shown <c>mfa_clock_skew</c>: how far the authenticator's clock is off, in seconds (negative: behind).</summary>
+    public int? ClockSkewSeconds { get; init; }
+
+    /// <summary>A "remember this browser" cookie to set (name, value), after a second factor the person asked to remember.</summary>
+    public (string Name, string Value)? RememberBrowserCookie { get; init; }
+
     public bool Succeeded => Reason.IsSuccess;
 }

@@ -55,6 +55,9 @@ public sealed class SsoConnection
     public DateTimeOffset UpdatedAt { get; set; }
     public SsoHealthStatus? HealthStatus { get; set; }
     public DateTimeOffset? HealthCheckedAt { get; set; }
+    /// <summary>OpenID Connect, or SAML 2.0 with <see cref="Saml"/> set (docs/saml.md): the OIDC fields are then unused.</summary>
+    public SsoProtocol Protocol { get; set; } = SsoProtocol.OpenIdConnect;
+    public Saml.SamlSettings? Saml { get; set; }
 
     /// <summary>The issuer the discovery URL promises: the URL without its well-known suffix (Discovery §4.3).</summary>
     public string ExpectedIssuer => DiscoveryUrl.EndsWith(WellKnownSuffix, StringComparison.Ordinal)

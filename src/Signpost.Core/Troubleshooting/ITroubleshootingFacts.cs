@@ -51,6 +51,9 @@ public interface ITroubleshootingFacts
 
     /// <summary>The health of the organization's SSO connection; null when it has none.</summary>
     Task<SsoHealth?> FindSsoHealthAsync(Guid organizationId, CancellationToken cancellationToken);
+
+    /// <summary>The account's second factor: authenticators, recovery codes left, counter and lock (null: not known here).</summary>
+    Task<Mfa.SecondFactorSummary?> FindSecondFactorAsync(Guid accountId, CancellationToken cancellationToken) => Task.FromResult<Mfa.SecondFactorSummary?>(null);
 }
 
 /// <summary>

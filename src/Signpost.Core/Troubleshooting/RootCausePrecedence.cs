@@ -48,6 +48,7 @@ public static class RootCausePrecedence
         ReasonCodes.MfaNotEnrolled,
         ReasonCodes.MfaClockSkew,
         ReasonCodes.MfaCodeInvalid,
+        ReasonCodes.MfaRequired,
 
         ReasonCodes.NetworkNotAllowed,
         ReasonCodes.RateLimited,

@@ -1209,6 +1209,113 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("MaintenanceWindows");
                 });
 
+            modelBuilder.Entity("Signpost.Core.Mfa.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("SetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Hash");
+
+                    b.ToTable("RecoveryCodes");
+                });
+
+            modelBuilder.Entity("Signpost.Core.Mfa.SecondFactorState", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("EnrolmentRequired")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("FailureCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("GraceStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ResetAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("WindowStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("SecondFactorStates");
+                });
+
+            modelBuilder.Entity("Signpost.Core.Mfa.TotpAuthenticator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("MeasuredSkewSteps")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTimeOffset?>("SkewMeasuredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("TotpAuthenticators");
+                });
+
             modelBuilder.Entity("Signpost.Core.Notifications.NotificationDelivery", b =>
                 {
                     b.Property<string>("Key")
@@ -1398,6 +1505,25 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("Sessions");
                 });
 
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.Saml.SamlAssertionUse", b =>
+                {
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AssertionId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ConnectionId", "AssertionId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SamlAssertionUses");
+                });
+
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoConnection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1459,6 +1585,11 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<string>("ProtectedClientSecret")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<bool>("Required")
                         .HasColumnType("boolean");
@@ -1771,8 +1902,19 @@ namespace Signpost.Data.Postgres.Migrations
                             b1.Property<int>("PasswordHistoryCount")
                                 .HasColumnType("integer");
 
+                            b1.Property<int>("RememberBrowserDays")
+                                .HasColumnType("integer");
+
                             b1.Property<bool>("RestrictToAllowedNetworks")
                                 .HasColumnType("boolean");
+
+                            b1.Property<string>("SecondFactor")
+                                .IsRequired()
+                                .HasMaxLength(24)
+                                .HasColumnType("character varying(24)");
+
+                            b1.Property<int>("SecondFactorGraceDays")
+                                .HasColumnType("integer");
 
                             b1.Property<int>("SessionAbsoluteHours")
                                 .HasColumnType("integer");
@@ -1803,6 +1945,15 @@ namespace Signpost.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.Saml.SamlAssertionUse", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoConnection", b =>
                 {
                     b.HasOne("Signpost.Core.Organizations.Organization", "Organization")
@@ -1811,7 +1962,44 @@ namespace Signpost.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.OwnsOne("Signpost.Core.SingleSignOn.Saml.SamlSettings", "Saml", b1 =>
+                        {
+                            b1.Property<Guid>("ConnectionId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<bool>("AllowSha1")
+                                .HasColumnType("boolean");
+
+                            b1.Property<string>("IdpEntityId")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.Property<string>("MetadataUrl")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.Property<string>("SigningCertificates")
+                                .IsRequired()
+                                .HasMaxLength(20000)
+                                .HasColumnType("character varying(20000)");
+
+                            b1.Property<string>("SsoUrl")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.HasKey("ConnectionId");
+
+                            b1.ToTable("SamlConnectionSettings", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ConnectionId");
+                        });
+
                     b.Navigation("Organization");
+
+                    b.Navigation("Saml");
                 });
 
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoHealthRecord", b =>

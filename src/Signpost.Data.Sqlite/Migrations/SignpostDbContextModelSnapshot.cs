@@ -1189,6 +1189,111 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("MaintenanceWindows");
                 });
 
+            modelBuilder.Entity("Signpost.Core.Mfa.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Hash");
+
+                    b.ToTable("RecoveryCodes");
+                });
+
+            modelBuilder.Entity("Signpost.Core.Mfa.SecondFactorState", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("EnrolmentRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailureCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("GraceStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResetAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("SecondFactorStates");
+                });
+
+            modelBuilder.Entity("Signpost.Core.Mfa.TotpAuthenticator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MeasuredSkewSteps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SkewMeasuredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("TotpAuthenticators");
+                });
+
             modelBuilder.Entity("Signpost.Core.Notifications.NotificationDelivery", b =>
                 {
                     b.Property<string>("Key")
@@ -1376,6 +1481,25 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("Sessions");
                 });
 
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.Saml.SamlAssertionUse", b =>
+                {
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssertionId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConnectionId", "AssertionId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SamlAssertionUses");
+                });
+
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoConnection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1436,6 +1560,11 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.Property<string>("ProtectedClientSecret")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Required")
@@ -1747,7 +1876,18 @@ namespace Signpost.Data.Sqlite.Migrations
                             b1.Property<int>("PasswordHistoryCount")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int>("RememberBrowserDays")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<bool>("RestrictToAllowedNetworks")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("SecondFactor")
+                                .IsRequired()
+                                .HasMaxLength(24)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("SecondFactorGraceDays")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("SessionAbsoluteHours")
@@ -1779,6 +1919,15 @@ namespace Signpost.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Signpost.Core.SingleSignOn.Saml.SamlAssertionUse", b =>
+                {
+                    b.HasOne("Signpost.Core.SingleSignOn.SsoConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoConnection", b =>
                 {
                     b.HasOne("Signpost.Core.Organizations.Organization", "Organization")
@@ -1787,7 +1936,44 @@ namespace Signpost.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.OwnsOne("Signpost.Core.SingleSignOn.Saml.SamlSettings", "Saml", b1 =>
+                        {
+                            b1.Property<Guid>("ConnectionId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("AllowSha1")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("IdpEntityId")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("MetadataUrl")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SigningCertificates")
+                                .IsRequired()
+                                .HasMaxLength(20000)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SsoUrl")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("ConnectionId");
+
+                            b1.ToTable("SamlConnectionSettings", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ConnectionId");
+                        });
+
                     b.Navigation("Organization");
+
+                    b.Navigation("Saml");
                 });
 
             modelBuilder.Entity("Signpost.Core.SingleSignOn.SsoHealthRecord", b =>

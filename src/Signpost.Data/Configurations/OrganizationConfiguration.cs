@@ -18,6 +18,8 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.OwnsOne(o => o.Policy, policy =>
         {
             policy.Property(p => p.BrowserPolicy).HasConversion<string>().HasMaxLength(16);
+            // Existing practices get the defaults through the migration (optional, 14 days, 30 days).
+            policy.Property(p => p.SecondFactor).HasConversion<string>().HasMaxLength(24);
         });
         builder.Navigation(o => o.Policy).IsRequired();
         builder.OwnsMany(o => o.NetworkRanges, ranges => ranges.ToJson());

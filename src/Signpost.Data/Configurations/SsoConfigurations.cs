@@ -21,6 +21,7 @@ internal sealed class SsoConnectionConfiguration : IEntityTypeConfiguration<SsoC
         builder.Property(c => c.NpiClaim).HasMaxLength(64);
         builder.Property(c => c.HealthStatus).HasConversion<string>().HasMaxLength(16);
         builder.PrimitiveCollection(c => c.EmailDomains);
+        SamlSettingsConfiguration.Configure(builder);
     }
 }
 

@@ -47,7 +47,9 @@ public sealed partial class PracticeAdministration(
     PlatformProvisioning provisioning,
     PracticeInvitations invitations,
     IOptions<SignpostOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    Core.Mfa.ISecondFactorStore secondFactors,
+    Core.Email.IEmailOutbox outbox)
 {
     /// <summary>The audit reason when a practice admin's session was admitted by another practice's rules, not this one's.</summary>
     public const string NotAdmittedReason = "The session was not admitted by the sign-in rules of this organization (network allow-list, single sign-on); sign in through its own page.";

@@ -17,11 +17,15 @@ public static class SignInApi
 
     public sealed record SignInBody(string Identifier, string Password, string? Organization);
 
+    /// <summary>The second call of a sign-in with a second factor: the token of the <c>mfa_required</c> answer and a code.</summary>
+    public sealed record SecondFactorBody(string ChallengeToken, string Code, bool? RememberBrowser);
+
     public sealed record SignedInOrganization(string Slug, string Name, IReadOnlyList<string> Roles);
 
     public sealed record SignedInAccount(Guid Id, string Username, string DisplayName, string Email, string? Npi, IReadOnlyList<SignedInOrganization> Organizations);
 
-    public sealed record SignInResponse(string Code, string TraceId, SignedInAccount Account, DateTimeOffset SessionExpiresAt, int IdleTimeoutMinutes, string? Warning);
+    public sealed record SignInResponse(string Code, string TraceId, SignedInAccount Account, DateTimeOffset SessionExpiresAt, int IdleTimeoutMinutes, string? Warning,
+        DateTimeOffset? SecondFactorEnrolmentDueBy);
 
     public static RouteGroupBuilder MapSignInApi(this RouteGroupBuilder api)
     {
@@ -37,6 +41,18 @@ public static class SignInApi
             .RequireRateLimiting(RateLimiting.SignInPolicy)
             .DisableAntiforgery();
 
+        api.MapPost("/sign-in/second-factor", SecondFactorAsync)
+            .WithName("SignInSecondFactor")
+            .WithSummary("Completes a sign-in that answered mfa_required")
+            .WithDescription("Sends the challengeToken of an `mfa_required` answer with the current code from the person's authenticator app, or one of their recovery codes. On success sets the session cookie and answers like `POST /api/v1/sign-in`. The token lasts five minutes; wrong codes count toward the second factor's own lock (`mfa_locked`).")
+            .AddOpenApiOperationTransformer(JsonBody.Describes<SecondFactorBody>())
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(RateLimiting.SignInPolicy)
+            .DisableAntiforgery();
+
         api.MapPost("/sign-out", SignOutAsync)
             .WithName("SignOut")
             .WithSummary("Ends the current session on the server")
@@ -45,7 +61,8 @@ public static class SignInApi
         return api;
     }
 
-    private static async Task<Results<Ok<SignInResponse>, ApiProblem>> SignInAsync(HttpContext context, PasswordSignIn pipeline, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SignInResponse>, ApiProblem>> SignInAsync(
+        HttpContext context, PasswordSignIn pipeline, Mfa.SecondFactorChallengeTokens challenges, CancellationToken cancellationToken)
     {
         var (body, rejection) = await ReadBodyAsync(context);
         if (rejection is not null)
@@ -56,6 +73,67 @@ public static class SignInApi
         var request = new PasswordSignInRequest(body!.Identifier, body.Password, body.Organization, SignInMethod.Api,
             context.GetTraceId(), ClientFactsReader.Read(context));
         var result = await pipeline.SignInAsync(request, cancellationToken);
+        if (result.Challenge is { } challenge)
+        {
+            // mfa_required: the second call carries this token (docs/mfa.md, "The API").
+            var problem = Problems.ForResult(context, result);
+            problem.Extensions["challengeToken"] = challenges.Issue(challenge);
+            problem.Extensions["challengeExpiresAt"] = Mfa.SecondFactorChallengeTokens.ExpiresAt(challenge).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            problem.Extensions["methods"] = new[] { "totp", "recovery_code" };
+            return ApiProblem.Of(problem);
+        }
+
+        return Answer(context, result);
+    }
+
+    private static async Task<Results<Ok<SignInResponse>, ApiProblem>> SecondFactorAsync(
+        HttpContext context, PasswordSignIn pipeline, Mfa.SecondFactorChallengeTokens challenges, CancellationToken cancellationToken)
+    {
+        var (root, problem) = await JsonBody.ParseObjectAsync(context, MaxBodyBytes, "The body must be a JSON object with challengeToken and code.");
+        if (problem is not null)
+        {
+            return await RejectAsync(context, problem.Status, null, problem.Detail);
+        }
+
+        var problems = new List<string>();
+        var token = ReadString(root, "challengeToken", problems, required: true);
+        var code = ReadString(root, "code", problems, required: true);
+        var remember = false;
+        if (root.TryGetProperty("rememberBrowser", out var rememberValue) && rememberValue.ValueKind != JsonValueKind.Null)
+        {
+            if (rememberValue.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                remember = rememberValue.GetBoolean();
+            }
+            else
+            {
+                problems.Add("The field 'rememberBrowser' must be true or false.");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return await RejectAsync(context, StatusCodes.Status400BadRequest, null, string.Join(" ", problems), problems);
+        }
+
+        var challenge = challenges.Read(token);
+        var request = new PasswordSignInRequest(null, code, challenge?.OrganizationSlug, SignInMethod.Api, context.GetTraceId(), ClientFactsReader.Read(context));
+        var result = await pipeline.CompleteSecondFactorAsync(challenge, request, remember, cancellationToken);
+        if (result.ClockSkewSeconds is { } skew)
+        {
+            // How far and which way the clock is off: shown only where mfa_clock_skew itself may be.
+            var skewed = Problems.ForResult(context, result);
+            skewed.Detail = $"{result.Shown.UserMessage} {Pages.SignInVerifyModel.SkewSentence(skew)}";
+            skewed.Extensions["clockSkewSeconds"] = skew;
+            return ApiProblem.Of(skewed);
+        }
+
+        return Answer(context, result);
+    }
+
+    /// <summary>A finished attempt as the API answers it: the session and who signed in, or the problem this client may see.</summary>
+    private static Results<Ok<SignInResponse>, ApiProblem> Answer(HttpContext context, SignInResult result)
+    {
         if (!result.Succeeded)
         {
             return ApiProblem.Of(Problems.ForResult(context, result));
@@ -71,7 +149,8 @@ public static class SignInApi
             new SignedInAccount(account.Id, account.Username, account.DisplayName, account.Email, account.Npi, organizations),
             result.Session!.Session.AbsoluteExpiresAt,
             (int)result.Session.Session.IdleTimeout.TotalMinutes,
-            result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? result.Reason.UserMessage : null));
+            result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? result.Reason.UserMessage : null,
+            result.EnrolSecondFactorBy is { } due && due != DateTimeOffset.MaxValue ? due : null));
     }
 
     private static async Task<NoContent> SignOutAsync(HttpContext context, SessionManager sessions, CancellationToken cancellationToken)

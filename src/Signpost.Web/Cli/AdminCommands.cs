@@ -61,13 +61,19 @@ public static class AdminCommands
         var absolute = new Option<int?>("--session-absolute") { Description = "Hours after which any session ends." };
         var browser = new Option<string?>("--browser-policy") { Description = "warn or block for browsers outside the matrix." };
         var restrict = new Option<bool?>("--restrict-networks") { Description = "true: sign in only from allowed network ranges." };
-        var command = new Command("policy", "Show or change an organization's policy.") { slug, threshold, window, duration, expiry, history, idle, absolute, browser, restrict };
+        var mfa = new Option<string?>("--mfa") { Description = "Who must use a second factor: off, optional, admins or everyone (docs/mfa.md)." };
+        var mfaGrace = new Option<int?>("--mfa-grace-days") { Description = "Days someone without a required second factor is led to enrol before being refused (0–90)." };
+        var remember = new Option<int?>("--remember-browser-days") { Description = "Days a browser may skip the second factor after a code (0 turns it off; 0–90)." };
+        var command = new Command("policy", "Show or change an organization's policy.") { slug, threshold, window, duration, expiry, history, idle, absolute, browser, restrict, mfa, mfaGrace, remember };
         command.SetAction((result, ct) => RunAsync(async (services, ct2) =>
         {
             var browserValue = result.GetValue(browser);
             BrowserPolicy? browserPolicy = browserValue is null ? null
                 : Enum.TryParse<BrowserPolicy>(browserValue, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
                 : throw new CommandRefusedException($"'{browserValue}' is not a browser policy: use warn or block.");
+            var mfaValue = result.GetValue(mfa);
+            var secondFactor = mfaValue is null ? (SecondFactorPolicy?)null
+                : Core.Mfa.SecondFactorRules.Parse(mfaValue) ?? throw new CommandRefusedException($"'{mfaValue}' is not a second-factor policy: use off, optional, admins or everyone.");
             var policy = await services.GetRequiredService<PlatformProvisioning>().UpdatePolicyAsync(result.GetValue(slug)!, p =>
             {
                 p.LockoutThreshold = result.GetValue(threshold) ?? p.LockoutThreshold;
@@ -83,11 +89,15 @@ public static class AdminCommands
                 p.SessionAbsoluteHours = result.GetValue(absolute) ?? p.SessionAbsoluteHours;
                 p.BrowserPolicy = browserPolicy ?? p.BrowserPolicy;
                 p.RestrictToAllowedNetworks = result.GetValue(restrict) ?? p.RestrictToAllowedNetworks;
+                p.SecondFactor = secondFactor ?? p.SecondFactor;
+                p.SecondFactorGraceDays = result.GetValue(mfaGrace) ?? p.SecondFactorGraceDays;
+                p.RememberBrowserDays = result.GetValue(remember) ?? p.RememberBrowserDays;
             }, ct2).OrRefuse();
             Console.WriteLine($"lockout: {policy.LockoutThreshold} failures in {policy.LockoutWindowMinutes} min lock for {policy.LockoutDurationMinutes} min");
             Console.WriteLine($"password expiry: {(policy.PasswordExpiryDays is { } d ? $"{d} days" : "off")}; history: {(policy.PasswordHistoryCount > 0 ? $"last {policy.PasswordHistoryCount}" : "off")}");
             Console.WriteLine($"sessions: idle {policy.SessionIdleMinutes} min, absolute {policy.SessionAbsoluteHours} h");
             Console.WriteLine($"browsers: {policy.BrowserPolicy.ToString().ToLowerInvariant()}; networks restricted: {(policy.RestrictToAllowedNetworks ? "yes" : "no")}");
+            Console.WriteLine($"second factor: {Core.Mfa.SecondFactorRules.Describe(policy.SecondFactor)}; grace {policy.SecondFactorGraceDays} days; remember browsers {(policy.RememberBrowserDays > 0 ? $"{policy.RememberBrowserDays} days" : "off")}");
         }, ct));
         return command;
     }

@@ -12,13 +12,13 @@ public static class SsoCommands
     /// <summary>The environment variable the client secret is read from unless another is named: never a command-line argument, which ps and shell history keep.</summary>
     public const string DefaultSecretVariable = "SIGNPOST_SSO_CLIENT_SECRET";
 
-    public static Command Build() => new("sso", "Manage organizations' single sign-on connections (OpenID Connect).") { Add(), Test(), List(), Remove() };
+    public static Command Build() => new("sso", "Manage organizations' single sign-on connections (OpenID Connect or SAML 2.0).") { Add(), Test(), List(), Remove() };
 
     private static Command Add()
     {
         var org = new Option<string>("--org") { Description = "The organization's slug.", Required = true };
-        var discovery = new Option<string>("--discovery-url") { Description = "https://…/.well-known/openid-configuration of the practice's provider.", Required = true };
-        var clientId = new Option<string>("--client-id") { Description = "The client ID the provider issued to Signpost.", Required = true };
+        var discovery = new Option<string>("--discovery-url") { Description = "https://…/.well-known/openid-configuration of the practice's provider (OpenID Connect)." };
+        var clientId = new Option<string>("--client-id") { Description = "The client ID the provider issued to Signpost (OpenID Connect)." };
         var secretVariable = new Option<string>("--client-secret-env") { Description = $"Environment variable holding the client secret (default {DefaultSecretVariable}).", DefaultValueFactory = _ => DefaultSecretVariable };
         var scopes = new Option<string?>("--scopes") { Description = "Space-separated scopes (default: openid profile email)." };
         var usernameClaim = new Option<string?>("--username-claim") { Description = "Claim that names the username (default preferred_username)." };
@@ -31,9 +31,11 @@ public static class SsoCommands
         var role = new Option<string?>("--default-role") { Description = "Role of accounts created just in time: Staff, Provider or PracticeAdmin." };
         var required = new Option<bool?>("--required") { Description = "SSO required: passwords are refused for the practice." };
         var domains = new Option<string[]>("--email-domain") { Description = "Email domain routed to this provider from the generic sign-in page (repeat the option for each domain)." };
+        var saml = new SamlCommands.Options();
         var command = new Command("add", "Create or change an organization's connection; the secret is stored encrypted.")
         {
             org, discovery, clientId, secretVariable, scopes, usernameClaim, emailClaim, npiClaim, userInfo, linkEmail, linkNpi, create, role, required, domains,
+            saml.Saml, saml.Metadata, saml.AllowSha1,
         };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {
@@ -41,8 +43,21 @@ public static class SsoCommands
             PracticeRoles? defaultRoles = roleText is null ? null
                 : Enum.TryParse<PracticeRoles>(roleText, ignoreCase: true, out var parsed) && parsed is PracticeRoles.Staff or PracticeRoles.Provider or PracticeRoles.PracticeAdmin ? parsed
                 : throw new CommandRefusedException($"'{roleText}' is not a role: use Staff, Provider or PracticeAdmin.");
-            var secret = Environment.GetEnvironmentVariable(result.GetValue(secretVariable)!);
             var listed = result.GetValue(domains);
+            if (result.GetValue(saml.Saml))
+            {
+                await SamlCommands.AddAsync(services, result, saml, result.GetValue(org)!, new Sso.Saml.SamlConnectionRequest(null, null, result.GetValue(usernameClaim),
+                    result.GetValue(emailClaim), result.GetValue(npiClaim), result.GetValue(linkEmail), result.GetValue(linkNpi), result.GetValue(create), defaultRoles,
+                    result.GetValue(required), listed is { Length: > 0 } ? listed : null), ct2);
+                return;
+            }
+
+            if (result.GetValue(discovery) is null || result.GetValue(clientId) is null)
+            {
+                throw new CommandRefusedException("An OpenID Connect connection needs --discovery-url and --client-id (or give --saml --metadata).");
+            }
+
+            var secret = Environment.GetEnvironmentVariable(result.GetValue(secretVariable)!);
             var connection = await services.GetRequiredService<SsoConnectionManager>().SaveAsync(result.GetValue(org)!, new SsoConnectionRequest(
                 result.GetValue(discovery)!, result.GetValue(clientId)!, secret, result.GetValue(scopes), result.GetValue(usernameClaim), result.GetValue(emailClaim),
                 result.GetValue(npiClaim), result.GetValue(linkEmail), result.GetValue(linkNpi), result.GetValue(create), defaultRoles, result.GetValue(required),

@@ -13,7 +13,7 @@ public static class ClientFactsReader
             .Where(h => h.Key.StartsWith("Sec-CH-UA", StringComparison.OrdinalIgnoreCase))
             .Select(h => $"{h.Key}={h.Value}"));
         var deviceCookies = request.Cookies
-            .Where(c => c.Key.StartsWith("sp_dev_", StringComparison.Ordinal))
+            .Where(c => c.Key.StartsWith("sp_dev_", StringComparison.Ordinal) || c.Key.StartsWith("sp_mfa_", StringComparison.Ordinal))
             .Take(20)
             .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         return new ClientFacts
@@ -28,7 +28,7 @@ public static class ClientFactsReader
         };
     }
 
-    /// <summary>Sets the cookies a sign-in result asks for: the session and, for a new browser, the trusted-device cookie.</summary>
+    /// <summary>Sets the cookies a sign-in result asks for: the session, for a new browser the trusted-device cookie, and a remembered browser's.</summary>
     public static void WriteSignInCookies(HttpContext context, SignInResult result)
     {
         if (result.Session is { } session)
@@ -40,6 +40,23 @@ public static class ClientFactsReader
         {
             context.Response.Cookies.Append(device.Name, device.Value, CookieOptionsFor(context, DeviceCookies.Lifetime));
         }
+
+        if (result.RememberBrowserCookie is { } remembered)
+        {
+            context.Response.Cookies.Append(remembered.Name, remembered.Value, CookieOptionsFor(context, RememberedBrowsers.Lifetime));
+        }
+    }
+
+    /// <summary>Sets or clears (<paramref name="value"/> null) a short-lived cookie of Signpost's own, with the same protections as the session's.</summary>
+    public static void WriteShortLivedCookie(HttpContext context, string name, string? value, TimeSpan maxAge)
+    {
+        if (value is null)
+        {
+            context.Response.Cookies.Delete(name, CookieOptionsFor(context, null));
+            return;
+        }
+
+        context.Response.Cookies.Append(name, value, CookieOptionsFor(context, maxAge));
     }
 
     /// <summary>

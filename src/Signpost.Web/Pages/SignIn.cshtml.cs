@@ -21,7 +21,8 @@ public sealed class SignInModel(
     IOrganizationStore organizations,
     FormGuard guard,
     PasswordChangeTickets tickets,
-    Signpost.Web.Sso.SsoConnectionManager ssoConnections) : PageModel
+    Signpost.Web.Sso.SsoConnectionManager ssoConnections,
+    Mfa.SecondFactorChallengeTokens challenges) : PageModel
 {
     public Organization? Organization { get; private set; }
     public FailureView? Failure { get; private set; }
@@ -114,16 +115,18 @@ public sealed class SignInModel(
             HttpContext.GetTraceId(), ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: javaScript));
         var result = await pipeline.SignInAsync(request, cancellationToken);
 
+        if (result.Challenge is { } challenge)
+        {
+            // The token travels in an HttpOnly cookie, not the address: it stays out of history, logs and referrers.
+            ClientFactsReader.WriteShortLivedCookie(HttpContext, Mfa.SecondFactorChallengeTokens.CookieName, challenges.Issue(challenge),
+                Core.Mfa.SecondFactorChallenge.Lifetime);
+            return Redirect("/sign-in/verify" + (LocalUrls.IsLocal(returnUrl) ? "?returnUrl=" + Uri.EscapeDataString(returnUrl!) : ""));
+        }
+
         if (result.Succeeded)
         {
             ClientFactsReader.WriteSignInCookies(HttpContext, result);
-            var target = LocalUrls.IsLocal(returnUrl) ? returnUrl! : "/";
-            if (result.Reason.Code == ReasonCodes.SignedInBrowserWarning)
-            {
-                target = "/?notice=browser";
-            }
-
-            return await OpenIdProvider.AuthorizeHandoff.RedirectAsync(HttpContext, target, cancellationToken);
+            return await OpenIdProvider.AuthorizeHandoff.RedirectAsync(HttpContext, TargetAfter(result, returnUrl), cancellationToken);
         }
 
         if (result.PasswordChangeAccountId is { } accountId)
@@ -133,6 +136,21 @@ public sealed class SignInModel(
 
         Failure = FailureView.From(result);
         return Page();
+    }
+
+    /// <summary>
+    /// Where a success goes: the home page's enrolment notice when the policy requires a second factor the person
+    /// lacks (within grace), the browser notice, or the return address.
+    /// </summary>
+    internal static string TargetAfter(Core.SignIn.SignInResult result, string? returnUrl)
+    {
+        var target = LocalUrls.IsLocal(returnUrl) ? returnUrl! : "/";
+        if (result.EnrolSecondFactorBy is not null)
+        {
+            return "/?notice=mfa";
+        }
+
+        return result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? "/?notice=browser" : target;
     }
 
     private async Task<bool> LoadOrganizationAsync(string? slug, CancellationToken cancellationToken)

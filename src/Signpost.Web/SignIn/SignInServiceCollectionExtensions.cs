@@ -33,6 +33,10 @@ public static class SignInServiceCollectionExtensions
         services.AddSingleton<PasswordHashing>();
         services.AddSignpostPasswordPolicy();
         services.AddSingleton<DeviceCookies>();
+        services.AddSingleton<RememberedBrowsers>();
+        services.AddScoped<Core.Mfa.SecondFactorCheck>();
+        services.AddSingleton<Mfa.SecondFactorChallengeTokens>();
+        services.AddScoped<Core.Mfa.SecondFactorEnrolment>();
         services.AddScoped<SessionManager>();
         services.AddScoped<SignInEventRecorder>();
         services.AddScoped<SignInGate>();

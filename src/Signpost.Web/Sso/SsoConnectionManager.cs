@@ -55,6 +55,9 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
         var now = time.GetUtcNow();
         connection ??= new SsoConnection { OrganizationId = organization.Id, DiscoveryUrl = "", ClientId = "", CreatedAt = now };
 
+        // Saving OpenID Connect settings makes (or keeps) the connection an OpenID Connect one.
+        connection.Protocol = SsoProtocol.OpenIdConnect;
+        connection.Saml = null;
         connection.DiscoveryUrl = request.DiscoveryUrl.Trim();
         connection.ClientId = request.ClientId.Trim();
         if (request.ClientSecret is not null)

@@ -4,6 +4,7 @@ using Signpost.Core.Accounts;
 using Signpost.Core.SingleSignOn;
 using Signpost.Web.Queries;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Sso.Saml;
 
 namespace Signpost.Web.Sso;
 
@@ -34,6 +35,7 @@ public static class SsoEndpoints
         app.MapGet("/sso/{slug}", StartAsync).ExcludeFromDescription()
             .RequireRateLimiting(RateLimiting.SignInPolicy).WithMetadata(new RateLimiting.CountsGetRequests());
         app.MapGet("/sso", DiscoverAsync).ExcludeFromDescription();
+        app.MapSamlEndpoints();
         return app;
     }
 
@@ -50,6 +52,11 @@ public static class SsoEndpoints
         if (await signIn.RefusedBeforeProviderAsync(context, connection, context.RequestAborted) is { } refused)
         {
             return Results.Redirect(refused);
+        }
+
+        if (connection.Protocol == SsoProtocol.Saml)
+        {
+            return context.RequestServices.GetRequiredService<SamlFlow>().Challenge(context, connection, returnUrl);
         }
 
         var properties = new AuthenticationProperties { RedirectUri = LocalUrls.OrHome(returnUrl) };

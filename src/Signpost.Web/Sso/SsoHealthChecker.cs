@@ -35,6 +35,11 @@ public sealed class SsoHealthChecker(ISsoHealthStore store, IOptions<SsoOptions>
 
     public async Task<SsoHealthReport> CheckAsync(SsoConnection connection, CancellationToken cancellationToken)
     {
+        if (connection.Protocol == SsoProtocol.Saml)
+        {
+            return await Saml.SamlHealthCheck.CheckAsync(connection, options.Value, time.GetUtcNow(), cancellationToken);
+        }
+
         var settings = options.Value;
         var now = time.GetUtcNow();
         var findings = new List<SsoHealthFinding>();

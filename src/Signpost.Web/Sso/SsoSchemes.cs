@@ -49,6 +49,18 @@ public sealed class SsoSchemes(IAuthenticationSchemeProvider schemes, IOptionsMo
             return null;
         }
 
+        if (connection.Protocol == SsoProtocol.Saml)
+        {
+            // A SAML connection has no OpenID Connect handler (docs/saml.md); one left from before a switch goes.
+            if (_bySlug.TryRemove(slug, out _))
+            {
+                schemes.RemoveScheme(name);
+                optionsCache.TryRemove(name);
+            }
+
+            return connection;
+        }
+
         if (!_bySlug.TryGetValue(slug, out var known) || known.Id != connection.Id || known.UpdatedAt != connection.UpdatedAt)
         {
             _bySlug[slug] = connection;

@@ -23,6 +23,8 @@ public static class SsoServiceCollectionExtensions
         services.AddScoped<SsoHandlerEvents>();
         services.AddScoped<SsoSignIn>();
         services.AddScoped<SsoUserInfo>();
+        services.AddScoped<Saml.SamlFlow>();
+        services.AddScoped<Saml.SamlConnectionManager>();
         services.AddScoped<SsoConnectionManager>();
         services.AddScoped<SsoHealthChecker>();
         services.AddScoped<SsoHealthAlerts>();

@@ -20,8 +20,42 @@ public sealed record SentLink(ActionTokenPurpose Purpose, DateTimeOffset Expires
 /// The help desk's and operators' acts on one account — unlock, email a reset or activation link — with
 /// their audit entries, the same from the command line, the support console and the admin consoles.
 /// </summary>
-public sealed class SupportAccountActions(ILockoutStore lockouts, RecoveryService recovery, AuditTrail audit, AuditActors actors, IOptions<SignpostOptions> options, TimeProvider time)
+public sealed class SupportAccountActions(
+    ILockoutStore lockouts, RecoveryService recovery, AuditTrail audit, AuditActors actors, IOptions<SignpostOptions> options, TimeProvider time,
+    Core.Mfa.ISecondFactorStore secondFactors, Core.Sessions.SessionManager sessions, Core.Email.IEmailOutbox outbox)
 {
+    /// <summary>
+    /// The help desk's assisted reset of a lost authenticator, after the same identity checks as the practice
+    /// console (docs/mfa.md, "Lost authenticator"): every authenticator and recovery code removed, every session
+    /// ended, enrolment asked at the next sign-in, audited with the checks, the person emailed. Null when done;
+    /// otherwise why not (nothing changed).
+    /// </summary>
+    public async Task<string?> ResetSecondFactorAsync(Account account, IReadOnlyCollection<string> checks, string traceId, CancellationToken cancellationToken)
+    {
+        var missing = Admin.PracticeAdministration.IdentityChecks.Where(c => !checks.Contains(c.Value)).ToList();
+        if (missing.Count > 0)
+        {
+            return $"Confirm every identity check before resetting: {string.Join(" ", missing.Select(m => m.Text))}";
+        }
+
+        var now = time.GetUtcNow();
+        var removed = await secondFactors.ResetAllAsync(account.Id, now, cancellationToken);
+        var ended = await sessions.EndAllAsync(account.Id, null, "second factor reset by the help desk", cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord("mfa.reset", "account", account.Id.ToString(), PrimaryOrganization(account), null,
+            new { removedAuthenticators = removed, endedSessions = ended, identityChecks = Admin.PracticeAdministration.IdentityChecks.Select(c => c.Value).ToList() }), cancellationToken);
+        try
+        {
+            await outbox.EnqueueAsync(Core.Mfa.SecondFactorEmails.Reset(account, "The help desk", now, options.Value.PublicBaseUrl.TrimEnd('/') + "/sign-in"),
+                new Core.Email.OutboxEntry(traceId, now + TimeSpan.FromDays(2)), cancellationToken);
+        }
+        catch (Core.Email.EmailDeliveryException)
+        {
+            // The reset is done and stays done; the audit entry and the page say so, the email is what failed.
+        }
+
+        return null;
+    }
+
     /// <summary>Clears every lock and failure count of the account; returns how many locks were in force.</summary>
     public async Task<int> UnlockAsync(Account account, CancellationToken cancellationToken)
     {

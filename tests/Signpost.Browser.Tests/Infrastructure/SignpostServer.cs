@@ -60,7 +60,9 @@ public sealed class SignpostServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { Repository.AppDll, "--demo", "--urls", baseAddress.GetLeftPart(UriPartial.Authority) }.Concat(extraArguments ?? []))
+        // An extra argument may name the server's own address as {baseAddress} (e.g. its public base URL), known only here.
+        foreach (var argument in new[] { Repository.AppDll, "--demo", "--urls", baseAddress.GetLeftPart(UriPartial.Authority) }
+            .Concat((extraArguments ?? []).Select(a => a.Replace("{baseAddress}", baseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal))))
         {
             start.ArgumentList.Add(argument);
         }

@@ -185,6 +185,7 @@ public static class FailureStories
         new("cancels at the provider", async s => { s.Attempt(ReasonCodes.SsoCancelled); return await s.DiagnoseTraceAsync(); }, ReasonCodes.SsoCancelled, Nobody),
 
         // MFA.
+        new("asked for a code, never entered one", async s => { s.Attempt(ReasonCodes.MfaRequired); return await s.DiagnoseTraceAsync(); }, ReasonCodes.MfaRequired, Nobody),
         new("mistypes the verification code", async s => { s.Attempt(ReasonCodes.MfaCodeInvalid); return await s.DiagnoseTraceAsync(); }, ReasonCodes.MfaCodeInvalid, Nobody),
         new("phone clock runs two minutes fast", async s => { s.Attempt(ReasonCodes.MfaClockSkew); return await s.DiagnoseTraceAsync(); }, ReasonCodes.MfaClockSkew, Nobody),
         new("practice requires MFA, none enrolled", async s => { s.Attempt(ReasonCodes.MfaNotEnrolled); return await s.DiagnoseTraceAsync(); }, ReasonCodes.MfaNotEnrolled, Nobody),

@@ -24,6 +24,7 @@ public static class AuthorizationMatrix
     private static readonly Variant[] EachPracticeAndShared = [Variant.A, Variant.B, Variant.Shared];
 
     private static readonly Expect Page = SignedIn(page: true);
+    private static readonly Expect NoSamlConnection = (_, _) => Outcome.NotFound;
     private static readonly Expect Api = SignedIn(page: false);
 
     public static IReadOnlyList<MatrixEntry> Entries { get; } =
@@ -37,6 +38,9 @@ public static class AuthorizationMatrix
         Get("/sign-out", NoTarget, Public, _ => "/sign-out"),
         Form("/sign-out", NoTarget, Public, _ => "/sign-out") with { EndsSession = true },
         Json("POST", "/api/v1/sign-in", NoTarget, Public, _ => "/api/v1/sign-in", _ => new { }),
+        Get("/sign-in/verify", NoTarget, Public, _ => "/sign-in/verify"),
+        Form("/sign-in/verify", NoTarget, Public, _ => "/sign-in/verify", ("code", "000000")),
+        Json("POST", "/api/v1/sign-in/second-factor", NoTarget, Public, _ => "/api/v1/sign-in/second-factor", _ => new { }),
         Json("POST", "/api/v1/sign-out", NoTarget, Api, _ => "/api/v1/sign-out", _ => new { }) with { EndsSession = true },
         Get("/activate", NoTarget, Public, _ => "/activate?token=not-a-token"),
         Form("/activate", NoTarget, Public, _ => "/activate", ("token", "not-a-token"), ("newPassword", "one sentence of words"), ("confirm", "another sentence of words")),
@@ -53,6 +57,10 @@ public static class AuthorizationMatrix
         Get("/sso", NoTarget, Public, _ => "/sso?email=someone%40nowhere.example"),
         Get("/sso/{slug}", EachPractice, Public, t => $"/sso/{t.Slug}"),
         Get("/sso/failed", EachPractice, Public, t => $"/sso/failed?trace={t.SsoTrace}"),
+        // A SAML practice's metadata and assertion consumer service are public (the provider posts cross-site); the
+        // matrix's practices federate by OpenID Connect, so both are missing for everyone here (Sso/Saml tests cover SAML practices).
+        Get("/sso/saml/{slug}", EachPractice, NoSamlConnection, t => $"/sso/saml/{t.Slug}"),
+        Form("/sso/saml/{slug}/acs", EachPractice, NoSamlConnection, t => $"/sso/saml/{t.Slug}/acs", ("SAMLResponse", "bm90IFhNTA==")),
 
         // The OpenID Connect provider for portal applications: the protocol decides (client, redirect URI, PKCE,
         // tokens), open to anyone; a portal's person signs in on the pages above (docs/oidc-provider.md).
@@ -87,6 +95,11 @@ public static class AuthorizationMatrix
         Get("/account/sessions", NoTarget, Page, _ => "/account/sessions"),
         Form("/account/sessions?handler=EndOthers", NoTarget, Page, _ => "/account/sessions?handler=EndOthers"),
         Form("/account/sessions?handler=End", NoTarget, Page, _ => "/account/sessions?handler=End", ("id", "not-a-session")),
+        Get("/account/second-factor", NoTarget, Page, _ => "/account/second-factor"),
+        Form("/account/second-factor?handler=Start", NoTarget, Page, _ => "/account/second-factor?handler=Start", ("name", "")),
+        Form("/account/second-factor?handler=Confirm", NoTarget, Page, _ => "/account/second-factor?handler=Confirm", ("id", Guid.Empty.ToString()), ("code", "000000")),
+        Form("/account/second-factor?handler=Remove", NoTarget, Page, _ => "/account/second-factor?handler=Remove", ("id", Guid.Empty.ToString())),
+        Form("/account/second-factor?handler=RecoveryCodes", NoTarget, Page, _ => "/account/second-factor?handler=RecoveryCodes"),
         Get("/account/password", NoTarget, Page, _ => "/account/password"),
         Form("/account/password", NoTarget, Page, _ => "/account/password", ("current", "not the password"), ("newPassword", "one sentence of words"), ("confirm", "another sentence of words")),
         Get("/account/change-password", NoTarget, Public, _ => "/account/change-password?ticket=not-a-ticket"),
@@ -103,6 +116,7 @@ public static class AuthorizationMatrix
         MemberAct("Enable"),
         MemberAct("Unlock"),
         MemberAct("ForceReset"),
+        MemberAct("ResetSecondFactor", ("checks", "photo-id")),
         MemberAct("Extend", ("days", "30")),
         MemberAct("Remove"),
 
@@ -159,6 +173,7 @@ public static class AuthorizationMatrix
         // These two acts take no input that could be made invalid: support really unlocks (an account with no
         // lock) and sends a reset link; neither changes the account (the fingerprint test holds them to that).
         Form("/support/accounts/{id}?handler=Unlock", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Unlock"),
+        Form("/support/accounts/{id}?handler=ResetSecondFactor", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=ResetSecondFactor", ("checks", "photo-id")),
         Form("/support/accounts/{id}?handler=SendLink", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=SendLink"),
         Form("/support/accounts/{id}?handler=Hold", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Hold", ("HoldReason", "")),
         Form("/support/accounts/{id}?handler=Release", EachPractice, SupportOnly(page: true), t => $"/support/accounts/{t.PersonId}?handler=Release", ("HoldReason", "matrix: nothing is held")),
@@ -187,6 +202,8 @@ public static class AuthorizationMatrix
         Get("/platform/sso/{slug}", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}"),
         Form("/platform/sso/{slug}?handler=Save", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}?handler=Save"),
         Form("/platform/sso/{slug}?handler=Test", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}?handler=Test"),
+        Get("/platform/sso/{slug}/saml", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}/saml"),
+        Form("/platform/sso/{slug}/saml?handler=Import", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}/saml?handler=Import", ("MetadataXml", "<not-metadata/>")),
     ];
 
     private static MatrixEntry Get(string route, Variant[] variants, Expect expected, Func<Target, string> path) =>

@@ -30,6 +30,9 @@ public sealed class PlatformSettingsTests(SignpostFactory app) : IClassFixture<S
     [InlineData("Policy.SessionIdleMinutes", "15.5", "SessionIdleMinutes", "whole number")]
     [InlineData("Policy.SessionAbsoluteHours", "99999999999", "SessionAbsoluteHours", "whole number")]
     [InlineData("Policy.BrowserPolicy", "1", "BrowserPolicy", "warn or block")]
+    [InlineData("Policy.SecondFactor", "sometimes", "SecondFactor", "off, optional, admins or everyone")]
+    [InlineData("Policy.SecondFactorGraceDays", "91", "SecondFactorGraceDays", "between 0 and 90 days")]
+    [InlineData("Policy.RememberBrowserDays", "a week", "RememberBrowserDays", "whole number")]
     public async Task PolicyForm_MalformedValue_NamesTheFieldAndStoresNothing(string input, string value, string field, string message)
     {
         // Arrange

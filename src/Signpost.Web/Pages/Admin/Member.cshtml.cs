@@ -55,6 +55,10 @@ public sealed class MemberModel(PracticeAdministration administration, PracticeD
     public Task<IActionResult> OnPostForceResetAsync(string slug, string accountId, string? version, CancellationToken cancellationToken) =>
         ActAsync(slug, accountId, version, "account.force-reset", (o, id, v) => administration.ForceResetAsync(o, id, v, cancellationToken), cancellationToken);
 
+    /// <summary>The assisted reset of a lost authenticator, after the identity checks (docs/mfa.md, "Lost authenticator").</summary>
+    public Task<IActionResult> OnPostResetSecondFactorAsync(string slug, string accountId, string? version, List<string>? checks, CancellationToken cancellationToken) =>
+        ActAsync(slug, accountId, version, "account.mfa-reset", (o, id, v) => administration.ResetSecondFactorAsync(o, id, v, checks ?? [], cancellationToken), cancellationToken);
+
     public Task<IActionResult> OnPostExtendAsync(string slug, string accountId, string? version, string? days, CancellationToken cancellationToken) =>
         ActAsync(slug, accountId, version, "password.expiry-extension", (o, id, v) =>
             int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var d)

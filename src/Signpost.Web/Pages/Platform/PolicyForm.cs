@@ -20,6 +20,12 @@ public sealed class PolicyForm
     public string? SessionAbsoluteHours { get; set; }
     public string? BrowserPolicy { get; set; }
     public bool RestrictToAllowedNetworks { get; set; }
+    /// <summary>off, optional, admins or everyone; blank keeps the current value.</summary>
+    public string? SecondFactor { get; set; }
+    /// <summary>Blank keeps the current value.</summary>
+    public string? SecondFactorGraceDays { get; set; }
+    /// <summary>Blank keeps the current value; 0 turns remembering off.</summary>
+    public string? RememberBrowserDays { get; set; }
 
     public static PolicyForm From(OrganizationPolicy p) => new()
     {
@@ -32,6 +38,9 @@ public sealed class PolicyForm
         SessionAbsoluteHours = Text(p.SessionAbsoluteHours),
         BrowserPolicy = p.BrowserPolicy.ToString().ToLowerInvariant(),
         RestrictToAllowedNetworks = p.RestrictToAllowedNetworks,
+        SecondFactor = Core.Mfa.SecondFactorRules.Describe(p.SecondFactor),
+        SecondFactorGraceDays = Text(p.SecondFactorGraceDays),
+        RememberBrowserDays = Text(p.RememberBrowserDays),
     };
 
     /// <summary>
@@ -73,6 +82,14 @@ public sealed class PolicyForm
         }
 
         var restrict = RestrictToAllowedNetworks;
+        var secondFactor = string.IsNullOrWhiteSpace(SecondFactor) ? null : Core.Mfa.SecondFactorRules.Parse(SecondFactor);
+        if (!string.IsNullOrWhiteSpace(SecondFactor) && secondFactor is null)
+        {
+            problems.Add(new PolicyProblem(nameof(OrganizationPolicy.SecondFactor), "Second-factor policy must be off, optional, admins or everyone."));
+        }
+
+        int? grace = string.IsNullOrWhiteSpace(SecondFactorGraceDays) ? null : Number(SecondFactorGraceDays, nameof(OrganizationPolicy.SecondFactorGraceDays), "Second-factor grace");
+        int? remember = string.IsNullOrWhiteSpace(RememberBrowserDays) ? null : Number(RememberBrowserDays, nameof(OrganizationPolicy.RememberBrowserDays), "Remembering a browser");
         apply = p =>
         {
             p.LockoutThreshold = threshold;
@@ -84,6 +101,9 @@ public sealed class PolicyForm
             p.SessionAbsoluteHours = absolute;
             p.BrowserPolicy = browser ?? p.BrowserPolicy;
             p.RestrictToAllowedNetworks = restrict;
+            p.SecondFactor = secondFactor ?? p.SecondFactor;
+            p.SecondFactorGraceDays = grace ?? p.SecondFactorGraceDays;
+            p.RememberBrowserDays = remember ?? p.RememberBrowserDays;
         };
         return problems;
     }

@@ -45,6 +45,7 @@ public sealed class AccountModel(
             "link" => "Link sent to the address on the account.",
             "hold" => "Held for review: sign-in is refused and every session has ended. Password reset still works.",
             "release" => "Hold released: the person can sign in again.",
+            "mfa-reset" => "Two-step verification reset: their authenticators and recovery codes are removed, every session has ended, and the next sign-in asks them to set up a new one. An email tells them.",
             _ => null,
         };
         return Page();
@@ -59,6 +60,23 @@ public sealed class AccountModel(
 
         await actions.UnlockAsync(Subject, cancellationToken);
         return RedirectToPage(new { id, done = "unlock" });
+    }
+
+    /// <summary>The assisted reset of a lost authenticator, after the identity checks (docs/mfa.md, "Lost authenticator").</summary>
+    public async Task<IActionResult> OnPostResetSecondFactorAsync(string id, List<string>? checks, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        if (await actions.ResetSecondFactorAsync(Subject, checks ?? [], HttpContext.GetTraceId(), cancellationToken) is { } why)
+        {
+            Refused = why;
+            return Page();
+        }
+
+        return RedirectToPage(new { id, done = "mfa-reset" });
     }
 
     public async Task<IActionResult> OnPostSendLinkAsync(string id, CancellationToken cancellationToken)
