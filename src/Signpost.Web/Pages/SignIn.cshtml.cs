@@ -126,7 +126,7 @@ public sealed class SignInModel(
         if (result.Succeeded)
         {
             ClientFactsReader.WriteSignInCookies(HttpContext, result);
-            return LocalRedirect(TargetAfter(result, returnUrl));
+            return await OpenIdProvider.AuthorizeHandoff.RedirectAsync(HttpContext, TargetAfter(result, returnUrl), cancellationToken);
         }
 
         if (result.PasswordChangeAccountId is { } accountId)

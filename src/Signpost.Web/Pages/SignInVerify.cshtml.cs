@@ -89,7 +89,7 @@ public sealed class SignInVerifyModel(
         if (result.Succeeded)
         {
             ClientFactsReader.WriteSignInCookies(HttpContext, result);
-            return LocalRedirect(SignInModel.TargetAfter(result, returnUrl));
+            return await OpenIdProvider.AuthorizeHandoff.RedirectAsync(HttpContext, SignInModel.TargetAfter(result, returnUrl), cancellationToken);
         }
 
         if (result.PasswordChangeAccountId is { } accountId)

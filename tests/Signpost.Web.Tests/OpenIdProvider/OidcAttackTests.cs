@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
 using Signpost.Core.Reasons;
+using Signpost.Web.OpenIdProvider;
 
 namespace Signpost.Web.Tests.OpenIdProvider;
 
@@ -50,6 +51,63 @@ public sealed class OidcAttackTests(OidcFixture fixture) : IClassFixture<OidcFix
         var recorded = await App.EventAsync(traceId);
         Assert.Equal(ReasonCodes.OidcRedirectUriMismatch, recorded.ReasonCode);
         Assert.Contains(redirectUri, recorded.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/connect/authorize")]
+    [InlineData("/CONNECT/Authorize")]
+    [InlineData("/connect/authoriz%65")]
+    public async Task SignIn_ReturnUrlToAuthorizeWithUnregisteredRedirect_HandOffPageThenRefusedOnSignpost(string path)
+    {
+        // A hostile link sends the person to the sign-in page with a returnUrl of its own making. The hand-off page
+        // only ever names a local address; the authorization endpoint then refuses the unregistered redirect_uri.
+        var username = "atk.handoff" + Math.Abs(path.GetHashCode(StringComparison.Ordinal));
+        await App.CreateMemberAsync("atk-handoff", username);
+        await App.AddClientAsync("portal-handoff-" + Math.Abs(path.GetHashCode(StringComparison.Ordinal)), ["atk-handoff"]);
+        using var browser = App.CreateRealBrowser();
+        var returnUrl = path + new Uri("http://x" + AuthorizeUrl(Authorization("portal-handoff-" + Math.Abs(path.GetHashCode(StringComparison.Ordinal)),
+            "https://attacker.example/portal/callback"))).Query;
+
+        var form = await browser.OpenFormAsync("/o/atk-handoff?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        using var posted = await browser.SubmitAsync(form, [new("identifier", username), new("password", Infrastructure.TestAccounts.Password)]);
+        var html = await posted.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Null(posted.Headers.Location);
+        Assert.Contains($"content=\"0;url={System.Text.Encodings.Web.HtmlEncoder.Default.Encode(returnUrl)}\"", html, StringComparison.Ordinal);
+
+        using var response = await browser.Http.GetAsync(new Uri(returnUrl, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        var recorded = await App.EventAsync(response.Headers.GetValues("X-Trace-Id").Single());
+        Assert.Equal(ReasonCodes.OidcRedirectUriMismatch, recorded.ReasonCode);
+    }
+
+    [Theory]
+    [InlineData("/connect/authorize", true)]
+    [InlineData("/connect/authorize?client_id=a", true)]
+    [InlineData("/Connect/Authorize/?client_id=a", true)]
+    [InlineData("/connect%2Fauthorize", true)]
+    [InlineData("/connect/authorize-not", false)]
+    [InlineData("/connect/endsession?x=/connect/authorize", false)]
+    [InlineData("/o/riverside#/connect/authorize", false)]
+    public void HandOff_IsForTheAuthorizationEndpointOnly(string target, bool expected) =>
+        Assert.Equal(expected, AuthorizeHandoff.IsAuthorizeRequest(target));
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/account/sessions")]
+    [InlineData("/connect/token")]
+    public async Task SignIn_ReturnUrlElsewhere_PlainRedirectAsBefore(string returnUrl)
+    {
+        var username = "atk.plain" + Math.Abs(returnUrl.GetHashCode(StringComparison.Ordinal));
+        await App.CreateMemberAsync("atk-handoff", username);
+        using var browser = App.CreateRealBrowser();
+
+        var form = await browser.OpenFormAsync("/o/atk-handoff?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        using var posted = await browser.SubmitAsync(form, [new("identifier", username), new("password", Infrastructure.TestAccounts.Password)]);
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal(returnUrl, posted.Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -36,10 +36,26 @@ public sealed class OidcFixture : IAsyncLifetime
 
         var form = await browser.OpenFormAsync(signIn);
         using var posted = await browser.SubmitAsync(form, [new("identifier", username), new("password", TestAccounts.Password)]);
-        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        var back = posted.Headers.Location!.OriginalString;
-        Assert.StartsWith("/connect/authorize?", back, StringComparison.Ordinal);
-        return await FollowAuthorizeAsync(browser, back);
+        return await FollowAuthorizeAsync(browser, await HandoffTargetAsync(posted));
+    }
+
+    /// <summary>
+    /// The sign-in POST's answer when it returns to the authorization endpoint: the hand-off page (200), which moves
+    /// on by meta refresh and a link, not a redirect, since Chromium applies form-action to a form's redirects
+    /// (docs/oidc-provider.md, "Signing in from a browser"). Returns the local address both name.
+    /// </summary>
+    public static async Task<string> HandoffTargetAsync(HttpResponseMessage posted)
+    {
+        var html = await posted.Content.ReadAsStringAsync();
+        Assert.True(posted.StatusCode == HttpStatusCode.OK, $"{(int)posted.StatusCode} {posted.Headers.Location}: {html}");
+        var refresh = System.Text.RegularExpressions.Regex.Match(html, "<meta http-equiv=\"refresh\" content=\"0;url=([^\"]+)\">");
+        var link = System.Text.RegularExpressions.Regex.Match(html, "<a href=\"([^\"]+)\" data-testid=\"continue\">");
+        Assert.True(refresh.Success && link.Success, html);
+        var target = System.Net.WebUtility.HtmlDecode(refresh.Groups[1].Value);
+        Assert.Equal(target, System.Net.WebUtility.HtmlDecode(link.Groups[1].Value));
+        Assert.StartsWith("/connect/authorize?", target, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        return target;
     }
 
     /// <summary>GETs an authorization URL with the browser's session and returns the redirect to the portal.</summary>
