@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Xml;
 using Signpost.Core.Reasons;
 using Signpost.Core.SingleSignOn.Saml;
@@ -160,6 +162,62 @@ public sealed class SamlEncryptedAssertionTests
         value.InnerText = Convert.ToBase64String(bytes);
 
         Refused(document.OuterXml, Expected, ReasonCodes.SsoSignatureInvalid, "signature (response)");
+    }
+
+    [Fact]
+    public void Validate_AesGcmWithOaepSha256_IsDecryptedAndRead()
+    {
+        var result = SamlResponseValidator.Validate(Gcm(idp.Sign(SamlTestIdp.Load(SamlTestIdp.Unsigned(Claims))), Public(signpostKey)).OuterXml, Expected);
+
+        Assert.True(result.Succeeded, result.Evidence);
+        Assert.Equal("dana@clinic.example", result.Facts!.NameId);
+    }
+
+    [Fact]
+    public void Validate_AesGcmTagChanged_IsRefusedAsUndecryptable()
+    {
+        var xml = Gcm(idp.Sign(SamlTestIdp.Load(SamlTestIdp.Unsigned(Claims))), Public(signpostKey), flipLastByte: true).OuterXml;
+
+        Refused(xml, Expected, ReasonCodes.SsoTokenInvalid, SamlDecryption.Undecryptable);
+    }
+
+    [Fact]
+    public void Validate_OaepDigestAndMaskDisagree_IsRefused()
+    {
+        var xml = Gcm(idp.Sign(SamlTestIdp.Load(SamlTestIdp.Unsigned(Claims))), Public(signpostKey), mgf: SamlNames.Mgf1Sha1).OuterXml;
+
+        Refused(xml, Expected, ReasonCodes.SsoProviderMisconfigured, "the digest and MGF1 hash must be the same");
+    }
+
+    /// <summary>AES-256-GCM data and xmlenc11 RSA-OAEP (SHA-256) key transport, written by hand: EncryptedXml does neither.</summary>
+    private static XmlDocument Gcm(XmlDocument document, X509Certificate2 to, bool flipLastByte = false, string mgf = SamlNames.Mgf1Sha256)
+    {
+        var assertion = SamlTestIdp.Assertion(document);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var plain = Encoding.UTF8.GetBytes(assertion.OuterXml);
+        var cipher = new byte[plain.Length];
+        var tag = new byte[16];
+        using (var gcm = new AesGcm(key, 16))
+        {
+            gcm.Encrypt(nonce, plain, cipher, tag);
+        }
+
+        byte[] data = [.. nonce, .. cipher, .. tag];
+        if (flipLastByte)
+        {
+            data[^1] ^= 0x01;
+        }
+
+        var wrapped = to.GetRSAPublicKey()!.Encrypt(key, RSAEncryptionPadding.OaepSHA256);
+        var fragment = SamlTestIdp.Load(
+            $"<saml:EncryptedAssertion xmlns:saml=\"{SamlNames.Assertion}\"><xenc:EncryptedData xmlns:xenc=\"{SamlNames.XmlEnc}\" Type=\"http://www.w3.org/2001/04/xmlenc#Element\">"
+            + $"<xenc:EncryptionMethod Algorithm=\"{SamlNames.Aes256Gcm}\"/><ds:KeyInfo xmlns:ds=\"{SamlNames.XmlDsig}\"><xenc:EncryptedKey>"
+            + $"<xenc:EncryptionMethod Algorithm=\"{SamlNames.RsaOaep}\"><ds:DigestMethod Algorithm=\"{SamlNames.Sha256}\"/><xenc11:MGF xmlns:xenc11=\"{SamlNames.XmlEnc11}\" Algorithm=\"{mgf}\"/></xenc:EncryptionMethod>"
+            + $"<xenc:CipherData><xenc:CipherValue>{Convert.ToBase64String(wrapped)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>"
+            + $"<xenc:CipherData><xenc:CipherValue>{Convert.ToBase64String(data)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>");
+        assertion.ParentNode!.ReplaceChild(document.ImportNode(fragment.DocumentElement!, true), assertion);
+        return document;
     }
 
     private static void Refused(string xml, SamlExpectations expected, string reasonCode, string evidence)
