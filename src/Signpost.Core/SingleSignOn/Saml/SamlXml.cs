@@ -34,12 +34,14 @@ public static class SamlXml
         var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
         using var text = new StringReader(xml);
         var namespaces = new XmlNamespaceManager(new NameTable());
+        // The nearest declaration of a prefix wins, as in the document (the manager answers "" for an undeclared default).
+        var declared = new HashSet<string>(StringComparer.Ordinal);
         for (var node = inScope; node is not null; node = node.ParentNode as XmlElement)
         {
             foreach (XmlAttribute attribute in node.Attributes)
             {
                 var prefix = attribute.Prefix == "xmlns" ? attribute.LocalName : attribute.Name == "xmlns" ? "" : null;
-                if (prefix is not null && namespaces.LookupNamespace(prefix) is null)
+                if (prefix is not (null or "xml" or "xmlns") && declared.Add(prefix))
                 {
                     namespaces.AddNamespace(prefix, attribute.Value);
                 }
