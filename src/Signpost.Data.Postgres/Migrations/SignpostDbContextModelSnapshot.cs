@@ -1979,6 +1979,9 @@ namespace Signpost.Data.Postgres.Migrations
                                 .HasMaxLength(500)
                                 .HasColumnType("character varying(500)");
 
+                            b1.Property<bool>("RequireEncryption")
+                                .HasColumnType("boolean");
+
                             b1.Property<string>("SigningCertificates")
                                 .IsRequired()
                                 .HasMaxLength(20000)

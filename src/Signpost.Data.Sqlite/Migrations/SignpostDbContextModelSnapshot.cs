@@ -1953,6 +1953,9 @@ namespace Signpost.Data.Sqlite.Migrations
                                 .HasMaxLength(500)
                                 .HasColumnType("TEXT");
 
+                            b1.Property<bool>("RequireEncryption")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<string>("SigningCertificates")
                                 .IsRequired()
                                 .HasMaxLength(20000)

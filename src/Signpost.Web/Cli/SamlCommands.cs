@@ -14,6 +14,7 @@ public static class SamlCommands
         public Option<bool> Saml { get; } = new("--saml") { Description = "The provider speaks SAML 2.0: give its metadata with --metadata instead of --discovery-url and --client-id." };
         public Option<string?> Metadata { get; } = new("--metadata") { Description = "With --saml: the provider's metadata, an https:// URL or a file path." };
         public Option<bool?> AllowSha1 { get; } = new("--allow-sha1") { Description = "With --saml: accept SHA-1 signatures (off by default; only for a provider that cannot sign with SHA-256)." };
+        public Option<bool?> RequireEncryption { get; } = new("--require-encryption") { Description = "With --saml: accept only encrypted assertions (the provider encrypts to Signpost's certificate from its metadata); off by default, when encrypted and plain are both accepted." };
     }
 
     /// <summary>Saves the SAML connection from the parsed command; the linking options are those of <c>sso add</c>.</summary>
@@ -33,10 +34,10 @@ public static class SamlCommands
             xml = await File.ReadAllTextAsync(file.FullName, cancellationToken);
         }
 
-        var request = linking with { MetadataUrl = isUrl ? source : null, MetadataXml = xml, AllowSha1 = result.GetValue(options.AllowSha1) };
+        var request = linking with { MetadataUrl = isUrl ? source : null, MetadataXml = xml, AllowSha1 = result.GetValue(options.AllowSha1), RequireEncryption = result.GetValue(options.RequireEncryption) };
         var connection = await services.GetRequiredService<SamlConnectionManager>().SaveAsync(slug, request, cancellationToken).OrRefuse();
         var flow = services.GetRequiredService<SamlFlow>();
-        Console.WriteLine($"Saved the SAML connection of {slug} ({connection.Id}): provider {connection.Saml!.IdpEntityId}, {connection.Saml.Certificates().Count} signing certificate(s).");
+        Console.WriteLine($"Saved the SAML connection of {slug} ({connection.Id}): provider {connection.Saml!.IdpEntityId}, {connection.Saml.Certificates().Count} signing certificate(s); encrypted assertions {(connection.Saml.RequireEncryption ? "required" : "accepted, not required")}.");
         Console.WriteLine($"Give the provider Signpost's metadata: {flow.EntityIdFor(slug)} (entity ID; assertion consumer service {flow.AcsFor(slug)}).");
     }
 }

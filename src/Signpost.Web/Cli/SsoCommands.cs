@@ -35,7 +35,7 @@ public static class SsoCommands
         var command = new Command("add", "Create or change an organization's connection; the secret is stored encrypted.")
         {
             org, discovery, clientId, secretVariable, scopes, usernameClaim, emailClaim, npiClaim, userInfo, linkEmail, linkNpi, create, role, required, domains,
-            saml.Saml, saml.Metadata, saml.AllowSha1,
+            saml.Saml, saml.Metadata, saml.AllowSha1, saml.RequireEncryption,
         };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
         {

@@ -24,6 +24,7 @@ public static class SsoServiceCollectionExtensions
         services.AddScoped<SsoSignIn>();
         services.AddScoped<SsoUserInfo>();
         services.AddScoped<Saml.SamlFlow>();
+        services.AddSingleton<Saml.SamlEncryptionKey>();
         services.AddScoped<Saml.SamlConnectionManager>();
         services.AddScoped<SsoConnectionManager>();
         services.AddScoped<SsoHealthChecker>();

@@ -15,6 +15,26 @@ public sealed class SamlCliTests(SignpostFactory app) : IClassFixture<SignpostFa
     }
 
     [Fact]
+    public async Task SsoAddSaml_RequireEncryption_IsStoredAndSaid_AndKeptWhenAddedAgainWithoutIt()
+    {
+        using var idp = new SamlTestIdp();
+        var slug = TestAccounts.Unique("clienc");
+        var file = Path.Combine(app.Folder, $"{slug}-idp.xml");
+        await File.WriteAllTextAsync(file, idp.Metadata());
+        Assert.True((await RunAsync("orgs", "create", "--slug", slug, "--name", "Saml Clinic")).ExitCode == 0);
+
+        var added = await RunAsync("sso", "add", "--org", slug, "--saml", "--metadata", file, "--require-encryption");
+        var again = await RunAsync("sso", "add", "--org", slug, "--saml", "--metadata", file);
+
+        Assert.True(added.ExitCode == 0, added.ToString());
+        Assert.Contains("encrypted assertions required", added.Stdout, StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("encrypted assertions required", again.Stdout, StringComparison.Ordinal);
+        var stored = await app.WithDbAsync(db => db.SsoConnections.AsNoTracking().SingleAsync(c => c.Organization!.Slug == slug));
+        Assert.True(stored.Saml!.RequireEncryption);
+    }
+
+    [Fact]
     public async Task SsoAddSaml_MetadataFile_SavesTheConnectionAndSsoTestChecksItsCertificate()
     {
         using var idp = new SamlTestIdp();

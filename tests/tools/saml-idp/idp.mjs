@@ -1,5 +1,8 @@
 // A real SAML 2.0 identity provider for Signpost's tests, built on npm's samlify 2.x.
-//   node idp.mjs <port> <sp_entity_id> <sp_acs_url> <cert.pem> <key.pem> [--exit-with-stdin]
+//   node idp.mjs <port> <sp_entity_id> <sp_acs_url> <cert.pem> <key.pem> [--exit-with-stdin] [--sp-metadata=<file>]
+// With --sp-metadata the SP is read from Signpost's own metadata in <file> at each sign-in (written by the test once
+// the practice exists), and the assertion is encrypted to the encryption certificate it publishes (signed, then
+// encrypted: samlify's default AES-256-CBC with RSA-OAEP key transport).
 // Prints "listening <port>" when ready. Serves:
 //   GET  /metadata          its IdP metadata (entity ID http://127.0.0.1:<port>/metadata)
 //   GET  /sso?SAMLRequest=  the HTTP-Redirect AuthnRequest, parsed by samlify: shows a login form
@@ -15,6 +18,7 @@ if (args.length < 5) {
   process.exit(2);
 }
 const [portArg, spEntityId, acsUrl, certPath, keyPath] = args;
+const spMetadataPath = process.argv.find((a) => a.startsWith('--sp-metadata='))?.slice('--sp-metadata='.length);
 
 // Signpost validates the XML itself; samlify's optional schema validation is not what is under test.
 samlify.setSchemaValidator({ validate: () => Promise.resolve('skipped') });
@@ -35,13 +39,15 @@ const idp = samlify.IdentityProvider({
   nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
   singleSignOnService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: `${base}/sso` }],
   loginResponseTemplate: { context: template, attributes: [] },
+  isAssertionEncrypted: Boolean(spMetadataPath),
 });
-const sp = samlify.ServiceProvider({
+const configuredSp = samlify.ServiceProvider({
   entityID: spEntityId,
   wantAssertionsSigned: true,
   assertionConsumerService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST', Location: acsUrl }],
 });
 
+const currentSp = () => (spMetadataPath ? samlify.ServiceProvider({ metadata: fs.readFileSync(spMetadataPath, 'utf8') }) : configuredSp);
 const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const pending = new Map();
 
@@ -55,9 +61,10 @@ server.on('request', async (req, res) => {
     }
     if (req.method === 'GET' && url.pathname === '/sso') {
       const query = Object.fromEntries(url.searchParams);
+      const sp = currentSp();
       const parsed = await idp.parseLoginRequest(sp, 'redirect', { query, octetString: '' });
       const ticket = Math.random().toString(36).slice(2);
-      pending.set(ticket, parsed);
+      pending.set(ticket, { parsed, sp });
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(`<!doctype html><title>Test IdP</title><form action="/login" method="post"><input type="hidden" name="ticket" value="${ticket}"><label>Email <input name="login"></label><button>Sign in</button></form>`);
       return;
@@ -66,7 +73,7 @@ server.on('request', async (req, res) => {
       let body = '';
       for await (const chunk of req) body += chunk;
       const form = new URLSearchParams(body);
-      const parsed = pending.get(form.get('ticket'));
+      const { parsed, sp } = pending.get(form.get('ticket')) ?? {};
       pending.delete(form.get('ticket'));
       if (!parsed) {
         res.writeHead(400).end('unknown ticket');

@@ -99,15 +99,29 @@ public static class SamlMetadata
 
     /// <summary>
     /// Signpost's service-provider metadata for one practice (SAML Metadata §2.4.4): HTTP-POST to the practice's
-    /// assertion consumer service, signed assertions wanted, requests unsigned.
+    /// assertion consumer service, signed assertions wanted, requests unsigned; with Signpost's encryption certificate
+    /// as a <c>KeyDescriptor use="encryption"</c> when given, for a provider to encrypt assertions to (docs/saml.md).
     /// </summary>
-    public static string ServiceProvider(string entityId, string acsUrl)
+    public static string ServiceProvider(string entityId, string acsUrl, X509Certificate2? encryption = null)
     {
         static string E(string value) => SecurityElement.Escape(value);
+        var key = encryption is null ? "" : $"""
+                <md:KeyDescriptor use="encryption">
+                  <ds:KeyInfo xmlns:ds="{SamlNames.XmlDsig}"><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(encryption.RawData)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+                  <md:EncryptionMethod Algorithm="{SamlNames.Aes256Gcm}"/>
+                  <md:EncryptionMethod Algorithm="{SamlNames.Aes128Gcm}"/>
+                  <md:EncryptionMethod Algorithm="{SamlNames.Aes256Cbc}"/>
+                  <md:EncryptionMethod Algorithm="{SamlNames.Aes128Cbc}"/>
+                  <md:EncryptionMethod Algorithm="{SamlNames.RsaOaepMgf1p}"/>
+                  <md:EncryptionMethod Algorithm="{SamlNames.RsaOaep}"/>
+                </md:KeyDescriptor>
+
+            """;
         return $"""
             <?xml version="1.0" encoding="UTF-8"?>
             <md:EntityDescriptor xmlns:md="{SamlNames.Metadata}" entityID="{E(entityId)}">
               <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="{SamlNames.Protocol}">
+            {key}
                 <md:NameIDFormat>{SamlNames.NameIdEmail}</md:NameIDFormat>
                 <md:NameIDFormat>{SamlNames.NameIdPersistent}</md:NameIDFormat>
                 <md:NameIDFormat>{SamlNames.NameIdUnspecified}</md:NameIDFormat>

@@ -28,4 +28,22 @@ public static class SamlNames
     public const string Sha256 = "http://www.w3.org/2001/04/xmlenc#sha256";
     public const string Sha384 = "http://www.w3.org/2001/04/xmldsig-more#sha384";
     public const string Sha512 = "http://www.w3.org/2001/04/xmlenc#sha512";
+
+    /// <summary>XML Encryption (docs/saml.md "encrypted assertions").</summary>
+    public const string XmlEnc = "http://www.w3.org/2001/04/xmlenc#";
+    public const string XmlEnc11 = "http://www.w3.org/2009/xmlenc11#";
+    public const string Aes128Cbc = "http://www.w3.org/2001/04/xmlenc#aes128-cbc";
+    public const string Aes192Cbc = "http://www.w3.org/2001/04/xmlenc#aes192-cbc";
+    public const string Aes256Cbc = "http://www.w3.org/2001/04/xmlenc#aes256-cbc";
+    public const string Aes128Gcm = "http://www.w3.org/2009/xmlenc11#aes128-gcm";
+    public const string Aes192Gcm = "http://www.w3.org/2009/xmlenc11#aes192-gcm";
+    public const string Aes256Gcm = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
+    /// <summary>RSA PKCS#1 v1.5 key transport: refused (Bleichenbacher's padding oracle).</summary>
+    public const string Rsa15 = "http://www.w3.org/2001/04/xmlenc#rsa-1_5";
+    public const string RsaOaepMgf1p = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p";
+    public const string RsaOaep = "http://www.w3.org/2009/xmlenc11#rsa-oaep";
+    public const string Mgf1Sha1 = "http://www.w3.org/2009/xmlenc11#mgf1sha1";
+    public const string Mgf1Sha256 = "http://www.w3.org/2009/xmlenc11#mgf1sha256";
+    public const string Mgf1Sha384 = "http://www.w3.org/2009/xmlenc11#mgf1sha384";
+    public const string Mgf1Sha512 = "http://www.w3.org/2009/xmlenc11#mgf1sha512";
 }

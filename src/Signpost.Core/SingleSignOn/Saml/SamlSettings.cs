@@ -22,6 +22,8 @@ public sealed class SamlSettings
     public string? MetadataUrl { get; set; }
     /// <summary>SHA-1 signatures accepted (off by default: only for a provider that cannot sign otherwise).</summary>
     public bool AllowSha1 { get; set; }
+    /// <summary>Only encrypted assertions accepted: a plain one is refused (docs/saml.md "encrypted assertions").</summary>
+    public bool RequireEncryption { get; set; }
 
     /// <summary>The certificates, parsed; a line that does not parse is skipped (import refused it already).</summary>
     public IReadOnlyList<X509Certificate2> Certificates()

@@ -20,6 +20,10 @@ public sealed record SamlExpectations
     public TimeSpan Skew { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>SHA-1 signatures and digests are refused unless the connection allows them (docs/saml.md).</summary>
     public bool AllowSha1 { get; init; }
+    /// <summary>Signpost's encryption certificates with their private keys: an EncryptedAssertion is decrypted with these only (docs/saml.md "encrypted assertions").</summary>
+    public IReadOnlyList<X509Certificate2> DecryptionCertificates { get; init; } = [];
+    /// <summary>The connection requires an encrypted assertion: a plain one is refused.</summary>
+    public bool RequireEncryption { get; init; }
 }
 
 /// <summary>What Signpost reads from an accepted assertion: only values covered by a verified signature.</summary>

@@ -13,7 +13,13 @@ public static class SamlXml
     public const int MaxCharacters = 256 * 1024;
 
     /// <summary>Parses <paramref name="xml"/>; throws <see cref="XmlException"/> for a DTD or malformed XML.</summary>
-    public static XmlDocument Load(string xml)
+    public static XmlDocument Load(string xml) => Load(xml, inScope: null);
+
+    /// <summary>
+    /// Parses <paramref name="xml"/> with the namespace prefixes declared on <paramref name="inScope"/> and its
+    /// ancestors known, as a decrypted assertion may use a prefix its Response declared (docs/saml.md).
+    /// </summary>
+    public static XmlDocument Load(string xml, XmlElement? inScope)
     {
         var settings = new XmlReaderSettings
         {
@@ -27,7 +33,22 @@ public static class SamlXml
         };
         var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
         using var text = new StringReader(xml);
-        using var reader = XmlReader.Create(text, settings);
+        var namespaces = new XmlNamespaceManager(new NameTable());
+        // The nearest declaration of a prefix wins, as in the document (the manager answers "" for an undeclared default).
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        for (var node = inScope; node is not null; node = node.ParentNode as XmlElement)
+        {
+            foreach (XmlAttribute attribute in node.Attributes)
+            {
+                var prefix = attribute.Prefix == "xmlns" ? attribute.LocalName : attribute.Name == "xmlns" ? "" : null;
+                if (prefix is not (null or "xml" or "xmlns") && declared.Add(prefix))
+                {
+                    namespaces.AddNamespace(prefix, attribute.Value);
+                }
+            }
+        }
+
+        using var reader = XmlReader.Create(text, settings, new XmlParserContext(null, namespaces, null, XmlSpace.None));
         document.Load(reader);
         return document;
     }

@@ -26,7 +26,8 @@ public sealed record SamlConnectionRequest(
     bool? Required = null,
     IReadOnlyList<string>? EmailDomains = null,
     bool? AllowSha1 = null,
-    bool? Enabled = null);
+    bool? Enabled = null,
+    bool? RequireEncryption = null);
 
 /// <summary>
 /// Creating or changing a practice's SAML connection from the provider's metadata (docs/saml.md "metadata"),
@@ -88,6 +89,7 @@ public sealed class SamlConnectionManager(SsoQueries queries, ISsoConnectionStor
             SigningCertificates = metadata.CertificatesText,
             MetadataUrl = request.MetadataUrl?.Trim(),
             AllowSha1 = request.AllowSha1 ?? connection.Saml?.AllowSha1 ?? false,
+            RequireEncryption = request.RequireEncryption ?? connection.Saml?.RequireEncryption ?? false,
         };
         connection.UsernameClaim = request.UsernameAttribute ?? connection.UsernameClaim;
         connection.EmailClaim = request.EmailAttribute ?? connection.EmailClaim;
@@ -147,7 +149,7 @@ public sealed class SamlConnectionManager(SsoQueries queries, ISsoConnectionStor
 
     private static object View(SsoConnection c) => new
     {
-        Protocol = c.Protocol.ToString(), c.Saml?.IdpEntityId, c.Saml?.SsoUrl, c.Saml?.MetadataUrl, c.Saml?.AllowSha1,
+        Protocol = c.Protocol.ToString(), c.Saml?.IdpEntityId, c.Saml?.SsoUrl, c.Saml?.MetadataUrl, c.Saml?.AllowSha1, c.Saml?.RequireEncryption,
         Certificates = c.Saml?.Certificates().Select(x => x.Thumbprint).ToList(),
         c.UsernameClaim, c.EmailClaim, c.NpiClaim, c.LinkByEmail, c.LinkByNpi, c.CreateAccounts, DefaultRoles = c.DefaultRoles.ToString(), c.Required, c.EmailDomains, c.Enabled,
     };

@@ -18,14 +18,15 @@ public static class SamlEndpoints
     }
 
     /// <summary>The practice's service-provider metadata, for its IT team to load into their identity provider.</summary>
-    private static async Task<IResult> MetadataAsync(string slug, SsoQueries queries, SamlFlow flow, CancellationToken cancellationToken)
+    private static async Task<IResult> MetadataAsync(string slug, SsoQueries queries, SamlFlow flow, SamlEncryptionKey encryption, CancellationToken cancellationToken)
     {
         if (await SamlConnectionAsync(slug, queries, cancellationToken) is null)
         {
             return Results.NotFound();
         }
 
-        return Results.Text(SamlMetadata.ServiceProvider(flow.EntityIdFor(slug), flow.AcsFor(slug)), "application/samlmetadata+xml");
+        var key = await encryption.GetAsync(cancellationToken);
+        return Results.Text(SamlMetadata.ServiceProvider(flow.EntityIdFor(slug), flow.AcsFor(slug), key), "application/samlmetadata+xml");
     }
 
     private static async Task<IResult> ConsumeAsync(string slug, HttpContext context, SsoQueries queries, SamlFlow flow)

@@ -15,7 +15,7 @@ namespace Signpost.Web.Sso.Saml;
 /// <see cref="SamlResponseValidator"/>, the assertion ID recorded in the shared replay cache, then the same linking
 /// rules, gate and session as an OpenID Connect sign-in (<see cref="SsoSignIn"/>). docs/saml.md.
 /// </summary>
-public sealed class SamlFlow(SsoSignIn signIn, ISamlReplayCache replay, IDataProtectionProvider protection, IOptions<SignpostOptions> options, TimeProvider time)
+public sealed class SamlFlow(SsoSignIn signIn, ISamlReplayCache replay, SamlEncryptionKey encryption, IDataProtectionProvider protection, IOptions<SignpostOptions> options, TimeProvider time)
 {
     public const string CookieName = "signpost.saml";
     public const string PathPrefix = "/sso/saml/";
@@ -72,6 +72,8 @@ public sealed class SamlFlow(SsoSignIn signIn, ISamlReplayCache replay, IDataPro
             RequestId = pending.Id,
             Now = time.GetUtcNow(),
             AllowSha1 = connection.Saml.AllowSha1,
+            DecryptionCertificates = [await encryption.GetAsync(cancellationToken)],
+            RequireEncryption = connection.Saml.RequireEncryption,
         });
         if (validation.Facts is not { } facts)
         {

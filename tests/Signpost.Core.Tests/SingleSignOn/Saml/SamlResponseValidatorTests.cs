@@ -261,9 +261,9 @@ public sealed class SamlResponseValidatorTests
     [Fact]
     public void Validate_EncryptedAssertionWithoutKey_SaysSo()
     {
-        var xml = idp.Signed(Claims).Replace("<saml:Assertion ", "<saml:EncryptedAssertion><x/></saml:EncryptedAssertion><saml:Assertion ", StringComparison.Ordinal);
+        var xml = SamlTestIdp.Encrypt(SamlTestIdp.Load(idp.Signed(Claims)), idp.PublicCertificate).OuterXml;
 
-        Refused(xml, ReasonCodes.SsoProviderMisconfigured, "encrypted assertion");
+        Refused(xml, ReasonCodes.SsoProviderMisconfigured, "encrypted assertion and Signpost holds no decryption key");
     }
 
     [Theory]

@@ -103,6 +103,42 @@ public sealed class SamlTestIdp : IDisposable
         + $"<md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(Certificate.RawData)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
         + "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://idp.hostile.test/sso\"/></md:IDPSSODescriptor></md:EntityDescriptor>";
 
+    /// <summary>
+    /// Replaces the document's assertion by an EncryptedAssertion to <paramref name="recipient"/>, as a provider
+    /// encrypts it with System.Security.Cryptography.Xml: AES-256-CBC data, the key by RSA-OAEP (or RSA PKCS#1 v1.5
+    /// when <paramref name="oaep"/> is false), the EncryptedKey in the EncryptedData's KeyInfo.
+    /// </summary>
+    public static XmlDocument Encrypt(XmlDocument document, X509Certificate2 recipient, bool oaep = true)
+    {
+        var assertion = Assertion(document);
+        using var aes = Aes.Create();
+        aes.KeySize = 256;
+        var encryptedKey = new EncryptedKey
+        {
+            CipherData = new CipherData(EncryptedXml.EncryptKey(aes.Key, recipient.GetRSAPublicKey()!, oaep)),
+            EncryptionMethod = new EncryptionMethod(oaep ? EncryptedXml.XmlEncRSAOAEPUrl : EncryptedXml.XmlEncRSA15Url),
+        };
+        var encryptedData = new EncryptedData
+        {
+            Type = EncryptedXml.XmlEncElementUrl,
+            EncryptionMethod = new EncryptionMethod(EncryptedXml.XmlEncAES256Url),
+            CipherData = new CipherData(new EncryptedXml().EncryptData(assertion, aes, content: false)),
+        };
+        encryptedData.KeyInfo.AddClause(new KeyInfoEncryptedKey(encryptedKey));
+        var wrapper = document.CreateElement("saml", "EncryptedAssertion", "urn:oasis:names:tc:SAML:2.0:assertion");
+        wrapper.AppendChild(document.ImportNode(encryptedData.GetXml(), true));
+        assertion.ParentNode!.ReplaceChild(wrapper, assertion);
+        return document;
+    }
+
+    /// <summary>A fresh RSA key pair and self-signed certificate, as Signpost's encryption key.</summary>
+    public static X509Certificate2 NewEncryptionCertificate(string subject = "CN=Signpost SAML encryption (test)")
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+    }
+
     public static XmlDocument Load(string xml)
     {
         var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };

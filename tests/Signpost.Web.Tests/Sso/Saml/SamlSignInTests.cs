@@ -74,6 +74,58 @@ public sealed class SamlSignInTests(SsoAppFixture fixture) : IClassFixture<SsoAp
     }
 
     [Fact]
+    public async Task SignIn_ThroughSamlifyEncryptingToSignpostsMetadataCertificate_DecryptsAndStartsSession()
+    {
+        var slug = TestAccounts.Unique("senc");
+        await using var idp = await TestSamlIdp.StartAsync(slug, encryptAssertions: true);
+        var connection = await App.CreateSamlConnectionAsync(slug, new SamlConnectionRequest(idp.MetadataUrl, null, EmailAttribute: "email", RequireEncryption: true));
+        var member = await App.CreateMemberAsync(slug, $"erin@{slug}.example");
+        using var browser = App.CreateBrowser();
+        // The provider's operator loads Signpost's metadata, as served: its encryption certificate is what samlify encrypts to.
+        using (var metadata = await browser.GetAsync($"/sso/saml/{slug}"))
+        {
+            var xml = await metadata.Content.ReadAsStringAsync();
+            Assert.Contains("<md:KeyDescriptor use=\"encryption\">", xml, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(idp.ServiceProviderMetadataPath, xml);
+        }
+
+        var (redirect, _) = await SsoApp.StartSamlAsync(browser, slug);
+        var (_, samlResponse) = await TestSamlIdp.SignInAsync(redirect, $"erin@{slug}.example");
+        var sent = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(samlResponse));
+        Assert.Contains("EncryptedAssertion", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain($"erin@{slug}.example", sent, StringComparison.Ordinal);
+        using var response = await SsoApp.PostToAcsAsync(browser, slug, samlResponse);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.NotNull(browser.Cookie(Signpost.Web.Infrastructure.SessionAuthentication.CookieName));
+        var recorded = await App.EventOfAsync(response);
+        Assert.Equal((SignInMethod.Sso, ReasonCodes.SignedIn, member.Id, connection.Id.ToString()), (recorded.Method, recorded.ReasonCode, recorded.AccountId, recorded.SsoConnectionId));
+        // The key is kept encrypted with the Data Protection key ring: the stored value is no PKCS#12 file.
+        var stored = await App.WithDbAsync(db => db.SecretKeys.AsNoTracking().SingleAsync(k => k.Purpose == SamlEncryptionKey.Purpose));
+        Assert.NotEqual(0x30, stored.Value[0]);
+    }
+
+    [Fact]
+    public async Task SignIn_PlainAssertionWhereEncryptionIsRequired_IsRefusedWithReasonAndEvent()
+    {
+        var slug = TestAccounts.Unique("splain");
+        await using var idp = await TestSamlIdp.StartAsync(slug);
+        var connection = await App.CreateSamlConnectionAsync(slug, new SamlConnectionRequest(idp.MetadataUrl, null, EmailAttribute: "email", RequireEncryption: true));
+        await App.CreateMemberAsync(slug, $"finn@{slug}.example");
+        using var browser = App.CreateBrowser();
+
+        var (redirect, _) = await SsoApp.StartSamlAsync(browser, slug);
+        var (_, samlResponse) = await TestSamlIdp.SignInAsync(redirect, $"finn@{slug}.example");
+        using var response = await SsoApp.PostToAcsAsync(browser, slug, samlResponse);
+
+        Assert.Null(browser.Cookie(Signpost.Web.Infrastructure.SessionAuthentication.CookieName));
+        var recorded = await App.EventOfAsync(response);
+        Assert.Equal((ReasonCodes.SsoProviderMisconfigured, connection.Id.ToString(), false), (recorded.ReasonCode, recorded.SsoConnectionId, recorded.Succeeded));
+        Assert.Contains("requires an encrypted assertion", recorded.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignIn_ResponseReplayedInTheSameBrowser_IsRefused()
     {
         var slug = TestAccounts.Unique("srepl");

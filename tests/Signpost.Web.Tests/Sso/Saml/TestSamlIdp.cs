@@ -31,11 +31,16 @@ public sealed partial class TestSamlIdp : IAsyncDisposable
 
     public string MetadataUrl => $"http://127.0.0.1:{Port}/metadata";
 
+    /// <summary>With encryption on: where the provider reads Signpost's service-provider metadata at each sign-in.</summary>
+    public string ServiceProviderMetadataPath => Path.Combine(_folder, "sp-metadata.xml");
+
     /// <summary>
     /// Starts the provider for Signpost's practice <paramref name="slug"/> at <paramref name="publicBaseUrl"/> (the test
     /// host's, SignpostFactory.PublicBaseUrl, unless given), its certificate valid <paramref name="days"/> days.
     /// </summary>
-    public static async Task<TestSamlIdp> StartAsync(string slug, int days = 365, string publicBaseUrl = "https://signpost.test")
+    /// With <paramref name="encryptAssertions"/>, it encrypts assertions to the certificate in the Signpost metadata
+    /// written to <see cref="ServiceProviderMetadataPath"/>.
+    public static async Task<TestSamlIdp> StartAsync(string slug, int days = 365, string publicBaseUrl = "https://signpost.test", bool encryptAssertions = false)
     {
         var folder = Directory.CreateTempSubdirectory("signpost-saml-idp-").FullName;
         using var rsa = RSA.Create(2048);
@@ -57,6 +62,11 @@ public sealed partial class TestSamlIdp : IAsyncDisposable
             Path.Combine(folder, "cert.pem"), Path.Combine(folder, "key.pem"), "--exit-with-stdin"])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (encryptAssertions)
+        {
+            start.ArgumentList.Add("--sp-metadata=" + Path.Combine(folder, "sp-metadata.xml"));
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
