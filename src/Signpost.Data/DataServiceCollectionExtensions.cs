@@ -32,6 +32,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IAccountHoldStore, AccountHoldStore>();
         services.AddScoped<IInvitationStore, InvitationStore>();
         services.AddScoped<ILockoutStore, LockoutStore>();
+        services.AddScoped<SecretKeyStore>();
         services.AddScoped<Core.Mfa.ISecondFactorStore, SecondFactorStore>();
         services.AddSingleton<Core.Mfa.ISecondFactorSecrets, SecondFactorSecrets>();
         services.AddScoped<ISignInEventStore, SignInEventStore>();

@@ -1,14 +1,13 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
-using Signpost.Data;
+using Signpost.Data.Stores;
 
 namespace Signpost.Web.Sso.Saml;
 
 /// <summary>
 /// Signpost's SAML encryption key: one RSA-2048 key with a self-signed certificate for the deployment, created on
-/// first use and kept in the database (<see cref="SecretKey"/>) encrypted with the Data Protection key ring, so every
+/// first use and kept in the database (the <c>SecretKeys</c> table, through <see cref="SecretKeyStore"/>) encrypted with the Data Protection key ring, so every
 /// node decrypts with the same key and a copy of the database alone decrypts nothing. Its certificate is published in
 /// every practice's service-provider metadata as the encryption key (docs/saml.md "encrypted assertions").
 /// </summary>
@@ -36,28 +35,13 @@ public sealed class SamlEncryptionKey(IServiceScopeFactory scopes, IDataProtecti
             }
 
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
-            var existing = await db.SecretKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Purpose == Purpose, cancellationToken);
-            if (existing is null)
-            {
-                try
-                {
-                    db.SecretKeys.Add(new SecretKey { Purpose = Purpose, Value = _protector.Protect(NewKey(time.GetUtcNow())), CreatedAt = time.GetUtcNow() });
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-                catch (DbUpdateException)
-                {
-                    // Another node created it first; use theirs.
-                    db.ChangeTracker.Clear();
-                }
-
-                existing = await db.SecretKeys.AsNoTracking().FirstAsync(k => k.Purpose == Purpose, cancellationToken);
-            }
+            var stored = await scope.ServiceProvider.GetRequiredService<SecretKeyStore>()
+                .GetOrAddAsync(Purpose, () => _protector.Protect(NewKey(time.GetUtcNow())), cancellationToken);
 
             byte[] pkcs12;
             try
             {
-                pkcs12 = _protector.Unprotect(existing.Value);
+                pkcs12 = _protector.Unprotect(stored);
             }
             catch (CryptographicException ex)
             {
