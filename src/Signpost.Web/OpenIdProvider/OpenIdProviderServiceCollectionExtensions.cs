@@ -32,7 +32,13 @@ public static class OpenIdProviderServiceCollectionExtensions
         services.AddScoped<TokenEndpoint>();
 
         // The issuer is the public base URL, never a request's Host header (docs/configuration.md).
-        var issuer = new Uri((configuration[$"{SignpostOptions.Section}:PublicBaseUrl"] ?? new SignpostOptions().PublicBaseUrl).TrimEnd('/') + "/");
+        var publicBaseUrl = configuration[$"{SignpostOptions.Section}:PublicBaseUrl"] ?? new SignpostOptions().PublicBaseUrl;
+        if (!Uri.TryCreate(publicBaseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var issuer) || issuer.Scheme is not ("http" or "https"))
+        {
+            // Caught by `serve` and said in one line (docs/configuration.md).
+            throw new InvalidOperationException($"Signpost:PublicBaseUrl '{publicBaseUrl}' is not an absolute http(s) address; it is the OpenID Connect provider's issuer.");
+        }
+
         var provider = configuration.GetSection(OpenIdProviderOptions.Section).Get<OpenIdProviderOptions>() ?? new OpenIdProviderOptions();
 
         services.AddOpenIddict()

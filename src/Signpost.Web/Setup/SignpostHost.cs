@@ -85,7 +85,15 @@ public static class SignpostHost
         // configured the public address (behind a proxy it differs).
         if (string.IsNullOrEmpty(builder.Configuration[$"{SignpostOptions.Section}:PublicBaseUrl"]) && builder.Configuration["urls"] is { Length: > 0 } listen)
         {
-            builder.Configuration[$"{SignpostOptions.Section}:PublicBaseUrl"] = listen.Split(';')[0];
+            // A wildcard listen address (http://*:5080, http://+:5080, 0.0.0.0, [::]) binds every interface and
+            // names none: links (and the OpenID Connect issuer) then say localhost.
+            var first = listen.Split(';')[0];
+            foreach (var wildcard in (string[])["://*:", "://+:", "://0.0.0.0:", "://[::]:"])
+            {
+                first = first.Replace(wildcard, "://localhost:", StringComparison.Ordinal);
+            }
+
+            builder.Configuration[$"{SignpostOptions.Section}:PublicBaseUrl"] = first;
         }
 
         // MapStaticAssets on a build's manifest (dotnet run, the tests) checks each file against the manifest,

@@ -73,6 +73,17 @@ public sealed class StrictCommandLineTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
     }
 
+    [Fact]
+    public async Task PublicBaseUrlNotAnAddress_ServeExitsTwoNamingTheSetting()
+    {
+        // It is the OpenID Connect provider's issuer: an address that does not parse is said in one line, never a stack trace.
+        var run = await RunAsync(["serve", "--Signpost:PublicBaseUrl=http://portal example:5080"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal(["signpost: configuration: Signpost:PublicBaseUrl 'http://portal example:5080' is not an absolute http(s) address; it is the OpenID Connect provider's issuer."], run.StderrLines);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
+    }
+
     [Theory]
     [InlineData("events", "show", "4bf92f3577b34da6a3ce929d0e0e4736")]
     [InlineData("diagnose", "4bf92f3577b34da6a3ce929d0e0e4736")]
