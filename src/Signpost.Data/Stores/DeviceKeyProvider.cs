@@ -37,36 +37,22 @@ internal sealed class DeviceKeyProvider(IServiceScopeFactory scopes, IDataProtec
 
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
-            var existing = await db.SecretKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Purpose == Purpose, cancellationToken);
-            if (existing is null)
-            {
-                try
-                {
-                    db.SecretKeys.Add(new SecretKey { Purpose = Purpose, Value = _protector.Protect(RandomNumberGenerator.GetBytes(KeyBytes)), CreatedAt = time.GetUtcNow() });
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-                catch (DbUpdateException)
-                {
-                    // Another node created it first; use theirs.
-                    db.ChangeTracker.Clear();
-                }
+            var stored = await new SecretKeyStore(db, time)
+                .GetOrAddAsync(Purpose, () => _protector.Protect(RandomNumberGenerator.GetBytes(KeyBytes)), cancellationToken);
 
-                existing = await db.SecretKeys.AsNoTracking().FirstAsync(k => k.Purpose == Purpose, cancellationToken);
-            }
-
-            if (existing.Value.Length == KeyBytes)
+            if (stored.Length == KeyBytes)
             {
                 // Written before the key was encrypted: keep it (every trusted browser stays trusted) and
                 // store it encrypted from now on. A protected value is always longer than the bare key.
-                _key = existing.Value;
-                await db.SecretKeys.Where(k => k.Purpose == Purpose && k.Value == existing.Value)
-                    .ExecuteUpdateAsync(k => k.SetProperty(x => x.Value, _protector.Protect(existing.Value)), cancellationToken);
+                _key = stored;
+                await db.SecretKeys.Where(k => k.Purpose == Purpose && k.Value == stored)
+                    .ExecuteUpdateAsync(k => k.SetProperty(x => x.Value, _protector.Protect(stored)), cancellationToken);
                 return _key;
             }
 
             try
             {
-                _key = _protector.Unprotect(existing.Value);
+                _key = _protector.Unprotect(stored);
             }
             catch (CryptographicException ex)
             {
