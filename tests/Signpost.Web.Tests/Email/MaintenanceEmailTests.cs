@@ -16,7 +16,9 @@ public sealed class MaintenanceEmailTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
-        _app = new EmailApp { SmtpPort = _smtp.Port, TimerRuns = true };
+        // The timer stays off except in the one test about it: a run at start that is slow to take its lease
+        // could otherwise land between a test's "schedule" and "cancel" and send what the test says is never sent.
+        _app = new EmailApp { SmtpPort = _smtp.Port };
     }
 
     public async ValueTask DisposeAsync()
@@ -28,21 +30,22 @@ public sealed class MaintenanceEmailTests : IAsyncLifetime
     [Fact]
     public async Task Notifier_ScheduledNoticeThenReminder_ArriveOnceEach_ToEachPracticesAdmins()
     {
+        await using var app = new EmailApp { SmtpPort = _smtp.Port, TimerRuns = true };
         // Arrange: Harbor (Chicago) has an admin and a staff member; Bay (Los Angeles) has an admin.
         var harbor = TestAccounts.Unique("harbor");
         var bay = TestAccounts.Unique("bay");
-        await _app.CreateOrganizationAsync(harbor, "Harbor Clinic");
-        await _app.CreatePracticeAsync(bay, "Bay Practice", "America/Los_Angeles");
-        var ann = await _app.CreateMemberAsync(harbor, TestAccounts.Unique("ann"), PracticeRoles.PracticeAdmin | PracticeRoles.Provider);
-        await _app.CreateMemberAsync(harbor, TestAccounts.Unique("sam"), PracticeRoles.Staff);
-        var bo = await _app.CreateMemberAsync(bay, TestAccounts.Unique("bo"), PracticeRoles.PracticeAdmin);
+        await app.CreateOrganizationAsync(harbor, "Harbor Clinic");
+        await app.CreatePracticeAsync(bay, "Bay Practice", "America/Los_Angeles");
+        var ann = await app.CreateMemberAsync(harbor, TestAccounts.Unique("ann"), PracticeRoles.PracticeAdmin | PracticeRoles.Provider);
+        await app.CreateMemberAsync(harbor, TestAccounts.Unique("sam"), PracticeRoles.Staff);
+        var bo = await app.CreateMemberAsync(bay, TestAccounts.Unique("bo"), PracticeRoles.PracticeAdmin);
 
         // Act: a portal window Thursday 12:00–14:00 UTC; the notifier's timer ticks a minute later.
-        var window = await _app.ScheduleAsync(TimeSpan.FromDays(3) + TimeSpan.FromHours(3), TimeSpan.FromHours(2), message: "Claims database upgrade.\nSave your work first.");
-        _app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var window = await app.ScheduleAsync(TimeSpan.FromDays(3) + TimeSpan.FromHours(3), TimeSpan.FromHours(2), message: "Claims database upgrade.\nSave your work first.");
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
         var notices = await _smtp.WaitForAsync(2);
-        await WaitUntilAsync(async () => (await _app.WindowAsync(window.Id)).ScheduledNoticeSentAt is not null);
-        await _app.RunNotifierAsync();
+        await WaitUntilAsync(async () => (await app.WindowAsync(window.Id)).ScheduledNoticeSentAt is not null);
+        await app.RunNotifierAsync();
 
         // Assert: one message per practice, to its admins only, in its time zone.
         Assert.Equal(2, _smtp.Received().Count);
@@ -59,26 +62,26 @@ public sealed class MaintenanceEmailTests : IAsyncLifetime
         Assert.Equal([bo.Email], toBo.To);
         Assert.Contains("Thu 5 Mar 2026 04:00 (UTC-08:00) to Thu 5 Mar 2026 06:00 (UTC-08:00)", toBo.Text, StringComparison.Ordinal);
 
-        var stored = await _app.WindowAsync(window.Id);
+        var stored = await app.WindowAsync(window.Id);
         Assert.Equal(EmailApp.Start.AddMinutes(1), stored.ScheduledNoticeSentAt);
         Assert.Null(stored.ReminderSentAt);
 
         // Act: 24 hours before the start the timer's run sends the reminder; more runs after it send nothing.
-        _app.Clock.SetUtcNow(window.StartsAt.AddHours(-24));
+        app.Clock.SetUtcNow(window.StartsAt.AddHours(-24));
         var all = await _smtp.WaitForAsync(4);
-        await WaitUntilAsync(async () => (await _app.WindowAsync(window.Id)).ReminderSentAt is not null);
-        _app.Clock.Advance(TimeSpan.FromMinutes(1));
-        await _app.RunNotifierAsync();
-        _app.Clock.Advance(TimeSpan.FromMinutes(1));
-        await _app.RunNotifierAsync();
+        await WaitUntilAsync(async () => (await app.WindowAsync(window.Id)).ReminderSentAt is not null);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.RunNotifierAsync();
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.RunNotifierAsync();
 
         // Assert
         Assert.Equal(4, _smtp.Received().Count);
         var reminders = all.Skip(2).ToList();
         Assert.All(reminders, m => Assert.StartsWith("Reminder: provider portal maintenance starts in 24 hours", m.Subject, StringComparison.Ordinal));
         Assert.Equal(new[] { ann.Email, bo.Email }.Order(StringComparer.Ordinal), reminders.SelectMany(m => m.To).Order(StringComparer.Ordinal));
-        Assert.Equal(window.StartsAt.AddHours(-24), (await _app.WindowAsync(window.Id)).ReminderSentAt);
-        var deliveries = await _app.DeliveriesAsync();
+        Assert.Equal(window.StartsAt.AddHours(-24), (await app.WindowAsync(window.Id)).ReminderSentAt);
+        var deliveries = await app.DeliveriesAsync();
         Assert.Equal(4, deliveries.Count);
         Assert.All(deliveries, d => Assert.NotNull(d.SentAt));
     }
