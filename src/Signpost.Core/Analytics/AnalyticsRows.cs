@@ -54,11 +54,51 @@ public sealed class AnalyticsStoryCount
     public long SecondsToRecover { get; set; }
 }
 
+/// <summary>
+/// A practice's failures from its first counted day up to and including <see cref="Day"/>: a running total, kept
+/// for the days it changed, so "the practices with the most failures" over any range reads two rows per practice
+/// (the total at the range's last day less the total before its first) instead of every daily row
+/// (docs/analytics.md, "How the numbers are kept"). One series per kind: every failure (<see cref="Category"/> and
+/// <see cref="Method"/> both empty), one category's (<see cref="Method"/> empty) or one method's
+/// (<see cref="Category"/> empty). Failures are the catalogue's failure codes, as in <see cref="AnalyticsOutcomeCount"/>.
+/// </summary>
+public sealed class AnalyticsPracticeRunningFailures
+{
+    public Guid OrganizationId { get; set; }
+
+    /// <summary>A <see cref="ReasonCategory"/> name, or empty for every category.</summary>
+    public string Category { get; set; } = "";
+
+    /// <summary>A <see cref="SignInMethod"/> name, or empty for every method.</summary>
+    public string Method { get; set; } = "";
+
+    public DateOnly Day { get; set; }
+    public long Failures { get; set; }
+}
+
+/// <summary>
+/// The newest running total of one series of <see cref="AnalyticsPracticeRunningFailures"/> and the days it spans:
+/// one row per practice and kind, so the ranking starts from a short list and needs no look-up for a range that
+/// ends after the practice's last failure or starts before its first.
+/// </summary>
+public sealed class AnalyticsPracticeFailureTotal
+{
+    public Guid OrganizationId { get; set; }
+    public string Category { get; set; } = "";
+    public string Method { get; set; } = "";
+    public DateOnly FirstDay { get; set; }
+    public DateOnly LastDay { get; set; }
+    public long Failures { get; set; }
+}
+
 /// <summary>How far the job has counted: events before <see cref="Position"/> are in the rows of <see cref="Name"/>.</summary>
 public sealed class AnalyticsWatermark
 {
     public const string Events = "events";
     public const string Stories = "stories";
+
+    /// <summary>The running totals of failures per practice: in step with <see cref="Events"/> when it has the same position.</summary>
+    public const string Ranking = "ranking";
 
     public required string Name { get; set; }
     public DateTimeOffset Position { get; set; }

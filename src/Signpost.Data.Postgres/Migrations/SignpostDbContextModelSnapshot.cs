@@ -448,6 +448,59 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("AnalyticsOutcomeCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeFailureTotal", b =>
+                {
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("FirstDay")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("date");
+
+                    b.HasKey("Category", "Method", "OrganizationId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Category", "Method", "Day");
+
+                    b.ToTable("AnalyticsPracticeRunningFailures", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsStoryCount", b =>
                 {
                     b.Property<DateOnly>("Day")

@@ -440,6 +440,59 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("AnalyticsOutcomeCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeFailureTotal", b =>
+                {
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("FirstDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Category", "Method", "OrganizationId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Category", "Method", "Day");
+
+                    b.ToTable("AnalyticsPracticeRunningFailures", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsStoryCount", b =>
                 {
                     b.Property<DateOnly>("Day")

@@ -30,6 +30,8 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     {
         var zones = await ZonesAsync(cancellationToken);
         var now = time.GetUtcNow();
+        var events = await WatermarkAsync(AnalyticsWatermark.Events, now, cancellationToken);
+        await EnsureRankingAsync(events.Position, cancellationToken);
         var done = 0;
         for (var i = 0; i < maxSlices && await CountEventsAsync(zones, now, cancellationToken); i++)
         {
@@ -94,6 +96,13 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         await AddToRowsAsync(outcomes, k => k.Day, (first, last) => r => r.Day >= first && r.Day <= last,
             r => (r.Day, r.OrganizationId, r.ReasonCode, r.Method), (row, count) => row.Count += count,
             (k, count) => new AnalyticsOutcomeCount { Day = k.Day, OrganizationId = k.Organization, ReasonCode = k.Reason, Method = k.Method, Count = count }, cancellationToken);
+        if (await db.Set<AnalyticsWatermark>().FirstOrDefaultAsync(w => w.Name == AnalyticsWatermark.Ranking, cancellationToken) is { } ranking
+            && ranking.Position == mark.Position)
+        {
+            await AddToRunningTotalsAsync(outcomes, cancellationToken);
+            ranking.Position = end;
+        }
+
         await AddToRowsAsync(hours, k => k.Day, (first, last) => r => r.Day >= first && r.Day <= last,
             r => (r.Day, r.OrganizationId, r.Hour, r.Category, r.Method), (row, count) => row.Failures += count,
             (k, count) => new AnalyticsHourCount { Day = k.Day, OrganizationId = k.Organization, Hour = k.Hour, Category = k.Category, Method = k.Method, Failures = count }, cancellationToken);
@@ -203,6 +212,147 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Makes the running totals of failures per practice (<see cref="AnalyticsPracticeRunningFailures"/>) agree with the
+    /// daily rows counted up to <paramref name="counted"/>: nothing to do when the ranking watermark stands there;
+    /// otherwise (the first run after the upgrade that brought them, or a run of an older version in between)
+    /// they are built again from the daily rows, in SQL, a thousand practices per transaction — one practice's
+    /// series depends on its own rows only, and only the holder of the job's lease writes daily rows. The
+    /// watermark moves last, so a build that stops half-way is started again by the next run.
+    /// </summary>
+    private async Task EnsureRankingAsync(DateTimeOffset counted, CancellationToken cancellationToken)
+    {
+        var ranking = await db.Set<AnalyticsWatermark>().FirstOrDefaultAsync(w => w.Name == AnalyticsWatermark.Ranking, cancellationToken);
+        if (ranking?.Position == counted)
+        {
+            db.ChangeTracker.Clear();
+            return;
+        }
+
+        await db.Set<AnalyticsPracticeFailureTotal>().ExecuteDeleteAsync(cancellationToken);
+        await db.Set<AnalyticsPracticeRunningFailures>().ExecuteDeleteAsync(cancellationToken);
+        var practices = await db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.OrganizationId != AnalyticsFilter.AllPractices)
+            .Select(r => r.OrganizationId).Distinct().OrderBy(o => o).ToListAsync(cancellationToken);
+        var failures = string.Join(", ", FailureCodes.Order(StringComparer.Ordinal).Select(Literal));
+        var category = "CASE \"ReasonCode\" " + string.Concat(FailureCodes.Order(StringComparer.Ordinal).Select(c => $"WHEN {Literal(c)} THEN {Literal(CategoryOf(c).ToString())} ")) + "END";
+        const string Rows = "FROM \"AnalyticsOutcomeCounts\" WHERE \"OrganizationId\" >= {0} AND \"OrganizationId\" <= {1} AND \"OrganizationId\" <> {2} AND \"ReasonCode\" IN ";
+        var running = $$"""
+            INSERT INTO "AnalyticsPracticeRunningFailures" ("OrganizationId", "Category", "Method", "Day", "Failures")
+            SELECT "OrganizationId", "Category", "Method", "Day", SUM(SUM("Count")) OVER (PARTITION BY "OrganizationId", "Category", "Method" ORDER BY "Day")
+            FROM (
+                SELECT "OrganizationId", '' AS "Category", '' AS "Method", "Day", "Count" {{Rows}} ({{failures}})
+                UNION ALL SELECT "OrganizationId", {{category}}, '', "Day", "Count" {{Rows}} ({{failures}})
+                UNION ALL SELECT "OrganizationId", '', "Method", "Day", "Count" {{Rows}} ({{failures}})
+            ) AS k
+            GROUP BY "OrganizationId", "Category", "Method", "Day"
+            """;
+        const string Totals = """
+            INSERT INTO "AnalyticsPracticeFailureTotals" ("Category", "Method", "OrganizationId", "FirstDay", "LastDay", "Failures")
+            SELECT "Category", "Method", "OrganizationId", MIN("Day"), MAX("Day"), MAX("Failures") FROM "AnalyticsPracticeRunningFailures"
+            WHERE "OrganizationId" >= {0} AND "OrganizationId" <= {1}
+            GROUP BY "Category", "Method", "OrganizationId"
+            """;
+        foreach (var chunk in practices.Chunk(1000))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(running, [chunk[0], chunk[^1], AnalyticsFilter.AllPractices], cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(Totals, [chunk[0], chunk[^1]], cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (ranking is null)
+        {
+            db.Add(new AnalyticsWatermark { Name = AnalyticsWatermark.Ranking, Position = counted });
+        }
+        else
+        {
+            ranking.Position = counted;
+        }
+
+        await SaveAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a slice's failures to the practices' running totals (saved by the caller with the watermarks): a day's
+    /// row starts from the total before it, and a count for a day before a series' newest row — a practice whose
+    /// time zone moved west — is added to every later row too. Rows from the slice's first day on are read once.
+    /// </summary>
+    private async Task AddToRunningTotalsAsync(Dictionary<(DateOnly Day, Guid Organization, string Reason, SignInMethod Method), int> outcomes, CancellationToken cancellationToken)
+    {
+        var deltas = new Dictionary<(Guid Organization, string Category, string Method), SortedDictionary<DateOnly, long>>();
+        foreach (var ((day, organization, reason, method), count) in outcomes)
+        {
+            if (organization == AnalyticsFilter.AllPractices || !FailureCodes.Contains(reason))
+            {
+                continue;
+            }
+
+            foreach (var key in new[] { (organization, "", ""), (organization, CategoryOf(reason).ToString(), ""), (organization, "", method.ToString()) })
+            {
+                var days = deltas.TryGetValue(key, out var found) ? found : deltas[key] = [];
+                days[day] = days.GetValueOrDefault(day) + count;
+            }
+        }
+
+        if (deltas.Count == 0)
+        {
+            return;
+        }
+
+        var first = deltas.Values.Min(d => d.Keys.First());
+        var totals = new Dictionary<(Guid, string, string), AnalyticsPracticeFailureTotal>();
+        var series = new Dictionary<(Guid, string, string), SortedList<DateOnly, AnalyticsPracticeRunningFailures>>();
+        foreach (var chunk in deltas.Keys.Select(k => k.Organization).Distinct().Chunk(500))
+        {
+            foreach (var total in await db.Set<AnalyticsPracticeFailureTotal>().Where(t => chunk.Contains(t.OrganizationId)).ToListAsync(cancellationToken))
+            {
+                totals[(total.OrganizationId, total.Category, total.Method)] = total;
+            }
+
+            foreach (var row in await db.Set<AnalyticsPracticeRunningFailures>().Where(r => chunk.Contains(r.OrganizationId) && r.Day >= first).ToListAsync(cancellationToken))
+            {
+                var key = (row.OrganizationId, row.Category, row.Method);
+                (series.TryGetValue(key, out var rows) ? rows : series[key] = []).Add(row.Day, row);
+            }
+        }
+
+        foreach (var (key, days) in deltas)
+        {
+            var rows = series.TryGetValue(key, out var found) ? found : series[key] = [];
+            if (!totals.TryGetValue(key, out var total))
+            {
+                total = new AnalyticsPracticeFailureTotal { OrganizationId = key.Organization, Category = key.Category, Method = key.Method, FirstDay = days.Keys.First(), LastDay = days.Keys.First() };
+                db.Add(total);
+            }
+
+            foreach (var (day, count) in days)
+            {
+                if (!rows.ContainsKey(day))
+                {
+                    // The total before this day: the newest row before it in this slice's reach, else the database's.
+                    var earlier = rows.Keys.Where(d => d < day).Select(d => (DateOnly?)d).LastOrDefault();
+                    var before = day >= total.LastDay ? total.Failures
+                        : earlier is { } e ? rows[e].Failures
+                        : await db.Set<AnalyticsPracticeRunningFailures>().AsNoTracking()
+                            .Where(r => r.OrganizationId == key.Organization && r.Category == key.Category && r.Method == key.Method && r.Day < day)
+                            .OrderByDescending(r => r.Day).Select(r => r.Failures).FirstOrDefaultAsync(cancellationToken);
+                    var row = new AnalyticsPracticeRunningFailures { OrganizationId = key.Organization, Category = key.Category, Method = key.Method, Day = day, Failures = before };
+                    db.Add(row);
+                    rows.Add(day, row);
+                }
+
+                foreach (var (_, row) in rows.Where(r => r.Key >= day))
+                {
+                    row.Failures += count;
+                }
+
+                total.Failures += count;
+                total.FirstDay = day < total.FirstDay ? day : total.FirstDay;
+                total.LastDay = day > total.LastDay ? day : total.LastDay;
+            }
+        }
+    }
+
     /// <summary>The failures a story can start at: failed attempts naming an account.</summary>
     private IQueryable<SignInEvent> StoryStarts =>
         db.SignInEvents.AsNoTracking().Where(e => !e.Succeeded && e.AccountId != null && AttemptMethods.Contains(e.Method));
@@ -246,6 +396,11 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     private async Task<Zones> ZonesAsync(CancellationToken cancellationToken) =>
         new((await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.TimeZone }).ToListAsync(cancellationToken))
             .ToDictionary(o => o.Id, o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc));
+
+    /// <summary>The catalogue's failure codes: what "the practices with the most failures" counts.</summary>
+    internal static readonly HashSet<string> FailureCodes = [.. ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success).Select(r => r.Code)];
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     internal static ReasonCategory CategoryOf(string code) => ReasonCatalogue.TryGet(code, out var reason) ? reason.Category : ReasonCategory.Request;
 

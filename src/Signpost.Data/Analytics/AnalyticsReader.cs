@@ -22,14 +22,16 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var marks = await db.Set<AnalyticsWatermark>().AsNoTracking().Select(w => new { w.Name, w.Position }).ToListAsync(cancellationToken);
         var counted = marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Events)?.Position;
         var told = marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Stories)?.Position;
+        // The running totals answer "the practices with the most failures" once they are in step with the daily rows.
+        var ranked = counted is not null && marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Ranking)?.Position == counted;
         var counts = cache is null
-            ? await CountAsync(filter, cancellationToken)
-            : await cache.GetOrAddAsync((filter, counted, told), () => CountAsync(filter, cancellationToken));
+            ? await CountAsync(filter, ranked, cancellationToken)
+            : await cache.GetOrAddAsync((filter, counted, told), () => CountAsync(filter, ranked, cancellationToken));
         return await WithLiveFiguresAsync(filter, counts, counted, cancellationToken);
     }
 
     /// <summary>Everything of a report that comes from the daily rows, for one filter.</summary>
-    private async Task<Counts> CountAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
+    private async Task<Counts> CountAsync(AnalyticsFilter filter, bool ranked, CancellationToken cancellationToken)
     {
         var (from, to, organization, category, method) = (filter.From, filter.To, filter.OrganizationId, filter.Category, filter.Method);
         var successCodes = ReasonCatalogue.All.Where(r => r.Category == ReasonCategory.Success).Select(r => r.Code).ToList();
@@ -95,7 +97,9 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             .OrderByDescending(r => r.Failures).ThenBy(r => r.Network).Take(Top).ToListAsync(cancellationToken);
 
         var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
-        var practices = organization is null ? await TopPracticesAsync(outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken) : [];
+        var practices = organization is null
+            ? await TopPracticesAsync(filter, ranked && (category is null || method is null), outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken)
+            : [];
         return new Counts(days, reasons, signIns, byEnding, ways, mean, heat, [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))], practices);
     }
 
@@ -139,18 +143,52 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         };
     }
 
-    /// <summary>The practices with the most failures, summed and ranked by the database; then their sign-ins and names.</summary>
-    private async Task<IReadOnlyList<PracticeFailures>> TopPracticesAsync(IQueryable<AnalyticsOutcomeCount> outcomes, List<string> failureCodes, List<string> successCodes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The practices with the most failures, ranked by the database; then their sign-ins. From the running totals
+    /// when they are in step (two rows per practice: docs/analytics.md, "How the numbers are kept"), else — and
+    /// for a category and a method together, which have no series of their own — summed from the daily rows.
+    /// </summary>
+    private async Task<IReadOnlyList<PracticeFailures>> TopPracticesAsync(AnalyticsFilter filter, bool ranked, IQueryable<AnalyticsOutcomeCount> outcomes,
+        List<string> failureCodes, List<string> successCodes, CancellationToken cancellationToken)
     {
-        var top = await outcomes.Where(r => failureCodes.Contains(r.ReasonCode)).GroupBy(r => r.OrganizationId)
-            .Select(g => new { Organization = g.Key, Failures = g.Sum(r => r.Count) })
-            .OrderByDescending(r => r.Failures).ThenBy(r => r.Organization).Take(Top).ToListAsync(cancellationToken);
+        var top = ranked
+            ? await RankedAsync(filter, cancellationToken)
+            : (await outcomes.Where(r => failureCodes.Contains(r.ReasonCode)).GroupBy(r => r.OrganizationId)
+                .Select(g => new { Organization = g.Key, Failures = g.Sum(r => r.Count) })
+                .OrderByDescending(r => r.Failures).ThenBy(r => r.Organization).Take(Top).ToListAsync(cancellationToken))
+                .Select(r => (r.Organization, Failures: (long)r.Failures)).ToList();
         var ids = top.Select(t => t.Organization).ToList();
         var attempts = Enum.GetValues<Core.Events.SignInMethod>().Where(FailureStoryTeller.IsAttempt).ToList();
         var ok = await outcomes.Where(r => ids.Contains(r.OrganizationId) && successCodes.Contains(r.ReasonCode) && attempts.Contains(r.Method))
             .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Count = g.Sum(r => r.Count) })
             .ToDictionaryAsync(r => r.Organization, r => r.Count, cancellationToken);
-        return [.. top.Select(t => new PracticeFailures(t.Organization, "", null, t.Failures, ok.GetValueOrDefault(t.Organization)))];
+        return [.. top.Select(t => new PracticeFailures(t.Organization, "", null, (int)t.Failures, ok.GetValueOrDefault(t.Organization)))];
+    }
+
+    /// <summary>
+    /// The top practices from one kind of running totals: a practice's failures over the range are its total at
+    /// the range's last day less its total before the first — its newest total when its last failure is in the
+    /// range, none when its first is — and practices with no failure in the range are never looked at.
+    /// </summary>
+    private async Task<List<(Guid Organization, long Failures)>> RankedAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
+    {
+        var (from, to) = (filter.From, filter.To);
+        var (category, method) = (filter.Category?.ToString() ?? "", filter.Method?.ToString() ?? "");
+        var running = db.Set<AnalyticsPracticeRunningFailures>().AsNoTracking().Where(r => r.Category == category && r.Method == method);
+        var top = await db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
+            .Where(t => t.Category == category && t.Method == method && t.LastDay >= from && t.FirstDay <= to)
+            .Select(t => new
+            {
+                t.OrganizationId,
+                Failures = (t.LastDay <= to ? t.Failures
+                        : running.Where(r => r.OrganizationId == t.OrganizationId && r.Day <= to).OrderByDescending(r => r.Day).Select(r => r.Failures).FirstOrDefault())
+                    - (t.FirstDay >= from ? 0
+                        : running.Where(r => r.OrganizationId == t.OrganizationId && r.Day < from).OrderByDescending(r => r.Day).Select(r => r.Failures).FirstOrDefault()),
+            })
+            .OrderByDescending(t => t.Failures).ThenBy(t => t.OrganizationId).Take(Top).ToListAsync(cancellationToken);
+        // A practice whose failures all lie outside the range ranks below every one with a failure in it: dropped
+        // here rather than in SQL, where the condition would repeat both look-ups.
+        return [.. top.Where(t => t.Failures > 0).Select(t => (t.OrganizationId, t.Failures))];
     }
 
     /// <summary>The top practices with their names and slugs as they are now.</summary>

@@ -58,6 +58,31 @@ internal sealed class AnalyticsStoryCountConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class AnalyticsPracticeRunningFailuresConfiguration : IEntityTypeConfiguration<AnalyticsPracticeRunningFailures>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsPracticeRunningFailures> builder)
+    {
+        // Keyed for "the newest row of this series on or before a day": one index seek from the end.
+        builder.ToTable("AnalyticsPracticeRunningFailures");
+        builder.HasKey(r => new { r.OrganizationId, r.Category, r.Method, r.Day });
+        builder.Property(r => r.Category).HasMaxLength(24);
+        builder.Property(r => r.Method).HasMaxLength(24);
+    }
+}
+
+internal sealed class AnalyticsPracticeFailureTotalConfiguration : IEntityTypeConfiguration<AnalyticsPracticeFailureTotal>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsPracticeFailureTotal> builder)
+    {
+        // Kind first: the ranking reads one kind's rows, every practice's.
+        builder.ToTable("AnalyticsPracticeFailureTotals");
+        builder.HasKey(r => new { r.Category, r.Method, r.OrganizationId });
+        builder.HasIndex(r => r.OrganizationId);
+        builder.Property(r => r.Category).HasMaxLength(24);
+        builder.Property(r => r.Method).HasMaxLength(24);
+    }
+}
+
 internal sealed class AnalyticsWatermarkConfiguration : IEntityTypeConfiguration<AnalyticsWatermark>
 {
     public void Configure(EntityTypeBuilder<AnalyticsWatermark> builder)

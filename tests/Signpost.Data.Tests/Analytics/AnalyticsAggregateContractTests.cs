@@ -123,6 +123,34 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
             .Select(r => ((r.Day, r.Category, r.Method, r.Ending, r.Way), r.Stories, r.SecondsToRecover)).Order().ToList();
         Assert.Equal(rolledStories, actualRolledStories);
 
+        // The running totals behind "the practices with the most failures", kept slice by slice while events
+        // arrived, equal the daily rows summed; the ranking over ranges other than the default (before, across
+        // and after the events, one day) and under each filter equals a direct count over the events.
+        await AssertRunningTotalsAsync(host);
+        var (counted, _) = await host.DbAsync(db => new AnalyticsAggregator(db, time).WatermarksAsync(CancellationToken.None));
+        Assert.Equal(counted, await host.DbAsync(db => db.Set<AnalyticsWatermark>().Where(w => w.Name == AnalyticsWatermark.Ranking).Select(w => (DateTimeOffset?)w.Position).SingleAsync()));
+        var ranges = new[]
+        {
+            (new DateOnly(2026, 9, 1), new DateOnly(2026, 10, 31)), (new DateOnly(2026, 10, 4), new DateOnly(2026, 10, 9)),
+            (new DateOnly(2026, 9, 1), new DateOnly(2026, 10, 2)), (new DateOnly(2026, 10, 12), new DateOnly(2026, 12, 31)), (new DateOnly(2026, 10, 8), new DateOnly(2026, 10, 8)),
+        };
+        var filters = new (ReasonCategory? Category, SignInMethod? Method)[] { (null, null), (ReasonCategory.Credentials, null), (ReasonCategory.Mfa, null), (null, SignInMethod.Api), (ReasonCategory.Credentials, SignInMethod.Password) };
+        foreach (var (from, to) in ranges)
+        {
+            foreach (var (category, method) in filters)
+            {
+                var inRange = all.Where(e => DayOf(e.OrganizationId, e.OccurredAt) >= from && DayOf(e.OrganizationId, e.OccurredAt) <= to && (method is null || e.Method == method)).ToList();
+                var expectedPractices = inRange.Where(e => CategoryOf(e.ReasonCode) != ReasonCategory.Success && (category is null || CategoryOf(e.ReasonCode) == category))
+                    .GroupBy(e => e.OrganizationId ?? Guid.Empty)
+                    .Select(g => (g.Key, g.Count(), inRange.Count(e => (e.OrganizationId ?? Guid.Empty) == g.Key && CategoryOf(e.ReasonCode) == ReasonCategory.Success && FailureStoryTeller.IsAttempt(e.Method))))
+                    .Order().ToList();
+                var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(from, to, null, category, method), CancellationToken.None));
+                Assert.Equal(expectedPractices, report.Practices.Select(p => (p.OrganizationId, p.Failures, p.SignIns)).Order().ToList());
+            }
+        }
+
+        Assert.Contains(all, e => !e.Succeeded && e.Method == SignInMethod.Api);
+
         // The arrangement is worth its name: every ending occurs, and more than one way of recovering alone.
         Assert.Equal(Enum.GetValues<StoryEnding>().Order(), told.Select(s => s.Ending).Distinct().Order());
         Assert.True(told.Where(s => s.Ending == StoryEnding.RecoveredAlone).Select(s => s.Way).Distinct().Count() >= 4);
@@ -163,6 +191,90 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         Assert.Equal([1, 0], report.Days.Select(d => d.Failures.GetValueOrDefault(ReasonCategory.Credentials)));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task RunAsync_RankingMissingOrBehind_IsBuiltFromTheDailyRowsThenKeptInStep(string provider)
+    {
+        // Arrange: a practice in New York with failures on 2 and 6 October (local), counted.
+        var host = await StartAsync(provider);
+        var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.Add(east);
+            await db.SaveChangesAsync();
+        });
+        var person = await host.AddAccountAsync($"ranked-{provider}");
+        await AddAsync(host, [
+            Event(person, east.Id, new DateTimeOffset(2026, 10, 2, 15, 0, 0, TimeSpan.Zero), ReasonCodes.InvalidCredentials, false),
+            Event(person, east.Id, new DateTimeOffset(2026, 10, 6, 4, 30, 0, TimeSpan.Zero), ReasonCodes.NetworkNotAllowed, false), // 00:30 on the 6th in New York
+        ], []);
+        time.SetUtcNow(new DateTimeOffset(2026, 10, 6, 4, 50, 0, TimeSpan.Zero));
+        await RunUntilCaughtUpAsync(host, time);
+
+        // A database counted by the version before the running totals: daily rows, no ranking.
+        await host.DbAsync(async db =>
+        {
+            await db.Set<AnalyticsPracticeRunningFailures>().ExecuteDeleteAsync();
+            await db.Set<AnalyticsPracticeFailureTotal>().ExecuteDeleteAsync();
+            await db.Set<AnalyticsWatermark>().Where(w => w.Name == AnalyticsWatermark.Ranking).ExecuteDeleteAsync();
+        });
+
+        // The practice moves west (Honolulu): its next failure, at 05:00 UTC, falls on the 5th, before its newest row.
+        await host.DbAsync(db => db.Organizations.Where(o => o.Id == east.Id).ExecuteUpdateAsync(o => o.SetProperty(x => x.TimeZone, "Pacific/Honolulu")));
+        await AddAsync(host, [Event(person, east.Id, new DateTimeOffset(2026, 10, 6, 5, 0, 0, TimeSpan.Zero), ReasonCodes.AccountLocked, false)], []);
+
+        // Act: the next runs build the totals from the daily rows, then add the new failure.
+        time.SetUtcNow(new DateTimeOffset(2026, 10, 8, 0, 0, 0, TimeSpan.Zero));
+        await RunUntilCaughtUpAsync(host, time);
+
+        // Assert
+        await AssertRunningTotalsAsync(host);
+        var series = await host.DbAsync(db => db.Set<AnalyticsPracticeRunningFailures>().AsNoTracking()
+            .Where(r => r.OrganizationId == east.Id && r.Category == "" && r.Method == "").OrderBy(r => r.Day).Select(r => new { r.Day, r.Failures }).ToListAsync());
+        Assert.Equal([(new DateOnly(2026, 10, 2), 1L), (new DateOnly(2026, 10, 5), 2L), (new DateOnly(2026, 10, 6), 3L)], series.Select(r => (r.Day, r.Failures)));
+        var marks = await host.DbAsync(db => db.Set<AnalyticsWatermark>().AsNoTracking().ToDictionaryAsync(w => w.Name, w => w.Position));
+        Assert.Equal(marks[AnalyticsWatermark.Events], marks[AnalyticsWatermark.Ranking]);
+        foreach (var (from, to, failures) in new[] { (new DateOnly(2026, 10, 5), new DateOnly(2026, 10, 5), 1), (new DateOnly(2026, 10, 3), new DateOnly(2026, 10, 31), 2), (new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 6), 3) })
+        {
+            var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(from, to), CancellationToken.None));
+            Assert.Equal([(east.Id, failures)], report.Practices.Select(p => (p.OrganizationId, p.Failures)));
+        }
+    }
+
+    /// <summary>Every practice's running totals and newest totals equal its daily rows' failures summed up to each day.</summary>
+    private static async Task AssertRunningTotalsAsync(StoreHost host)
+    {
+        var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success).Select(r => r.Code).ToHashSet();
+        var daily = (await host.DbAsync(db => db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.OrganizationId != AnalyticsFilter.AllPractices).ToListAsync()))
+            .Where(r => failureCodes.Contains(r.ReasonCode)).ToList();
+        var expected = daily
+            .SelectMany(r => new (Guid OrganizationId, string Category, string Method, DateOnly Day, int Count)[]
+            {
+                (r.OrganizationId, "", "", r.Day, r.Count),
+                (r.OrganizationId, ReasonCatalogue.Get(r.ReasonCode).Category.ToString(), "", r.Day, r.Count),
+                (r.OrganizationId, "", r.Method.ToString(), r.Day, r.Count),
+            })
+            .GroupBy(r => (r.OrganizationId, r.Category, r.Method))
+            .SelectMany(g =>
+            {
+                var sum = 0L;
+                return g.GroupBy(r => r.Day).OrderBy(d => d.Key).Select(d => (g.Key.OrganizationId, g.Key.Category, g.Key.Method, d.Key, sum += d.Sum(r => r.Count))).ToList();
+            })
+            .Order().ToList();
+        var actual = (await host.DbAsync(db => db.Set<AnalyticsPracticeRunningFailures>().AsNoTracking().ToListAsync()))
+            .Select(r => (r.OrganizationId, r.Category, r.Method, r.Day, r.Failures)).Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, actual);
+
+        var expectedTotals = expected.GroupBy(r => (r.OrganizationId, r.Category, r.Method))
+            .Select(g => (g.Key.OrganizationId, g.Key.Category, g.Key.Method, g.Min(r => r.Key), g.Max(r => r.Key), g.Max(r => r.Item5))).Order().ToList();
+        var actualTotals = (await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().ToListAsync()))
+            .Select(t => (t.OrganizationId, t.Category, t.Method, t.FirstDay, t.LastDay, t.Failures)).Order().ToList();
+        Assert.Equal(expectedTotals, actualTotals);
+    }
+
     private static async Task RunUntilCaughtUpAsync(StoreHost host, FakeTimeProvider time)
     {
         for (var runs = 0; runs < 100; runs++)
@@ -197,7 +309,7 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
                 var failures = random.Next(0, 4);
                 for (var f = 0; f < failures && at < to; f++, at = at.AddMinutes(random.Next(1, 90)))
                 {
-                    events.Add(Event(person, practice, at, Failures[random.Next(Failures.Length)], false));
+                    events.Add(Event(person, practice, at, Failures[random.Next(Failures.Length)], false, random.Next(4) == 0 ? SignInMethod.Api : SignInMethod.Password));
                 }
 
                 switch (at < to ? random.Next(6) : -1)
