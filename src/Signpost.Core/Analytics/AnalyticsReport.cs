@@ -9,6 +9,12 @@ public sealed record AnalyticsFilter(DateOnly From, DateOnly To, Guid? Organizat
     /// <summary>The longest range one report covers (two years of days).</summary>
     public const int MaxDays = 731;
 
+    /// <summary>The days a report covers when no range is given: the last 30, today (UTC) among them.</summary>
+    public const int DefaultDays = 30;
+
+    /// <summary>The first day of the default range on <paramref name="today"/>.</summary>
+    public static DateOnly DefaultFrom(DateOnly today) => today.AddDays(1 - DefaultDays);
+
     /// <summary>
     /// The organization key of the roll-up rows: every practice's counts again, summed, so a report over all
     /// practices reads one row per key instead of one per practice (docs/analytics.md, "How the numbers are kept").

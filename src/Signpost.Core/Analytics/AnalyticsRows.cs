@@ -79,7 +79,8 @@ public sealed class AnalyticsPracticeRunningFailures
 /// <summary>
 /// The newest running total of one series of <see cref="AnalyticsPracticeRunningFailures"/> and the days it spans:
 /// one row per practice and kind, so the ranking starts from a short list and needs no look-up for a range that
-/// ends after the practice's last failure or starts before its first.
+/// ends after the practice's last failure or starts before its first — nor for one that starts at
+/// <see cref="WindowStart"/>, the first day of the pages' default range, whose total before it the job keeps here.
 /// </summary>
 public sealed class AnalyticsPracticeFailureTotal
 {
@@ -89,6 +90,12 @@ public sealed class AnalyticsPracticeFailureTotal
     public DateOnly FirstDay { get; set; }
     public DateOnly LastDay { get; set; }
     public long Failures { get; set; }
+
+    /// <summary>The first day of the default range when the job last moved it (<see cref="AnalyticsFilter.DefaultDays"/> days to today, UTC).</summary>
+    public DateOnly WindowStart { get; set; }
+
+    /// <summary>The series' failures before <see cref="WindowStart"/>.</summary>
+    public long BeforeWindow { get; set; }
 }
 
 /// <summary>How far the job has counted: events before <see cref="Position"/> are in the rows of <see cref="Name"/>.</summary>

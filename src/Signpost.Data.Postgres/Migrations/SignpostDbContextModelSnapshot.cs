@@ -461,6 +461,9 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<long>("BeforeWindow")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Failures")
                         .HasColumnType("bigint");
 
@@ -468,6 +471,9 @@ namespace Signpost.Data.Postgres.Migrations
                         .HasColumnType("date");
 
                     b.Property<DateOnly>("LastDay")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("WindowStart")
                         .HasColumnType("date");
 
                     b.HasKey("Category", "Method", "OrganizationId");

@@ -453,6 +453,9 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("BeforeWindow")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Failures")
                         .HasColumnType("INTEGER");
 
@@ -460,6 +463,9 @@ namespace Signpost.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("LastDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("WindowStart")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Category", "Method", "OrganizationId");

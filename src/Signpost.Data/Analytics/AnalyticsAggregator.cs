@@ -31,9 +31,12 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         var zones = await ZonesAsync(cancellationToken);
         var now = time.GetUtcNow();
         var events = await WatermarkAsync(AnalyticsWatermark.Events, now, cancellationToken);
+        db.ChangeTracker.Clear();
         await EnsureRankingAsync(events.Position, cancellationToken);
+        var window = AnalyticsFilter.DefaultFrom(DateOnly.FromDateTime(now.UtcDateTime));
+        await MoveWindowAsync(window, cancellationToken);
         var done = 0;
-        for (var i = 0; i < maxSlices && await CountEventsAsync(zones, now, cancellationToken); i++)
+        for (var i = 0; i < maxSlices && await CountEventsAsync(zones, now, window, cancellationToken); i++)
         {
             done++;
         }
@@ -54,7 +57,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             marks.FirstOrDefault(m => m.Name == AnalyticsWatermark.Stories)?.Position);
     }
 
-    private async Task<bool> CountEventsAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> CountEventsAsync(Zones zones, DateTimeOffset now, DateOnly window, CancellationToken cancellationToken)
     {
         var mark = await WatermarkAsync(AnalyticsWatermark.Events, now, cancellationToken);
         var end = await SliceEndAsync(mark.Position, now - Lag, db.SignInEvents, cancellationToken);
@@ -99,7 +102,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         if (await db.Set<AnalyticsWatermark>().FirstOrDefaultAsync(w => w.Name == AnalyticsWatermark.Ranking, cancellationToken) is { } ranking
             && ranking.Position == mark.Position)
         {
-            await AddToRunningTotalsAsync(outcomes, cancellationToken);
+            await AddToRunningTotalsAsync(outcomes, window, cancellationToken);
             ranking.Position = end;
         }
 
@@ -247,8 +250,8 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             GROUP BY "OrganizationId", "Category", "Method", "Day"
             """;
         const string Totals = """
-            INSERT INTO "AnalyticsPracticeFailureTotals" ("Category", "Method", "OrganizationId", "FirstDay", "LastDay", "Failures")
-            SELECT "Category", "Method", "OrganizationId", MIN("Day"), MAX("Day"), MAX("Failures") FROM "AnalyticsPracticeRunningFailures"
+            INSERT INTO "AnalyticsPracticeFailureTotals" ("Category", "Method", "OrganizationId", "FirstDay", "LastDay", "Failures", "WindowStart", "BeforeWindow")
+            SELECT "Category", "Method", "OrganizationId", MIN("Day"), MAX("Day"), MAX("Failures"), MIN("Day"), 0 FROM "AnalyticsPracticeRunningFailures"
             WHERE "OrganizationId" >= {0} AND "OrganizationId" <= {1}
             GROUP BY "Category", "Method", "OrganizationId"
             """;
@@ -273,11 +276,26 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     }
 
     /// <summary>
+    /// Keeps each series' failures before the first day of the default range (<see cref="AnalyticsPracticeFailureTotal.BeforeWindow"/>),
+    /// so that the range most views ask for ranks without a look-up per practice: when the day moves (once a
+    /// day), every series' total before it is read from its running totals in one statement.
+    /// </summary>
+    private async Task MoveWindowAsync(DateOnly window, CancellationToken cancellationToken)
+    {
+        var running = db.Set<AnalyticsPracticeRunningFailures>();
+        await db.Set<AnalyticsPracticeFailureTotal>().Where(t => t.WindowStart != window).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.BeforeWindow, t => running
+                .Where(r => r.OrganizationId == t.OrganizationId && r.Category == t.Category && r.Method == t.Method && r.Day < window)
+                .OrderByDescending(r => r.Day).Select(r => r.Failures).FirstOrDefault())
+            .SetProperty(t => t.WindowStart, window), cancellationToken);
+    }
+
+    /// <summary>
     /// Adds a slice's failures to the practices' running totals (saved by the caller with the watermarks): a day's
     /// row starts from the total before it, and a count for a day before a series' newest row — a practice whose
     /// time zone moved west — is added to every later row too. Rows from the slice's first day on are read once.
     /// </summary>
-    private async Task AddToRunningTotalsAsync(Dictionary<(DateOnly Day, Guid Organization, string Reason, SignInMethod Method), int> outcomes, CancellationToken cancellationToken)
+    private async Task AddToRunningTotalsAsync(Dictionary<(DateOnly Day, Guid Organization, string Reason, SignInMethod Method), int> outcomes, DateOnly window, CancellationToken cancellationToken)
     {
         var deltas = new Dictionary<(Guid Organization, string Category, string Method), SortedDictionary<DateOnly, long>>();
         foreach (var ((day, organization, reason, method), count) in outcomes)
@@ -321,7 +339,10 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             var rows = series.TryGetValue(key, out var found) ? found : series[key] = [];
             if (!totals.TryGetValue(key, out var total))
             {
-                total = new AnalyticsPracticeFailureTotal { OrganizationId = key.Organization, Category = key.Category, Method = key.Method, FirstDay = days.Keys.First(), LastDay = days.Keys.First() };
+                total = new AnalyticsPracticeFailureTotal
+                {
+                    OrganizationId = key.Organization, Category = key.Category, Method = key.Method, FirstDay = days.Keys.First(), LastDay = days.Keys.First(), WindowStart = window,
+                };
                 db.Add(total);
             }
 
@@ -347,6 +368,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
                 }
 
                 total.Failures += count;
+                total.BeforeWindow += day < total.WindowStart ? count : 0;
                 total.FirstDay = day < total.FirstDay ? day : total.FirstDay;
                 total.LastDay = day > total.LastDay ? day : total.LastDay;
             }

@@ -168,7 +168,8 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     /// <summary>
     /// The top practices from one kind of running totals: a practice's failures over the range are its total at
     /// the range's last day less its total before the first — its newest total when its last failure is in the
-    /// range, none when its first is — and practices with no failure in the range are never looked at.
+    /// range, none when its first is, the one the job keeps when the range starts where the default range does —
+    /// and practices with no failure in the range are never looked at.
     /// </summary>
     private async Task<List<(Guid Organization, long Failures)>> RankedAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
@@ -183,6 +184,7 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
                 Failures = (t.LastDay <= to ? t.Failures
                         : running.Where(r => r.OrganizationId == t.OrganizationId && r.Day <= to).OrderByDescending(r => r.Day).Select(r => r.Failures).FirstOrDefault())
                     - (t.FirstDay >= from ? 0
+                        : t.WindowStart == from ? t.BeforeWindow
                         : running.Where(r => r.OrganizationId == t.OrganizationId && r.Day < from).OrderByDescending(r => r.Day).Select(r => r.Failures).FirstOrDefault()),
             })
             .OrderByDescending(t => t.Failures).ThenBy(t => t.OrganizationId).Take(Top).ToListAsync(cancellationToken);

@@ -13,7 +13,7 @@ namespace Signpost.Web.Analytics;
 public sealed class AnalyticsQuery
 {
     /// <summary>Days shown when no range is given.</summary>
-    public const int DefaultDays = 30;
+    public const int DefaultDays = AnalyticsFilter.DefaultDays;
 
     public string? From { get; set; }
     public string? To { get; set; }

@@ -127,14 +127,22 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         // arrived, equal the daily rows summed; the ranking over ranges other than the default (before, across
         // and after the events, one day) and under each filter equals a direct count over the events.
         await AssertRunningTotalsAsync(host);
-        var (counted, _) = await host.DbAsync(db => new AnalyticsAggregator(db, time).WatermarksAsync(CancellationToken.None));
-        Assert.Equal(counted, await host.DbAsync(db => db.Set<AnalyticsWatermark>().Where(w => w.Name == AnalyticsWatermark.Ranking).Select(w => (DateTimeOffset?)w.Position).SingleAsync()));
+        // A month on, the default range starts on 8 October, among the events: the job keeps each practice's
+        // failures before it, and the ranking of that range (the one most views ask for) reads them.
+        time.SetUtcNow(new DateTimeOffset(2026, 11, 6, 12, 0, 0, TimeSpan.Zero));
+        await RunUntilCaughtUpAsync(host, time);
+        await AssertRunningTotalsAsync(host);
+        Assert.True(await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AllAsync(t => t.WindowStart == new DateOnly(2026, 10, 8))));
+        Assert.True(await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AnyAsync(t => t.BeforeWindow > 0 && t.LastDay >= t.WindowStart)));
         var ranges = new[]
         {
+            (new DateOnly(2026, 10, 8), new DateOnly(2026, 11, 6)),
             (new DateOnly(2026, 9, 1), new DateOnly(2026, 10, 31)), (new DateOnly(2026, 10, 4), new DateOnly(2026, 10, 9)),
             (new DateOnly(2026, 9, 1), new DateOnly(2026, 10, 2)), (new DateOnly(2026, 10, 12), new DateOnly(2026, 12, 31)), (new DateOnly(2026, 10, 8), new DateOnly(2026, 10, 8)),
         };
         var filters = new (ReasonCategory? Category, SignInMethod? Method)[] { (null, null), (ReasonCategory.Credentials, null), (ReasonCategory.Mfa, null), (null, SignInMethod.Api), (ReasonCategory.Credentials, SignInMethod.Password) };
+        var (counted, _) = await host.DbAsync(db => new AnalyticsAggregator(db, time).WatermarksAsync(CancellationToken.None));
+        Assert.Equal(counted, await host.DbAsync(db => db.Set<AnalyticsWatermark>().Where(w => w.Name == AnalyticsWatermark.Ranking).Select(w => (DateTimeOffset?)w.Position).SingleAsync()));
         foreach (var (from, to) in ranges)
         {
             foreach (var (category, method) in filters)
@@ -225,8 +233,9 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         await host.DbAsync(db => db.Organizations.Where(o => o.Id == east.Id).ExecuteUpdateAsync(o => o.SetProperty(x => x.TimeZone, "Pacific/Honolulu")));
         await AddAsync(host, [Event(person, east.Id, new DateTimeOffset(2026, 10, 6, 5, 0, 0, TimeSpan.Zero), ReasonCodes.AccountLocked, false)], []);
 
-        // Act: the next runs build the totals from the daily rows, then add the new failure.
-        time.SetUtcNow(new DateTimeOffset(2026, 10, 8, 0, 0, 0, TimeSpan.Zero));
+        // Act: the next runs build the totals from the daily rows, move the default range's first day to
+        // 10 October (a month on), then add the new failure — before that day, and before the newest row.
+        time.SetUtcNow(new DateTimeOffset(2026, 11, 8, 0, 0, 0, TimeSpan.Zero));
         await RunUntilCaughtUpAsync(host, time);
 
         // Assert
@@ -236,11 +245,16 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         Assert.Equal([(new DateOnly(2026, 10, 2), 1L), (new DateOnly(2026, 10, 5), 2L), (new DateOnly(2026, 10, 6), 3L)], series.Select(r => (r.Day, r.Failures)));
         var marks = await host.DbAsync(db => db.Set<AnalyticsWatermark>().AsNoTracking().ToDictionaryAsync(w => w.Name, w => w.Position));
         Assert.Equal(marks[AnalyticsWatermark.Events], marks[AnalyticsWatermark.Ranking]);
+        var everyFailure = await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().SingleAsync(t => t.OrganizationId == east.Id && t.Category == "" && t.Method == ""));
+        Assert.Equal((new DateOnly(2026, 10, 10), 3L), (everyFailure.WindowStart, everyFailure.BeforeWindow));
         foreach (var (from, to, failures) in new[] { (new DateOnly(2026, 10, 5), new DateOnly(2026, 10, 5), 1), (new DateOnly(2026, 10, 3), new DateOnly(2026, 10, 31), 2), (new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 6), 3) })
         {
             var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(from, to), CancellationToken.None));
             Assert.Equal([(east.Id, failures)], report.Practices.Select(p => (p.OrganizationId, p.Failures)));
         }
+
+        var defaultRange = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(new DateOnly(2026, 10, 10), new DateOnly(2026, 11, 8)), CancellationToken.None));
+        Assert.Empty(defaultRange.Practices);
     }
 
     /// <summary>Every practice's running totals and newest totals equal its daily rows' failures summed up to each day.</summary>
@@ -270,9 +284,14 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
 
         var expectedTotals = expected.GroupBy(r => (r.OrganizationId, r.Category, r.Method))
             .Select(g => (g.Key.OrganizationId, g.Key.Category, g.Key.Method, g.Min(r => r.Key), g.Max(r => r.Key), g.Max(r => r.Item5))).Order().ToList();
-        var actualTotals = (await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().ToListAsync()))
-            .Select(t => (t.OrganizationId, t.Category, t.Method, t.FirstDay, t.LastDay, t.Failures)).Order().ToList();
+        var totals = await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().ToListAsync());
+        var actualTotals = totals.Select(t => (t.OrganizationId, t.Category, t.Method, t.FirstDay, t.LastDay, t.Failures)).Order().ToList();
         Assert.Equal(expectedTotals, actualTotals);
+
+        // Each series' failures before the default range's first day, kept for the ranking of that range.
+        var expectedBefore = totals.Select(t => (t.OrganizationId, t.Category, t.Method, t.WindowStart,
+            expected.Where(r => (r.OrganizationId, r.Category, r.Method) == (t.OrganizationId, t.Category, t.Method) && r.Key < t.WindowStart).Select(r => r.Item5).DefaultIfEmpty(0).Max())).Order().ToList();
+        Assert.Equal(expectedBefore, totals.Select(t => (t.OrganizationId, t.Category, t.Method, t.WindowStart, t.BeforeWindow)).Order().ToList());
     }
 
     private static async Task RunUntilCaughtUpAsync(StoreHost host, FakeTimeProvider time)

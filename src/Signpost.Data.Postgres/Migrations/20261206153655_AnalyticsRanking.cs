@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Signpost.Data.Sqlite.Migrations
+namespace Signpost.Data.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class AnalyticsRanking : Migration
@@ -15,12 +15,14 @@ namespace Signpost.Data.Sqlite.Migrations
                 name: "AnalyticsPracticeFailureTotals",
                 columns: table => new
                 {
-                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Category = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    Method = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    FirstDay = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    LastDay = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Failures = table.Column<long>(type: "INTEGER", nullable: false)
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Category = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    Method = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    FirstDay = table.Column<DateOnly>(type: "date", nullable: false),
+                    LastDay = table.Column<DateOnly>(type: "date", nullable: false),
+                    Failures = table.Column<long>(type: "bigint", nullable: false),
+                    WindowStart = table.Column<DateOnly>(type: "date", nullable: false),
+                    BeforeWindow = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -31,11 +33,11 @@ namespace Signpost.Data.Sqlite.Migrations
                 name: "AnalyticsPracticeRunningFailures",
                 columns: table => new
                 {
-                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Category = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    Method = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Failures = table.Column<long>(type: "INTEGER", nullable: false)
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Category = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    Method = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Failures = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
