@@ -31,6 +31,10 @@ internal sealed class AnalyticsScenario : IScenario
         var from = to.AddDays(-29);
         var range = F($"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}");
 
+        // Also a range that is not the default (30 days ending 60 days earlier): the job keeps the default range's
+        // ranking at hand, any other range ranks through two look-ups per practice (docs/analytics.md).
+        var other = F($"from={from.AddDays(-60):yyyy-MM-dd}&to={to.AddDays(-60):yyyy-MM-dd}");
+
         // The first count, through the command (it takes the job's lease and loops until caught up).
         using (var phase = ui.Start($"analytics: counting {manifest.Events:N0} events into the daily aggregates"))
         {
@@ -68,7 +72,7 @@ internal sealed class AnalyticsScenario : IScenario
         // (Signpost:Analytics:ReportCache=false, how the page worked before its cache), the other as shipped.
         await using var counting = await StartAsync(settings, database, cache: false, cancellationToken);
         await using var cached = await StartAsync(settings, database, cache: true, cancellationToken);
-        var sides = new[] { await SideAsync("counting every view", counting, cancellationToken), await SideAsync("cached until the job counts", cached, cancellationToken) };
+        var sides = new[] { await SideAsync("counting every view", counting, false, cancellationToken), await SideAsync("cached until the job counts", cached, true, cancellationToken) };
 
         var failures = 0;
         using (var phase = ui.Start($"analytics: {count} page, CSV and trace-ID requests on each of two servers, alternating"))
@@ -80,13 +84,15 @@ internal sealed class AnalyticsScenario : IScenario
                     var (page, pageStatus) = await TimeAsync(side.Client, "/platform/analytics?" + range, side.Cookie, cancellationToken);
                     var (csv, csvStatus) = await TimeAsync(side.Client, "/platform/analytics?handler=Csv&table=categories&" + range, side.Cookie, cancellationToken);
                     var (lookup, lookupStatus) = await TimeAsync(side.Client, $"/api/v1/events/{traceIds[Math.Max(0, i) % count]}", side.Cookie, cancellationToken);
+                    var (otherPage, otherStatus) = await TimeAsync(side.Client, "/platform/analytics?" + other, side.Cookie, cancellationToken);
                     if (i < 0)
                     {
                         continue; // warm-up
                     }
 
-                    failures += (pageStatus == 200 ? 0 : 1) + (csvStatus == 200 ? 0 : 1) + (lookupStatus == 200 ? 0 : 1);
+                    failures += (pageStatus == 200 ? 0 : 1) + (csvStatus == 200 ? 0 : 1) + (lookupStatus == 200 ? 0 : 1) + (otherStatus == 200 ? 0 : 1);
                     side.Pages.Add(page);
+                    side.OtherPages.Add(otherPage);
                     side.Csvs.Add(csv);
                     side.Lookups.Add(lookup);
                 }
@@ -97,7 +103,7 @@ internal sealed class AnalyticsScenario : IScenario
                 }
             }
 
-            phase.Done(string.Join("; ", sides.Select(s => F($"{s.Label}: page p99 {P99(s.Pages):0.0} ms, CSV {P99(s.Csvs):0.0} ms, lookup {P99(s.Lookups):0.0} ms"))));
+            phase.Done(string.Join("; ", sides.Select(s => F($"{s.Label}: page p99 {P99(s.Pages):0.0} ms, CSV {P99(s.Csvs):0.0} ms, lookup {P99(s.Lookups):0.0} ms, another range {P99(s.OtherPages):0.0} ms"))));
         }
 
         var note = failures > 0 ? F($"{failures} requests did not answer 200") : F($"30 days, all practices ({manifest.Practices:N0}); {count} of each, alternating");
@@ -111,6 +117,13 @@ internal sealed class AnalyticsScenario : IScenario
             report.Add(new Figure(Name, F($"Analytics CSV p99 at {manifest.Events:N0} events ÷ single-event lookup p99, {side.Label}"), "≤ 5", P99(csvs) / P99(lookups),
                 F($"{P99(csvs):0.0} ms (p50 {Stats.Percentile([.. csvs.Order()], 50):0.0}) ?handler=Csv&table=categories"), F($"{P99(lookups):0.0} ms GET /api/v1/events/{{traceId}}"),
                 Figure.AtMost(P99(csvs) / P99(lookups), 5), note));
+            if (!side.Cached)
+            {
+                var others = side.OtherPages;
+                report.Add(new Figure(Name, F($"Analytics page p99 at {manifest.Events:N0} events ÷ single-event lookup p99, {side.Label}, a range not the default"), "≤ 5", P99(others) / P99(lookups),
+                    F($"{P99(others):0.0} ms (p50 {Stats.Percentile([.. others.Order()], 50):0.0}) GET /platform/analytics?{other}"), F($"{P99(lookups):0.0} ms GET /api/v1/events/{{traceId}}"),
+                    Figure.AtMost(P99(others) / P99(lookups), 5), note));
+            }
         }
     }
 
@@ -121,17 +134,18 @@ internal sealed class AnalyticsScenario : IScenario
         return await ServerProcess.StartAsync(spec with { Environment = environment }, cancellationToken);
     }
 
-    private static async Task<Side> SideAsync(string label, ServerProcess server, CancellationToken cancellationToken)
+    private static async Task<Side> SideAsync(string label, ServerProcess server, bool cached, CancellationToken cancellationToken)
     {
         var client = Http.Client(server.BaseUri);
         var (session, _) = await SignpostTarget.SignInForCookiesAsync(client, DatasetManifest.SupportUsername, cancellationToken);
-        return new Side(label, client, "sp_session=" + session);
+        return new Side(label, cached, client, "sp_session=" + session);
     }
 
     /// <summary>One server's client and timings.</summary>
-    private sealed record Side(string Label, HttpClient Client, string Cookie)
+    private sealed record Side(string Label, bool Cached, HttpClient Client, string Cookie)
     {
         public List<double> Pages { get; } = [];
+        public List<double> OtherPages { get; } = [];
         public List<double> Csvs { get; } = [];
         public List<double> Lookups { get; } = [];
     }
