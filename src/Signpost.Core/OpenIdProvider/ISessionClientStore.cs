@@ -12,8 +12,8 @@ public interface ISessionClientStore
     Task<IReadOnlyList<SessionClient>> ListEndedUnqueuedAsync(Guid accountId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: marks each of <paramref name="pairs"/> queued at <paramref name="at"/> and stores its
-    /// delivery (none for a client without a back-channel logout URI). A pair another node marked first is skipped with its delivery, so a session's end
+    /// In one transaction (the caller's, when the session was ended inside one): marks each of <paramref name="pairs"/>
+    /// queued at <paramref name="at"/> and stores its delivery (none for a client without a back-channel logout URI). A pair another node marked first is skipped with its delivery, so a session's end
     /// queues one logout per client even when two nodes see it. Returns the deliveries stored.
     /// </summary>
     Task<int> QueueAsync(IReadOnlyList<(SessionClient Pair, WebhookDelivery? Delivery)> pairs, DateTimeOffset at, CancellationToken cancellationToken);

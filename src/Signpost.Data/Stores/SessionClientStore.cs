@@ -38,7 +38,10 @@ internal sealed class SessionClientStore(SignpostDbContext db) : ISessionClientS
     public async Task<int> QueueAsync(IReadOnlyList<(SessionClient Pair, WebhookDelivery? Delivery)> pairs, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var stored = 0;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Sessions are sometimes ended inside a caller's transaction (an administrator's act: change, audit, commit as
+        // one). Then the logouts join it, so they are kept exactly when the session's end is, and are written with it.
+        var own = db.Database.CurrentTransaction is null;
+        await using var transaction = own ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         foreach (var (pair, delivery) in pairs)
         {
             // The conditional update claims the pair: a node that lost the race queues nothing for it.
@@ -54,7 +57,10 @@ internal sealed class SessionClientStore(SignpostDbContext db) : ISessionClientS
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
         finally
         {

@@ -47,7 +47,7 @@ internal sealed class WebhookDeliveryStore(SignpostDbContext db) : IWebhookDeliv
             .SetProperty(d => d.CompletedAt, delivery.CompletedAt), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, int take, CancellationToken cancellationToken, string? clientId = null)
+    public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, string? clientId, int take, CancellationToken cancellationToken)
     {
         var deliveries = db.WebhookDeliveries.AsNoTracking();
         if (status is { } s)

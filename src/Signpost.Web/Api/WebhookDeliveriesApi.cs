@@ -22,7 +22,7 @@ public static class WebhookDeliveriesApi
     {
         api.MapGet("/webhook-deliveries", ListAsync)
             .WithName("ListWebhookDeliveries")
-            .WithSummary("The webhook delivery log, newest first, with each attempt's status code, error and duration")
+            .WithSummary("The delivery log (ticketing webhook and back-channel logouts), newest first, with each attempt's status code, error and duration")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -72,7 +72,7 @@ public static class WebhookDeliveriesApi
             return Invalid("take is a whole number from 1 to 500.");
         }
 
-        var deliveries = await store.ListAsync(status, incidentId, take, cancellationToken, clientId);
+        var deliveries = await store.ListAsync(status, incidentId, clientId, take, cancellationToken);
         var attempts = (await store.ListAttemptsAsync([.. deliveries.Select(d => d.Id)], cancellationToken)).ToLookup(a => a.DeliveryId);
         return TypedResults.Ok(deliveries.Select(d => new DeliveryView(
             d.Id, d.IncidentId, d.ClientId, d.Target, d.EventType, d.Status.ToString().ToLowerInvariant(), d.Attempts, d.CreatedAt, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CompletedAt,

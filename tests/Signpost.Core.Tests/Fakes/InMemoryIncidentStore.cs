@@ -180,7 +180,7 @@ public sealed class InMemoryIncidentStore : IIncidentStore, IEscalationReader, I
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, int take, CancellationToken cancellationToken, string? clientId = null) =>
+    public Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, string? clientId, int take, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WebhookDelivery>>([.. Deliveries]);
 
     public Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(IReadOnlyCollection<Guid> deliveryIds, CancellationToken cancellationToken) =>

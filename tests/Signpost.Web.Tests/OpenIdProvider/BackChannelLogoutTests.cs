@@ -9,6 +9,7 @@ using Signpost.Core.OpenIdProvider;
 using Signpost.Core.Tokens;
 using Signpost.Web.Incidents;
 using Signpost.Web.OpenIdProvider;
+using Signpost.Web.Tests.Admin;
 using Signpost.Web.Tests.Infrastructure;
 using Signpost.Web.Tests.Sso;
 
@@ -158,6 +159,8 @@ public sealed class BackChannelLogoutTests(BackChannelFixture fixture) : IClassF
             (entry.GetProperty("eventType").GetString(), entry.GetProperty("status").GetString(), entry.GetProperty("clientId").GetString(), entry.GetProperty("target").GetString()));
         Assert.Contains("ConnectionError", entry.GetProperty("attemptLog")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(200, entry.GetProperty("attemptLog")[1].GetProperty("statusCode").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await operators.GetAsync("/api/v1/webhook-deliveries?clientId=" + new string('c', 101))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await operators.GetAsync("/api/v1/webhook-deliveries?clientId=a&clientId=b")).StatusCode);
     }
 
     [Fact]
@@ -186,6 +189,31 @@ public sealed class BackChannelLogoutTests(BackChannelFixture fixture) : IClassF
         Assert.Equal(onLaptop["claims"]!["sid"]!.GetValue<string>(), received["claims"]!["sid"]!.GetValue<string>());
         Assert.NotEqual(onDesktop["claims"]!["sid"]!.GetValue<string>(), onLaptop["claims"]!["sid"]!.GetValue<string>());
         Assert.Single(await DeliveriesAsync(), d => d.ClientId == "portal-bcl-other");
+    }
+
+    [Fact]
+    public async Task AccountDisabledByPracticeAdministrator_PortalIsLoggedOut()
+    {
+        var member = await App.CreateMemberAsync("bcl-off", "bcl.odile");
+        var admin = await App.CreateMemberAsync("bcl-off", "bcl.admin", roles: PracticeRoles.PracticeAdmin);
+        var port = TestProvider.FreePort();
+        await using var receiver = await BackChannelReceiver.StartAsync(port, App.Issuer, "portal-bcl-off");
+        var secret = await App.AddClientAsync("portal-bcl-off", ["bcl-off"], backChannelLogout: receiver.Url);
+        using var browser = App.CreateRealBrowser();
+        var tokens = await SignInAsync(browser, "portal-bcl-off", secret, "bcl.odile");
+
+        // Act: the practice's administrator disables the account (which ends its sessions).
+        using var console = App.CreateRealBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await console.ApiSignInAsync(admin.Username, TestAccounts.Password)).StatusCode);
+        var disabled = await console.PostJsonAsync($"/api/v1/organizations/bcl-off/members/{member.Id}/disable", new { version = member.Version });
+        Assert.True(disabled.IsSuccessStatusCode, $"{(int)disabled.StatusCode} {await disabled.Content.ReadAsStringAsync()}");
+        await RunDeliveriesAsync();
+
+        var received = Assert.Single(await ReceivedAsync(receiver, 1));
+        Assert.True(received["ok"]!.GetValue<bool>(), received.ToJsonString());
+        Assert.Equal((tokens["claims"]!["sid"]!.GetValue<string>(), member.Id.ToString()),
+            (received["claims"]!["sid"]!.GetValue<string>(), received["claims"]!["sub"]!.GetValue<string>()));
+        Assert.Equal(WebhookDeliveryStatus.Delivered, Assert.Single(await DeliveriesAsync(), d => d.ClientId == "portal-bcl-off").Status);
     }
 
     /// <summary>The portal's sign-in through Signpost, to the tokens (openid-client checked them).</summary>

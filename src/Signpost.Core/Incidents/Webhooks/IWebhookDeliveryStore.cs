@@ -21,7 +21,7 @@ public interface IWebhookDeliveryStore
     Task RecordAttemptAsync(WebhookDelivery delivery, WebhookAttempt attempt, CancellationToken cancellationToken);
 
     /// <summary>The log, newest first, optionally of one status, one incident or one OpenID Connect client.</summary>
-    Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, int take, CancellationToken cancellationToken, string? clientId = null);
+    Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, string? clientId, int take, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(IReadOnlyCollection<Guid> deliveryIds, CancellationToken cancellationToken);
 }
