@@ -175,6 +175,11 @@ public sealed partial class ClientRegistry(
 
     private async Task<AdminResult?> ValidateAsync(ClientRequest request, CancellationToken cancellationToken)
     {
+        if (request.DisplayName is { Length: > 200 })
+        {
+            return AdminResult.Invalid("name", "A client's name is at most 200 characters.");
+        }
+
         if (request.RedirectUris.Count == 0)
         {
             return AdminResult.Invalid("redirect-uri", "Give at least one redirect URI.");

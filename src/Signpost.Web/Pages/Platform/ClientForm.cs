@@ -86,6 +86,7 @@ public sealed class ClientForm
     public string FieldOf(PolicyProblem problem) => problem.Field switch
     {
         "client-id" => nameof(ClientId),
+        "name" => nameof(DisplayName),
         "redirect-uri" when Mentions(problem.Message, PostLogoutUris) => nameof(PostLogoutUris),
         "redirect-uri" when Mentions(problem.Message, BackChannelLogoutUri) => nameof(BackChannelLogoutUri),
         "redirect-uri" => nameof(RedirectUris),
