@@ -168,6 +168,10 @@ public sealed class ClientsPageTests(OidcFixture fixture) : IClassFixture<OidcFi
         Assert.Equal("Renamed by someone else", (await ShowAsync(clientId)).DisplayName);
     }
 
+    [Fact]
+    public async Task Serve_WithoutDemo_RegistersNoDemoPortalClient() =>
+        Assert.Null(await DemoPortalClientTests.ShowAsync(App));
+
     /// <summary>A platform admin signed in through the sign-in page, in a browser against the provider's real port.</summary>
     private async Task<(Account Account, TestBrowser Browser)> OperatorAsync(string prefix, string? slug, PlatformRoles platformRoles)
     {
