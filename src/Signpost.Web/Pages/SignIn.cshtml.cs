@@ -134,6 +134,7 @@ public sealed class SignInModel(
             return Redirect($"/account/change-password?ticket={Uri.EscapeDataString(tickets.Issue(accountId))}");
         }
 
+        Problems.SetRetryAfter(HttpContext, result);
         Failure = FailureView.From(result);
         return Page();
     }
