@@ -41,11 +41,6 @@ internal sealed class AccountStore(SignpostDbContext db) : IAccountStore, IOrgan
         return db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Slug == key, cancellationToken);
     }
 
-    /// <summary>
-    /// One account with its memberships and their practices, in one statement: a single collection (a person has a
-    /// few memberships) repeats the account's columns a few times, which costs less than a second round trip on
-    /// every sign-in and signed-in request (docs/capacity.md, "A signed-in page").
-    /// </summary>
     private IQueryable<Account> WithMemberships() =>
-        db.Accounts.AsNoTracking().Include(a => a.Memberships).ThenInclude(m => m.Organization).AsSingleQuery();
+        db.Accounts.AsNoTracking().Include(a => a.Memberships).ThenInclude(m => m.Organization).AsSplitQuery();
 }
