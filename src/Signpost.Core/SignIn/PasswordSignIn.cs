@@ -140,7 +140,10 @@ public sealed partial class PasswordSignIn(
         var account = await accounts.FindByIdentifierAsync(attempt.Kind, attempt.Identifier, cancellationToken);
         if (account is null)
         {
-            // The gate first, as for a known identifier without a trusted device: the same queue, the same refusal.
+            // A read standing in for the known account's memberships, so that a refusal at the gate costs both the
+            // same two reads; then the gate, as for a known identifier without a trusted device: the same queue, the
+            // same refusal.
+            await lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, cancellationToken);
             if (await AwaitHashSlotAsync(attempt, cancellationToken) is { } refused)
             {
                 return refused;
