@@ -2,9 +2,11 @@ namespace Signpost.Core.Maintenance;
 
 /// <summary>
 /// What the status page, its feeds and the notices say about maintenance at one instant: what runs or
-/// overruns now, what is coming, what happened in the last <see cref="History"/>.
+/// overruns now, what is coming, what happened in the last <see cref="History"/>. The windows come through
+/// the node's <see cref="MaintenanceCache"/> when there is one (a change made on another node shows within its
+/// bound, docs/maintenance.md); what runs, is coming or is over is always worked out at the current instant.
 /// </summary>
-public sealed class MaintenanceBoard(IMaintenanceStore store, TimeProvider time)
+public sealed class MaintenanceBoard(IMaintenanceStore store, TimeProvider time, MaintenanceCache? cache = null)
 {
     /// <summary>How far back the status page looks (and how long a forgotten, unclosed window shows as overrunning).</summary>
     public static readonly TimeSpan History = TimeSpan.FromDays(90);
@@ -19,7 +21,9 @@ public sealed class MaintenanceBoard(IMaintenanceStore store, TimeProvider time)
     public async Task<MaintenanceSnapshot> ReadAsync(MaintenanceAudience audience, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var windows = await store.ListAsync(now - History, now + Horizon, includeCancelled: true, cancellationToken);
+        var windows = cache is null
+            ? await store.ListAsync(now - History, now + Horizon, includeCancelled: true, cancellationToken)
+            : await cache.BoardAsync(store, History, Horizon, cancellationToken);
         return new MaintenanceSnapshot(now, windows.Where(audience.Includes).OrderBy(w => w.StartsAt).ThenBy(w => w.Id).ToList());
     }
 }

@@ -1,16 +1,19 @@
 namespace Signpost.Core.Maintenance;
 
 /// <summary>
-/// This node's copy of the maintenance windows that can be in force during the next <see cref="Bound"/>,
-/// so the sign-in gate does not read the windows table on every attempt (docs/maintenance.md, "How soon a
-/// change takes effect"). A change made through this node's <see cref="MaintenancePlanner"/> empties it at
-/// once; a change made elsewhere (another node, the command line) is seen within <see cref="Bound"/>.
-/// One per process (a singleton); <see cref="TimeSpan.Zero"/> turns it off.
+/// This node's copies of the maintenance windows, so neither the sign-in gate nor the banner, the status page
+/// and its feeds read the windows table on every request (docs/maintenance.md, "How soon a change takes
+/// effect"): the windows that can be in force during the next <see cref="Bound"/> (<see cref="InForceAsync"/>),
+/// and the board's list from its history to its horizon (<see cref="BoardAsync"/>). A change made through this
+/// node's <see cref="MaintenancePlanner"/> empties both at once; a change made elsewhere (another node, the
+/// command line) is seen within <see cref="Bound"/>. One per process (a singleton); <see cref="TimeSpan.Zero"/>
+/// turns it off.
 /// </summary>
 public sealed class MaintenanceCache(TimeProvider time, TimeSpan bound)
 {
     private readonly Lock _gate = new();
     private Snapshot? _snapshot;
+    private Snapshot? _board;
     private long _generation;
 
     /// <summary>How long windows read from the store are used before they are read again.</summary>
@@ -52,13 +55,53 @@ public sealed class MaintenanceCache(TimeProvider time, TimeSpan bound)
         return snapshot.Windows.Where(w => w.IsInForce(now)).ToList();
     }
 
-    /// <summary>A window was scheduled, extended, cancelled or closed on this node: read again at the next attempt.</summary>
+    /// <summary>
+    /// Every window, cancelled ones included, that overlaps <paramref name="history"/> ago to <paramref name="horizon"/>
+    /// ahead (what <see cref="MaintenanceBoard"/> sorts), from the copy while it is younger than <see cref="Bound"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<MaintenanceWindow>> BoardAsync(IMaintenanceStore store, TimeSpan history, TimeSpan horizon, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (Bound == TimeSpan.Zero)
+        {
+            return await store.ListAsync(now - history, now + horizon, includeCancelled: true, cancellationToken);
+        }
+
+        Snapshot? board;
+        long generation;
+        lock (_gate)
+        {
+            board = _board;
+            generation = _generation;
+        }
+
+        if (board is null || now < board.ReadAt || now >= board.ReadAt + Bound)
+        {
+            // Through the horizon as it will be at the copy's end, so a window entering the horizon meanwhile is there.
+            var windows = await store.ListAsync(now - history, now + horizon + Bound, includeCancelled: true, cancellationToken);
+            board = new Snapshot(now, windows);
+            lock (_gate)
+            {
+                if (_generation == generation)
+                {
+                    _board = board;
+                }
+            }
+        }
+
+        // The same span the store would answer now, cut from the copy.
+        var (from, to) = (now - history, now + horizon);
+        return board.Windows.Where(w => w.StartsAt < to && w.EndsAt > from).ToList();
+    }
+
+    /// <summary>A window was scheduled, extended, cancelled or closed on this node: read again at the next request.</summary>
     public void Invalidate()
     {
         lock (_gate)
         {
             _generation++;
             _snapshot = null;
+            _board = null;
         }
     }
 

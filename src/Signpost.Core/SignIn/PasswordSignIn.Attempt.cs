@@ -10,7 +10,7 @@ namespace Signpost.Core.SignIn;
 public sealed partial class PasswordSignIn
 {
     /// <summary>What one attempt has learnt so far; each phase fills in what it found out.</summary>
-    internal sealed class Attempt(PasswordSignInRequest request, DateTimeOffset at)
+    internal sealed class Attempt(PasswordSignInRequest request, DateTimeOffset at) : IDisposable
     {
         public PasswordSignInRequest Request { get; } = request;
 
@@ -57,6 +57,19 @@ public sealed partial class PasswordSignIn
 
         /// <summary>Signed in within grace without a required second factor: the grace's end.</summary>
         public DateTimeOffset? EnrolSecondFactorBy { get; set; }
+
+        /// <summary>The <see cref="HashAdmission"/> slot this attempt hashes in, from admission until its hash is done.</summary>
+        public HashAdmission.HashSlot? HashSlot { get; set; }
+
+        /// <summary>The hash is done: the slot goes to the next waiter (a no-op without one).</summary>
+        public void HashDone()
+        {
+            HashSlot?.Dispose();
+            HashSlot = null;
+        }
+
+        /// <summary>Whatever ends the attempt (a refusal, an exception) frees a slot still held.</summary>
+        public void Dispose() => HashDone();
 
         /// <summary>The lock's key: the trusted device, or the key every other browser shares.</summary>
         public string DeviceKey => Device?.DeviceId ?? LockoutCounter.UntrustedKey;

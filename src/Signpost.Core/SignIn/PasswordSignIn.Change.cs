@@ -15,7 +15,7 @@ public sealed partial class PasswordSignIn
     public async Task<SignInResult> ChangePasswordAsync(Guid accountId, PasswordSignInRequest request, string? newPassword, CancellationToken cancellationToken)
     {
         using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in.change_password");
-        var attempt = new Attempt(request, time.GetUtcNow());
+        using var attempt = new Attempt(request, time.GetUtcNow());
         var refusal = ReadChangeInput(attempt)
             ?? await FindTicketAccountAsync(attempt, accountId, cancellationToken)
             ?? await LockThenPasswordAsync(attempt, " on the change page", cancellationToken);
@@ -71,12 +71,18 @@ public sealed partial class PasswordSignIn
         var account = await accounts.FindByIdAsync(accountId, cancellationToken);
         if (account is null)
         {
+            if (await AwaitHashSlotAsync(attempt, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+
             _ = hashing.Verify(null, attempt.Request.Password!);
+            attempt.HashDone();
             return new(ReasonCodes.InvalidCredentials, "The change ticket names no account.");
         }
 
         attempt.IdentifierKind = "ticket";
         await KnowAccountAsync(attempt, account, cancellationToken);
-        return null;
+        return await AwaitHashSlotAsync(attempt, cancellationToken);
     }
 }

@@ -12,6 +12,7 @@ public sealed partial class PasswordSignIn
             PasswordChangeAccountId = refusal.PasswordChangeDue ? attempt.Account?.Id : null,
             Problems = refusal.Problems,
             Challenge = refusal.Challenge,
+            RetryAfter = refusal.RetryAfter,
         };
         // How far the clock is off is told only where the skew itself may be (after the password was proven).
         if (result.Shown.Code == ReasonCodes.MfaClockSkew)

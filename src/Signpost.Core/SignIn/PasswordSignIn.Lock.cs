@@ -34,6 +34,7 @@ public sealed partial class PasswordSignIn
             var checks = await lockedChecks.HitAsync(LockedChecksKey(accountId, deviceKey), until.ToUnixTimeSeconds() / 60, cancellationToken);
             var compared = checks <= LockedPasswordChecks;
             attempt.Check = hashing.Verify(compared ? passwordHash : null, password);
+            attempt.HashDone();
             var said = compared
                 ? $"password was {(attempt.Check == PasswordCheck.Wrong ? "wrong" : "correct")}"
                 : $"password not checked (more than {LockedPasswordChecks} attempts during this lock)";
@@ -41,6 +42,12 @@ public sealed partial class PasswordSignIn
         }
 
         attempt.Check = hashing.Verify(passwordHash, password);
+        if (attempt.Check != PasswordCheck.CorrectNeedsRehash)
+        {
+            // The slot is kept for the new hash of a password stored at an older cost (ProvePasswordAsync).
+            attempt.HashDone();
+        }
+
         var check = attempt.Check;
         if (check != PasswordCheck.Wrong)
         {

@@ -24,7 +24,9 @@ namespace Signpost.Core.SignIn;
 /// <item><see cref="CheckNamedPracticeAsync"/>: facts that are public once the practice is named in the URL (its
 /// network allow-list and browser block) are told before the password.</item>
 /// <item><see cref="FindAccountAsync"/>: an identifier with no account is hashed against a dummy and counted on a
-/// sentinel row, the same work as a wrong password, so timing does not reveal who exists.</item>
+/// sentinel row, the same work as a wrong password, so timing does not reveal who exists. Before any hash, known
+/// identifier or not, the attempt passes the <see cref="HashAdmission"/> gate (<see cref="AwaitHashSlotAsync"/>),
+/// which may refuse an untrusted attempt with <c>rate_limited</c> when too many wait (docs/security.md, "Admission before the hash").</item>
 /// <item><see cref="ProvePasswordAsync"/>: the lock before the password result. While locked, the correct password
 /// looks like a wrong one (docs/design.md §3), and only the first few attempts of a lock are compared at all
 /// (<see cref="LockedPasswordChecks"/>).</item>
@@ -57,7 +59,8 @@ public sealed partial class PasswordSignIn(
     TimeProvider time,
     SignpostMetrics? metrics = null,
     SecondFactorCheck? secondFactor = null,
-    RememberedBrowsers? rememberedBrowsers = null)
+    RememberedBrowsers? rememberedBrowsers = null,
+    HashAdmission? admission = null)
 {
     public const int MaxIdentifierLength = AccountRules.MaxIdentifierLength;
 
@@ -65,7 +68,7 @@ public sealed partial class PasswordSignIn(
     {
         // Tagged with the outcome when the event is recorded (SignInEventRecorder); its trace is the request's.
         using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in");
-        var attempt = new Attempt(request, time.GetUtcNow());
+        using var attempt = new Attempt(request, time.GetUtcNow());
 
         // The security order, top to bottom; the first refusal ends the attempt (see the class summary).
         var refusal = await OpenAsync(attempt, cancellationToken)
@@ -137,8 +140,18 @@ public sealed partial class PasswordSignIn(
         var account = await accounts.FindByIdentifierAsync(attempt.Kind, attempt.Identifier, cancellationToken);
         if (account is null)
         {
+            // A read standing in for the known account's memberships, so that a refusal at the gate costs both the
+            // same two reads; then the gate, as for a known identifier without a trusted device: the same queue, the
+            // same refusal.
+            await lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, cancellationToken);
+            if (await AwaitHashSlotAsync(attempt, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+
             // Always exactly one hash: against the dummy when there is no account.
             _ = hashing.Verify(null, attempt.Request.Password!);
+            attempt.HashDone();
             // The same database work as a wrong password on a real account (a read and a counted failure),
             // on a sentinel row that never locks: the response time must not tell who has an account.
             await lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, cancellationToken);
@@ -151,7 +164,9 @@ public sealed partial class PasswordSignIn(
         // A window for one of the account's practices (its SSO, say) is in force: failures then count for
         // nothing (docs/design.md §7), since people retrying during planned work are not attackers.
         attempt.AccountWindow = attempt.Entry.Windows.FirstOrDefault(w => attempt.Memberships.Any(m => w.Concerns(m.OrganizationId)));
-        return null;
+
+        // The gate, once the trusted-device cookie is known: it decides the queue.
+        return await AwaitHashSlotAsync(attempt, cancellationToken);
     }
 
     /// <summary>
@@ -181,6 +196,7 @@ public sealed partial class PasswordSignIn(
         if (attempt.Check == PasswordCheck.CorrectNeedsRehash)
         {
             await accounts.UpdatePasswordHashAsync(attempt.Account!.Id, hashing.Hash(attempt.Request.Password!), cancellationToken);
+            attempt.HashDone();
         }
 
         return null;

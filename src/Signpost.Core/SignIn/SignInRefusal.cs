@@ -21,6 +21,9 @@ internal sealed record SignInRefusal(string ReasonCode, string Detail)
     /// <summary>For <c>mfa_required</c>: the sign-in waiting for its second factor.</summary>
     public Mfa.SecondFactorChallenge? Challenge { get; init; }
 
+    /// <summary>For a <c>rate_limited</c> refusal: how long the client is told to wait (<c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>For <c>mfa_clock_skew</c>: how far the authenticator's clock is off, in seconds.</summary>
     public int? SkewSeconds { get; init; }
 

@@ -42,5 +42,8 @@ public sealed record SignInResult
     /// <summary>A "remember this browser" cookie to set (name, value), after a second factor the person asked to remember.</summary>
     public (string Name, string Value)? RememberBrowserCookie { get; init; }
 
+    /// <summary>For a <c>rate_limited</c> refusal (the hash admission gate's): how long to wait before trying again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public bool Succeeded => Reason.IsSuccess;
 }

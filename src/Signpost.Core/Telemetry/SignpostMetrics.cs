@@ -20,10 +20,13 @@ public sealed class SignpostMetrics
     private readonly Counter<long> _jobRuns;
     private readonly Histogram<double> _jobDuration;
     private readonly Counter<long> _incidents;
+    private readonly Counter<long> _admissionRefusals;
+    private readonly Meter _meter;
 
     public SignpostMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(SignpostTelemetry.MeterName);
+        _meter = meter;
         _signIns = meter.CreateCounter<long>("signpost.sign_in.outcomes", "{attempt}",
             "Sign-in attempts and recovery steps, one per sign-in event, by exact reason code and method.");
         _lockouts = meter.CreateCounter<long>("signpost.lockouts", "{lock}",
@@ -41,7 +44,31 @@ public sealed class SignpostMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
         _incidents = meter.CreateCounter<long>("signpost.incidents.opened", "{incident}",
             "Incidents opened, by source (rule, help_request) and, for a rule, its ID.");
+        _admissionRefusals = meter.CreateCounter<long>("signpost.password.admission.refused", "{attempt}",
+            "Untrusted password attempts refused (rate_limited) without hashing because the untrusted queue was full.");
     }
+
+    /// <summary>
+    /// The hash admission gate's depth as observable gauges: hashes running, and attempts waiting by queue
+    /// (<c>trusted</c>, <c>untrusted</c>). Called once by the gate (a singleton) when it is made.
+    /// </summary>
+    public void ObserveHashAdmission(SignIn.HashAdmission admission)
+    {
+        _meter.CreateObservableGauge("signpost.password.admission.running", () => admission.State.Running, "{hash}",
+            "Password hashes running now on this node, through the admission gate.");
+        _meter.CreateObservableGauge("signpost.password.admission.waiting", () =>
+        {
+            var state = admission.State;
+            return new[]
+            {
+                new Measurement<int>(state.WaitingTrusted, new KeyValuePair<string, object?>(SignpostTelemetry.Tags.Queue, "trusted")),
+                new Measurement<int>(state.WaitingUntrusted, new KeyValuePair<string, object?>(SignpostTelemetry.Tags.Queue, "untrusted")),
+            };
+        }, "{attempt}", "Password attempts waiting for a hash on this node, by queue (trusted, untrusted).");
+    }
+
+    /// <summary>An untrusted attempt found the untrusted queue full and was refused without a hash.</summary>
+    public void HashAdmissionRefused() => _admissionRefusals.Add(1);
 
     /// <summary>One sign-in event was committed.</summary>
     public void SignInRecorded(SignInMethod method, string reasonCode, bool succeeded) =>

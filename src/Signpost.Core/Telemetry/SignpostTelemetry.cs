@@ -39,6 +39,7 @@ public static class SignpostTelemetry
         public const string LockScope = "signpost.lockout.scope";
         public const string IncidentSource = "signpost.incident.source";
         public const string Rule = "signpost.escalation.rule";
+        public const string Queue = "signpost.password.queue";
     }
 
     /// <summary>The method as a metric and span attribute: <c>password</c>, <c>api</c>, <c>change_password</c>, <c>activation</c>, <c>password_reset</c>, <c>unlock</c>, <c>sso</c>, <c>openid_client</c>.</summary>

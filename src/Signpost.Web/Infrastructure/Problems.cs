@@ -57,12 +57,32 @@ public static class Problems
             context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (result.RetryAfter is { } retry)
+        {
+            var seconds = (long)Math.Ceiling(retry.TotalSeconds);
+            problem.Detail = $"{result.Shown.UserMessage} Try again in {seconds} seconds.";
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (result.Problems.Count > 0)
         {
             problem.Extensions["errors"] = result.Problems;
         }
 
         return problem;
+    }
+
+    /// <summary>
+    /// For a page that renders a refused attempt itself: a refusal that says when to retry (the hash admission
+    /// gate's <c>rate_limited</c>, docs/security.md) answers 429 with <c>Retry-After</c>, like the API.
+    /// </summary>
+    public static void SetRetryAfter(HttpContext context, SignInResult result)
+    {
+        if (result.RetryAfter is { } retry)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     public static Task WriteAsync(HttpContext context, ProblemDetails problem)

@@ -42,6 +42,9 @@ public sealed class SessionAuthentication(
             return AuthenticateResult.Fail("The account is no longer active.");
         }
 
+        // The page and the banner of this request take it from here rather than reading it again.
+        SignedInAccount.Remember(Context, account);
+
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, account.Id.ToString()),

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
@@ -66,8 +65,7 @@ public sealed class MaintenanceNoticeViewComponent(
 
     private async Task<IReadOnlyList<Organization>> PracticesAsync(CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(UserClaimsPrincipal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
-            || await accounts.FindByIdAsync(id, cancellationToken) is not { } account)
+        if (await SignedInAccount.FindAsync(HttpContext, accounts, cancellationToken) is not { } account)
         {
             return [];
         }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -22,9 +21,7 @@ public sealed class DowntimeProcedureModel(IAccountStore accounts, Procedure pro
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var account = Guid.TryParse(User.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
-            ? await accounts.FindByIdAsync(id, cancellationToken)
-            : null;
+        var account = await Infrastructure.SignedInAccount.FindAsync(HttpContext, accounts, cancellationToken);
         Allowed = account is not null && MayRead(account);
         if (!Allowed)
         {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -39,8 +38,7 @@ public sealed class IndexModel(IAccountStore accounts, IOptionsMonitor<BrowserSu
 
     public async Task<IActionResult> OnGetAsync(string? notice, string? returnUrl, CancellationToken cancellationToken)
     {
-        var id = Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
-        var account = await accounts.FindByIdAsync(id, cancellationToken);
+        var account = await Infrastructure.SignedInAccount.FindAsync(HttpContext, accounts, cancellationToken);
         if (account is null)
         {
             return Redirect("/sign-in");

@@ -134,6 +134,7 @@ public sealed class SignInModel(
             return Redirect(ChangePasswordAddress(tickets.Issue(accountId), returnUrl));
         }
 
+        Problems.SetRetryAfter(HttpContext, result);
         Failure = FailureView.From(result);
         return Page();
     }

@@ -31,6 +31,11 @@ public static class SignInServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddSingleton<PasswordHashing>();
+        services.AddOptions<HashAdmissionOptions>().BindConfiguration(HashAdmissionOptions.Section)
+            .Validate(o => o.Concurrency >= 0 && o.UntrustedQueue >= 0 && o.RetryAfterSeconds is >= 1 and <= 3600,
+                "Signpost:HashAdmission: Concurrency and UntrustedQueue must be 0 (automatic) or more, RetryAfterSeconds between 1 and 3600.")
+            .ValidateOnStart();
+        services.AddSingleton<HashAdmission>();
         services.AddSignpostPasswordPolicy();
         services.AddSingleton<DeviceCookies>();
         services.AddSingleton<RememberedBrowsers>();

@@ -94,4 +94,62 @@ public sealed class MaintenanceCacheTests
         // Assert
         Assert.Single(await planner.AllInForceAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Board_StoreWriteFromElsewhere_SeenAtTheBound_NotBefore()
+    {
+        // Arrange: the board's copy is read now; another node then schedules a window for tomorrow.
+        var board = new MaintenanceBoard(_store, _time, _cache);
+        Assert.Empty((await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None)).All);
+        await _store.AddAsync(Window(Start.AddDays(1), Start.AddDays(1).AddHours(1)), CancellationToken.None);
+
+        // Act
+        var atOnce = await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None);
+        _time.Advance(Bound - TimeSpan.FromTicks(1));
+        var justBefore = await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None);
+        _time.Advance(TimeSpan.FromTicks(1));
+        var atBound = await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None);
+
+        // Assert
+        Assert.Empty(atOnce.Upcoming);
+        Assert.Empty(justBefore.Upcoming);
+        Assert.Single(atBound.Upcoming);
+    }
+
+    [Fact]
+    public async Task Board_ScheduleAndCancelOnThisNode_EachSeenAtOnce()
+    {
+        // Arrange: the board's copy is read now.
+        var board = new MaintenanceBoard(_store, _time, _cache);
+        Assert.Empty((await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None)).All);
+
+        // Act + Assert: scheduled on this node — on the board at once.
+        var window = await _planner.ScheduleAsync(
+            new MaintenanceRequest(Start.AddHours(2).UtcDateTime, Start.AddHours(3).UtcDateTime, "UTC", MaintenanceScope.Portal, null, "Upgrade", "test"), CancellationToken.None).Done();
+        Assert.Equal(window.Id, Assert.Single((await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None)).Upcoming).Id);
+
+        // Cancelled on this node — off the upcoming list at once, still listed (the calendar feed tells of it).
+        await _planner.CancelAsync(window.Id, CancellationToken.None).Done();
+        var after = await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None);
+        Assert.Empty(after.Upcoming);
+        Assert.NotNull(Assert.Single(after.All).CancelledAt);
+    }
+
+    [Fact]
+    public async Task Board_WindowStartingWhileTheCopyIsInUse_RunsFromItsStart()
+    {
+        // Arrange: a window two seconds ahead, read into the copy while it is still upcoming.
+        var board = new MaintenanceBoard(_store, _time, _cache);
+        var window = Window(Start.AddSeconds(2), Start.AddHours(1));
+        await _store.AddAsync(window, CancellationToken.None);
+        Assert.Single((await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None)).Upcoming);
+
+        // Act: two seconds on, within the bound (no new read).
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var snapshot = await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None);
+
+        // Assert: the phase is worked out at the current instant, from the copy.
+        Assert.Equal(window.Id, Assert.Single(snapshot.Current).Id);
+        Assert.Equal(MaintenanceState.InProgress, snapshot.State);
+    }
 }

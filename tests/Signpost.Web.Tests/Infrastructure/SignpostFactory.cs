@@ -40,6 +40,12 @@ public class SignpostFactory : WebApplicationFactory<Program>
     public int FormLifetimeMinutes { get; init; } = 120;
 
     /// <summary>
+    /// Untrusted attempts the hash admission gate lets wait (<c>Signpost:HashAdmission:UntrustedQueue</c>); unset, the
+    /// default of 4 per core. Tests that fire a burst at the lockout counter raise it, so the burst reaches the lock.
+    /// </summary>
+    public int? UntrustedHashQueue { get; init; }
+
+    /// <summary>
     /// PBKDF2 iterations of the test host's password hasher. Most tests are not about hashing, so they get
     /// <see cref="CheapIterations"/> (about a millisecond a hash instead of a few hundred); tests whose
     /// point is the real cost (timing, rehash) set <see cref="PasswordHashingOptions.MinimumIterations"/>
@@ -73,6 +79,10 @@ public class SignpostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Signpost:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Signpost:SignInRateLimit:PermitsPerMinute", PermitsPerMinute.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:FormLifetimeMinutes", FormLifetimeMinutes.ToString(CultureInfo.InvariantCulture));
+        if (UntrustedHashQueue is { } queue)
+        {
+            builder.UseSetting("Signpost:HashAdmission:UntrustedQueue", queue.ToString(CultureInfo.InvariantCulture));
+        }
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
         if (PasswordIterations < PasswordHashingOptions.MinimumIterations)

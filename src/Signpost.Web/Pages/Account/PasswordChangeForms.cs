@@ -28,6 +28,7 @@ internal static class PasswordChangeForms
         var result = await pipeline.ChangePasswordAsync(accountId, request, newPassword, cancellationToken);
         if (!result.Succeeded)
         {
+            Problems.SetRetryAfter(context, result);
             return FailureView.From(result);
         }
 

@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Options;
+using Signpost.Core.Telemetry;
+
+namespace Signpost.Core.SignIn;
+
+/// <summary>Settings of the <see cref="HashAdmission"/> gate (docs/security.md, "Admission before the hash").</summary>
+public sealed class HashAdmissionOptions
+{
+    public const string Section = "Signpost:HashAdmission";
+
+    /// <summary>Password checks that may hash at once on this node; 0 (the default) is one per core.</summary>
+    public int Concurrency { get; set; }
+
+    /// <summary>
+    /// Untrusted attempts that may wait for a hash on this node; one more is refused with <c>rate_limited</c>.
+    /// 0 (the default) is <see cref="UntrustedQueuePerCore"/> per core.
+    /// </summary>
+    public int UntrustedQueue { get; set; }
+
+    /// <summary>The waiting room per core when <see cref="UntrustedQueue"/> is not set.</summary>
+    public const int UntrustedQueuePerCore = 4;
+
+    /// <summary>What a refused attempt is told to wait, in seconds (<c>Retry-After</c>).</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+}
+
+/// <summary>
+/// The one gate every password check of a sign-in passes before it hashes (docs/security.md, "Admission
+/// before the hash"): at most <see cref="Concurrency"/> hashes at once, and two queues for the rest. Attempts
+/// from a browser holding a valid trusted-device cookie for the account wait in the first and always get the
+/// next free slot; every other attempt (unknown identifiers, which can hold no such cookie, included) waits in
+/// the second, which holds at most <see cref="UntrustedQueueLimit"/>. An untrusted attempt that finds it full
+/// is refused at once, with no hash: <see cref="EnterAsync"/> answers null. What the gate decides depends on
+/// the queues and on the trusted-device cookie only, never on whether the identifier names an account.
+/// One per process: the queues are this node's CPU, not the cluster's.
+/// </summary>
+public sealed class HashAdmission
+{
+    private readonly Lock _lock = new();
+    private readonly LinkedList<TaskCompletionSource<HashSlot>> _trusted = new();
+    private readonly LinkedList<TaskCompletionSource<HashSlot>> _untrusted = new();
+    private readonly SignpostMetrics? _metrics;
+    private int _running;
+    private long _refused;
+
+    public HashAdmission(IOptions<HashAdmissionOptions> options, SignpostMetrics? metrics = null)
+    {
+        var settings = options.Value;
+        Concurrency = settings.Concurrency > 0 ? settings.Concurrency : Environment.ProcessorCount;
+        UntrustedQueueLimit = settings.UntrustedQueue > 0 ? settings.UntrustedQueue : HashAdmissionOptions.UntrustedQueuePerCore * Environment.ProcessorCount;
+        RetryAfter = TimeSpan.FromSeconds(Math.Max(1, settings.RetryAfterSeconds));
+        _metrics = metrics;
+        metrics?.ObserveHashAdmission(this);
+    }
+
+    /// <summary>Hashes that may run at once.</summary>
+    public int Concurrency { get; }
+
+    /// <summary>Untrusted attempts that may wait; beyond, refused.</summary>
+    public int UntrustedQueueLimit { get; }
+
+    /// <summary>What a refused attempt is told to wait.</summary>
+    public TimeSpan RetryAfter { get; }
+
+    /// <summary>A consistent reading of the gate, for the metrics and the tests.</summary>
+    public HashAdmissionState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new(_running, _trusted.Count, _untrusted.Count, Interlocked.Read(ref _refused));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A slot to hash in, once it is this attempt's turn; null when <paramref name="trusted"/> is false and
+    /// the untrusted queue is full (the caller refuses the attempt without hashing). Dispose the slot as soon
+    /// as the hash is done. Cancelling leaves the queue.
+    /// </summary>
+    public ValueTask<HashSlot?> EnterAsync(bool trusted, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<HashSlot> waiter;
+        LinkedListNode<TaskCompletionSource<HashSlot>> node;
+        lock (_lock)
+        {
+            // A free slot means both queues are empty: a slot that frees is handed straight to a waiter.
+            if (_running < Concurrency)
+            {
+                _running++;
+                return ValueTask.FromResult<HashSlot?>(new HashSlot(this));
+            }
+
+            if (!trusted && _untrusted.Count >= UntrustedQueueLimit)
+            {
+                Interlocked.Increment(ref _refused);
+                _metrics?.HashAdmissionRefused();
+                return ValueTask.FromResult<HashSlot?>(null);
+            }
+
+            // Continuations run asynchronously: the releasing request does not run the next one's hash.
+            waiter = new TaskCompletionSource<HashSlot>(TaskCreationOptions.RunContinuationsAsynchronously);
+            node = (trusted ? _trusted : _untrusted).AddLast(waiter);
+        }
+
+        return WaitAsync(waiter, node, cancellationToken);
+    }
+
+    private async ValueTask<HashSlot?> WaitAsync(
+        TaskCompletionSource<HashSlot> waiter, LinkedListNode<TaskCompletionSource<HashSlot>> node, CancellationToken cancellationToken)
+    {
+        await using var registration = cancellationToken.Register(() =>
+        {
+            lock (_lock)
+            {
+                // Still queued (not handed a slot meanwhile): leave the queue.
+                if (node.List is { } queue)
+                {
+                    queue.Remove(node);
+                    waiter.TrySetCanceled(cancellationToken);
+                }
+            }
+        });
+        return await waiter.Task;
+    }
+
+    /// <summary>A slot is done: the first trusted waiter gets it, else the first untrusted one, else it is free.</summary>
+    private void Release()
+    {
+        lock (_lock)
+        {
+            var next = _trusted.First ?? _untrusted.First;
+            if (next is null)
+            {
+                _running--;
+                return;
+            }
+
+            next.List!.Remove(next);
+            next.Value.TrySetResult(new HashSlot(this));
+        }
+    }
+
+    /// <summary>One admitted hash; disposing it (once) frees the slot for the next waiter.</summary>
+    public sealed class HashSlot : IDisposable
+    {
+        private HashAdmission? _owner;
+
+        internal HashSlot(HashAdmission owner) => _owner = owner;
+
+        public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Release();
+    }
+}
+
+/// <summary>The gate at one instant: hashes running, attempts waiting in each queue, untrusted attempts refused since start.</summary>
+public sealed record HashAdmissionState(int Running, int WaitingTrusted, int WaitingUntrusted, long Refused);

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Options;
+using Signpost.Core.SignIn;
+
+namespace Signpost.Core.Tests.SignIn;
+
+/// <summary>The gate itself (docs/security.md, "Admission before the hash"): slots, the two queues, the bound, leaving.</summary>
+public sealed class HashAdmissionTests
+{
+    private static HashAdmission Gate(int concurrency = 1, int untrustedQueue = 2) =>
+        new(Options.Create(new HashAdmissionOptions { Concurrency = concurrency, UntrustedQueue = untrustedQueue }));
+
+    [Fact]
+    public async Task FreeSlots_AdmitAtOnce_UpToConcurrency_ThenQueue()
+    {
+        var gate = Gate(concurrency: 2);
+
+        var first = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        var second = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        var third = gate.EnterAsync(trusted: false, CancellationToken.None);
+
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.False(third.IsCompleted);
+        Assert.Equal(new HashAdmissionState(2, 0, 1, 0), gate.State);
+        first!.Dispose();
+        first.Dispose();
+        (await third)!.Dispose();
+        second!.Dispose();
+        Assert.Equal(new HashAdmissionState(0, 0, 0, 0), gate.State);
+    }
+
+    [Fact]
+    public async Task FullUntrustedQueue_RefusesUntrusted_ButQueuesTrusted()
+    {
+        var gate = Gate(untrustedQueue: 2);
+        var held = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        var waiting = new[] { gate.EnterAsync(false, CancellationToken.None), gate.EnterAsync(false, CancellationToken.None) };
+
+        var refused = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        var trusted = gate.EnterAsync(trusted: true, CancellationToken.None);
+
+        Assert.Null(refused);
+        Assert.False(trusted.IsCompleted);
+        Assert.Equal(new HashAdmissionState(1, 1, 2, 1), gate.State);
+        held!.Dispose();
+        (await trusted)!.Dispose();
+        foreach (var slot in waiting)
+        {
+            (await slot)!.Dispose();
+        }
+
+        Assert.Equal(new HashAdmissionState(0, 0, 0, 1), gate.State);
+    }
+
+    [Fact]
+    public async Task FreedSlot_GoesToTheFirstTrustedWaiter_BeforeEarlierUntrustedOnes_InArrivalOrderWithinAQueue()
+    {
+        var gate = Gate(untrustedQueue: 4);
+        var held = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        var order = new List<string>();
+        async Task Wait(string name, bool trusted)
+        {
+            var slot = await gate.EnterAsync(trusted, CancellationToken.None);
+            lock (order)
+            {
+                order.Add(name);
+            }
+
+            slot!.Dispose();
+        }
+
+        var all = new List<Task> { Wait("u1", false), Wait("u2", false), Wait("t1", true), Wait("u3", false), Wait("t2", true) };
+        Assert.Equal(new HashAdmissionState(1, 2, 3, 0), gate.State);
+        held!.Dispose();
+        await Task.WhenAll(all);
+
+        Assert.Equal(["t1", "t2", "u1", "u2", "u3"], order);
+    }
+
+    [Fact]
+    public async Task CancelledWaiter_LeavesTheQueue_AndItsPlaceIsFree()
+    {
+        var gate = Gate(untrustedQueue: 1);
+        var held = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        using var leave = new CancellationTokenSource();
+        var waiting = gate.EnterAsync(trusted: false, leave.Token).AsTask();
+
+        await leave.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(new HashAdmissionState(1, 0, 0, 0), gate.State);
+        var next = gate.EnterAsync(trusted: false, CancellationToken.None);
+        Assert.Equal(new HashAdmissionState(1, 0, 1, 0), gate.State);
+        held!.Dispose();
+        (await next)!.Dispose();
+        Assert.Equal(new HashAdmissionState(0, 0, 0, 0), gate.State);
+    }
+
+    [Fact]
+    public void Defaults_OneSlotPerCore_FourWaitingPerCore()
+    {
+        var gate = new HashAdmission(Options.Create(new HashAdmissionOptions()));
+
+        Assert.Equal(Environment.ProcessorCount, gate.Concurrency);
+        Assert.Equal(HashAdmissionOptions.UntrustedQueuePerCore * Environment.ProcessorCount, gate.UntrustedQueueLimit);
+        Assert.Equal(TimeSpan.FromSeconds(5), gate.RetryAfter);
+    }
+}
