@@ -41,7 +41,7 @@ public static class SignpostTelemetry
         public const string Rule = "signpost.escalation.rule";
     }
 
-    /// <summary>The method as a metric and span attribute: <c>password</c>, <c>api</c>, <c>change_password</c>, <c>activation</c>, <c>password_reset</c>, <c>unlock</c>, <c>sso</c>, <c>openid_client</c>.</summary>
+    /// <summary>The method as a metric and span attribute: <c>password</c>, <c>api</c>, <c>change_password</c>, <c>activation</c>, <c>password_reset</c>, <c>unlock</c>, <c>sso</c>, <c>openid_client</c>, <c>passkey</c>.</summary>
     public static string MethodTag(SignInMethod method) => method switch
     {
         SignInMethod.Password => "password",
@@ -52,6 +52,7 @@ public static class SignpostTelemetry
         SignInMethod.Unlock => "unlock",
         SignInMethod.Sso => "sso",
         SignInMethod.OpenIdClient => "openid_client",
+        SignInMethod.Passkey => "passkey",
         _ => "other",
     };
 }
