@@ -62,8 +62,10 @@ public sealed class PasskeyBrowserTests(SignpostBrowserFixture fixture, PasskeyS
         Assert.NotNull(used["LastUsedAt"]);
         Assert.True((long)used["SignCount"]! > (long)stored["SignCount"]!);
 
-        // Act: remove it
+        // Act: remove it (the page, with the passkey and its last use, is docs/mfa.md's picture)
         await page.GotoAsync("/account/second-factor");
+        await Expect(page.GetByTestId("passkeys")).ToContainTextAsync("Laptop");
+        Docs.Screenshots.AssertPng(await Docs.Screenshots.TakeAsync(page, "passkeys.png"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove passkey Laptop" }).ClickAsync();
 
         // Assert: gone from the page and the database, audited
@@ -161,7 +163,7 @@ public sealed class PasskeyBrowserTests(SignpostBrowserFixture fixture, PasskeyS
 
     private async Task<(IPage Page, ICDPSession Cdp)> NewLocalhostPageAsync()
     {
-        var page = await NewPageAsync();
+        var page = await NewPageAsync(width: Docs.Screenshots.Width, height: Docs.Screenshots.Height);
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("WebAuthn.enable", new() { ["enableUI"] = false });
         return (page, cdp);
