@@ -58,7 +58,8 @@ public sealed partial class PasswordSignIn
             ?? await ReadChallengeAsync(attempt, challenge, cancellationToken)
             ?? await AdmitAsync(attempt, cancellationToken)
             ?? await ProveSecondFactorAsync(attempt, passkey, cancellationToken)
-            ?? CheckPasswordChangeDue(attempt);
+            // A single sign-on used no password here, so none is due for a change (docs/mfa.md, "After single sign-on").
+            ?? (challenge?.Method == Events.SignInMethod.Sso ? null : CheckPasswordChangeDue(attempt));
         if (refusal is not null)
         {
             return await RefuseAsync(attempt, refusal, cancellationToken);

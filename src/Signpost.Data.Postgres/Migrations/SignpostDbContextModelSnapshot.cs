@@ -1583,6 +1583,9 @@ namespace Signpost.Data.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AskSecondFactor")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(200)

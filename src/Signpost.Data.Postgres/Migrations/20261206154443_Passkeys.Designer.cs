@@ -13,7 +13,7 @@ using Signpost.Data;
 namespace Signpost.Data.Postgres.Migrations
 {
     [DbContext(typeof(SignpostDbContext))]
-    [Migration("20261206151932_Passkeys")]
+    [Migration("20261206154443_Passkeys")]
     partial class Passkeys
     {
         /// <inheritdoc />
@@ -1585,6 +1585,9 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("AskSecondFactor")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("ClientId")
                         .IsRequired()

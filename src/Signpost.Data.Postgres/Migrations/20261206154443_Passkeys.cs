@@ -11,6 +11,13 @@ namespace Signpost.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "AskSecondFactor",
+                table: "SsoConnections",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.CreateTable(
                 name: "Passkeys",
                 columns: table => new
@@ -49,6 +56,10 @@ namespace Signpost.Data.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "Passkeys");
+
+            migrationBuilder.DropColumn(
+                name: "AskSecondFactor",
+                table: "SsoConnections");
         }
     }
 }

@@ -11,7 +11,7 @@ using Signpost.Data;
 namespace Signpost.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SignpostDbContext))]
-    [Migration("20261206151849_Passkeys")]
+    [Migration("20261206154337_Passkeys")]
     partial class Passkeys
     {
         /// <inheritdoc />
@@ -1561,6 +1561,9 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("AskSecondFactor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ClientId")
                         .IsRequired()

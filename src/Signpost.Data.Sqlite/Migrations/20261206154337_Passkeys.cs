@@ -11,6 +11,13 @@ namespace Signpost.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "AskSecondFactor",
+                table: "SsoConnections",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.CreateTable(
                 name: "Passkeys",
                 columns: table => new
@@ -49,6 +56,10 @@ namespace Signpost.Data.Sqlite.Migrations
         {
             migrationBuilder.DropTable(
                 name: "Passkeys");
+
+            migrationBuilder.DropColumn(
+                name: "AskSecondFactor",
+                table: "SsoConnections");
         }
     }
 }
