@@ -164,8 +164,9 @@ public sealed class PasskeyCeremonies(
         {
             response = JsonSerializer.Deserialize<AuthenticatorAssertionRawResponse>(json) ?? throw new JsonException("Empty assertion.");
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // JsonException, a base64url field that is not one, a required member missing: none is an assertion.
             return PasskeyVerification.Refused($"an answer that is not a WebAuthn assertion ({Short(ex.Message)})");
         }
 
