@@ -63,6 +63,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
         services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();
         services.AddScoped<Core.OpenIdProvider.IProviderKeyStore, ProviderKeyStore>();
+        services.AddScoped<Core.OpenIdProvider.ISessionClientStore, SessionClientStore>();
         services.AddScoped<ICredentialAuditFacts, CredentialAuditFactsReader>();
         // The troubleshooter's facts read the browser matrix from options; the host binds it, a bare container gets the defaults.
         services.AddOptions();

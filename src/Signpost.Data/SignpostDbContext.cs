@@ -53,6 +53,8 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<Core.Email.OutboxMessage> OutboxMessages => Set<Core.Email.OutboxMessage>();
     /// <summary>The OpenID Connect provider's signing and encryption keys (docs/oidc-provider.md "Keys").</summary>
     public DbSet<Core.OpenIdProvider.ProviderKey> ProviderKeys => Set<Core.OpenIdProvider.ProviderKey>();
+    /// <summary>Which portals received tokens for which session: who is owed a back-channel logout (docs/oidc-provider.md).</summary>
+    public DbSet<Core.OpenIdProvider.SessionClient> SessionClients => Set<Core.OpenIdProvider.SessionClient>();
     public DbSet<Core.Mfa.TotpAuthenticator> TotpAuthenticators => Set<Core.Mfa.TotpAuthenticator>();
     public DbSet<Core.Mfa.RecoveryCode> RecoveryCodes => Set<Core.Mfa.RecoveryCode>();
     public DbSet<Core.Mfa.SecondFactorState> SecondFactorStates => Set<Core.Mfa.SecondFactorState>();

@@ -7,8 +7,11 @@ namespace Signpost.Core.Sessions;
 /// <summary>A session just created: the token goes into the cookie, the record into the store.</summary>
 public sealed record IssuedSession(string Token, Session Session);
 
-/// <summary>Creates, validates and ends server-side sessions.</summary>
-public sealed class SessionManager(ISessionStore store, TimeProvider time)
+/// <summary>
+/// Creates, validates and ends server-side sessions. Every way a session is ended goes through
+/// <see cref="EndAsync"/> or <see cref="EndAllAsync"/>, which then tell the <see cref="ISessionEndListener"/>.
+/// </summary>
+public sealed class SessionManager(ISessionStore store, TimeProvider time, ISessionEndListener? listener = null)
 {
     /// <summary>How stale <see cref="Session.LastSeenAt"/> may get before a request refreshes it.</summary>
     public static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(30);
@@ -79,11 +82,26 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time)
         return session;
     }
 
-    public Task EndAsync(string sessionId, string reason, CancellationToken cancellationToken) =>
-        store.RevokeAsync(sessionId, time.GetUtcNow(), reason, cancellationToken);
+    public async Task EndAsync(string sessionId, string reason, CancellationToken cancellationToken)
+    {
+        var session = await store.FindAsync(sessionId, cancellationToken);
+        await store.RevokeAsync(sessionId, time.GetUtcNow(), reason, cancellationToken);
+        if (session is not null && listener is not null)
+        {
+            await listener.SessionsEndedAsync(session.AccountId, cancellationToken);
+        }
+    }
 
-    public Task<int> EndAllAsync(Guid accountId, string? keepSessionId, string reason, CancellationToken cancellationToken) =>
-        store.RevokeAllAsync(accountId, keepSessionId, time.GetUtcNow(), reason, cancellationToken);
+    public async Task<int> EndAllAsync(Guid accountId, string? keepSessionId, string reason, CancellationToken cancellationToken)
+    {
+        var ended = await store.RevokeAllAsync(accountId, keepSessionId, time.GetUtcNow(), reason, cancellationToken);
+        if (ended > 0 && listener is not null)
+        {
+            await listener.SessionsEndedAsync(accountId, cancellationToken);
+        }
+
+        return ended;
+    }
 
     public Task<IReadOnlyList<Session>> ListAsync(Guid accountId, CancellationToken cancellationToken) =>
         store.ListLiveAsync(accountId, time.GetUtcNow(), cancellationToken);

@@ -1054,6 +1054,10 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1065,7 +1069,7 @@ namespace Signpost.Data.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<Guid>("IncidentId")
+                    b.Property<Guid?>("IncidentId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("LastError")
@@ -1087,7 +1091,13 @@ namespace Signpost.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
 
                     b.HasIndex("CreatedAt");
 
@@ -1412,6 +1422,32 @@ namespace Signpost.Data.Postgres.Migrations
                     b.HasIndex("Use", "CreatedAt");
 
                     b.ToTable("ProviderKeys");
+                });
+
+            modelBuilder.Entity("Signpost.Core.OpenIdProvider.SessionClient", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("FirstTokensAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LogoutQueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SessionId", "ClientId");
+
+                    b.HasIndex("AccountId", "LogoutQueuedAt");
+
+                    b.ToTable("OpenIdSessionClients", (string)null);
                 });
 
             modelBuilder.Entity("Signpost.Core.Organizations.Organization", b =>
@@ -1900,6 +1936,15 @@ namespace Signpost.Data.Postgres.Migrations
                     b.HasOne("Signpost.Core.Incidents.Webhooks.WebhookDelivery", null)
                         .WithMany()
                         .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.OpenIdProvider.SessionClient", b =>
+                {
+                    b.HasOne("Signpost.Core.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

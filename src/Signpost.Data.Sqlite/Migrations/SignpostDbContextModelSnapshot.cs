@@ -1034,6 +1034,10 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -1045,7 +1049,7 @@ namespace Signpost.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("IncidentId")
+                    b.Property<Guid?>("IncidentId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastError")
@@ -1067,7 +1071,13 @@ namespace Signpost.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
 
                     b.HasIndex("CreatedAt");
 
@@ -1390,6 +1400,32 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.HasIndex("Use", "CreatedAt");
 
                     b.ToTable("ProviderKeys");
+                });
+
+            modelBuilder.Entity("Signpost.Core.OpenIdProvider.SessionClient", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstTokensAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LogoutQueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SessionId", "ClientId");
+
+                    b.HasIndex("AccountId", "LogoutQueuedAt");
+
+                    b.ToTable("OpenIdSessionClients", (string)null);
                 });
 
             modelBuilder.Entity("Signpost.Core.Organizations.Organization", b =>
@@ -1874,6 +1910,15 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.HasOne("Signpost.Core.Incidents.Webhooks.WebhookDelivery", null)
                         .WithMany()
                         .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.OpenIdProvider.SessionClient", b =>
+                {
+                    b.HasOne("Signpost.Core.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -89,7 +89,10 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
         builder.HasIndex(d => d.IncidentId);
         builder.HasIndex(d => d.CreatedAt);
+        builder.HasIndex(d => d.ClientId);
         builder.Property(d => d.EventType).HasMaxLength(32);
+        builder.Property(d => d.ClientId).HasMaxLength(Core.OpenIdProvider.SessionClient.MaxClientIdLength);
+        builder.Property(d => d.Target).HasMaxLength(WebhookDelivery.MaxTargetLength);
         builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.LastError).HasMaxLength(WebhookAttempt.MaxErrorLength);
     }

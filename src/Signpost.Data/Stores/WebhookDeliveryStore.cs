@@ -18,8 +18,8 @@ internal sealed class WebhookDeliveryStore(SignpostDbContext db) : IWebhookDeliv
         }
     }
 
-    public async Task<IReadOnlyList<WebhookDelivery>> ListDueAsync(DateTimeOffset now, int take, CancellationToken cancellationToken) =>
-        await db.WebhookDeliveries.AsNoTracking().Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
+    public async Task<IReadOnlyList<WebhookDelivery>> ListDueAsync(DateTimeOffset now, int take, bool includeWebhooks, CancellationToken cancellationToken) =>
+        await db.WebhookDeliveries.AsNoTracking().Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && (includeWebhooks || d.ClientId != null))
             .OrderBy(d => d.NextAttemptAt).Take(take).ToListAsync(cancellationToken);
 
     public async Task<bool> TryClaimAsync(Guid deliveryId, DateTimeOffset seenNextAttemptAt, DateTimeOffset claimUntil, CancellationToken cancellationToken) =>
@@ -47,7 +47,7 @@ internal sealed class WebhookDeliveryStore(SignpostDbContext db) : IWebhookDeliv
             .SetProperty(d => d.CompletedAt, delivery.CompletedAt), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, string? clientId, int take, CancellationToken cancellationToken)
     {
         var deliveries = db.WebhookDeliveries.AsNoTracking();
         if (status is { } s)
@@ -58,6 +58,11 @@ internal sealed class WebhookDeliveryStore(SignpostDbContext db) : IWebhookDeliv
         if (incidentId is { } id)
         {
             deliveries = deliveries.Where(d => d.IncidentId == id);
+        }
+
+        if (clientId is not null)
+        {
+            deliveries = deliveries.Where(d => d.ClientId == clientId);
         }
 
         return await deliveries.OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);

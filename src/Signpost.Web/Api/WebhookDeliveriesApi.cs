@@ -5,20 +5,24 @@ using Signpost.Core.Incidents.Webhooks;
 
 namespace Signpost.Web.Api;
 
-/// <summary><c>GET /api/v1/webhook-deliveries</c>: the ticketing webhook's delivery log, every attempt with its outcome (platform admins).</summary>
+/// <summary>
+/// <c>GET /api/v1/webhook-deliveries</c>: the delivery log of the ticketing webhook and of OpenID Connect back-channel
+/// logouts (<c>eventType</c> <c>backchannel.logout</c>, with <c>clientId</c> and <c>target</c>), every attempt with its
+/// outcome (platform admins).
+/// </summary>
 public static class WebhookDeliveriesApi
 {
     public sealed record AttemptView(int Number, DateTimeOffset At, int? StatusCode, string? Error, int DurationMs);
 
     public sealed record DeliveryView(
-        Guid Id, Guid IncidentId, string EventType, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt,
+        Guid Id, Guid? IncidentId, string? ClientId, string? Target, string EventType, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt,
         int? LastStatusCode, string? LastError, DateTimeOffset? CompletedAt, IReadOnlyList<AttemptView> AttemptLog);
 
     public static RouteGroupBuilder MapWebhookDeliveriesApi(this RouteGroupBuilder api)
     {
         api.MapGet("/webhook-deliveries", ListAsync)
             .WithName("ListWebhookDeliveries")
-            .WithSummary("The webhook delivery log, newest first, with each attempt's status code, error and duration")
+            .WithSummary("The delivery log (ticketing webhook and back-channel logouts), newest first, with each attempt's status code, error and duration")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -51,16 +55,27 @@ public static class WebhookDeliveriesApi
             incidentId = id;
         }
 
+        string? clientId = null;
+        if (q.TryGetValue("clientId", out var clientText))
+        {
+            if (clientText.Count != 1 || clientText[0] is not { Length: > 0 and <= Core.OpenIdProvider.SessionClient.MaxClientIdLength } named)
+            {
+                return Invalid("clientId is one client ID of at most 100 characters.");
+            }
+
+            clientId = named;
+        }
+
         var take = 50;
         if (q.TryGetValue("take", out var takeText) && (!int.TryParse(takeText, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
         {
             return Invalid("take is a whole number from 1 to 500.");
         }
 
-        var deliveries = await store.ListAsync(status, incidentId, take, cancellationToken);
+        var deliveries = await store.ListAsync(status, incidentId, clientId, take, cancellationToken);
         var attempts = (await store.ListAttemptsAsync([.. deliveries.Select(d => d.Id)], cancellationToken)).ToLookup(a => a.DeliveryId);
         return TypedResults.Ok(deliveries.Select(d => new DeliveryView(
-            d.Id, d.IncidentId, d.EventType, d.Status.ToString().ToLowerInvariant(), d.Attempts, d.CreatedAt, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CompletedAt,
+            d.Id, d.IncidentId, d.ClientId, d.Target, d.EventType, d.Status.ToString().ToLowerInvariant(), d.Attempts, d.CreatedAt, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CompletedAt,
             [.. attempts[d.Id].Select(a => new AttemptView(a.Number, a.At, a.StatusCode, a.Error, a.DurationMs))])).ToList());
     }
 

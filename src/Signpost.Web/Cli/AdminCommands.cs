@@ -27,7 +27,7 @@ public static class AdminCommands
         {
             Console.WriteLine("Database is up to date.");
             await Task.CompletedTask;
-        }, ct));
+        }, DatabaseUse.Migrate, ct));
         return command;
     }
 
@@ -261,9 +261,12 @@ public static class AdminCommands
         return new Command("docs", "Generate documentation.") { codes };
     }
 
-    /// <summary>Builds the host without listening, migrates, runs the action; exit codes as <see cref="ExitCodes"/>.</summary>
+    /// <summary>
+    /// Builds the host without listening, migrates when migrations are pending, runs the action; exit codes as
+    /// <see cref="ExitCodes"/>.
+    /// </summary>
     internal static Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken) =>
-        RunAsync(action, DatabaseUse.Migrate, cancellationToken);
+        RunAsync(action, DatabaseUse.MigrateIfPending, cancellationToken);
 
     /// <summary>
     /// For a command that only reads: never migrates and never creates a database. A missing SQLite file or
@@ -275,8 +278,14 @@ public static class AdminCommands
     /// <summary>How a command meets the database before its action runs.</summary>
     internal enum DatabaseUse
     {
-        /// <summary>Create or upgrade the schema first (commands that write).</summary>
+        /// <summary>Run the migrator whatever the history table says (<c>signpost migrate</c>).</summary>
         Migrate,
+
+        /// <summary>
+        /// Create or upgrade the schema first when the history table says migrations are pending (commands that
+        /// write). Asking is a read; the migrator's own model check costs a second or more of CPU per command.
+        /// </summary>
+        MigrateIfPending,
 
         /// <summary>Require a current schema, change nothing (commands that only read).</summary>
         ReadOnly,
@@ -307,6 +316,10 @@ public static class AdminCommands
                 if (use == DatabaseUse.Migrate)
                 {
                     await SignpostHost.MigrateAsync(app.Services, cancellationToken);
+                }
+                else if (use == DatabaseUse.MigrateIfPending)
+                {
+                    await SignpostHost.MigrateIfPendingAsync(app.Services, cancellationToken);
                 }
                 else if (use == DatabaseUse.ReadOnly && await SchemaProblemAsync(app.Services, cancellationToken) is { } problem)
                 {

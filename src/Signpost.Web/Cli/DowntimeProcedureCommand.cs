@@ -52,7 +52,7 @@ public static class DowntimeProcedureCommand
             {
                 await Console.Error.WriteLineAsync($"signpost: warning: sanitising removed {string.Join("; ", rendered.Removed.Distinct())} — the rest is shown as written.");
             }
-        }, result.GetValue(show) ? AdminCommands.DatabaseUse.ReadOnly : AdminCommands.DatabaseUse.Migrate, ct));
+        }, result.GetValue(show) ? AdminCommands.DatabaseUse.ReadOnly : AdminCommands.DatabaseUse.MigrateIfPending, ct));
         return command;
     }
 

@@ -99,6 +99,10 @@ public static class ServeCommand
                     Console.WriteLine($"  {username,-14} {state,-24} {howTo}");
                 }
 
+                // The sample portal (samples/Portal) as a client, registered once; a restart leaves it as it is.
+                await bootstrap.SeedDemoPortalAsync(cancellationToken);
+                Console.WriteLine($"  (the sample portal, client \"{Bootstrap.DemoPortalClientId}\": `dotnet run --project samples/Portal`, then open {Bootstrap.DemoPortalOrigin})");
+
                 // Four weeks of made-up attempts, so the analytics, support console and troubleshooter have something to show.
                 var history = ActivatorUtilities.CreateInstance<Analytics.DemoHistory>(scope.ServiceProvider);
                 if (await history.SeedAsync(Bootstrap.DemoSlug, cancellationToken) is > 0 and var written)

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Incidents.Webhooks;
 using Signpost.Core.Telemetry;
+using Signpost.Web.OpenIdProvider;
 using StandardWebhooks;
 
 namespace Signpost.Web.Incidents;
@@ -13,17 +14,19 @@ namespace Signpost.Web.Incidents;
 public sealed record WebhookRun(int Delivered, int Retrying, int Failed);
 
 /// <summary>
-/// Sends due webhook deliveries: signs each body in the Standard Webhooks format (<c>webhook-id</c>,
-/// <c>webhook-timestamp</c>, <c>webhook-signature</c> with one <c>v1,</c> signature per signing secret:
-/// <see cref="WebhookSecrets"/>) and, for one more release, the deprecated <see cref="WebhookSignature"/>
-/// headers; posts it with a short
-/// timeout, logs the attempt (status, error, duration) and schedules a retry with exponential backoff
-/// until <see cref="WebhookOptions.MaxAttempts"/>. Runs in the leased delivery job, never in a request,
-/// so a slow or dead endpoint costs this job time and nobody's sign-in.
+/// Sends due deliveries of both kinds in the queue (<see cref="WebhookDelivery"/>). A ticketing webhook is signed
+/// in the Standard Webhooks format (<c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c> with one
+/// <c>v1,</c> signature per signing secret: <see cref="WebhookSecrets"/>) and, for one more release, the deprecated
+/// <see cref="WebhookSignature"/> headers. A back-channel logout is a form POST of <c>logout_token</c> to the
+/// client's registered URI, the token signed by the OpenID Connect provider at each attempt (<see cref="LogoutTokens"/>;
+/// docs/oidc-provider.md "Back-channel logout"). Either way: a short timeout, the attempt logged (status, error,
+/// duration) and a retry scheduled with exponential backoff until <see cref="WebhookOptions.MaxAttempts"/>. Runs in
+/// the leased delivery job, never in a request, so a slow or dead endpoint costs this job time and nobody's sign-in.
 /// </summary>
 public sealed partial class WebhookDispatcher(
     IWebhookDeliveryStore store,
     WebhookSecrets secrets,
+    LogoutTokens logoutTokens,
     IHttpClientFactory clients,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
@@ -38,16 +41,12 @@ public sealed partial class WebhookDispatcher(
 
     public async Task<WebhookRun> RunAsync(CancellationToken cancellationToken)
     {
+        // The retry settings are the webhook's for both kinds; without a webhook URL only back-channel logouts are sent.
         var settings = options.CurrentValue;
-        if (!settings.Enabled)
-        {
-            return new WebhookRun(0, 0, 0);
-        }
-
         int delivered = 0, retrying = 0, failed = 0;
         var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
-        var due = await store.ListDueAsync(time.GetUtcNow(), BatchSize, cancellationToken);
-        var signers = due.Count == 0 ? [] : (await secrets.SigningKeysAsync(cancellationToken)).Select(key => new StandardWebhook(key)).ToList();
+        var due = await store.ListDueAsync(time.GetUtcNow(), BatchSize, includeWebhooks: settings.Enabled, cancellationToken);
+        var signers = !due.Any(d => d.ClientId is null) ? [] : (await secrets.SigningKeysAsync(cancellationToken)).Select(key => new StandardWebhook(key)).ToList();
         foreach (var delivery in due)
         {
             // Claim past the attempt's longest run: a node that dies mid-attempt leaves it due again soon after.
@@ -61,7 +60,9 @@ public sealed partial class WebhookDispatcher(
             span?.SetTag("signpost.webhook.delivery_id", delivery.Id.ToString());
             span?.SetTag("signpost.webhook.event", delivery.EventType);
             span?.SetTag("signpost.webhook.attempt", delivery.Attempts + 1);
-            var attempt = await SendAsync(delivery, settings, signers, timeout, cancellationToken);
+            var attempt = delivery.ClientId is null
+                ? await SendWebhookAsync(delivery, settings, signers, timeout, cancellationToken)
+                : await SendLogoutAsync(delivery, settings, timeout, cancellationToken);
             delivery.Attempts++;
             delivery.LastStatusCode = attempt.StatusCode;
             delivery.LastError = attempt.Error;
@@ -77,7 +78,7 @@ public sealed partial class WebhookDispatcher(
                 delivery.Status = WebhookDeliveryStatus.Failed;
                 delivery.CompletedAt = now;
                 failed++;
-                LogGaveUp(logger, delivery.Id, delivery.IncidentId, delivery.Attempts, attempt.Error);
+                LogGaveUp(logger, delivery.Id, delivery.EventType, Receiver(delivery), delivery.Attempts, attempt.Error);
             }
             else
             {
@@ -111,7 +112,10 @@ public sealed partial class WebhookDispatcher(
         return new WebhookRun(delivered, retrying, failed);
     }
 
-    private async Task<WebhookAttempt> SendAsync(WebhookDelivery delivery, WebhookOptions settings, IReadOnlyList<StandardWebhook> signers, TimeSpan timeout, CancellationToken cancellationToken)
+    private static string Receiver(WebhookDelivery delivery) =>
+        delivery.ClientId is null ? $"incident {delivery.IncidentId}" : $"client '{delivery.ClientId}'";
+
+    private async Task<WebhookAttempt> SendWebhookAsync(WebhookDelivery delivery, WebhookOptions settings, IReadOnlyList<StandardWebhook> signers, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var attempt = new WebhookAttempt { DeliveryId = delivery.Id, At = time.GetUtcNow() };
         if (signers.Count == 0)
@@ -139,7 +143,33 @@ public sealed partial class WebhookDispatcher(
         request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.Sign(settings.Secret!, timestamp, delivery.Payload));
         request.Headers.TryAddWithoutValidation(WebhookSignature.DeliveryHeader, delivery.Id.ToString());
         request.Headers.TryAddWithoutValidation(WebhookSignature.EventHeader, delivery.EventType);
+        return await PostAsync(request, attempt, settings, timeout, cancellationToken);
+    }
 
+    /// <summary>OpenID Connect Back-Channel Logout 1.0 §2.5: <c>logout_token</c>, form-encoded, to the client's back-channel logout URI.</summary>
+    private async Task<WebhookAttempt> SendLogoutAsync(WebhookDelivery delivery, WebhookOptions settings, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var attempt = new WebhookAttempt { DeliveryId = delivery.Id, At = time.GetUtcNow() };
+        string token;
+        try
+        {
+            token = logoutTokens.Create(delivery);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException or Microsoft.IdentityModel.Tokens.SecurityTokenException)
+        {
+            attempt.Error = Cut($"The logout token could not be made: {ex.Message}");
+            return attempt;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Target)
+        {
+            Content = new FormUrlEncodedContent([new("logout_token", token)]),
+        };
+        return await PostAsync(request, attempt, settings, timeout, cancellationToken);
+    }
+
+    private async Task<WebhookAttempt> PostAsync(HttpRequestMessage request, WebhookAttempt attempt, WebhookOptions settings, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         var stopwatch = Stopwatch.StartNew();
@@ -165,7 +195,6 @@ public sealed partial class WebhookDispatcher(
         attempt.DurationMs = (int)Math.Min(int.MaxValue, stopwatch.ElapsedMilliseconds);
         return attempt;
     }
-
     /// <summary>
     /// The signatures, space-separated. With more than one, the first is repeated at the end: the StandardWebhooks
     /// .NET verifier (1.1.2) never compares the last entry of a list, so without the repeat a receiver on that
@@ -180,6 +209,6 @@ public sealed partial class WebhookDispatcher(
     [LoggerMessage(EventId = 3211, EventName = "WebhookDispatcher.Retrying", Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error}; next attempt at {NextAttemptAt:O}")]
     private static partial void LogRetrying(ILogger logger, Guid deliveryId, int attempt, string error, DateTimeOffset nextAttemptAt);
 
-    [LoggerMessage(EventId = 3212, EventName = "WebhookDispatcher.GaveUp", Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} for incident {IncidentId} given up after {Attempts} attempts: {Error}")]
-    private static partial void LogGaveUp(ILogger logger, Guid deliveryId, Guid incidentId, int attempts, string error);
+    [LoggerMessage(EventId = 3212, EventName = "WebhookDispatcher.GaveUp", Level = LogLevel.Error, Message = "Delivery {DeliveryId} ({EventType}, {Receiver}) given up after {Attempts} attempts: {Error}")]
+    private static partial void LogGaveUp(ILogger logger, Guid deliveryId, string eventType, string receiver, int attempts, string error);
 }

@@ -69,7 +69,7 @@ public static class AuthorizeHandoff
     }
 
     /// <summary>The registered client's display name, for the page; "the application" for anything else.</summary>
-    private static async Task<string> ApplicationNameAsync(HttpContext context, string localTarget, CancellationToken cancellationToken)
+    public static async Task<string> ApplicationNameAsync(HttpContext context, string localTarget, CancellationToken cancellationToken)
     {
         var at = localTarget.IndexOf('?', StringComparison.Ordinal);
         var query = QueryHelpers.ParseQuery(at < 0 ? "" : localTarget[at..]);

@@ -114,6 +114,51 @@ public sealed partial class ClientRegistry(
         return new ClientSecretIssued(view, secret);
     }
 
+    /// <summary>
+    /// Changes what a client is registered with — name, addresses, scopes, practices, token lifetimes — checked as
+    /// <see cref="AddAsync"/> checks them. Its ID, its type (public or confidential), its grants and its secret stay:
+    /// a new secret is <see cref="RotateSecretAsync"/>'s alone, so an edit never shows or replaces one.
+    /// </summary>
+    public async Task<AdminResult<ClientView>> UpdateAsync(ClientRequest request, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(request.ClientId, cancellationToken) is not { } application)
+        {
+            return AdminResult.NotFound($"No client '{request.ClientId}'.");
+        }
+
+        var stored = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(stored, application, cancellationToken);
+        var kept = request with
+        {
+            Public = stored.ClientType == ClientTypes.Public,
+            ClientCredentials = stored.Permissions.Contains(Permissions.GrantTypes.ClientCredentials),
+        };
+        if (await ValidateAsync(kept, cancellationToken) is { } problem)
+        {
+            return problem;
+        }
+
+        var before = await ViewAsync(application, cancellationToken);
+        var descriptor = Describe(kept, secret: null);
+
+        // The stored hash, handed back unchanged: OpenIddict rehashes only a secret that differs from it.
+        descriptor.ClientSecret = stored.ClientSecret;
+        foreach (var (name, value) in stored.Properties.Where(p => !descriptor.Properties.ContainsKey(p.Key) && p.Key != ClientSettings.BackChannelLogoutProperty))
+        {
+            descriptor.Properties[name] = value;
+        }
+
+        foreach (var (name, value) in stored.Settings.Where(s => s.Key is not (Settings.TokenLifetimes.AccessToken or Settings.TokenLifetimes.RefreshToken)))
+        {
+            descriptor.Settings[name] = value;
+        }
+
+        await applications.UpdateAsync(application, descriptor, cancellationToken);
+        var after = await ViewAsync(application, cancellationToken);
+        await audit.RecordAsync(actors.Current, new AuditRecord("oidc_client.update", "oidc_client", after.ClientId, null, before, after), cancellationToken);
+        return after;
+    }
+
     /// <summary>Removes the client; its tokens and authorizations go with it (OpenIddict's store deletes them).</summary>
     public async Task<AdminResult<ClientView>> RemoveAsync(string clientId, CancellationToken cancellationToken)
     {
@@ -130,6 +175,11 @@ public sealed partial class ClientRegistry(
 
     private async Task<AdminResult?> ValidateAsync(ClientRequest request, CancellationToken cancellationToken)
     {
+        if (request.DisplayName is { Length: > 200 })
+        {
+            return AdminResult.Invalid("name", "A client's name is at most 200 characters.");
+        }
+
         if (request.RedirectUris.Count == 0)
         {
             return AdminResult.Invalid("redirect-uri", "Give at least one redirect URI.");
@@ -156,7 +206,7 @@ public sealed partial class ClientRegistry(
 
         if (request.Practices.Count == 0)
         {
-            return AdminResult.Invalid("practice", "Name the practices that may use the client (--practice slug, repeated), or --all-practices.");
+            return AdminResult.Invalid("practice", "Name the practices that may use the client, or allow every practice.");
         }
 
         foreach (var slug in request.Practices.Where(p => p != ClientSettings.AllPractices))

@@ -127,8 +127,11 @@ public sealed class OpenIdClaims(ISignInEventStore events)
     /// The <c>sid</c> a portal sees: derived from the session's stored ID, so it names the session for logout
     /// without handing out the value the session table is keyed by.
     /// </summary>
-    public static string SessionIdFor(Session session) =>
-        Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes("signpost-sid:" + session.Id)))[..22];
+    public static string SessionIdFor(Session session) => SessionIdFor(session.Id);
+
+    /// <summary>The <c>sid</c> of the session stored as <paramref name="sessionId"/> (also the logout token's: docs/oidc-provider.md).</summary>
+    public static string SessionIdFor(string sessionId) =>
+        Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes("signpost-sid:" + sessionId)))[..22];
 
     private static void Describe(ClaimsIdentity identity, Account account, IReadOnlyList<GrantedPractice> practices)
     {

@@ -30,6 +30,8 @@ public static class OpenIdProviderServiceCollectionExtensions
         services.AddScoped<ClientRegistry>();
         services.AddScoped<AuthorizeEndpoint>();
         services.AddScoped<TokenEndpoint>();
+        services.AddSingleton<LogoutTokens>();
+        services.AddScoped<Core.Sessions.ISessionEndListener, BackChannelLogout>();
 
         // The issuer is the public base URL, never a request's Host header (docs/configuration.md).
         var publicBaseUrl = configuration[$"{SignpostOptions.Section}:PublicBaseUrl"] ?? new SignpostOptions().PublicBaseUrl;
@@ -77,6 +79,13 @@ public static class OpenIdProviderServiceCollectionExtensions
                 // every token of its authorization: the reuse detection of RFC 9700 §4.14.2.
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
+                // Discovery says back-channel logout is supported, with sid (Back-Channel Logout 1.0 §2.1).
+                server.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    context.Metadata["backchannel_logout_supported"] = true;
+                    context.Metadata["backchannel_logout_session_supported"] = true;
+                    return ValueTask.CompletedTask;
+                }));
                 server.AddEventHandler(RefusalEvents.Descriptor<OpenIddictServerEvents.ApplyAuthorizationResponseContext>());
                 server.AddEventHandler(RefusalEvents.Descriptor<OpenIddictServerEvents.ApplyTokenResponseContext>());
                 server.AddEventHandler(RefusalEvents.Descriptor<OpenIddictServerEvents.ApplyRevocationResponseContext>());

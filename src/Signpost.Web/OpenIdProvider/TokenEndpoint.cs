@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Signpost.Core.Accounts;
+using Signpost.Core.OpenIdProvider;
 using Signpost.Core.Reasons;
 using Signpost.Core.Sessions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -14,12 +15,14 @@ namespace Signpost.Web.OpenIdProvider;
 /// The token and userinfo endpoints, reached once OpenIddict has authenticated the client, redeemed the code
 /// (checking PKCE) or the refresh token. A grant made for a person is honoured only while the Signpost session it
 /// came from is alive and the account active: sign-out, a password reset or a disabled account ends the portal's
-/// refreshes too (docs/oidc-provider.md "Tokens").
+/// refreshes too (docs/oidc-provider.md "Tokens"). Each grant answered notes the client against the session, for
+/// back-channel logout.
 /// </summary>
 public sealed class TokenEndpoint(
     IOpenIddictApplicationManager applications,
     IAccountStore accounts,
     ISessionStore sessions,
+    ISessionClientStore sessionClients,
     TimeProvider time)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
@@ -63,6 +66,10 @@ public sealed class TokenEndpoint(
             // The portal is in use: that is activity on the session, as a page view would be.
             await sessions.TouchAsync(session!.Id, time.GetUtcNow(), cancellationToken);
         }
+
+        // This client now holds tokens of the session: when the session ends it is owed a back-channel logout
+        // (docs/oidc-provider.md "Back-channel logout"). A client that never got this far is owed none.
+        await sessionClients.RecordAsync(session!.Id, request.ClientId!, account!.Id, time.GetUtcNow(), cancellationToken);
 
         // Today's name, email, NPI and roles, in the practices of the original grant that still hold.
         OpenIdClaims.Refresh(principal, account!, Granted(account!, session!, principal));

@@ -28,7 +28,16 @@ public sealed class IndexModel(IAccountStore accounts, IOptionsMonitor<BrowserSu
     /// <summary>The person administers a practice (or every practice): the home page links the admin console.</summary>
     public bool Administers { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? notice, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where the sign-in was going before a notice stopped it here (a portal's authorization request, a page), local
+    /// only; the notice offers it as "Continue" (docs/oidc-provider.md "Detours").
+    /// </summary>
+    public string? ContinueUrl { get; private set; }
+
+    /// <summary>The portal's name when <see cref="ContinueUrl"/> is its authorization request, else "where you were going".</summary>
+    public string ContinueTo { get; private set; } = "where you were going";
+
+    public async Task<IActionResult> OnGetAsync(string? notice, string? returnUrl, CancellationToken cancellationToken)
     {
         var id = Guid.Parse(User.FindFirstValue(ClaimTypes.NameIdentifier)!);
         var account = await accounts.FindByIdAsync(id, cancellationToken);
@@ -39,6 +48,15 @@ public sealed class IndexModel(IAccountStore accounts, IOptionsMonitor<BrowserSu
 
         Account = account;
         Notice = notice;
+        if (notice is not null && Infrastructure.LocalUrls.IsLocal(returnUrl) && returnUrl != "/")
+        {
+            ContinueUrl = returnUrl;
+            if (OpenIdProvider.AuthorizeHandoff.IsAuthorizeRequest(returnUrl!))
+            {
+                ContinueTo = await OpenIdProvider.AuthorizeHandoff.ApplicationNameAsync(HttpContext, returnUrl!, cancellationToken);
+            }
+        }
+
         if (notice == "browser")
         {
             var browser = UserAgentParser.Parse(Request.Headers.UserAgent.ToString());

@@ -131,7 +131,7 @@ public sealed class SignInModel(
 
         if (result.PasswordChangeAccountId is { } accountId)
         {
-            return Redirect($"/account/change-password?ticket={Uri.EscapeDataString(tickets.Issue(accountId))}");
+            return Redirect(ChangePasswordAddress(tickets.Issue(accountId), returnUrl));
         }
 
         Failure = FailureView.From(result);
@@ -140,18 +140,27 @@ public sealed class SignInModel(
 
     /// <summary>
     /// Where a success goes: the home page's enrolment notice when the policy requires a second factor the person
-    /// lacks (within grace), the browser notice, or the return address.
+    /// lacks (within grace), the browser notice, or the return address. A notice keeps the return address, so a
+    /// portal's sign-in (an authorization request) continues from it (docs/oidc-provider.md "Detours").
     /// </summary>
     internal static string TargetAfter(Core.SignIn.SignInResult result, string? returnUrl)
     {
         var target = LocalUrls.IsLocal(returnUrl) ? returnUrl! : "/";
         if (result.EnrolSecondFactorBy is not null)
         {
-            return "/?notice=mfa";
+            return WithReturn("/?notice=mfa", returnUrl);
         }
 
-        return result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? "/?notice=browser" : target;
+        return result.Reason.Code == ReasonCodes.SignedInBrowserWarning ? WithReturn("/?notice=browser", returnUrl) : target;
     }
+
+    /// <summary>The change that is due (password expired, reset required), carrying the return address through it.</summary>
+    internal static string ChangePasswordAddress(string ticket, string? returnUrl) =>
+        WithReturn($"/account/change-password?ticket={Uri.EscapeDataString(ticket)}", returnUrl);
+
+    /// <summary><paramref name="address"/> with <c>returnUrl</c> added when it is local and somewhere other than home; anything else is dropped.</summary>
+    internal static string WithReturn(string address, string? returnUrl) =>
+        LocalUrls.IsLocal(returnUrl) && returnUrl != "/" ? $"{address}&returnUrl={Uri.EscapeDataString(returnUrl!)}" : address;
 
     private async Task<bool> LoadOrganizationAsync(string? slug, CancellationToken cancellationToken)
     {

@@ -182,7 +182,7 @@ public sealed class SignInVerifyModel(
 
         if (result.PasswordChangeAccountId is { } accountId)
         {
-            return Redirect($"/account/change-password?ticket={Uri.EscapeDataString(tickets.Issue(accountId))}");
+            return Redirect(SignInModel.ChangePasswordAddress(tickets.Issue(accountId), returnUrl));
         }
 
         Expired = challenge is null;

@@ -7,6 +7,7 @@ using Signpost.Core.Tokens;
 using Signpost.Data;
 using Signpost.Web.Cli;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.OpenIdProvider;
 using Signpost.Web.Platform;
 
 namespace Signpost.Web.Setup;
@@ -18,11 +19,18 @@ public sealed class Bootstrap(
     ActivationService activation,
     ILockoutStore lockouts,
     IOptions<SignpostOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ClientRegistry clients)
 {
     public const string AdminUsername = "admin";
     public const string DemoPassword = "riverside demo password";
     public const string DemoSlug = "riverside";
+
+    /// <summary>The sample portal (samples/Portal) as the demo registers it: a public client, so no secret is published anywhere.</summary>
+    public const string DemoPortalClientId = "riverside-portal";
+
+    /// <summary>Where the sample portal listens by default (its Properties/launchSettings.json and appsettings.json).</summary>
+    public const string DemoPortalOrigin = "http://localhost:5002";
 
     /// <summary>The accounts <see cref="SeedDemoAsync"/> creates; with <see cref="AdminUsername"/>, all a demo database holds.</summary>
     public static readonly IReadOnlyList<string> DemoUsernames = ["demo.active", "demo.admin", "demo.support", "demo.locked", "demo.expired", "demo.disabled", "demo.pending"];
@@ -123,5 +131,33 @@ public sealed class Bootstrap(
 
         db.ChangeTracker.Clear();
         return rows;
+    }
+
+    /// <summary>
+    /// Registers the sample portal (samples/Portal) as a client of the demo practice, once: a restart finds it and
+    /// leaves it, with whatever the operator changed since. Public (PKCE, no secret), so the portal needs no secret
+    /// and none is printed or published (docs/oidc-provider.md "The sample portal").
+    /// </summary>
+    /// <returns>True when it was registered now, false when it was there already.</returns>
+    public async Task<bool> SeedDemoPortalAsync(CancellationToken cancellationToken)
+    {
+        if ((await clients.ShowAsync(DemoPortalClientId, cancellationToken)).Succeeded)
+        {
+            return false;
+        }
+
+        (await clients.AddAsync(new ClientRequest(
+            DemoPortalClientId,
+            "Riverside provider portal (sample)",
+            Public: true,
+            RedirectUris: [DemoPortalOrigin + "/signin-oidc"],
+            PostLogoutRedirectUris: [DemoPortalOrigin + "/signout-callback-oidc"],
+            BackChannelLogoutUri: null,
+            Scopes: ["openid", "profile", "email", OpenIdProviderServiceCollectionExtensions.NpiScope, OpenIdProviderServiceCollectionExtensions.PracticesScope],
+            Practices: [DemoSlug],
+            ClientCredentials: false,
+            AccessTokenMinutes: null,
+            RefreshTokenHours: null), cancellationToken)).ValueOrThrow();
+        return true;
     }
 }

@@ -114,6 +114,19 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
             + "run 'signpost migrate' once before starting nodes. Not listening.";
     }
 
+    /// <summary>
+    /// What a command that writes does with the schema (docs/cli.md): migrates a new or stale database, and
+    /// otherwise only reads the history table, like <see cref="PrepareToServeAsync"/>, instead of paying for
+    /// the migrator's model check on every command.
+    /// </summary>
+    public async Task MigrateIfPendingAsync(SignpostDbContext db, CancellationToken cancellationToken)
+    {
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await MigrateAsync(db, cancellationToken);
+        }
+    }
+
     /// <summary>Applies the provider's migrations (SQLite: and turns on write-ahead logging).</summary>
     public async Task MigrateAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {

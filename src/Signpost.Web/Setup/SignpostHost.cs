@@ -115,6 +115,14 @@ public static class SignpostHost
         await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().MigrateAsync(db, cancellationToken);
     }
 
+    /// <summary>The schema step of a command that writes: <see cref="DatabaseSetup.MigrateIfPendingAsync"/>.</summary>
+    public static async Task MigrateIfPendingAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
+        await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().MigrateIfPendingAsync(db, cancellationToken);
+    }
+
     /// <summary>The schema step of <c>serve</c> (<see cref="DatabaseSetup.PrepareToServeAsync"/>): null, or the line a node refuses with.</summary>
     public static async Task<string?> PrepareToServeAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

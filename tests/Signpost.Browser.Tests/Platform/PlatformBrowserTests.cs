@@ -49,6 +49,8 @@ public sealed partial class PlatformBrowserTests(SignpostBrowserFixture fixture)
     [InlineData("/platform", "Platform settings")]
     [InlineData("/platform/organizations/" + Demo.Slug, Demo.PracticeName)]
     [InlineData("/platform/people", "Support agents and platform admins")]
+    [InlineData("/platform/clients", "Portal applications")]
+    [InlineData("/platform/clients/riverside-portal", "Riverside provider portal (sample)")]
     public async Task PlatformPage_Axe_NoWcag21AAViolations(string path, string heading)
     {
         // Arrange
@@ -82,6 +84,35 @@ public sealed partial class PlatformBrowserTests(SignpostBrowserFixture fixture)
         await Expect(threshold).ToBeFocusedAsync();
         await Wcag21AA.AssertNoViolationsAsync(page, "policy form with a malformed threshold");
         await Screenshots.TakeAsync(page, "platform-policy-error.png");
+    }
+
+    [Fact]
+    public async Task ClientsPage_BadRedirectThenRegistered_FieldMarkedSecretShownOnceAxeCleanThroughout()
+    {
+        // Arrange
+        var page = await SignedInOperatorAsync(Screenshots.Width, Screenshots.Height);
+        await page.GotoAsync("/platform/clients");
+        var redirect = page.GetByLabel("Redirect URIs");
+        await page.GetByLabel("Client ID").FillAsync($"axe-{Guid.NewGuid():N}"[..16]);
+        await page.GetByLabel("Or these practices").FillAsync(Demo.Slug);
+
+        // Act: a wildcard redirect URI
+        await redirect.FillAsync("https://*.claims.example/signin-oidc");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register application" }).ClickAsync();
+
+        // Assert: the field named and marked, what was typed kept, nothing registered
+        await Expect(page.GetByTestId("problems")).ToContainTextAsync("https://*.claims.example/signin-oidc");
+        await Expect(redirect).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(redirect).ToHaveValueAsync("https://*.claims.example/signin-oidc");
+        await Wcag21AA.AssertNoViolationsAsync(page, "client form with a wildcard redirect URI");
+
+        // Act: the exact address
+        await redirect.FillAsync("https://claims.example/signin-oidc");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register application" }).ClickAsync();
+
+        // Assert: the secret, once, on a page as accessible as the rest
+        await Expect(page.GetByTestId("secret")).ToHaveValueAsync(new Regex("^[A-Za-z0-9_-]{43}$"));
+        await Wcag21AA.AssertNoViolationsAsync(page, "client registered, its secret shown");
     }
 
     [Fact]

@@ -169,8 +169,8 @@ public sealed class InMemoryIncidentStore : IIncidentStore, IEscalationReader, I
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<WebhookDelivery>> ListDueAsync(DateTimeOffset now, int take, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<WebhookDelivery>>([.. Deliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now).Take(take)]);
+    public Task<IReadOnlyList<WebhookDelivery>> ListDueAsync(DateTimeOffset now, int take, bool includeWebhooks, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WebhookDelivery>>([.. Deliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && (includeWebhooks || d.ClientId != null)).Take(take)]);
 
     public Task<bool> TryClaimAsync(Guid deliveryId, DateTimeOffset seenNextAttemptAt, DateTimeOffset claimUntil, CancellationToken cancellationToken) => Task.FromResult(true);
 
@@ -180,7 +180,7 @@ public sealed class InMemoryIncidentStore : IIncidentStore, IEscalationReader, I
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, int take, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookDelivery>> ListAsync(WebhookDeliveryStatus? status, Guid? incidentId, string? clientId, int take, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WebhookDelivery>>([.. Deliveries]);
 
     public Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(IReadOnlyCollection<Guid> deliveryIds, CancellationToken cancellationToken) =>

@@ -111,7 +111,7 @@ public sealed class IncidentStoreContractTests(PostgresServer postgres) : StoreC
         var delivery = new WebhookDelivery { IncidentId = incident.Id, EventType = "incident.created", Payload = "{}", CreatedAt = Now, NextAttemptAt = Now };
         await host.WithAsync<IWebhookDeliveryStore>(store => store.EnqueueAsync(delivery, CancellationToken.None));
 
-        var due = await host.WithAsync<IWebhookDeliveryStore, IReadOnlyList<WebhookDelivery>>(store => store.ListDueAsync(Now, 10, CancellationToken.None));
+        var due = await host.WithAsync<IWebhookDeliveryStore, IReadOnlyList<WebhookDelivery>>(store => store.ListDueAsync(Now, 10, includeWebhooks: true, CancellationToken.None));
         var claims = await ConcurrentlyAsync(5, _ => host.WithAsync<IWebhookDeliveryStore, bool>(store => store.TryClaimAsync(delivery.Id, due[0].NextAttemptAt, Now.AddMinutes(1), CancellationToken.None)));
         delivery.Attempts = 1;
         delivery.NextAttemptAt = Now.AddSeconds(30);
@@ -119,8 +119,8 @@ public sealed class IncidentStoreContractTests(PostgresServer postgres) : StoreC
         await host.WithAsync<IWebhookDeliveryStore>(store => store.RecordAttemptAsync(delivery, new WebhookAttempt { DeliveryId = delivery.Id, Number = 1, At = Now, StatusCode = 500, DurationMs = 12 }, CancellationToken.None));
 
         Assert.Single(claims, c => c);
-        Assert.Empty(await host.WithAsync<IWebhookDeliveryStore, IReadOnlyList<WebhookDelivery>>(store => store.ListDueAsync(Now.AddSeconds(29), 10, CancellationToken.None)));
-        Assert.Single(await host.WithAsync<IWebhookDeliveryStore, IReadOnlyList<WebhookDelivery>>(store => store.ListDueAsync(Now.AddSeconds(30), 10, CancellationToken.None)));
+        Assert.Empty(await host.WithAsync<IWebhookDeliveryStore, IReadOnlyList<WebhookDelivery>>(store => store.ListDueAsync(Now.AddSeconds(29), 10, includeWebhooks: true, CancellationToken.None)));
+        Assert.Single(await host.WithAsync<IWebhookDeliveryStore, IReadOnlyList<WebhookDelivery>>(store => store.ListDueAsync(Now.AddSeconds(30), 10, includeWebhooks: true, CancellationToken.None)));
         var log = await host.WithAsync<IWebhookDeliveryStore, IReadOnlyList<WebhookAttempt>>(store => store.ListAttemptsAsync([delivery.Id], CancellationToken.None));
         Assert.Equal(500, Assert.Single(log).StatusCode);
     }

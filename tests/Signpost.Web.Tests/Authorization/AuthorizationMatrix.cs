@@ -212,6 +212,15 @@ public static class AuthorizationMatrix
         Form("/platform/sso/{slug}?handler=Test", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}?handler=Test"),
         Get("/platform/sso/{slug}/saml", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}/saml"),
         Form("/platform/sso/{slug}/saml?handler=Import", EachPractice, PlatformOnly(page: true), t => $"/platform/sso/{t.Slug}/saml?handler=Import", ("MetadataXml", "<not-metadata/>")),
+        // Portal applications (OpenID Connect clients): a form without an ID is refused, a save carries a stale stamp,
+        // a rotation and a removal lack their confirmation, so the allowed caller reaches the client and changes nothing.
+        Get("/platform/clients", NoTarget, PlatformOnly(page: true), _ => "/platform/clients"),
+        Form("/platform/clients?handler=Add", NoTarget, PlatformOnly(page: true), _ => "/platform/clients?handler=Add", ("Form.ClientId", ""), ("Form.RedirectUris", "")),
+        Get("/platform/clients/{clientId}", NoTarget, PlatformOnly(page: true), _ => $"/platform/clients/{MatrixWorld.ClientId}"),
+        Form("/platform/clients/{clientId}?handler=Save", NoTarget, PlatformOnly(page: true), _ => $"/platform/clients/{MatrixWorld.ClientId}?handler=Save",
+            ("Form.Stamp", "stale"), ("Form.RedirectUris", "https://portal.matrix.example/cb"), ("Form.AllPractices", "true")),
+        Form("/platform/clients/{clientId}?handler=RotateSecret", NoTarget, PlatformOnly(page: true), _ => $"/platform/clients/{MatrixWorld.ClientId}?handler=RotateSecret"),
+        Form("/platform/clients/{clientId}?handler=Remove", NoTarget, PlatformOnly(page: true), _ => $"/platform/clients/{MatrixWorld.ClientId}?handler=Remove", ("ConfirmRemove", "not-the-id")),
     ];
 
     private static MatrixEntry Get(string route, Variant[] variants, Expect expected, Func<Target, string> path) =>

@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.EntityFrameworkCore.Models;
 using Signpost.Core.Accounts;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.OpenIdProvider;
 using Signpost.Web.Sso;
 using Signpost.Web.Tests.Admin;
 using Signpost.Web.Tests.Infrastructure;
@@ -111,6 +113,9 @@ public sealed class MatrixWorld : IDisposable
     public async Task<SignedInCaller> FreshSessionAsync(Caller caller) =>
         await SignInAsync(App, AccountOf(caller));
 
+    /// <summary>The portal application the world registers for practice A.</summary>
+    public const string ClientId = "matrix-portal";
+
     public static async Task<MatrixWorld> SeedAsync(MatrixApp app)
     {
         var a = await PracticeAsync(app, "mxa", "Ashgrove Family Clinic", "12 Larch Row", "198.18.10.21");
@@ -118,6 +123,9 @@ public sealed class MatrixWorld : IDisposable
         var shared = await SharedPersonAsync(app, a, b);
         a = a with { SharedTrace = await FailedAttemptAsync(app, shared, a) };
         b = b with { SharedTrace = await FailedAttemptAsync(app, shared, b) };
+        // A portal application of A's, for the client pages (/platform/clients/{clientId}).
+        await app.WithServicesAsync(services => services.GetRequiredService<ClientRegistry>().AddAsync(new ClientRequest(
+            ClientId, "Matrix portal", false, ["https://portal.matrix.example/cb"], [], null, ["openid"], [a.Slug], false, null, null), CancellationToken.None).Done());
         var support = await app.PersonAsync("mxsupport", null, PracticeRoles.None, platform: PlatformRoles.SupportAgent);
         var platformAdmin = await app.PersonAsync("mxplatform", null, PracticeRoles.None, platform: PlatformRoles.PlatformAdmin);
         var world = new MatrixWorld(app, a, b, shared, support, platformAdmin);
@@ -151,6 +159,7 @@ public sealed class MatrixWorld : IDisposable
         var organizations = await db.Organizations.AsNoTracking().Include(o => o.NetworkRanges).OrderBy(o => o.Slug).ToListAsync();
         var accounts = await db.Accounts.AsNoTracking().Include(a => a.Memberships).OrderBy(a => a.Username).ToListAsync();
         var connections = await db.SsoConnections.AsNoTracking().OrderBy(c => c.OrganizationId).ToListAsync();
+        var clients = await db.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking().OrderBy(c => c.ClientId).ToListAsync();
         return JsonSerializer.Serialize(new
         {
             organizations = organizations.Select(o => new { o.Slug, o.Name, o.Address, o.TaxId, o.TimeZone, o.GroupNpis, Policy = JsonSerializer.Serialize(o.Policy), Ranges = o.NetworkRanges.Count }),
@@ -160,6 +169,7 @@ public sealed class MatrixWorld : IDisposable
                 Memberships = a.Memberships.OrderBy(m => m.OrganizationId).Select(m => $"{m.OrganizationId}:{m.Roles}:{m.Status}"),
             }),
             connections = connections.Select(c => new { c.OrganizationId, c.DiscoveryUrl, c.ClientId, c.Enabled }),
+            clients = clients.Select(c => new { c.ClientId, c.ClientSecret, c.DisplayName, c.RedirectUris, c.PostLogoutRedirectUris, c.Permissions, c.Properties, c.Settings }),
         });
     });
 

@@ -28,10 +28,17 @@ public sealed class OidcApp : SignpostFactory
 
     public string Issuer => $"http://127.0.0.1:{Port}/";
 
+    /// <summary>Further settings for the host (a class that needs, say, short delivery retries).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Signpost:PublicBaseUrl", $"http://127.0.0.1:{Port}");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public void Start() => StartServer();
@@ -64,11 +71,11 @@ public sealed class OidcApp : SignpostFactory
 
     /// <summary>Registers a client through the same service as <c>signpost clients add</c>; returns its secret (null for a public client).</summary>
     public Task<string?> AddClientAsync(string clientId, IReadOnlyList<string> practices, bool isPublic = false, bool clientCredentials = false,
-        string scopes = "openid profile email npi practices offline_access", IReadOnlyList<string>? postLogout = null) =>
+        string scopes = "openid profile email npi practices offline_access", IReadOnlyList<string>? postLogout = null, string? backChannelLogout = null) =>
         WithServicesAsync(async services =>
         {
             var issued = await services.GetRequiredService<ClientRegistry>().AddAsync(new ClientRequest(
-                clientId, $"Portal {clientId}", isPublic, [Callback], postLogout ?? [], null, scopes.Split(' '), practices, clientCredentials, null, null),
+                clientId, $"Portal {clientId}", isPublic, [Callback], postLogout ?? [], backChannelLogout, scopes.Split(' '), practices, clientCredentials, null, null),
                 CancellationToken.None).Done();
             return issued.Secret;
         });

@@ -67,7 +67,7 @@ public sealed class RelyingParty : IAsyncDisposable
         return answer;
     }
 
-    private static string ToolFolder()
+    internal static string ToolFolder()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Signpost.slnx")))

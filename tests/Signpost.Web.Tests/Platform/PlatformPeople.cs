@@ -24,7 +24,7 @@ internal static class PlatformPeople
 
     /// <summary>
     /// Opens <paramref name="path"/>, fills the form matched by <paramref name="selector"/> the way a browser does
-    /// (hidden fields, unchecked checkboxes left out, selects at their selected option), types <paramref name="values"/>
+    /// (hidden fields, unchecked checkboxes left out, selects at their selected option, text areas as shown), types <paramref name="values"/>
     /// over it (a typed name replaces every field of that name) and submits.
     /// </summary>
     public static async Task<HttpResponseMessage> PostAsync(TestBrowser browser, string path, string selector, params (string Name, string Value)[] values)
@@ -33,7 +33,7 @@ internal static class PlatformPeople
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var form = document.QuerySelector(selector) as IHtmlFormElement ?? throw new InvalidOperationException($"No form matches '{selector}' on {path}.");
         var fields = new List<KeyValuePair<string, string>>();
-        foreach (var element in form.QuerySelectorAll("input[name], select[name]"))
+        foreach (var element in form.QuerySelectorAll("input[name], select[name], textarea[name]"))
         {
             switch (element)
             {
@@ -44,6 +44,9 @@ internal static class PlatformPeople
                     break;
                 case IHtmlSelectElement select:
                     fields.Add(new(select.Name!, select.Value ?? ""));
+                    break;
+                case IHtmlTextAreaElement area:
+                    fields.Add(new(area.Name!, area.Value));
                     break;
             }
         }

@@ -5,10 +5,14 @@ using Signpost.Core.Events;
 using Signpost.Core.Reasons;
 using Signpost.Core.SignIn;
 using Signpost.Web.Infrastructure;
+using Signpost.Web.Pages;
 
 namespace Signpost.Web.Pages.Account;
 
-/// <summary>After "password expired" or "reset required": current + new password, then into the portal.</summary>
+/// <summary>
+/// After "password expired" or "reset required": current + new password, then into the portal — or back to where the
+/// sign-in was going (a portal's authorization request), through <c>returnUrl</c>, local only (docs/oidc-provider.md "Detours").
+/// </summary>
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimiting.SignInPolicy)]
 public sealed class ChangePasswordModel(PasswordSignIn pipeline, PasswordChangeTickets tickets, IAccountStore accounts) : PageModel
 {
@@ -18,15 +22,18 @@ public sealed class ChangePasswordModel(PasswordSignIn pipeline, PasswordChangeT
     public Reason? Why { get; private set; }
     public FailureView? Failure { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? ticket, CancellationToken cancellationToken)
+    /// <summary>Where the sign-in was going, when local (the form carries it); null for home.</summary>
+    public string? ReturnUrl { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? ticket, string? returnUrl, CancellationToken cancellationToken)
     {
-        await LoadAsync(ticket, cancellationToken);
+        await LoadAsync(ticket, returnUrl, cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string? ticket, string? current, string? newPassword, string? confirm, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? ticket, string? current, string? newPassword, string? confirm, string? returnUrl, CancellationToken cancellationToken)
     {
-        var accountId = await LoadAsync(ticket, cancellationToken);
+        var accountId = await LoadAsync(ticket, returnUrl, cancellationToken);
         if (accountId is null)
         {
             return Page();
@@ -43,11 +50,21 @@ public sealed class ChangePasswordModel(PasswordSignIn pipeline, PasswordChangeT
         }
 
         Failure = await PasswordChangeForms.ChangeAsync(HttpContext, pipeline, accountId.Value, request, newPassword, cancellationToken);
-        return Failure is null ? LocalRedirect(PasswordChangeForms.ChangedUrl) : Page();
+        if (Failure is not null)
+        {
+            return Page();
+        }
+
+        // A portal's sign-in resumes at once (the new session answers its authorization request); any other return
+        // address is offered beside the "changed" notice.
+        return ReturnUrl is not null && OpenIdProvider.AuthorizeHandoff.IsAuthorizeRequest(ReturnUrl)
+            ? await OpenIdProvider.AuthorizeHandoff.RedirectAsync(HttpContext, ReturnUrl, cancellationToken)
+            : LocalRedirect(SignInModel.WithReturn(PasswordChangeForms.ChangedUrl, ReturnUrl));
     }
 
-    private async Task<Guid?> LoadAsync(string? ticket, CancellationToken cancellationToken)
+    private async Task<Guid?> LoadAsync(string? ticket, string? returnUrl, CancellationToken cancellationToken)
     {
+        ReturnUrl = LocalUrls.IsLocal(returnUrl) && returnUrl != "/" ? returnUrl : null;
         var accountId = tickets.Read(ticket);
         var account = accountId is { } id ? await accounts.FindByIdAsync(id, cancellationToken) : null;
         if (account is null)
