@@ -58,6 +58,7 @@ public sealed class SignpostDbContext(DbContextOptions<SignpostDbContext> option
     public DbSet<Core.Mfa.TotpAuthenticator> TotpAuthenticators => Set<Core.Mfa.TotpAuthenticator>();
     public DbSet<Core.Mfa.RecoveryCode> RecoveryCodes => Set<Core.Mfa.RecoveryCode>();
     public DbSet<Core.Mfa.SecondFactorState> SecondFactorStates => Set<Core.Mfa.SecondFactorState>();
+    public DbSet<Core.Mfa.Passkey> Passkeys => Set<Core.Mfa.Passkey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -15,6 +15,8 @@ namespace Signpost.Core.CredentialAudits;
 /// <param name="LastSignInAt">The last successful sign-in the event store still holds; null for none.</param>
 /// <param name="LockedUntil">The latest lock that holds now on any of the account's lockout keys; null when not locked.</param>
 /// <param name="PasswordExpiryExtensionDays">Days an administrator added to the expiry policy for this person.</param>
+/// <param name="Authenticators">Confirmed authenticator apps the person has (docs/mfa.md).</param>
+/// <param name="Passkeys">Passkeys the person has.</param>
 public sealed record AuditedMember(
     Guid AccountId,
     string Username,
@@ -26,7 +28,9 @@ public sealed record AuditedMember(
     DateTimeOffset? PasswordChangedAt,
     DateTimeOffset? LastSignInAt,
     DateTimeOffset? LockedUntil,
-    int PasswordExpiryExtensionDays = 0)
+    int PasswordExpiryExtensionDays = 0,
+    int Authenticators = 0,
+    int Passkeys = 0)
 {
     public bool IsAdmin => Roles.HasFlag(PracticeRoles.PracticeAdmin);
 }

@@ -42,10 +42,31 @@ public sealed record CredentialAuditRow(
     bool PasswordPastExpiry,
     IReadOnlyList<string> Findings)
 {
-    /// <summary>What the MFA column says until MFA exists; shown as a value, never raised as a finding.</summary>
-    public const string MfaNotAvailable = "not available yet";
+    /// <summary>What the MFA column says for a person without a second factor.</summary>
+    public const string MfaNone = "none";
 
-    public string Mfa => MfaNotAvailable;
+    /// <summary>
+    /// The person's second factors, e.g. "1 authenticator app, 2 passkeys", or <see cref="MfaNone"/> (docs/mfa.md).
+    /// A value for the reviewer; whether one is required is the practice's policy, enforced at sign-in.
+    /// </summary>
+    public string Mfa
+    {
+        get
+        {
+            var methods = new List<string>();
+            if (Member.Authenticators > 0)
+            {
+                methods.Add($"{Member.Authenticators} authenticator app{(Member.Authenticators == 1 ? "" : "s")}");
+            }
+
+            if (Member.Passkeys > 0)
+            {
+                methods.Add($"{Member.Passkeys} passkey{(Member.Passkeys == 1 ? "" : "s")}");
+            }
+
+            return methods.Count == 0 ? MfaNone : string.Join(", ", methods);
+        }
+    }
 
     /// <summary>"PracticeAdmin, Staff": the roles in a stable order.</summary>
     public string RoleNames => Member.Roles == PracticeRoles.None

@@ -13,6 +13,8 @@ public enum SignInMethod
     Sso,
     /// <summary>A portal application's request to Signpost's OpenID Connect provider (docs/oidc-provider.md).</summary>
     OpenIdClient,
+    /// <summary>A passkey on its own, without a password (docs/mfa.md, "Passkeys").</summary>
+    Passkey,
 }
 
 /// <summary>

@@ -11,7 +11,7 @@ public interface ISecondFactorStore
 {
     Task<IReadOnlyList<TotpAuthenticator>> ListAuthenticatorsAsync(Guid accountId, CancellationToken cancellationToken);
 
-    /// <summary>How many confirmed authenticators each account has; accounts without one are left out.</summary>
+    /// <summary>How many second factors (confirmed authenticators and passkeys) each account has; accounts without one are left out.</summary>
     Task<IReadOnlyDictionary<Guid, int>> CountConfirmedAsync(IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken);
 
     Task AddAuthenticatorAsync(TotpAuthenticator authenticator, CancellationToken cancellationToken);
@@ -49,8 +49,25 @@ public interface ISecondFactorStore
     /// <summary>The start of the account's enrolment grace: the one already recorded, or <paramref name="now"/>, recorded now.</summary>
     Task<DateTimeOffset> StartGraceAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken);
 
+    Task<IReadOnlyList<Passkey>> ListPasskeysAsync(Guid accountId, CancellationToken cancellationToken);
+
+    /// <summary>The passkey with this credential ID, whoever holds it; null when none is registered.</summary>
+    Task<Passkey?> FindPasskeyAsync(byte[] credentialId, CancellationToken cancellationToken);
+
+    /// <summary>Adds a passkey and clears <see cref="SecondFactorState.EnrolmentRequired"/>; false when its credential ID is already registered.</summary>
+    Task<bool> AddPasskeyAsync(Passkey passkey, CancellationToken cancellationToken);
+
+    Task<bool> RemovePasskeyAsync(Guid passkeyId, Guid accountId, CancellationToken cancellationToken);
+
     /// <summary>
-    /// The assisted reset: removes every authenticator and recovery code, clears the counter, and marks the
+    /// Records an accepted assertion: the new signature counter and the time, in one conditional update that
+    /// holds only while the stored counter is lower (or both are zero, for authenticators that keep none); false
+    /// when another request used a counter this high first (a cloned authenticator, or a replay).
+    /// </summary>
+    Task<bool> TryUsePasskeyAsync(Guid passkeyId, long signCount, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The assisted reset: removes every authenticator, passkey and recovery code, clears the counter, and marks the
     /// account to enrol at its next sign-in. Returns how many authenticators were removed.
     /// </summary>
     Task<int> ResetAllAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken);

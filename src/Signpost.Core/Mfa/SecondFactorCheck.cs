@@ -17,7 +17,8 @@ public sealed class SecondFactorCheck(
     ISecondFactorStore store,
     ISecondFactorSecrets secrets,
     RememberedBrowsers remembered,
-    ISignInEventStore events)
+    ISignInEventStore events,
+    IPasskeyVerifier? passkeys = null)
 {
     /// <summary>
     /// Wrong codes before the second factor locks. A 6-digit code is guessed with odds of 3 in a million per try
@@ -31,13 +32,17 @@ public sealed class SecondFactorCheck(
     public async Task<IReadOnlyList<TotpAuthenticator>> ConfirmedAsync(Guid accountId, CancellationToken cancellationToken) =>
         (await store.ListAuthenticatorsAsync(accountId, cancellationToken)).Where(a => a.ConfirmedAt is not null).ToList();
 
+    /// <summary>Whether the person has a second factor: a confirmed authenticator or a passkey.</summary>
+    public async Task<bool> HasFactorAsync(Guid accountId, CancellationToken cancellationToken) =>
+        (await ConfirmedAsync(accountId, cancellationToken)).Count > 0 || (await store.ListPasskeysAsync(accountId, cancellationToken)).Count > 0;
+
     /// <summary>
     /// Whether the person's password is backed by a second factor that their practices actually ask for: a
-    /// confirmed authenticator, and a policy other than off. Such a password may be 8 characters instead of 15
-    /// (NIST SP 800-63B §3.1.1.2; <see cref="Passwords.PasswordPolicy"/>).
+    /// confirmed authenticator or a passkey, and a policy other than off. Such a password may be 8 characters
+    /// instead of 15 (NIST SP 800-63B §3.1.1.2; <see cref="Passwords.PasswordPolicy"/>).
     /// </summary>
     public async Task<bool> BacksPasswordAsync(Account account, CancellationToken cancellationToken) =>
-        SecondFactorRules.For(account).Requirement != SecondFactorRequirement.Off && (await ConfirmedAsync(account.Id, cancellationToken)).Count > 0;
+        SecondFactorRules.For(account).Requirement != SecondFactorRequirement.Off && await HasFactorAsync(account.Id, cancellationToken);
 
     /// <summary>
     /// Whether this sign-in asks for the second factor: always where a practice (or payer staff) requires it,
@@ -49,9 +54,9 @@ public sealed class SecondFactorCheck(
         Account account, TrustedDevice? device, IReadOnlyDictionary<string, string> cookies, IPAddress? ip, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rules = SecondFactorRules.For(account);
-        var confirmed = await ConfirmedAsync(account.Id, cancellationToken);
+        var hasFactor = await HasFactorAsync(account.Id, cancellationToken);
         var state = await store.GetStateAsync(account.Id, cancellationToken);
-        if (confirmed.Count > 0)
+        if (hasFactor)
         {
             switch (rules.Requirement)
             {
@@ -160,6 +165,59 @@ public sealed class SecondFactorCheck(
         const string problem = "Enter the 6-digit code from your authenticator app, or one of your recovery codes.";
         return new(ReasonCodes.InvalidRequest, "The answer is neither a 6-digit code nor a recovery code; not counted.") { Problems = [problem] };
     }
+
+    /// <summary>
+    /// A passkey as the answer to a challenge (docs/mfa.md, "Passkeys"): the assertion must verify against one of
+    /// this account's passkeys and advance its signature counter. A refused assertion — a bad signature, a
+    /// passkey of another account or of none, a cancelled prompt — is counted toward the lock like a wrong code
+    /// (<c>mfa_code_invalid</c>). A passkey cannot be guessed, so like a recovery code it is still accepted while
+    /// the lock holds; nothing refused is counted then.
+    /// </summary>
+    public async Task<SecondFactorVerdict> VerifyPasskeyAsync(Account account, PasskeyAssertion assertion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (passkeys is null)
+        {
+            throw new InvalidOperationException("A passkey answered a challenge on a host without passkeys.");
+        }
+
+        var rules = LockoutRules.Strictest(account.Memberships.Where(m => m.GivesAccess && m.Organization is not null).Select(m => m.Organization!.Policy));
+        var state = await store.GetStateAsync(account.Id, cancellationToken);
+        var lockedUntil = state?.LockedUntil is { } until && until > now ? until : (DateTimeOffset?)null;
+        var verification = await passkeys.VerifyAsync(assertion, cancellationToken);
+        string? refusal = verification.Refusal;
+        if (refusal is null && verification.Passkey is { } passkey)
+        {
+            if (passkey.AccountId != account.Id)
+            {
+                refusal = "The assertion was signed by a passkey registered to another account";
+            }
+            else if (!await store.TryUsePasskeyAsync(passkey.Id, verification.SignCount, now, cancellationToken))
+            {
+                refusal = $"Passkey \"{passkey.Name}\": its signature counter {verification.SignCount} did not advance past the stored one (a replay, or a cloned authenticator)";
+            }
+            else
+            {
+                await store.ResetFailuresAsync(account.Id, cancellationToken);
+                return SecondFactorVerdict.Accept($"Second factor accepted{(lockedUntil is null ? "" : " while locked")}: passkey \"{passkey.Name}\" (counter {verification.SignCount}).");
+            }
+        }
+
+        refusal ??= "The assertion named no passkey";
+        if (lockedUntil is { } locked)
+        {
+            return new(ReasonCodes.MfaLocked, $"Second factor locked until {locked:O}; a refused passkey was not counted: {refusal}.") { LockedUntil = locked };
+        }
+
+        return await CountAsync(account.Id, rules, now, ReasonCodes.MfaCodeInvalid, $"Passkey refused: {refusal}", null, cancellationToken);
+    }
+
+    /// <summary>A passkey on its own, for the sign-in without a password: the signature checked, nothing counted.</summary>
+    public Task<PasskeyVerification> VerifyPasskeyOnlyAsync(PasskeyAssertion assertion, CancellationToken cancellationToken) =>
+        passkeys?.VerifyAsync(assertion, cancellationToken) ?? Task.FromResult(PasskeyVerification.Refused("passkeys are not set up on this host"));
+
+    /// <summary>Records an accepted assertion (<see cref="ISecondFactorStore.TryUsePasskeyAsync"/>); false for a counter that did not advance.</summary>
+    public Task<bool> UsePasskeyAsync(Passkey passkey, long signCount, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.TryUsePasskeyAsync(passkey.Id, signCount, now, cancellationToken);
 
     private async Task<SecondFactorVerdict> CountAsync(
         Guid accountId, LockoutRules rules, DateTimeOffset now, string reason, string detail, int? skewSeconds, CancellationToken cancellationToken)

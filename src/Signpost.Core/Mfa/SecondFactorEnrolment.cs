@@ -121,6 +121,48 @@ public sealed class SecondFactorEnrolment(ISecondFactorStore store, ISecondFacto
         return true;
     }
 
+    public Task<IReadOnlyList<Passkey>> ListPasskeysAsync(Guid accountId, CancellationToken cancellationToken) =>
+        store.ListPasskeysAsync(accountId, cancellationToken);
+
+    /// <summary>
+    /// Keeps a passkey whose registration the web edge verified (docs/mfa.md, "Passkeys"). Like a first
+    /// authenticator, a first second factor comes with ten recovery codes, shown once.
+    /// </summary>
+    public async Task<EnrolmentOutcome> AddPasskeyAsync(Passkey passkey, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var existing = await store.ListPasskeysAsync(passkey.AccountId, cancellationToken);
+        if (existing.Count >= MaxAuthenticators)
+        {
+            return EnrolmentOutcome.Refused($"You already have {MaxAuthenticators} passkeys. Remove one first.");
+        }
+
+        var hadFactor = existing.Count > 0 || (await store.ListAuthenticatorsAsync(passkey.AccountId, cancellationToken)).Any(a => a.ConfirmedAt is not null);
+        if (!await store.AddPasskeyAsync(passkey, cancellationToken))
+        {
+            return EnrolmentOutcome.Refused("That passkey is already registered.");
+        }
+
+        await audit.RecordAsync(actor, new AuditRecord("mfa.passkey_added", "account", passkey.AccountId.ToString(), null, null,
+            new { passkey = passkey.Id, name = passkey.Name, aaguid = passkey.Aaguid, discoverable = passkey.Discoverable }), cancellationToken);
+        var codes = hadFactor && await store.CountRecoveryCodesLeftAsync(passkey.AccountId, cancellationToken) > 0
+            ? []
+            : await ReplaceRecoveryCodesAsync(passkey.AccountId, actor, cancellationToken);
+        return new EnrolmentOutcome(true, $"Passkey \"{passkey.Name}\" is set up.", codes);
+    }
+
+    public async Task<bool> RemovePasskeyAsync(Guid accountId, Guid passkeyId, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var passkey = (await store.ListPasskeysAsync(accountId, cancellationToken)).FirstOrDefault(p => p.Id == passkeyId);
+        if (passkey is null || !await store.RemovePasskeyAsync(passkeyId, accountId, cancellationToken))
+        {
+            return false;
+        }
+
+        await audit.RecordAsync(actor, new AuditRecord("mfa.passkey_removed", "account", accountId.ToString(), null,
+            new { passkey = passkeyId, name = passkey.Name }, null), cancellationToken);
+        return true;
+    }
+
     /// <summary>Ten new recovery codes, returned once; the old set is void from this moment.</summary>
     public async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(Guid accountId, AuditActor actor, CancellationToken cancellationToken)
     {

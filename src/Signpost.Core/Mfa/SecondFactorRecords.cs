@@ -76,4 +76,43 @@ public sealed class SecondFactorState
 /// <param name="Authenticators">Confirmed authenticators, with their last measured skew.</param>
 /// <param name="RecoveryCodesLeft">Unused recovery codes.</param>
 /// <param name="State">The counter, lock, grace and reset mark; null when the account never had one.</param>
-public sealed record SecondFactorSummary(IReadOnlyList<TotpAuthenticator> Authenticators, int RecoveryCodesLeft, SecondFactorState? State);
+/// <param name="Passkeys">The person's passkeys.</param>
+public sealed record SecondFactorSummary(IReadOnlyList<TotpAuthenticator> Authenticators, int RecoveryCodesLeft, SecondFactorState? State, IReadOnlyList<Passkey>? Passkeys = null);
+
+/// <summary>
+/// One passkey (a WebAuthn credential) of a person, named by them ("YubiKey", "front desk laptop") and
+/// removable. Signpost keeps only the public key: a database copy cannot sign in with it. A passkey is a second
+/// factor after a password and, as a discoverable credential, a sign-in on its own (docs/mfa.md, "Passkeys").
+/// </summary>
+public sealed class Passkey
+{
+    public const int MaxNameLength = TotpAuthenticator.MaxNameLength;
+
+    /// <summary>WebAuthn allows up to 1023 bytes; authenticators use 16 to 64.</summary>
+    public const int MaxCredentialIdLength = 1023;
+
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid AccountId { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The credential ID the authenticator chose; unique across Signpost, and how an assertion names its passkey.</summary>
+    public required byte[] CredentialId { get; set; }
+
+    /// <summary>The COSE public key the assertion's signature is checked with.</summary>
+    public required byte[] PublicKey { get; set; }
+
+    /// <summary>The authenticator's signature counter at the last accepted assertion (0: the authenticator keeps none).</summary>
+    public long SignCount { get; set; }
+
+    /// <summary>The authenticator model's AAGUID, as the authenticator reported it (all zeros for many).</summary>
+    public Guid Aaguid { get; set; }
+
+    /// <summary>How the browser may reach the authenticator (usb, nfc, ble, internal, hybrid), comma-separated.</summary>
+    public string? Transports { get; set; }
+
+    /// <summary>Whether it is discoverable (a resident key), so it can sign in without a name typed first.</summary>
+    public bool Discoverable { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+}

@@ -45,17 +45,21 @@ public sealed partial class PasswordSignIn
     /// the web edge; null when its token was missing, forged or expired), the answer, and whether to remember the
     /// browser. The same phases as the first half where they meet — planned downtime, the gate's account checks
     /// (a person disabled in between is refused), the change-due check — then the code, counted toward its own lock.
-    /// <paramref name="request"/> carries the answer as <c>Password</c>; one event ends it like every attempt.
+    /// <paramref name="request"/> carries a typed answer as <c>Password</c>; a passkey's answer comes as
+    /// <paramref name="passkey"/> instead (the event's identifier kind is then <c>passkey</c>, which the
+    /// <c>amr</c> claim reads). One event ends it like every attempt.
     /// </summary>
-    public async Task<SignInResult> CompleteSecondFactorAsync(SecondFactorChallenge? challenge, PasswordSignInRequest request, bool rememberBrowser, CancellationToken cancellationToken)
+    public async Task<SignInResult> CompleteSecondFactorAsync(
+        SecondFactorChallenge? challenge, PasswordSignInRequest request, bool rememberBrowser, CancellationToken cancellationToken, PasskeyAssertion? passkey = null)
     {
         using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in.second_factor");
-        var attempt = new Attempt(request, time.GetUtcNow()) { IdentifierKind = "challenge" };
+        var attempt = new Attempt(request, time.GetUtcNow()) { IdentifierKind = passkey is null ? "challenge" : PasskeyIdentifierKind };
         var refusal = await OpenAsync(attempt, cancellationToken)
             ?? await ReadChallengeAsync(attempt, challenge, cancellationToken)
             ?? await AdmitAsync(attempt, cancellationToken)
-            ?? await ProveSecondFactorAsync(attempt, cancellationToken)
-            ?? CheckPasswordChangeDue(attempt);
+            ?? await ProveSecondFactorAsync(attempt, passkey, cancellationToken)
+            // A single sign-on used no password here, so none is due for a change (docs/mfa.md, "After single sign-on").
+            ?? (challenge?.Method == Events.SignInMethod.Sso ? null : CheckPasswordChangeDue(attempt));
         if (refusal is not null)
         {
             return await RefuseAsync(attempt, refusal, cancellationToken);
@@ -100,15 +104,20 @@ public sealed partial class PasswordSignIn
         return null;
     }
 
-    /// <summary>The answer: an authenticator code or a recovery code (<see cref="SecondFactorCheck.VerifyAsync"/>).</summary>
-    private async Task<SignInRefusal?> ProveSecondFactorAsync(Attempt attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer: an authenticator code or a recovery code (<see cref="SecondFactorCheck.VerifyAsync"/>), or a
+    /// passkey (<see cref="SecondFactorCheck.VerifyPasskeyAsync"/>).
+    /// </summary>
+    private async Task<SignInRefusal?> ProveSecondFactorAsync(Attempt attempt, PasskeyAssertion? passkey, CancellationToken cancellationToken)
     {
         if (secondFactor is null)
         {
             throw new InvalidOperationException("A second-factor challenge was answered on a host without the second factor.");
         }
 
-        var verdict = await secondFactor.VerifyAsync(attempt.Account!, attempt.Request.Password, attempt.At, cancellationToken);
+        var verdict = passkey is null
+            ? await secondFactor.VerifyAsync(attempt.Account!, attempt.Request.Password, attempt.At, cancellationToken)
+            : await secondFactor.VerifyPasskeyAsync(attempt.Account!, passkey, attempt.At, cancellationToken);
         if (verdict.Accepted)
         {
             attempt.SecondFactorNote = verdict.Detail;

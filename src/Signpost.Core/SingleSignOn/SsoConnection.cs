@@ -42,6 +42,12 @@ public sealed class SsoConnection
     public PracticeRoles DefaultRoles { get; set; } = PracticeRoles.Staff;
     /// <summary>Passwords are refused for the practice: its people sign in through the provider only.</summary>
     public bool Required { get; set; }
+    /// <summary>
+    /// The practice asks Signpost for its second factor after the provider, too: a sign-in through the provider is
+    /// held to the practice's second-factor rules as a password sign-in is (challenge, enrolment within grace,
+    /// step-up) before its session is issued. Off (the default), the provider's own MFA is trusted (docs/mfa.md).
+    /// </summary>
+    public bool AskSecondFactor { get; set; }
     /// <summary>Email domains whose people the generic sign-in page sends to this provider (home-realm discovery).</summary>
     public List<string> EmailDomains { get; set; } = [];
     /// <summary>

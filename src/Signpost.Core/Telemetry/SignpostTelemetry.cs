@@ -42,7 +42,7 @@ public static class SignpostTelemetry
         public const string Queue = "signpost.password.queue";
     }
 
-    /// <summary>The method as a metric and span attribute: <c>password</c>, <c>api</c>, <c>change_password</c>, <c>activation</c>, <c>password_reset</c>, <c>unlock</c>, <c>sso</c>, <c>openid_client</c>.</summary>
+    /// <summary>The method as a metric and span attribute: <c>password</c>, <c>api</c>, <c>change_password</c>, <c>activation</c>, <c>password_reset</c>, <c>unlock</c>, <c>sso</c>, <c>openid_client</c>, <c>passkey</c>.</summary>
     public static string MethodTag(SignInMethod method) => method switch
     {
         SignInMethod.Password => "password",
@@ -53,6 +53,7 @@ public static class SignpostTelemetry
         SignInMethod.Unlock => "unlock",
         SignInMethod.Sso => "sso",
         SignInMethod.OpenIdClient => "openid_client",
+        SignInMethod.Passkey => "passkey",
         _ => "other",
     };
 }

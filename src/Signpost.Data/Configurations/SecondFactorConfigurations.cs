@@ -33,3 +33,17 @@ internal sealed class SecondFactorStateConfiguration : IEntityTypeConfiguration<
         builder.Property(s => s.AccountId).ValueGeneratedNever();
     }
 }
+
+internal sealed class PasskeyConfiguration : IEntityTypeConfiguration<Passkey>
+{
+    public void Configure(EntityTypeBuilder<Passkey> builder)
+    {
+        builder.HasKey(p => p.Id);
+        builder.HasIndex(p => p.AccountId);
+        builder.HasIndex(p => p.CredentialId).IsUnique();
+        builder.Property(p => p.Name).HasMaxLength(Passkey.MaxNameLength);
+        builder.Property(p => p.CredentialId).HasMaxLength(Passkey.MaxCredentialIdLength);
+        builder.Property(p => p.PublicKey).HasMaxLength(2048);
+        builder.Property(p => p.Transports).HasMaxLength(100);
+    }
+}

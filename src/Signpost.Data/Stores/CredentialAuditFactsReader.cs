@@ -55,8 +55,19 @@ public sealed class CredentialAuditFactsReader(SignpostDbContext db, TimeProvide
                     .ToListAsync(cancellationToken))
                 .GroupBy(c => c.AccountId)
                 .ToDictionary(g => g.Key, g => g.Max(c => c.LockedUntil));
+            var authenticators = await db.TotpAuthenticators.AsNoTracking()
+                .Where(a => ids.Contains(a.AccountId) && a.ConfirmedAt != null)
+                .GroupBy(a => a.AccountId)
+                .Select(g => new { AccountId = g.Key, Count = g.Count() })
+                .ToDictionaryAsync(x => x.AccountId, x => x.Count, cancellationToken);
+            var passkeys = await db.Passkeys.AsNoTracking()
+                .Where(k => ids.Contains(k.AccountId))
+                .GroupBy(k => k.AccountId)
+                .Select(g => new { AccountId = g.Key, Count = g.Count() })
+                .ToDictionaryAsync(x => x.AccountId, x => x.Count, cancellationToken);
             members.AddRange(chunk.Select(p => new AuditedMember(p.Id, p.Username, p.DisplayName, p.Email, p.Status, p.Roles, p.CreatedAt, p.PasswordChangedAt,
-                lastSignIns.TryGetValue(p.Id, out var last) ? last : null, locks.TryGetValue(p.Id, out var until) ? until : null, p.PasswordExpiryExtensionDays)));
+                lastSignIns.TryGetValue(p.Id, out var last) ? last : null, locks.TryGetValue(p.Id, out var until) ? until : null, p.PasswordExpiryExtensionDays,
+                authenticators.GetValueOrDefault(p.Id), passkeys.GetValueOrDefault(p.Id))));
             progress?.Report(members.Count);
         }
 

@@ -58,7 +58,8 @@ public sealed class DatabaseTroubleshootingFacts(
     public async Task<Core.Mfa.SecondFactorSummary?> FindSecondFactorAsync(Guid accountId, CancellationToken cancellationToken) =>
         new(await db.TotpAuthenticators.AsNoTracking().Where(a => a.AccountId == accountId && a.ConfirmedAt != null).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken),
             await db.RecoveryCodes.CountAsync(c => c.AccountId == accountId && c.UsedAt == null, cancellationToken),
-            await db.SecondFactorStates.AsNoTracking().FirstOrDefaultAsync(s => s.AccountId == accountId, cancellationToken));
+            await db.SecondFactorStates.AsNoTracking().FirstOrDefaultAsync(s => s.AccountId == accountId, cancellationToken),
+            await db.Passkeys.AsNoTracking().Where(p => p.AccountId == accountId).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken));
 
     public async Task<IReadOnlyList<LockoutCounter>> ListLockoutCountersAsync(Guid accountId, CancellationToken cancellationToken) =>
         await db.LockoutCounters.AsNoTracking().Where(c => c.AccountId == accountId).OrderBy(c => c.DeviceKey).ToListAsync(cancellationToken);

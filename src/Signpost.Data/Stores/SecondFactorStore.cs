@@ -15,12 +15,56 @@ internal sealed class SecondFactorStore(SignpostDbContext db) : ISecondFactorSto
     public async Task<IReadOnlyList<TotpAuthenticator>> ListAuthenticatorsAsync(Guid accountId, CancellationToken cancellationToken) =>
         await db.TotpAuthenticators.AsNoTracking().Where(a => a.AccountId == accountId).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
 
-    public async Task<IReadOnlyDictionary<Guid, int>> CountConfirmedAsync(IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken) =>
-        await db.TotpAuthenticators.AsNoTracking()
+    public async Task<IReadOnlyDictionary<Guid, int>> CountConfirmedAsync(IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken)
+    {
+        var authenticators = await db.TotpAuthenticators.AsNoTracking()
             .Where(a => accountIds.Contains(a.AccountId) && a.ConfirmedAt != null)
             .GroupBy(a => a.AccountId)
             .Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+            .ToListAsync(cancellationToken);
+        var passkeys = await db.Passkeys.AsNoTracking()
+            .Where(p => accountIds.Contains(p.AccountId))
+            .GroupBy(p => p.AccountId)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return authenticators.Concat(passkeys).GroupBy(x => x.Key).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
+    }
+
+    public async Task<IReadOnlyList<Passkey>> ListPasskeysAsync(Guid accountId, CancellationToken cancellationToken) =>
+        await db.Passkeys.AsNoTracking().Where(p => p.AccountId == accountId).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+
+    public Task<Passkey?> FindPasskeyAsync(byte[] credentialId, CancellationToken cancellationToken) =>
+        db.Passkeys.AsNoTracking().FirstOrDefaultAsync(p => p.CredentialId == credentialId, cancellationToken);
+
+    public async Task<bool> AddPasskeyAsync(Passkey passkey, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Passkeys.Add(passkey);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on the credential ID: the same authenticator registered twice.
+            db.Entry(passkey).State = EntityState.Detached;
+            return false;
+        }
+
+        db.Entry(passkey).State = EntityState.Detached;
+        await db.SecondFactorStates.Where(s => s.AccountId == passkey.AccountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EnrolmentRequired, false).SetProperty(x => x.GraceStartedAt, (DateTimeOffset?)null), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> RemovePasskeyAsync(Guid passkeyId, Guid accountId, CancellationToken cancellationToken) =>
+        await db.Passkeys.Where(p => p.Id == passkeyId && p.AccountId == accountId).ExecuteDeleteAsync(cancellationToken) == 1;
+
+    public async Task<bool> TryUsePasskeyAsync(Guid passkeyId, long signCount, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Passkeys
+            .Where(p => p.Id == passkeyId && (p.SignCount < signCount || (signCount == 0 && p.SignCount == 0)))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.SignCount, signCount).SetProperty(p => p.LastUsedAt, now), cancellationToken) == 1;
 
     public async Task AddAuthenticatorAsync(TotpAuthenticator authenticator, CancellationToken cancellationToken)
     {
@@ -177,6 +221,7 @@ internal sealed class SecondFactorStore(SignpostDbContext db) : ISecondFactorSto
         try
         {
             var removed = await db.TotpAuthenticators.Where(a => a.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+            removed += await db.Passkeys.Where(p => p.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
             await db.RecoveryCodes.Where(c => c.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
             var updated = await db.SecondFactorStates.Where(s => s.AccountId == accountId)
                 .ExecuteUpdateAsync(s => s

@@ -30,11 +30,12 @@ public static class SsoCommands
         var create = new Option<bool?>("--create-accounts") { Description = "Create accounts just in time when nothing links (default false)." };
         var role = new Option<string?>("--default-role") { Description = "Role of accounts created just in time: Staff, Provider or PracticeAdmin." };
         var required = new Option<bool?>("--required") { Description = "SSO required: passwords are refused for the practice." };
+        var secondFactor = new Option<bool?>("--second-factor") { Description = "Ask Signpost's second factor after the provider too, by the practice's second-factor policy (default false; see docs/mfa.md)." };
         var domains = new Option<string[]>("--email-domain") { Description = "Email domain routed to this provider from the generic sign-in page (repeat the option for each domain)." };
         var saml = new SamlCommands.Options();
         var command = new Command("add", "Create or change an organization's connection; the secret is stored encrypted.")
         {
-            org, discovery, clientId, secretVariable, scopes, usernameClaim, emailClaim, npiClaim, userInfo, linkEmail, linkNpi, create, role, required, domains,
+            org, discovery, clientId, secretVariable, scopes, usernameClaim, emailClaim, npiClaim, userInfo, linkEmail, linkNpi, create, role, required, secondFactor, domains,
             saml.Saml, saml.Metadata, saml.AllowSha1, saml.RequireEncryption,
         };
         command.SetAction((result, ct) => AdminCommands.RunAsync(async (services, ct2) =>
@@ -61,7 +62,7 @@ public static class SsoCommands
             var connection = await services.GetRequiredService<SsoConnectionManager>().SaveAsync(result.GetValue(org)!, new SsoConnectionRequest(
                 result.GetValue(discovery)!, result.GetValue(clientId)!, secret, result.GetValue(scopes), result.GetValue(usernameClaim), result.GetValue(emailClaim),
                 result.GetValue(npiClaim), result.GetValue(linkEmail), result.GetValue(linkNpi), result.GetValue(create), defaultRoles, result.GetValue(required),
-                listed is { Length: > 0 } ? listed : null, UseUserInfo: result.GetValue(userInfo)), ct2).OrRefuse();
+                listed is { Length: > 0 } ? listed : null, UseUserInfo: result.GetValue(userInfo), AskSecondFactor: result.GetValue(secondFactor)), ct2).OrRefuse();
             Console.WriteLine($"Saved the connection of {result.GetValue(org)} ({connection.Id}); client secret {(connection.ProtectedClientSecret is null ? "not set" : "stored encrypted")}.");
             Console.WriteLine($"Register this redirect URI at the provider: {{public base URL}}{SsoEndpoints.CallbackPrefix}{result.GetValue(org)}");
         }, ct));

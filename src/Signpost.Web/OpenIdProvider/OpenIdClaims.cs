@@ -45,7 +45,7 @@ public sealed class OpenIdClaims(ISignInEventStore events)
         identity.SetClaim(Claims.AuthenticationTime, session.CreatedAt.ToUnixTimeSeconds());
         identity.SetClaim(Claims.AuthenticationContextReference, SingleFactorAcr);
         // A JSON array even with one value, as RFC 8176 and OpenID Connect Core §2 have it.
-        identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, JsonSerializer.Serialize(new[] { await MethodOfAsync(session, cancellationToken) }), JsonClaimValueTypes.JsonArray));
+        identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, JsonSerializer.Serialize(await MethodsOfAsync(session, cancellationToken)), JsonClaimValueTypes.JsonArray));
         Describe(identity, account, practices);
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(scopes);
@@ -156,11 +156,27 @@ public sealed class OpenIdClaims(ISignInEventStore events)
         identity.AddClaim(new Claim(PracticesClaim, JsonSerializer.Serialize(listed), JsonClaimValueTypes.JsonArray));
     }
 
-    /// <summary>How the session's sign-in was made (RFC 8176): <c>pwd</c>, or <c>sso</c> for the practice's own provider.</summary>
-    private async Task<string> MethodOfAsync(Session session, CancellationToken cancellationToken)
+    /// <summary>
+    /// How the session's sign-in was made (RFC 8176): <c>pwd</c>, <c>sso</c> for the practice's own provider, or
+    /// <c>hwk</c> for a passkey without a password; a second factor adds <c>mfa</c>, and <c>hwk</c> when it was a
+    /// passkey (docs/mfa.md, "Passkeys").
+    /// </summary>
+    private async Task<string[]> MethodsOfAsync(Session session, CancellationToken cancellationToken)
     {
         var started = session.TraceId is { } traceId ? await events.FindByTraceIdAsync(traceId, cancellationToken) : null;
-        return started?.Method == SignInMethod.Sso ? "sso" : "pwd";
+        var first = started?.Method switch
+        {
+            SignInMethod.Sso => "sso",
+            SignInMethod.Passkey => "hwk",
+            _ => "pwd",
+        };
+        return started?.IdentifierKind switch
+        {
+            _ when started?.Method == SignInMethod.Passkey => [first],
+            Core.SignIn.PasswordSignIn.PasskeyIdentifierKind => [first, "hwk", "mfa"],
+            "challenge" => [first, "mfa"],
+            _ => [first],
+        };
     }
 
     /// <summary>Which token carries a claim, by the scopes granted (OpenID Connect Core §5.4).</summary>

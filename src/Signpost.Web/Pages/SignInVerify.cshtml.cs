@@ -21,8 +21,13 @@ public sealed class SignInVerifyModel(
     PasswordSignIn pipeline,
     FormGuard guard,
     PasswordChangeTickets tickets,
-    SecondFactorChallengeTokens challenges) : PageModel
+    SecondFactorChallengeTokens challenges,
+    ISecondFactorStore secondFactors,
+    PasskeyCeremonies ceremonies) : PageModel
 {
+    /// <summary>The person has a passkey: the page offers it beside the code (docs/mfa.md, "Passkeys").</summary>
+    public bool HasPasskeys { get; private set; }
+
     public FailureView? Failure { get; private set; }
     public string FormStamp { get; private set; } = "";
 
@@ -35,13 +40,91 @@ public sealed class SignInVerifyModel(
     /// <summary>How far the authenticator's clock is off, in words, after a code refused as skewed.</summary>
     public string? Skew { get; private set; }
 
-    public IActionResult OnGet()
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var challenge = challenges.Read(Request.Cookies[SecondFactorChallengeTokens.CookieName]);
         Expired = challenge is null;
         RememberDays = challenge?.RememberDays ?? 0;
         FormStamp = guard.IssueStamp();
+        await LoadPasskeysAsync(challenge, cancellationToken);
         return Page();
+    }
+
+    /// <summary>
+    /// The request for one of the challenged account's passkeys. Only the challenge's holder gets it: the token
+    /// is issued after the password was proven, so listing the account's credential IDs tells its owner.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync(CancellationToken cancellationToken)
+    {
+        var challenge = challenges.Read(Request.Cookies[SecondFactorChallengeTokens.CookieName]);
+        if (challenge is null)
+        {
+            return BadRequest(new { error = "The verification step has expired. Sign in again." });
+        }
+
+        var passkeys = await secondFactors.ListPasskeysAsync(challenge.AccountId, cancellationToken);
+        var (options, state) = ceremonies.AssertionOptions(PasskeyPurposes.Verify(challenge.TraceId), passkeys);
+        return SignInPasskeyModel.OptionsResult(options, state);
+    }
+
+    /// <summary>A passkey as the answer to the challenge; refused ones count toward the second factor's lock like wrong codes.</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(string? returnUrl, CancellationToken cancellationToken)
+    {
+        FormStamp = guard.IssueStamp();
+        var challenge = challenges.Read(Request.Cookies[SecondFactorChallengeTokens.CookieName]);
+        RememberDays = challenge?.RememberDays ?? 0;
+        await LoadPasskeysAsync(challenge, cancellationToken);
+        var method = challenge?.Method ?? SignInMethod.Password;
+        var form = await ReadFormAsync(cancellationToken);
+        if (form is null)
+        {
+            var unreadable = await EdgeRejections.RecordAsync(HttpContext, ReasonCodes.InvalidRequest, null, method,
+                "The passkey form could not be read.", problems: ["The form could not be read. Reload the page and try again."]);
+            Failure = FailureView.From(unreadable);
+            return Page();
+        }
+
+        if (await guard.CheckAsync(HttpContext) is { } why)
+        {
+            var edge = await EdgeRejections.RecordAsync(HttpContext, why.Code, null, method, why.Detail,
+                cookiesWorking: why.Code != ReasonCodes.CookiesDisabled, javaScriptWorking: form[FormGuard.JavaScriptField].ToString() == "1");
+            Failure = FailureView.From(edge);
+            return Page();
+        }
+
+        var request = new PasswordSignInRequest(null, null, challenge?.OrganizationSlug, method,
+            HttpContext.GetTraceId(), ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: form[FormGuard.JavaScriptField].ToString() == "1"));
+        var assertion = challenge is null
+            ? null
+            : ceremonies.ReadAnswer(PasskeyPurposes.Verify(challenge.TraceId), form["state"].ToString(), form["response"].ToString(), form["error"].ToString());
+        if (challenge is not null && assertion is null)
+        {
+            // Options this challenge was not given (forged, for another attempt, expired): not an answer, so not counted.
+            var stale = await EdgeRejections.RecordAsync(HttpContext, ReasonCodes.InvalidRequest, null, method,
+                $"The passkey answer for attempt {challenge.TraceId} carried no options Signpost issued for it (missing, forged or expired).",
+                cookiesWorking: true, problems: ["The passkey request expired. Use your passkey again."]);
+            Failure = FailureView.From(stale);
+            return Page();
+        }
+
+        var remember = form["remember"].ToString() is "on" or "true" or "1";
+        var result = await pipeline.CompleteSecondFactorAsync(challenge, request, remember, cancellationToken, assertion);
+        return await FinishAsync(challenge, result, returnUrl, cancellationToken);
+    }
+
+    private async Task LoadPasskeysAsync(SecondFactorChallenge? challenge, CancellationToken cancellationToken) =>
+        HasPasskeys = challenge is not null && (await secondFactors.ListPasskeysAsync(challenge.AccountId, cancellationToken)).Count > 0;
+
+    private async Task<IFormCollection?> ReadFormAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Request.HasFormContentType ? await Request.ReadFormAsync(cancellationToken) : null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        {
+            return null;
+        }
     }
 
     public async Task<IActionResult> OnPostAsync(string? returnUrl, CancellationToken cancellationToken)
@@ -80,7 +163,12 @@ public sealed class SignInVerifyModel(
             HttpContext.GetTraceId(), ClientFactsReader.Read(HttpContext, cookiesWorking: true, javaScriptWorking: form[FormGuard.JavaScriptField].ToString() == "1"));
         var remember = form["remember"].ToString() is "on" or "true" or "1";
         var result = await pipeline.CompleteSecondFactorAsync(challenge, request, remember, cancellationToken);
+        await LoadPasskeysAsync(challenge, cancellationToken);
+        return await FinishAsync(challenge, result, returnUrl, cancellationToken);
+    }
 
+    private async Task<IActionResult> FinishAsync(SecondFactorChallenge? challenge, Core.SignIn.SignInResult result, string? returnUrl, CancellationToken cancellationToken)
+    {
         if (result.Succeeded || result.PasswordChangeAccountId is not null)
         {
             ClientFactsReader.WriteShortLivedCookie(HttpContext, SecondFactorChallengeTokens.CookieName, null, TimeSpan.Zero);

@@ -42,6 +42,8 @@ public static class SignInServiceCollectionExtensions
         services.AddScoped<Core.Mfa.SecondFactorCheck>();
         services.AddSingleton<Mfa.SecondFactorChallengeTokens>();
         services.AddScoped<Core.Mfa.SecondFactorEnrolment>();
+        services.AddScoped<Mfa.PasskeyCeremonies>();
+        services.AddScoped<Core.Mfa.IPasskeyVerifier>(provider => provider.GetRequiredService<Mfa.PasskeyCeremonies>());
         services.AddScoped<SessionManager>();
         services.AddScoped<SignInEventRecorder>();
         services.AddScoped<SignInGate>();

@@ -26,7 +26,8 @@ public sealed record SsoConnectionRequest(
     bool? Required = null,
     IReadOnlyList<string>? EmailDomains = null,
     bool? Enabled = null,
-    bool? UseUserInfo = null);
+    bool? UseUserInfo = null,
+    bool? AskSecondFactor = null);
 
 /// <summary>
 /// Creating and changing an organization's connection (CLI and the platform page), validated, with the
@@ -75,6 +76,7 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
         connection.CreateAccounts = request.CreateAccounts ?? connection.CreateAccounts;
         connection.DefaultRoles = request.DefaultRoles ?? connection.DefaultRoles;
         connection.Required = request.Required ?? connection.Required;
+        connection.AskSecondFactor = request.AskSecondFactor ?? connection.AskSecondFactor;
         connection.Enabled = request.Enabled ?? connection.Enabled;
         if (request.EmailDomains is not null)
         {
@@ -190,6 +192,6 @@ public sealed class SsoConnectionManager(SsoQueries queries, ISsoConnectionStore
     private static object View(SsoConnection c) => new
     {
         c.DiscoveryUrl, c.ClientId, SecretSet = c.ProtectedClientSecret is not null, c.Scopes, c.UsernameClaim, c.EmailClaim, c.NpiClaim, c.UseUserInfo,
-        c.LinkByEmail, c.LinkByNpi, c.CreateAccounts, DefaultRoles = c.DefaultRoles.ToString(), c.Required, c.EmailDomains, c.Enabled,
+        c.LinkByEmail, c.LinkByNpi, c.CreateAccounts, DefaultRoles = c.DefaultRoles.ToString(), c.Required, c.EmailDomains, c.Enabled, c.AskSecondFactor,
     };
 }

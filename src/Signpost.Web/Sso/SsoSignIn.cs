@@ -36,7 +36,10 @@ public sealed class SsoSignIn(
     SignInEventRecorder recorder,
     AuditTrail audit,
     TimeProvider time,
-    ILogger<SsoSignIn> logger)
+    ILogger<SsoSignIn> logger,
+    Core.Mfa.SecondFactorCheck secondFactor,
+    Core.Devices.DeviceCookies deviceCookies,
+    Mfa.SecondFactorChallengeTokens challenges)
 {
     public const string FailedPath = "/sso/failed";
 
@@ -82,6 +85,28 @@ public sealed class SsoSignIn(
             return await FailAsync(context, connection, new SsoFailure(refusal.ReasonCode, $"{refusal.Detail} Provider user {subject} is account {account.Username}; {linkNote}"), identifier, account, cancellationToken);
         }
 
+        // Where the practice asks for it, its second factor after the provider, decided as after a password (docs/mfa.md).
+        DateTimeOffset? enrolBy = null;
+        var secondNote = "";
+        if (connection.AskSecondFactor)
+        {
+            var device = await deviceCookies.VerifyAsync(client.DeviceCookies.GetValueOrDefault(Core.Devices.DeviceCookies.CookieName(account.Id)), account.Id, cancellationToken);
+            var decision = await secondFactor.DecideAsync(account, device, client.DeviceCookies, client.Ip, time.GetUtcNow(), cancellationToken);
+            secondNote = string.IsNullOrEmpty(decision.Detail) ? "" : " " + decision.Detail;
+            switch (decision.Step)
+            {
+                case Core.Mfa.SecondFactorStep.Challenge:
+                    return await ChallengeAsync(context, connection, account, entry, identifier, organization.Slug, client, decision,
+                        $"{decision.Detail} After {organization.Slug}'s provider as {subject}; {linkNote}", returnUrl, cancellationToken);
+                case Core.Mfa.SecondFactorStep.Refuse:
+                    return await FailAsync(context, connection, new SsoFailure(ReasonCodes.MfaNotEnrolled, $"{decision.Detail} Provider user {subject} is account {account.Username}."),
+                        identifier, account, cancellationToken);
+                case Core.Mfa.SecondFactorStep.Enrol:
+                    enrolBy = decision.GraceEndsAt ?? DateTimeOffset.MaxValue;
+                    break;
+            }
+        }
+
         var browser = Core.Browsers.UserAgentParser.Parse(client.UserAgent);
         var issued = await sessions.StartAsync(account.Id, entry.Admitted, client.Ip?.ToString(),
             SignInEventRecorder.Cut(client.UserAgent, SignInEvent.MaxUserAgentLength), browser.ToString(),
@@ -96,11 +121,38 @@ public sealed class SsoSignIn(
             Account = account,
             Organizations = entry.Admitted,
             Session = issued,
+            EnrolSecondFactorBy = enrolBy,
         };
         await recorder.RecordSsoAsync(Request(context, identifier, organization.Slug, client), result, connection.Id,
-            entry.NetworkLabel, $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote} ({claimsNote})", cancellationToken);
+            entry.NetworkLabel, $"Signed in through {organization.Slug}'s provider as {subject}; {linkNote} ({claimsNote}){secondNote}", cancellationToken);
         ClientFactsReader.WriteSignInCookies(context, result);
-        return LocalUrls.OrHome(returnUrl);
+        return enrolBy is null ? LocalUrls.OrHome(returnUrl) : "/?notice=mfa";
+    }
+
+    /// <summary>
+    /// The provider proved the person and the practice asks for Signpost's second factor too: <c>mfa_required</c>,
+    /// and the same challenge a proven password gets (<c>/sign-in/verify</c>, the challenge cookie), carrying the
+    /// method so the completion is recorded as a single sign-on and asks for no password change.
+    /// </summary>
+    private async Task<string> ChallengeAsync(HttpContext context, SsoConnection connection, Account account, GateEntry entry, string? identifier, string slug,
+        ClientFacts client, Core.Mfa.SecondFactorDecision decision, string detail, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var challenge = new Core.Mfa.SecondFactorChallenge(account.Id, context.GetTraceId(), slug, SignInMethod.Sso, now, decision.Rules.RememberDays);
+        var reason = ReasonCatalogue.Get(ReasonCodes.MfaRequired);
+        var result = new SignInResult
+        {
+            Reason = reason,
+            Shown = reason,
+            TraceId = context.GetTraceId(),
+            OccurredAt = now,
+            Account = account,
+            Organizations = entry.Admitted,
+            Challenge = challenge,
+        };
+        await recorder.RecordSsoAsync(Request(context, identifier, slug, client), result, connection.Id, entry.NetworkLabel, detail, cancellationToken);
+        ClientFactsReader.WriteShortLivedCookie(context, Mfa.SecondFactorChallengeTokens.CookieName, challenges.Issue(challenge), Core.Mfa.SecondFactorChallenge.Lifetime);
+        return "/sign-in/verify" + (LocalUrls.IsLocal(returnUrl) ? "?returnUrl=" + Uri.EscapeDataString(returnUrl!) : "");
     }
 
     /// <summary>

@@ -13,10 +13,13 @@ public abstract class BrowserTest(SignpostBrowserFixture fixture) : IAsyncLifeti
     /// <summary>The app pages open against: the suite's shared one, unless a test class brings its own.</summary>
     protected virtual SignpostServer Server => fixture.Server;
 
+    /// <summary>The address pages open at: the app's own, unless a test class needs another name for it (localhost, for WebAuthn).</summary>
+    protected virtual Uri PageAddress => Server.BaseAddress;
+
     /// <summary>A page in a new browser profile: no cookies, no trusted-device cookie.</summary>
     protected async Task<IPage> NewPageAsync(bool javaScript = true, int width = 1280, int height = 720)
     {
-        var context = await fixture.NewContextAsync(javaScript, width, height, Server.BaseAddress);
+        var context = await fixture.NewContextAsync(javaScript, width, height, PageAddress);
         _contexts.Add(context);
         return await context.NewPageAsync();
     }

@@ -27,6 +27,9 @@ public sealed class SignpostServer : IAsyncDisposable
     /// <summary>http://127.0.0.1:port/ of the running app.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>http://localhost:port/, the same app by a name WebAuthn accepts as an RP ID (an IP address is not one).</summary>
+    public Uri LocalhostAddress => new UriBuilder(BaseAddress) { Host = "localhost" }.Uri;
+
     /// <summary>The app's working folder, which holds its SQLite file: the <c>signpost</c> CLI run here uses the same database.</summary>
     public string WorkingFolder => _workingFolder;
 
@@ -60,9 +63,12 @@ public sealed class SignpostServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // An extra argument may name the server's own address as {baseAddress} (e.g. its public base URL), known only here.
+        // An extra argument may name the server's own address as {baseAddress} (e.g. its public base URL), known only
+        // here, or as {localhostAddress}: the same port by the name localhost.
         foreach (var argument in new[] { Repository.AppDll, "--demo", "--urls", baseAddress.GetLeftPart(UriPartial.Authority) }
-            .Concat((extraArguments ?? []).Select(a => a.Replace("{baseAddress}", baseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal))))
+            .Concat((extraArguments ?? []).Select(a => a
+                .Replace("{baseAddress}", baseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
+                .Replace("{localhostAddress}", new UriBuilder(baseAddress) { Host = "localhost" }.Uri.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal))))
         {
             start.ArgumentList.Add(argument);
         }

@@ -16,7 +16,7 @@ public sealed class SignInPage
 
     public ILocator Password => Page.GetByLabel("Password", new() { Exact = true });
 
-    public ILocator SubmitButton => Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" });
+    public ILocator SubmitButton => Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true });
 
     public ILocator CapsLockWarning => Page.GetByTestId("capslock-warning");
 

@@ -179,7 +179,7 @@ public sealed class CredentialAuditBuilderTests
         var finding = Assert.Single(report.Findings);
         Assert.Equal((CredentialAuditBuilder.RoleChanges, FindingSeverity.Info), (finding.Code, finding.Severity));
         Assert.Equal("1 change to people and roles in the period.", finding.Finding);
-        Assert.All(report.Rows, r => Assert.Equal("not available yet", r.Mfa));
+        Assert.All(report.Rows, r => Assert.Equal("none", r.Mfa));
         Assert.DoesNotContain(report.Findings, f => f.Finding.Contains("MFA", StringComparison.OrdinalIgnoreCase));
     }
 
@@ -198,5 +198,19 @@ public sealed class CredentialAuditBuilderTests
         Assert.Equal("PracticeAdmin, Staff", report.Rows[0].RoleNames);
         Assert.Equal("Provider, Staff", report.Rows[1].RoleNames);
         Assert.Equal(1, report.Rows[2].DaysSinceSignIn);
+    }
+
+    [Fact]
+    public void Build_SecondFactors_AreAValueInTheMfaColumn_NeverAFinding()
+    {
+        // Arrange
+        var facts = Practice([Admin("ada") with { Authenticators = 1, Passkeys = 2 }, Member("sam") with { Passkeys = 1 }, Member("zed")]);
+
+        // Act
+        var report = Build(facts);
+
+        // Assert
+        Assert.Equal(["1 authenticator app, 2 passkeys", "1 passkey", "none"], report.Rows.Select(r => r.Mfa));
+        Assert.DoesNotContain(report.Findings, f => f.Finding.Contains("MFA", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -43,7 +43,7 @@ public sealed class CredentialAuditCsvTests
         Assert.Equal("", lines[3]);
         Assert.Equal(string.Join(',', CredentialAuditCsv.Header), lines[0]);
         Assert.StartsWith("'=cmd,'=cmd|' /C calc'!A0,", lines[1], StringComparison.Ordinal);
-        Assert.EndsWith(",not available yet,yes,no,,no,inactive_accounts", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(",none,yes,no,,no,inactive_accounts", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("ada,", lines[2], StringComparison.Ordinal);
         Assert.Contains(",\"PracticeAdmin, Staff\",", lines[2], StringComparison.Ordinal);
         Assert.DoesNotContain(PracticeRoles.None.ToString(), csv, StringComparison.Ordinal);

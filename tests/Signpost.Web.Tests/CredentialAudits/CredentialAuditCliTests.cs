@@ -28,7 +28,7 @@ public sealed class CredentialAuditCliTests(SignpostFactory app) : IClassFixture
         Assert.Contains($"CRITICAL {CredentialAuditBuilder.NoActiveAdmin}:", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("recommended: Ask the payer's platform operators", run.Stdout, StringComparison.Ordinal);
         Assert.Contains(staff.Username, run.Stdout, StringComparison.Ordinal);
-        Assert.Contains(CredentialAuditRow.MfaNotAvailable, run.Stdout, StringComparison.Ordinal);
+        Assert.Contains(CredentialAuditRow.MfaNone, run.Stdout, StringComparison.Ordinal);
         var bytes = await File.ReadAllBytesAsync(csvPath);
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var csv = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);

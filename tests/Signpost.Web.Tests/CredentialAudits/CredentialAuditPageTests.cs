@@ -34,18 +34,27 @@ public sealed class CredentialAuditPageTests(SignpostFactory app) : IClassFixtur
         // Arrange
         var (slug, admin, browser, invitee) = await PracticeAsync();
         using var _b = browser;
+        await app.WithServicesAsync(services => services.GetRequiredService<Core.Mfa.ISecondFactorStore>().AddPasskeyAsync(new Core.Mfa.Passkey
+        {
+            AccountId = admin.Id,
+            Name = "YubiKey",
+            CredentialId = Guid.NewGuid().ToByteArray(),
+            PublicKey = [1, 2, 3],
+            CreatedAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None));
 
         // Act
         var (response, document) = await browser.GetPageAsync(PagePath(slug));
 
-        // Assert: three people; the admin's own sign-in is recorded; MFA is a value, not a finding.
+        // Assert: three people; the admin's own sign-in is recorded; MFA is a value (the admin's passkey), not a finding.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var rows = document.QuerySelectorAll("[data-testid=audit-rows] tbody tr");
         Assert.Equal(3, rows.Length);
         var adminRow = document.QuerySelector($"tr[data-username='{admin.Username}']")!;
         Assert.Contains("PracticeAdmin, Staff", adminRow.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("never", adminRow.TextContent, StringComparison.Ordinal);
-        Assert.Contains("not available yet", adminRow.TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 passkey", adminRow.TextContent, StringComparison.Ordinal);
+        Assert.Contains("none", document.QuerySelector($"tr[data-username='{invitee.Username}']")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("invited 0 days ago", document.QuerySelector($"tr[data-username='{invitee.Username}']")!.TextContent, StringComparison.Ordinal);
         // The three accounts were created today: changes to people in the period, nothing else to act on.
         Assert.Equal([CredentialAuditBuilder.RoleChanges], document.QuerySelectorAll("[data-testid=findings] li").Select(li => li.GetAttribute("data-code")));

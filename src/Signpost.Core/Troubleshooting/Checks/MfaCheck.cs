@@ -32,6 +32,10 @@ public sealed class MfaCheck : ITroubleshootingCheck
             evidence.Add(summary.Authenticators.Count == 0
                 ? $"No authenticator enrolled; second factor {Describe(rules)}."
                 : $"{Evidence.Count(summary.Authenticators.Count, "authenticator")} enrolled ({string.Join(", ", summary.Authenticators.Select(a => $"\"{a.Name}\" since {Evidence.Utc(a.ConfirmedAt!.Value)}"))}); {summary.RecoveryCodesLeft} of {RecoveryCodes.SetSize} recovery codes left; second factor {Describe(rules)}.");
+            if (summary.Passkeys is { Count: > 0 } passkeys)
+            {
+                evidence.Add($"{Evidence.Count(passkeys.Count, "passkey")} registered ({string.Join(", ", passkeys.Select(p => $"\"{p.Name}\" since {Evidence.Utc(p.CreatedAt)}, last used {(p.LastUsedAt is { } used ? Evidence.Utc(used) : "never")}"))}).");
+            }
 
             foreach (var skewed in summary.Authenticators.Where(a => a.MeasuredSkewSteps is { } s && Math.Abs(s) > TotpCodes.AcceptedSteps && a.SkewMeasuredAt >= context.From))
             {
@@ -64,7 +68,7 @@ public sealed class MfaCheck : ITroubleshootingCheck
         if (mfa.Count == 0)
         {
             // Nothing second-factor happened in these attempts: what is known is evidence, never the cause.
-            return summary is null or { Authenticators.Count: 0, State: null }
+            return summary is null or { Authenticators.Count: 0, State: null, Passkeys: null or { Count: 0 } }
                 ? CheckFinding.NotUsedHere(Name, ["No second-factor step was involved: MFA is not used here.", .. evidence])
                 : CheckFinding.Ok(Name, [.. evidence]);
         }

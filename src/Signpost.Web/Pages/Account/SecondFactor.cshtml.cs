@@ -14,11 +14,14 @@ namespace Signpost.Web.Pages.Account;
 /// new one enrolled by QR code or typed key and confirmed with a first code; their recovery codes, shown once
 /// and replaceable. Thin: the rules are <see cref="SecondFactorEnrolment"/>'s.
 /// </summary>
-public sealed class SecondFactorModel(SecondFactorEnrolment enrolment, IAccountStore accounts) : PageModel
+public sealed class SecondFactorModel(SecondFactorEnrolment enrolment, IAccountStore accounts, PasskeyCeremonies ceremonies) : PageModel
 {
     public const string Issuer = "Signpost";
 
     public IReadOnlyList<TotpAuthenticator> Authenticators { get; private set; } = [];
+
+    /// <summary>The person's passkeys (docs/mfa.md, "Passkeys").</summary>
+    public IReadOnlyList<Passkey> Passkeys { get; private set; } = [];
     public int RecoveryCodesLeft { get; private set; }
 
     /// <summary>Arrived from sign-in because a practice requires a second factor the person lacks.</summary>
@@ -91,12 +94,65 @@ public sealed class SecondFactorModel(SecondFactorEnrolment enrolment, IAccountS
         return RedirectToPage();
     }
 
+    /// <summary>The request to create a passkey for this person, with its protected token; read by wwwroot/js/passkeys.js.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync(CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindByIdAsync(AccountId, cancellationToken);
+        if (account is null)
+        {
+            return NotFound();
+        }
+
+        var (options, state) = ceremonies.RegistrationOptions(account, await enrolment.ListPasskeysAsync(AccountId, cancellationToken));
+        return SignInPasskeyModel.OptionsResult(options, state);
+    }
+
+    /// <summary>The browser's new passkey: checked (Fido2), then kept under the name the person gave it.</summary>
+    public async Task<IActionResult> OnPostPasskeyAddAsync(string? name, string? response, string? state, CancellationToken cancellationToken)
+    {
+        if (SecondFactorEnrolment.CleanName(name) is not { } clean)
+        {
+            Problem = $"Give the passkey a name of 1 to {Passkey.MaxNameLength} characters, such as \"YubiKey\".";
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+
+        var (passkey, problem) = await ceremonies.CompleteRegistrationAsync(AccountId, clean, response, state, cancellationToken);
+        if (passkey is not null)
+        {
+            var outcome = await enrolment.AddPasskeyAsync(passkey, await ActorAsync(cancellationToken), cancellationToken);
+            if (outcome.Confirmed)
+            {
+                Message = outcome.Message;
+                NewRecoveryCodes = outcome.RecoveryCodes;
+            }
+            else
+            {
+                Problem = outcome.Message;
+            }
+        }
+        else
+        {
+            Problem = problem;
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPasskeyRemoveAsync(Guid id, CancellationToken cancellationToken)
+    {
+        // Only a passkey of this account can be removed, whatever ID is posted.
+        await enrolment.RemovePasskeyAsync(AccountId, id, await ActorAsync(cancellationToken), cancellationToken);
+        return RedirectToPage();
+    }
+
     public async Task<IActionResult> OnPostRecoveryCodesAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
-        if (!Authenticators.Any(a => a.ConfirmedAt is not null))
+        if (!Authenticators.Any(a => a.ConfirmedAt is not null) && Passkeys.Count == 0)
         {
-            Problem = "Set up an authenticator first; recovery codes stand in for it.";
+            Problem = "Set up an authenticator app or a passkey first; recovery codes stand in for it.";
             return Page();
         }
 
@@ -131,5 +187,6 @@ public sealed class SecondFactorModel(SecondFactorEnrolment enrolment, IAccountS
     {
         Authenticators = await enrolment.ListAsync(AccountId, cancellationToken);
         RecoveryCodesLeft = await enrolment.RecoveryCodesLeftAsync(AccountId, cancellationToken);
+        Passkeys = await enrolment.ListPasskeysAsync(AccountId, cancellationToken);
     }
 }
