@@ -62,8 +62,17 @@ public sealed partial class SamplePortalJourneyTests(SignpostBrowserFixture fixt
         // Act: sign out in the portal (RP-initiated logout through Signpost's end-session endpoint)
         await pages.SignOutButton.ClickAsync();
 
-        // Assert: home again, signed out of the portal
-        await page.WaitForURLAsync(origin.ToString(), Arrival);
+        // Assert: home again, signed out of the portal (a timeout says where the browser stopped instead)
+        try
+        {
+            await page.WaitForURLAsync(origin.ToString(), Arrival);
+        }
+        catch (TimeoutException ex)
+        {
+            var text = await page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"Signing out did not come back to the portal; the browser is at {page.Url}: {text[..Math.Min(text.Length, 400)]}", ex);
+        }
+
         await Expect(pages.SignInButton).ToBeVisibleAsync();
 
         // Act: the portal asks Signpost, without showing a page, whether the person is still signed in there
