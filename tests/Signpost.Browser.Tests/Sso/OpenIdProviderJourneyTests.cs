@@ -56,12 +56,26 @@ public sealed partial class OpenIdProviderJourneyTests(SignpostBrowserFixture fi
         var accountId = Field(refused, "AccountId")!.GetValue<string>();
         Assert.Empty(portalSite.Arrivals);
 
-        // Act: the right password; the POST answers with the hand-off page, whose refresh is not a form's navigation
-        var handoff = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.Contains(Demo.PracticePath, StringComparison.Ordinal));
+        // Act: the right password; the POST answers with the hand-off page, whose refresh is not a form's navigation.
+        // The answer is read as it passes (the page refreshes away at once, and Chromium drops a body it navigated
+        // away from before the test could read it on a loaded machine).
+        var handoff = new TaskCompletionSource<(int Status, string Body)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(url => url.Contains(Demo.PracticePath, StringComparison.Ordinal), async route =>
+        {
+            if (route.Request.Method != "POST")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            var answer = await route.FetchAsync();
+            handoff.TrySetResult((answer.Status, await answer.TextAsync()));
+            await route.FulfillAsync(new() { Response = answer });
+        });
         await signIn.SubmitAsync(Demo.Active, Demo.Password);
-        var posted = await handoff;
+        var posted = await handoff.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(200, posted.Status);
-        Assert.Contains("Continuing to Journey portal", await posted.TextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Continuing to Journey portal", posted.Body, StringComparison.Ordinal);
 
         // Assert: Chromium arrives at the registered redirect URI with a code
         var landed = await ArrivalAsync(arrived, page, console, portalSite);
