@@ -67,15 +67,41 @@ public partial class RecoveryApp : EmailApp, IAsyncLifetime
             var mine = MailFor(address);
             if (mine.Count >= count)
             {
+                await OutboxSettledAsync();
                 return mine;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Expected {count} message(s) for {address}, got {mine.Count}.");
+                // Say what the last requests recorded (service_degraded, rate_limited …), so a failure explains itself.
+                var recent = await WithDbAsync(db => db.SignInEvents.AsNoTracking().OrderByDescending(e => e.Id).Take(3).ToListAsync());
+                throw new TimeoutException($"Expected {count} message(s) for {address}, got {mine.Count}. Last events: "
+                    + string.Join(" | ", recent.Select(e => $"{e.Method} {e.ReasonCode}: {e.Detail}")));
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Waits (up to 5 s) until the mail job has deleted what it handed to the SMTP server: it does so just after
+    /// the server took the message, and a test that moves the clock minutes on in between makes the message
+    /// look stalled, so the next recovery request answers <c>service_degraded</c>. Messages waiting out a
+    /// server that did not answer are left alone.
+    /// </summary>
+    private async Task OutboxSettledAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            var now = Now;
+            var sending = await WithDbAsync(db => db.OutboxMessages.AsNoTracking().AnyAsync(m => m.ServerDownSince == null && m.NextAttemptAt <= now));
+            if (!sending)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
         }
     }
 
