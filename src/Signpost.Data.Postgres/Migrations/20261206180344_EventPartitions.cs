@@ -8,8 +8,8 @@ namespace Signpost.Data.Postgres.Migrations
     /// PostgreSQL only: <c>SignInEvents</c> becomes a table partitioned by month on <c>OccurredAt</c>, so that
     /// retention drops whole months instead of deleting rows (docs/capacity.md, "Sign-in events on PostgreSQL").
     /// Works on a database that already holds events: the table is renamed, a partitioned table takes its
-    /// name, a partition is made for every month the old rows span (at most ten years back, the longest
-    /// retention allowed; older or far-future rows land in the DEFAULT partition), the rows are copied, the
+    /// name, a partition is made for every month that holds rows (at most ten years back, the longest
+    /// retention allowed) and for this month and the next (older or later rows go to the DEFAULT partition), the rows are copied, the
     /// indexes are built once over the copy, and the old table is dropped — all in the migration's one
     /// transaction, so a failure leaves the old table as it was.
     /// <para>
@@ -45,8 +45,7 @@ namespace Signpost.Data.Postgres.Migrations
                 DO $$
                 DECLARE
                     next_id bigint;
-                    oldest timestamp;
-                    newest timestamp;
+                    this_month timestamp;
                     month timestamp;
                 BEGIN
                     -- The next ID continues after both the highest row and the identity's last value (a rolled-back
@@ -59,19 +58,20 @@ namespace Signpost.Data.Postgres.Migrations
                     PERFORM setval('"SignInEvents_Id_seq"', next_id, false);
                     ALTER TABLE "SignInEvents" ALTER COLUMN "Id" SET DEFAULT nextval('"SignInEvents_Id_seq"');
 
-                    -- Months in UTC, from the oldest row (at most ten years back) to the month after this one.
-                    SELECT date_trunc('month', GREATEST(MIN("OccurredAt"), now() - interval '10 years') AT TIME ZONE 'UTC'),
-                           date_trunc('month', LEAST(MAX("OccurredAt"), now() + interval '1 month') AT TIME ZONE 'UTC')
-                        INTO oldest, newest FROM "SignInEvents_unpartitioned";
-                    oldest := LEAST(COALESCE(oldest, 'infinity'), date_trunc('month', now() AT TIME ZONE 'UTC'));
-                    newest := GREATEST(COALESCE(newest, '-infinity'), date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month');
-                    month := oldest;
-                    WHILE month <= newest LOOP
+                    -- A partition for each month in UTC that holds rows, back to ten years (the longest retention
+                    -- allowed), and for this month and the next; rows outside those months go to DEFAULT.
+                    this_month := date_trunc('month', now() AT TIME ZONE 'UTC');
+                    FOR month IN
+                        SELECT DISTINCT date_trunc('month', "OccurredAt" AT TIME ZONE 'UTC') FROM "SignInEvents_unpartitioned"
+                            WHERE "OccurredAt" AT TIME ZONE 'UTC' >= this_month - interval '10 years'
+                              AND "OccurredAt" AT TIME ZONE 'UTC' < this_month + interval '2 months'
+                        UNION SELECT this_month
+                        UNION SELECT this_month + interval '1 month'
+                    LOOP
                         EXECUTE format('CREATE TABLE %I PARTITION OF "SignInEvents" FOR VALUES FROM (%L) TO (%L)',
                             'SignInEvents_' || to_char(month, 'YYYY_MM'),
                             to_char(month, 'YYYY-MM-DD') || ' 00:00:00+00',
                             to_char(month + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00');
-                        month := month + interval '1 month';
                     END LOOP;
                 END $$;
                 CREATE TABLE "SignInEvents_default" PARTITION OF "SignInEvents" DEFAULT;
