@@ -88,24 +88,23 @@ public sealed partial class PostgresEventPartitions(SignpostDbContext db)
 
     /// <summary>
     /// Drops every month whose end is at or before <paramref name="cutoff"/> (all its events are older than
-    /// retention), and deletes the DEFAULT partition's events older than <paramref name="cutoff"/> row by row.
-    /// The month holding the cutoff is kept whole until its end passes it.
+    /// retention), telling <paramref name="dropped"/> of each as soon as it is gone (so a later failure loses
+    /// no record of it), then deletes the DEFAULT partition's events older than <paramref name="cutoff"/> row by
+    /// row and returns how many. The month holding the cutoff is kept whole until its end passes it.
     /// </summary>
-    public async Task<(IReadOnlyList<DroppedEventPartition> Dropped, int DefaultEventsDeleted)> DropOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    public async Task<int> DropOlderThanAsync(DateTimeOffset cutoff, Action<DroppedEventPartition> dropped, CancellationToken cancellationToken)
     {
-        var dropped = new List<DroppedEventPartition>();
         foreach (var month in (await ListMonthsAsync(cancellationToken)).Where(m => m.To <= cutoff))
         {
             // Counted before the drop, outside its lock: a month past retention takes no new events.
             var events = await db.Database.SqlQueryRaw<long>(Sql.CountOf(month.Name)).SingleAsync(cancellationToken);
             await InTransactionAsync(Sql.Drop(month.Name), cancellationToken);
-            dropped.Add(new DroppedEventPartition(month.Name, month.From, month.To, events));
+            dropped(new DroppedEventPartition(month.Name, month.From, month.To, events));
         }
 
-        var deleted = await HasDefaultAsync(cancellationToken)
+        return await HasDefaultAsync(cancellationToken)
             ? await db.Database.ExecuteSqlRawAsync(Sql.DeleteFromDefaultBefore, [cutoff.ToUniversalTime()], cancellationToken)
             : 0;
-        return (dropped, deleted);
     }
 
     /// <summary>

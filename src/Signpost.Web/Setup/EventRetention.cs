@@ -68,11 +68,8 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
         var cutoff = now.AddDays(-options.CurrentValue.EventRetentionDays);
         if (database.Provider == DatabaseProvider.PostgreSQL)
         {
-            var (dropped, deleted) = await scope.ServiceProvider.GetRequiredService<PostgresEventPartitions>().DropOlderThanAsync(cutoff, cancellationToken);
-            foreach (var month in dropped)
-            {
-                LogDroppedMonth(logger, month.Name, month.Events, month.From, month.To, cutoff);
-            }
+            var deleted = await scope.ServiceProvider.GetRequiredService<PostgresEventPartitions>().DropOlderThanAsync(cutoff,
+                month => LogDroppedMonth(logger, month.Name, month.Events, month.From, month.To, cutoff), cancellationToken);
 
             if (deleted > 0)
             {

@@ -21,8 +21,8 @@ namespace Signpost.Postgres.Tests.Events;
 /// </summary>
 public sealed class EventPartitionHost : IAsyncDisposable
 {
-    /// <summary>The PostgreSQL migration before <c>EventPartitions</c>: a database as it was before partitioning.</summary>
-    public const string BeforePartitions = "20261206154443_Passkeys";
+    /// <summary>The PostgreSQL migration just before <c>EventPartitions</c>: a database as it was before partitioning.</summary>
+    public static readonly string BeforePartitions = PreviousMigration("_EventPartitions");
 
     private readonly ServiceProvider _services;
 
@@ -67,6 +67,13 @@ public sealed class EventPartitionHost : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(2));
         await db.GetService<IMigrator>().MigrateAsync(migration);
+    }
+
+    private static string PreviousMigration(string suffix)
+    {
+        using var db = new Signpost.Data.Postgres.PostgresDesignTimeFactory().CreateDbContext([]);
+        var all = db.Database.GetMigrations().ToList();
+        return all[all.FindIndex(m => m.EndsWith(suffix, StringComparison.Ordinal)) - 1];
     }
 
     public async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> call)
