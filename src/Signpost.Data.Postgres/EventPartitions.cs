@@ -102,9 +102,9 @@ public sealed partial class PostgresEventPartitions(SignpostDbContext db)
             dropped(new DroppedEventPartition(month.Name, month.From, month.To, events));
         }
 
-        return await HasDefaultAsync(cancellationToken)
-            ? await db.Database.ExecuteSqlRawAsync(Sql.DeleteFromDefaultBefore, [cutoff.ToUniversalTime()], cancellationToken)
-            : 0;
+        // Retention is an upper bound, not only a lower one: the month that holds the cutoff, and DEFAULT, lose their
+        // older rows one by one. Partition pruning keeps this to those two; every older month is gone above.
+        return await db.Database.ExecuteSqlRawAsync(Sql.DeleteBefore, [cutoff.ToUniversalTime()], cancellationToken);
     }
 
     /// <summary>
@@ -153,7 +153,7 @@ public sealed partial class PostgresEventPartitions(SignpostDbContext db)
             WHERE i.inhparent = '"SignInEvents"'::regclass
             """;
 
-        public const string DeleteFromDefaultBefore = $$"""DELETE FROM "{{DefaultPartition}}" WHERE "OccurredAt" < {0}""";
+        public const string DeleteBefore = """DELETE FROM "SignInEvents" WHERE "OccurredAt" < {0}""";
 
         public static readonly string LockTimeout =
             $"SET LOCAL lock_timeout = '{(int)PostgresEventPartitions.LockTimeout.TotalMilliseconds}ms'";

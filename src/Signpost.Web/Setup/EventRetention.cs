@@ -9,8 +9,8 @@ namespace Signpost.Web.Setup;
 
 /// <summary>
 /// Deletes sign-in events past the retention period (default 400 days), once at start and then daily. On SQLite
-/// it deletes the rows; on PostgreSQL it drops each month whose events are all past retention, and deletes rows
-/// only from the DEFAULT partition (docs/capacity.md, "Sign-in events on PostgreSQL").
+/// it deletes the rows; on PostgreSQL it drops each month whose events are all past retention, then deletes the
+/// rows still past it (in the month holding the cutoff and in DEFAULT) (docs/capacity.md, "Sign-in events on PostgreSQL").
 /// </summary>
 public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptionsMonitor<SignpostOptions> options, TimeProvider time, JobLeases leases, DatabaseSetup database, ILogger<EventRetention> logger)
     : BackgroundService

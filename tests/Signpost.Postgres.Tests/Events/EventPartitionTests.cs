@@ -119,19 +119,22 @@ public sealed class EventPartitionTests(PostgresServer postgres)
         var perMonth = await Rows.ReadAsync(host.ConnectionString,
             """SELECT tableoid::regclass::text, count(*) FROM "SignInEvents" GROUP BY 1""", r => (Name: r.GetString(0).Trim('"'), Count: r.GetInt64(1)));
         var expectedDropped = new[] { "SignInEvents_2025_06", "SignInEvents_2025_07", "SignInEvents_2025_08", "SignInEvents_2025_09", "SignInEvents_2025_10" };
-        var keptBefore = await Rows.SingleAsync(host.ConnectionString, """SELECT count(*) FROM "SignInEvents" WHERE "OccurredAt" >= '2025-11-01 00:00:00+00'""", r => r.GetInt64(0));
+        var keptBefore = await Rows.SingleAsync(host.ConnectionString, """SELECT count(*) FROM "SignInEvents" WHERE "OccurredAt" >= @cutoff""", r => r.GetInt64(0), ("cutoff", cutoff));
+        var olderInNovember = await Rows.SingleAsync(host.ConnectionString,
+            """SELECT count(*) FROM "SignInEvents_2025_11" WHERE "OccurredAt" < @cutoff""", r => r.GetInt64(0), ("cutoff", cutoff));
+        Assert.True(olderInNovember > 0, "The arrangement must put events before the cutoff inside the month that holds it.");
 
         // Act
         await host.Retention.RunOnceAsync(CancellationToken.None);
 
-        // Assert: the five months ending before the cutoff are gone, with their events; November 2025 stays whole
-        // (its first days are older than the cutoff: retention on PostgreSQL is by the month); DEFAULT lost only its old event.
+        // Assert: the five months ending before the cutoff are gone, with their events; November 2025 stays, without
+        // its events older than the cutoff (retention is an upper bound); DEFAULT lost only its old event.
         var partitions = await host.PartitionsAsync();
         Assert.All(expectedDropped, name => Assert.DoesNotContain(name, partitions));
         Assert.Contains("SignInEvents_2025_11", partitions);
         Assert.Contains("SignInEvents_2026_10", partitions);
         Assert.Equal(keptBefore, await Rows.SingleAsync(host.ConnectionString, """SELECT count(*) FROM "SignInEvents" """, r => r.GetInt64(0)));
-        Assert.True(await Rows.SingleAsync(host.ConnectionString, """SELECT count(*) FROM "SignInEvents" WHERE "OccurredAt" < @cutoff""", r => r.GetInt64(0), ("cutoff", cutoff)) > 0);
+        Assert.Equal(0, await Rows.SingleAsync(host.ConnectionString, """SELECT count(*) FROM "SignInEvents" WHERE "OccurredAt" < @cutoff""", r => r.GetInt64(0), ("cutoff", cutoff)));
         Assert.Equal(["far-future"], await Rows.ReadAsync(host.ConnectionString, """SELECT "TraceId" FROM "SignInEvents_default" """, r => r.GetString(0)));
 
         // Each dropped month is logged with its events, and DEFAULT's deleted rows as retention always logged them.
@@ -141,7 +144,7 @@ public sealed class EventPartitionTests(PostgresServer postgres)
             Assert.Contains(host.Lines, l => l.Contains($"Dropped sign-in event partition {name}: {events} events", StringComparison.Ordinal));
         }
 
-        Assert.Contains(host.Lines, l => l.Contains("Purged 1 sign-in events older than", StringComparison.Ordinal));
+        Assert.Contains(host.Lines, l => l.Contains($"Purged {olderInNovember + 1} sign-in events older than", StringComparison.Ordinal));
 
         // A second run the same day finds nothing more to drop.
         var lines = host.Lines.Count;
