@@ -14,6 +14,8 @@ namespace Signpost.Bench.Scenarios;
 /// <item><c>GET /platform/analytics</c> for the data set's last 30 days (all practices) and its CSV, as a
 /// support agent, alternating with <c>GET /api/v1/events/{traceId}</c> for random events in the same server;
 /// p99 ÷ the single-event lookup's p99, goal ≤ 5: the page reads aggregates, never the events.</item>
+/// <item>On the server that counts every view, also another 30-day range (its ranking reads two running totals
+/// per practice) and that range by a category and a method, each ÷ the same lookup p99.</item>
 /// </list>
 /// </summary>
 internal sealed class AnalyticsScenario : IScenario
