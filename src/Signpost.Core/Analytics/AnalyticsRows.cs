@@ -59,8 +59,8 @@ public sealed class AnalyticsStoryCount
 /// for the days it changed, so "the practices with the most failures" over any range reads two rows per practice
 /// (the total at the range's last day less the total before its first) instead of every daily row
 /// (docs/analytics.md, "How the numbers are kept"). One series per kind: every failure (<see cref="Category"/> and
-/// <see cref="Method"/> both empty), one category's (<see cref="Method"/> empty) or one method's
-/// (<see cref="Category"/> empty). Failures are the catalogue's failure codes, as in <see cref="AnalyticsOutcomeCount"/>.
+/// <see cref="Method"/> both empty), one category's (<see cref="Method"/> empty), one method's
+/// (<see cref="Category"/> empty) or one category's by one method (both named). Failures are the catalogue's failure codes, as in <see cref="AnalyticsOutcomeCount"/>.
 /// </summary>
 public sealed class AnalyticsPracticeRunningFailures
 {

@@ -502,7 +502,7 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<long>("Failures")
                         .HasColumnType("bigint");
 
-                    b.HasKey("OrganizationId", "Category", "Method", "Day");
+                    b.HasKey("Category", "Method", "OrganizationId", "Day");
 
                     b.ToTable("AnalyticsPracticeRunningFailures", (string)null);
                 });

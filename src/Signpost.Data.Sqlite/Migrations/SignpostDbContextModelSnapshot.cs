@@ -494,7 +494,7 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<long>("Failures")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("OrganizationId", "Category", "Method", "Day");
+                    b.HasKey("Category", "Method", "OrganizationId", "Day");
 
                     b.ToTable("AnalyticsPracticeRunningFailures", (string)null);
                 });

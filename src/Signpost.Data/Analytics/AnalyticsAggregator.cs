@@ -246,6 +246,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
                 SELECT "OrganizationId", '' AS "Category", '' AS "Method", "Day", "Count" {{Rows}} ({{failures}})
                 UNION ALL SELECT "OrganizationId", {{category}}, '', "Day", "Count" {{Rows}} ({{failures}})
                 UNION ALL SELECT "OrganizationId", '', "Method", "Day", "Count" {{Rows}} ({{failures}})
+                UNION ALL SELECT "OrganizationId", {{category}}, "Method", "Day", "Count" {{Rows}} ({{failures}})
             ) AS k
             GROUP BY "OrganizationId", "Category", "Method", "Day"
             """;
@@ -305,7 +306,8 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
                 continue;
             }
 
-            foreach (var key in new[] { (organization, "", ""), (organization, CategoryOf(reason).ToString(), ""), (organization, "", method.ToString()) })
+            var (c, m) = (CategoryOf(reason).ToString(), method.ToString());
+            foreach (var key in new[] { (organization, "", ""), (organization, c, ""), (organization, "", m), (organization, c, m) })
             {
                 var days = deltas.TryGetValue(key, out var found) ? found : deltas[key] = [];
                 days[day] = days.GetValueOrDefault(day) + count;
@@ -318,6 +320,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         }
 
         var first = deltas.Values.Min(d => d.Keys.First());
+        var kinds = deltas.Keys.Select(k => (k.Category, k.Method)).Distinct().ToList();
         var totals = new Dictionary<(Guid, string, string), AnalyticsPracticeFailureTotal>();
         var series = new Dictionary<(Guid, string, string), SortedList<DateOnly, AnalyticsPracticeRunningFailures>>();
         foreach (var chunk in deltas.Keys.Select(k => k.Organization).Distinct().Chunk(500))
@@ -327,10 +330,15 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
                 totals[(total.OrganizationId, total.Category, total.Method)] = total;
             }
 
-            foreach (var row in await db.Set<AnalyticsPracticeRunningFailures>().Where(r => chunk.Contains(r.OrganizationId) && r.Day >= first).ToListAsync(cancellationToken))
+            // One kind at a time: the running totals are keyed kind first (docs/analytics.md, "The practices with the most failures").
+            foreach (var (category, method) in kinds)
             {
-                var key = (row.OrganizationId, row.Category, row.Method);
-                (series.TryGetValue(key, out var rows) ? rows : series[key] = []).Add(row.Day, row);
+                foreach (var row in await db.Set<AnalyticsPracticeRunningFailures>()
+                    .Where(r => r.Category == category && r.Method == method && chunk.Contains(r.OrganizationId) && r.Day >= first).ToListAsync(cancellationToken))
+                {
+                    var key = (row.OrganizationId, row.Category, row.Method);
+                    (series.TryGetValue(key, out var rows) ? rows : series[key] = []).Add(row.Day, row);
+                }
             }
         }
 

@@ -98,7 +98,7 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
 
         var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
         var practices = organization is null
-            ? await TopPracticesAsync(filter, ranked && (category is null || method is null), outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken)
+            ? await TopPracticesAsync(filter, ranked, outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken)
             : [];
         return new Counts(days, reasons, signIns, byEnding, ways, mean, heat, [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))], practices);
     }
@@ -145,8 +145,8 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
 
     /// <summary>
     /// The practices with the most failures, ranked by the database; then their sign-ins. From the running totals
-    /// when they are in step (two rows per practice: docs/analytics.md, "How the numbers are kept"), else — and
-    /// for a category and a method together, which have no series of their own — summed from the daily rows.
+    /// when they are in step (two rows per practice at most: docs/analytics.md, "How the numbers are kept"), else
+    /// summed from the daily rows.
     /// </summary>
     private async Task<IReadOnlyList<PracticeFailures>> TopPracticesAsync(AnalyticsFilter filter, bool ranked, IQueryable<AnalyticsOutcomeCount> outcomes,
         List<string> failureCodes, List<string> successCodes, CancellationToken cancellationToken)

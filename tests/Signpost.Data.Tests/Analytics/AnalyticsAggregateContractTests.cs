@@ -269,6 +269,7 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
                 (r.OrganizationId, "", "", r.Day, r.Count),
                 (r.OrganizationId, ReasonCatalogue.Get(r.ReasonCode).Category.ToString(), "", r.Day, r.Count),
                 (r.OrganizationId, "", r.Method.ToString(), r.Day, r.Count),
+                (r.OrganizationId, ReasonCatalogue.Get(r.ReasonCode).Category.ToString(), r.Method.ToString(), r.Day, r.Count),
             })
             .GroupBy(r => (r.OrganizationId, r.Category, r.Method))
             .SelectMany(g =>
