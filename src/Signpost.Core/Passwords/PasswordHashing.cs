@@ -52,9 +52,32 @@ public sealed class PasswordHashing
             IterationCount = iterations,
         }));
 
-        // A hash of a random password with the same parameters: verifying against it costs exactly what a
-        // real verification costs, so an unknown identifier is not faster than a known one.
-        _dummyHash = _hasher.HashPassword(Placeholder, Guid.NewGuid().ToString("N"));
+        // Checked instead of a stored hash when there is none: verifying against it costs exactly what a real
+        // verification costs, so an unknown identifier is not faster than a known one (docs/security.md).
+        _dummyHash = DummyHash(iterations);
+    }
+
+    /// <summary>The hash an unknown identifier's password is verified against.</summary>
+    internal string DummyHashForTests => _dummyHash;
+
+    /// <summary>
+    /// A stored hash in Identity's V3 layout — 0x01, then PRF, iteration count and salt length as big-endian
+    /// UInt32s, a 128-bit salt and a 256-bit subkey — with this instance's parameters, made of random bytes
+    /// instead of by hashing: Identity verifies it by running the full PBKDF2 with those parameters, as for a
+    /// real hash, and its random subkey matches no password. Hashing a random password here instead cost a
+    /// whole hash at every start, the CLI's one-shot commands included (docs/cli.md, "What a start costs").
+    /// </summary>
+    private static string DummyHash(int iterations)
+    {
+        const int saltBytes = 128 / 8;
+        const int subkeyBytes = 256 / 8;
+        var bytes = new byte[13 + saltBytes + subkeyBytes];
+        bytes[0] = 0x01;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1, 4), (uint)Microsoft.AspNetCore.Cryptography.KeyDerivation.KeyDerivationPrf.HMACSHA512);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(5, 4), (uint)iterations);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(9, 4), saltBytes);
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes.AsSpan(13));
+        return Convert.ToBase64String(bytes);
     }
 
     /// <summary>The PBKDF2 iteration count new hashes get.</summary>

@@ -299,7 +299,7 @@ public static class AdminCommands
         WebApplication app;
         try
         {
-            app = SignpostHost.Build(SignpostCli.Arguments);
+            app = SignpostHost.Build(SignpostCli.Arguments, serve: false);
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
         {

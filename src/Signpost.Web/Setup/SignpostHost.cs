@@ -25,7 +25,13 @@ public static class SignpostHost
     /// <summary>ASP.NET Core's switch for re-reading static assets at run time (see <see cref="Build"/>).</summary>
     public const string ReloadStaticAssetsKey = "ReloadStaticAssetsAtRuntime";
 
-    public static WebApplication Build(string[] args, bool demo = false)
+    /// <param name="args">The command line.</param>
+    /// <param name="demo">Seed the demo practice (<c>serve --demo</c>).</param>
+    /// <param name="serve">
+    /// False for the CLI's commands, which never answer a request: the pipeline and the endpoints (Razor
+    /// Pages' discovery above all, about a fifth of a command's start) are left out (docs/cli.md, "What a start costs").
+    /// </param>
+    public static WebApplication Build(string[] args, bool demo = false, bool serve = true)
     {
         var builder = CreateBuilder(args);
         var services = builder.Services;
@@ -64,8 +70,12 @@ public static class SignpostHost
         services.AddSignpostOpenIdProvider(builder.Configuration);
 
         var app = builder.Build();
-        app.UseSignpostPipeline();
-        app.MapSignpostEndpoints();
+        if (serve)
+        {
+            app.UseSignpostPipeline();
+            app.MapSignpostEndpoints();
+        }
+
         return app;
     }
 

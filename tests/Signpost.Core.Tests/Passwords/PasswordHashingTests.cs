@@ -57,6 +57,24 @@ public sealed class PasswordHashingTests
     }
 
     [Fact]
+    public void DummyHash_HasARealHashsFormatAndParameters_SoVerifyingAgainstItCostsTheSame()
+    {
+        // Arrange: the dummy is made of random bytes rather than by hashing (no hash at start); Identity reads the
+        // PRF, iteration count and salt length from it and runs PBKDF2 with them, so they must be a real hash's.
+        var hashing = new PasswordHashing(Options.Create(new PasswordHashingOptions { Iterations = 300_000 }));
+        var real = Convert.FromBase64String(hashing.Hash(TestPasswords.Correct));
+
+        // Act
+        var dummy = Convert.FromBase64String(hashing.DummyHashForTests);
+
+        // Assert: same header (format, PRF, 300,000 iterations, salt length) and length; a fresh random salt and subkey.
+        Assert.Equal(real[..13], dummy[..13]);
+        Assert.Equal(real.Length, dummy.Length);
+        Assert.NotEqual(real[13..], dummy[13..]);
+        Assert.NotEqual(dummy[13..], Convert.FromBase64String(new PasswordHashing(Options.Create(new PasswordHashingOptions())).DummyHashForTests)[13..]);
+    }
+
+    [Fact]
     public void Verify_HashFrom210000IterationsUnder300000_CorrectNeedsRehash()
     {
         // Arrange
