@@ -23,15 +23,6 @@ namespace Signpost.Data.Postgres.CompiledModels
                 propertyCount: 5,
                 keyCount: 1);
 
-            var organizationId = runtimeEntityType.AddProperty(
-                "OrganizationId",
-                typeof(Guid),
-                propertyInfo: typeof(AnalyticsPracticeRunningFailures).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(AnalyticsPracticeRunningFailures).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw,
-                sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
-            organizationId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
             var category = runtimeEntityType.AddProperty(
                 "Category",
                 typeof(string),
@@ -49,6 +40,15 @@ namespace Signpost.Data.Postgres.CompiledModels
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 maxLength: 24);
             method.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var organizationId = runtimeEntityType.AddProperty(
+                "OrganizationId",
+                typeof(Guid),
+                propertyInfo: typeof(AnalyticsPracticeRunningFailures).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(AnalyticsPracticeRunningFailures).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            organizationId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var day = runtimeEntityType.AddProperty(
                 "Day",
@@ -68,7 +68,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             failures.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var key = runtimeEntityType.AddKey(
-                new[] { organizationId, category, method, day });
+                new[] { category, method, organizationId, day });
             runtimeEntityType.SetPrimaryKey(key);
 
             return runtimeEntityType;

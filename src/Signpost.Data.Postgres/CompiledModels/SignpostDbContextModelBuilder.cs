@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("717ba7ad-6618-4e68-ac0c-48c4c62b72de"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("14c0287f-c8d8-4434-a6d2-cec950efdd8e"), entityTypeCount: 51)
         {
         }
 

@@ -22,14 +22,6 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 propertyCount: 5,
                 keyCount: 1);
 
-            var organizationId = runtimeEntityType.AddProperty(
-                "OrganizationId",
-                typeof(Guid),
-                propertyInfo: typeof(AnalyticsPracticeRunningFailures).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(AnalyticsPracticeRunningFailures).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw,
-                sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
-
             var category = runtimeEntityType.AddProperty(
                 "Category",
                 typeof(string),
@@ -45,6 +37,14 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 fieldInfo: typeof(AnalyticsPracticeRunningFailures).GetField("<Method>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 maxLength: 24);
+
+            var organizationId = runtimeEntityType.AddProperty(
+                "OrganizationId",
+                typeof(Guid),
+                propertyInfo: typeof(AnalyticsPracticeRunningFailures).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(AnalyticsPracticeRunningFailures).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
 
             var day = runtimeEntityType.AddProperty(
                 "Day",
@@ -62,7 +62,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 sentinel: 0L);
 
             var key = runtimeEntityType.AddKey(
-                new[] { organizationId, category, method, day });
+                new[] { category, method, organizationId, day });
             runtimeEntityType.SetPrimaryKey(key);
 
             return runtimeEntityType;

@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("99b0ba0b-dfe0-4180-93e0-903a23a49d6d"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("9ceda8f0-fc5e-42ab-be32-ffd97f8487ae"), entityTypeCount: 51)
         {
         }
 
