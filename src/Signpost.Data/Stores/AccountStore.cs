@@ -7,14 +7,13 @@ namespace Signpost.Data.Stores;
 internal sealed class AccountStore(SignpostDbContext db) : IAccountStore, IOrganizationStore
 {
     /// <summary>
-    /// The account with its memberships and practices by ID, read on every signed-in request (the session's
-    /// account): compiled once, like <see cref="SessionStore"/>'s read; still two statements (split), see
+    /// The account with its memberships and practices by ID, read on every signed-in request (the session's account):
+    /// a compiled query (<see cref="CompiledQuery{TParam, TResult}"/>), still two statements (split), see
     /// docs/capacity.md, "A signed-in page".
     /// </summary>
-    private static readonly Func<SignpostDbContext, Guid, CancellationToken, Task<Account?>> FindWithMembershipsById =
-        EF.CompileAsyncQuery((SignpostDbContext context, Guid id, CancellationToken _) =>
-            context.Accounts.AsNoTracking().Include(a => a.Memberships).ThenInclude(m => m.Organization).AsSplitQuery()
-                .FirstOrDefault(a => a.Id == id));
+    private static readonly CompiledQuery<Guid, Account?> FindWithMembershipsById =
+        new((context, id, _) => context.Accounts.AsNoTracking().Include(a => a.Memberships).ThenInclude(m => m.Organization).AsSplitQuery()
+            .FirstOrDefault(a => a.Id == id));
 
     public Task<Account?> FindByIdentifierAsync(IdentifierKind kind, string identifier, CancellationToken cancellationToken)
     {
@@ -28,7 +27,7 @@ internal sealed class AccountStore(SignpostDbContext db) : IAccountStore, IOrgan
         };
     }
 
-    public Task<Account?> FindByIdAsync(Guid id, CancellationToken cancellationToken) => FindWithMembershipsById(db, id, cancellationToken);
+    public Task<Account?> FindByIdAsync(Guid id, CancellationToken cancellationToken) => FindWithMembershipsById.RunAsync(db, id, cancellationToken);
 
     public Task UpdatePasswordHashAsync(Guid accountId, string passwordHash, CancellationToken cancellationToken) =>
         db.Accounts.Where(a => a.Id == accountId)

@@ -5,14 +5,9 @@ namespace Signpost.Data.Stores;
 
 internal sealed class SessionStore(SignpostDbContext db) : ISessionStore
 {
-    /// <summary>
-    /// The session behind a cookie, read on every signed-in request: compiled once, so a request skips building and
-    /// looking up the LINQ expression (docs/capacity.md, "A signed-in page"). EF Core compiles it again for a
-    /// context of another model (the other provider).
-    /// </summary>
-    private static readonly Func<SignpostDbContext, string, CancellationToken, Task<Session?>> FindById =
-        EF.CompileAsyncQuery((SignpostDbContext context, string id, CancellationToken _) =>
-            context.Sessions.AsNoTracking().FirstOrDefault(s => s.Id == id));
+    /// <summary>The session behind a cookie, read on every signed-in request: a compiled query (<see cref="CompiledQuery{TParam, TResult}"/>).</summary>
+    private static readonly CompiledQuery<string, Session?> FindById =
+        new((context, id, _) => context.Sessions.AsNoTracking().FirstOrDefault(s => s.Id == id));
 
     public async Task CreateAsync(Session session, CancellationToken cancellationToken)
     {
@@ -21,7 +16,7 @@ internal sealed class SessionStore(SignpostDbContext db) : ISessionStore
         db.Entry(session).State = EntityState.Detached;
     }
 
-    public Task<Session?> FindAsync(string id, CancellationToken cancellationToken) => FindById(db, id, cancellationToken);
+    public Task<Session?> FindAsync(string id, CancellationToken cancellationToken) => FindById.RunAsync(db, id, cancellationToken);
 
     public Task TouchAsync(string id, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
         db.Sessions.Where(s => s.Id == id && s.RevokedAt == null)
