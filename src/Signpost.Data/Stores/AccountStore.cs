@@ -6,15 +6,6 @@ namespace Signpost.Data.Stores;
 
 internal sealed class AccountStore(SignpostDbContext db) : IAccountStore, IOrganizationStore
 {
-    /// <summary>
-    /// The account with its memberships and practices by ID, read on every signed-in request (the session's account):
-    /// a compiled query (<see cref="CompiledQuery{TParam, TResult}"/>), still two statements (split), see
-    /// docs/capacity.md, "A signed-in page".
-    /// </summary>
-    private static readonly CompiledQuery<Guid, Account?> FindWithMembershipsById =
-        new((context, id, _) => context.Accounts.AsNoTracking().Include(a => a.Memberships).ThenInclude(m => m.Organization).AsSplitQuery()
-            .FirstOrDefault(a => a.Id == id));
-
     public Task<Account?> FindByIdentifierAsync(IdentifierKind kind, string identifier, CancellationToken cancellationToken)
     {
         var key = Account.Normalize(identifier);
@@ -27,7 +18,8 @@ internal sealed class AccountStore(SignpostDbContext db) : IAccountStore, IOrgan
         };
     }
 
-    public Task<Account?> FindByIdAsync(Guid id, CancellationToken cancellationToken) => FindWithMembershipsById.RunAsync(db, id, cancellationToken);
+    public Task<Account?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+        WithMemberships().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
 
     public Task UpdatePasswordHashAsync(Guid accountId, string passwordHash, CancellationToken cancellationToken) =>
         db.Accounts.Where(a => a.Id == accountId)

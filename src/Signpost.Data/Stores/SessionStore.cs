@@ -5,10 +5,6 @@ namespace Signpost.Data.Stores;
 
 internal sealed class SessionStore(SignpostDbContext db) : ISessionStore
 {
-    /// <summary>The session behind a cookie, read on every signed-in request: a compiled query (<see cref="CompiledQuery{TParam, TResult}"/>).</summary>
-    private static readonly CompiledQuery<string, Session?> FindById =
-        new((context, id, _) => context.Sessions.AsNoTracking().FirstOrDefault(s => s.Id == id));
-
     public async Task CreateAsync(Session session, CancellationToken cancellationToken)
     {
         db.Sessions.Add(session);
@@ -16,7 +12,8 @@ internal sealed class SessionStore(SignpostDbContext db) : ISessionStore
         db.Entry(session).State = EntityState.Detached;
     }
 
-    public Task<Session?> FindAsync(string id, CancellationToken cancellationToken) => FindById.RunAsync(db, id, cancellationToken);
+    public Task<Session?> FindAsync(string id, CancellationToken cancellationToken) =>
+        db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
 
     public Task TouchAsync(string id, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
         db.Sessions.Where(s => s.Id == id && s.RevokedAt == null)
