@@ -5,6 +5,12 @@ public interface ISignInEventStore
 {
     Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends a successful sign-in's event together with the session it started, in one write transaction:
+    /// neither is committed without the other, and the sign-in pays for one commit (docs/capacity.md, "Sign-ins per core").
+    /// </summary>
+    Task AppendWithSessionAsync(SignInEvent signInEvent, Sessions.Session session, CancellationToken cancellationToken);
+
     Task<SignInEvent?> FindByTraceIdAsync(string traceId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<SignInEvent>> ListForAccountAsync(Guid accountId, int take, CancellationToken cancellationToken);

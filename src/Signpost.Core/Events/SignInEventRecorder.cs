@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Browsers;
 using Signpost.Core.Reasons;
+using Signpost.Core.Sessions;
 using Signpost.Core.SignIn;
 using Signpost.Core.Telemetry;
 
@@ -24,10 +25,11 @@ public sealed class SignInEventRecorder(
         bool trustedDevicePresented,
         bool trustedDeviceValid,
         string? detail,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Session? startedSession = null)
     {
         var signInEvent = Build(request, result, identifierKind, networkLabel, trustedDevicePresented, trustedDeviceValid, detail);
-        await AppendAsync(signInEvent, cancellationToken);
+        await AppendAsync(signInEvent, cancellationToken, startedSession);
         return signInEvent;
     }
 
@@ -115,9 +117,21 @@ public sealed class SignInEventRecorder(
         };
     }
 
-    private async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the event (with <paramref name="startedSession"/>, the session a success started, in the same
+    /// transaction), then tells the metrics, the span and the listener.
+    /// </summary>
+    private async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken, Session? startedSession = null)
     {
-        await store.AppendAsync(signInEvent, cancellationToken);
+        if (startedSession is null)
+        {
+            await store.AppendAsync(signInEvent, cancellationToken);
+        }
+        else
+        {
+            await store.AppendWithSessionAsync(signInEvent, startedSession, cancellationToken);
+        }
+
         metrics?.SignInRecorded(signInEvent.Method, signInEvent.ReasonCode, signInEvent.Succeeded);
         if (Activity.Current is { IsAllDataRequested: true } span)
         {

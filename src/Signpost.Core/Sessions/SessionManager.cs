@@ -30,6 +30,23 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
         string? traceId,
         CancellationToken cancellationToken)
     {
+        var issued = Issue(accountId, admitted, clientIp, userAgent, browser, traceId);
+        await store.CreateAsync(issued.Session, cancellationToken);
+        return issued;
+    }
+
+    /// <summary>
+    /// A new session as <see cref="StartAsync"/> makes it, not yet stored: the password sign-in writes it together
+    /// with its event, in one transaction (<see cref="Events.ISignInEventStore.AppendWithSessionAsync"/>).
+    /// </summary>
+    public IssuedSession Issue(
+        Guid accountId,
+        IReadOnlyCollection<Organization> admitted,
+        string? clientIp,
+        string? userAgent,
+        string? browser,
+        string? traceId)
+    {
         var list = admitted.Select(o => o.Policy).ToList();
         var idle = TimeSpan.FromMinutes(list.Count == 0 ? 15 : list.Min(p => p.SessionIdleMinutes));
         var absolute = TimeSpan.FromHours(list.Count == 0 ? 12 : list.Min(p => p.SessionAbsoluteHours));
@@ -49,7 +66,6 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
             TraceId = traceId,
             AdmittedFor = admitted.Select(o => o.Id).Distinct().ToList(),
         };
-        await store.CreateAsync(session, cancellationToken);
         return new IssuedSession(token, session);
     }
 

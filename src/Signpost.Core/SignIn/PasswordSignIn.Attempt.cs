@@ -43,6 +43,12 @@ public sealed partial class PasswordSignIn
         /// <summary>The last password comparison (right, wrong, right but stored at an older cost).</summary>
         public PasswordCheck Check { get; set; }
 
+        /// <summary>
+        /// The lock's counter for <see cref="DeviceKey"/> existed when <see cref="LockThenPasswordAsync"/> read it: a
+        /// success then clears it; without one there is nothing to clear, and no statement is spent on it.
+        /// </summary>
+        public bool CounterFound { get; set; }
+
         /// <summary>The password is right and no lock held; what only its owner may know can now be told.</summary>
         public bool PasswordProven { get; set; }
 

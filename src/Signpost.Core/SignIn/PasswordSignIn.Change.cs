@@ -47,7 +47,7 @@ public sealed partial class PasswordSignIn
         await history.RememberReplacedAsync(account, historyDepth, attempt.At, cancellationToken);
         await accounts.SetPasswordAsync(account.Id, hashing.Hash(newPassword!), attempt.At, cancellationToken);
         await sessions.EndAllAsync(account.Id, null, "password changed", cancellationToken);
-        await lockouts.ResetAsync(account.Id, attempt.DeviceKey, cancellationToken);
+        await ClearCounterAsync(attempt, cancellationToken);
 
         // Re-read: the states that bar entry (disabled, no membership, network) still apply after a change.
         attempt.Account = await accounts.FindByIdAsync(account.Id, cancellationToken);

@@ -67,10 +67,11 @@ public sealed partial class PasswordSignIn
     }
 
     /// <summary>Records the attempt's one event (before the caller answers) and returns its result.</summary>
+    /// <remarks>A success's session is written with its event, in one transaction (<see cref="StartSessionAsync"/>).</remarks>
     private async Task<SignInResult> RecordAsync(Attempt attempt, SignInResult result, string detail, CancellationToken cancellationToken)
     {
         await recorder.RecordAsync(attempt.Request, result, attempt.IdentifierKind, attempt.Entry.NetworkLabel,
-            attempt.DevicePresented, attempt.Device is not null, detail, cancellationToken);
+            attempt.DevicePresented, attempt.Device is not null, detail, cancellationToken, result.Session?.Session);
         return result;
     }
 }

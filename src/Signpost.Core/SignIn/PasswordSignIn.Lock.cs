@@ -27,6 +27,7 @@ public sealed partial class PasswordSignIn
         var rules = LockoutRules.Strictest(attempt.Memberships.Select(m => m.Organization!.Policy));
         var whose = attempt.Device is null ? "untrusted browsers" : "this trusted device";
         var counter = await lockouts.GetAsync(accountId, deviceKey, cancellationToken);
+        attempt.CounterFound = counter is not null;
         if (counter?.LockedUntil is { } until && until > attempt.At)
         {
             // No counting toward the lock while locked: it already holds, and counting would only extend the

@@ -84,9 +84,21 @@ public sealed partial class PasswordSignIn(
             return await RefuseAsync(attempt, refusal, cancellationToken);
         }
 
-        await lockouts.ResetAsync(attempt.Account!.Id, attempt.DeviceKey, cancellationToken);
+        await ClearCounterAsync(attempt, cancellationToken);
         var reason = gate.IsSupported(attempt.Entry.Browser) ? ReasonCodes.SignedIn : ReasonCodes.SignedInBrowserWarning;
         return await StartSessionAsync(attempt, reason, note: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A proven password clears its key's failure counter, when the lock phase found one. A failure another
+    /// request counts after that read stays counted: it was not this password.
+    /// </summary>
+    private async Task ClearCounterAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        if (attempt.CounterFound)
+        {
+            await lockouts.ResetAsync(attempt.Account!.Id, attempt.DeviceKey, cancellationToken);
+        }
     }
 
     /// <summary>The gate's first stage (<see cref="SignInGate.OpenAsync"/>): planned downtime, before anything typed is read.</summary>
@@ -231,15 +243,17 @@ public sealed partial class PasswordSignIn(
 
     /// <summary>
     /// Starts a session for an account whose password was just proven (here, or by the change-password
-    /// page) and the gate admitted, and records the success.
+    /// page) and the gate admitted, and records the success: the session and the event in one write
+    /// transaction (docs/capacity.md, "Sign-ins per core").
     /// </summary>
     private async Task<SignInResult> StartSessionAsync(Attempt attempt, string reason, string? note, CancellationToken cancellationToken)
     {
         var account = attempt.Account!;
         var admitted = attempt.Entry.Admitted;
-        var issued = await sessions.StartAsync(account.Id, admitted, attempt.Request.Client.Ip?.ToString(),
+        // Not stored yet: RecordAsync writes it with the success's event, one transaction for both.
+        var issued = sessions.Issue(account.Id, admitted, attempt.Request.Client.Ip?.ToString(),
             SignInEventRecorder.Cut(attempt.Request.Client.UserAgent, SignInEvent.MaxUserAgentLength), attempt.Entry.Browser.ToString(),
-            attempt.Request.TraceId, cancellationToken);
+            attempt.Request.TraceId);
         (string, string)? newCookie = null;
         if (attempt.Device is null)
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Events;
+using Signpost.Core.Sessions;
 
 namespace Signpost.Data.Stores;
 
@@ -14,6 +15,22 @@ internal sealed class SignInEventStore(SignpostDbContext db) : ISignInEventStore
         }
         finally
         {
+            db.Entry(signInEvent).State = EntityState.Detached;
+        }
+    }
+
+    public async Task AppendWithSessionAsync(SignInEvent signInEvent, Session session, CancellationToken cancellationToken)
+    {
+        // One SaveChanges: EF Core sends both inserts in one batch inside one transaction.
+        db.Sessions.Add(session);
+        db.SignInEvents.Add(signInEvent);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Entry(session).State = EntityState.Detached;
             db.Entry(signInEvent).State = EntityState.Detached;
         }
     }

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Signpost.Core.Events;
+using Signpost.Core.Sessions;
 
 namespace Signpost.Core.Tests.Fakes;
 
-public sealed class InMemorySignInEventStore : ISignInEventStore
+/// <param name="sessions">Where a success's session goes with its event (<see cref="AppendWithSessionAsync"/>).</param>
+public sealed class InMemorySignInEventStore(InMemorySessionStore? sessions = null) : ISignInEventStore
 {
     private readonly ConcurrentQueue<SignInEvent> _events = new();
     private long _nextId;
@@ -15,6 +17,17 @@ public sealed class InMemorySignInEventStore : ISignInEventStore
         signInEvent.Id = Interlocked.Increment(ref _nextId);
         _events.Enqueue(signInEvent);
         return Task.CompletedTask;
+    }
+
+    public async Task AppendWithSessionAsync(SignInEvent signInEvent, Session session, CancellationToken cancellationToken)
+    {
+        if (sessions is null)
+        {
+            throw new InvalidOperationException("This event store was made without a session store.");
+        }
+
+        await sessions.CreateAsync(session, cancellationToken);
+        await AppendAsync(signInEvent, cancellationToken);
     }
 
     public Task<SignInEvent?> FindByTraceIdAsync(string traceId, CancellationToken cancellationToken) =>

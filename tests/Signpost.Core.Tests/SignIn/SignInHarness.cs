@@ -27,6 +27,7 @@ internal sealed class SignInHarness
 
     public SignInHarness()
     {
+        Events = new InMemorySignInEventStore(Sessions);
         Practice = AddOrganization("riverside-family", p => p.LockoutThreshold = 3);
         DeviceCookies = new DeviceCookies(FixedDeviceKeyProvider.Create(), Time);
         Maintenance = new MaintenancePlanner(MaintenanceStore, Time);
@@ -59,7 +60,7 @@ internal sealed class SignInHarness
     public InMemoryOrganizationStore Organizations { get; } = new();
     public InMemoryLockoutStore Lockouts { get; } = new();
     public InMemorySessionStore Sessions { get; } = new();
-    public InMemorySignInEventStore Events { get; } = new();
+    public InMemorySignInEventStore Events { get; }
     public DeviceCookies DeviceCookies { get; }
     public InMemoryMaintenanceStore MaintenanceStore { get; } = new();
     public MaintenancePlanner Maintenance { get; }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Signpost.Core.Events;
+using Signpost.Core.Sessions;
 using Signpost.Data.Tests.Infrastructure;
 
 namespace Signpost.Data.Tests.Stores;
@@ -24,6 +25,31 @@ public sealed class SignInEventStoreContractTests(PostgresServer postgres) : Sto
             (written.OccurredAt, written.Identifier, written.IdentifierKind, written.AccountId, written.Method, written.Succeeded, written.ReasonCode, written.ShownReasonCode, written.Detail, written.ClientIp),
             (found.OccurredAt, found.Identifier, found.IdentifierKind, found.AccountId, found.Method, found.Succeeded, found.ReasonCode, found.ShownReasonCode, found.Detail, found.ClientIp));
         Assert.Null(await host.WithAsync<ISignInEventStore, SignInEvent?>(store => store.FindByTraceIdAsync("no-such-trace", CancellationToken.None)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task AppendWithSessionAsync_WritesBoth_OrNeither(string provider)
+    {
+        var host = await StartAsync(provider);
+        var accountId = Guid.NewGuid();
+        var success = NewEvent(accountId, "198.51.100.4", SignInMethod.Api, Now);
+        var session = NewSession(accountId, success.TraceId);
+
+        // A success: the event and its session, written together.
+        await host.WithAsync<ISignInEventStore>(store => store.AppendWithSessionAsync(success, session, CancellationToken.None));
+        Assert.NotNull(await host.WithAsync<ISignInEventStore, SignInEvent?>(store => store.FindByTraceIdAsync(success.TraceId, CancellationToken.None)));
+        var stored = await host.WithAsync<ISessionStore, Session?>(store => store.FindAsync(session.Id, CancellationToken.None));
+        Assert.NotNull(stored);
+        Assert.Equal((accountId, success.TraceId), (stored.AccountId, stored.TraceId));
+        Assert.Equal(session.AdmittedFor, stored.AdmittedFor);
+
+        // A session that cannot be written (its ID is taken) takes its event down with it: one transaction.
+        var orphan = NewEvent(accountId, "198.51.100.4", SignInMethod.Api, Now.AddSeconds(1));
+        var clash = NewSession(accountId, orphan.TraceId);
+        clash.Id = session.Id;
+        await Assert.ThrowsAsync<DbUpdateException>(() => host.WithAsync<ISignInEventStore>(store => store.AppendWithSessionAsync(orphan, clash, CancellationToken.None)));
+        Assert.Null(await host.WithAsync<ISignInEventStore, SignInEvent?>(store => store.FindByTraceIdAsync(orphan.TraceId, CancellationToken.None)));
     }
 
     [Theory]
@@ -85,6 +111,19 @@ public sealed class SignInEventStoreContractTests(PostgresServer postgres) : Sto
         Assert.Equal(1, purged);
         Assert.Equal([kept.TraceId], await host.DbAsync(db => db.SignInEvents.AsNoTracking().Select(e => e.TraceId).ToListAsync()));
     }
+
+    private static Session NewSession(Guid accountId, string traceId) => new()
+    {
+        Id = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray()),
+        AccountId = accountId,
+        CreatedAt = Now,
+        LastSeenAt = Now,
+        IdleTimeout = TimeSpan.FromMinutes(15),
+        AbsoluteExpiresAt = Now.AddHours(12),
+        ClientIp = "198.51.100.4",
+        TraceId = traceId,
+        AdmittedFor = [Guid.NewGuid()],
+    };
 
     private static SignInEvent NewEvent(Guid? accountId, string clientIp, SignInMethod method, DateTimeOffset at) => new()
     {

@@ -1,0 +1,101 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Signpost.Core.Lockout;
+using Signpost.Web.Tests.Infrastructure;
+
+namespace Signpost.Web.Tests.Pages;
+
+/// <summary>
+/// What a signed-in page and a sign-in ask the database (docs/capacity.md, "A signed-in page" and "Sign-ins per
+/// core"): the home page reads the session, then the account with its memberships once — the page and the
+/// maintenance banner take the account the authentication read — and the maintenance windows come from the node's
+/// copy, not a query per request; a successful sign-in writes its session and its event in one transaction and
+/// clears a lockout counter only when there is one. Counted from EF Core's own command events for this host's
+/// database file.
+/// </summary>
+public sealed class RequestStatementTests(SignpostFactory app) : IClassFixture<SignpostFactory>
+{
+    [Fact]
+    public async Task HomePage_ReadsTheAccountOnce_AndNoMaintenanceWindows()
+    {
+        // Arrange: a signed-in member; a first visit fills the node's copy of the maintenance windows.
+        var slug = TestAccounts.Unique("queries");
+        await app.CreateOrganizationAsync(slug, "Query Clinic");
+        var account = await app.CreateAccountAsync(TestAccounts.Unique("reader"), slug);
+        using var browser = app.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiSignInAsync(account.Username, TestAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
+
+        // Act
+        using var commands = new CommandLog(app.DatabasePath);
+        var home = await browser.GetAsync("/");
+
+        // Assert: the page is the member's, and was made from one account read.
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Contains("Query Clinic", await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var statements = commands.Statements;
+        // One account read is two statements (split query): the account, then its memberships joined to it.
+        var accountReads = statements.Count(s => s.Contains("FROM \"Accounts\"", StringComparison.Ordinal) && !s.Contains("\"Memberships\"", StringComparison.Ordinal));
+        Assert.True(accountReads == 1, $"Expected one account read, found {accountReads}:\n{commands.Describe()}");
+        Assert.DoesNotContain(statements, s => s.Contains("\"MaintenanceWindows\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SignIn_WritesSessionAndEventInOneTransaction_AndSpendsNothingOnAnAbsentCounter()
+    {
+        // Arrange: a member who never typed a wrong password, so no lockout counter exists.
+        var slug = TestAccounts.Unique("writes");
+        await app.CreateOrganizationAsync(slug, "Write Clinic");
+        var account = await app.CreateAccountAsync(TestAccounts.Unique("writer"), slug);
+        using var browser = app.CreateBrowser();
+
+        // Act
+        using var commands = new CommandLog(app.DatabasePath);
+        var answer = await browser.ApiSignInAsync(account.Username, TestAccounts.Password);
+
+        // Assert: signed in; the session and the event were inserted in the same transaction, and nothing touched
+        // the lockout counters but the lock's read.
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var logged = commands.Commands;
+        var session = Assert.Single(logged, c => c.Text.Contains("INSERT INTO \"Sessions\"", StringComparison.Ordinal));
+        var signInEvent = Assert.Single(logged, c => c.Text.Contains("INSERT INTO \"SignInEvents\"", StringComparison.Ordinal));
+        Assert.True(session.Transaction is not null && ReferenceEquals(session.Transaction, signInEvent.Transaction),
+            $"The session and the event were not written in one transaction:\n{commands.Describe()}");
+        var counterStatements = logged.Where(c => c.Text.Contains("\"LockoutCounters\"", StringComparison.Ordinal)).ToList();
+        var read = Assert.Single(counterStatements);
+        Assert.StartsWith("SELECT", read.Text.TrimStart(), StringComparison.Ordinal);
+
+        // And both are there, the event naming the account and the session the trace that started it.
+        var persisted = await app.WithDbAsync(async db => (
+            Session: await db.Sessions.AsNoTracking().SingleAsync(s => s.AccountId == account.Id),
+            Event: await db.SignInEvents.AsNoTracking().SingleAsync(e => e.AccountId == account.Id)));
+        Assert.Equal("signed_in", persisted.Event.ReasonCode);
+        Assert.Equal(persisted.Event.TraceId, persisted.Session.TraceId);
+    }
+
+    [Fact]
+    public async Task SignIn_AfterAWrongPassword_ClearsTheCounterItFound()
+    {
+        // Arrange: one wrong password leaves a counter for untrusted browsers.
+        var slug = TestAccounts.Unique("clears");
+        await app.CreateOrganizationAsync(slug, "Clear Clinic");
+        var account = await app.CreateAccountAsync(TestAccounts.Unique("clearer"), slug);
+        using var browser = app.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiSignInAsync(account.Username, TestAccounts.WrongPassword)).StatusCode);
+        Assert.Equal(1, await CounterAsync(account.Id));
+
+        // Act
+        using var commands = new CommandLog(app.DatabasePath);
+        var answer = await browser.ApiSignInAsync(account.Username, TestAccounts.Password);
+
+        // Assert: the success deleted the counter it read.
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains(commands.Statements, s => s.TrimStart().StartsWith("DELETE", StringComparison.Ordinal) && s.Contains("\"LockoutCounters\"", StringComparison.Ordinal));
+        Assert.Null(await CounterAsync(account.Id));
+    }
+
+    private Task<int?> CounterAsync(Guid accountId) =>
+        app.WithDbAsync(db => db.LockoutCounters.AsNoTracking()
+            .Where(c => c.AccountId == accountId && c.DeviceKey == LockoutCounter.UntrustedKey)
+            .Select(c => (int?)c.FailureCount).SingleOrDefaultAsync());
+}
