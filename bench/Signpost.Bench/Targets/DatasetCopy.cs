@@ -1,0 +1,75 @@
+using System.Globalization;
+using Signpost.Bench.Data;
+using Signpost.Bench.Infrastructure;
+using Signpost.Bench.Scenarios;
+
+namespace Signpost.Bench.Targets;
+
+/// <summary>
+/// A writable copy of the generated data set for scenarios whose server writes (sessions, events, audit
+/// entries) and that must leave the data set itself as it is: at 10 million events the data set is shared
+/// with other measurements. Made with SQLite's online backup (<c>sqlite3 -readonly … .backup</c>, a consistent
+/// copy even while another process writes the source), migrated to this build's schema, and kept under
+/// <c>{work}/copies/</c> for later runs until the source changes (its size and time stamps, written beside the copy).
+/// </summary>
+internal static class DatasetCopy
+{
+    public static async Task<string> GetAsync(BenchContext context, string sourceFolder, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var source = DatasetManifest.DatabasePath(sourceFolder);
+        var folder = Path.Combine(settings.WorkRoot, "copies", Path.GetFileName(sourceFolder));
+        var copy = DatasetManifest.DatabasePath(folder);
+        var stampPath = Path.Combine(folder, "source.stamp");
+        var stamp = Stamp(source);
+        if (File.Exists(copy) && File.Exists(stampPath) && await File.ReadAllTextAsync(stampPath, cancellationToken) == stamp)
+        {
+            return copy;
+        }
+
+        Directory.CreateDirectory(folder);
+        foreach (var stale in new[] { copy, copy + "-wal", copy + "-shm", stampPath })
+        {
+            File.Delete(stale);
+        }
+
+        var size = new FileInfo(source).Length;
+        using (var phase = context.Ui.Start(F($"copy of the data set ({size / 1048576.0 / 1024:0.0} GiB) for servers that write: {folder}")))
+        {
+            var copying = Commands.RunAsync("sqlite3", ["-readonly", source, $".backup '{copy}'"], folder, cancellationToken: cancellationToken);
+            while (!copying.IsCompleted)
+            {
+                await Task.WhenAny(copying, Task.Delay(1000, cancellationToken));
+                var sofar = File.Exists(copy) ? new FileInfo(copy).Length : 0;
+                phase.Update(Math.Min(0.99, (double)sofar / size), F($"{sofar / 1048576.0:N0} MiB"));
+            }
+
+            (await copying).EnsureSuccess("sqlite3 .backup");
+
+            // Servers after this build start on a current schema (a later migration than the data set's: migrate it here).
+            var migrated = await Commands.RunAsync("dotnet", [settings.SignpostDll, "migrate"], folder, new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Signpost"] = $"Data Source={copy}",
+                ["Signpost__DataProtection__AllowUnprotectedKeys"] = "true",
+                ["Logging__LogLevel__Default"] = "Warning",
+            }, cancellationToken: cancellationToken);
+            migrated.EnsureSuccess("signpost migrate (data set copy)");
+            phase.Done("copied and migrated");
+        }
+
+        File.Copy(Path.Combine(sourceFolder, "dataset.json"), Path.Combine(folder, "dataset.json"), overwrite: true);
+        await File.WriteAllTextAsync(stampPath, stamp, cancellationToken);
+        return copy;
+    }
+
+    private static string Stamp(string database)
+    {
+        var parts = new[] { database, database + "-wal" }
+            .Where(File.Exists)
+            .Select(p => new FileInfo(p))
+            .Select(f => F($"{f.Name} {f.Length} {f.LastWriteTimeUtc.Ticks}"));
+        return string.Join('\n', parts);
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
