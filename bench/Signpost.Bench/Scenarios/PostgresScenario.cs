@@ -139,7 +139,7 @@ internal sealed class PostgresScenario : IScenario
         var body = string.Join('\n', lines.Where(l => !l.StartsWith("-- @", StringComparison.Ordinal)));
         foreach (var line in lines.Where(l => l.StartsWith("-- @", StringComparison.Ordinal)))
         {
-            var match = Regex.Match(line, @"^-- (@\w+)='(.*)'(?: \(DbType = (\w+)\))?\s*$");
+            var match = Regex.Match(line, @"^-- (@\w+)='(.*)'(?: \((?:DbType = (\w+))?[^)]*\))?\s*$");
             if (!match.Success)
             {
                 throw new BenchException($"Cannot read the parameter line '{line}' of:\n{queryString}");
