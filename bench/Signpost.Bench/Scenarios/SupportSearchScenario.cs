@@ -11,7 +11,9 @@ namespace Signpost.Bench.Scenarios;
 /// through what callers give the help desk: a trace ID, a provider ID, an email, an NPI (each opens its attempt or
 /// account: the answer is the redirect), part of a provider ID (a list: a LIKE over every account) and a practice's
 /// slug. Each search alternates with <c>GET /api/v1/events/{traceId}</c> for another random event; the search's p99
-/// over the whole rotation ÷ the lookup's p99, goal ≤ 3, and each kind's own p99 beside it.
+/// over the whole rotation (each kind weighing the same) ÷ the lookup's p99, goal ≤ 3, and each kind's own p99 beside it.
+/// A kind stops after its time budget (90 s at full size): a list search over a million accounts can take minutes
+/// on a loaded machine, and the full run must end.
 /// </summary>
 internal sealed class SupportSearchScenario : IScenario
 {
@@ -28,6 +30,7 @@ internal sealed class SupportSearchScenario : IScenario
         var database = await DatasetCopy.GetAsync(context, folder, cancellationToken);
         var perKind = settings.Pick(50, 10);
         const int warmUp = 12;
+        var budget = settings.Seconds(90, 30);
         var total = (perKind * Kinds.Length) + warmUp;
         var traces = DiagnosisScenario.SampleFailures(database, manifest, total, seed: 7);
         var looked = DiagnosisScenario.SampleFailures(database, manifest, total, seed: 8);
@@ -55,6 +58,15 @@ internal sealed class SupportSearchScenario : IScenario
             {
                 var at = i + warmUp;
                 var kind = Kinds[at % Kinds.Length];
+
+                // The warm-up skips the list searches (seconds to minutes each at size), and a kind that has used up
+                // its time budget is asked no more: its p99 is then of fewer samples, and the mix weighs it the same.
+                if ((i < 0 && kind is "part of a provider ID" or "practice slug")
+                    || (searches[kind].Count > 0 && searches[kind].Sum() > budget.TotalMilliseconds))
+                {
+                    continue;
+                }
+
                 var (query, expected) = Query(kind, traces[at], emails[at], random, manifest);
                 var (search, searchStatus) = await DiagnosisScenario.TimeAsync(client, "/support?q=" + Uri.EscapeDataString(query), cookie, cancellationToken);
                 var (lookup, lookupStatus) = await DiagnosisScenario.TimeAsync(client, $"/api/v1/events/{looked[at].TraceId}", cookie, cancellationToken);
@@ -82,24 +94,44 @@ internal sealed class SupportSearchScenario : IScenario
                 }
             }
 
-            var all = searches.Values.SelectMany(v => v).ToList();
-            phase.Done(F($"search p99 {DiagnosisScenario.P(all, 99):0.0} ms, lookup p99 {DiagnosisScenario.P(lookups, 99):0.0} ms"));
+            phase.Done(F($"search p99 {Weighted(searches, 99):0.0} ms, lookup p99 {DiagnosisScenario.P(lookups, 99):0.0} ms"));
         }
 
-        var every = searches.Values.SelectMany(v => v).ToList();
         var lookupP99 = DiagnosisScenario.P(lookups, 99);
-        var note = unexpected.Count > 0
-            ? string.Join("; ", unexpected.Select(u => F($"{u.Key}: {u.Value}")))
-            : F($"{perKind} each of: {string.Join(", ", Kinds)}; one at a time, alternating with lookups");
-        report.Add(new Figure(Name, F($"Support console search p99 at {manifest.Events:N0} events ÷ single-event lookup p99"), "≤ 3", DiagnosisScenario.P(every, 99) / lookupP99,
-            F($"{DiagnosisScenario.P(every, 99):0.0} ms (p50 {DiagnosisScenario.P(every, 50):0.0}) GET /support?q="), F($"{lookupP99:0.0} ms (p50 {DiagnosisScenario.P(lookups, 50):0.0}) GET /api/v1/events/{{traceId}}"),
-            Figure.AtMost(DiagnosisScenario.P(every, 99) / lookupP99, 3), note));
+        var searchP99 = Weighted(searches, 99);
+        var counts = string.Join(", ", searches.Select(k => F($"{k.Key} {k.Value.Count}")));
+        var note = (unexpected.Count > 0 ? string.Join("; ", unexpected.Select(u => F($"{u.Key}: {u.Value}"))) + "; " : "")
+            + F($"searches of each kind: {counts} (up to {perKind}, or {budget.TotalSeconds:0} s of one kind); each kind weighs 1/{Kinds.Length} in the p99; alternating with lookups");
+        report.Add(new Figure(Name, F($"Support console search p99 at {manifest.Events:N0} events ÷ single-event lookup p99"), "≤ 3", searchP99 / lookupP99,
+            F($"{searchP99:0.0} ms (p50 {Weighted(searches, 50):0.0}) GET /support?q="), F($"{lookupP99:0.0} ms (p50 {DiagnosisScenario.P(lookups, 50):0.0}) GET /api/v1/events/{{traceId}}"),
+            Figure.AtMost(searchP99 / lookupP99, 3), note));
         foreach (var (kind, times) in searches)
         {
             report.Add(new Figure(Name, F($"— support search by {kind}: p99 ÷ lookup p99"), "(context)", DiagnosisScenario.P(times, 99) / lookupP99,
                 F($"{DiagnosisScenario.P(times, 99):0.0} ms (p50 {DiagnosisScenario.P(times, 50):0.0})"), F($"{lookupP99:0.0} ms"), Verdict.Info,
                 F($"p99 of {times.Count}")));
         }
+    }
+
+    /// <summary>The percentile of the rotation, each kind weighing the same however many samples the budget let it have.</summary>
+    private static double Weighted(Dictionary<string, List<double>> byKind, double p)
+    {
+        var kinds = byKind.Values.Count(v => v.Count > 0);
+        var weighted = byKind.Values.Where(v => v.Count > 0)
+            .SelectMany(v => v.Select(t => (Time: t, Weight: 1.0 / (v.Count * kinds))))
+            .OrderBy(x => x.Time)
+            .ToList();
+        var cumulative = 0.0;
+        foreach (var (time, weight) in weighted)
+        {
+            cumulative += weight;
+            if (cumulative >= (p / 100) - 1e-9)
+            {
+                return time;
+            }
+        }
+
+        return weighted.Count > 0 ? weighted[^1].Time : double.NaN;
     }
 
     /// <summary>The query for one kind and the status its answer should have (302: it opens one attempt, account or practice).</summary>
