@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Signpost.Bench.Data;
 using Signpost.Bench.Infrastructure;
 using Signpost.Bench.Scenarios;
@@ -8,9 +9,10 @@ namespace Signpost.Bench.Targets;
 /// <summary>
 /// A writable copy of the generated data set for scenarios whose server writes (sessions, events, audit
 /// entries) and that must leave the data set itself as it is: at 10 million events the data set is shared
-/// with other measurements. Made with SQLite's online backup (<c>sqlite3 -readonly … .backup</c>, a consistent
-/// copy even while another process writes the source), migrated to this build's schema, and kept under
-/// <c>{work}/copies/</c> for later runs until the source changes (its size and time stamps, written beside the copy).
+/// with other measurements. Made with SQLite's online backup API in one step (a consistent copy even while
+/// another process writes the source), migrated to this build's schema, and kept under <c>{work}/copies/</c>
+/// for later runs until the data set is made again (its dataset.json, written beside the copy). What other
+/// measurements add to the data set meanwhile (the analytics job's counts) does not make it another data set.
 /// </summary>
 internal static class DatasetCopy
 {
@@ -21,7 +23,7 @@ internal static class DatasetCopy
         var folder = Path.Combine(settings.WorkRoot, "copies", Path.GetFileName(sourceFolder));
         var copy = DatasetManifest.DatabasePath(folder);
         var stampPath = Path.Combine(folder, "source.stamp");
-        var stamp = Stamp(source);
+        var stamp = await File.ReadAllTextAsync(Path.Combine(sourceFolder, "dataset.json"), cancellationToken);
         if (File.Exists(copy) && File.Exists(stampPath) && await File.ReadAllTextAsync(stampPath, cancellationToken) == stamp)
         {
             return copy;
@@ -36,7 +38,16 @@ internal static class DatasetCopy
         var size = new FileInfo(source).Length;
         using (var phase = context.Ui.Start(F($"copy of the data set ({size / 1048576.0 / 1024:0.0} GiB) for servers that write: {folder}")))
         {
-            var copying = Commands.RunAsync("sqlite3", ["-readonly", source, $".backup '{copy}'"], folder, cancellationToken: cancellationToken);
+            // One backup step for the whole file: one read transaction, so a server writing the data set meanwhile
+            // (another measurement) neither tears the copy nor restarts it, as a step-by-step `.backup` would.
+            var copying = Task.Run(() =>
+            {
+                using var from = new SqliteConnection($"Data Source={source};Mode=ReadOnly;Pooling=False");
+                using var to = new SqliteConnection($"Data Source={copy};Pooling=False");
+                from.Open();
+                to.Open();
+                from.BackupDatabase(to);
+            }, cancellationToken);
             while (!copying.IsCompleted)
             {
                 await Task.WhenAny(copying, Task.Delay(1000, cancellationToken));
@@ -44,7 +55,7 @@ internal static class DatasetCopy
                 phase.Update(Math.Min(0.99, (double)sofar / size), F($"{sofar / 1048576.0:N0} MiB"));
             }
 
-            (await copying).EnsureSuccess("sqlite3 .backup");
+            await copying;
 
             // Servers after this build start on a current schema (a later migration than the data set's: migrate it here).
             var migrated = await Commands.RunAsync("dotnet", [settings.SignpostDll, "migrate"], folder, new Dictionary<string, string>
@@ -60,15 +71,6 @@ internal static class DatasetCopy
         File.Copy(Path.Combine(sourceFolder, "dataset.json"), Path.Combine(folder, "dataset.json"), overwrite: true);
         await File.WriteAllTextAsync(stampPath, stamp, cancellationToken);
         return copy;
-    }
-
-    private static string Stamp(string database)
-    {
-        var parts = new[] { database, database + "-wal" }
-            .Where(File.Exists)
-            .Select(p => new FileInfo(p))
-            .Select(f => F($"{f.Name} {f.Length} {f.LastWriteTimeUtc.Ticks}"));
-        return string.Join('\n', parts);
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
