@@ -28,6 +28,14 @@ public static partial class UserAgentParser
             return BrowserInfo.Unknown;
         }
 
+        // Linear-time patterns (NonBacktracking) over at most what an event keeps: a hostile header costs a bounded
+        // scan and never a timeout. A wall-clock regex timeout was tried first; on a busy machine it fired for
+        // ordinary headers, since a descheduled thread's match outlived it.
+        if (userAgent.Length > Events.SignInEvent.MaxUserAgentLength)
+        {
+            userAgent = userAgent[..Events.SignInEvent.MaxUserAgentLength];
+        }
+
         var os = OperatingSystem(userAgent);
         foreach (var (family, pattern) in Families)
         {
@@ -56,24 +64,24 @@ public static partial class UserAgentParser
         _ => "Unknown",
     };
 
-    [GeneratedRegex(@"\bEdg(?:e|A|iOS)?/(?<v>[\d.]+)", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"\bEdg(?:e|A|iOS)?/(?<v>[\d.]+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex EdgePattern();
 
-    [GeneratedRegex(@"\b(?:OPR|Opera)/(?<v>[\d.]+)", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"\b(?:OPR|Opera)/(?<v>[\d.]+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex OperaPattern();
 
-    [GeneratedRegex(@"\bSamsungBrowser/(?<v>[\d.]+)", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"\bSamsungBrowser/(?<v>[\d.]+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex SamsungPattern();
 
-    [GeneratedRegex(@"\b(?:Firefox|FxiOS)/(?<v>[\d.]+)", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"\b(?:Firefox|FxiOS)/(?<v>[\d.]+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex FirefoxPattern();
 
-    [GeneratedRegex(@"\b(?:HeadlessChrome|Chrome|CriOS)/(?<v>[\d.]+)", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"\b(?:HeadlessChrome|Chrome|CriOS)/(?<v>[\d.]+)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ChromePattern();
 
-    [GeneratedRegex(@"\bVersion/(?<v>[\d.]+).*\bSafari/", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"\bVersion/(?<v>[\d.]+).*\bSafari/", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex SafariPattern();
 
-    [GeneratedRegex(@"(?:\bMSIE (?<v>[\d.]+)|\bTrident/.*\brv:(?<v>[\d.]+))", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"(?:\bMSIE (?<v>[\d.]+)|\bTrident/.*\brv:(?<v>[\d.]+))", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex IePattern();
 }

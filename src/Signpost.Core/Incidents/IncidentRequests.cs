@@ -44,6 +44,10 @@ public static partial class IncidentInput
     /// Loosely a phone number: digits with the usual separators, an optional leading +, an optional
     /// extension; 7 to 15 digits before the extension (E.164 allows at most 15).
     /// </summary>
+    /// <remarks>
+    /// The patterns run without backtracking (linear in the input, at most <see cref="MaxCallbackLength"/>
+    /// characters) rather than under a wall-clock timeout, which a loaded machine tripped on ordinary input.
+    /// </remarks>
     public static bool IsCallbackNumber(string value)
     {
         if (value.Length > MaxCallbackLength || !Phone().IsMatch(value))
@@ -63,9 +67,9 @@ public static partial class IncidentInput
     public static string Clean(string value) =>
         new(value.Where(c => c is '\n' or '\t' || !char.IsControl(c)).ToArray());
 
-    [GeneratedRegex(@"^\+?[0-9 ().\-/]{7,30}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"^\+?[0-9 ().\-/]{7,30}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Phone();
 
-    [GeneratedRegex(@"\s*(x|ext\.?)\s*[0-9]{1,6}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"\s*(x|ext\.?)\s*[0-9]{1,6}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ExtensionPart();
 }

@@ -6,6 +6,12 @@ namespace Signpost.Core.SignIn;
 public sealed partial class PasswordSignIn
 {
     /// <summary>
+    /// How an admission refusal's event detail begins: the troubleshooter's network step tells it apart from a
+    /// per-address limit by these words (both are <c>rate_limited</c>).
+    /// </summary>
+    public const string AdmissionRefusedDetail = "Refused before the password check, not hashed or counted";
+
+    /// <summary>
     /// Admission before the hash (docs/security.md, same title): a slot in the <see cref="HashAdmission"/> gate, in the
     /// trusted queue when the browser holds a valid trusted-device cookie for the account, else in the untrusted
     /// one. A full untrusted queue refuses the attempt here with <c>rate_limited</c>, before the lock is read or
@@ -27,7 +33,7 @@ public sealed partial class PasswordSignIn
 
         var wait = admission.RetryAfter;
         return new(ReasonCodes.RateLimited, string.Create(CultureInfo.InvariantCulture,
-            $"Refused before the password check, not hashed or counted: {admission.UntrustedQueueLimit} untrusted attempts already waited for a hash on this node; retry after {wait.TotalSeconds:0} s."))
+            $"{AdmissionRefusedDetail}: {admission.UntrustedQueueLimit} untrusted attempts already waited for a hash on this node; retry after {wait.TotalSeconds:0} s."))
         {
             RetryAfter = wait,
         };

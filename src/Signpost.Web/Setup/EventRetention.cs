@@ -2,12 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Events;
 using Signpost.Core.Scheduling;
+using Signpost.Data.Postgres;
 using Signpost.Web.Infrastructure;
 
 namespace Signpost.Web.Setup;
 
-/// <summary>Deletes sign-in events past the retention period (default 400 days), once at start and then daily.</summary>
-public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptionsMonitor<SignpostOptions> options, TimeProvider time, JobLeases leases, ILogger<EventRetention> logger)
+/// <summary>
+/// Deletes sign-in events past the retention period (default 400 days), once at start and then daily. On SQLite
+/// it deletes the rows; on PostgreSQL it drops each month whose events are all past retention, and deletes rows
+/// only from the DEFAULT partition (docs/capacity.md, "Sign-in events on PostgreSQL").
+/// </summary>
+public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptionsMonitor<SignpostOptions> options, TimeProvider time, JobLeases leases, DatabaseSetup database, ILogger<EventRetention> logger)
     : BackgroundService
 {
     /// <summary>The lease that makes one node of many run this job.</summary>
@@ -59,13 +64,25 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
         await using var scope = scopes.CreateAsyncScope();
         // A year of events can take a while to delete: not a request-sized statement timeout.
         scope.ServiceProvider.GetRequiredService<Signpost.Data.SignpostDbContext>().Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
-        var store = scope.ServiceProvider.GetRequiredService<ISignInEventStore>();
         var now = time.GetUtcNow();
         var cutoff = now.AddDays(-options.CurrentValue.EventRetentionDays);
-        var purged = await store.PurgeOlderThanAsync(cutoff, cancellationToken);
-        if (purged > 0)
+        if (database.Provider == DatabaseProvider.PostgreSQL)
         {
-            LogPurged(logger, purged, cutoff);
+            var deleted = await scope.ServiceProvider.GetRequiredService<PostgresEventPartitions>().DropOlderThanAsync(cutoff,
+                month => LogDroppedMonth(logger, month.Name, month.Events, month.From, month.To, cutoff), cancellationToken);
+
+            if (deleted > 0)
+            {
+                LogPurged(logger, deleted, cutoff);
+            }
+        }
+        else
+        {
+            var purged = await scope.ServiceProvider.GetRequiredService<ISignInEventStore>().PurgeOlderThanAsync(cutoff, cancellationToken);
+            if (purged > 0)
+            {
+                LogPurged(logger, purged, cutoff);
+            }
         }
 
         await scope.ServiceProvider.GetRequiredService<IRateCounterStore>()
@@ -74,6 +91,9 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
 
     [LoggerMessage(EventId = 2001, EventName = "EventRetention.Purged", Level = LogLevel.Information, Message = "Purged {Count} sign-in events older than {Cutoff:O}")]
     private static partial void LogPurged(ILogger logger, int count, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = 2003, EventName = "EventRetention.DroppedMonth", Level = LogLevel.Information, Message = "Dropped sign-in event partition {Partition}: {Count} events from {From:O} to {To:O}, all older than {Cutoff:O}")]
+    private static partial void LogDroppedMonth(ILogger logger, string partition, long count, DateTimeOffset from, DateTimeOffset to, DateTimeOffset cutoff);
 
     [LoggerMessage(EventId = 2002, EventName = "EventRetention.Failed", Level = LogLevel.Warning, Message = "Event retention run failed; will retry tomorrow")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -30,7 +30,15 @@ public static class HostServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The daily deletion of sign-in events past the retention period (<see cref="EventRetention"/>).</summary>
-    public static IServiceCollection AddSignpostEventRetention(this IServiceCollection services) =>
-        services.AddHostedService<EventRetention>();
+    /// <summary>
+    /// The daily deletion of sign-in events past the retention period (<see cref="EventRetention"/>), and on
+    /// PostgreSQL the monthly partitions it drops, made ahead by <see cref="EventPartitionJob"/>.
+    /// </summary>
+    public static IServiceCollection AddSignpostEventRetention(this IServiceCollection services)
+    {
+        services.AddScoped<Signpost.Data.Postgres.PostgresEventPartitions>();
+        services.AddSingleton<EventPartitionJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventPartitionJob>());
+        return services.AddHostedService<EventRetention>();
+    }
 }

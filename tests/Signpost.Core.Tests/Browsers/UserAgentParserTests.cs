@@ -69,4 +69,19 @@ public sealed class UserAgentParserTests
         // Assert
         Assert.Equal("Firefox 157.0 on Windows", text);
     }
+    [Fact]
+    public void Parse_HostileHeader_ReadsOnlyWhatAnEventKeeps_AndNeverThrows()
+    {
+        // Many "Version/" and "Trident/" tokens with no "Safari/" or "rv:" after them: the shape that makes a
+        // backtracking engine retry from every token.
+        var hostile = "Mozilla/5.0 (Windows NT 10.0) " + string.Concat(Enumerable.Repeat("Version/1.2 Trident/7.0 ", 4_000));
+        var late = "Mozilla/5.0 (Windows NT 10.0) " + new string(' ', 600) + "Chrome/120.0.0.0";
+
+        var parsed = UserAgentParser.Parse(hostile);
+        var cut = UserAgentParser.Parse(late);
+
+        Assert.Equal(BrowserInfo.Unknown.Family, parsed.Family);
+        Assert.Equal("Windows", parsed.OperatingSystem);
+        Assert.Equal(BrowserInfo.Unknown.Family, cut.Family); // past the 512 characters an event stores
+    }
 }

@@ -217,4 +217,32 @@ public sealed class TroubleshooterTests
 
         public ValueTask<CheckFinding> RunAsync(TroubleshootingContext context, CancellationToken cancellationToken) => ValueTask.FromResult(finding);
     }
+    [Fact]
+    public async Task NetworkStep_RateLimitedByAddress_IsANetworkProblem()
+    {
+        var scene = new Scene();
+        var attempt = scene.Attempt(ReasonCodes.RateLimited, e => e.Detail = "31 attempts from 203.0.113.7 in the last minute (limit 30).");
+
+        var diagnosis = await scene.DiagnoseTraceAsync(attempt.TraceId);
+
+        var step = diagnosis.Step(TroubleshootingSteps.NetworkPath);
+        Assert.Equal(StepStatus.Problem, step.Status);
+        Assert.Contains(step.Evidence, e => e.Contains("many attempts from one address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NetworkStep_RefusedAtHashAdmission_SaysBusyServer_NotThisNetwork()
+    {
+        var scene = new Scene();
+        var attempt = scene.Attempt(ReasonCodes.RateLimited, e => e.Detail =
+            Signpost.Core.SignIn.PasswordSignIn.AdmissionRefusedDetail + ": 8 untrusted attempts already waited for a hash on this node; retry after 2 s.");
+
+        var diagnosis = await scene.DiagnoseTraceAsync(attempt.TraceId);
+
+        // The attempt's own reason is still reported at step 6; the evidence says what it was.
+        var step = diagnosis.Step(TroubleshootingSteps.NetworkPath);
+        Assert.Equal(ReasonCodes.RateLimited, diagnosis.RootCauseCode);
+        Assert.DoesNotContain(step.Evidence, e => e.Contains("many attempts from one address", StringComparison.Ordinal));
+        Assert.Contains(step.Evidence, e => e.Contains("busy checking other passwords", StringComparison.Ordinal));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Signpost.Core.Events;
 using Signpost.Core.Organizations;
 using Signpost.Core.Reasons;
 
@@ -56,14 +57,27 @@ public sealed class NetworkCheck : ITroubleshootingCheck
             evidence.Add($"Sign-in worked from {string.Join(", ", working)}.");
         }
 
-        var limited = context.Story.Count(e => e.ReasonCode == ReasonCodes.RateLimited);
-        if (limited > 0)
+        // Two things answer rate_limited: a limit on one address (a network fact), and the node's hash admission
+        // refusing untrusted attempts while it is full (a portal-wide flood; nothing about this person's network).
+        var limited = context.Story.Where(e => e.ReasonCode == ReasonCodes.RateLimited).ToList();
+        var refusedAtAdmission = limited.Count(IsAdmissionRefusal);
+        var byAddress = limited.Count - refusedAtAdmission;
+        if (byAddress > 0)
         {
             problem = true;
-            evidence.Add($"{Evidence.Count(limited, "attempt")} rate-limited: many attempts from one address.");
+            evidence.Add($"{Evidence.Count(byAddress, "attempt")} rate-limited: many attempts from one address.");
+        }
+
+        if (refusedAtAdmission > 0)
+        {
+            evidence.Add($"{Evidence.Count(refusedAtAdmission, "attempt")} refused before the password check because the server was busy checking other passwords "
+                + "(usually a credential-stuffing flood on the portal, not this person's network); a browser this person has signed in on before is let through first.");
         }
 
         problem |= context.Story.Any(e => e.ReasonCode == ReasonCodes.NetworkNotAllowed);
         return ValueTask.FromResult(problem ? CheckFinding.Problem(Name, candidates, [.. evidence]) : CheckFinding.Ok(Name, [.. evidence]));
     }
+
+    private static bool IsAdmissionRefusal(SignInEvent e) =>
+        e.Detail?.StartsWith(SignIn.PasswordSignIn.AdmissionRefusedDetail, StringComparison.Ordinal) == true;
 }
