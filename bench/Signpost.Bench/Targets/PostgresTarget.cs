@@ -107,6 +107,7 @@ internal sealed class PostgresTarget : IAsyncDisposable
             var started = Stopwatch.GetTimestamp();
             if (table == "SignInEvents")
             {
+                await MonthlyPartitionsAsync(sqlite, pg, cancellationToken);
                 indexes = await SecondaryIndexesAsync(pg, table, cancellationToken);
                 foreach (var (name, _) in indexes)
                 {
@@ -123,10 +124,11 @@ internal sealed class PostgresTarget : IAsyncDisposable
                     await ExecuteAsync(pg, indexes[i].Definition.Replace(" ON ONLY ", " ON ", StringComparison.Ordinal), cancellationToken);
                 }
 
-                // Identity columns keep counting after the copied ids.
+                // The ids' sequence (an identity column's, or the partitioned table's own) goes on after the copied ids.
                 await ExecuteAsync(pg, """
-                    SELECT setval(pg_get_serial_sequence('"SignInEvents"', 'Id'), (SELECT max("Id") FROM "SignInEvents"))
-                    WHERE pg_get_serial_sequence('"SignInEvents"', 'Id') IS NOT NULL
+                    SELECT setval(seq, (SELECT max("Id") FROM "SignInEvents"))
+                    FROM (SELECT COALESCE(pg_get_serial_sequence('"SignInEvents"', 'Id'), to_regclass('"SignInEvents_Id_seq"')::text) AS seq) s
+                    WHERE seq IS NOT NULL AND EXISTS (SELECT 1 FROM "SignInEvents")
                     """, cancellationToken);
             }
 
@@ -136,6 +138,44 @@ internal sealed class PostgresTarget : IAsyncDisposable
         phase.Update(0.99, "ANALYZE");
         await ExecuteAsync(pg, "ANALYZE", cancellationToken);
         return done;
+    }
+
+    /// <summary>
+    /// Where the events are partitioned by month (src/Signpost.Data.Postgres/EventPartitions.cs), a partition for every
+    /// month the data set holds, named as the partition job names them: what a year of the job would have made. A fresh
+    /// database has only this month's, next month's and the DEFAULT partition, which would take the whole past.
+    /// </summary>
+    private static async Task MonthlyPartitionsAsync(SqliteConnection sqlite, NpgsqlConnection pg, CancellationToken cancellationToken)
+    {
+        await using (var kind = new NpgsqlCommand("SELECT relkind::text FROM pg_class WHERE relname = 'SignInEvents' AND relnamespace = 'public'::regnamespace", pg))
+        {
+            if (await kind.ExecuteScalarAsync(cancellationToken) as string != "p")
+            {
+                return;
+            }
+        }
+
+        long first, last;
+        await using (var range = sqlite.CreateCommand())
+        {
+            range.CommandText = "SELECT min(OccurredAt), max(OccurredAt) FROM SignInEvents";
+            await using var reader = await range.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
+            {
+                return;
+            }
+
+            (first, last) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(first);
+        for (var month = new DateTimeOffset(start.Year, start.Month, 1, 0, 0, 0, TimeSpan.Zero); month.ToUnixTimeMilliseconds() <= last; month = month.AddMonths(1))
+        {
+            var name = "SignInEvents_" + month.ToString("yyyy_MM", CultureInfo.InvariantCulture);
+            await ExecuteAsync(pg, string.Create(CultureInfo.InvariantCulture,
+                $"""CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF "SignInEvents" FOR VALUES FROM ('{month:yyyy-MM-dd} 00:00:00+00') TO ('{month.AddMonths(1):yyyy-MM-dd} 00:00:00+00')"""),
+                cancellationToken);
+        }
     }
 
     private static async Task<List<(string, string)>> SecondaryIndexesAsync(NpgsqlConnection pg, string table, CancellationToken cancellationToken)
