@@ -12,7 +12,8 @@ internal sealed record ServerSpec(
     IReadOnlyList<string> Arguments,
     IReadOnlyDictionary<string, string> Environment,
     string ReadyPath,
-    int Port);
+    int Port,
+    IReadOnlyList<string>? Launcher = null);
 
 /// <summary>
 /// A server this bench started (Signpost or the peer), measured from outside: how long until its first
@@ -42,7 +43,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(ServerSpec spec, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // A launcher (e.g. taskset -c 0) runs dotnet itself, so the server's every thread starts under it.
+        var launcher = spec.Launcher ?? [];
+        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet")
         {
             WorkingDirectory = spec.WorkingDirectory,
             RedirectStandardOutput = true,
@@ -50,6 +53,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var argument in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.ArgumentList.Add(spec.Dll);
         foreach (var argument in spec.Arguments)
         {

@@ -33,7 +33,9 @@ internal static class Scenarios
         new AnalyticsScenario(),
         new FootprintScenario(),
         new DiagnosisScenario(),
+        new SupportSearchScenario(),
         new PostgresScenario(),
+        new NodesScenario(),
     ];
 
     /// <summary>The generated data set for this mode, made now if it is missing or out of date.</summary>
