@@ -16,8 +16,9 @@ namespace Signpost.Data.Tests.Search;
 /// </summary>
 public sealed class SupportSearchContractTests(PostgresServer postgres) : StoreContractTest(postgres)
 {
-    private static Account NewAccount(string username, string email, string name) => new()
+    private static Account NewAccount(string username, string email, string name, string? npi = null) => new()
     {
+        Npi = npi,
         Username = username,
         NormalizedUsername = Account.Normalize(username),
         Email = email,
@@ -39,7 +40,7 @@ public sealed class SupportSearchContractTests(PostgresServer postgres) : StoreC
             NewAccount("jmiddleton", "jane.m@riverside.example", "Jane Middleton"),
             NewAccount("a_b.person", "ab@lake.example", "Percent 100% Care"),
             NewAccount("axb.person", "axb@lake.example", "Percent 1000 Care"),
-            NewAccount("quoter", "quoter@lake.example", "Dana \"The Quote\" O'Brien"));
+            NewAccount("quoter", "quoter@lake.example", "Dana \"The Quote\" O'Brien", "1234567893"));
         db.Organizations.AddRange(
             new Organization { Slug = "riverside-family", Name = "Riverside Family Medicine", CreatedAt = Now, TaxId = "123456789" },
             new Organization { Slug = "lakeview", Name = "Lakeview Clinic", CreatedAt = Now });
@@ -60,6 +61,8 @@ public sealed class SupportSearchContractTests(PostgresServer postgres) : StoreC
         Assert.Equal(["a_b.person"], await AccountsAsync(host, "0% c"));            // % is not "anything"
         Assert.Equal(["a_b.person", "axb.person"], await AccountsAsync(host, ".PERSON"));
         Assert.Empty(await AccountsAsync(host, "%_%"));
+        Assert.Equal(["quoter"], await AccountsAsync(host, "1234567893"));                 // the NPI exactly
+        Assert.Equal(["quoter"], await AccountsAsync(host, "quoter", "1234567893"));       // found both ways, listed once
         Assert.Equal(["riverside-family"], await PracticesAsync(host, "family med"));
         Assert.Equal(["lakeview"], await PracticesAsync(host, "KEVI"));
         Assert.Equal(["riverside-family"], await PracticesAsync(host, "zzz 123456789", "123456789"));  // the TIN exactly
