@@ -3,6 +3,7 @@ using Signpost.Core.Accounts;
 using Signpost.Core.Lockout;
 using Signpost.Core.Organizations;
 using Signpost.Data;
+using Signpost.Data.Search;
 
 namespace Signpost.Web.Queries;
 
@@ -23,21 +24,17 @@ public sealed class SupportQueries(SignpostDbContext db)
             .Select(a => a.Id)
             .ToListAsync(cancellationToken);
 
-    /// <summary>Accounts matching the escaped LIKE <paramref name="pattern"/> (backslash escapes) by username, email or name, or by NPI exactly.</summary>
-    public async Task<IReadOnlyList<Account>> SearchAccountsAsync(string pattern, string query, int take, CancellationToken cancellationToken) =>
-        await db.Accounts.AsNoTracking()
+    /// <summary>Accounts with <paramref name="key"/> (normalized) in their username, email or name, or whose NPI is <paramref name="query"/>, through the search index (<see cref="SupportSearch"/>), by username.</summary>
+    public async Task<IReadOnlyList<Account>> SearchAccountsAsync(string key, string query, int take, CancellationToken cancellationToken) =>
+        await db.MatchingAccounts(key, query).AsNoTracking()
             .Include(a => a.Memberships).ThenInclude(m => m.Organization)
-            .Where(a => EF.Functions.Like(a.NormalizedUsername, pattern, "\\") || EF.Functions.Like(a.NormalizedEmail, pattern, "\\")
-                || EF.Functions.Like(a.DisplayName.ToUpper(), pattern, "\\") || (a.Npi != null && a.Npi == query))
             .OrderBy(a => a.Username)
             .Take(take)
             .ToListAsync(cancellationToken);
 
-    /// <summary>Practices matching the escaped LIKE <paramref name="pattern"/> by name or slug, or by a nine-digit TIN exactly.</summary>
-    public async Task<IReadOnlyList<Organization>> SearchOrganizationsAsync(string pattern, string digits, int take, CancellationToken cancellationToken) =>
-        await db.Organizations.AsNoTracking()
-            .Where(o => EF.Functions.Like(o.Name.ToUpper(), pattern, "\\") || EF.Functions.Like(o.Slug.ToUpper(), pattern, "\\")
-                || (digits.Length == 9 && o.TaxId == digits))
+    /// <summary>Practices with <paramref name="key"/> in their name or slug, or whose TIN is the nine <paramref name="digits"/>, through the search index, by name.</summary>
+    public async Task<IReadOnlyList<Organization>> SearchOrganizationsAsync(string key, string digits, int take, CancellationToken cancellationToken) =>
+        await db.MatchingOrganizations(key, digits).AsNoTracking()
             .OrderBy(o => o.Name)
             .Take(take)
             .ToListAsync(cancellationToken);

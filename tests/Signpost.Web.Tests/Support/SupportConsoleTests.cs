@@ -56,6 +56,34 @@ public sealed class SupportConsoleTests(RecoveryApp app) : IClassFixture<Recover
     }
 
     [Fact]
+    public async Task Search_MatchesTheMiddleOfANameThroughTheIndex_ShortTextIsExactOnly_HostileTextIsText()
+    {
+        var member = await app.MemberAsync("middlesearch");
+        await app.WithDbAsync(async db =>
+        {
+            var account = await db.Accounts.SingleAsync(a => a.Id == member.Id);
+            account.DisplayName = "Quincy \"Q\" Marbleworth";
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        using var support = await SupportAsync();
+
+        var (_, byName) = await support.GetPageAsync("/support?q=" + Uri.EscapeDataString("rbleWORT"));
+        var (_, quoted) = await support.GetPageAsync("/support?q=" + Uri.EscapeDataString("\"q\" marble"));
+        var (_, tooShort) = await support.GetPageAsync("/support?q=rb");
+
+        Assert.Contains(member.Username, byName.QuerySelector("[data-testid=account-results]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(member.Username, quoted.QuerySelector("[data-testid=account-results]")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(tooShort.QuerySelector("[data-testid=too-short]"));
+        Assert.Null(tooShort.QuerySelector("[data-testid=account-results]"));
+        foreach (var hostile in new[] { "\"", "NEAR(a b)", "rble*", "DisplayName:rble", "%00%00rble", "' OR 1=1 --", "\\%_" })
+        {
+            var response = await support.GetAsync("/support?q=" + (hostile.StartsWith('%') ? hostile : Uri.EscapeDataString(hostile)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Unlock_FromTheAccountPage_ClearsLocks_AndIsAudited_AndShowsInTheTimeline()
     {
         var member = await app.MemberAsync("desk");
