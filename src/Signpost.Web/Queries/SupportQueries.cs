@@ -25,12 +25,34 @@ public sealed class SupportQueries(SignpostDbContext db)
             .ToListAsync(cancellationToken);
 
     /// <summary>Accounts with <paramref name="key"/> (normalized) in their username, email or name, or whose NPI is <paramref name="query"/>, through the search index (<see cref="SupportSearch"/>), by username.</summary>
-    public async Task<IReadOnlyList<Account>> SearchAccountsAsync(string key, string query, int take, CancellationToken cancellationToken) =>
-        await db.MatchingAccounts(key, query).AsNoTracking()
-            .Include(a => a.Memberships).ThenInclude(m => m.Organization)
+    /// <remarks>
+    /// The memberships are read in a second query for the accounts found. As an <c>Include</c> they were a join of
+    /// the page's accounts with every membership and its practice, which SQLite built in full on each search: 15–20 s
+    /// at a million accounts (BENCHMARKS.md, "Support console search at size").
+    /// </remarks>
+    public async Task<IReadOnlyList<Account>> SearchAccountsAsync(string key, string query, int take, CancellationToken cancellationToken)
+    {
+        var accounts = await db.MatchingAccounts(key, query).AsNoTracking()
             .OrderBy(a => a.Username)
             .Take(take)
             .ToListAsync(cancellationToken);
+        if (accounts.Count == 0)
+        {
+            return accounts;
+        }
+
+        var ids = accounts.Select(a => a.Id).ToList();
+        var memberships = (await db.Memberships.AsNoTracking()
+            .Where(m => ids.Contains(m.AccountId))
+            .Include(m => m.Organization)
+            .ToListAsync(cancellationToken)).ToLookup(m => m.AccountId);
+        foreach (var account in accounts)
+        {
+            account.Memberships = [.. memberships[account.Id]];
+        }
+
+        return accounts;
+    }
 
     /// <summary>Practices with <paramref name="key"/> in their name or slug, or whose TIN is the nine <paramref name="digits"/>, through the search index, by name.</summary>
     public async Task<IReadOnlyList<Organization>> SearchOrganizationsAsync(string key, string digits, int take, CancellationToken cancellationToken) =>

@@ -51,6 +51,10 @@ public sealed class SupportConsoleTests(RecoveryApp app) : IClassFixture<Recover
 
         Assert.Equal($"/support/accounts/{member.Id}", byEmail.Headers.Location!.OriginalString);
         Assert.Contains(member.Username, partial.QuerySelector("[data-testid=account-results]")!.TextContent, StringComparison.Ordinal);
+        // The practices beside each person come from a second query (not a join with every membership): still shown.
+        var practice = await app.WithDbAsync(db => db.Memberships.AsNoTracking().Where(m => m.AccountId == member.Id).Select(m => m.Organization!.Name).SingleAsync());
+        var row = partial.QuerySelectorAll("[data-testid=account-results] tr").Single(r => r.TextContent.Contains(member.Username, StringComparison.Ordinal));
+        Assert.Contains(practice, row.TextContent, StringComparison.Ordinal);
         Assert.Equal($"/support/practices/{slug}", byTin.Headers.Location!.OriginalString);
         Assert.NotNull(nothing.QuerySelector("[data-testid=no-results]"));
     }
