@@ -52,6 +52,18 @@ public sealed partial class PasswordSignIn
         var check = attempt.Check;
         if (check != PasswordCheck.Wrong)
         {
+            // The lock is read again before a right password is let in: concurrent wrong passwords (one per hash
+            // slot) may have locked the key while this hash ran. Without this read a burst could check a few more
+            // passwords than the threshold against an unlocked account, and a right one among them would sign in.
+            // Refused, it answers what a wrong one does then, so the extra check tells the guesser nothing.
+            if (await lockouts.GetAsync(accountId, deviceKey, cancellationToken) is { LockedUntil: { } lockedDuringHash } && lockedDuringHash > attempt.At)
+            {
+                return new(ReasonCodes.AccountLocked, $"Locked until {lockedDuringHash:O} by a concurrent attempt{where} while this password was checked; password was correct.")
+                {
+                    LockedUntil = lockedDuringHash,
+                };
+            }
+
             attempt.PasswordProven = true;
             return null;
         }

@@ -26,6 +26,9 @@ public sealed class LockEndApp : RecoveryApp
     /// <summary>When set, the next lock check that finds a holding lock moves the clock on by this much, once.</summary>
     public TimeSpan? PauseAfterLockCheck { get; set; }
 
+    /// <summary>When set, the next lock read for this account finds no lock, and the key is locked right after it, once (a concurrent burst).</summary>
+    public Guid? LockAfterNextRead { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -125,6 +128,12 @@ public sealed class LockEndApp : RecoveryApp
         public async Task<LockoutCounter?> GetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken)
         {
             var counter = await inner.GetAsync(accountId, deviceKey, cancellationToken);
+            if (app.LockAfterNextRead == accountId)
+            {
+                app.LockAfterNextRead = null;
+                await inner.LockAsync(accountId, deviceKey, Threshold, app.Now.AddMinutes(DurationMinutes), cancellationToken);
+            }
+
             if (app.PauseAfterLockCheck is { } pause && counter?.LockedUntil > app.Now)
             {
                 app.PauseAfterLockCheck = null;

@@ -196,6 +196,28 @@ public sealed class LockEndTests(LockEndApp app) : IClassFixture<LockEndApp>
         Assert.Contains("it is not locked", mail.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RightPassword_WhenConcurrentFailuresLockTheKeyDuringItsHash_IsRefusedAsLocked()
+    {
+        // Arrange: the attempt reads no lock; wrong passwords on other requests lock the key before its hash ends.
+        var account = await app.MemberAsync("burst");
+        using var browser = app.CreateBrowser();
+        app.LockAfterNextRead = account.Id;
+
+        // Act
+        var response = await browser.SignInAsync(account.Username, TestAccounts.Password, app.PracticePath);
+
+        // Assert: refused; the untrusted browser is shown what the burst's wrong passwords were shown (a lock is
+        // told only to a proven password, and this one is not let through); no session; support reads why.
+        var page = await TestBrowser.ParseAsync(response);
+        Assert.Equal(ReasonCodes.InvalidCredentials, page.QuerySelector("[data-testid=failure]")!.GetAttribute("data-code"));
+        Assert.Null(browser.Cookie(Signpost.Web.Infrastructure.SessionAuthentication.CookieName));
+        var recorded = (await app.EventsForAccountAsync(account.Id)).Single();
+        Assert.Equal(ReasonCodes.AccountLocked, recorded.ReasonCode);
+        Assert.Contains("by a concurrent attempt", recorded.Detail, StringComparison.Ordinal);
+        Assert.Contains("password was correct", recorded.Detail, StringComparison.Ordinal);
+    }
+
     internal static Task<IHtmlDocument> RequestUnlockAsync(TestBrowser browser, string identifier) =>
         ForgotPasswordTests.RequestAsync(browser, "/unlock", identifier);
 
