@@ -451,6 +451,65 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("AnalyticsOutcomeCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeFailureTotal", b =>
+                {
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("BeforeWindow")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("FirstDay")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("WindowStart")
+                        .HasColumnType("date");
+
+                    b.HasKey("Category", "Method", "OrganizationId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Category", "Method", "OrganizationId", "Day");
+
+                    b.ToTable("AnalyticsPracticeRunningFailures", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsStoryCount", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -1057,6 +1116,10 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1068,7 +1131,7 @@ namespace Signpost.Data.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<Guid>("IncidentId")
+                    b.Property<Guid?>("IncidentId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("LastError")
@@ -1090,7 +1153,13 @@ namespace Signpost.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
 
                     b.HasIndex("CreatedAt");
 
@@ -1415,6 +1484,32 @@ namespace Signpost.Data.Postgres.Migrations
                     b.HasIndex("Use", "CreatedAt");
 
                     b.ToTable("ProviderKeys");
+                });
+
+            modelBuilder.Entity("Signpost.Core.OpenIdProvider.SessionClient", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("FirstTokensAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LogoutQueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SessionId", "ClientId");
+
+                    b.HasIndex("AccountId", "LogoutQueuedAt");
+
+                    b.ToTable("OpenIdSessionClients", (string)null);
                 });
 
             modelBuilder.Entity("Signpost.Core.Organizations.Organization", b =>
@@ -1903,6 +1998,15 @@ namespace Signpost.Data.Postgres.Migrations
                     b.HasOne("Signpost.Core.Incidents.Webhooks.WebhookDelivery", null)
                         .WithMany()
                         .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.OpenIdProvider.SessionClient", b =>
+                {
+                    b.HasOne("Signpost.Core.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

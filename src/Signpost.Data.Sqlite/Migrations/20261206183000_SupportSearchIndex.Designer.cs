@@ -443,6 +443,65 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("AnalyticsOutcomeCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeFailureTotal", b =>
+                {
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BeforeWindow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("FirstDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Category", "Method", "OrganizationId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Category", "Method", "OrganizationId", "Day");
+
+                    b.ToTable("AnalyticsPracticeRunningFailures", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsStoryCount", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -1037,6 +1096,10 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -1048,7 +1111,7 @@ namespace Signpost.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("IncidentId")
+                    b.Property<Guid?>("IncidentId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastError")
@@ -1070,7 +1133,13 @@ namespace Signpost.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
 
                     b.HasIndex("CreatedAt");
 
@@ -1393,6 +1462,32 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.HasIndex("Use", "CreatedAt");
 
                     b.ToTable("ProviderKeys");
+                });
+
+            modelBuilder.Entity("Signpost.Core.OpenIdProvider.SessionClient", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstTokensAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LogoutQueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SessionId", "ClientId");
+
+                    b.HasIndex("AccountId", "LogoutQueuedAt");
+
+                    b.ToTable("OpenIdSessionClients", (string)null);
                 });
 
             modelBuilder.Entity("Signpost.Core.Organizations.Organization", b =>
@@ -1877,6 +1972,15 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.HasOne("Signpost.Core.Incidents.Webhooks.WebhookDelivery", null)
                         .WithMany()
                         .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Signpost.Core.OpenIdProvider.SessionClient", b =>
+                {
+                    b.HasOne("Signpost.Core.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
