@@ -148,7 +148,7 @@ internal sealed class PeerScenario : IScenario
         report.Add(new Figure(Name, "Lockout, Signpost: guesses checked against an unlocked account ÷ threshold", "1.00", (double)(wrongVerdicts + concurrent) / Threshold,
             F($"{wrongVerdicts} counted + {concurrent} found locked only after hashing"), F($"threshold {Threshold}"),
             wrongVerdicts + concurrent <= Threshold ? Verdict.Met : Verdict.Missed,
-            "a right password among them would have signed in"));
+            "checked, not let in: a right password is refused when the lock closed during its hash (docs/security.md, Exact counting)"));
     }
 
     private async Task PeerLockoutAsync(BenchContext context, HttpClient client, CancellationToken cancellationToken)
