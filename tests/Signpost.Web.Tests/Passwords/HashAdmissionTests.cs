@@ -24,6 +24,8 @@ public sealed class HashAdmissionApp : SignpostFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Signpost:HashAdmission:Concurrency", "1");
+        // No reserve: a trusted attempt then waits for the held slot, which the ordering tests need.
+        builder.UseSetting("Signpost:HashAdmission:TrustedReserve", "0");
         builder.UseSetting("Signpost:HashAdmission:UntrustedQueue", UntrustedQueue.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:HashAdmission:RetryAfterSeconds", RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
