@@ -14,15 +14,13 @@ namespace Signpost.Data;
 /// </summary>
 public sealed class SessionCacheWrites(SessionCache cache)
 {
-    /// <summary>The tag <c>ISessionStore.TouchAsync</c> puts on its statement: an idle-clock refresh ends nothing.</summary>
-    public const string TouchTag = "signpost:session-touch";
-
     private static readonly string[] HeldTables = ["\"Accounts\"", "\"Memberships\"", "\"Organizations\""];
 
     private readonly ConditionalWeakTable<DbTransaction, object> _pending = new();
+    private IInterceptor[]? _interceptors;
 
-    /// <summary>The two interceptors to add to a context's options.</summary>
-    public IInterceptor[] Interceptors => [new Commands(this), new Transactions(this)];
+    /// <summary>The two interceptors to add to a context's options (the same instances for every context).</summary>
+    public IInterceptor[] Interceptors => _interceptors ??= [new Commands(this), new Transactions(this)];
 
     /// <summary>True when <paramref name="sql"/> writes something the cache may hold a copy of.</summary>
     public static bool Changes(string sql)
@@ -42,9 +40,22 @@ public sealed class SessionCacheWrites(SessionCache cache)
             }
         }
 
-        // A new session is in no copy; a refresh of the idle clock changes nothing a copy decides on.
-        return (sql.Contains("UPDATE \"Sessions\"", StringComparison.Ordinal) && !sql.Contains(TouchTag, StringComparison.Ordinal))
+        // A new session is in no copy; a refresh of the idle clock (ISessionStore.TouchAsync: an update that sets
+        // "LastSeenAt" and nothing else) changes nothing a copy decides on. Any other update or delete of sessions counts.
+        return (sql.Contains("UPDATE \"Sessions\"", StringComparison.Ordinal) && !IsTouch(sql))
             || sql.Contains("DELETE FROM \"Sessions\"", StringComparison.Ordinal);
+    }
+
+    private static bool IsTouch(string sql)
+    {
+        var set = sql.IndexOf("SET \"LastSeenAt\" = ", StringComparison.Ordinal);
+        if (set < 0 || sql.IndexOf("UPDATE ", StringComparison.Ordinal) != sql.LastIndexOf("UPDATE ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var where = sql.IndexOf("WHERE", set, StringComparison.Ordinal);
+        return where > set && !sql.AsSpan(set, where - set).Contains(',');
     }
 
     private void Written(DbCommand command)

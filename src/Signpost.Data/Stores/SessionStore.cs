@@ -16,7 +16,7 @@ internal sealed class SessionStore(SignpostDbContext db) : ISessionStore
         db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
 
     public Task TouchAsync(string id, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
-        db.Sessions.TagWith(SessionCacheWrites.TouchTag).Where(s => s.Id == id && s.RevokedAt == null)
+        db.Sessions.Where(s => s.Id == id && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, seenAt), cancellationToken);
 
     public Task RevokeAsync(string id, DateTimeOffset at, string reason, CancellationToken cancellationToken) =>

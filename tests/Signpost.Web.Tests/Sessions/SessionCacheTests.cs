@@ -83,6 +83,7 @@ public sealed class SessionCacheTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         using var onB = Browser(nodes.B, token);
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onA));
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onB));
+        var emptiedOnB = await GenerationAsync(nodes.B);
 
         // Act: sign out on A through the API (which also drops the cookie of the browser that asked).
         using (var signingOut = Browser(nodes.A, token))
@@ -95,6 +96,7 @@ public sealed class SessionCacheTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onB));
         Time.Advance(BBound - TimeSpan.FromMilliseconds(1));
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onB));
+        Assert.Equal(emptiedOnB, await GenerationAsync(nodes.B)); // B's idle-clock refresh emptied nothing: the bound alone decides
         Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(HttpStatusCode.Redirect, await HomeAsync(onB));
         Assert.Equal("signed out", await RevokedReasonAsync(token));
@@ -133,6 +135,8 @@ public sealed class SessionCacheTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onA));
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onB));
 
+        var emptiedOnB = await GenerationAsync(nodes.B);
+
         // Act: what every "end this person's sessions" action calls on A (help desk, password reset or change, MFA reset, hold, disable).
         Time.Advance(TimeSpan.FromSeconds(1));
         var ended = await nodes.A.WithServicesAsync(s => s.GetRequiredService<SessionManager>().EndAllAsync(account.Id, null, "second factor reset by the help desk", CancellationToken.None));
@@ -142,6 +146,7 @@ public sealed class SessionCacheTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         Assert.Equal(HttpStatusCode.Redirect, await HomeAsync(onA));
         Time.Advance(BBound - TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(1));
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onB));
+        Assert.Equal(emptiedOnB, await GenerationAsync(nodes.B));
         Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(HttpStatusCode.Redirect, await HomeAsync(onB));
         Assert.Equal("second factor reset by the help desk", await RevokedReasonAsync(token));
@@ -157,6 +162,8 @@ public sealed class SessionCacheTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onA));
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onB));
 
+        var emptiedOnB = await GenerationAsync(nodes.B);
+
         // Act: the account's status written on A by a bulk update (no session is ended: only the write watch can see it).
         await nodes.A.WithDbAsync(db => db.Accounts.Where(a => a.Id == account.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AccountStatus.Disabled)));
@@ -165,6 +172,7 @@ public sealed class SessionCacheTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         Assert.Equal(HttpStatusCode.Redirect, await HomeAsync(onA));
         Time.Advance(BBound - TimeSpan.FromMilliseconds(1));
         Assert.Equal(HttpStatusCode.OK, await HomeAsync(onB));
+        Assert.Equal(emptiedOnB, await GenerationAsync(nodes.B));
         Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(HttpStatusCode.Redirect, await HomeAsync(onB));
         Assert.Null(await RevokedReasonAsync(token));
@@ -303,6 +311,10 @@ public sealed class SessionCacheTests(TwoNodes nodes) : IClassFixture<TwoNodes>
 
         return response.StatusCode;
     }
+
+    /// <summary>How often <paramref name="node"/>'s cache was emptied: unchanged means a refusal there came from the bound alone.</summary>
+    private static Task<long> GenerationAsync(SignpostFactory node) =>
+        node.WithServicesAsync(s => Task.FromResult(s.GetRequiredService<SessionCache>().Generation));
 
     private Task<string?> RevokedReasonAsync(string token) =>
         nodes.A.WithDbAsync(db => db.Sessions.AsNoTracking().Where(s => s.Id == SessionManager.HashToken(token)).Select(s => s.RevokedReason).SingleAsync());
