@@ -31,6 +31,15 @@ public sealed class SignpostOptions
     [Range(0, 300)]
     public int MaintenanceCacheSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long a node uses a session and its account that it read before reading them again: sign-out, ended
+    /// sessions and account, membership or practice changes made on another node (or by the command line) take
+    /// effect here within this bound, ones made on this node at once; 0 reads them at every request
+    /// (docs/security.md, "How soon an ended session stops working").
+    /// </summary>
+    [Range(0, 60)]
+    public int SessionCacheSeconds { get; set; } = 5;
+
     public RateLimitOptions SignInRateLimit { get; set; } = new();
 
     /// <summary>

@@ -27,7 +27,16 @@ public static class HostServiceCollectionExtensions
     public static IServiceCollection AddSignpostDatabase(this IServiceCollection services, DatabaseSetup database)
     {
         services.AddSingleton(database);
-        services.AddDbContext<SignpostDbContext>(database.Configure);
+        services.AddDbContext<SignpostDbContext>((provider, options) =>
+        {
+            database.Configure(options);
+
+            // Every write to what the session cache holds empties it (docs/security.md, "How soon an ended session stops working").
+            if (provider.GetService<SessionCacheWrites>() is { } writes)
+            {
+                options.AddInterceptors(writes.Interceptors);
+            }
+        });
         services.AddSignpostStores();
         services.AddSignpostQueries();
         return services;
