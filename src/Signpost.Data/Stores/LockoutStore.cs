@@ -244,7 +244,8 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
 
     public async Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await ResetAsync(accountId, deviceKey, cancellationToken);
+        // The new lock replaces the row; a check still in flight then settles against the lock (it is refused).
+        await db.LockoutCounters.Where(c => c.AccountId == accountId && c.DeviceKey == deviceKey).ExecuteDeleteAsync(cancellationToken);
         db.LockoutCounters.Add(new LockoutCounter
         {
             AccountId = accountId,

@@ -169,7 +169,7 @@ public sealed class LockoutStoreContractTests(PostgresServer postgres) : StoreCo
 
         // Act
         var meanwhile = await host.WithAsync<ILockoutStore, CheckReservation>(store =>
-            store.ReserveCheckAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, Now + LockoutCounter.ReservationLifetime, CancellationToken.None));
+            store.ReserveCheckAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, Now + LockoutCounter.ReservationLifetime - TimeSpan.FromSeconds(1), CancellationToken.None));
         var later = Now + LockoutCounter.ReservationLifetime + TimeSpan.FromSeconds(1);
         var after = await host.WithAsync<ILockoutStore, CheckReservation>(store =>
             store.ReserveCheckAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, later, CancellationToken.None));
