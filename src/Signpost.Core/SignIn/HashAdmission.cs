@@ -17,6 +17,13 @@ public sealed class HashAdmissionOptions
     /// </summary>
     public int UntrustedQueue { get; set; }
 
+    /// <summary>
+    /// Slots beyond <see cref="Concurrency"/> that only trusted attempts may take, so that a trusted user whose
+    /// attempt arrives while the flood's hashes fill every slot starts hashing at once instead of waiting for one
+    /// of them to end. -1 (the default) is one per core; 0 turns the reserve off.
+    /// </summary>
+    public int TrustedReserve { get; set; } = -1;
+
     /// <summary>The waiting room per core when <see cref="UntrustedQueue"/> is not set.</summary>
     public const int UntrustedQueuePerCore = 4;
 
@@ -26,10 +33,11 @@ public sealed class HashAdmissionOptions
 
 /// <summary>
 /// The one gate every password check of a sign-in passes before it hashes (docs/security.md, "Admission
-/// before the hash"): at most <see cref="Concurrency"/> hashes at once, and two queues for the rest. Attempts
-/// from a browser holding a valid trusted-device cookie for the account wait in the first and always get the
-/// next free slot; every other attempt (unknown identifiers, which can hold no such cookie, included) waits in
-/// the second, which holds at most <see cref="UntrustedQueueLimit"/>. An untrusted attempt that finds it full
+/// before the hash"): at most <see cref="Concurrency"/> untrusted hashes at once, <see cref="TrustedReserve"/>
+/// more slots that only trusted attempts may take, and two queues for the rest. Attempts from a browser holding
+/// a valid trusted-device cookie for the account wait in the first and always get the next free slot; every
+/// other attempt (unknown identifiers, which can hold no such cookie, included) waits in the second, which holds
+/// at most <see cref="UntrustedQueueLimit"/>. An untrusted attempt that finds it full
 /// is refused at once, with no hash: <see cref="EnterAsync"/> answers null. What the gate decides depends on
 /// the queues and on the trusted-device cookie only, never on whether the identifier names an account.
 /// One per process: the queues are this node's CPU, not the cluster's.
@@ -48,13 +56,17 @@ public sealed class HashAdmission
         var settings = options.Value;
         Concurrency = settings.Concurrency > 0 ? settings.Concurrency : Environment.ProcessorCount;
         UntrustedQueueLimit = settings.UntrustedQueue > 0 ? settings.UntrustedQueue : HashAdmissionOptions.UntrustedQueuePerCore * Environment.ProcessorCount;
+        TrustedReserve = settings.TrustedReserve >= 0 ? settings.TrustedReserve : Environment.ProcessorCount;
         RetryAfter = TimeSpan.FromSeconds(Math.Max(1, settings.RetryAfterSeconds));
         _metrics = metrics;
         metrics?.ObserveHashAdmission(this);
     }
 
-    /// <summary>Hashes that may run at once.</summary>
+    /// <summary>Hashes that may run at once when none is trusted; what an untrusted attempt waits for.</summary>
     public int Concurrency { get; }
+
+    /// <summary>Slots beyond <see cref="Concurrency"/> for trusted attempts only.</summary>
+    public int TrustedReserve { get; }
 
     /// <summary>Untrusted attempts that may wait; beyond, refused.</summary>
     public int UntrustedQueueLimit { get; }
@@ -85,8 +97,8 @@ public sealed class HashAdmission
         LinkedListNode<TaskCompletionSource<HashSlot>> node;
         lock (_lock)
         {
-            // A free slot means both queues are empty: a slot that frees is handed straight to a waiter.
-            if (_running < Concurrency)
+            // A slot this attempt may take means its queue is empty: a slot that frees is handed straight to a waiter.
+            if (_running < Limit(trusted))
             {
                 _running++;
                 return ValueTask.FromResult<HashSlot?>(new HashSlot(this));
@@ -125,18 +137,27 @@ public sealed class HashAdmission
         return await waiter.Task;
     }
 
-    /// <summary>A slot is done: the first trusted waiter gets it, else the first untrusted one, else it is free.</summary>
+    /// <summary>How many hashes may run for this attempt to start one: untrusted ones never take the reserve.</summary>
+    private int Limit(bool trusted) => trusted ? Concurrency + TrustedReserve : Concurrency;
+
+    /// <summary>
+    /// A slot is done: the first trusted waiter gets it, else the first untrusted one if the untrusted hashes
+    /// still running leave room (a slot of the reserve is not theirs), else it is free.
+    /// </summary>
     private void Release()
     {
         lock (_lock)
         {
-            var next = _trusted.First ?? _untrusted.First;
+            _running--;
+            var next = _trusted.First is { } trusted && _running < Limit(true) ? trusted
+                : _untrusted.First is { } untrusted && _running < Limit(false) ? untrusted
+                : null;
             if (next is null)
             {
-                _running--;
                 return;
             }
 
+            _running++;
             next.List!.Remove(next);
             next.Value.TrySetResult(new HashSlot(this));
         }

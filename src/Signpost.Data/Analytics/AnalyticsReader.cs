@@ -166,18 +166,49 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     }
 
     /// <summary>
-    /// The top practices from one kind of running totals: a practice's failures over the range are its total at
-    /// the range's last day less its total before the first — its newest total when its last failure is in the
-    /// range, none when its first is, the one the job keeps when the range starts where the default range does —
-    /// and practices with no failure in the range are never looked at.
+    /// The top practices from one kind of running totals, exactly, looking up only the practices that can still
+    /// reach the top (docs/analytics.md, "The practices with the most failures"). Each practice's newest total
+    /// bounds its failures in any range from above: its failures since the default range's first day when the
+    /// range starts on or after that day, its failures before that day when the range ends before it, else all
+    /// of them. Round one ranks exactly the <see cref="Candidates"/> practices with the largest bounds; its tenth
+    /// is a floor for the true tenth, so round two ranks exactly every practice whose bound reaches that floor —
+    /// a practice below it has fewer failures than ten others and cannot place, ties included. Each round reads
+    /// the kind's newest totals once and makes the two look-ups only for its candidates.
     /// </summary>
     private async Task<List<(Guid Organization, long Failures)>> RankedAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         var (from, to) = (filter.From, filter.To);
         var (category, method) = (filter.Category?.ToString() ?? "", filter.Method?.ToString() ?? "");
+        var totals = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
+            .Where(t => t.Category == category && t.Method == method && t.LastDay >= from && t.FirstDay <= to);
+        // The bound (written twice below: EF cannot reuse a lambda inside a comparison).
+        var first = await totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId)
+            .Select(t => t.OrganizationId).Take(Candidates).ToListAsync(cancellationToken);
+        var ranked = await ExactAsync(totals.Where(t => first.Contains(t.OrganizationId)), filter, cancellationToken);
+        if (first.Count == Candidates)
+        {
+            // Fewer than ten with a failure in the range: any practice with one may still place.
+            var floor = ranked.Count == Top ? Math.Max(ranked[^1].Failures, 1) : 1;
+            ranked = await ExactAsync(totals.Where(t => (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor), filter, cancellationToken);
+        }
+
+        return ranked;
+    }
+
+    /// <summary>How many practices round one of <see cref="RankedAsync"/> ranks exactly.</summary>
+    internal const int Candidates = 2 * Top;
+
+    /// <summary>
+    /// The top practices among <paramref name="candidates"/>: a practice's failures over the range are its total at
+    /// the range's last day less its total before the first — its newest total when its last failure is in the
+    /// range, none when its first is, the one the job keeps when the range starts where the default range does.
+    /// </summary>
+    private async Task<List<(Guid Organization, long Failures)>> ExactAsync(IQueryable<AnalyticsPracticeFailureTotal> candidates, AnalyticsFilter filter, CancellationToken cancellationToken)
+    {
+        var (from, to) = (filter.From, filter.To);
+        var (category, method) = (filter.Category?.ToString() ?? "", filter.Method?.ToString() ?? "");
         var running = db.Set<AnalyticsPracticeRunningFailures>().AsNoTracking().Where(r => r.Category == category && r.Method == method);
-        var top = await db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
-            .Where(t => t.Category == category && t.Method == method && t.LastDay >= from && t.FirstDay <= to)
+        var top = await candidates
             .Select(t => new
             {
                 t.OrganizationId,

@@ -33,6 +33,14 @@ public sealed class SignpostOptions
 
     public RateLimitOptions SignInRateLimit { get; set; } = new();
 
+    /// <summary>
+    /// Seconds after the server begins listening that its background jobs start when no request came first;
+    /// they start as soon as the first request is answered. 0 starts them with the host, before it listens
+    /// (<see cref="Setup.JobStart"/>, docs/cli.md "What a start costs").
+    /// </summary>
+    [Range(0, 600)]
+    public int JobsStartDelaySeconds { get; set; } = 5;
+
     /// <summary>Payer support's address, for escalations (docs/design.md §6); unset, escalations are only logged.</summary>
     [EmailAddress(ErrorMessage = "Signpost:SupportEmail must be an email address, for example support@payer.example.")]
     public string? SupportEmail { get; set; }

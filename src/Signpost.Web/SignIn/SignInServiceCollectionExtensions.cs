@@ -32,8 +32,8 @@ public static class SignInServiceCollectionExtensions
 
         services.AddSingleton<PasswordHashing>();
         services.AddOptions<HashAdmissionOptions>().BindConfiguration(HashAdmissionOptions.Section)
-            .Validate(o => o.Concurrency >= 0 && o.UntrustedQueue >= 0 && o.RetryAfterSeconds is >= 1 and <= 3600,
-                "Signpost:HashAdmission: Concurrency and UntrustedQueue must be 0 (automatic) or more, RetryAfterSeconds between 1 and 3600.")
+            .Validate(o => o.Concurrency >= 0 && o.UntrustedQueue >= 0 && o.TrustedReserve >= -1 && o.RetryAfterSeconds is >= 1 and <= 3600,
+                "Signpost:HashAdmission: Concurrency and UntrustedQueue must be 0 (automatic) or more, TrustedReserve -1 (automatic) or more, RetryAfterSeconds between 1 and 3600.")
             .ValidateOnStart();
         services.AddSingleton<HashAdmission>();
         services.AddSignpostPasswordPolicy();

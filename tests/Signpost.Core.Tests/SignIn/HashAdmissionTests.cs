@@ -6,8 +6,8 @@ namespace Signpost.Core.Tests.SignIn;
 /// <summary>The gate itself (docs/security.md, "Admission before the hash"): slots, the two queues, the bound, leaving.</summary>
 public sealed class HashAdmissionTests
 {
-    private static HashAdmission Gate(int concurrency = 1, int untrustedQueue = 2) =>
-        new(Options.Create(new HashAdmissionOptions { Concurrency = concurrency, UntrustedQueue = untrustedQueue }));
+    private static HashAdmission Gate(int concurrency = 1, int untrustedQueue = 2, int trustedReserve = 0) =>
+        new(Options.Create(new HashAdmissionOptions { Concurrency = concurrency, UntrustedQueue = untrustedQueue, TrustedReserve = trustedReserve }));
 
     [Fact]
     public async Task FreeSlots_AdmitAtOnce_UpToConcurrency_ThenQueue()
@@ -97,11 +97,47 @@ public sealed class HashAdmissionTests
     }
 
     [Fact]
-    public void Defaults_OneSlotPerCore_FourWaitingPerCore()
+    public async Task Reserve_AdmitsTrustedAtOnce_WhenUntrustedHashesFillEverySlot_ButNeverUntrusted()
+    {
+        var gate = Gate(concurrency: 2, untrustedQueue: 1, trustedReserve: 1);
+        var untrusted = new[] { await gate.EnterAsync(false, CancellationToken.None), await gate.EnterAsync(false, CancellationToken.None) };
+        var waiting = gate.EnterAsync(trusted: false, CancellationToken.None);
+
+        // The third slot is the reserve: the trusted attempt takes it, the untrusted one still waits and the next is refused.
+        var trusted = await gate.EnterAsync(trusted: true, CancellationToken.None);
+        var refused = await gate.EnterAsync(trusted: false, CancellationToken.None);
+
+        Assert.NotNull(trusted);
+        Assert.False(waiting.IsCompleted);
+        Assert.Null(refused);
+        Assert.Equal(new HashAdmissionState(3, 0, 1, 1), gate.State);
+
+        // A second trusted attempt finds the reserve taken and waits, ahead of the untrusted one.
+        var secondTrustedEntry = gate.EnterAsync(trusted: true, CancellationToken.None);
+        Assert.False(secondTrustedEntry.IsCompleted);
+        untrusted[0]!.Dispose();
+        var secondTrusted = await secondTrustedEntry;
+        Assert.NotNull(secondTrusted);
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(new HashAdmissionState(3, 0, 1, 1), gate.State);
+
+        // The reserve's slot freed is not the untrusted attempt's: two hashes still run, which is all untrusted ones may share.
+        trusted!.Dispose();
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(new HashAdmissionState(2, 0, 1, 1), gate.State);
+        untrusted[1]!.Dispose();
+        (await waiting)!.Dispose();
+        secondTrusted!.Dispose();
+        Assert.Equal(new HashAdmissionState(0, 0, 0, 1), gate.State);
+    }
+
+    [Fact]
+    public void Defaults_OneSlotPerCore_OneReservedPerCore_FourWaitingPerCore()
     {
         var gate = new HashAdmission(Options.Create(new HashAdmissionOptions()));
 
         Assert.Equal(Environment.ProcessorCount, gate.Concurrency);
+        Assert.Equal(Environment.ProcessorCount, gate.TrustedReserve);
         Assert.Equal(HashAdmissionOptions.UntrustedQueuePerCore * Environment.ProcessorCount, gate.UntrustedQueueLimit);
         Assert.Equal(TimeSpan.FromSeconds(5), gate.RetryAfter);
     }

@@ -257,6 +257,114 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         Assert.Empty(defaultRange.Practices);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReadAsync_TopPracticesOfAnyRange_EqualADirectCountWithTiesAtTheTenthPlace(string provider)
+    {
+        // Arrange: 32 practices in UTC whose ids differ in their last byte only, so the database orders them as
+        // Guid does here. Twenty "loud" practices failed a lot before each range and a little inside it: the
+        // largest bounds, ranked first, whose tenth sets the floor. Six have more failures inside the ranges but
+        // smaller bounds (found only by the second round); three tie with the loud ones at the tenth place with
+        // smaller ids and a bound equal to the floor (they must win the tie); three fall below the floor.
+        var host = await StartAsync(provider);
+        var now = new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero); // the default range starts on 7 November
+        var time = new FakeTimeProvider(now);
+        var prefix = Guid.NewGuid().ToByteArray();
+        Guid Id(int k)
+        {
+            var bytes = (byte[])prefix.Clone();
+            bytes[15] = (byte)k;
+            return new Guid(bytes);
+        }
+
+        var practices = Enumerable.Range(1, 32).Select(k => new Organization { Id = Id(k), Slug = $"p{k}-{provider}", Name = $"Practice {k}", TimeZone = "Etc/UTC", CreatedAt = now }).ToList();
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.AddRange(practices);
+            await db.SaveChangesAsync();
+        });
+        var person = await host.AddAccountAsync($"ranks-{provider}");
+        var events = new List<SignInEvent>();
+        void Fail(int k, int month, int day, int count, string reason = ReasonCodes.InvalidCredentials)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                events.Add(Event(person, Id(k), new DateTimeOffset(2026, month, day, 12, i % 60, 0, TimeSpan.Zero), reason, false));
+            }
+        }
+
+        var tied = new[] { 1, 2, 3 };
+        var loud = Enumerable.Range(4, 20).ToArray();
+        var steady = Enumerable.Range(24, 6).ToArray();
+        var below = Enumerable.Range(30, 3).ToArray();
+        foreach (var k in loud)
+        {
+            Fail(k, 9, 15, 40);
+            Fail(k, 10, 30, 3);
+            Fail(k, 11, 10, 40);
+            Fail(k, 11, 29, 2, ReasonCodes.MfaCodeInvalid);
+        }
+
+        foreach (var (k, v) in steady.Zip([9, 8, 7, 6, 5, 4]))
+        {
+            Fail(k, 10, 31, v - 1);
+            Fail(k, 11, 1, 1);
+            Fail(k, 11, 30, v - 1);
+            Fail(k, 12, 1, 1, ReasonCodes.MfaCodeInvalid);
+        }
+
+        foreach (var k in tied)
+        {
+            Fail(k, 10, 31, 2);
+            Fail(k, 11, 1, 1);
+            Fail(k, 11, 30, 1);
+            Fail(k, 12, 1, 1);
+        }
+
+        foreach (var k in below)
+        {
+            Fail(k, 10, 29, 1);
+            Fail(k, 11, 21, 1);
+        }
+
+        await AddAsync(host, events, []);
+        await RunUntilCaughtUpAsync(host, time);
+        var (counted, _) = await host.DbAsync(db => new AnalyticsAggregator(db, time).WatermarksAsync(CancellationToken.None));
+        Assert.Equal(counted, await host.DbAsync(db => db.Set<AnalyticsWatermark>().Where(w => w.Name == AnalyticsWatermark.Ranking).Select(w => (DateTimeOffset?)w.Position).SingleAsync()));
+
+        // Act and assert: ranges before the default range's first day and after it, each across a month's end;
+        // the default range; one day; all of it; and filters.
+        var ranges = new[]
+        {
+            (new DateOnly(2026, 10, 28), new DateOnly(2026, 11, 3)), (new DateOnly(2026, 11, 20), new DateOnly(2026, 12, 4)),
+            (new DateOnly(2026, 11, 7), new DateOnly(2026, 12, 6)), (new DateOnly(2026, 10, 31), new DateOnly(2026, 10, 31)),
+            (new DateOnly(2026, 9, 1), new DateOnly(2026, 12, 6)), (new DateOnly(2026, 10, 30), new DateOnly(2026, 11, 30)),
+        };
+        var filters = new (ReasonCategory? Category, SignInMethod? Method)[] { (null, null), (ReasonCategory.Credentials, SignInMethod.Password), (ReasonCategory.Mfa, null) };
+        foreach (var (from, to) in ranges)
+        {
+            foreach (var (category, method) in filters)
+            {
+                var expected = events
+                    .Where(e => DateOnly.FromDateTime(e.OccurredAt.UtcDateTime) >= from && DateOnly.FromDateTime(e.OccurredAt.UtcDateTime) <= to)
+                    .Where(e => (category is null || ReasonCatalogue.Get(e.ReasonCode).Category == category) && (method is null || e.Method == method))
+                    .GroupBy(e => e.OrganizationId!.Value).Select(g => (g.Key, g.Count()))
+                    .OrderByDescending(p => p.Item2).ThenBy(p => p.Key).Take(AnalyticsReader.Top).ToList();
+                var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(from, to, null, category, method), CancellationToken.None));
+                Assert.Equal(expected, report.Practices.Select(p => (p.OrganizationId, p.Failures)).ToList());
+            }
+        }
+
+        // The arrangement is worth its name: in the first two ranges the loud practices' tenth ties with the
+        // three whose bound is the floor, and those three place ahead of it on their ids.
+        foreach (var (from, to, floor) in new[] { (new DateOnly(2026, 10, 28), new DateOnly(2026, 11, 3), 3), (new DateOnly(2026, 11, 20), new DateOnly(2026, 12, 4), 2) })
+        {
+            var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(from, to), CancellationToken.None));
+            Assert.Equal([.. steady, .. tied, loud[0]], report.Practices.Select(p => (int)p.OrganizationId.ToByteArray()[15]));
+            Assert.Equal(floor, report.Practices[^1].Failures);
+        }
+    }
+
     /// <summary>Every practice's running totals and newest totals equal its daily rows' failures summed up to each day.</summary>
     private static async Task AssertRunningTotalsAsync(StoreHost host)
     {

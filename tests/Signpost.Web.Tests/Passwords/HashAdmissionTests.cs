@@ -24,6 +24,8 @@ public sealed class HashAdmissionApp : SignpostFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Signpost:HashAdmission:Concurrency", "1");
+        // No reserve: a trusted attempt then waits for the held slot, which the ordering tests need.
+        builder.UseSetting("Signpost:HashAdmission:TrustedReserve", "0");
         builder.UseSetting("Signpost:HashAdmission:UntrustedQueue", UntrustedQueue.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:HashAdmission:RetryAfterSeconds", RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -197,4 +199,89 @@ public sealed class HashAdmissionTests(HashAdmissionApp app) : IClassFixture<Has
 
     private Task<int?> SentinelFailuresAsync() =>
         app.WithDbAsync(db => db.LockoutCounters.AsNoTracking().Where(c => c.AccountId == Guid.Empty).Select(c => (int?)c.FailureCount).SingleOrDefaultAsync());
+}
+
+/// <summary>A host whose gate has one slot, one reserved for trusted attempts and room for one waiting untrusted attempt.</summary>
+public sealed class HashAdmissionReserveApp : SignpostFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Signpost:HashAdmission:Concurrency", "1");
+        builder.UseSetting("Signpost:HashAdmission:TrustedReserve", "1");
+        builder.UseSetting("Signpost:HashAdmission:UntrustedQueue", "1");
+    }
+
+    public HashAdmission Gate => Services.GetRequiredService<HashAdmission>();
+}
+
+/// <summary>
+/// The trusted reserve (docs/security.md, "Admission before the hash"): while the flood's hashes fill every slot,
+/// a browser with a valid trusted-device cookie hashes at once in the reserve, and an untrusted attempt never does.
+/// </summary>
+public sealed class HashAdmissionReserveTests(HashAdmissionReserveApp app) : IClassFixture<HashAdmissionReserveApp>
+{
+    [Fact]
+    public async Task TrustedDeviceAttempt_SignsInWhileUntrustedHashesFillEverySlot_UntrustedOnesAreRefusedNotReserved()
+    {
+        // Arrange: a member whose browser holds its trusted-device cookie; the only untrusted slot held, the untrusted queue full.
+        var practice = await app.CreateOrganizationAsync(TestAccounts.Unique("reserve"), "Reserve Clinic");
+        var member = await app.CreateAccountAsync(TestAccounts.Unique("member"), practice.Slug);
+        using var own = app.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await own.ApiSignInAsync(member.Username, TestAccounts.Password)).StatusCode);
+        var hold = await app.Gate.EnterAsync(trusted: false, CancellationToken.None);
+        Assert.NotNull(hold);
+        using var attacker = app.CreateBrowser();
+        var queued = attacker.ApiSignInAsync(member.Username, TestAccounts.WrongPassword);
+        HttpResponseMessage trustedAnswer, strangerAnswer;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (app.Gate.State.WaitingUntrusted < 1)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"The attacker's attempt never queued; the gate is {app.Gate.State}.");
+                await Task.Delay(10);
+            }
+
+            // Act: the owner on their trusted device, and a stranger's browser with the same right password.
+            // Bounded, so that without the reserve (the attempt waiting for the held slot) the test fails instead of hanging.
+            trustedAnswer = await own.ApiSignInAsync(member.Username, TestAccounts.Password).WaitAsync(TimeSpan.FromMinutes(1));
+            using var stranger = app.CreateBrowser();
+            strangerAnswer = await stranger.ApiSignInAsync(member.Username, TestAccounts.Password);
+
+            // The held slot never freed: the owner hashed in the reserve, and the attacker still waits for the held slot.
+            Assert.False(queued.IsCompleted);
+            Assert.Equal(1, app.Gate.State.Running);
+            Assert.Equal(1, app.Gate.State.WaitingUntrusted);
+        }
+        finally
+        {
+            hold!.Dispose();
+        }
+
+        // Assert: the owner signed in, recorded as a trusted-device success.
+        var signedIn = await TestBrowser.JsonAsync(trustedAnswer);
+        Assert.Equal(HttpStatusCode.OK, trustedAnswer.StatusCode);
+        Assert.Equal(ReasonCodes.SignedIn, signedIn.GetProperty("code").GetString());
+        var success = await app.EventAsync(signedIn.GetProperty("traceId").GetString()!);
+        Assert.Equal(ReasonCodes.SignedIn, success.ReasonCode);
+        Assert.True(success.TrustedDeviceValid);
+        Assert.Equal(member.Id, success.AccountId);
+
+        // The stranger's right password was refused at the gate, unhashed, with its event: the reserve is not theirs.
+        var refused = await TestBrowser.JsonAsync(strangerAnswer);
+        Assert.Equal(HttpStatusCode.TooManyRequests, strangerAnswer.StatusCode);
+        Assert.Equal(ReasonCodes.RateLimited, refused.GetProperty("code").GetString());
+        var refusal = await app.EventAsync(refused.GetProperty("traceId").GetString()!);
+        Assert.Equal(ReasonCodes.RateLimited, refusal.ReasonCode);
+        Assert.Contains(PasswordSignIn.AdmissionRefusedDetail, refusal.Detail, StringComparison.Ordinal);
+        Assert.False(refusal.Succeeded);
+
+        // The attacker's attempt was hashed once the held slot freed: a wrong password, counted.
+        var attackerAnswer = await queued;
+        Assert.Equal(ReasonCodes.InvalidCredentials, (await TestBrowser.JsonAsync(attackerAnswer)).GetProperty("code").GetString());
+        var counter = await app.WithDbAsync(db => db.LockoutCounters.AsNoTracking().SingleAsync(c => c.AccountId == member.Id && c.DeviceKey == LockoutCounter.UntrustedKey));
+        Assert.Equal(1, counter.FailureCount);
+        Assert.Equal(0, app.Gate.State.Running);
+    }
 }
