@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("14c0287f-c8d8-4434-a6d2-cec950efdd8e"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("db18697f-c31c-4fb3-9f3b-ae99b4f24c9f"), entityTypeCount: 51)
         {
         }
 

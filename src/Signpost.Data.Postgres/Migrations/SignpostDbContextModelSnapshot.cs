@@ -485,9 +485,6 @@ namespace Signpost.Data.Postgres.Migrations
 
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
                 {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
                     b.Property<string>("Category")
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
@@ -495,6 +492,9 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<string>("Method")
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
@@ -1207,6 +1207,12 @@ namespace Signpost.Data.Postgres.Migrations
 
                     b.Property<int>("FailureCount")
                         .HasColumnType("integer");
+
+                    b.Property<int>("InFlight")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("InFlightSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("LastFailureAt")
                         .HasColumnType("timestamp with time zone");

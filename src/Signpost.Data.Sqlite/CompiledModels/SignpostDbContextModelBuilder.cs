@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9ceda8f0-fc5e-42ab-be32-ffd97f8487ae"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("355ca398-7766-4df9-bd20-38e9b03d5f94"), entityTypeCount: 51)
         {
         }
 

@@ -477,15 +477,15 @@ namespace Signpost.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
                 {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Category")
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Method")
                         .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("Day")
@@ -1186,6 +1186,12 @@ namespace Signpost.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("FailureCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InFlight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("InFlightSince")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastFailureAt")
