@@ -181,7 +181,7 @@ internal sealed class PeerScenario : IScenario
 
     /// <summary>
     /// Dedicated starts, alternating. Each round gives each side a node of its own and starts it twice: its first-ever
-    /// start (fresh data, no key ring; Signpost also issues and prints the first platform administrator's activation
+    /// start (fresh data, no key ring — Signpost keeps its key ring in its database; Signpost also issues and prints the first platform administrator's activation
     /// link), then — after the operator has used that link — a restart on the same data and the same key ring, which is
     /// the start a deployed node meets at every upgrade or reboot and the headline figure. The template keeps its key
     /// ring in ~/.aspnet, so its node is a HOME of its own. Signpost runs as it ships (published, ReadyToRun); the
@@ -210,9 +210,8 @@ internal sealed class PeerScenario : IScenario
             {
                 phase.Update((double)round / rounds, $"round {round + 1}");
                 var database = await SignpostTarget.SeedAsync(settings, ui, cancellationToken);
-                var keys = Path.Combine(Path.GetDirectoryName(database)!, "keys");
                 var peerHome = settings.NewFolder("peer-home");
-                await using (var signpost = await SignpostTarget.StartAsync(settings, database, cancellationToken, name: "signpost-first", keysDirectory: keys))
+                await using (var signpost = await SignpostTarget.StartAsync(settings, database, cancellationToken, name: "signpost-first"))
                 {
                     signpostFirstTimes.Add(signpost.ReadyAfter.TotalMilliseconds);
                 }
@@ -223,7 +222,7 @@ internal sealed class PeerScenario : IScenario
                     peerFirstTimes.Add(peer.ReadyAfter.TotalMilliseconds);
                 }
 
-                await using (var signpost = await SignpostTarget.StartAsync(settings, database, cancellationToken, name: "signpost-restart", keysDirectory: keys))
+                await using (var signpost = await SignpostTarget.StartAsync(settings, database, cancellationToken, name: "signpost-restart"))
                 {
                     signpostTimes.Add(signpost.ReadyAfter.TotalMilliseconds);
                 }

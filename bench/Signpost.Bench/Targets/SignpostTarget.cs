@@ -31,14 +31,13 @@ internal static class SignpostTarget
         return DatasetManifest.DatabasePath(folder);
     }
 
-    /// <summary>Starts Signpost. The key ring (keysDirectory) is by default a new, empty folder for this start; a restart passes
-    /// the folder its first start wrote, as a deployed node keeps its key ring (docs/deployment.md).</summary>
+    /// <summary>Starts Signpost on a database. Its key ring lives in that database (docs/deployment.md), so a second start on
+    /// the same file is a restart with the key ring the first one made.</summary>
     public static Task<ServerProcess> StartAsync(BenchSettings settings, string database, CancellationToken cancellationToken,
-        int permitsPerMinute = UnlimitedPermitsPerMinute, string name = "signpost", string? keysDirectory = null) =>
-        ServerProcess.StartAsync(Spec(settings, database, permitsPerMinute, name, keysDirectory), cancellationToken);
+        int permitsPerMinute = UnlimitedPermitsPerMinute, string name = "signpost") =>
+        ServerProcess.StartAsync(Spec(settings, database, permitsPerMinute, name), cancellationToken);
 
-    public static ServerSpec Spec(BenchSettings settings, string database, int permitsPerMinute = UnlimitedPermitsPerMinute, string name = "signpost",
-        string? keysDirectory = null)
+    public static ServerSpec Spec(BenchSettings settings, string database, int permitsPerMinute = UnlimitedPermitsPerMinute, string name = "signpost")
     {
         var folder = settings.NewFolder(name + "-run");
         var port = ServerProcess.FreePort();
@@ -46,7 +45,6 @@ internal static class SignpostTarget
         {
             ["ConnectionStrings__Signpost"] = $"Data Source={database}",
             ["Signpost__SignInRateLimit__PermitsPerMinute"] = permitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Signpost__KeysDirectory"] = keysDirectory ?? Path.Combine(folder, "keys"),
             ["Signpost__Email__PickupDirectory"] = Path.Combine(folder, "mail"),
             ["Logging__LogLevel__Default"] = "Warning",
             // A throw-away database in Production: no certificate for the key ring (docs/deployment.md).
