@@ -160,8 +160,13 @@ internal static class PeerTarget
         return dll;
     }
 
-    /// <summary>Starts the peer on a fresh copy of the template's migrated app.db.</summary>
-    public static Task<ServerProcess> StartAsync(BenchSettings settings, string dll, CancellationToken cancellationToken, string name = "peer")
+    /// <summary>
+    /// Starts the peer on a fresh copy of the template's migrated app.db. Its HOME (home) is where the template keeps its
+    /// key ring (~/.aspnet/DataProtection-Keys): a new folder for its first start, the same folder again for a restart;
+    /// by default the bench's own HOME.
+    /// </summary>
+    public static Task<ServerProcess> StartAsync(BenchSettings settings, string dll, CancellationToken cancellationToken, string name = "peer",
+        string? home = null)
     {
         var folder = settings.NewFolder(name + "-run");
         var database = Path.Combine(folder, "app.db");
@@ -172,6 +177,10 @@ internal static class PeerTarget
             ["ConnectionStrings__DefaultConnection"] = $"DataSource={database};Cache=Shared",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (home is not null)
+        {
+            environment["HOME"] = home;
+        }
 
         // Started from its output folder so its content root (appsettings.json, static assets) is its own.
         var spec = new ServerSpec(name, dll, Path.GetDirectoryName(dll)!, ["--urls", $"http://127.0.0.1:{port}"], environment, "/Identity/Account/Login", port);

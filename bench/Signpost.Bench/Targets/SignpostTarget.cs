@@ -31,6 +31,8 @@ internal static class SignpostTarget
         return DatasetManifest.DatabasePath(folder);
     }
 
+    /// <summary>Starts Signpost on a database. Its key ring lives in that database (docs/deployment.md), so a second start on
+    /// the same file is a restart with the key ring the first one made.</summary>
     public static Task<ServerProcess> StartAsync(BenchSettings settings, string database, CancellationToken cancellationToken,
         int permitsPerMinute = UnlimitedPermitsPerMinute, string name = "signpost") =>
         ServerProcess.StartAsync(Spec(settings, database, permitsPerMinute, name), cancellationToken);
@@ -43,13 +45,34 @@ internal static class SignpostTarget
         {
             ["ConnectionStrings__Signpost"] = $"Data Source={database}",
             ["Signpost__SignInRateLimit__PermitsPerMinute"] = permitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Signpost__KeysDirectory"] = Path.Combine(folder, "keys"),
             ["Signpost__Email__PickupDirectory"] = Path.Combine(folder, "mail"),
             ["Logging__LogLevel__Default"] = "Warning",
             // A throw-away database in Production: no certificate for the key ring (docs/deployment.md).
             ["Signpost__DataProtection__AllowUnprotectedKeys"] = "true",
         };
         return new ServerSpec(name, settings.SignpostDll, folder, ["serve", "--urls", $"http://127.0.0.1:{port}"], environment, "/sign-in", port);
+    }
+
+    /// <summary>
+    /// What the operator does with the one-time link a first start prints: the platform administrator gets a password and
+    /// is active, so later starts have no link to issue (as on a deployed node). Written straight into the bench's own copy.
+    /// </summary>
+    public static void ActivateFirstAdministrator(string database)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE Accounts SET Status = 'Active',
+                PasswordHash = (SELECT PasswordHash FROM Accounts WHERE PasswordHash IS NOT NULL LIMIT 1),
+                PasswordChangedAt = $now
+            WHERE (PlatformRoles & 2) = 2 AND Status = 'PendingActivation'
+            """;
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        if (command.ExecuteNonQuery() != 1)
+        {
+            throw new BenchException($"The first start on {database} left no platform administrator awaiting activation.");
+        }
     }
 
     public static Task<Answer> SignInAsync(HttpClient client, string identifier, string password, string? cookies, CancellationToken cancellationToken) =>
