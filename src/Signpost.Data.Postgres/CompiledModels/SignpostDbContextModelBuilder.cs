@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("14c0287f-c8d8-4434-a6d2-cec950efdd8e"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("d9e25279-4585-49f4-9ced-c18ea7cc172c"), entityTypeCount: 52)
         {
         }
 
@@ -29,6 +29,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             var analyticsNetworkCount = AnalyticsNetworkCountEntityType.Create(this);
             var analyticsOutcomeCount = AnalyticsOutcomeCountEntityType.Create(this);
             var analyticsPracticeFailureTotal = AnalyticsPracticeFailureTotalEntityType.Create(this);
+            var analyticsPracticeMonthFailures = AnalyticsPracticeMonthFailuresEntityType.Create(this);
             var analyticsPracticeRunningFailures = AnalyticsPracticeRunningFailuresEntityType.Create(this);
             var analyticsStoryCount = AnalyticsStoryCountEntityType.Create(this);
             var analyticsWatermark = AnalyticsWatermarkEntityType.Create(this);
@@ -100,6 +101,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             AnalyticsNetworkCountEntityType.CreateAnnotations(analyticsNetworkCount);
             AnalyticsOutcomeCountEntityType.CreateAnnotations(analyticsOutcomeCount);
             AnalyticsPracticeFailureTotalEntityType.CreateAnnotations(analyticsPracticeFailureTotal);
+            AnalyticsPracticeMonthFailuresEntityType.CreateAnnotations(analyticsPracticeMonthFailures);
             AnalyticsPracticeRunningFailuresEntityType.CreateAnnotations(analyticsPracticeRunningFailures);
             AnalyticsStoryCountEntityType.CreateAnnotations(analyticsStoryCount);
             AnalyticsWatermarkEntityType.CreateAnnotations(analyticsWatermark);

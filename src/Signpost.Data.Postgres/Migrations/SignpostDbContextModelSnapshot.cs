@@ -483,11 +483,8 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
                 });
 
-            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeMonthFailures", b =>
                 {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
                     b.Property<string>("Category")
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
@@ -495,6 +492,33 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<string>("Method")
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Category", "Method", "Month", "OrganizationId");
+
+                    b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
+                {
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");

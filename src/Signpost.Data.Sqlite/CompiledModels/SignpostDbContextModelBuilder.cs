@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9ceda8f0-fc5e-42ab-be32-ffd97f8487ae"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("ff7e8629-d314-47c3-896a-dbabbf73bac2"), entityTypeCount: 52)
         {
         }
 
@@ -28,6 +28,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
             var analyticsNetworkCount = AnalyticsNetworkCountEntityType.Create(this);
             var analyticsOutcomeCount = AnalyticsOutcomeCountEntityType.Create(this);
             var analyticsPracticeFailureTotal = AnalyticsPracticeFailureTotalEntityType.Create(this);
+            var analyticsPracticeMonthFailures = AnalyticsPracticeMonthFailuresEntityType.Create(this);
             var analyticsPracticeRunningFailures = AnalyticsPracticeRunningFailuresEntityType.Create(this);
             var analyticsStoryCount = AnalyticsStoryCountEntityType.Create(this);
             var analyticsWatermark = AnalyticsWatermarkEntityType.Create(this);
@@ -99,6 +100,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
             AnalyticsNetworkCountEntityType.CreateAnnotations(analyticsNetworkCount);
             AnalyticsOutcomeCountEntityType.CreateAnnotations(analyticsOutcomeCount);
             AnalyticsPracticeFailureTotalEntityType.CreateAnnotations(analyticsPracticeFailureTotal);
+            AnalyticsPracticeMonthFailuresEntityType.CreateAnnotations(analyticsPracticeMonthFailures);
             AnalyticsPracticeRunningFailuresEntityType.CreateAnnotations(analyticsPracticeRunningFailures);
             AnalyticsStoryCountEntityType.CreateAnnotations(analyticsStoryCount);
             AnalyticsWatermarkEntityType.CreateAnnotations(analyticsWatermark);

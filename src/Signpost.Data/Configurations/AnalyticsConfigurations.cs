@@ -86,6 +86,18 @@ internal sealed class AnalyticsPracticeFailureTotalConfiguration : IEntityTypeCo
     }
 }
 
+internal sealed class AnalyticsPracticeMonthFailuresConfiguration : IEntityTypeConfiguration<AnalyticsPracticeMonthFailures>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsPracticeMonthFailures> builder)
+    {
+        // Kind, then month first: a ranking sums one kind's rows of the few months its range touches, every practice's.
+        builder.ToTable("AnalyticsPracticeMonthFailures");
+        builder.HasKey(r => new { r.Category, r.Method, r.Month, r.OrganizationId });
+        builder.Property(r => r.Category).HasMaxLength(24);
+        builder.Property(r => r.Method).HasMaxLength(24);
+    }
+}
+
 internal sealed class AnalyticsWatermarkConfiguration : IEntityTypeConfiguration<AnalyticsWatermark>
 {
     public void Configure(EntityTypeBuilder<AnalyticsWatermark> builder)
