@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Analytics;
 using Signpost.Core.Events;
@@ -395,6 +397,18 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
             Assert.Equal([.. steady, .. tied, loud[0]], report.Practices.Select(p => (int)p.OrganizationId.ToByteArray()[15]));
             Assert.Equal(floor, report.Practices[^1].Failures);
         }
+
+        // The upgrade that brought the month totals fills them from the running totals: the rows the job keeps.
+        async Task<List<(Guid, string, string, DateOnly, long)>> MonthsAsync() =>
+            (await host.DbAsync(db => db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking().ToListAsync()))
+                .Select(r => (r.OrganizationId, r.Category, r.Method, r.Month, r.Failures)).Order().ToList();
+        var kept = await MonthsAsync();
+        var migrations = await host.DbAsync(db => Task.FromResult(db.Database.GetMigrations().ToList()));
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_AnalyticsMonths", StringComparison.Ordinal)) - 1];
+        await host.DbAsync(db => db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(before));
+        await host.DbAsync(db => db.Database.MigrateAsync());
+        Assert.Contains(kept, r => r.Item4.Year == 2025);
+        Assert.Equal(kept, await MonthsAsync());
     }
 
     /// <summary>Every practice's running totals and newest totals equal its daily rows' failures summed up to each day.</summary>
