@@ -41,15 +41,6 @@ namespace Signpost.Data.Postgres.CompiledModels
                 maxLength: 24);
             method.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
-            var month = runtimeEntityType.AddProperty(
-                "Month",
-                typeof(DateOnly),
-                propertyInfo: typeof(AnalyticsPracticeMonthFailures).GetProperty("Month", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(AnalyticsPracticeMonthFailures).GetField("<Month>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw,
-                sentinel: new DateOnly(1, 1, 1));
-            month.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
             var organizationId = runtimeEntityType.AddProperty(
                 "OrganizationId",
                 typeof(Guid),
@@ -58,6 +49,15 @@ namespace Signpost.Data.Postgres.CompiledModels
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
             organizationId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var month = runtimeEntityType.AddProperty(
+                "Month",
+                typeof(DateOnly),
+                propertyInfo: typeof(AnalyticsPracticeMonthFailures).GetProperty("Month", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(AnalyticsPracticeMonthFailures).GetField("<Month>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: new DateOnly(1, 1, 1));
+            month.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var failures = runtimeEntityType.AddProperty(
                 "Failures",
@@ -68,7 +68,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             failures.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var key = runtimeEntityType.AddKey(
-                new[] { category, method, month, organizationId });
+                new[] { category, method, organizationId, month });
             runtimeEntityType.SetPrimaryKey(key);
 
             return runtimeEntityType;

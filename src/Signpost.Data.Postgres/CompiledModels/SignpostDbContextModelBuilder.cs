@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d9e25279-4585-49f4-9ced-c18ea7cc172c"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("2f05a8b1-85bc-4214-b135-654af42effa5"), entityTypeCount: 52)
         {
         }
 

@@ -505,7 +505,7 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<long>("Failures")
                         .HasColumnType("bigint");
 
-                    b.HasKey("Category", "Method", "Month", "OrganizationId");
+                    b.HasKey("Category", "Method", "OrganizationId", "Month");
 
                     b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
                 });

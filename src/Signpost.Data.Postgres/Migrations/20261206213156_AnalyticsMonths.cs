@@ -28,7 +28,7 @@ namespace Signpost.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_AnalyticsPracticeMonthFailures", x => new { x.Category, x.Method, x.Month, x.OrganizationId });
+                    table.PrimaryKey("PK_AnalyticsPracticeMonthFailures", x => new { x.Category, x.Method, x.OrganizationId, x.Month });
                 });
             migrationBuilder.Sql("""
                 INSERT INTO "AnalyticsPracticeMonthFailures" ("Category", "Method", "Month", "OrganizationId", "Failures")

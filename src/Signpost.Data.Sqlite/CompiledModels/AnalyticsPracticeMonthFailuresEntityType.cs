@@ -38,14 +38,6 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 maxLength: 24);
 
-            var month = runtimeEntityType.AddProperty(
-                "Month",
-                typeof(DateOnly),
-                propertyInfo: typeof(AnalyticsPracticeMonthFailures).GetProperty("Month", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(AnalyticsPracticeMonthFailures).GetField("<Month>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw,
-                sentinel: new DateOnly(1, 1, 1));
-
             var organizationId = runtimeEntityType.AddProperty(
                 "OrganizationId",
                 typeof(Guid),
@@ -53,6 +45,14 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 fieldInfo: typeof(AnalyticsPracticeMonthFailures).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            var month = runtimeEntityType.AddProperty(
+                "Month",
+                typeof(DateOnly),
+                propertyInfo: typeof(AnalyticsPracticeMonthFailures).GetProperty("Month", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(AnalyticsPracticeMonthFailures).GetField("<Month>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: new DateOnly(1, 1, 1));
 
             var failures = runtimeEntityType.AddProperty(
                 "Failures",
@@ -62,7 +62,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 sentinel: 0L);
 
             var key = runtimeEntityType.AddKey(
-                new[] { category, method, month, organizationId });
+                new[] { category, method, organizationId, month });
             runtimeEntityType.SetPrimaryKey(key);
 
             return runtimeEntityType;

@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ff7e8629-d314-47c3-896a-dbabbf73bac2"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("a1405cfd-c0e9-461b-9f8e-6b8dc528b3da"), entityTypeCount: 52)
         {
         }
 

@@ -16,7 +16,7 @@ namespace Signpost.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Stored without a rowid, as the running totals are: a ranking's sum over a kind's months reads the rows in key order.
+            // Stored without a rowid, as the running totals are: a practice's months lie together, read by one seek.
             migrationBuilder.Sql("""
                 CREATE TABLE "AnalyticsPracticeMonthFailures" (
                     "OrganizationId" TEXT NOT NULL,
@@ -24,7 +24,7 @@ namespace Signpost.Data.Sqlite.Migrations
                     "Method" TEXT NOT NULL,
                     "Month" TEXT NOT NULL,
                     "Failures" INTEGER NOT NULL,
-                    CONSTRAINT "PK_AnalyticsPracticeMonthFailures" PRIMARY KEY ("Category", "Method", "Month", "OrganizationId")
+                    CONSTRAINT "PK_AnalyticsPracticeMonthFailures" PRIMARY KEY ("Category", "Method", "OrganizationId", "Month")
                 ) WITHOUT ROWID;
                 """);
             migrationBuilder.Sql("""

@@ -494,7 +494,7 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<long>("Failures")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Category", "Method", "Month", "OrganizationId");
+                    b.HasKey("Category", "Method", "OrganizationId", "Month");
 
                     b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
                 });

@@ -270,7 +270,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
                 UNION ALL SELECT "OrganizationId", '', "Method", {{month}}, "Count" {{Rows}} ({{failures}})
                 UNION ALL SELECT "OrganizationId", {{category}}, "Method", {{month}}, "Count" {{Rows}} ({{failures}})
             ) AS k
-            GROUP BY "Category", "Method", "Month", "OrganizationId"
+            GROUP BY "Category", "Method", "OrganizationId", "Month"
             """;
         foreach (var chunk in practices.Chunk(1000))
         {

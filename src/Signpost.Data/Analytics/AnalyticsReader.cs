@@ -172,8 +172,11 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     /// range starts on or after that day, its failures before that day when the range ends before it, else all
     /// of them. Round one ranks exactly the <see cref="Candidates"/> practices with the largest bounds; its tenth
     /// is a floor for the true tenth, so round two ranks exactly every practice whose bound reaches that floor —
-    /// a practice below it has fewer failures than ten others and cannot place, ties included. Each round reads
-    /// the kind's newest totals once and makes the two look-ups only for its candidates.
+    /// a practice below it has fewer failures than ten others and cannot place, ties included. For a range
+    /// starting before the default range, round two also needs the practice's failures in the calendar months
+    /// the range touches (<see cref="AnalyticsPracticeMonthFailures"/>, a month covered in part counting whole)
+    /// to reach the floor: a second, tighter bound. Each round reads the kind's newest totals once and makes the
+    /// two look-ups only for its candidates.
     /// </summary>
     private async Task<List<(Guid Organization, long Failures)>> RankedAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
@@ -181,12 +184,6 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var (category, method) = (filter.Category?.ToString() ?? "", filter.Method?.ToString() ?? "");
         var totals = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
             .Where(t => t.Category == category && t.Method == method && t.LastDay >= from && t.FirstDay <= to);
-        // The job moves every series' window in one statement, so any row says where the default range starts.
-        if (await totals.Select(t => (DateOnly?)t.WindowStart).FirstOrDefaultAsync(cancellationToken) is { } window && from < window)
-        {
-            return await RankedByMonthsAsync(totals, filter, category, method, cancellationToken);
-        }
-
         // The bound (written twice below: EF cannot reuse a lambda inside a comparison).
         var first = await totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId)
             .Select(t => t.OrganizationId).Take(Candidates).ToListAsync(cancellationToken);
@@ -195,33 +192,14 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         {
             // Fewer than ten with a failure in the range: any practice with one may still place.
             var floor = ranked.Count == Top ? Math.Max(ranked[^1].Failures, 1) : 1;
-            ranked = await ExactAsync(totals.Where(t => (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor), filter, cancellationToken);
-        }
-
-        return ranked;
-    }
-
-    /// <summary>
-    /// <see cref="RankedAsync"/> for a range starting before the default range: each practice's bound is its failures
-    /// in the calendar months the range touches (<see cref="AnalyticsPracticeMonthFailures"/>; a month the range
-    /// covers in part counts whole, so the sum is never below the failures in the range). The same two rounds:
-    /// the <see cref="Candidates"/> largest bounds ranked exactly, then every practice whose bound reaches the floor.
-    /// </summary>
-    private async Task<List<(Guid Organization, long Failures)>> RankedByMonthsAsync(IQueryable<AnalyticsPracticeFailureTotal> totals, AnalyticsFilter filter,
-        string category, string method, CancellationToken cancellationToken)
-    {
-        var (fromMonth, toMonth) = (AnalyticsAggregator.MonthOf(filter.From), AnalyticsAggregator.MonthOf(filter.To));
-        var bounds = db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking()
-            .Where(r => r.Category == category && r.Method == method && r.Month >= fromMonth && r.Month <= toMonth)
-            .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Bound = g.Sum(r => r.Failures) });
-        var first = await bounds.OrderByDescending(b => b.Bound).ThenBy(b => b.Organization).Select(b => b.Organization).Take(Candidates).ToListAsync(cancellationToken);
-        var ranked = await ExactAsync(totals.Where(t => first.Contains(t.OrganizationId)), filter, cancellationToken);
-        if (first.Count == Candidates)
-        {
-            // Fewer than ten with a failure in the range: any practice with one may still place.
-            var floor = ranked.Count == Top ? Math.Max(ranked[^1].Failures, 1) : 1;
-            var reaching = bounds.Where(b => b.Bound >= floor).Select(b => b.Organization);
-            ranked = await ExactAsync(totals.Where(t => reaching.Contains(t.OrganizationId)), filter, cancellationToken);
+            // A range starting before the default range is also bounded by the calendar months it touches: the
+            // practices that pass the first bound are looked up there, one seek each.
+            var (fromMonth, toMonth) = (AnalyticsAggregator.MonthOf(from), AnalyticsAggregator.MonthOf(to));
+            var months = db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking();
+            ranked = await ExactAsync(totals.Where(t => (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor
+                && (t.WindowStart <= from
+                    || months.Where(m => m.Category == t.Category && m.Method == t.Method && m.OrganizationId == t.OrganizationId && m.Month >= fromMonth && m.Month <= toMonth)
+                        .Sum(m => m.Failures) >= floor)), filter, cancellationToken);
         }
 
         return ranked;

@@ -90,9 +90,10 @@ internal sealed class AnalyticsPracticeMonthFailuresConfiguration : IEntityTypeC
 {
     public void Configure(EntityTypeBuilder<AnalyticsPracticeMonthFailures> builder)
     {
-        // Kind, then month first: a ranking sums one kind's rows of the few months its range touches, every practice's.
+        // Kind first, then practice: a ranking sums one practice's rows of the few months its range touches, one
+        // seek, for the practices its first round left in (docs/analytics.md, "The practices with the most failures").
         builder.ToTable("AnalyticsPracticeMonthFailures");
-        builder.HasKey(r => new { r.Category, r.Method, r.Month, r.OrganizationId });
+        builder.HasKey(r => new { r.Category, r.Method, r.OrganizationId, r.Month });
         builder.Property(r => r.Category).HasMaxLength(24);
         builder.Property(r => r.Method).HasMaxLength(24);
     }
