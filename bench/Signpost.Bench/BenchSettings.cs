@@ -46,6 +46,9 @@ internal sealed record BenchSettings(bool Quick, string WorkRoot, string RepoRoo
         return path;
     }
 
+    /// <summary>Where bench/run publishes Signpost, relative to the repository (ignored by git, as bin/ is).</summary>
+    public const string PublishFolder = "src/Signpost.Web/bin/Release/bench-publish";
+
     public static BenchSettings Create(bool quick, string? workRoot, string? signpostDll, long? events = null)
     {
         if (events is < 10_000 or > 50_000_000)
@@ -54,10 +57,11 @@ internal sealed record BenchSettings(bool Quick, string WorkRoot, string RepoRoo
         }
 
         var repo = FindRepoRoot();
-        var dll = signpostDll ?? Path.Combine(repo, "src", "Signpost.Web", "bin", "Release", "net10.0", "signpost.dll");
+        // Signpost as it ships: `dotnet publish` (ReadyToRun, docs/deployment.md) into the folder bench/run publishes to.
+        var dll = signpostDll ?? Path.Combine(repo, PublishFolder, "signpost.dll");
         if (!File.Exists(dll))
         {
-            throw new BenchException($"{dll} does not exist: build it first (bench/run does: dotnet build src/Signpost.Web -c Release).");
+            throw new BenchException($"{dll} does not exist: publish it first (bench/run does: dotnet publish src/Signpost.Web -c Release -o {PublishFolder}).");
         }
 
         var root = Path.GetFullPath(workRoot ?? Path.Combine(Path.GetTempPath(), "signpost-bench"));

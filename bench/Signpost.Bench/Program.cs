@@ -11,7 +11,7 @@ using Signpost.Bench.Scenarios;
 var root = new RootCommand("Signpost benchmarks: every figure a ratio of two things measured in the same run. See BENCHMARKS.md.");
 var quick = new Option<bool>("--quick") { Description = "Smoke run (2–4 minutes): short windows, one round, the small data set.", Recursive = true };
 var work = new Option<string?>("--work") { Description = "Work folder for data sets, servers and results (default /tmp/signpost-bench).", Recursive = true };
-var signpost = new Option<string?>("--signpost") { Description = "The signpost.dll to measure (default src/Signpost.Web/bin/Release/net10.0/signpost.dll).", Recursive = true };
+var signpost = new Option<string?>("--signpost") { Description = "The signpost.dll to measure (default the copy bench/run publishes, src/Signpost.Web/bin/Release/bench-publish/signpost.dll).", Recursive = true };
 var events = new Option<long?>("--events") { Description = "Generate and use a data set of this many events (practices and accounts in the full set's proportions) instead of the full or quick one.", Recursive = true };
 root.Options.Add(quick);
 root.Options.Add(events);

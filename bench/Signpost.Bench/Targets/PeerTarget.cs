@@ -130,6 +130,36 @@ internal static class PeerTarget
         return dll;
     }
 
+    /// <summary>
+    /// The same peer published ReadyToRun (framework-dependent, this machine's platform), as Signpost ships: for the
+    /// like-for-like cold start beside the stock build. Made once per build of the peer; returns its dll.
+    /// </summary>
+    public static async Task<string> EnsureReadyToRunAsync(BenchSettings settings, Ui ui, string peerDll, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(settings.WorkRoot, "peer");
+        var output = Path.Combine(folder, "bin", "bench-readytorun");
+        var dll = Path.Combine(output, "PeerApp.dll");
+        var stamp = await File.ReadAllTextAsync(Path.Combine(folder, "bench.stamp"), cancellationToken);
+        var stampFile = Path.Combine(output, "bench.stamp");
+        if (File.Exists(dll) && File.Exists(stampFile) && await File.ReadAllTextAsync(stampFile, cancellationToken) == stamp)
+        {
+            return dll;
+        }
+
+        using var phase = ui.Start("peer: dotnet publish -p:PublishReadyToRun=true");
+        var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        (await Commands.RunAsync("dotnet", ["publish", "-c", "Release", "-r", rid, "--self-contained", "false", "-p:PublishReadyToRun=true",
+            "-nologo", "-clp:ErrorsOnly", "-o", output], folder, cancellationToken: cancellationToken)).EnsureSuccess("dotnet publish of the peer (ReadyToRun)");
+        if (!File.Exists(Path.Combine(output, "app.db")))
+        {
+            File.Copy(Path.Combine(Path.GetDirectoryName(peerDll)!, "app.db"), Path.Combine(output, "app.db"));
+        }
+
+        await File.WriteAllTextAsync(stampFile, stamp, cancellationToken);
+        phase.Done("published");
+        return dll;
+    }
+
     /// <summary>Starts the peer on a fresh copy of the template's migrated app.db.</summary>
     public static Task<ServerProcess> StartAsync(BenchSettings settings, string dll, CancellationToken cancellationToken, string name = "peer")
     {

@@ -15,4 +15,20 @@ public sealed class LockoutCounter
     public DateTimeOffset WindowStartedAt { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
     public DateTimeOffset? LastFailureAt { get; set; }
+
+    /// <summary>
+    /// Password checks admitted to hashing and not yet settled (<see cref="ILockoutStore.ReserveCheckAsync"/>):
+    /// they count toward the threshold before their hash, so no more than the threshold are ever checked
+    /// against an open lock (docs/security.md, "Exact counting").
+    /// </summary>
+    public int InFlight { get; set; }
+
+    /// <summary>
+    /// When the newest check in <see cref="InFlight"/> was admitted. Older than <see cref="ReservationLifetime"/>,
+    /// the in-flight checks are taken for ones that never settled (a crashed node) and no longer count.
+    /// </summary>
+    public DateTimeOffset? InFlightSince { get; set; }
+
+    /// <summary>How long an admitted, unsettled check holds its place: far longer than any hash, short enough that a crash costs little.</summary>
+    public static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(1);
 }

@@ -29,6 +29,9 @@ public sealed class Session
     /// <summary>True when the sign-in that started this session was admitted by <paramref name="organizationId"/>'s rules.</summary>
     public bool IsAdmittedFor(Guid organizationId) => AdmittedFor.Contains(organizationId);
 
+    /// <summary>A shallow copy (the admitted practices are shared, never changed after sign-in), for a changed idle clock.</summary>
+    public Session Copy() => (Session)MemberwiseClone();
+
     /// <summary>Why this session no longer counts at <paramref name="now"/>, or null while it is alive.</summary>
     public string? EndReason(DateTimeOffset now)
     {

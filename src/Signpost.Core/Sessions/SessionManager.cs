@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Signpost.Core.Accounts;
 using Signpost.Core.Organizations;
 
 namespace Signpost.Core.Sessions;
@@ -9,9 +10,10 @@ public sealed record IssuedSession(string Token, Session Session);
 
 /// <summary>
 /// Creates, validates and ends server-side sessions. Every way a session is ended goes through
-/// <see cref="EndAsync"/> or <see cref="EndAllAsync"/>, which then tell the <see cref="ISessionEndListener"/>.
+/// <see cref="EndAsync"/> or <see cref="EndAllAsync"/>, which then empty the node's <see cref="SessionCache"/> and tell
+/// the <see cref="ISessionEndListener"/>.
 /// </summary>
-public sealed class SessionManager(ISessionStore store, TimeProvider time, ISessionEndListener? listener = null)
+public sealed class SessionManager(ISessionStore store, TimeProvider time, ISessionEndListener? listener = null, SessionCache? cache = null)
 {
     /// <summary>How stale <see cref="Session.LastSeenAt"/> may get before a request refreshes it.</summary>
     public static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(30);
@@ -69,6 +71,61 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
         return new IssuedSession(token, session);
     }
 
+    /// <summary>
+    /// The live session behind a cookie token and its account, for a signed-in request: from the node's
+    /// <see cref="SessionCache"/> while its copy is fresh and says the session is alive (the timeouts checked
+    /// against the copy now), otherwise from the stores. The idle clock is refreshed in the store at most every
+    /// <see cref="TouchInterval"/>. Null when the session has ended or its account is gone; the caller decides
+    /// what the account's status allows.
+    /// </summary>
+    public async Task<SignedInSession?> AuthenticateAsync(string? token, IAccountStore accounts, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 128)
+        {
+            return null;
+        }
+
+        var id = HashToken(token);
+        if (cache?.Find(id) is { } copy)
+        {
+            var now = time.GetUtcNow();
+            if (copy.Session.EndReason(now) is null)
+            {
+                if (now - copy.Session.LastSeenAt >= TouchInterval)
+                {
+                    await store.TouchAsync(id, now, cancellationToken);
+                    var touched = copy.Session.Copy();
+                    touched.LastSeenAt = now;
+                    cache.Refresh(copy, touched);
+                    return copy with { Session = touched };
+                }
+
+                return copy;
+            }
+
+            // The copy says the session has ended (most often the idle timeout); only the store may say so.
+        }
+
+        // Taken before the reads: the copy's age counts from before what it holds was read.
+        var generation = cache?.Generation ?? 0;
+        var readAt = time.GetUtcNow();
+        var session = await ValidateAsync(token, cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        var account = await accounts.FindByIdAsync(session.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return null;
+        }
+
+        var found = new SignedInSession(session, account);
+        cache?.Keep(found, generation, readAt);
+        return found;
+    }
+
     /// <summary>The live session behind a cookie token, refreshing its idle clock; null when it has ended.</summary>
     public async Task<Session?> ValidateAsync(string? token, CancellationToken cancellationToken)
     {
@@ -102,6 +159,7 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
     {
         var session = await store.FindAsync(sessionId, cancellationToken);
         await store.RevokeAsync(sessionId, time.GetUtcNow(), reason, cancellationToken);
+        cache?.Invalidate();
         if (session is not null && listener is not null)
         {
             await listener.SessionsEndedAsync(session.AccountId, cancellationToken);
@@ -111,6 +169,7 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
     public async Task<int> EndAllAsync(Guid accountId, string? keepSessionId, string reason, CancellationToken cancellationToken)
     {
         var ended = await store.RevokeAllAsync(accountId, keepSessionId, time.GetUtcNow(), reason, cancellationToken);
+        cache?.Invalidate();
         if (ended > 0 && listener is not null)
         {
             await listener.SessionsEndedAsync(accountId, cancellationToken);

@@ -44,8 +44,9 @@ public sealed partial class PasswordSignIn
         public PasswordCheck Check { get; set; }
 
         /// <summary>
-        /// The lock's counter for <see cref="DeviceKey"/> existed when <see cref="LockThenPasswordAsync"/> read it: a
-        /// success then clears it; without one there is nothing to clear, and no statement is spent on it.
+        /// The lock's counter for <see cref="DeviceKey"/> had failures or a lock on record when the right password's
+        /// check was given back (<see cref="ILockoutStore.ReleaseRightCheckAsync"/>): a completed sign-in then clears
+        /// it; without any there is nothing to clear, and no statement is spent on it.
         /// </summary>
         public bool CounterFound { get; set; }
 

@@ -90,8 +90,8 @@ public sealed partial class PasswordSignIn(
     }
 
     /// <summary>
-    /// A proven password clears its key's failure counter, when the lock phase found one. A failure another
-    /// request counts after that read stays counted: it was not this password.
+    /// A proven password clears its key's failure counter, when the lock phase found failures on it. A failure
+    /// another request counts after that stays counted: it was not this password.
     /// </summary>
     private async Task ClearCounterAsync(Attempt attempt, CancellationToken cancellationToken)
     {
@@ -161,13 +161,9 @@ public sealed partial class PasswordSignIn(
                 return refused;
             }
 
-            // Always exactly one hash: against the dummy when there is no account.
-            _ = hashing.Verify(null, attempt.Request.Password!);
-            attempt.HashDone();
-            // The same database work as a wrong password on a real account (a read and a counted failure),
-            // on a sentinel row that never locks: the response time must not tell who has an account.
-            await lockouts.GetAsync(Guid.Empty, LockoutCounter.UntrustedKey, cancellationToken);
-            await CountOnSentinelAsync(attempt, cancellationToken);
+            // The same database work as a wrong password on a real account (a check reserved, hashed against the
+            // dummy, counted), on a sentinel row that never locks: the response time must not tell who has an account.
+            await CheckOnSentinelAsync(attempt, cancellationToken);
             return new(ReasonCodes.InvalidCredentials, $"No account has this {attempt.IdentifierKind}.");
         }
 

@@ -20,7 +20,7 @@ namespace Signpost.Data.Postgres.CompiledModels
                 "Signpost.Core.Lockout.LockoutCounter",
                 typeof(LockoutCounter),
                 baseEntityType,
-                propertyCount: 6,
+                propertyCount: 8,
                 keyCount: 1);
 
             var accountId = runtimeEntityType.AddProperty(
@@ -48,6 +48,22 @@ namespace Signpost.Data.Postgres.CompiledModels
                 fieldInfo: typeof(LockoutCounter).GetField("<FailureCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
             failureCount.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var inFlight = runtimeEntityType.AddProperty(
+                "InFlight",
+                typeof(int),
+                propertyInfo: typeof(LockoutCounter).GetProperty("InFlight", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(LockoutCounter).GetField("<InFlight>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            inFlight.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var inFlightSince = runtimeEntityType.AddProperty(
+                "InFlightSince",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(LockoutCounter).GetProperty("InFlightSince", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(LockoutCounter).GetField("<InFlightSince>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            inFlightSince.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var lastFailureAt = runtimeEntityType.AddProperty(
                 "LastFailureAt",

@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2f05a8b1-85bc-4214-b135-654af42effa5"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("2390fdd6-24b5-41e9-a3ef-4aecadccf187"), entityTypeCount: 52)
         {
         }
 

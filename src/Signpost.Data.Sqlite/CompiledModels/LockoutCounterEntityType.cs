@@ -19,7 +19,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 "Signpost.Core.Lockout.LockoutCounter",
                 typeof(LockoutCounter),
                 baseEntityType,
-                propertyCount: 6,
+                propertyCount: 8,
                 keyCount: 1);
 
             var accountId = runtimeEntityType.AddProperty(
@@ -44,6 +44,21 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 propertyInfo: typeof(LockoutCounter).GetProperty("FailureCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(LockoutCounter).GetField("<FailureCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+
+            var inFlight = runtimeEntityType.AddProperty(
+                "InFlight",
+                typeof(int),
+                propertyInfo: typeof(LockoutCounter).GetProperty("InFlight", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(LockoutCounter).GetField("<InFlight>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+
+            var inFlightSince = runtimeEntityType.AddProperty(
+                "InFlightSince",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(LockoutCounter).GetProperty("InFlightSince", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(LockoutCounter).GetField("<InFlightSince>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UnixMillisecondsConverter());
 
             var lastFailureAt = runtimeEntityType.AddProperty(
                 "LastFailureAt",

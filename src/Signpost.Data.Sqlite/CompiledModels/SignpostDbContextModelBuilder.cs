@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a1405cfd-c0e9-461b-9f8e-6b8dc528b3da"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("3fa4afd4-8be1-4cee-ac8f-153c1adf477a"), entityTypeCount: 52)
         {
         }
 

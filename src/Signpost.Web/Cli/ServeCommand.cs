@@ -10,6 +10,7 @@ public static class ServeCommand
 
     public static async Task<int> RunAsync(string? urls, bool demo, string[] configurationArgs, CancellationToken cancellationToken)
     {
+        StartupTrace.Mark("serve: command line read");
         var args = new List<string>(configurationArgs);
         if (urls is not null)
         {
@@ -31,6 +32,7 @@ public static class ServeCommand
         try
         {
             app = SignpostHost.Build([.. args], demo);
+            StartupTrace.Mark("host built");
         }
         catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
         {
@@ -67,6 +69,8 @@ public static class ServeCommand
                 await Console.Error.WriteLineAsync($"signpost: {behind}");
                 return ExitCodes.Database;
             }
+
+            StartupTrace.Mark("schema checked");
         }
         catch (System.Data.Common.DbException ex)
         {
@@ -120,6 +124,12 @@ public static class ServeCommand
                 Console.WriteLine($"  {link}");
                 Console.WriteLine();
             }
+        }
+
+        StartupTrace.Mark("bootstrap checked");
+        if (StartupTrace.Enabled)
+        {
+            app.Lifetime.ApplicationStarted.Register(() => StartupTrace.Mark("listening (hosted services started)"));
         }
 
         await app.RunAsync(cancellationToken);

@@ -12,16 +12,24 @@ namespace Signpost.Web.Cli;
 public static class SignpostCli
 {
     /// <summary>
-    /// The <c>--Section:Key=value</c> settings among the process's arguments, handed to the host that admin
+    /// The <c>--Section:Key=value</c> settings among the command's arguments, handed to the host that admin
     /// commands build, so that configuration (say, the database) applies to them as it does to <c>serve</c>.
+    /// Held per run (an async-local), not per process: the tests run commands in process, several at once
+    /// (docs/testing.md, "The command line in tests").
     /// </summary>
-    internal static string[] Arguments { get; private set; } = [];
+    internal static string[] Arguments => CurrentArguments.Value ?? [];
 
-    /// <summary>Runs one command; the exit code is one of <see cref="ExitCodes"/> (docs/cli.md).</summary>
-    public static async Task<int> RunAsync(string[] args)
+    private static readonly AsyncLocal<string[]> CurrentArguments = new();
+
+    /// <summary>
+    /// Runs one command; the exit code is one of <see cref="ExitCodes"/> (docs/cli.md). <c>Main</c> calls it
+    /// with the process's arguments; the tests call it the same way, in process, with a token that ends a
+    /// command that outlives its deadline (docs/testing.md, "The command line in tests").
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var (settings, tokens) = ConfigurationArguments.Split(args);
-        Arguments = settings;
+        CurrentArguments.Value = settings;
         var root = new RootCommand("Signpost — sign-in for provider portals where every failure explains itself.");
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on (default http://localhost:5080)." };
         var demo = new Option<bool>("--demo") { Description = "Create the demo practice with one account in each state." };
@@ -67,7 +75,7 @@ public static class SignpostCli
         }
 
         // Exceptions are not caught here: the test host stops the app by throwing through Main.
-        return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken);
     }
 
     internal static PracticeRoles ParseRoles(string? value)

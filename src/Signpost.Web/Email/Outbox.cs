@@ -120,6 +120,8 @@ public sealed partial class RecoveryMailJob(
         var interval = TimeSpan.FromSeconds(options.Value.OutboxIntervalSeconds);
         try
         {
+            // Mail queued before the jobs start waits in the outbox, and the first pass finds it.
+            await leases.WhenJobsMayStartAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 // Armed before the run, as JobLeases does: a clock that moves while the run is busy still wakes the next one.

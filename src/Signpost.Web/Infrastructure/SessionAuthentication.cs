@@ -30,14 +30,15 @@ public sealed class SessionAuthentication(
             return AuthenticateResult.NoResult();
         }
 
-        var session = await sessions.ValidateAsync(token, Context.RequestAborted);
-        if (session is null)
+        // From the node's session cache while its copy is fresh (docs/security.md, "How soon an ended session stops working").
+        var signedIn = await sessions.AuthenticateAsync(token, accounts, Context.RequestAborted);
+        if (signedIn is null)
         {
             return AuthenticateResult.Fail("The session has ended.");
         }
 
-        var account = await accounts.FindByIdAsync(session.AccountId, Context.RequestAborted);
-        if (account is null || account.Status != AccountStatus.Active)
+        var (session, account) = (signedIn.Session, signedIn.Account);
+        if (account.Status != AccountStatus.Active)
         {
             return AuthenticateResult.Fail("The account is no longer active.");
         }

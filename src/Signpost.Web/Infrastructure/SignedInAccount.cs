@@ -7,9 +7,9 @@ namespace Signpost.Web.Infrastructure;
 /// The signed-in person's account, loaded once per request: <see cref="SessionAuthentication"/> reads it (with
 /// its memberships and practices) to authenticate the session and keeps it on the request; a page or view
 /// component of the same request takes it from there instead of reading it again (docs/capacity.md, "A
-/// signed-in page"). The account is read without tracking, so sharing it within one request shares nothing
-/// that a write could change under it; a handler that writes to the account and needs the result reads it again
-/// from <see cref="IAccountStore"/>.
+/// signed-in page"). It may come from the node's session cache (docs/security.md, "How soon an ended session stops
+/// working"), shared with the session's other requests for a few seconds: read it, never change it. A handler that
+/// writes to the account and needs the result reads it again from <see cref="IAccountStore"/>.
 /// </summary>
 public static class SignedInAccount
 {

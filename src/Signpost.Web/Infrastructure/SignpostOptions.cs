@@ -31,7 +31,24 @@ public sealed class SignpostOptions
     [Range(0, 300)]
     public int MaintenanceCacheSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long a node uses a session and its account that it read before reading them again: sign-out, ended
+    /// sessions and account, membership or practice changes made on another node (or by the command line) take
+    /// effect here within this bound, ones made on this node at once; 0 reads them at every request
+    /// (docs/security.md, "How soon an ended session stops working").
+    /// </summary>
+    [Range(0, 60)]
+    public int SessionCacheSeconds { get; set; } = 5;
+
     public RateLimitOptions SignInRateLimit { get; set; } = new();
+
+    /// <summary>
+    /// Seconds after the server begins listening that its background jobs start when no request came first;
+    /// they start as soon as the first request is answered. 0 starts them with the host, before it listens
+    /// (<see cref="Setup.JobStart"/>, docs/cli.md "What a start costs").
+    /// </summary>
+    [Range(0, 600)]
+    public int JobsStartDelaySeconds { get; set; } = 5;
 
     /// <summary>Payer support's address, for escalations (docs/design.md §6); unset, escalations are only logged.</summary>
     [EmailAddress(ErrorMessage = "Signpost:SupportEmail must be an email address, for example support@payer.example.")]

@@ -24,6 +24,7 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
     {
         // Hourly ticks, daily work: the lease holder purges when a day has passed since its last purge.
         DateTimeOffset? lastRun = null;
+        await leases.WhenJobsMayStartAsync(stoppingToken);
         try
         {
             bool more;

@@ -8,7 +8,8 @@ public static class HostServiceCollectionExtensions
 {
     /// <summary>
     /// What every part of the host stands on: Signpost's settings (checked at start), the clock, the demo
-    /// switch, first run and the demo practice, and the leases that keep a job to one node at a time.
+    /// switch, first run and the demo practice, the leases that keep a job to one node at a time, and the
+    /// moment the jobs start (after the first answer, <see cref="JobStart"/>).
     /// </summary>
     public static IServiceCollection AddSignpostHost(this IServiceCollection services, bool demo)
     {
@@ -17,6 +18,8 @@ public static class HostServiceCollectionExtensions
         services.AddSingleton(new DemoMode(demo));
         services.AddScoped<Bootstrap>();
         services.AddSingleton<JobLeases>();
+        services.AddSingleton<JobStart>();
+        services.AddSingleton<IStartupFilter, JobStart.FirstAnswerFilter>();
         return services;
     }
 
@@ -24,7 +27,16 @@ public static class HostServiceCollectionExtensions
     public static IServiceCollection AddSignpostDatabase(this IServiceCollection services, DatabaseSetup database)
     {
         services.AddSingleton(database);
-        services.AddDbContext<SignpostDbContext>(database.Configure);
+        services.AddDbContext<SignpostDbContext>((provider, options) =>
+        {
+            database.Configure(options);
+
+            // Every write to what the session cache holds empties it (docs/security.md, "How soon an ended session stops working").
+            if (provider.GetService<SessionCacheWrites>() is { } writes)
+            {
+                options.AddInterceptors(writes.Interceptors);
+            }
+        });
         services.AddSignpostStores();
         services.AddSignpostQueries();
         return services;

@@ -10,17 +10,33 @@ namespace Signpost.Web.Setup;
 /// another node takes over within three ticks. Each run is a span (<c>signpost.job.run</c>) and is counted
 /// (<c>signpost.job.runs</c>, docs/observability.md); the per-tick log line is at Debug.
 /// </summary>
-public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider time, ILogger<JobLeases> logger, SignpostMetrics? metrics = null)
+public sealed partial class JobLeases(IServiceScopeFactory scopes, TimeProvider time, ILogger<JobLeases> logger, JobStart? start = null, SignpostMetrics? metrics = null)
 {
     /// <summary>This process's name in the leases table: machine, process ID and a random part.</summary>
     public string Node { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>
-    /// The loop of a scheduled job: at start and then every <paramref name="interval"/> on the injected
-    /// clock, run when this node holds the lease; give the lease up when the node stops.
+    /// Completes when a job's loop may begin: after this node answered its first request, or a few seconds
+    /// after it began listening (<see cref="JobStart"/>), so the jobs' first queries do not compete with the
+    /// first page. Every job's loop awaits it first.
+    /// </summary>
+    public Task WhenJobsMayStartAsync(CancellationToken stoppingToken) => start?.WaitAsync(stoppingToken) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// The loop of a scheduled job: at start (<see cref="WhenJobsMayStartAsync"/>) and then every
+    /// <paramref name="interval"/> on the injected clock, run when this node holds the lease; give the lease up when the node stops.
     /// </summary>
     public async Task RunEveryAsync(string job, TimeSpan interval, Func<CancellationToken, Task> run, CancellationToken stoppingToken)
     {
+        try
+        {
+            await WhenJobsMayStartAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         try
         {
             bool more;

@@ -38,6 +38,7 @@ public static class SignpostHost
         var database = DatabaseSetup.From(builder.Configuration);
 
         services.AddSignpostHost(demo);
+        services.AddStartupTrace();
         services.AddSignpostDatabase(database);
 
         // The features. Those with a background job are listed in the order their jobs start.

@@ -44,6 +44,11 @@ public static class SignInServiceCollectionExtensions
         services.AddScoped<Core.Mfa.SecondFactorEnrolment>();
         services.AddScoped<Mfa.PasskeyCeremonies>();
         services.AddScoped<Core.Mfa.IPasskeyVerifier>(provider => provider.GetRequiredService<Mfa.PasskeyCeremonies>());
+        // One copy of validated sessions per node, read again after Signpost:SessionCacheSeconds (docs/security.md).
+        services.AddSingleton(sp => new SessionCache(
+            sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromSeconds(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SignpostOptions>>().Value.SessionCacheSeconds)));
+        services.AddSingleton<Data.SessionCacheWrites>();
         services.AddScoped<SessionManager>();
         services.AddScoped<SignInEventRecorder>();
         services.AddScoped<SignInGate>();

@@ -55,15 +55,89 @@ public sealed class InMemoryLockoutStore : ILockoutStore
         }
     }
 
-    public Task ResetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken)
+    public Task<CheckReservation> ReserveCheckAsync(Guid accountId, string deviceKey, int threshold, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            _counters.Remove((accountId, deviceKey));
+            if (!_counters.TryGetValue((accountId, deviceKey), out var counter))
+            {
+                counter = new LockoutCounter { AccountId = accountId, DeviceKey = deviceKey, WindowStartedAt = now };
+                _counters[(accountId, deviceKey)] = counter;
+            }
+
+            if (counter.LockedUntil is { } until && until > now)
+            {
+                return Task.FromResult(new CheckReservation(false, until));
+            }
+
+            var failures = counter.FailureCount > 0 && counter.WindowStartedAt > now - window && counter.LockedUntil is null ? counter.FailureCount : 0;
+            var inFlight = InFlight(counter, now);
+            if (failures + inFlight >= threshold)
+            {
+                return Task.FromResult(new CheckReservation(false, null));
+            }
+
+            counter.InFlight = inFlight + 1;
+            counter.InFlightSince = now;
+            return Task.FromResult(new CheckReservation(true, null));
+        }
+    }
+
+    public async Task<FailureTally> CountReservedFailureAsync(Guid accountId, string deviceKey, int threshold, TimeSpan window, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await CancelCheckAsync(accountId, deviceKey, now, cancellationToken);
+        return await RegisterFailureAsync(accountId, deviceKey, threshold, window, duration, now, cancellationToken);
+    }
+
+    public Task<ReleasedCheck> ReleaseRightCheckAsync(Guid accountId, string deviceKey, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_counters.TryGetValue((accountId, deviceKey), out var counter))
+            {
+                return Task.FromResult(new ReleasedCheck(false, null));
+            }
+
+            counter.InFlight = Math.Max(InFlight(counter, now) - 1, 0);
+            var hadFailures = counter.FailureCount > 0 || counter.LockedUntil is not null;
+            return Task.FromResult(new ReleasedCheck(hadFailures, counter.LockedUntil > now ? counter.LockedUntil : null));
+        }
+    }
+
+    public Task CancelCheckAsync(Guid accountId, string deviceKey, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_counters.TryGetValue((accountId, deviceKey), out var counter))
+            {
+                counter.InFlight = Math.Max(InFlight(counter, now) - 1, 0);
+            }
         }
 
         return Task.CompletedTask;
     }
+
+    public Task ResetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_counters.TryGetValue((accountId, deviceKey), out var counter) && counter.InFlight > 0)
+            {
+                counter.FailureCount = 0;
+                counter.LockedUntil = null;
+                counter.LastFailureAt = null;
+            }
+            else
+            {
+                _counters.Remove((accountId, deviceKey));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static int InFlight(LockoutCounter counter, DateTimeOffset now) =>
+        counter.InFlightSince > now - LockoutCounter.ReservationLifetime ? counter.InFlight : 0;
 
     public Task<int> UnlockAllAsync(Guid accountId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -121,5 +195,7 @@ public sealed class InMemoryLockoutStore : ILockoutStore
         WindowStartedAt = c.WindowStartedAt,
         LockedUntil = c.LockedUntil,
         LastFailureAt = c.LastFailureAt,
+        InFlight = c.InFlight,
+        InFlightSince = c.InFlightSince,
     };
 }

@@ -117,7 +117,7 @@ public sealed class PasswordSignInLockoutTests
         Assert.Equal(ReasonCodes.SignedIn, elsewhere.Reason.Code);
         Assert.NotNull(elsewhere.NewDeviceCookie);
         Assert.Equal(LockEnd, (await _h.DeviceCounterAsync(account, device))?.LockedUntil);
-        Assert.Null(await _h.UntrustedCounterAsync(account));
+        Assert.Equal(0, (await _h.UntrustedCounterAsync(account))?.FailureCount ?? 0); // an empty row from a check, nothing counted
     }
 
     [Fact]

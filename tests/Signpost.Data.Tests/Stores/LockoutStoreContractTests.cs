@@ -104,4 +104,137 @@ public sealed class LockoutStoreContractTests(PostgresServer postgres) : StoreCo
         Assert.Empty(await host.WithAsync<ILockoutStore, IReadOnlyList<LockoutCounter>>(store => store.ListLockedAsync(Now, CancellationToken.None)));
         Assert.Equal(0, await host.DbAsync(db => db.LockoutCounters.CountAsync()));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReserveCheckAsync_SixtyConcurrentChecksOnAKeyWithFailures_AdmitsExactlyWhatTheThresholdLeaves(string provider)
+    {
+        // Arrange: 20 failures counted, no row for the first reservation to race on beyond that.
+        var host = await StartAsync(provider);
+        var accountId = Guid.NewGuid();
+        for (var i = 0; i < 20; i++)
+        {
+            await host.WithAsync<ILockoutStore>(store =>
+                store.RegisterFailureAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, Duration, Now, CancellationToken.None));
+        }
+
+        // Act: 60 checks at once, each through its own DbContext and connection, before any is hashed.
+        var reservations = await ConcurrentlyAsync(60, _ => host.WithAsync<ILockoutStore, CheckReservation>(store =>
+            store.ReserveCheckAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, Now.AddSeconds(1), CancellationToken.None)));
+
+        // Assert: 50 − 20 = 30 admitted to hashing; the rest refused, not locked yet (no failure was added).
+        Assert.Equal(30, reservations.Count(r => r.Admitted));
+        Assert.All(reservations.Where(r => !r.Admitted), r => Assert.Null(r.LockedUntil));
+        var row = await host.WithAsync<ILockoutStore, LockoutCounter?>(store => store.GetAsync(accountId, LockoutCounter.UntrustedKey, CancellationToken.None));
+        Assert.Equal((20, 30, (DateTimeOffset?)null), (row!.FailureCount, row.InFlight, row.LockedUntil));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReserveCheckAsync_ConcurrentChecksOnAFreshKey_AdmitsTheThreshold_AndTheirFailuresLockItExactly(string provider)
+    {
+        var host = await StartAsync(provider);
+        var accountId = Guid.NewGuid();
+
+        // Act: 60 checks race on a key with no row; the admitted ones are then counted as wrong passwords, at once.
+        var reservations = await ConcurrentlyAsync(60, _ => host.WithAsync<ILockoutStore, CheckReservation>(store =>
+            store.ReserveCheckAsync(accountId, "device-1", Threshold, Window, Now, CancellationToken.None)));
+        var admitted = reservations.Count(r => r.Admitted);
+        var tallies = await ConcurrentlyAsync(admitted, _ => host.WithAsync<ILockoutStore, FailureTally>(store =>
+            store.CountReservedFailureAsync(accountId, "device-1", Threshold, Window, Duration, Now.AddSeconds(1), CancellationToken.None)));
+        var after = await host.WithAsync<ILockoutStore, CheckReservation>(store =>
+            store.ReserveCheckAsync(accountId, "device-1", Threshold, Window, Now.AddSeconds(2), CancellationToken.None));
+
+        // Assert: exactly the threshold hashed, every one counted, the last locking; nothing left in flight.
+        Assert.Equal(Threshold, admitted);
+        Assert.All(tallies, t => Assert.True(t.Counted));
+        Assert.Equal(Enumerable.Range(1, Threshold), tallies.Select(t => t.FailureCount).Order());
+        Assert.Equal(new CheckReservation(false, Now.AddSeconds(1) + Duration), after);
+        var row = await host.WithAsync<ILockoutStore, LockoutCounter?>(store => store.GetAsync(accountId, "device-1", CancellationToken.None));
+        Assert.Equal((Threshold, 0, Now.AddSeconds(1)), (row!.FailureCount, row.InFlight, row.WindowStartedAt));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReserveCheckAsync_ChecksNeverSettled_StopCountingAfterTheirLifetime(string provider)
+    {
+        // Arrange: the whole threshold in flight, as a crashed node would leave it.
+        var host = await StartAsync(provider);
+        var accountId = Guid.NewGuid();
+        for (var i = 0; i < Threshold; i++)
+        {
+            Assert.True((await host.WithAsync<ILockoutStore, CheckReservation>(store =>
+                store.ReserveCheckAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, Now, CancellationToken.None))).Admitted);
+        }
+
+        // Act
+        var meanwhile = await host.WithAsync<ILockoutStore, CheckReservation>(store =>
+            store.ReserveCheckAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, Now + LockoutCounter.ReservationLifetime - TimeSpan.FromSeconds(1), CancellationToken.None));
+        var later = Now + LockoutCounter.ReservationLifetime + TimeSpan.FromSeconds(1);
+        var after = await host.WithAsync<ILockoutStore, CheckReservation>(store =>
+            store.ReserveCheckAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, later, CancellationToken.None));
+
+        // Assert: refused while they may still be hashing; reclaimed after, the count starting again at this one.
+        Assert.Equal(new CheckReservation(false, null), meanwhile);
+        Assert.True(after.Admitted);
+        var row = await host.WithAsync<ILockoutStore, LockoutCounter?>(store => store.GetAsync(accountId, LockoutCounter.UntrustedKey, CancellationToken.None));
+        Assert.Equal((1, (DateTimeOffset?)later, 0), (row!.InFlight, row.InFlightSince, row.FailureCount));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReleaseRightCheckAsync_GivesThePlaceBack_AndResetKeepsOtherChecksInFlight(string provider)
+    {
+        // Arrange: 3 failures; 2 checks in flight, one of them the right password.
+        var host = await StartAsync(provider);
+        var accountId = Guid.NewGuid();
+        for (var i = 0; i < 3; i++)
+        {
+            await host.WithAsync<ILockoutStore>(store =>
+                store.RegisterFailureAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, Duration, Now, CancellationToken.None));
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            await host.WithAsync<ILockoutStore>(store =>
+                store.ReserveCheckAsync(accountId, LockoutCounter.UntrustedKey, Threshold, Window, Now, CancellationToken.None));
+        }
+
+        // Act: the right one is given back, then its sign-in completes and clears the failures.
+        var released = await host.WithAsync<ILockoutStore, ReleasedCheck>(store =>
+            store.ReleaseRightCheckAsync(accountId, LockoutCounter.UntrustedKey, Now, CancellationToken.None));
+        await host.WithAsync<ILockoutStore>(store => store.ResetAsync(accountId, LockoutCounter.UntrustedKey, CancellationToken.None));
+        var row = await host.WithAsync<ILockoutStore, LockoutCounter?>(store => store.GetAsync(accountId, LockoutCounter.UntrustedKey, CancellationToken.None));
+        await host.WithAsync<ILockoutStore>(store => store.CancelCheckAsync(accountId, LockoutCounter.UntrustedKey, Now, CancellationToken.None));
+        await host.WithAsync<ILockoutStore>(store => store.ResetAsync(accountId, LockoutCounter.UntrustedKey, CancellationToken.None));
+
+        // Assert: the failures were there to clear; the other check kept its place through the reset; with none
+        // left in flight a reset removes the row.
+        Assert.Equal(new ReleasedCheck(true, null), released);
+        Assert.Equal((0, 1, (DateTimeOffset?)null), (row!.FailureCount, row.InFlight, row.LockedUntil));
+        Assert.Equal(0, await host.DbAsync(db => db.LockoutCounters.CountAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReleaseRightCheckAsync_KeyLockedWhileHashing_SaysLocked_AndACleanKeyHasNothingToClear(string provider)
+    {
+        var host = await StartAsync(provider);
+        var locked = Guid.NewGuid();
+        var clean = Guid.NewGuid();
+        foreach (var id in new[] { locked, clean })
+        {
+            await host.WithAsync<ILockoutStore>(store => store.ReserveCheckAsync(id, LockoutCounter.UntrustedKey, Threshold, Window, Now, CancellationToken.None));
+        }
+
+        await host.WithAsync<ILockoutStore>(store => store.LockAsync(locked, LockoutCounter.UntrustedKey, 10, Now.AddHours(1), CancellationToken.None));
+
+        var onLocked = await host.WithAsync<ILockoutStore, ReleasedCheck>(store => store.ReleaseRightCheckAsync(locked, LockoutCounter.UntrustedKey, Now, CancellationToken.None));
+        var onClean = await host.WithAsync<ILockoutStore, ReleasedCheck>(store => store.ReleaseRightCheckAsync(clean, LockoutCounter.UntrustedKey, Now, CancellationToken.None));
+
+        Assert.Equal(new ReleasedCheck(true, Now.AddHours(1)), onLocked);
+        Assert.Equal(new ReleasedCheck(false, null), onClean);
+        var row = await host.WithAsync<ILockoutStore, LockoutCounter?>(store => store.GetAsync(clean, LockoutCounter.UntrustedKey, CancellationToken.None));
+        Assert.Equal((0, 0), (row!.InFlight, row.FailureCount));
+    }
 }

@@ -8,7 +8,7 @@ using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Analytics;
 
-/// <summary><c>signpost report</c>, run as an operator runs it: a child process on the same database, counting what the job has not yet.</summary>
+/// <summary><c>signpost report</c>, run as an operator runs it on the same database (in process: <see cref="SignpostCommand"/>), counting what the job has not yet.</summary>
 public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<SignpostFactory>
 {
     /// <summary>
@@ -53,7 +53,7 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
         var from = DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         // Act
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "report", "--from", from, "--to", day, "--org", slug, "--format", "json");
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "report", "--from", from, "--to", day, "--org", slug, "--format", "json");
 
         // Assert
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -75,7 +75,7 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
         var (slug, day) = await ArrangeAsync();
 
         // Act
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "report", "--from", day, "--to", day, "--org", slug, "--format", "csv", "--table", "reasons");
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "report", "--from", day, "--to", day, "--org", slug, "--format", "csv", "--table", "reasons");
 
         // Assert
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -91,7 +91,7 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
         // Act (on the app's database, migrated by its start: a test may be the class's first)
         _ = app.Server;
         string[] args = option == "--from" ? ["report", "--from", value, "--to", "2026-12-01"] : ["report", "--from", "2026-11-01", "--to", "2026-11-30", option, value];
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
 
         // Assert
         Assert.Equal(1, run.ExitCode);
@@ -107,7 +107,7 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
         // Act (on the app's database, migrated by its start: a test may be the class's first)
         _ = app.Server;
         string[] args = option == "--from" ? ["report", "--from", value, "--to", "2026-12-01"] : ["report", "--from", "2026-11-01", "--to", "2026-11-30", option, value];
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
 
         // Assert: the usage line names the option and the value.
         Assert.Equal(2, run.ExitCode);

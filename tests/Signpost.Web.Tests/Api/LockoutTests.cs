@@ -44,6 +44,31 @@ public sealed class LockoutTests(LockoutAttack attack) : IClassFixture<LockoutAt
     }
 
     [Fact]
+    public async Task ConcurrentWrongPasswords_OneAccount_HashAgainstTheAccountExactlyThresholdWhileTheLockIsOpen()
+    {
+        // Arrange: what support reads of each of the hundred attempts.
+        var traceIds = attack.Responses.Select(r => r.TraceId).ToList();
+        var events = await App.WithDbAsync(db => db.SignInEvents.AsNoTracking().Where(e => traceIds.Contains(e.TraceId)).ToListAsync());
+
+        // Assert: every check counts before its hash (docs/security.md, "Exact counting"), so exactly the threshold
+        // were compared while the lock was open; none found the lock closed only after hashing.
+        Assert.Equal(10, events.Count(e => e.Detail!.StartsWith("Wrong password (", StringComparison.Ordinal)));
+        Assert.DoesNotContain(events, e => e.Detail!.Contains("by a concurrent attempt", StringComparison.Ordinal));
+
+        // The others were refused by the lock (compared at most LockedPasswordChecks times, against a closed lock)
+        // or before it closed, while the threshold's checks were in flight: then hashed only against the dummy.
+        var refused = events.Where(e => e.ReasonCode == ReasonCodes.AccountLocked).ToList();
+        Assert.Equal(LockoutAttack.Attempts - 10, refused.Count);
+        Assert.InRange(refused.Count(e => e.Detail!.Contains("password was wrong", StringComparison.Ordinal)), 0, Core.SignIn.PasswordSignIn.LockedPasswordChecks);
+        Assert.All(refused.Where(e => !e.Detail!.Contains("password was wrong", StringComparison.Ordinal)),
+            e => Assert.Contains("password not checked", e.Detail, StringComparison.Ordinal));
+
+        // Every reservation was settled: nothing left in flight to hold the next window's places.
+        var untrusted = await App.WithDbAsync(db => db.LockoutCounters.AsNoTracking().SingleAsync(c => c.AccountId == attack.Account.Id && c.DeviceKey == LockoutCounter.UntrustedKey));
+        Assert.Equal((10, 0), (untrusted.FailureCount, untrusted.InFlight));
+    }
+
+    [Fact]
     public async Task CorrectPassword_LockedAccountUntrustedClient_LooksExactlyLikeWrongPassword()
     {
         // Arrange

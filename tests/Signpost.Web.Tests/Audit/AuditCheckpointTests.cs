@@ -83,5 +83,5 @@ public sealed class AuditCheckpointTests(JobsApp app) : IClassFixture<JobsApp>
         throw new TimeoutException("The service wrote no audit checkpoint at start.");
     }
 
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    private Task<CliRun> RunAsync(params string[] args) => SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
 }

@@ -21,7 +21,7 @@ public sealed class AuditCliTests(SignpostFactory app) : IClassFixture<SignpostF
         var username = TestAccounts.Unique("aud");
         Assert.Equal(0, (await RunAsync("orgs", "create", "--slug", slug, "--name", "Audit Clinic")).ExitCode);
         Assert.Equal(0, (await RunAsync("orgs", "policy", "--slug", slug, "--lockout-threshold", "5")).ExitCode);
-        var created = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, TestAccounts.Password,
+        var created = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, TestAccounts.Password,
             "users", "create", "--org", slug, "--username", username, "--email", $"{username}@clinic.example", "--password-stdin");
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Equal(0, (await RunAsync("users", "unlock", username)).ExitCode);
@@ -57,5 +57,5 @@ public sealed class AuditCliTests(SignpostFactory app) : IClassFixture<SignpostF
         Assert.Equal(entries[^1].Hash, parsed[^1].Hash);
     }
 
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    private Task<CliRun> RunAsync(params string[] args) => SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
 }

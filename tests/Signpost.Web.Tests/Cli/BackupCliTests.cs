@@ -32,8 +32,8 @@ public sealed class BackupCliTests(SignpostFactory app) : IClassFixture<Signpost
         var restored = $"Data Source={Path.Combine(restoredFolder, "signpost.db")}";
 
         // Act: back up the live database, restore into the new folder.
-        var backedUp = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "backup", "--output", backup);
-        var restoredRun = await SignpostProcess.RunAsync(restored, app.Folder, null, "restore", "--input", backup);
+        var backedUp = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "backup", "--output", backup);
+        var restoredRun = await SignpostCommand.RunAsync(restored, app.Folder, null, "restore", "--input", backup);
 
         // Assert: both done; the events, the session and the account are in the restored file.
         Assert.True(backedUp.ExitCode == 0, backedUp.ToString());
@@ -44,10 +44,10 @@ public sealed class BackupCliTests(SignpostFactory app) : IClassFixture<Signpost
         Assert.Equal(1L, await ScalarAsync(restored, "SELECT count(*) FROM Accounts WHERE Username = $p AND PasswordHash IS NOT NULL", account.Username));
 
         // The restored database answers support's lookup, and its audit trail (restore included) is intact.
-        var shown = await SignpostProcess.RunAsync(restored, app.Folder, null, "events", "show", failedTrace);
+        var shown = await SignpostCommand.RunAsync(restored, app.Folder, null, "events", "show", failedTrace);
         Assert.True(shown.ExitCode == 0, shown.ToString());
         Assert.Contains($"user saw:    {ReasonCodes.InvalidCredentials}", shown.Stdout, StringComparison.Ordinal);
-        var verified = await SignpostProcess.RunAsync(restored, app.Folder, null, "audit", "verify");
+        var verified = await SignpostCommand.RunAsync(restored, app.Folder, null, "audit", "verify");
         Assert.True(verified.ExitCode == 0, verified.ToString());
         Assert.StartsWith("intact:", verified.Stdout.Trim(), StringComparison.Ordinal);
         Assert.Equal(1L, await ScalarAsync(restored, "SELECT count(*) FROM AuditEntries WHERE Action = $p", "database.restore"));
@@ -59,13 +59,13 @@ public sealed class BackupCliTests(SignpostFactory app) : IClassFixture<Signpost
         // Arrange: the host migrates its database when it starts; this test may be the class's first.
         _ = app.Server;
         var backup = Path.Combine(app.Folder, $"backup-{Guid.NewGuid():N}.db");
-        var first = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "backup", "--output", backup);
+        var first = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "backup", "--output", backup);
         Assert.True(first.ExitCode == 0, first.ToString());
         var size = new FileInfo(app.DatabasePath).Length;
 
         // Act
-        var again = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "backup", "--output", backup);
-        var ontoLive = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "restore", "--input", backup);
+        var again = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "backup", "--output", backup);
+        var ontoLive = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "restore", "--input", backup);
 
         // Assert
         Assert.Equal(1, again.ExitCode);

@@ -11,8 +11,10 @@ using Signpost.Web.Tests.Infrastructure;
 namespace Signpost.Web.Tests.Cli;
 
 /// <summary>
-/// The <c>signpost</c> command line, run as a child process against the database of a running app, so
-/// each command's effect is checked where it matters: in the data and in what the app then does.
+/// The <c>signpost</c> command line, run against the database of a running app, so each command's effect is
+/// checked where it matters: in the data and in what the app then does. Commands run in process through the
+/// executable's own entry (<see cref="SignpostCommand"/>); the one test about the process environment runs the
+/// real executable (<see cref="SignpostProcess"/>).
 /// </summary>
 public sealed partial class CliTests(SignpostFactory app) : IClassFixture<SignpostFactory>
 {
@@ -20,7 +22,7 @@ public sealed partial class CliTests(SignpostFactory app) : IClassFixture<Signpo
     private Task<CliRun> RunAsync(params string[] args)
     {
         _ = app.Server;
-        return SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+        return SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
     }
 
     [Fact]
@@ -30,7 +32,7 @@ public sealed partial class CliTests(SignpostFactory app) : IClassFixture<Signpo
         var path = Path.Combine(app.Folder, $"fresh-{Guid.NewGuid():N}.db");
 
         // Act
-        var run = await SignpostProcess.RunAsync($"Data Source={path}", app.Folder, null, "migrate");
+        var run = await SignpostCommand.RunAsync($"Data Source={path}", app.Folder, null, "migrate");
 
         // Assert
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -45,11 +47,13 @@ public sealed partial class CliTests(SignpostFactory app) : IClassFixture<Signpo
     [Fact]
     public async Task Migrate_ConnectionStringOnTheCommandLine_WinsOverTheEnvironment()
     {
-        // Arrange: the environment names the app's database; the argument names another file.
+        // Arrange: the environment names the app's database; the argument names another file. A child process, so
+        // that the connection string really is in the environment (an in-process run passes it as an argument).
         var path = Path.Combine(app.Folder, $"argument-{Guid.NewGuid():N}.db");
+        _ = app.Server;
 
         // Act
-        var run = await RunAsync("migrate", $"--ConnectionStrings:Signpost=Data Source={path}");
+        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "migrate", $"--ConnectionStrings:Signpost=Data Source={path}");
 
         // Assert: the file named on the command line is the one migrated.
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -89,7 +93,7 @@ public sealed partial class CliTests(SignpostFactory app) : IClassFixture<Signpo
         var username = TestAccounts.Unique("wes");
 
         // Act
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, TestAccounts.Password,
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, TestAccounts.Password,
             "users", "create", "--org", slug, "--username", username, "--email", $"{username}@birch.example", "--npi", "1245319599", "--role", "Staff,Provider", "--password-stdin");
 
         // Assert

@@ -9,7 +9,7 @@ namespace Signpost.Web.Tests.Cli;
 /// <summary><c>signpost users hold|release</c> against the database of a running app: the same hold the support console sets.</summary>
 public sealed class HoldCliTests(SignpostFactory app) : IClassFixture<SignpostFactory>
 {
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    private Task<CliRun> RunAsync(params string[] args) => SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
 
     [Fact]
     public async Task UsersHoldThenRelease_HoldsAuditsRefusesSignInThenLetsItIn()

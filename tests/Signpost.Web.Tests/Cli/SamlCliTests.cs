@@ -5,13 +5,13 @@ using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Cli;
 
-/// <summary><c>signpost sso add --saml --metadata FILE</c> and <c>sso test</c> on a SAML connection, as the real executable.</summary>
+/// <summary><c>signpost sso add --saml --metadata FILE</c> and <c>sso test</c> on a SAML connection, through the executable's own entry (<see cref="SignpostCommand"/>).</summary>
 public sealed class SamlCliTests(SignpostFactory app) : IClassFixture<SignpostFactory>
 {
     private Task<CliRun> RunAsync(params string[] args)
     {
         _ = app.Server;
-        return SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+        return SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class SamlCliTests(SignpostFactory app) : IClassFixture<SignpostFa
 
         Assert.True(added.ExitCode == 0, added.ToString());
         Assert.Contains($"provider {SamlTestIdp.EntityId}, 1 signing certificate(s)", added.Stdout, StringComparison.Ordinal);
-        // The child process runs with its own configuration, so its public base URL is the default one.
+        // The command runs with its own configuration, not the app's, so its public base URL is the default one.
         Assert.Contains($"/sso/saml/{slug} (entity ID; assertion consumer service ", added.Stdout, StringComparison.Ordinal);
         var stored = await app.WithDbAsync(db => db.SsoConnections.AsNoTracking().SingleAsync(c => c.Organization!.Slug == slug));
         Assert.Equal((SsoProtocol.Saml, SamlTestIdp.EntityId, "email", $"{slug}.example"),

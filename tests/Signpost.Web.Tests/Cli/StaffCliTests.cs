@@ -14,7 +14,7 @@ public sealed partial class StaffCliTests(SignpostFactory app) : IClassFixture<S
 {
     private const string UnknownTrace = "0123456789abcdef0123456789abcdef";
 
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+    private Task<CliRun> RunAsync(params string[] args) => SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
 
     [Fact]
     public async Task GrantThenRevoke_ExistingAccount_ChangesWhatTheAppAllowsAndAuditsBoth()

@@ -5,8 +5,10 @@ namespace Signpost.Web.Tests.Cli;
 /// <summary>
 /// The command line is strict (docs/cli.md): a typo or an unknown option is exit code 2 with one line and
 /// starts nothing; only <c>--Section:Key=value</c> reaches configuration; commands that only read never
-/// migrate and never create a database (exit code 3). Each run is the real executable in an empty folder,
-/// so "nothing was created" is checked on the disk.
+/// migrate and never create a database (exit code 3). Each run is on a database file in an empty folder, so
+/// "nothing was created" is checked on the disk. Commands run in process through the executable's own entry
+/// (<see cref="SignpostCommand"/>); the typo test runs the real executable, so that exit code 2 is seen
+/// reaching the shell.
 /// </summary>
 public sealed class StrictCommandLineTests : IDisposable
 {
@@ -14,14 +16,14 @@ public sealed class StrictCommandLineTests : IDisposable
 
     private string DatabasePath => Path.Combine(_folder, "signpost.db");
 
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync($"Data Source={DatabasePath}", _folder, null, args);
+    private Task<CliRun> RunAsync(params string[] args) => SignpostCommand.RunAsync($"Data Source={DatabasePath}", _folder, null, args);
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task Typo_Migarte_ExitsTwoSuggestsMigrateAndCreatesNoDatabase()
     {
-        var run = await RunAsync("migarte");
+        var run = await SignpostProcess.RunAsync($"Data Source={DatabasePath}", _folder, null, "migarte");
 
         Assert.True(run.ExitCode == 2, run.ToString());
         var line = Assert.Single(run.StderrLines);

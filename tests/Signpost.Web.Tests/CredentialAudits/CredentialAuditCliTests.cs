@@ -5,7 +5,7 @@ using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.CredentialAudits;
 
-/// <summary><c>signpost audit credentials --org S</c>, run as an operator runs it: a child process on the same database.</summary>
+/// <summary><c>signpost audit credentials --org S</c>, run as an operator runs it, on the same database (in process: <see cref="SignpostCommand"/>).</summary>
 public sealed class CredentialAuditCliTests(SignpostFactory app) : IClassFixture<SignpostFactory>
 {
     [Fact]
@@ -19,7 +19,7 @@ public sealed class CredentialAuditCliTests(SignpostFactory app) : IClassFixture
         var csvPath = Path.Combine(app.Folder, "audit.csv");
 
         // Act
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "audit", "credentials", "--org", slug, "--csv", csvPath, "--days", "30");
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "audit", "credentials", "--org", slug, "--csv", csvPath, "--days", "30");
 
         // Assert
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -49,7 +49,7 @@ public sealed class CredentialAuditCliTests(SignpostFactory app) : IClassFixture
         string[] args = option == "--org" ? ["audit", "credentials", "--org", value] : ["audit", "credentials", "--org", slug, option, value];
 
         // Act
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
 
         // Assert
         Assert.Equal(1, run.ExitCode);

@@ -48,7 +48,7 @@ public sealed class WebhookRotationTests
         Assert.False(first.VerifiesWith(WebhookSecretFormat.Generate()));
 
         // Act: the operator rotates with a two-minute overlap; the new secret is printed once, on standard output.
-        var run = await SignpostProcess.RunWithEnvironmentAsync(app.ConnectionString, app.Folder, null,
+        var run = await SignpostCommand.RunWithEnvironmentAsync(app.ConnectionString, app.Folder, null,
             new Dictionary<string, string?> { ["Signpost__Webhook__Url"] = receiver.Url, ["Signpost__Webhook__Secret"] = WebhookReceiver.Secret },
             "webhook", "rotate-secret", "--overlap", "2m");
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -92,7 +92,7 @@ public sealed class WebhookRotationTests
         await using var app = new IncidentApp { WebhookUrl = "http://127.0.0.1:9/hook" };
         await app.CreateOrganizationAsync(TestAccounts.Unique("org"), "Start the host");
 
-        var run = await SignpostProcess.RunWithEnvironmentAsync(app.ConnectionString, app.Folder, null,
+        var run = await SignpostCommand.RunWithEnvironmentAsync(app.ConnectionString, app.Folder, null,
             new Dictionary<string, string?> { ["Signpost__Webhook__Url"] = "http://127.0.0.1:9/hook", ["Signpost__Webhook__Secret"] = WebhookReceiver.Secret },
             "webhook", "rotate-secret", "--overlap", overlap);
 

@@ -64,6 +64,12 @@ public class SignpostFactory : WebApplicationFactory<Program>
     /// </summary>
     public bool BackgroundJobs { get; init; }
 
+    /// <summary>
+    /// <c>Signpost:JobsStartDelaySeconds</c>. 0 here (jobs start with the host, as tests on a hand-moved clock
+    /// expect), where a real node defers them until its first answer (JobStartTests covers that).
+    /// </summary>
+    public int JobsStartDelaySeconds { get; init; }
+
     /// <summary>Set to replace the app's clock with one the test moves by hand.</summary>
     public FakeTimeProvider? Time { get; init; }
 
@@ -79,6 +85,7 @@ public class SignpostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Signpost:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Signpost:SignInRateLimit:PermitsPerMinute", PermitsPerMinute.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:FormLifetimeMinutes", FormLifetimeMinutes.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Signpost:JobsStartDelaySeconds", JobsStartDelaySeconds.ToString(CultureInfo.InvariantCulture));
         if (UntrustedHashQueue is { } queue)
         {
             builder.UseSetting("Signpost:HashAdmission:UntrustedQueue", queue.ToString(CultureInfo.InvariantCulture));

@@ -23,10 +23,13 @@ public sealed class LockEndApp : RecoveryApp
 
     public string Slug { get; } = TestAccounts.Unique("lakeside");
 
-    /// <summary>When set, the next lock check that finds a holding lock moves the clock on by this much, once.</summary>
+    /// <summary>When set, the next lock check (a check's reservation) that finds a holding lock moves the clock on by this much, once.</summary>
     public TimeSpan? PauseAfterLockCheck { get; set; }
 
-    /// <summary>When set, the next lock read for this account finds no lock, and the key is locked right after it, once (a concurrent burst).</summary>
+    /// <summary>
+    /// When set, the next check admitted for this account finds no lock, and the key is locked right after it, once:
+    /// another node (support, say) locks it while the password is hashed.
+    /// </summary>
     public Guid? LockAfterNextRead { get; set; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -125,23 +128,34 @@ public sealed class LockEndApp : RecoveryApp
 
     private sealed class PausingLockoutStore(ILockoutStore inner, LockEndApp app) : ILockoutStore
     {
-        public async Task<LockoutCounter?> GetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken)
+        public Task<LockoutCounter?> GetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken) => inner.GetAsync(accountId, deviceKey, cancellationToken);
+
+        public async Task<CheckReservation> ReserveCheckAsync(Guid accountId, string deviceKey, int threshold, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
         {
-            var counter = await inner.GetAsync(accountId, deviceKey, cancellationToken);
-            if (app.LockAfterNextRead == accountId)
+            var reservation = await inner.ReserveCheckAsync(accountId, deviceKey, threshold, window, now, cancellationToken);
+            if (app.LockAfterNextRead == accountId && reservation.Admitted)
             {
                 app.LockAfterNextRead = null;
                 await inner.LockAsync(accountId, deviceKey, Threshold, app.Now.AddMinutes(DurationMinutes), cancellationToken);
             }
 
-            if (app.PauseAfterLockCheck is { } pause && counter?.LockedUntil > app.Now)
+            if (app.PauseAfterLockCheck is { } pause && reservation.LockedUntil > app.Now)
             {
                 app.PauseAfterLockCheck = null;
                 app.Clock.Advance(pause);
             }
 
-            return counter;
+            return reservation;
         }
+
+        public Task<FailureTally> CountReservedFailureAsync(Guid accountId, string deviceKey, int threshold, TimeSpan window, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.CountReservedFailureAsync(accountId, deviceKey, threshold, window, duration, now, cancellationToken);
+
+        public Task<ReleasedCheck> ReleaseRightCheckAsync(Guid accountId, string deviceKey, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.ReleaseRightCheckAsync(accountId, deviceKey, now, cancellationToken);
+
+        public Task CancelCheckAsync(Guid accountId, string deviceKey, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.CancelCheckAsync(accountId, deviceKey, now, cancellationToken);
 
         public Task<FailureTally> RegisterFailureAsync(Guid accountId, string deviceKey, int threshold, TimeSpan window, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
             inner.RegisterFailureAsync(accountId, deviceKey, threshold, window, duration, now, cancellationToken);

@@ -69,7 +69,11 @@ public sealed class LockEndTests(LockEndApp app) : IClassFixture<LockEndApp>
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(ReasonCodes.SignedIn, (await app.EventsForAccountAsync(account.Id)).Last().ReasonCode);
-        Assert.Empty(await app.CountersAsync(account.Id));
+        // The trusted device's counter is gone; the untrusted key keeps the empty row its first sign-in's check made
+        // (kept so the next check is one update, not an insert), with nothing counted or in flight.
+        var counters = await app.CountersAsync(account.Id);
+        Assert.DoesNotContain(counters, c => c.DeviceKey != LockoutCounter.UntrustedKey);
+        Assert.All(counters, c => Assert.Equal((0, 0, (DateTimeOffset?)null), (c.FailureCount, c.InFlight, c.LockedUntil)));
     }
 
     [Fact]
@@ -197,9 +201,10 @@ public sealed class LockEndTests(LockEndApp app) : IClassFixture<LockEndApp>
     }
 
     [Fact]
-    public async Task RightPassword_WhenConcurrentFailuresLockTheKeyDuringItsHash_IsRefusedAsLocked()
+    public async Task RightPassword_WhenTheKeyIsLockedDuringItsHash_IsRefusedAsLocked()
     {
-        // Arrange: the attempt reads no lock; wrong passwords on other requests lock the key before its hash ends.
+        // Arrange: the attempt's check is admitted under an open lock; the key is locked (by support, or another
+        // node) before its hash ends. Concurrent wrong passwords cannot do it: their checks count before hashing.
         var account = await app.MemberAsync("burst");
         using var browser = app.CreateBrowser();
         app.LockAfterNextRead = account.Id;
@@ -207,8 +212,8 @@ public sealed class LockEndTests(LockEndApp app) : IClassFixture<LockEndApp>
         // Act
         var response = await browser.SignInAsync(account.Username, TestAccounts.Password, app.PracticePath);
 
-        // Assert: refused; the untrusted browser is shown what the burst's wrong passwords were shown (a lock is
-        // told only to a proven password, and this one is not let through); no session; support reads why.
+        // Assert: refused; the untrusted browser is shown what wrong passwords are shown (a lock is told only to a
+        // proven password, and this one is not let through); no session; support reads why.
         var page = await TestBrowser.ParseAsync(response);
         Assert.Equal(ReasonCodes.InvalidCredentials, page.QuerySelector("[data-testid=failure]")!.GetAttribute("data-code"));
         Assert.Null(browser.Cookie(Signpost.Web.Infrastructure.SessionAuthentication.CookieName));
@@ -216,6 +221,55 @@ public sealed class LockEndTests(LockEndApp app) : IClassFixture<LockEndApp>
         Assert.Equal(ReasonCodes.AccountLocked, recorded.ReasonCode);
         Assert.Contains("by a concurrent attempt", recorded.Detail, StringComparison.Ordinal);
         Assert.Contains("password was correct", recorded.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, (await app.CountersAsync(account.Id)).Single().InFlight);
+    }
+
+    [Fact]
+    public async Task RightPassword_InsideABurstOfWrongOnes_IsLetInOnlyUnderAnOpenLock_AndNoCheckIsLeftInFlight()
+    {
+        // Arrange: one failure short of the lock, so the burst fights over the last place.
+        var account = await app.MemberAsync("inside");
+        for (var i = 0; i < LockEndApp.Threshold - 1; i++)
+        {
+            using var before = app.CreateBrowser();
+            await before.SignInAsync(account.Username, TestAccounts.WrongPassword, app.PracticePath);
+        }
+
+        // Act: the right password and six wrong ones at the same moment, each from its own untrusted browser.
+        var browsers = Enumerable.Range(0, 7).Select(_ => app.CreateBrowser()).ToList();
+        var responses = await Task.WhenAll(browsers.Select((b, i) => b.SignInAsync(account.Username, i == 0 ? TestAccounts.Password : TestAccounts.WrongPassword, app.PracticePath)));
+        var rightIn = browsers[0].Cookie(Signpost.Web.Infrastructure.SessionAuthentication.CookieName) is not null;
+        browsers.ForEach(b => b.Dispose());
+
+        // Assert: the right password either signed in or was refused, before its check or by the lock, with the
+        // wrong passwords' answer; never checked after a lock closed on it.
+        var events = (await app.EventsForAccountAsync(account.Id)).Skip(LockEndApp.Threshold - 1).ToList();
+        Assert.Equal(7, events.Count);
+        var right = Assert.Single(events, e => e.TraceId == responses[0].Headers.GetValues("X-Trace-Id").Single());
+        if (rightIn)
+        {
+            Assert.Equal(ReasonCodes.SignedIn, right.ReasonCode);
+        }
+        else
+        {
+            Assert.Contains(right.ReasonCode, new[] { ReasonCodes.AccountLocked, ReasonCodes.RateLimited });
+            Assert.Equal(right.ReasonCode == ReasonCodes.RateLimited ? ReasonCodes.RateLimited : ReasonCodes.InvalidCredentials, right.ShownReasonCode);
+            // Refused before its check (the last place was taken), or compared against the closed lock (at most
+            // LockedPasswordChecks per lock), never let in.
+            Assert.True(right.Detail!.Contains("password not checked", StringComparison.Ordinal) || right.Detail.StartsWith("Locked until ", StringComparison.Ordinal)
+                || right.ReasonCode == ReasonCodes.RateLimited, right.Detail);
+        }
+
+        Assert.DoesNotContain(events, e => e.Detail!.Contains("by a concurrent attempt", StringComparison.Ordinal));
+        // (A success that found no check in flight removed the row.)
+        var counter = (await app.CountersAsync(account.Id)).SingleOrDefault();
+        Assert.Equal(0, counter?.InFlight ?? 0);
+        Assert.InRange(counter?.FailureCount ?? 0, 0, LockEndApp.Threshold);
+
+        // Without the right password among them the wrong ones reach the lock; with it, it held the last place
+        // (or cleared the count) — either way at most one check per place under the threshold was hashed.
+        var checkedOpen = events.Count(e => e.Detail!.StartsWith("Wrong password (", StringComparison.Ordinal)) + (rightIn ? 1 : 0);
+        Assert.InRange(checkedOpen, 1, rightIn ? 1 + LockEndApp.Threshold : 1);
     }
 
     internal static Task<IHtmlDocument> RequestUnlockAsync(TestBrowser browser, string identifier) =>

@@ -13,7 +13,7 @@ public sealed class DowntimeProcedureCliTests(SignpostFactory app) : IClassFixtu
     private Task<CliRun> RunAsync(params string[] args)
     {
         _ = app.Server;
-        return SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+        return SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
     }
 
     private string WriteFile(string name, byte[] content)

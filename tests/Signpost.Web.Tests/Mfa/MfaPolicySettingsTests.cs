@@ -45,9 +45,9 @@ public sealed class MfaPolicySettingsTests(SignpostFactory app) : IClassFixture<
         _ = app.Server;
 
         // Act
-        var set = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null,
+        var set = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null,
             "orgs", "policy", "--slug", slug, "--mfa", "everyone", "--mfa-grace-days", "7", "--remember-browser-days", "14");
-        var wrong = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "orgs", "policy", "--slug", slug, "--mfa", "sometimes");
+        var wrong = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "orgs", "policy", "--slug", slug, "--mfa", "sometimes");
 
         // Assert
         Assert.True(set.ExitCode == 0, set.ToString());

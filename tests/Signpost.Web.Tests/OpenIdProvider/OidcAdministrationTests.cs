@@ -18,7 +18,7 @@ public sealed class OidcAdministrationTests(OidcFixture fixture) : IClassFixture
 {
     private OidcApp App => fixture.App;
 
-    private Task<CliRun> RunAsync(params string[] args) => SignpostProcess.RunAsync(App.ConnectionString, App.Folder, null, args);
+    private Task<CliRun> RunAsync(params string[] args) => SignpostCommand.RunAsync(App.ConnectionString, App.Folder, null, args);
 
     [Fact]
     public async Task Clients_AddRotateRemove_SecretShownOnceStoredHashedEveryChangeAudited()

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Lockout;
+using Signpost.Core.Sessions;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Pages;
@@ -26,18 +28,31 @@ public sealed class RequestStatementTests(SignpostFactory app) : IClassFixture<S
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiSignInAsync(account.Username, TestAccounts.Password)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
 
-        // Act
+        // Act: a visit that finds no copy of the session (emptied as a change on this node would), then one right after it.
+        await app.WithServicesAsync(s =>
+        {
+            s.GetRequiredService<SessionCache>().Invalidate();
+            return Task.FromResult(0);
+        });
         using var commands = new CommandLog(app.DatabasePath);
         var home = await browser.GetAsync("/");
+        var first = commands.Statements;
+        using var again = new CommandLog(app.DatabasePath);
+        var second = await browser.GetAsync("/");
 
         // Assert: the page is the member's, and was made from one account read.
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Contains("Query Clinic", await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var statements = commands.Statements;
+        var statements = first;
         // One account read is two statements (split query): the account, then its memberships joined to it.
         var accountReads = statements.Count(s => s.Contains("FROM \"Accounts\"", StringComparison.Ordinal) && !s.Contains("\"Memberships\"", StringComparison.Ordinal));
         Assert.True(accountReads == 1, $"Expected one account read, found {accountReads}:\n{commands.Describe()}");
         Assert.DoesNotContain(statements, s => s.Contains("\"MaintenanceWindows\"", StringComparison.Ordinal));
+
+        // The visit right after it takes the session and the account from the node's copy (docs/security.md,
+        // "How soon an ended session stops working"): neither is read again.
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.DoesNotContain(again.Statements, s => s.Contains("FROM \"Accounts\"", StringComparison.Ordinal) || s.Contains("FROM \"Sessions\"", StringComparison.Ordinal));
     }
 
     [Fact]

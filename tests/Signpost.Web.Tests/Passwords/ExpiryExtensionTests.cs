@@ -192,7 +192,7 @@ public sealed class ExpiryExtensionTests(SignpostFactory app) : IClassFixture<Si
         var (ivy, changedAt) = await ExpiredMemberAsync();
 
         // Act: by email address, as an operator might have it from a support ticket.
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "users", "extend-expiry", ivy.Email.ToUpperInvariant(), "--days", "10");
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "users", "extend-expiry", ivy.Email.ToUpperInvariant(), "--days", "10");
 
         // Assert
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -212,7 +212,7 @@ public sealed class ExpiryExtensionTests(SignpostFactory app) : IClassFixture<Si
     {
         var (ivy, _) = await ExpiredMemberAsync();
 
-        var run = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null,
+        var run = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null,
             "users", "extend-expiry", who == "known" ? ivy.Username : "nobody-at-all", "--days", days);
 
         Assert.Equal(1, run.ExitCode);

@@ -15,9 +15,9 @@ public sealed class PolicyCliTests(SignpostFactory app) : IClassFixture<Signpost
         var organization = await app.CreateOrganizationAsync(slug, "CLI Policy Clinic");
 
         // Act
-        var refused = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "orgs", "policy", "--slug", slug, "--lockout-threshold", "200", "--session-idle", "0");
+        var refused = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "orgs", "policy", "--slug", slug, "--lockout-threshold", "200", "--session-idle", "0");
         var unchanged = await app.WithDbAsync(db => db.Organizations.AsNoTracking().SingleAsync(o => o.Id == organization.Id));
-        var accepted = await SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, "orgs", "policy", "--slug", slug, "--lockout-threshold", "4");
+        var accepted = await SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, "orgs", "policy", "--slug", slug, "--lockout-threshold", "4");
         var changed = await app.WithDbAsync(db => db.Organizations.AsNoTracking().SingleAsync(o => o.Id == organization.Id));
 
         // Assert

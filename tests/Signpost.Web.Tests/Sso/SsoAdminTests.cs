@@ -16,7 +16,7 @@ public sealed class SsoAdminTests(SsoAppFixture fixture) : IClassFixture<SsoAppF
     private SsoApp App => fixture.App;
 
     private Task<CliRun> RunAsync(params string[] args) =>
-        SignpostProcess.RunAsync(App.ConnectionString, App.Folder, null, [.. args, "--Signpost:Sso:AllowHttpProviders=true", "--Signpost:Sso:AllowPrivateProviderAddresses=true", "--Signpost:Sso:BackchannelTimeoutSeconds=2"]);
+        SignpostCommand.RunAsync(App.ConnectionString, App.Folder, null, [.. args, "--Signpost:Sso:AllowHttpProviders=true", "--Signpost:Sso:AllowPrivateProviderAddresses=true", "--Signpost:Sso:BackchannelTimeoutSeconds=2"]);
 
     [Fact]
     public async Task Cli_AddListTest_StoresSecretEncryptedAndAuditsWithoutIt()

@@ -4,14 +4,14 @@ using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Troubleshooting;
 
-/// <summary><c>signpost diagnose</c> run as a child process against the database of a running app.</summary>
+/// <summary><c>signpost diagnose</c> run against the database of a running app (in process: <see cref="SignpostCommand"/>).</summary>
 public sealed class DiagnoseCliTests(DiagnosisApp app) : IClassFixture<DiagnosisApp>
 {
     /// <summary>Runs the command on the app's database, started (and so migrated) first: a test may be the class's first.</summary>
     private Task<CliRun> RunAsync(params string[] args)
     {
         _ = app.Server;
-        return SignpostProcess.RunAsync(app.ConnectionString, app.Folder, null, args);
+        return SignpostCommand.RunAsync(app.ConnectionString, app.Folder, null, args);
     }
 
     [Fact]
