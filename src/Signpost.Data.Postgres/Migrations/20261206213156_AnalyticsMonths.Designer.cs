@@ -1235,6 +1235,12 @@ namespace Signpost.Data.Postgres.Migrations
                     b.Property<int>("FailureCount")
                         .HasColumnType("integer");
 
+                    b.Property<int>("InFlight")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("InFlightSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("LastFailureAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -1215,6 +1215,12 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.Property<int>("FailureCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("InFlight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("InFlightSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastFailureAt")
                         .HasColumnType("INTEGER");
 
