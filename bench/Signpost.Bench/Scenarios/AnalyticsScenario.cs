@@ -36,9 +36,9 @@ internal sealed class AnalyticsScenario : IScenario
 
         // Also ranges that are not the default: the job keeps the default range's ranking at hand, any other range
         // ranks through look-ups for the practices that can still place (docs/analytics.md). 30 days ending 60 days
-        // earlier (wholly before the default range: bounded by each practice's failures before it); that range
-        // under a category and a method together, the narrowest filter the page offers; the last week (inside the
-        // default range); the last year (across its first day: bounded by all of a practice's failures).
+        // earlier (wholly before the default range: bounded by each practice's failures in the two calendar months
+        // it touches); that range under a category and a method together, the narrowest filter the page offers; the
+        // last week (inside the default range); the last year (across its first day: bounded by its 13 months).
         var other = F($"from={from.AddDays(-60):yyyy-MM-dd}&to={to.AddDays(-60):yyyy-MM-dd}");
         var views = new (string Label, string Query)[]
         {

@@ -98,6 +98,24 @@ public sealed class AnalyticsPracticeFailureTotal
     public long BeforeWindow { get; set; }
 }
 
+/// <summary>
+/// One series' failures (<see cref="AnalyticsPracticeRunningFailures"/>'s kinds) in one calendar month of the practice's
+/// local days, <see cref="Month"/> being its first day. The sum over the months a range touches bounds the series'
+/// failures in the range from above, so the ranking looks up only the practices that can still place
+/// (docs/analytics.md, "The practices with the most failures").
+/// </summary>
+public sealed class AnalyticsPracticeMonthFailures
+{
+    public Guid OrganizationId { get; set; }
+    public string Category { get; set; } = "";
+    public string Method { get; set; } = "";
+
+    /// <summary>The month's first day.</summary>
+    public DateOnly Month { get; set; }
+
+    public long Failures { get; set; }
+}
+
 /// <summary>How far the job has counted: events before <see cref="Position"/> are in the rows of <see cref="Name"/>.</summary>
 public sealed class AnalyticsWatermark
 {

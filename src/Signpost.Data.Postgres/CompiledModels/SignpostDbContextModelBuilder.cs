@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("db18697f-c31c-4fb3-9f3b-ae99b4f24c9f"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("2390fdd6-24b5-41e9-a3ef-4aecadccf187"), entityTypeCount: 52)
         {
         }
 
@@ -29,6 +29,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             var analyticsNetworkCount = AnalyticsNetworkCountEntityType.Create(this);
             var analyticsOutcomeCount = AnalyticsOutcomeCountEntityType.Create(this);
             var analyticsPracticeFailureTotal = AnalyticsPracticeFailureTotalEntityType.Create(this);
+            var analyticsPracticeMonthFailures = AnalyticsPracticeMonthFailuresEntityType.Create(this);
             var analyticsPracticeRunningFailures = AnalyticsPracticeRunningFailuresEntityType.Create(this);
             var analyticsStoryCount = AnalyticsStoryCountEntityType.Create(this);
             var analyticsWatermark = AnalyticsWatermarkEntityType.Create(this);
@@ -100,6 +101,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             AnalyticsNetworkCountEntityType.CreateAnnotations(analyticsNetworkCount);
             AnalyticsOutcomeCountEntityType.CreateAnnotations(analyticsOutcomeCount);
             AnalyticsPracticeFailureTotalEntityType.CreateAnnotations(analyticsPracticeFailureTotal);
+            AnalyticsPracticeMonthFailuresEntityType.CreateAnnotations(analyticsPracticeMonthFailures);
             AnalyticsPracticeRunningFailuresEntityType.CreateAnnotations(analyticsPracticeRunningFailures);
             AnalyticsStoryCountEntityType.CreateAnnotations(analyticsStoryCount);
             AnalyticsWatermarkEntityType.CreateAnnotations(analyticsWatermark);

@@ -483,6 +483,30 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeMonthFailures", b =>
+                {
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Category", "Method", "OrganizationId", "Month");
+
+                    b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
                 {
                     b.Property<string>("Category")

@@ -475,6 +475,30 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeMonthFailures", b =>
+                {
+                    b.Property<string>("Category")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Category", "Method", "OrganizationId", "Month");
+
+                    b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
                 {
                     b.Property<string>("Category")

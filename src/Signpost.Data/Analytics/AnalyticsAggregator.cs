@@ -234,6 +234,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
 
         await db.Set<AnalyticsPracticeFailureTotal>().ExecuteDeleteAsync(cancellationToken);
         await db.Set<AnalyticsPracticeRunningFailures>().ExecuteDeleteAsync(cancellationToken);
+        await db.Set<AnalyticsPracticeMonthFailures>().ExecuteDeleteAsync(cancellationToken);
         var practices = await db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.OrganizationId != AnalyticsFilter.AllPractices)
             .Select(r => r.OrganizationId).Distinct().OrderBy(o => o).ToListAsync(cancellationToken);
         var failures = string.Join(", ", FailureCodes.Order(StringComparer.Ordinal).Select(Literal));
@@ -256,11 +257,27 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             WHERE "OrganizationId" >= {0} AND "OrganizationId" <= {1}
             GROUP BY "Category", "Method", "OrganizationId"
             """;
+        // A day's month (its first day): the day is text on SQLite, a date on PostgreSQL.
+        var month = db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true
+            ? "substr(\"Day\", 1, 8) || '01'"
+            : "CAST(date_trunc('month', \"Day\") AS date)";
+        var months = $$"""
+            INSERT INTO "AnalyticsPracticeMonthFailures" ("Category", "Method", "Month", "OrganizationId", "Failures")
+            SELECT "Category", "Method", "Month", "OrganizationId", SUM("Count")
+            FROM (
+                SELECT "OrganizationId", '' AS "Category", '' AS "Method", {{month}} AS "Month", "Count" {{Rows}} ({{failures}})
+                UNION ALL SELECT "OrganizationId", {{category}}, '', {{month}}, "Count" {{Rows}} ({{failures}})
+                UNION ALL SELECT "OrganizationId", '', "Method", {{month}}, "Count" {{Rows}} ({{failures}})
+                UNION ALL SELECT "OrganizationId", {{category}}, "Method", {{month}}, "Count" {{Rows}} ({{failures}})
+            ) AS k
+            GROUP BY "Category", "Method", "OrganizationId", "Month"
+            """;
         foreach (var chunk in practices.Chunk(1000))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync(running, [chunk[0], chunk[^1], AnalyticsFilter.AllPractices], cancellationToken);
             await db.Database.ExecuteSqlRawAsync(Totals, [chunk[0], chunk[^1]], cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(months, [chunk[0], chunk[^1], AnalyticsFilter.AllPractices], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -321,6 +338,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
 
         var first = deltas.Values.Min(d => d.Keys.First());
         var kinds = deltas.Keys.Select(k => (k.Category, k.Method)).Distinct().ToList();
+        await AddToMonthsAsync(deltas, MonthOf(first), kinds, cancellationToken);
         var totals = new Dictionary<(Guid, string, string), AnalyticsPracticeFailureTotal>();
         var series = new Dictionary<(Guid, string, string), SortedList<DateOnly, AnalyticsPracticeRunningFailures>>();
         foreach (var chunk in deltas.Keys.Select(k => k.Organization).Distinct().Chunk(500))
@@ -382,6 +400,45 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             }
         }
     }
+
+    /// <summary>
+    /// Adds a slice's failures to the series' month rows (<see cref="AnalyticsPracticeMonthFailures"/>), read once from
+    /// <paramref name="firstMonth"/> on, one kind at a time; saved by the caller with the watermarks.
+    /// </summary>
+    private async Task AddToMonthsAsync(Dictionary<(Guid Organization, string Category, string Method), SortedDictionary<DateOnly, long>> deltas,
+        DateOnly firstMonth, List<(string Category, string Method)> kinds, CancellationToken cancellationToken)
+    {
+        var months = new Dictionary<(Guid, string, string, DateOnly), AnalyticsPracticeMonthFailures>();
+        foreach (var chunk in deltas.Keys.Select(k => k.Organization).Distinct().Chunk(500))
+        {
+            foreach (var (category, method) in kinds)
+            {
+                foreach (var row in await db.Set<AnalyticsPracticeMonthFailures>()
+                    .Where(r => r.Category == category && r.Method == method && r.Month >= firstMonth && chunk.Contains(r.OrganizationId)).ToListAsync(cancellationToken))
+                {
+                    months[(row.OrganizationId, row.Category, row.Method, row.Month)] = row;
+                }
+            }
+        }
+
+        foreach (var (key, days) in deltas)
+        {
+            foreach (var (day, count) in days)
+            {
+                var monthKey = (key.Organization, key.Category, key.Method, MonthOf(day));
+                if (!months.TryGetValue(monthKey, out var row))
+                {
+                    row = new AnalyticsPracticeMonthFailures { OrganizationId = key.Organization, Category = key.Category, Method = key.Method, Month = MonthOf(day) };
+                    db.Add(row);
+                    months[monthKey] = row;
+                }
+
+                row.Failures += count;
+            }
+        }
+    }
+
+    internal static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
 
     /// <summary>The failures a story can start at: failed attempts naming an account.</summary>
     private IQueryable<SignInEvent> StoryStarts =>

@@ -172,8 +172,11 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     /// range starts on or after that day, its failures before that day when the range ends before it, else all
     /// of them. Round one ranks exactly the <see cref="Candidates"/> practices with the largest bounds; its tenth
     /// is a floor for the true tenth, so round two ranks exactly every practice whose bound reaches that floor —
-    /// a practice below it has fewer failures than ten others and cannot place, ties included. Each round reads
-    /// the kind's newest totals once and makes the two look-ups only for its candidates.
+    /// a practice below it has fewer failures than ten others and cannot place, ties included. For a range
+    /// starting before the default range, round two also needs the practice's failures in the calendar months
+    /// the range touches (<see cref="AnalyticsPracticeMonthFailures"/>, a month covered in part counting whole)
+    /// to reach the floor: a second, tighter bound. Each round reads the kind's newest totals once and makes the
+    /// two look-ups only for its candidates.
     /// </summary>
     private async Task<List<(Guid Organization, long Failures)>> RankedAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
@@ -189,7 +192,14 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         {
             // Fewer than ten with a failure in the range: any practice with one may still place.
             var floor = ranked.Count == Top ? Math.Max(ranked[^1].Failures, 1) : 1;
-            ranked = await ExactAsync(totals.Where(t => (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor), filter, cancellationToken);
+            // A range starting before the default range is also bounded by the calendar months it touches: the
+            // practices that pass the first bound are looked up there, one seek each.
+            var (fromMonth, toMonth) = (AnalyticsAggregator.MonthOf(from), AnalyticsAggregator.MonthOf(to));
+            var months = db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking();
+            ranked = await ExactAsync(totals.Where(t => (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor
+                && (t.WindowStart <= from
+                    || months.Where(m => m.Category == t.Category && m.Method == t.Method && m.OrganizationId == t.OrganizationId && m.Month >= fromMonth && m.Month <= toMonth)
+                        .Sum(m => m.Failures) >= floor)), filter, cancellationToken);
         }
 
         return ranked;

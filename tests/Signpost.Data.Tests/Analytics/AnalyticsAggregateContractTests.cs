@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Analytics;
 using Signpost.Core.Events;
@@ -285,11 +287,11 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         });
         var person = await host.AddAccountAsync($"ranks-{provider}");
         var events = new List<SignInEvent>();
-        void Fail(int k, int month, int day, int count, string reason = ReasonCodes.InvalidCredentials)
+        void Fail(int k, int month, int day, int count, string reason = ReasonCodes.InvalidCredentials, int year = 2026)
         {
             for (var i = 0; i < count; i++)
             {
-                events.Add(Event(person, Id(k), new DateTimeOffset(2026, month, day, 12, i % 60, 0, TimeSpan.Zero), reason, false));
+                events.Add(Event(person, Id(k), new DateTimeOffset(year, month, day, 12, i % 60, 0, TimeSpan.Zero), reason, false));
             }
         }
 
@@ -327,6 +329,31 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
             Fail(k, 11, 21, 1);
         }
 
+        // Across the last year's end, the same arrangement by month bounds: the loud practices' December bound
+        // (32) is the largest but they have 2 failures in the range; the tied ones' bound is that floor; the
+        // ones below have a bound of 1 and are never counted.
+        foreach (var k in loud)
+        {
+            Fail(k, 12, 10, 30, year: 2025);
+            Fail(k, 12, 29, 2, year: 2025);
+        }
+
+        foreach (var (k, v) in steady.Zip([9, 8, 7, 6, 5, 4]))
+        {
+            Fail(k, 12, 31, v, year: 2025);
+            Fail(k, 1, 1, 1, ReasonCodes.MfaCodeInvalid);
+        }
+
+        foreach (var k in tied)
+        {
+            Fail(k, 12, 30, 2, year: 2025);
+        }
+
+        foreach (var k in below)
+        {
+            Fail(k, 1, 2, 1);
+        }
+
         await AddAsync(host, events, []);
         await RunUntilCaughtUpAsync(host, time);
         var (counted, _) = await host.DbAsync(db => new AnalyticsAggregator(db, time).WatermarksAsync(CancellationToken.None));
@@ -339,6 +366,9 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
             (new DateOnly(2026, 10, 28), new DateOnly(2026, 11, 3)), (new DateOnly(2026, 11, 20), new DateOnly(2026, 12, 4)),
             (new DateOnly(2026, 11, 7), new DateOnly(2026, 12, 6)), (new DateOnly(2026, 10, 31), new DateOnly(2026, 10, 31)),
             (new DateOnly(2026, 9, 1), new DateOnly(2026, 12, 6)), (new DateOnly(2026, 10, 30), new DateOnly(2026, 11, 30)),
+            // Inside one month, across a year's end, inside January, and a year.
+            (new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 29)), (new DateOnly(2025, 12, 28), new DateOnly(2026, 1, 3)),
+            (new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 31)), (new DateOnly(2025, 12, 7), new DateOnly(2026, 12, 6)),
         };
         var filters = new (ReasonCategory? Category, SignInMethod? Method)[] { (null, null), (ReasonCategory.Credentials, SignInMethod.Password), (ReasonCategory.Mfa, null) };
         foreach (var (from, to) in ranges)
@@ -357,12 +387,28 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
 
         // The arrangement is worth its name: in the first two ranges the loud practices' tenth ties with the
         // three whose bound is the floor, and those three place ahead of it on their ids.
-        foreach (var (from, to, floor) in new[] { (new DateOnly(2026, 10, 28), new DateOnly(2026, 11, 3), 3), (new DateOnly(2026, 11, 20), new DateOnly(2026, 12, 4), 2) })
+        foreach (var (from, to, floor) in new[]
+        {
+            (new DateOnly(2026, 10, 28), new DateOnly(2026, 11, 3), 3), (new DateOnly(2026, 11, 20), new DateOnly(2026, 12, 4), 2),
+            (new DateOnly(2025, 12, 28), new DateOnly(2026, 1, 3), 2),
+        })
         {
             var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(from, to), CancellationToken.None));
             Assert.Equal([.. steady, .. tied, loud[0]], report.Practices.Select(p => (int)p.OrganizationId.ToByteArray()[15]));
             Assert.Equal(floor, report.Practices[^1].Failures);
         }
+
+        // The upgrade that brought the month totals fills them from the running totals: the rows the job keeps.
+        async Task<List<(Guid, string, string, DateOnly, long)>> MonthsAsync() =>
+            (await host.DbAsync(db => db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking().ToListAsync()))
+                .Select(r => (r.OrganizationId, r.Category, r.Method, r.Month, r.Failures)).Order().ToList();
+        var kept = await MonthsAsync();
+        var migrations = await host.DbAsync(db => Task.FromResult(db.Database.GetMigrations().ToList()));
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_AnalyticsMonths", StringComparison.Ordinal)) - 1];
+        await host.DbAsync(db => db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(before));
+        await host.DbAsync(db => db.Database.MigrateAsync());
+        Assert.Contains(kept, r => r.Item4.Year == 2025);
+        Assert.Equal(kept, await MonthsAsync());
     }
 
     /// <summary>Every practice's running totals and newest totals equal its daily rows' failures summed up to each day.</summary>
@@ -401,6 +447,14 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         var expectedBefore = totals.Select(t => (t.OrganizationId, t.Category, t.Method, t.WindowStart,
             expected.Where(r => (r.OrganizationId, r.Category, r.Method) == (t.OrganizationId, t.Category, t.Method) && r.Key < t.WindowStart).Select(r => r.Item5).DefaultIfEmpty(0).Max())).Order().ToList();
         Assert.Equal(expectedBefore, totals.Select(t => (t.OrganizationId, t.Category, t.Method, t.WindowStart, t.BeforeWindow)).Order().ToList());
+
+        // Each series' failures per calendar month, the ranking's bounds: the daily rows summed by month.
+        var expectedMonths = expected.GroupBy(r => (r.OrganizationId, r.Category, r.Method))
+            .SelectMany(g => g.GroupBy(r => new DateOnly(r.Key.Year, r.Key.Month, 1)).Select(m =>
+                (g.Key.OrganizationId, g.Key.Category, g.Key.Method, m.Key, m.Max(r => r.Item5) - g.Where(r => r.Key < m.Key).Select(r => r.Item5).DefaultIfEmpty(0).Max())))
+            .Order().ToList();
+        var months = await host.DbAsync(db => db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking().ToListAsync());
+        Assert.Equal(expectedMonths, months.Select(r => (r.OrganizationId, r.Category, r.Method, r.Month, r.Failures)).Order().ToList());
     }
 
     private static async Task RunUntilCaughtUpAsync(StoreHost host, FakeTimeProvider time)
