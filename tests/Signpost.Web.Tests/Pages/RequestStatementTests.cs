@@ -11,8 +11,9 @@ namespace Signpost.Web.Tests.Pages;
 /// What a signed-in page and a sign-in ask the database (docs/capacity.md, "A signed-in page" and "Sign-ins per
 /// core"): the home page reads the session, then the account with its memberships once — the page and the
 /// maintenance banner take the account the authentication read — and the maintenance windows come from the node's
-/// copy, not a query per request; a successful sign-in writes its session and its event in one transaction and
-/// clears a lockout counter only when there is one. Counted from EF Core's own command events for this host's
+/// copy, not a query per request; a successful sign-in writes its session and its event in one transaction, costs a
+/// clean lockout counter two single-row updates (the check's place taken and given back), and clears a counter only
+/// when it holds failures. Counted from EF Core's own command events for this host's
 /// database file.
 /// </summary>
 public sealed class RequestStatementTests(SignpostFactory app) : IClassFixture<SignpostFactory>
@@ -56,20 +57,27 @@ public sealed class RequestStatementTests(SignpostFactory app) : IClassFixture<S
     }
 
     [Fact]
-    public async Task SignIn_WritesSessionAndEventInOneTransaction_AndSpendsNothingOnAnAbsentCounter()
+    public async Task SignIn_WritesSessionAndEventInOneTransaction_AndSpendsTwoUpdatesOnACleanCounter()
     {
-        // Arrange: a member who never typed a wrong password, so no lockout counter exists.
+        // Arrange: a member who signed in once and never typed a wrong password: the first check left the key's
+        // counter row with nothing counted and nothing in flight (docs/security.md, "Exact counting").
         var slug = TestAccounts.Unique("writes");
         await app.CreateOrganizationAsync(slug, "Write Clinic");
         var account = await app.CreateAccountAsync(TestAccounts.Unique("writer"), slug);
+        using (var first = app.CreateBrowser())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await first.ApiSignInAsync(account.Username, TestAccounts.Password)).StatusCode);
+        }
+
+        Assert.Equal((0, 0), await CleanCounterAsync(account.Id));
         using var browser = app.CreateBrowser();
 
         // Act
         using var commands = new CommandLog(app.DatabasePath);
         var answer = await browser.ApiSignInAsync(account.Username, TestAccounts.Password);
 
-        // Assert: signed in; the session and the event were inserted in the same transaction, and nothing touched
-        // the lockout counters but the lock's two reads (before the hash, and again before a right password is let in).
+        // Assert: signed in; the session and the event were inserted in the same transaction, and the lockout
+        // counter cost exactly the check's two single-row updates: its place taken before the hash, given back after.
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         var logged = commands.Commands;
         var session = Assert.Single(logged, c => c.Text.Contains("INSERT INTO \"Sessions\"", StringComparison.Ordinal));
@@ -77,15 +85,16 @@ public sealed class RequestStatementTests(SignpostFactory app) : IClassFixture<S
         Assert.True(session.Transaction is not null && ReferenceEquals(session.Transaction, signInEvent.Transaction),
             $"The session and the event were not written in one transaction:\n{commands.Describe()}");
         var counterStatements = logged.Where(c => c.Text.Contains("\"LockoutCounters\"", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, counterStatements.Count);
-        Assert.All(counterStatements, read => Assert.StartsWith("SELECT", read.Text.TrimStart(), StringComparison.Ordinal));
+        Assert.True(counterStatements.Count == 2, $"Expected two counter statements:\n{commands.Describe()}");
+        Assert.All(counterStatements, update => Assert.StartsWith("UPDATE", update.Text.TrimStart(), StringComparison.Ordinal));
+        Assert.Equal((0, 0), await CleanCounterAsync(account.Id));
 
         // And both are there, the event naming the account and the session the trace that started it.
+        var traceId = answer.Headers.GetValues("X-Trace-Id").Single();
         var persisted = await app.WithDbAsync(async db => (
-            Session: await db.Sessions.AsNoTracking().SingleAsync(s => s.AccountId == account.Id),
-            Event: await db.SignInEvents.AsNoTracking().SingleAsync(e => e.AccountId == account.Id)));
+            Session: await db.Sessions.AsNoTracking().SingleAsync(s => s.AccountId == account.Id && s.TraceId == traceId),
+            Event: await db.SignInEvents.AsNoTracking().SingleAsync(e => e.AccountId == account.Id && e.TraceId == traceId)));
         Assert.Equal("signed_in", persisted.Event.ReasonCode);
-        Assert.Equal(persisted.Event.TraceId, persisted.Session.TraceId);
     }
 
     [Fact]
@@ -108,6 +117,11 @@ public sealed class RequestStatementTests(SignpostFactory app) : IClassFixture<S
         Assert.Contains(commands.Statements, s => s.TrimStart().StartsWith("DELETE", StringComparison.Ordinal) && s.Contains("\"LockoutCounters\"", StringComparison.Ordinal));
         Assert.Null(await CounterAsync(account.Id));
     }
+
+    private Task<(int Failures, int InFlight)> CleanCounterAsync(Guid accountId) =>
+        app.WithDbAsync(db => db.LockoutCounters.AsNoTracking()
+            .Where(c => c.AccountId == accountId && c.DeviceKey == LockoutCounter.UntrustedKey)
+            .Select(c => new ValueTuple<int, int>(c.FailureCount, c.InFlight)).SingleAsync());
 
     private Task<int?> CounterAsync(Guid accountId) =>
         app.WithDbAsync(db => db.LockoutCounters.AsNoTracking()
