@@ -109,7 +109,7 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
         // Taken before the reads: the copy's age counts from before what it holds was read.
         var generation = cache?.Generation ?? 0;
         var readAt = time.GetUtcNow();
-        var session = await ValidateAsync(token, cancellationToken);
+        var session = await FindLiveAsync(id, cancellationToken);
         if (session is null)
         {
             return null;
@@ -134,7 +134,13 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
             return null;
         }
 
-        var session = await store.FindAsync(HashToken(token), cancellationToken);
+        return await FindLiveAsync(HashToken(token), cancellationToken);
+    }
+
+    /// <summary>The live session stored under <paramref name="id"/> (a hashed token), its idle clock refreshed when due.</summary>
+    private async Task<Session?> FindLiveAsync(string id, CancellationToken cancellationToken)
+    {
+        var session = await store.FindAsync(id, cancellationToken);
         if (session is null)
         {
             return null;
