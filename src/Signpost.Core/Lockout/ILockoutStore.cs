@@ -77,6 +77,15 @@ public interface ILockoutStore
     /// <summary>Every counter whose lock holds at <paramref name="now"/> (the escalation rules read them).</summary>
     Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the counters that hold nothing at <paramref name="now"/>: no failure that any lockout window could
+    /// still count, no lock (nor one ended within <see cref="LockoutCounter.QuietBeforePurge"/>, which the unlock request
+    /// reads), no check in flight. One conditional statement, so a check reserved concurrently keeps its row (or,
+    /// deleted first, reserves on a new one). The unknown identifiers' sentinel row (<see cref="Guid.Empty"/>) stays.
+    /// Returns how many went.
+    /// </summary>
+    Task<int> PurgeQuietAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Locks a key until <paramref name="until"/> (the demo practice, and support tools).</summary>
     Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken);
 }

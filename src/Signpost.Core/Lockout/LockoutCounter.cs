@@ -29,6 +29,13 @@ public sealed class LockoutCounter
     /// </summary>
     public DateTimeOffset? InFlightSince { get; set; }
 
+    /// <summary>
+    /// How long a counter must have held nothing before <see cref="ILockoutStore.PurgeQuietAsync"/> deletes it: the
+    /// longest lockout window and duration a policy allows (24 hours, <see cref="Organizations.OrganizationPolicy"/>),
+    /// so a failure a window could still count is never purged.
+    /// </summary>
+    public static readonly TimeSpan QuietBeforePurge = TimeSpan.FromDays(1);
+
     /// <summary>How long an admitted, unsettled check holds its place: far longer than any hash, short enough that a crash costs little.</summary>
     public static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(1);
 }

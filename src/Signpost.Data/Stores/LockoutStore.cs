@@ -143,9 +143,12 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
         var windowStart = now - window;
         var lifeStart = now - LockoutCounter.ReservationLifetime;
         var lockUntil = now + duration;
+        // Inside the caller's transaction (IWriteTransactions: the failure and its event, one commit) the statements
+        // join it and the caller commits; otherwise the count is its own transaction.
+        var joined = db.Database.CurrentTransaction is not null;
         for (var attempt = 0; ; attempt++)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = joined ? null : await db.Database.BeginTransactionAsync(cancellationToken);
 
             // Every SET reads the row as it was before this statement (SQL semantics), so the count,
             // the window and the lock are decided together, atomically, and only while not locked.
@@ -169,7 +172,7 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
             if (updated == 1)
             {
                 var row = await GetAsync(accountId, deviceKey, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                await CommitAsync(transaction, cancellationToken);
                 return new FailureTally(true, row!.FailureCount, row.LockedUntil);
             }
 
@@ -181,15 +184,22 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
                     await CancelCheckAsync(accountId, deviceKey, now, cancellationToken);
                 }
 
-                await transaction.CommitAsync(cancellationToken);
+                await CommitAsync(transaction, cancellationToken);
                 return new FailureTally(false, existing.FailureCount, existing.LockedUntil);
             }
 
             if (existing is not null && attempt < 3)
             {
-                // Another node inserted the first failure after this UPDATE looked: count on its row.
-                await transaction.RollbackAsync(cancellationToken);
+                // Another node inserted the first failure after this UPDATE looked: count on its row (nothing was written).
                 continue;
+            }
+
+            // A joined transaction survives a failed insert only back to a savepoint (PostgreSQL aborts the whole
+            // transaction on an error); the row is rarely missing here (unlocked or replaced while this check hashed).
+            var savepoint = joined ? $"counter{attempt}" : null;
+            if (savepoint is not null)
+            {
+                await db.Database.CurrentTransaction!.CreateSavepointAsync(savepoint, cancellationToken);
             }
 
             try
@@ -204,16 +214,24 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
                     LastFailureAt = now,
                 });
                 await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                DetachCounters();
+                await CommitAsync(transaction, cancellationToken);
                 return new FailureTally(true, 1, threshold <= 1 ? lockUntil : null);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
                 // Another node inserted the first failure a moment earlier: count on its row.
                 DetachCounters();
+                if (savepoint is not null)
+                {
+                    await db.Database.CurrentTransaction!.RollbackToSavepointAsync(savepoint, cancellationToken);
+                }
             }
         }
     }
+
+    private static Task CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? own, CancellationToken cancellationToken) =>
+        own?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
 
     public async Task ResetAsync(Guid accountId, string deviceKey, CancellationToken cancellationToken)
     {
@@ -241,6 +259,20 @@ internal sealed class LockoutStore(SignpostDbContext db) : ILockoutStore
 
     public async Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         await db.LockoutCounters.AsNoTracking().Where(c => c.LockedUntil > now).ToListAsync(cancellationToken);
+
+    public Task<int> PurgeQuietAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var quietSince = now - LockoutCounter.QuietBeforePurge;
+        var lifeStart = now - LockoutCounter.ReservationLifetime;
+        // One DELETE decides row by row: a reservation that committed first keeps its row (PostgreSQL re-checks the
+        // condition on the updated row; SQLite runs one writer at a time); one that comes after finds no row and inserts.
+        return db.LockoutCounters
+            .Where(c => c.AccountId != Guid.Empty
+                && (c.InFlight == 0 || c.InFlightSince == null || c.InFlightSince <= lifeStart)
+                && (c.FailureCount == 0 || c.WindowStartedAt <= quietSince)
+                && (c.LockedUntil == null || c.LockedUntil <= quietSince))
+            .ExecuteDeleteAsync(cancellationToken);
+    }
 
     public async Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Events;
+using Signpost.Core.Lockout;
 using Signpost.Core.Scheduling;
 using Signpost.Data.Postgres;
 using Signpost.Web.Infrastructure;
@@ -11,6 +12,7 @@ namespace Signpost.Web.Setup;
 /// Deletes sign-in events past the retention period (default 400 days), once at start and then daily. On SQLite
 /// it deletes the rows; on PostgreSQL it drops each month whose events are all past retention, then deletes the
 /// rows still past it (in the month holding the cutoff and in DEFAULT) (docs/capacity.md, "Sign-in events on PostgreSQL").
+/// The same run deletes lockout counters quiet for a day (<see cref="ILockoutStore.PurgeQuietAsync"/>).
 /// </summary>
 public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptionsMonitor<SignpostOptions> options, TimeProvider time, JobLeases leases, DatabaseSetup database, ILogger<EventRetention> logger)
     : BackgroundService
@@ -59,7 +61,7 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
         }
     }
 
-    /// <summary>Deletes events past retention and rate counters of windows over a day old.</summary>
+    /// <summary>Deletes events past retention, rate counters of windows over a day old and lockout counters that hold nothing.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -88,7 +90,18 @@ public sealed partial class EventRetention(IServiceScopeFactory scopes, IOptions
 
         await scope.ServiceProvider.GetRequiredService<IRateCounterStore>()
             .PurgeBeforeAsync(RateLimiting.WindowOf(now - TimeSpan.FromDays(1)), cancellationToken);
+
+        // Lockout counters that hold nothing any more (docs/security.md, "Exact counting"): one conditional DELETE,
+        // so a check reserved meanwhile keeps its row.
+        var counters = await scope.ServiceProvider.GetRequiredService<ILockoutStore>().PurgeQuietAsync(now, cancellationToken);
+        if (counters > 0)
+        {
+            LogPurgedCounters(logger, counters);
+        }
     }
+
+    [LoggerMessage(EventId = 2004, EventName = "EventRetention.PurgedCounters", Level = LogLevel.Information, Message = "Purged {Count} lockout counters that held nothing")]
+    private static partial void LogPurgedCounters(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2001, EventName = "EventRetention.Purged", Level = LogLevel.Information, Message = "Purged {Count} sign-in events older than {Cutoff:O}")]
     private static partial void LogPurged(ILogger logger, int count, DateTimeOffset cutoff);

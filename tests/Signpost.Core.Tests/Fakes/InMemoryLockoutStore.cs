@@ -169,6 +169,19 @@ public sealed class InMemoryLockoutStore : ILockoutStore
         }
     }
 
+    public Task<int> PurgeQuietAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var quietSince = now - LockoutCounter.QuietBeforePurge;
+        lock (_gate)
+        {
+            var quiet = _counters.Where(p => p.Key.Item1 != Guid.Empty && InFlight(p.Value, now) == 0
+                && (p.Value.FailureCount == 0 || p.Value.WindowStartedAt <= quietSince)
+                && (p.Value.LockedUntil is null || p.Value.LockedUntil <= quietSince)).Select(p => p.Key).ToList();
+            quiet.ForEach(key => _counters.Remove(key));
+            return Task.FromResult(quiet.Count);
+        }
+    }
+
     public Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -237,4 +237,67 @@ public sealed class LockoutStoreContractTests(PostgresServer postgres) : StoreCo
         var row = await host.WithAsync<ILockoutStore, LockoutCounter?>(store => store.GetAsync(clean, LockoutCounter.UntrustedKey, CancellationToken.None));
         Assert.Equal((0, 0), (row!.InFlight, row.FailureCount));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task PurgeQuietAsync_DeletesOnlyCountersThatHoldNothing_AndKeepsTheSentinel(string provider)
+    {
+        // Arrange: one key per case, as the checks and failures of the day before Now left them.
+        var host = await StartAsync(provider);
+        var keys = new Dictionary<string, Guid>();
+        Guid Key(string name) => keys[name] = Guid.NewGuid();
+        Task Reserve(Guid id, DateTimeOffset at) => host.WithAsync<ILockoutStore>(store => store.ReserveCheckAsync(id, LockoutCounter.UntrustedKey, Threshold, Window, at, CancellationToken.None));
+        Task Fail(Guid id, DateTimeOffset at) => host.WithAsync<ILockoutStore>(store => store.RegisterFailureAsync(id, LockoutCounter.UntrustedKey, Threshold, Window, Duration, at, CancellationToken.None));
+        Task Lock(Guid id, DateTimeOffset until) => host.WithAsync<ILockoutStore>(store => store.LockAsync(id, LockoutCounter.UntrustedKey, 10, until, CancellationToken.None));
+        async Task ReserveAndSettle(Guid id, DateTimeOffset at)
+        {
+            await Reserve(id, at);
+            await host.WithAsync<ILockoutStore>(store => store.ReleaseRightCheckAsync(id, LockoutCounter.UntrustedKey, at, CancellationToken.None));
+        }
+
+        await ReserveAndSettle(Key("clean"), Now.AddMinutes(-5));
+        await Reserve(Key("in flight"), Now.AddSeconds(-10));
+        await Reserve(Key("lapsed in flight"), Now - LockoutCounter.ReservationLifetime - TimeSpan.FromSeconds(1));
+        await Fail(Key("failure an hour ago"), Now.AddHours(-1));
+        await Fail(Key("failure 25 hours ago"), Now.AddHours(-25));
+        await Lock(Key("locked"), Now.AddHours(1));
+        await Lock(Key("lock ended an hour ago"), Now.AddHours(-1));
+        await Lock(Key("lock ended two days ago"), Now.AddDays(-2));
+        await ReserveAndSettle(Guid.Empty, Now.AddMinutes(-5));
+
+        // Act
+        var purged = await host.WithAsync<ILockoutStore, int>(store => store.PurgeQuietAsync(Now, CancellationToken.None));
+
+        // Assert: gone are the keys with nothing a window, a lock or a check could still count; the rest and the sentinel stay.
+        var left = await host.DbAsync(db => db.LockoutCounters.AsNoTracking().Select(c => c.AccountId).ToListAsync());
+        var kept = keys.Where(k => left.Contains(k.Value)).Select(k => k.Key).Order().ToList();
+        Assert.Equal(["failure an hour ago", "in flight", "lock ended an hour ago", "locked"], kept);
+        Assert.Contains(Guid.Empty, left);
+        Assert.Equal(4, purged);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task PurgeQuietAsync_RacingSixtyReservations_NeverDeletesAReservedRow(string provider)
+    {
+        // Arrange: 60 keys whose rows hold nothing (a check each, settled), so every one is the purge's to delete.
+        var host = await StartAsync(provider);
+        var accounts = Enumerable.Range(0, 60).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var id in accounts)
+        {
+            await host.WithAsync<ILockoutStore>(store => store.ReserveCheckAsync(id, LockoutCounter.UntrustedKey, Threshold, Window, Now.AddMinutes(-5), CancellationToken.None));
+            await host.WithAsync<ILockoutStore>(store => store.CancelCheckAsync(id, LockoutCounter.UntrustedKey, Now.AddMinutes(-5), CancellationToken.None));
+        }
+
+        // Act: a new check on every key while purges run, each through its own DbContext and connection.
+        var results = await ConcurrentlyAsync(70, i => i < 60
+            ? host.WithAsync<ILockoutStore, int>(async store => (await store.ReserveCheckAsync(accounts[i], LockoutCounter.UntrustedKey, Threshold, Window, Now, CancellationToken.None)).Admitted ? 1 : 0)
+            : host.WithAsync<ILockoutStore, int>(store => store.PurgeQuietAsync(Now, CancellationToken.None)));
+
+        // Assert: every check was admitted and holds its place on a row: a purge deleted a key before its check
+        // (which then inserted a new row) or not at all, never a place just taken.
+        Assert.Equal(60, results.Take(60).Sum());
+        var rows = await host.DbAsync(db => db.LockoutCounters.AsNoTracking().ToListAsync());
+        Assert.All(accounts, id => Assert.Equal((1, (DateTimeOffset?)Now), rows.Where(r => r.AccountId == id).Select(r => (r.InFlight, r.InFlightSince)).Single()));
+    }
 }

@@ -168,6 +168,8 @@ public sealed class LockEndApp : RecoveryApp
 
         public Task<IReadOnlyList<LockoutCounter>> ListLockedAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ListLockedAsync(now, cancellationToken);
 
+        public Task<int> PurgeQuietAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.PurgeQuietAsync(now, cancellationToken);
+
         public Task LockAsync(Guid accountId, string deviceKey, int failureCount, DateTimeOffset until, CancellationToken cancellationToken) =>
             inner.LockAsync(accountId, deviceKey, failureCount, until, cancellationToken);
     }
