@@ -36,6 +36,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<Core.Mfa.ISecondFactorStore, SecondFactorStore>();
         services.AddSingleton<Core.Mfa.ISecondFactorSecrets, SecondFactorSecrets>();
         services.AddScoped<ISignInEventStore, SignInEventStore>();
+        services.AddScoped<IWriteTransactions, WriteTransactions>();
         services.AddScoped<ISessionStore, SessionStore>();
         services.AddScoped<IActionTokenStore, ActionTokenStore>();
         services.AddScoped<IPasswordHistoryStore, PasswordHistoryStore>();

@@ -26,10 +26,11 @@ public sealed class SignInEventRecorder(
         bool trustedDeviceValid,
         string? detail,
         CancellationToken cancellationToken,
-        Session? startedSession = null)
+        Session? startedSession = null,
+        IWriteTransaction? commitWith = null)
     {
         var signInEvent = Build(request, result, identifierKind, networkLabel, trustedDevicePresented, trustedDeviceValid, detail);
-        await AppendAsync(signInEvent, cancellationToken, startedSession);
+        await AppendAsync(signInEvent, cancellationToken, startedSession, commitWith);
         return signInEvent;
     }
 
@@ -119,9 +120,10 @@ public sealed class SignInEventRecorder(
 
     /// <summary>
     /// Commits the event (with <paramref name="startedSession"/>, the session a success started, in the same
-    /// transaction), then tells the metrics, the span and the listener.
+    /// transaction; inside <paramref name="commitWith"/>, the open transaction of writes it commits with, such as a
+    /// wrong password's counted failure), then tells the metrics, the span and the listener.
     /// </summary>
-    private async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken, Session? startedSession = null)
+    private async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken, Session? startedSession = null, IWriteTransaction? commitWith = null)
     {
         if (startedSession is null)
         {
@@ -130,6 +132,11 @@ public sealed class SignInEventRecorder(
         else
         {
             await store.AppendWithSessionAsync(signInEvent, startedSession, cancellationToken);
+        }
+
+        if (commitWith is not null)
+        {
+            await commitWith.CommitAsync(cancellationToken);
         }
 
         metrics?.SignInRecorded(signInEvent.Method, signInEvent.ReasonCode, signInEvent.Succeeded);

@@ -10,7 +10,7 @@ namespace Signpost.Core.SignIn;
 public sealed partial class PasswordSignIn
 {
     /// <summary>What one attempt has learnt so far; each phase fills in what it found out.</summary>
-    internal sealed class Attempt(PasswordSignInRequest request, DateTimeOffset at) : IDisposable
+    internal sealed class Attempt(PasswordSignInRequest request, DateTimeOffset at) : IDisposable, IAsyncDisposable
     {
         public PasswordSignInRequest Request { get; } = request;
 
@@ -75,8 +75,29 @@ public sealed partial class PasswordSignIn
             HashSlot = null;
         }
 
+        /// <summary>
+        /// A wrong password's counted failure, not yet committed: its event commits with it (<see cref="Events.SignInEventRecorder"/>),
+        /// one write transaction for both (docs/capacity.md, "Sign-ins per core").
+        /// </summary>
+        public Events.IWriteTransaction? PendingWrite { get; set; }
+
         /// <summary>Whatever ends the attempt (a refusal, an exception) frees a slot still held.</summary>
         public void Dispose() => HashDone();
+
+        /// <summary>
+        /// As <see cref="Dispose"/>, and a failure never committed with its event rolls back: an attempt whose event
+        /// failed (or that was cancelled before it) got no answer, and its check's place lapses
+        /// (<see cref="LockoutCounter.ReservationLifetime"/>).
+        /// </summary>
+        public async ValueTask DisposeAsync()
+        {
+            HashDone();
+            if (PendingWrite is { } pending)
+            {
+                PendingWrite = null;
+                await pending.DisposeAsync();
+            }
+        }
 
         /// <summary>The lock's key: the trusted device, or the key every other browser shares.</summary>
         public string DeviceKey => Device?.DeviceId ?? LockoutCounter.UntrustedKey;

@@ -15,7 +15,7 @@ public sealed partial class PasswordSignIn
     public async Task<SignInResult> ChangePasswordAsync(Guid accountId, PasswordSignInRequest request, string? newPassword, CancellationToken cancellationToken)
     {
         using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in.change_password");
-        using var attempt = new Attempt(request, time.GetUtcNow());
+        await using var attempt = new Attempt(request, time.GetUtcNow());
         var refusal = ReadChangeInput(attempt)
             ?? await FindTicketAccountAsync(attempt, accountId, cancellationToken)
             ?? await LockThenPasswordAsync(attempt, " on the change page", cancellationToken);

@@ -67,11 +67,21 @@ public sealed partial class PasswordSignIn
     }
 
     /// <summary>Records the attempt's one event (before the caller answers) and returns its result.</summary>
-    /// <remarks>A success's session is written with its event, in one transaction (<see cref="StartSessionAsync"/>).</remarks>
+    /// <remarks>
+    /// A success's session is written with its event, in one transaction (<see cref="StartSessionAsync"/>); so is a
+    /// wrong password's counted failure (<see cref="Attempt.PendingWrite"/>), committed here with the event.
+    /// </remarks>
     private async Task<SignInResult> RecordAsync(Attempt attempt, SignInResult result, string detail, CancellationToken cancellationToken)
     {
+        var pending = attempt.PendingWrite;
         await recorder.RecordAsync(attempt.Request, result, attempt.IdentifierKind, attempt.Entry.NetworkLabel,
-            attempt.DevicePresented, attempt.Device is not null, detail, cancellationToken, result.Session?.Session);
+            attempt.DevicePresented, attempt.Device is not null, detail, cancellationToken, result.Session?.Session, pending);
+        if (pending is not null)
+        {
+            attempt.PendingWrite = null;
+            await pending.DisposeAsync();
+        }
+
         return result;
     }
 }

@@ -1,3 +1,4 @@
+using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Core.Passwords;
 using Signpost.Core.Reasons;
@@ -49,7 +50,7 @@ public sealed partial class PasswordSignIn
                 // Cancelled or failed between the reservation and its settling: the place is given back at once
                 // (not with the request's token, which may be what ended it); should that fail too, it lapses
                 // after LockoutCounter.ReservationLifetime.
-                await GiveBackAsync(accountId, deviceKey, attempt.At);
+                await GiveBackAsync(attempt, accountId, deviceKey);
             }
         }
     }
@@ -125,6 +126,8 @@ public sealed partial class PasswordSignIn
             return new(ReasonCodes.InvalidCredentials, $"Wrong password{where}; not counted toward lockout during maintenance {planned.Id} ({planned.Scope}).");
         }
 
+        // The failure and its event commit together, one write transaction (RecordAsync commits it).
+        await BeginPendingWriteAsync(attempt, cancellationToken);
         var tally = await lockouts.CountReservedFailureAsync(accountId, deviceKey, rules.Threshold, rules.Window, rules.Duration, attempt.At, cancellationToken);
         if (!tally.Counted && tally.LockedUntil is { } lockedMeanwhile)
         {
@@ -146,12 +149,33 @@ public sealed partial class PasswordSignIn
         };
     }
 
-    /// <summary>Gives an unsettled check's place back; a failure here leaves it to lapse (<see cref="LockoutCounter.ReservationLifetime"/>).</summary>
-    private async Task GiveBackAsync(Guid accountId, string deviceKey, DateTimeOffset at)
+    /// <summary>
+    /// Opens the write transaction a counted failure shares with its event (<see cref="IWriteTransactions"/>): the
+    /// database's write lock is taken once for both, not once each (docs/capacity.md, "Sign-ins per core").
+    /// </summary>
+    private async Task BeginPendingWriteAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        if (writes is not null)
+        {
+            attempt.PendingWrite = await writes.BeginAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Gives an unsettled check's place back, after rolling back a failure counted but not committed; a failure
+    /// here leaves the place to lapse (<see cref="LockoutCounter.ReservationLifetime"/>).
+    /// </summary>
+    private async Task GiveBackAsync(Attempt attempt, Guid accountId, string deviceKey)
     {
         try
         {
-            await lockouts.CancelCheckAsync(accountId, deviceKey, at, CancellationToken.None);
+            if (attempt.PendingWrite is { } pending)
+            {
+                attempt.PendingWrite = null;
+                await pending.DisposeAsync();
+            }
+
+            await lockouts.CancelCheckAsync(accountId, deviceKey, attempt.At, CancellationToken.None);
         }
         catch (Exception)
         {
@@ -170,7 +194,8 @@ public sealed partial class PasswordSignIn
 
     /// <summary>
     /// An unknown identifier's check, on a row no account owns and no threshold locks: reserved before the hash
-    /// and counted after it, the statements a wrong password on a real account costs, to even out response times.
+    /// and counted after it in one transaction with the event, the statements a wrong password on a real account
+    /// costs, to even out response times.
     /// </summary>
     private async Task CheckOnSentinelAsync(Attempt attempt, CancellationToken cancellationToken)
     {
@@ -182,6 +207,7 @@ public sealed partial class PasswordSignIn
             // Always exactly one hash: against the dummy when there is no account.
             _ = hashing.Verify(null, attempt.Request.Password!);
             attempt.HashDone();
+            await BeginPendingWriteAsync(attempt, cancellationToken);
             await lockouts.CountReservedFailureAsync(Guid.Empty, LockoutCounter.UntrustedKey, int.MaxValue, rules.Window, rules.Duration, attempt.At, cancellationToken);
             settled = true;
         }
@@ -189,7 +215,7 @@ public sealed partial class PasswordSignIn
         {
             if (!settled)
             {
-                await GiveBackAsync(Guid.Empty, LockoutCounter.UntrustedKey, attempt.At);
+                await GiveBackAsync(attempt, Guid.Empty, LockoutCounter.UntrustedKey);
             }
         }
     }

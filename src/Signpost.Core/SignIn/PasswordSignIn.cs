@@ -60,7 +60,8 @@ public sealed partial class PasswordSignIn(
     SignpostMetrics? metrics = null,
     SecondFactorCheck? secondFactor = null,
     RememberedBrowsers? rememberedBrowsers = null,
-    HashAdmission? admission = null)
+    HashAdmission? admission = null,
+    IWriteTransactions? writes = null)
 {
     public const int MaxIdentifierLength = AccountRules.MaxIdentifierLength;
 
@@ -68,7 +69,7 @@ public sealed partial class PasswordSignIn(
     {
         // Tagged with the outcome when the event is recorded (SignInEventRecorder); its trace is the request's.
         using var span = SignpostTelemetry.Source.StartActivity("signpost.sign_in");
-        using var attempt = new Attempt(request, time.GetUtcNow());
+        await using var attempt = new Attempt(request, time.GetUtcNow());
 
         // The security order, top to bottom; the first refusal ends the attempt (see the class summary).
         var refusal = await OpenAsync(attempt, cancellationToken)

@@ -118,6 +118,71 @@ public sealed class RequestStatementTests(SignpostFactory app) : IClassFixture<S
         Assert.Null(await CounterAsync(account.Id));
     }
 
+    [Fact]
+    public async Task WrongPassword_CountsTheFailureAndWritesItsEventInOneTransaction_AsAnUnknownIdentifierDoes()
+    {
+        // Arrange: a member with a clean counter (signed in once), and an identifier no account has.
+        var slug = TestAccounts.Unique("wrong");
+        await app.CreateOrganizationAsync(slug, "Wrong Clinic");
+        var account = await app.CreateAccountAsync(TestAccounts.Unique("guesser"), slug);
+        using var browser = app.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiSignInAsync(account.Username, TestAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiSignInAsync(TestAccounts.Unique("nobody"), TestAccounts.WrongPassword)).StatusCode);
+
+        // Act: a wrong password, then an unknown identifier, each from a browser without the trusted-device cookie.
+        using var other = app.CreateBrowser();
+        List<LoggedCommand> known, unknown;
+        using (var commands = new CommandLog(app.DatabasePath))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await other.ApiSignInAsync(account.Username, TestAccounts.WrongPassword)).StatusCode);
+            known = [.. commands.Commands];
+        }
+
+        using (var commands = new CommandLog(app.DatabasePath))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await other.ApiSignInAsync(TestAccounts.Unique("nobody"), TestAccounts.WrongPassword)).StatusCode);
+            unknown = [.. commands.Commands];
+        }
+
+        // Assert: the check's place taken by an update committing by itself (it must be seen by other checks while
+        // this one hashes); then the failure counted, its tally read and the event inserted in one transaction:
+        // two write transactions, the write lock taken twice (docs/capacity.md, "Sign-ins per core").
+        string[] expected = ["UPDATE alone", "UPDATE in T1", "SELECT in T1", "INSERT event in T1"];
+        Assert.True(expected.SequenceEqual(Writes(known)), $"Unexpected counter and event statements:\n{string.Join("\n", Writes(known))}");
+        Assert.Equal(1, await CounterAsync(account.Id));
+
+        // The unknown identifier's sentinel row costs the same statements in the same transactions, after its read
+        // standing in for the known account's memberships (docs/security.md, "Admission before the hash").
+        Assert.Equal(["SELECT alone", .. expected], Writes(unknown));
+    }
+
+    /// <summary>The counter's statements and the event's insert, with the transaction each ran in (numbered in order).</summary>
+    private static List<string> Writes(List<LoggedCommand> commands)
+    {
+        var transactions = new List<System.Data.Common.DbTransaction>();
+        var writes = new List<string>();
+        foreach (var command in commands)
+        {
+            var text = command.Text.TrimStart();
+            var what = text.Contains("INSERT INTO \"SignInEvents\"", StringComparison.Ordinal) ? "INSERT event"
+                : text.Contains("\"LockoutCounters\"", StringComparison.Ordinal) ? text.Split(' ', 2)[0]
+                : null;
+            if (what is null)
+            {
+                continue;
+            }
+
+            if (command.Transaction is { } transaction && !transactions.Contains(transaction))
+            {
+                transactions.Add(transaction);
+            }
+
+            writes.Add(command.Transaction is null ? $"{what} alone" : $"{what} in T{transactions.IndexOf(command.Transaction) + 1}");
+        }
+
+        return writes;
+    }
+
     private Task<(int Failures, int InFlight)> CleanCounterAsync(Guid accountId) =>
         app.WithDbAsync(db => db.LockoutCounters.AsNoTracking()
             .Where(c => c.AccountId == accountId && c.DeviceKey == LockoutCounter.UntrustedKey)
