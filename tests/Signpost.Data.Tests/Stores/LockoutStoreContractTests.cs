@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Signpost.Core.Events;
 using Signpost.Core.Lockout;
 using Signpost.Data.Tests.Infrastructure;
 
@@ -299,5 +301,40 @@ public sealed class LockoutStoreContractTests(PostgresServer postgres) : StoreCo
         Assert.Equal(60, results.Take(60).Sum());
         var rows = await host.DbAsync(db => db.LockoutCounters.AsNoTracking().ToListAsync());
         Assert.All(accounts, id => Assert.Equal((1, (DateTimeOffset?)Now), rows.Where(r => r.AccountId == id).Select(r => (r.InFlight, r.InFlightSince)).Single()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task CountReservedFailureAsync_InsideAWriteTransaction_IsCountedOnlyWhenItCommits(string provider)
+    {
+        // Arrange: a check in flight on one key; another key has no row at all (its failure inserts one).
+        var host = await StartAsync(provider);
+        var reserved = Guid.NewGuid();
+        var fresh = Guid.NewGuid();
+        await host.WithAsync<ILockoutStore>(store => store.ReserveCheckAsync(reserved, LockoutCounter.UntrustedKey, Threshold, Window, Now, CancellationToken.None));
+        Task<FailureTally> Count(IServiceProvider scope, Guid id) => scope.GetRequiredService<ILockoutStore>()
+            .CountReservedFailureAsync(id, LockoutCounter.UntrustedKey, Threshold, Window, Duration, Now, CancellationToken.None);
+
+        // Act: counted in a transaction never committed (an event that failed); then both keys in one that commits.
+        var rolledBack = await host.WithAsync<IServiceProvider, FailureTally>(async scope =>
+        {
+            await using var transaction = await scope.GetRequiredService<IWriteTransactions>().BeginAsync(CancellationToken.None);
+            return await Count(scope, reserved);
+        });
+        var afterRollback = await host.WithAsync<ILockoutStore, LockoutCounter?>(store => store.GetAsync(reserved, LockoutCounter.UntrustedKey, CancellationToken.None));
+        var committed = await host.WithAsync<IServiceProvider, (FailureTally, FailureTally)>(async scope =>
+        {
+            await using var transaction = await scope.GetRequiredService<IWriteTransactions>().BeginAsync(CancellationToken.None);
+            var tallies = (await Count(scope, reserved), await Count(scope, fresh));
+            await transaction.CommitAsync(CancellationToken.None);
+            return tallies;
+        });
+
+        // Assert: the uncommitted failure left nothing but its check's place (which lapses); the committed ones count.
+        Assert.Equal(new FailureTally(true, 1, null), rolledBack);
+        Assert.Equal((0, 1), (afterRollback!.FailureCount, afterRollback.InFlight));
+        Assert.Equal((new FailureTally(true, 1, null), new FailureTally(true, 1, null)), committed);
+        var rows = await host.DbAsync(db => db.LockoutCounters.AsNoTracking().OrderBy(c => c.FailureCount).ToListAsync());
+        Assert.Equal([(1, 0), (1, 0)], rows.Select(r => (r.FailureCount, r.InFlight)).ToList());
     }
 }
