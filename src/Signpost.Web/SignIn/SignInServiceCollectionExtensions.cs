@@ -56,8 +56,10 @@ public static class SignInServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<HashAdmissionOptions>>().Value;
-            return new RefusalEventBatch(sp.GetRequiredService<IServiceScopeFactory>(),
+            var batch = new RefusalEventBatch(sp.GetRequiredService<IServiceScopeFactory>(),
                 TimeSpan.FromMilliseconds(options.RefusalEventLingerMilliseconds), options.RefusalEventQueue);
+            sp.GetService<Core.Telemetry.SignpostMetrics>()?.ObserveRefusalEvents(batch);
+            return batch;
         });
         services.AddHostedService<RateLimitingEventFlush>();
         services.AddScoped<SignInGate>();

@@ -178,6 +178,11 @@ public sealed class RefusalEventBatchTests(RefusalBatchApp app) : IClassFixture<
             Assert.Equal(ReasonCodes.RateLimited, alone.ReasonCode);
             Assert.StartsWith(PasswordSignIn.AdmissionRefusedDetail, alone.Detail, StringComparison.Ordinal);
 
+            // Operators see the bound reached: signpost.refusal_events.written_alone and the queue's depth.
+            var observed = ObserveRefusalEventInstruments();
+            Assert.Contains(app.Batch.WrittenAlone, observed["signpost.refusal_events.written_alone"]);
+            Assert.Contains(RefusalBatchApp.QueueBound, observed["signpost.refusal_events.queued"]);
+
             app.Batch.Flush();
             queuedAnswers = await Task.WhenAll(queued).WaitAsync(TimeSpan.FromMinutes(1));
         }
@@ -227,6 +232,29 @@ public sealed class RefusalEventBatchTests(RefusalBatchApp app) : IClassFixture<
         await Task.WhenAll(refused).WaitAsync(TimeSpan.FromMinutes(1));
 
         waitingBrowser.Dispose();
+    }
+
+    /// <summary>The current values of the refusal-event instruments, from every host in this process (each its own meter).</summary>
+    private static Dictionary<string, List<long>> ObserveRefusalEventInstruments()
+    {
+        var values = new Dictionary<string, List<long>>
+        {
+            ["signpost.refusal_events.written_alone"] = [],
+            ["signpost.refusal_events.queued"] = [],
+        };
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (values.ContainsKey(instrument.Name))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => values[instrument.Name].Add(value));
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => values[instrument.Name].Add(value));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
     }
 
     private static Task<int> CountAdmissionRefusalsAsync(RefusalBatchApp host) =>
