@@ -27,6 +27,9 @@ public static class HostServiceCollectionExtensions
     public static IServiceCollection AddSignpostDatabase(this IServiceCollection services, DatabaseSetup database)
     {
         services.AddSingleton(database);
+        // The options are built once per process, not once per request: they depend on nothing scoped, and a signed-in
+        // page whose session comes from the node's copy would otherwise spend a tenth of its CPU rebuilding them
+        // (docs/capacity.md, "A signed-in page").
         services.AddDbContext<SignpostDbContext>((provider, options) =>
         {
             database.Configure(options);
@@ -36,7 +39,7 @@ public static class HostServiceCollectionExtensions
             {
                 options.AddInterceptors(writes.Interceptors);
             }
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton);
         services.AddSignpostStores();
         services.AddSignpostQueries();
         return services;
