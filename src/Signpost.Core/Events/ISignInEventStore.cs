@@ -11,6 +11,18 @@ public interface ISignInEventStore
     /// </summary>
     Task AppendWithSessionAsync(SignInEvent signInEvent, Sessions.Session session, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends several events in one write transaction (the refusals <see cref="RefusalEventBatch"/> gathers):
+    /// all of them or none. Stores without a transaction of their own append them one by one.
+    /// </summary>
+    async Task AppendManyAsync(IReadOnlyList<SignInEvent> signInEvents, CancellationToken cancellationToken)
+    {
+        foreach (var signInEvent in signInEvents)
+        {
+            await AppendAsync(signInEvent, cancellationToken);
+        }
+    }
+
     Task<SignInEvent?> FindByTraceIdAsync(string traceId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<SignInEvent>> ListForAccountAsync(Guid accountId, int take, CancellationToken cancellationToken);

@@ -12,10 +12,12 @@ namespace Signpost.Core.Events;
 /// Builds the docs/design.md §4 record of an attempt and appends it; the one place events are shaped. Once the
 /// event is committed, the optional <see cref="ISignInEventListener"/> hears of it (the escalation queue), the
 /// outcome is counted (<c>signpost.sign_in.outcomes</c>) and the current span is tagged with its reason code
-/// (docs/observability.md).
+/// (docs/observability.md). A <c>rate_limited</c> refusal's event is committed together with other refusals'
+/// through <see cref="RefusalEventBatch"/> when the host has one, still before the caller answers.
 /// </summary>
 public sealed class SignInEventRecorder(
-    ISignInEventStore store, IOptionsMonitor<BrowserSupportOptions> browsers, ISignInEventListener? listener = null, SignpostMetrics? metrics = null)
+    ISignInEventStore store, IOptionsMonitor<BrowserSupportOptions> browsers, ISignInEventListener? listener = null, SignpostMetrics? metrics = null,
+    RefusalEventBatch? refusals = null)
 {
     public async Task<SignInEvent> RecordAsync(
         PasswordSignInRequest request,
@@ -125,13 +127,18 @@ public sealed class SignInEventRecorder(
     /// </summary>
     private async Task AppendAsync(SignInEvent signInEvent, CancellationToken cancellationToken, Session? startedSession = null, IWriteTransaction? commitWith = null)
     {
-        if (startedSession is null)
+        if (startedSession is not null)
         {
-            await store.AppendAsync(signInEvent, cancellationToken);
+            await store.AppendWithSessionAsync(signInEvent, startedSession, cancellationToken);
+        }
+        else if (signInEvent.ReasonCode == ReasonCodes.RateLimited && refusals is not null && refusals.TryEnqueue(signInEvent, out var committed))
+        {
+            // A flood's refusals share write transactions (docs/capacity.md, "Refusals' events, written together").
+            await committed;
         }
         else
         {
-            await store.AppendWithSessionAsync(signInEvent, startedSession, cancellationToken);
+            await store.AppendAsync(signInEvent, cancellationToken);
         }
 
         if (commitWith is not null)

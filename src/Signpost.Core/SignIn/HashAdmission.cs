@@ -29,6 +29,15 @@ public sealed class HashAdmissionOptions
 
     /// <summary>What a refused attempt is told to wait, in seconds (<c>Retry-After</c>).</summary>
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// How long the first queued <c>rate_limited</c> event waits for others to share its write transaction
+    /// (<see cref="Events.RefusalEventBatch"/>); 0 writes whatever is queued at once.
+    /// </summary>
+    public int RefusalEventLingerMilliseconds { get; set; } = 50;
+
+    /// <summary>Refusal events that may wait to be written; a refusal that finds the queue full writes its own.</summary>
+    public int RefusalEventQueue { get; set; } = Events.RefusalEventBatch.DefaultCapacity;
 }
 
 /// <summary>

@@ -67,6 +67,22 @@ public sealed class SignpostMetrics
         }, "{attempt}", "Password attempts waiting for a hash on this node, by queue (trusted, untrusted).");
     }
 
+    /// <summary>
+    /// Refusals' events written together (docs/capacity.md): events waiting for their shared transaction, the
+    /// transactions and events written, and refusals that found the queue full and wrote their own event.
+    /// </summary>
+    public void ObserveRefusalEvents(Events.RefusalEventBatch batch)
+    {
+        _meter.CreateObservableGauge("signpost.refusal_events.queued", () => batch.Queued, "{event}",
+            "rate_limited events waiting on this node for the write transaction they share.");
+        _meter.CreateObservableCounter("signpost.refusal_events.batches", () => batch.Batches, "{transaction}",
+            "Write transactions that committed rate_limited events together on this node.");
+        _meter.CreateObservableCounter("signpost.refusal_events.written", () => batch.Events, "{event}",
+            "rate_limited events committed in those shared transactions.");
+        _meter.CreateObservableCounter("signpost.refusal_events.written_alone", () => batch.WrittenAlone, "{event}",
+            "rate_limited events written in their own transaction because the queue was full (none is dropped).");
+    }
+
     /// <summary>An untrusted attempt found the untrusted queue full and was refused without a hash.</summary>
     public void HashAdmissionRefused() => _admissionRefusals.Add(1);
 

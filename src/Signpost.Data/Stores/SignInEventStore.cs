@@ -35,6 +35,23 @@ internal sealed class SignInEventStore(SignpostDbContext db) : ISignInEventStore
         }
     }
 
+    public async Task AppendManyAsync(IReadOnlyList<SignInEvent> signInEvents, CancellationToken cancellationToken)
+    {
+        // One SaveChanges: EF Core sends the inserts in batches inside one transaction, so one commit for them all.
+        db.SignInEvents.AddRange(signInEvents);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            foreach (var signInEvent in signInEvents)
+            {
+                db.Entry(signInEvent).State = EntityState.Detached;
+            }
+        }
+    }
+
     public Task<SignInEvent?> FindByTraceIdAsync(string traceId, CancellationToken cancellationToken) =>
         db.SignInEvents.AsNoTracking().Where(e => e.TraceId == traceId).OrderBy(e => e.Id).FirstOrDefaultAsync(cancellationToken);
 

@@ -32,8 +32,9 @@ public static class SignInServiceCollectionExtensions
 
         services.AddSingleton<PasswordHashing>();
         services.AddOptions<HashAdmissionOptions>().BindConfiguration(HashAdmissionOptions.Section)
-            .Validate(o => o.Concurrency >= 0 && o.UntrustedQueue >= 0 && o.TrustedReserve >= -1 && o.RetryAfterSeconds is >= 1 and <= 3600,
-                "Signpost:HashAdmission: Concurrency and UntrustedQueue must be 0 (automatic) or more, TrustedReserve -1 (automatic) or more, RetryAfterSeconds between 1 and 3600.")
+            .Validate(o => o.Concurrency >= 0 && o.UntrustedQueue >= 0 && o.TrustedReserve >= -1 && o.RetryAfterSeconds is >= 1 and <= 3600
+                    && o.RefusalEventLingerMilliseconds is >= 0 and <= 60_000 && o.RefusalEventQueue >= 1,
+                "Signpost:HashAdmission: Concurrency and UntrustedQueue must be 0 (automatic) or more, TrustedReserve -1 (automatic) or more, RetryAfterSeconds between 1 and 3600, RefusalEventLingerMilliseconds between 0 and 60000, RefusalEventQueue 1 or more.")
             .ValidateOnStart();
         services.AddSingleton<HashAdmission>();
         services.AddSignpostPasswordPolicy();
@@ -51,6 +52,16 @@ public static class SignInServiceCollectionExtensions
         services.AddSingleton<Data.SessionCacheWrites>();
         services.AddScoped<SessionManager>();
         services.AddScoped<SignInEventRecorder>();
+        // A flood's rate_limited events share write transactions; flushed on a graceful stop (docs/capacity.md).
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<HashAdmissionOptions>>().Value;
+            var batch = new RefusalEventBatch(sp.GetRequiredService<IServiceScopeFactory>(),
+                TimeSpan.FromMilliseconds(options.RefusalEventLingerMilliseconds), options.RefusalEventQueue);
+            sp.GetService<Core.Telemetry.SignpostMetrics>()?.ObserveRefusalEvents(batch);
+            return batch;
+        });
+        services.AddHostedService<RateLimitingEventFlush>();
         services.AddScoped<SignInGate>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<ActivationService>();

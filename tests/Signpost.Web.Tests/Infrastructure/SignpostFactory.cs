@@ -108,7 +108,9 @@ public class SignpostFactory : WebApplicationFactory<Program>
             {
                 // Signpost's own jobs only: the web server itself is a hosted service too.
                 var signpost = typeof(SignpostHost).Assembly;
+                // Not the flush of queued refusal events on stop: that is part of the sign-in, not a job.
                 foreach (var job in services.Where(d => d.ServiceType == typeof(IHostedService)
+                    && d.ImplementationType != typeof(Signpost.Web.Infrastructure.RateLimitingEventFlush)
                     && (d.ImplementationType?.Assembly == signpost || d.ImplementationFactory?.Method.Module.Assembly == signpost)).ToList())
                 {
                     services.Remove(job);
