@@ -159,6 +159,37 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the server has printed a line containing <paramref name="text"/> (say, the first-run link, which
+    /// <c>serve</c> prints beside its start rather than before it listens).
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            lock (_log)
+            {
+                _log.Flush();
+            }
+
+            using (var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
+            {
+                if ((await reader.ReadToEndAsync(cancellationToken)).Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            if (_process.HasExited || Stopwatch.GetElapsedTime(started) > timeout)
+            {
+                throw new BenchException($"{Name} did not print \"{text}\" within {timeout.TotalSeconds:0} s; see {LogPath}:\n{Tail(LogPath)}");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     /// <summary>Peak resident set size (VmHWM) so far, in bytes.</summary>
     public long PeakResidentBytes() => ProcFs.StatusKilobytes(Id, "VmHWM:") * 1024;
 

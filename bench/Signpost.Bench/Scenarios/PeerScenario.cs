@@ -214,6 +214,9 @@ internal sealed class PeerScenario : IScenario
                 await using (var signpost = await SignpostTarget.StartAsync(settings, database, cancellationToken, name: "signpost-first"))
                 {
                     signpostFirstTimes.Add(signpost.ReadyAfter.TotalMilliseconds);
+
+                    // The link is printed beside the start, not before listening: it is there once the first-run check ends.
+                    await signpost.WaitForOutputAsync("No platform administrator has a password yet", TimeSpan.FromSeconds(60), cancellationToken);
                 }
 
                 SignpostTarget.ActivateFirstAdministrator(database);

@@ -3,7 +3,7 @@ using Signpost.Web.Setup;
 
 namespace Signpost.Web.Cli;
 
-/// <summary><c>signpost serve [--urls URL] [--demo]</c>: check the schema (SQLite: migrate it), bootstrap, listen.</summary>
+/// <summary><c>signpost serve [--urls URL] [--demo]</c>: check the schema (SQLite: migrate it), listen, and beside that the first-run check.</summary>
 public static class ServeCommand
 {
     public const string DefaultUrls = "http://localhost:5080";
@@ -79,60 +79,112 @@ public static class ServeCommand
             return ExitCodes.Database;
         }
 
-        await using (var scope = app.Services.CreateAsyncScope())
+        if (demo)
         {
+            // The demo's table (accounts, links, the sample portal) is printed before the node listens, as the demo's README shows.
+            await using var scope = app.Services.CreateAsyncScope();
             var bootstrap = scope.ServiceProvider.GetRequiredService<Bootstrap>();
-            if (demo)
+            IReadOnlyList<(string Username, string State, string HowTo)> rows;
+            try
             {
-                IReadOnlyList<(string Username, string State, string HowTo)> rows;
-                try
-                {
-                    rows = await bootstrap.SeedDemoAsync(cancellationToken);
-                }
-                catch (CommandRefusedException ex)
-                {
-                    // A database whose data clashes with the demo's (its NPI or an email already taken): one line, not a trace.
-                    await Console.Error.WriteLineAsync($"signpost: the demo cannot be seeded into this database: {ex.Message} Use --demo on a new database.");
-                    return ExitCodes.Refused;
-                }
-
-                Console.WriteLine();
-                Console.WriteLine($"Demo practice \"Riverside Family Practice\" — sign in at {(urls ?? DefaultUrls).Split(';')[0]}/o/{Bootstrap.DemoSlug}");
-                foreach (var (username, state, howTo) in rows)
-                {
-                    Console.WriteLine($"  {username,-14} {state,-24} {howTo}");
-                }
-
-                // The sample portal (samples/Portal) as a client, registered once; a restart leaves it as it is.
-                await bootstrap.SeedDemoPortalAsync(cancellationToken);
-                Console.WriteLine($"  (the sample portal, client \"{Bootstrap.DemoPortalClientId}\": `dotnet run --project samples/Portal`, then open {Bootstrap.DemoPortalOrigin})");
-
-                // Four weeks of made-up attempts, so the analytics, support console and troubleshooter have something to show.
-                var history = ActivatorUtilities.CreateInstance<Analytics.DemoHistory>(scope.ServiceProvider);
-                if (await history.SeedAsync(Bootstrap.DemoSlug, cancellationToken) is > 0 and var written)
-                {
-                    Console.WriteLine($"  (and {written} made-up sign-in attempts over the last four weeks, for /platform/analytics and /admin/{Bootstrap.DemoSlug}/analytics)");
-                }
-
-                Console.WriteLine();
+                rows = await bootstrap.SeedDemoAsync(cancellationToken);
+            }
+            catch (CommandRefusedException ex)
+            {
+                // A database whose data clashes with the demo's (its NPI or an email already taken): one line, not a trace.
+                await Console.Error.WriteLineAsync($"signpost: the demo cannot be seeded into this database: {ex.Message} Use --demo on a new database.");
+                return ExitCodes.Refused;
             }
 
-            // Printed to the operator's console, never logged: the link is a credential.
-            if (await bootstrap.EnsurePlatformAdminAsync(cancellationToken) is { } link)
+            Console.WriteLine();
+            Console.WriteLine($"Demo practice \"Riverside Family Practice\" — sign in at {(urls ?? DefaultUrls).Split(';')[0]}/o/{Bootstrap.DemoSlug}");
+            foreach (var (username, state, howTo) in rows)
             {
-                Console.WriteLine("No platform administrator has a password yet. Set one with this one-time link (valid 24 hours):");
-                Console.WriteLine($"  {link}");
-                Console.WriteLine();
+                Console.WriteLine($"  {username,-14} {state,-24} {howTo}");
+            }
+
+            // The sample portal (samples/Portal) as a client, registered once; a restart leaves it as it is.
+            await bootstrap.SeedDemoPortalAsync(cancellationToken);
+            Console.WriteLine($"  (the sample portal, client \"{Bootstrap.DemoPortalClientId}\": `dotnet run --project samples/Portal`, then open {Bootstrap.DemoPortalOrigin})");
+
+            // Four weeks of made-up attempts, so the analytics, support console and troubleshooter have something to show.
+            var history = ActivatorUtilities.CreateInstance<Analytics.DemoHistory>(scope.ServiceProvider);
+            if (await history.SeedAsync(Bootstrap.DemoSlug, cancellationToken) is > 0 and var written)
+            {
+                Console.WriteLine($"  (and {written} made-up sign-in attempts over the last four weeks, for /platform/analytics and /admin/{Bootstrap.DemoSlug}/analytics)");
+            }
+
+            Console.WriteLine();
+
+            // The demo's own first-run link is printed with its table, before it listens (the browser tests read it then).
+            if (await FirstRunAsync(app, cancellationToken) is { } failedFirstRun)
+            {
+                return failedFirstRun;
             }
         }
 
-        StartupTrace.Mark("bootstrap checked");
         if (StartupTrace.Enabled)
         {
             app.Lifetime.ApplicationStarted.Register(() => StartupTrace.Mark("listening (hosted services started)"));
         }
 
-        await app.RunAsync(cancellationToken);
-        return 0;
+        // Elsewhere the first-run check runs beside Kestrel's start instead of before it: on a restart it only reads (is a
+        // platform admin active?), and as the first EF Core query of the process it cost half a second before
+        // the node could listen. Answering before it ends is safe: it only ever adds a pending `admin` without a
+        // password and a one-time link, and no endpoint treats "no platform admin yet" as a way in
+        // (docs/cli.md, "What a start costs").
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+        var firstRun = demo ? Task.FromResult<int?>(null) : FirstRunAsync(app, stopping.Token);
+        int? failed;
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
+        finally
+        {
+            // The check's scope uses the host's services: it ends before they are disposed.
+            await stopping.CancelAsync();
+            failed = await firstRun;
+            await app.DisposeAsync();
+        }
+
+        return failed ?? ExitCodes.Done;
+    }
+
+    /// <summary>
+    /// Prints the first platform admin's one-time activation link while none is active (a new database, or an
+    /// operator who lost the console output). Null when done; an exit code when the database failed it, after
+    /// saying so in one line and stopping the node.
+    /// </summary>
+    private static async Task<int?> FirstRunAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+
+            // Printed to the operator's console, never logged: the link is a credential.
+            if (await scope.ServiceProvider.GetRequiredService<Bootstrap>().EnsurePlatformAdminAsync(cancellationToken) is { } link)
+            {
+                Console.WriteLine($"No platform administrator has a password yet. Set one with this one-time link (valid 24 hours):{Environment.NewLine}  {link}{Environment.NewLine}");
+            }
+
+            StartupTrace.Mark("bootstrap checked");
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped before the check ended: the next start checks again.
+            return null;
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync(ex is System.Data.Common.DbException
+                ? $"signpost: the database could not be used: {ex.Message}"
+                : $"signpost: the first-run check failed: {ex}");
+            app.Lifetime.StopApplication();
+            return ExitCodes.Database;
+        }
     }
 }
