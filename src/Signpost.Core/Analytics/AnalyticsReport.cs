@@ -22,11 +22,23 @@ public sealed record AnalyticsFilter(DateOnly From, DateOnly To, Guid? Organizat
     public static readonly Guid AllPractices = new("ffffffff-ffff-ffff-ffff-ffffffffffff");
 
     public int Days => To.DayNumber - From.DayNumber + 1;
+
+    /// <summary>The longest range charted by day; a longer one is charted by calendar month (docs/analytics.md, "Long ranges").</summary>
+    public const int MaxDaysByDay = 92;
+
+    /// <summary>Whether the report's points are calendar months (the first and last maybe in part) rather than days.</summary>
+    public bool ByMonth => Days > MaxDaysByDay;
 }
 
-/// <summary>One local day of failures by root-cause category.</summary>
+/// <summary>
+/// One point of the chart: failures by root-cause category over the local days <see cref="Day"/> to <see cref="LastDay"/>
+/// — one day, or for a long range (<see cref="AnalyticsFilter.ByMonth"/>) one calendar month cut to the range.
+/// </summary>
 public sealed record CategoryDay(DateOnly Day, IReadOnlyDictionary<ReasonCategory, int> Failures)
 {
+    /// <summary>The point's last day (<see cref="Day"/> itself for a point of one day).</summary>
+    public DateOnly LastDay { get; init; } = Day;
+
     public int Total => Failures.Values.Sum();
 }
 
@@ -53,7 +65,7 @@ public sealed class AnalyticsReport
 {
     public required AnalyticsFilter Filter { get; init; }
 
-    /// <summary>Failures per local day and category, one entry per day of the range (empty days too).</summary>
+    /// <summary>Failures per local day and category, one entry per day of the range (empty days too) — or per calendar month when <see cref="AnalyticsFilter.ByMonth"/>.</summary>
     public required IReadOnlyList<CategoryDay> Days { get; init; }
 
     /// <summary>Failures per reason code, most first.</summary>

@@ -116,6 +116,56 @@ public sealed class AnalyticsPracticeMonthFailures
     public long Failures { get; set; }
 }
 
+// The month roll-ups of all practices together (docs/analytics.md, "Long ranges"): the AllPractices rows above
+// summed per calendar month of the practices' local days, Month being its first day. A report of all practices
+// over a long range reads the whole months inside it here and the days of the part-months at its edges from the
+// daily rows, so every figure is the same sum of the same events, read from fewer rows.
+
+/// <summary>Events of all practices per local month, reason and method (<see cref="AnalyticsOutcomeCount"/> by month).</summary>
+public sealed class AnalyticsMonthOutcome
+{
+    public DateOnly Month { get; set; }
+    public required string ReasonCode { get; set; }
+    public SignInMethod Method { get; set; }
+    public int Count { get; set; }
+}
+
+/// <summary>
+/// Failures of all practices per local month, weekday (0 = Monday) and hour of the local day, category and method:
+/// <see cref="AnalyticsHourCount"/> by month, the weekday kept from each row's day for the heat map.
+/// </summary>
+public sealed class AnalyticsMonthHour
+{
+    public DateOnly Month { get; set; }
+    public int Weekday { get; set; }
+    public int Hour { get; set; }
+    public ReasonCategory Category { get; set; }
+    public SignInMethod Method { get; set; }
+    public int Failures { get; set; }
+}
+
+/// <summary>Failures of all practices per local month, network, category and method (<see cref="AnalyticsNetworkCount"/> by month).</summary>
+public sealed class AnalyticsMonthNetwork
+{
+    public DateOnly Month { get; set; }
+    public required string Network { get; set; }
+    public ReasonCategory Category { get; set; }
+    public SignInMethod Method { get; set; }
+    public int Failures { get; set; }
+}
+
+/// <summary>Failure stories of all practices per local month of their first failure (<see cref="AnalyticsStoryCount"/> by month).</summary>
+public sealed class AnalyticsMonthStory
+{
+    public DateOnly Month { get; set; }
+    public ReasonCategory Category { get; set; }
+    public SignInMethod Method { get; set; }
+    public StoryEnding Ending { get; set; }
+    public RecoveryWay Way { get; set; }
+    public int Stories { get; set; }
+    public long SecondsToRecover { get; set; }
+}
+
 /// <summary>How far the job has counted: events before <see cref="Position"/> are in the rows of <see cref="Name"/>.</summary>
 public sealed class AnalyticsWatermark
 {

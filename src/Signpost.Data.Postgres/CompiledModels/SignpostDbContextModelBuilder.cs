@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2390fdd6-24b5-41e9-a3ef-4aecadccf187"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("2cfa5d7a-be2d-4d47-bfb8-25dc2c5ac4b3"), entityTypeCount: 56)
         {
         }
 
@@ -26,6 +26,10 @@ namespace Signpost.Data.Postgres.CompiledModels
             var account = AccountEntityType.Create(this);
             var membership = MembershipEntityType.Create(this);
             var analyticsHourCount = AnalyticsHourCountEntityType.Create(this);
+            var analyticsMonthHour = AnalyticsMonthHourEntityType.Create(this);
+            var analyticsMonthNetwork = AnalyticsMonthNetworkEntityType.Create(this);
+            var analyticsMonthOutcome = AnalyticsMonthOutcomeEntityType.Create(this);
+            var analyticsMonthStory = AnalyticsMonthStoryEntityType.Create(this);
             var analyticsNetworkCount = AnalyticsNetworkCountEntityType.Create(this);
             var analyticsOutcomeCount = AnalyticsOutcomeCountEntityType.Create(this);
             var analyticsPracticeFailureTotal = AnalyticsPracticeFailureTotalEntityType.Create(this);
@@ -98,6 +102,10 @@ namespace Signpost.Data.Postgres.CompiledModels
             AccountEntityType.CreateAnnotations(account);
             MembershipEntityType.CreateAnnotations(membership);
             AnalyticsHourCountEntityType.CreateAnnotations(analyticsHourCount);
+            AnalyticsMonthHourEntityType.CreateAnnotations(analyticsMonthHour);
+            AnalyticsMonthNetworkEntityType.CreateAnnotations(analyticsMonthNetwork);
+            AnalyticsMonthOutcomeEntityType.CreateAnnotations(analyticsMonthOutcome);
+            AnalyticsMonthStoryEntityType.CreateAnnotations(analyticsMonthStory);
             AnalyticsNetworkCountEntityType.CreateAnnotations(analyticsNetworkCount);
             AnalyticsOutcomeCountEntityType.CreateAnnotations(analyticsOutcomeCount);
             AnalyticsPracticeFailureTotalEntityType.CreateAnnotations(analyticsPracticeFailureTotal);

@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3fa4afd4-8be1-4cee-ac8f-153c1adf477a"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("e9fc9903-1e96-4225-9b0d-16f9a3985dbf"), entityTypeCount: 56)
         {
         }
 
@@ -25,6 +25,10 @@ namespace Signpost.Data.Sqlite.CompiledModels
             var account = AccountEntityType.Create(this);
             var membership = MembershipEntityType.Create(this);
             var analyticsHourCount = AnalyticsHourCountEntityType.Create(this);
+            var analyticsMonthHour = AnalyticsMonthHourEntityType.Create(this);
+            var analyticsMonthNetwork = AnalyticsMonthNetworkEntityType.Create(this);
+            var analyticsMonthOutcome = AnalyticsMonthOutcomeEntityType.Create(this);
+            var analyticsMonthStory = AnalyticsMonthStoryEntityType.Create(this);
             var analyticsNetworkCount = AnalyticsNetworkCountEntityType.Create(this);
             var analyticsOutcomeCount = AnalyticsOutcomeCountEntityType.Create(this);
             var analyticsPracticeFailureTotal = AnalyticsPracticeFailureTotalEntityType.Create(this);
@@ -97,6 +101,10 @@ namespace Signpost.Data.Sqlite.CompiledModels
             AccountEntityType.CreateAnnotations(account);
             MembershipEntityType.CreateAnnotations(membership);
             AnalyticsHourCountEntityType.CreateAnnotations(analyticsHourCount);
+            AnalyticsMonthHourEntityType.CreateAnnotations(analyticsMonthHour);
+            AnalyticsMonthNetworkEntityType.CreateAnnotations(analyticsMonthNetwork);
+            AnalyticsMonthOutcomeEntityType.CreateAnnotations(analyticsMonthOutcome);
+            AnalyticsMonthStoryEntityType.CreateAnnotations(analyticsMonthStory);
             AnalyticsNetworkCountEntityType.CreateAnnotations(analyticsNetworkCount);
             AnalyticsOutcomeCountEntityType.CreateAnnotations(analyticsOutcomeCount);
             AnalyticsPracticeFailureTotalEntityType.CreateAnnotations(analyticsPracticeFailureTotal);

@@ -113,10 +113,38 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             r => (r.Day, r.OrganizationId, r.Network, r.Category, r.Method), (row, count) => row.Failures += count,
             (k, count) => new AnalyticsNetworkCount { Day = k.Day, OrganizationId = k.Organization, Network = k.Network, Category = k.Category, Method = k.Method, Failures = count }, cancellationToken);
 
+        // The month roll-ups of all practices, from the same counts (docs/analytics.md, "Long ranges").
+        var rollUp = AnalyticsFilter.AllPractices;
+        await AddToRowsAsync(ByMonth(outcomes.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), k.Reason, k.Method)), k => k.Item1,
+            (first, last) => r => r.Month >= first && r.Month <= last, r => (r.Month, r.ReasonCode, r.Method), (row, count) => row.Count += count,
+            (k, count) => new AnalyticsMonthOutcome { Month = k.Item1, ReasonCode = k.Reason, Method = k.Method, Count = count }, cancellationToken);
+        await AddToRowsAsync(ByMonth(hours.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), Weekday(k.Day), k.Hour, k.Category, k.Method)), k => k.Item1,
+            (first, last) => r => r.Month >= first && r.Month <= last, r => (r.Month, r.Weekday, r.Hour, r.Category, r.Method), (row, count) => row.Failures += count,
+            (k, count) => new AnalyticsMonthHour { Month = k.Item1, Weekday = k.Item2, Hour = k.Hour, Category = k.Category, Method = k.Method, Failures = count }, cancellationToken);
+        await AddToRowsAsync(ByMonth(networks.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), k.Network, k.Category, k.Method)), k => k.Item1,
+            (first, last) => r => r.Month >= first && r.Month <= last, r => (r.Month, r.Network, r.Category, r.Method), (row, count) => row.Failures += count,
+            (k, count) => new AnalyticsMonthNetwork { Month = k.Item1, Network = k.Network, Category = k.Category, Method = k.Method, Failures = count }, cancellationToken);
+
         mark.Position = end;
         await SaveAsync(cancellationToken);
         return true;
     }
+
+    /// <summary>Counts summed under a coarser key (a day's key by its month's).</summary>
+    private static Dictionary<TMonth, int> ByMonth<TDay, TMonth>(IEnumerable<KeyValuePair<TDay, int>> counts, Func<TDay, TMonth> monthOf)
+        where TMonth : notnull
+    {
+        var months = new Dictionary<TMonth, int>();
+        foreach (var (key, count) in counts)
+        {
+            Add(months, monthOf(key), count);
+        }
+
+        return months;
+    }
+
+    /// <summary>The weekday of a day, Monday 0 (the heat map's rows).</summary>
+    internal static int Weekday(DateOnly day) => ((int)day.DayOfWeek + 6) % 7;
 
     private async Task<bool> CountStoriesAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -179,6 +207,26 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             {
                 Day = k.Day, OrganizationId = k.Organization, Category = k.Category, Method = k.Method, Ending = k.Ending, Way = k.Way,
                 Stories = told.Stories, SecondsToRecover = told.Seconds,
+            }, cancellationToken);
+
+        var monthStories = new Dictionary<(DateOnly Month, ReasonCategory Category, SignInMethod Method, StoryEnding Ending, RecoveryWay Way), (int Stories, long Seconds)>();
+        foreach (var (k, told) in stories.Where(p => p.Key.Organization == AnalyticsFilter.AllPractices))
+        {
+            var key = (MonthOf(k.Day), k.Category, k.Method, k.Ending, k.Way);
+            var (count, seconds) = monthStories.GetValueOrDefault(key);
+            monthStories[key] = (count + told.Stories, seconds + told.Seconds);
+        }
+
+        await AddToRowsAsync(monthStories, k => k.Month, (first, last) => r => r.Month >= first && r.Month <= last,
+            r => (r.Month, r.Category, r.Method, r.Ending, r.Way),
+            (row, told) =>
+            {
+                row.Stories += told.Stories;
+                row.SecondsToRecover += told.Seconds;
+            },
+            (k, told) => new AnalyticsMonthStory
+            {
+                Month = k.Month, Category = k.Category, Method = k.Method, Ending = k.Ending, Way = k.Way, Stories = told.Stories, SecondsToRecover = told.Seconds,
             }, cancellationToken);
 
         mark.Position = end;

@@ -36,47 +36,75 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var (from, to, organization, category, method) = (filter.From, filter.To, filter.OrganizationId, filter.Category, filter.Method);
         var successCodes = ReasonCatalogue.All.Where(r => r.Category == ReasonCategory.Success).Select(r => r.Code).ToList();
 
-        // One practice's rows, or the roll-up rows of all practices (AnalyticsFilter.AllPractices).
+        // One practice's rows, or the roll-up rows of all practices (AnalyticsFilter.AllPractices). A long range
+        // of all practices reads its whole months from the month roll-ups and only the days of the part-months
+        // at its edges from the daily rows (docs/analytics.md, "Long ranges"): the same events summed either way.
         var scope = organization ?? AnalyticsFilter.AllPractices;
         var outcomesOfEveryPractice = db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId != AnalyticsFilter.AllPractices);
-        var outcomes = db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
-        var hours = db.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
-        var networks = db.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
-        var stories = db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.OrganizationId == scope);
+        var (wholeFrom, wholeTo) = WholeMonths(from, to);
+        var months = organization is null && filter.ByMonth && wholeFrom < wholeTo;
+        (DateOnly First, DateOnly Last)[] spans = months
+            ? [.. new[] { (from, wholeFrom.AddDays(-1)), (wholeTo, to) }.Where(s => s.Item1 <= s.Item2)]
+            : [(from, to)];
         if (method is { } m)
         {
             outcomesOfEveryPractice = outcomesOfEveryPractice.Where(r => r.Method == m);
-            outcomes = outcomes.Where(r => r.Method == m);
-            hours = hours.Where(r => r.Method == m);
-            networks = networks.Where(r => r.Method == m);
-            stories = stories.Where(r => r.Method == m);
         }
 
-        if (category is { } c)
+        IQueryable<AnalyticsOutcomeCount> Outcomes(DateOnly first, DateOnly last) =>
+            db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method));
+        IQueryable<AnalyticsHourCount> Hours(DateOnly first, DateOnly last) =>
+            db.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
+        IQueryable<AnalyticsNetworkCount> Networks(DateOnly first, DateOnly last) =>
+            db.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
+        IQueryable<AnalyticsStoryCount> Stories(DateOnly first, DateOnly last) =>
+            db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
+        var monthOutcomes = db.Set<AnalyticsMonthOutcome>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method));
+        var monthHours = db.Set<AnalyticsMonthHour>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
+        var monthNetworks = db.Set<AnalyticsMonthNetwork>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
+        var monthStories = db.Set<AnalyticsMonthStory>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
+
+        // Per day (or whole month), reason and method: a few thousand rows at most whatever the number of practices.
+        var outcomeRows = new List<(DateOnly Day, string ReasonCode, Core.Events.SignInMethod Method, int Count)>();
+        foreach (var (first, last) in spans)
         {
-            hours = hours.Where(r => r.Category == c);
-            networks = networks.Where(r => r.Category == c);
-            stories = stories.Where(r => r.Category == c);
+            outcomeRows.AddRange((await Outcomes(first, last).GroupBy(r => new { r.Day, r.ReasonCode, r.Method })
+                .Select(g => new { g.Key.Day, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
+                .ToListAsync(cancellationToken)).Select(r => (r.Day, r.ReasonCode, r.Method, r.Count)));
         }
 
-        // Per day, reason and method: a few thousand rows at most whatever the number of practices.
-        var outcomeRows = await outcomes.GroupBy(r => new { r.Day, r.ReasonCode, r.Method })
-            .Select(g => new { g.Key.Day, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
-            .ToListAsync(cancellationToken);
+        if (months)
+        {
+            outcomeRows.AddRange((await monthOutcomes.Select(r => new { r.Month, r.ReasonCode, r.Method, r.Count }).ToListAsync(cancellationToken))
+                .Select(r => (r.Month, r.ReasonCode, r.Method, r.Count)));
+        }
+
         var signIns = outcomeRows.Where(r => FailureStoryTeller.IsAttempt(r.Method) && successCodes.Contains(r.ReasonCode)).Sum(r => r.Count);
         var failures = outcomeRows.Where(r => !successCodes.Contains(r.ReasonCode))
             .Where(r => category is null || AnalyticsAggregator.CategoryOf(r.ReasonCode) == category).ToList();
 
-        var byDay = failures.GroupBy(r => r.Day).ToDictionary(g => g.Key,
+        // The chart's points: each day, or each calendar month of a long range (the first and last maybe in part).
+        var byPoint = failures.GroupBy(r => filter.ByMonth ? AnalyticsAggregator.MonthOf(r.Day) : r.Day).ToDictionary(g => g.Key,
             g => (IReadOnlyDictionary<ReasonCategory, int>)g.GroupBy(r => AnalyticsAggregator.CategoryOf(r.ReasonCode)).ToDictionary(c => c.Key, c => c.Sum(r => r.Count)));
-        var days = Enumerable.Range(0, filter.Days).Select(i => from.AddDays(i))
-            .Select(day => new CategoryDay(day, byDay.GetValueOrDefault(day) ?? new Dictionary<ReasonCategory, int>())).ToList();
+        var days = Points(filter).Select(p => new CategoryDay(p.First, byPoint.GetValueOrDefault(p.Key) ?? new Dictionary<ReasonCategory, int>()) { LastDay = p.Last }).ToList();
         var reasons = failures.GroupBy(r => r.ReasonCode).Select(g => (g.Key, g.Sum(r => r.Count)))
             .OrderByDescending(r => r.Item2).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
 
-        var storyRows = await stories.GroupBy(r => new { r.Ending, r.Way })
-            .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
-            .ToListAsync(cancellationToken);
+        var storyRows = new List<(StoryEnding Ending, RecoveryWay Way, int Stories, long Seconds)>();
+        foreach (var (first, last) in spans)
+        {
+            storyRows.AddRange((await Stories(first, last).GroupBy(r => new { r.Ending, r.Way })
+                .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
+                .ToListAsync(cancellationToken)).Select(r => (r.Ending, r.Way, r.Stories, r.Seconds)));
+        }
+
+        if (months)
+        {
+            storyRows.AddRange((await monthStories.GroupBy(r => new { r.Ending, r.Way })
+                .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
+                .ToListAsync(cancellationToken)).Select(r => (r.Ending, r.Way, r.Stories, r.Seconds)));
+        }
+
         var byEnding = Enum.GetValues<StoryEnding>().ToDictionary(e => e, e => storyRows.Where(r => r.Ending == e).Sum(r => r.Stories));
         var ways = Enum.GetValues<RecoveryWay>().Where(w => w != RecoveryWay.None)
             .ToDictionary(w => w, w => storyRows.Where(r => r.Ending == StoryEnding.RecoveredAlone && r.Way == w).Sum(r => r.Stories));
@@ -87,20 +115,80 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         });
 
         var heat = new int[7, 24];
-        var hourRows = await hours.GroupBy(r => new { r.Day, r.Hour }).Select(g => new { g.Key.Day, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
-        foreach (var row in hourRows)
+        foreach (var (first, last) in spans)
         {
-            heat[((int)row.Day.DayOfWeek + 6) % 7, row.Hour] += row.Failures;
+            var hourRows = await Hours(first, last).GroupBy(r => new { r.Day, r.Hour }).Select(g => new { g.Key.Day, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
+            foreach (var row in hourRows)
+            {
+                heat[AnalyticsAggregator.Weekday(row.Day), row.Hour] += row.Failures;
+            }
         }
 
-        var networkRows = await networks.GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
-            .OrderByDescending(r => r.Failures).ThenBy(r => r.Network).Take(Top).ToListAsync(cancellationToken);
+        if (months)
+        {
+            var hourRows = await monthHours.GroupBy(r => new { r.Weekday, r.Hour }).Select(g => new { g.Key.Weekday, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
+            foreach (var row in hourRows)
+            {
+                heat[row.Weekday, row.Hour] += row.Failures;
+            }
+        }
+
+        // The top networks: ranked by the database when one query answers; summed over its parts when a long range has several.
+        List<(string Network, int Failures)> networkRows;
+        if (!months)
+        {
+            networkRows = [.. (await Networks(from, to).GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
+                .OrderByDescending(r => r.Failures).ThenBy(r => r.Network).Take(Top).ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures))];
+        }
+        else
+        {
+            var parts = new List<(string Network, int Failures)>();
+            foreach (var (first, last) in spans)
+            {
+                parts.AddRange((await Networks(first, last).GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
+                    .ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures)));
+            }
+
+            parts.AddRange((await monthNetworks.GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
+                .ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures)));
+            // Ordinal, as the database orders the keys (ASCII text) in the query above.
+            networkRows = [.. parts.GroupBy(p => p.Network).Select(g => (Network: g.Key, Failures: g.Sum(p => p.Failures)))
+                .OrderByDescending(r => r.Failures).ThenBy(r => r.Network, StringComparer.Ordinal).Take(Top)];
+        }
 
         var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
         var practices = organization is null
             ? await TopPracticesAsync(filter, ranked, outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken)
             : [];
         return new Counts(days, reasons, signIns, byEnding, ways, mean, heat, [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))], practices);
+    }
+
+    /// <summary>
+    /// The calendar months lying wholly inside the range: from <c>First</c> (a month's first day) up to, not
+    /// including, <c>End</c>; empty when <c>First</c> is not before <c>End</c>.
+    /// </summary>
+    internal static (DateOnly First, DateOnly End) WholeMonths(DateOnly from, DateOnly to) =>
+        (from.Day == 1 ? from : AnalyticsAggregator.MonthOf(from).AddMonths(1),
+         to.AddDays(1).Day == 1 ? to.AddDays(1) : AnalyticsAggregator.MonthOf(to));
+
+    /// <summary>The chart's points: each day of the range, or each calendar month it touches, cut to the range.</summary>
+    private static IEnumerable<(DateOnly Key, DateOnly First, DateOnly Last)> Points(AnalyticsFilter filter)
+    {
+        if (!filter.ByMonth)
+        {
+            for (var day = filter.From; day <= filter.To; day = day.AddDays(1))
+            {
+                yield return (day, day, day);
+            }
+
+            yield break;
+        }
+
+        for (var month = AnalyticsAggregator.MonthOf(filter.From); month <= filter.To; month = month.AddMonths(1))
+        {
+            var last = month.AddMonths(1).AddDays(-1);
+            yield return (month, month < filter.From ? filter.From : month, last > filter.To ? filter.To : last);
+        }
     }
 
     /// <summary>The report: the counts, and what is read fresh for every view.</summary>

@@ -99,6 +99,55 @@ internal sealed class AnalyticsPracticeMonthFailuresConfiguration : IEntityTypeC
     }
 }
 
+// The month roll-ups of all practices: keyed month first, so a long range reads its whole months in one range scan.
+
+internal sealed class AnalyticsMonthOutcomeConfiguration : IEntityTypeConfiguration<AnalyticsMonthOutcome>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsMonthOutcome> builder)
+    {
+        builder.ToTable("AnalyticsMonthOutcomes");
+        builder.HasKey(r => new { r.Month, r.ReasonCode, r.Method });
+        builder.Property(r => r.ReasonCode).HasMaxLength(64);
+        builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
+    }
+}
+
+internal sealed class AnalyticsMonthHourConfiguration : IEntityTypeConfiguration<AnalyticsMonthHour>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsMonthHour> builder)
+    {
+        builder.ToTable("AnalyticsMonthHours");
+        builder.HasKey(r => new { r.Month, r.Weekday, r.Hour, r.Category, r.Method });
+        builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
+        builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
+    }
+}
+
+internal sealed class AnalyticsMonthNetworkConfiguration : IEntityTypeConfiguration<AnalyticsMonthNetwork>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsMonthNetwork> builder)
+    {
+        builder.ToTable("AnalyticsMonthNetworks");
+        builder.HasKey(r => new { r.Month, r.Network, r.Category, r.Method });
+        builder.Property(r => r.Network).HasMaxLength(NetworkKey.MaxLength);
+        builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
+        builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
+    }
+}
+
+internal sealed class AnalyticsMonthStoryConfiguration : IEntityTypeConfiguration<AnalyticsMonthStory>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsMonthStory> builder)
+    {
+        builder.ToTable("AnalyticsMonthStories");
+        builder.HasKey(r => new { r.Month, r.Category, r.Method, r.Ending, r.Way });
+        builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
+        builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
+        builder.Property(r => r.Ending).HasConversion<string>().HasMaxLength(32);
+        builder.Property(r => r.Way).HasConversion<string>().HasMaxLength(32);
+    }
+}
+
 internal sealed class AnalyticsWatermarkConfiguration : IEntityTypeConfiguration<AnalyticsWatermark>
 {
     public void Configure(EntityTypeBuilder<AnalyticsWatermark> builder)

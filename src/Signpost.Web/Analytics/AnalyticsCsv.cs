@@ -41,8 +41,13 @@ public static class AnalyticsCsv
     public static IReadOnlyList<string?[]>? Rows(AnalyticsReport report, string table) => table switch
     {
         "summary" => [["figure", "value"], .. Summary(report)],
-        "categories" => [["day", .. AnalyticsQuery.Categories.Select(Name), "total"],
-            .. report.Days.Select(d => (string?[])[Day(d.Day), .. AnalyticsQuery.Categories.Select(c => N(d.Failures.GetValueOrDefault(c))), N(d.Total)])],
+        // A long range is per calendar month, cut to the range: its month and the first and last day it covers.
+        "categories" => report.Filter.ByMonth
+            ? [["month", "first_day", "last_day", .. AnalyticsQuery.Categories.Select(Name), "total"],
+                .. report.Days.Select(d => (string?[])[d.Day.ToString("yyyy-MM", CultureInfo.InvariantCulture), Day(d.Day), Day(d.LastDay),
+                    .. AnalyticsQuery.Categories.Select(c => N(d.Failures.GetValueOrDefault(c))), N(d.Total)])]
+            : [["day", .. AnalyticsQuery.Categories.Select(Name), "total"],
+                .. report.Days.Select(d => (string?[])[Day(d.Day), .. AnalyticsQuery.Categories.Select(c => N(d.Failures.GetValueOrDefault(c))), N(d.Total)])],
         "reasons" => [["reason_code", "category", "failures"],
             .. report.Reasons.Select(r => (string?[])[r.ReasonCode, Name(OutcomeChart.CategoryOf(r.ReasonCode)), N(r.Count)])],
         "stories" => [["ending", "stories", "mean_seconds_to_recover"],

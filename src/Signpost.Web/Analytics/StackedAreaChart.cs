@@ -66,8 +66,10 @@ public sealed class StackedAreaChart(AnalyticsReport report)
         var slot = Days.Count <= 1 ? PlotWidth : PlotWidth / (Days.Count - 1);
         foreach (var window in report.Maintenance)
         {
-            var first = Math.Max(0, DateOnly.FromDateTime(window.StartsAt.UtcDateTime).DayNumber - Days[0].Day.DayNumber);
-            var last = Math.Min(Days.Count - 1, DateOnly.FromDateTime(window.EndsAt.UtcDateTime).DayNumber - Days[0].Day.DayNumber);
+            // The points (days, or months of a long range) whose days the window touched.
+            var (starts, ends) = (DateOnly.FromDateTime(window.StartsAt.UtcDateTime), DateOnly.FromDateTime(window.EndsAt.UtcDateTime));
+            var first = Enumerable.Range(0, Days.Count).FirstOrDefault(i => Days[i].LastDay >= starts, Days.Count);
+            var last = Enumerable.Range(0, Days.Count).LastOrDefault(i => Days[i].Day <= ends, -1);
             if (last < first)
             {
                 continue;
@@ -80,15 +82,27 @@ public sealed class StackedAreaChart(AnalyticsReport report)
         }
     }
 
-    /// <summary>X positions and labels for about six days, so labels never overlap.</summary>
+    /// <summary>Whether the points are calendar months (a long range: docs/analytics.md, "Long ranges").</summary>
+    public bool ByMonth => report.Filter.ByMonth;
+
+    /// <summary>"day" or "month": what one point of the chart covers, for its title and table.</summary>
+    public string PointName => ByMonth ? "month" : "day";
+
+    /// <summary>X positions and labels for about six points, so labels never overlap.</summary>
     public IEnumerable<(double X, string Text)> DayTicks()
     {
         var every = Math.Max(1, (int)Math.Ceiling(Days.Count / 6.0));
         for (var i = 0; i < Days.Count; i += every)
         {
-            yield return (X(i), Days[i].Day.ToString("MM-dd", CultureInfo.InvariantCulture));
+            yield return (X(i), ByMonth ? Days[i].Day.ToString("MMM yyyy", CultureInfo.InvariantCulture) : Days[i].Day.ToString("MM-dd", CultureInfo.InvariantCulture));
         }
     }
+
+    /// <summary>A point's row label in the table: its day, or its month with the days it covers.</summary>
+    public static string PointLabel(CategoryDay point, bool byMonth) => !byMonth
+        ? OutcomeChart.DayLabel(point.Day)
+        : point.Day.ToString("MMMM yyyy", CultureInfo.InvariantCulture)
+            + (point.Day.Day == 1 && point.LastDay.AddDays(1).Day == 1 ? "" : $" ({point.Day.Day}–{point.LastDay.Day})");
 
     public static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 

@@ -206,7 +206,9 @@ public static class ReportCommand
             HelpRequestsPer1000SignIns = r.HelpRequestsPerThousand,
             IncidentsPer1000SignIns = r.IncidentsPerThousand,
             FailuresByCategory = r.CategoryTotals.ToDictionary(p => AnalyticsCsv.Name(p.Key), p => p.Value),
-            Days = r.Days.Select(d => new { Day = Day(d.Day), Failures = d.Failures.ToDictionary(p => AnalyticsCsv.Name(p.Key), p => p.Value) }),
+            // Per day, or per calendar month of a long range (LastDay then the last day the point covers).
+            PointsAreMonths = r.Filter.ByMonth,
+            Days = r.Days.Select(d => new { Day = Day(d.Day), LastDay = Day(d.LastDay), Failures = d.Failures.ToDictionary(p => AnalyticsCsv.Name(p.Key), p => p.Value) }),
             Reasons = r.Reasons.Select(x => new { Code = x.ReasonCode, x.Count }),
             Practices = r.Practices.Select(p => new { p.Name, p.Slug, p.Failures, p.SignIns }),
             Networks = r.Networks.Select(n => new { n.Network, n.AllowListed, n.Failures }),

@@ -168,6 +168,141 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task ReadAsync_LongRangesAcrossMonthsAndYears_EqualADirectCountOverTheEvents(string provider)
+    {
+        // Arrange: fifteen weeks of attempts from late November to early March, in two practices a few hours
+        // apart (their local days and months differ from UTC's near midnight), counted by the job a day at a time.
+        var host = await StartAsync(provider);
+        var start = new DateTimeOffset(2025, 11, 20, 3, 0, 0, TimeSpan.Zero);
+        var end = new DateTimeOffset(2026, 3, 5, 0, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(end.AddDays(5));
+        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
+        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = "America/Los_Angeles", CreatedAt = start };
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.AddRange(east, west);
+            await db.SaveChangesAsync();
+        });
+        var people = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            people.Add(await host.AddAccountAsync($"long{i}-{provider}"));
+        }
+
+        var events = Events(new Random(2312), people, [east.Id, west.Id], start, end);
+        foreach (var e in events.Where((_, i) => i % 9 == 4))
+        {
+            e.ClientIp = $"10.{e.OccurredAt.Day % 3}.0.9";
+        }
+
+        await AddAsync(host, events, Help(events, end));
+        for (var runs = 0; await host.DbAsync(db => new AnalyticsAggregator(db, time).RunAsync(AnalyticsJobSlices, CancellationToken.None)) > 0; runs++)
+        {
+            Assert.True(runs < 20, "The job never caught up.");
+        }
+
+        var zones = new Dictionary<Guid, TimeZoneInfo>
+        {
+            [east.Id] = TimeZoneInfo.FindSystemTimeZoneById(east.TimeZone),
+            [west.Id] = TimeZoneInfo.FindSystemTimeZoneById(west.TimeZone),
+            [Guid.Empty] = TimeZoneInfo.Utc,
+        };
+        DateTimeOffset Local(Guid? organization, DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zones[organization ?? Guid.Empty]);
+        DateOnly DayOf(Guid? organization, DateTimeOffset at) => DateOnly.FromDateTime(Local(organization, at).DateTime);
+        static ReasonCategory CategoryOf(string code) => ReasonCatalogue.Get(code).Category;
+        var (_, storiesUpTo) = await host.DbAsync(db => new AnalyticsAggregator(db, time).WatermarksAsync(CancellationToken.None));
+        var incidents = await host.DbAsync(db => db.Incidents.AsNoTracking().ToListAsync());
+        var told = events.GroupBy(e => e.AccountId!.Value)
+            .SelectMany(g => new FailureStoryTeller(time).Tell(g.Key, g, [.. incidents.Select(HelpContact.From)]))
+            .Where(s => s.StartedAt < storiesUpTo).ToList();
+
+        // Act and assert: ranges longer than the daily chart, with part-months at either edge, whole months only,
+        // reaching past the events, crossing the new year; every figure under each filter, for all practices (whole
+        // months from the month roll-ups) and for one practice (its daily rows).
+        var ranges = new[]
+        {
+            (new DateOnly(2025, 11, 20), new DateOnly(2026, 3, 4)), (new DateOnly(2025, 11, 1), new DateOnly(2026, 2, 28)),
+            (new DateOnly(2025, 10, 15), new DateOnly(2026, 3, 31)), (new DateOnly(2025, 12, 1), new DateOnly(2026, 3, 3)),
+            (new DateOnly(2025, 11, 29), new DateOnly(2026, 3, 2)),
+        };
+        var filters = new (Guid? Organization, ReasonCategory? Category, SignInMethod? Method)[]
+        {
+            (null, null, null), (null, ReasonCategory.Credentials, null), (null, null, SignInMethod.Api), (null, ReasonCategory.Credentials, SignInMethod.Password),
+            (east.Id, null, null), (west.Id, ReasonCategory.NetworkAndDevice, null),
+        };
+        foreach (var (from, to) in ranges)
+        {
+            foreach (var (organization, category, method) in filters)
+            {
+                var filter = new AnalyticsFilter(from, to, organization, category, method);
+                Assert.True(filter.ByMonth);
+                var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(filter, CancellationToken.None));
+                var what = $"{from}–{to} {organization} {category} {method}";
+
+                var inRange = events.Where(e => DayOf(e.OrganizationId, e.OccurredAt) >= from && DayOf(e.OrganizationId, e.OccurredAt) <= to
+                    && (organization is null || e.OrganizationId == organization) && (method is null || e.Method == method)).ToList();
+                var failed = inRange.Where(e => CategoryOf(e.ReasonCode) != ReasonCategory.Success && (category is null || CategoryOf(e.ReasonCode) == category)).ToList();
+
+                // The chart: one point per calendar month the range touches, cut to the range.
+                var points = new List<(DateOnly, DateOnly, string)>();
+                for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
+                {
+                    var (first, last) = (month < from ? from : month, month.AddMonths(1).AddDays(-1) > to ? to : month.AddMonths(1).AddDays(-1));
+                    var counts = failed.Where(e => DayOf(e.OrganizationId, e.OccurredAt) >= first && DayOf(e.OrganizationId, e.OccurredAt) <= last)
+                        .GroupBy(e => CategoryOf(e.ReasonCode)).OrderBy(g => g.Key).Select(g => $"{g.Key}={g.Count()}");
+                    points.Add((first, last, string.Join(' ', counts)));
+                }
+
+                Assert.Equal(points, report.Days.Select(d => (d.Day, d.LastDay, string.Join(' ', d.Failures.Where(p => p.Value > 0).OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")))));
+                Assert.Equal(failed.Count, report.Failures);
+                Assert.Equal(failed.GroupBy(e => CategoryOf(e.ReasonCode)).ToDictionary(g => g.Key, g => g.Count()), report.CategoryTotals.Where(p => p.Value > 0).ToDictionary());
+                Assert.Equal(failed.GroupBy(e => e.ReasonCode).Select(g => (g.Key, g.Count())).Order(), report.Reasons.Order());
+                Assert.Equal(inRange.Count(e => CategoryOf(e.ReasonCode) == ReasonCategory.Success && FailureStoryTeller.IsAttempt(e.Method)), report.SignIns);
+
+                var heat = new int[7, 24];
+                foreach (var e in failed)
+                {
+                    var local = Local(e.OrganizationId, e.OccurredAt);
+                    heat[((int)local.DayOfWeek + 6) % 7, local.Hour]++;
+                }
+
+                Assert.Equal(heat, report.HeatMap);
+                Assert.Equal(failed.GroupBy(e => NetworkKey.Of(e.NetworkLabel, e.ClientIp)).Select(g => (g.Key, g.Count())).Order(),
+                    report.Networks.Select(n => (n.Network, n.Failures)).Order());
+
+                var stories = told.Where(s => DayOf(s.OrganizationId, s.StartedAt) >= from && DayOf(s.OrganizationId, s.StartedAt) <= to
+                    && (organization is null || s.OrganizationId == organization) && (method is null || s.FirstMethod == method) && (category is null || s.Category == category)).ToList();
+                Assert.Equal(Enum.GetValues<StoryEnding>().ToDictionary(e => e, e => stories.Count(s => s.Ending == e)), report.Stories);
+                Assert.Equal(Enum.GetValues<RecoveryWay>().Where(w => w != RecoveryWay.None).ToDictionary(w => w, w => stories.Count(s => s.Ending == StoryEnding.RecoveredAlone && s.Way == w)), report.Ways);
+                foreach (var ending in report.MeanTimeToRecover.Keys)
+                {
+                    var ended = stories.Where(s => s.Ending == ending).ToList();
+                    var expected = ended.Count == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Math.Round((double)ended.Sum(s => (long)(s.TimeToRecover?.TotalSeconds ?? 0)) / ended.Count));
+                    Assert.True(expected == report.MeanTimeToRecover[ending], what);
+                }
+
+                if (organization is null)
+                {
+                    var expectedPractices = failed.GroupBy(e => e.OrganizationId ?? Guid.Empty)
+                        .Select(g => (g.Key, g.Count(), inRange.Count(e => (e.OrganizationId ?? Guid.Empty) == g.Key && CategoryOf(e.ReasonCode) == ReasonCategory.Success && FailureStoryTeller.IsAttempt(e.Method))))
+                        .Order().ToList();
+                    Assert.Equal(expectedPractices, report.Practices.Select(p => (p.OrganizationId, p.Failures, p.SignIns)).Order().ToList());
+                }
+            }
+        }
+
+        // The arrangement is worth its name: failures in every month, in more than one network, and stories recovered alone.
+        Assert.Equal(5, events.Where(e => !e.Succeeded).Select(e => (e.OccurredAt.Year, e.OccurredAt.Month)).Distinct().Count());
+        Assert.True(events.Where(e => !e.Succeeded).Select(e => NetworkKey.Of(e.NetworkLabel, e.ClientIp)).Distinct().Count() >= 3);
+        Assert.Contains(told, s => s.Ending == StoryEnding.RecoveredAlone);
+        Assert.True(await host.DbAsync(db => db.Set<AnalyticsMonthHour>().CountAsync()) > 0);
+    }
+
+    /// <summary>The job's slices per run, as the job runs it.</summary>
+    private const int AnalyticsJobSlices = 31;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task ReadAsync_OnePractice_CountsOnlyItsRowsAndDays(string provider)
     {
         var host = await StartAsync(provider);

@@ -114,6 +114,42 @@ public sealed class AnalyticsPageTests(AnalyticsApp app) : IClassFixture<Analyti
     }
 
     [Fact]
+    public async Task PlatformPageAndCsv_RangeLongerThan92Days_DrawnPerMonthWithTheSameNumbers()
+    {
+        // Arrange: a range of 200 days ending on the day of the story; its first month is in part.
+        var (slug, day, local) = await PracticeWithOneRecoveredStoryAsync();
+        var from = DateOnly.FromDateTime(local.DateTime).AddDays(-199);
+        var to = DateOnly.FromDateTime(local.DateTime);
+        var range = $"from={from:yyyy-MM-dd}&to={day}";
+        var (_, support) = await SignedInAsync(app, "sue", null, PlatformRoles.SupportAgent);
+        using var _s = support;
+
+        // Act
+        var (response, document) = await support.GetPageAsync($"/platform/analytics?{range}&practice={slug}");
+        var csv = await support.GetAsync($"/platform/analytics?handler=Csv&table=categories&{range}&practice={slug}");
+        var (all, allDocument) = await support.GetPageAsync($"/platform/analytics?{range}");
+
+        // Assert: one row per calendar month the range touches, cut to the range, and the same two failures.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var months = (((to.Year * 12) + to.Month) - ((from.Year * 12) + from.Month)) + 1;
+        var table = document.QuerySelector("[data-testid=causes-by-day]")!;
+        Assert.Equal("month", table.GetAttribute("data-point"));
+        Assert.Equal(months, table.QuerySelectorAll("tbody tr").Length);
+        Assert.Contains("per month", document.QuerySelector("#causes-title")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("2", document.QuerySelector("[data-figure=failures]")!.TextContent.Trim());
+        var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("month,first_day,last_day,", lines[0], StringComparison.Ordinal);
+        Assert.Equal(months + 1, lines.Length);
+        Assert.StartsWith($"{from:yyyy-MM},{from:yyyy-MM-dd},", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith($"{to:yyyy-MM},{to:yyyy-MM}-01,{day},", lines[^1], StringComparison.Ordinal);
+        Assert.EndsWith(",2", lines[^1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Skip(1).Sum(l => int.Parse(l[(l.LastIndexOf(',') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+        // All practices over the same range read the month roll-ups for its whole months: per month too.
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        Assert.Equal(months, allDocument.QuerySelectorAll("[data-testid=causes-by-day] tbody tr").Length);
+    }
+
+    [Fact]
     public async Task PlatformPage_AfterTheJobCountsMore_ShowsTheNewCountsNotTheKeptOnes()
     {
         // Arrange: the page over the story's day up to today has been read (its counts kept under the job's watermarks).
