@@ -45,6 +45,7 @@ public sealed class SessionAuthentication(
 
         // The page and the banner of this request take it from here rather than reading it again.
         SignedInAccount.Remember(Context, account);
+        SessionFormToken.Remember(Context, signedIn);
 
         var claims = new List<Claim>
         {
