@@ -134,7 +134,7 @@ public static class ServeCommand
         // password and a one-time link, and no endpoint treats "no platform admin yet" as a way in
         // (docs/cli.md, "What a start costs").
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
-        var firstRun = demo ? Task.FromResult<int?>(null) : FirstRunThenWarmUpAsync(app, stopping.Token);
+        var firstRun = demo ? Task.FromResult<int?>(null) : FirstRunAsync(app, stopping.Token);
         int? failed;
         try
         {
@@ -150,18 +150,6 @@ public static class ServeCommand
         }
 
         return failed ?? ExitCodes.Done;
-    }
-
-    /// <summary>The first-run check, then what the first page reads (<see cref="StartupWarmUp"/>), beside Kestrel's start.</summary>
-    private static async Task<int?> FirstRunThenWarmUpAsync(WebApplication app, CancellationToken cancellationToken)
-    {
-        if (await FirstRunAsync(app, cancellationToken) is { } failed)
-        {
-            return failed;
-        }
-
-        await StartupWarmUp.RunAsync(app.Services, cancellationToken);
-        return null;
     }
 
     /// <summary>

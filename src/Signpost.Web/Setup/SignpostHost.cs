@@ -77,6 +77,7 @@ public static class SignpostHost
         if (serve)
         {
             app.UseSignpostPipeline();
+            StartupTrace.Mark("host: pipeline used");
             app.MapSignpostEndpoints();
         }
 
