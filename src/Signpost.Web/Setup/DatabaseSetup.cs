@@ -130,18 +130,26 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
 
     /// <summary>
     /// The exact comparison EF's <c>GetPendingMigrationsAsync</c> makes — this build's migration IDs against the rows
-    /// of <c>__EFMigrationsHistory</c> — read with two plain statements on the context's own connection. EF's way
-    /// first builds a model of the history table by convention and the migrations' services, about a tenth of a
-    /// restart's CPU before the node could listen (docs/cli.md, "What a start costs").
+    /// of <c>__EFMigrationsHistory</c> — read with two plain statements on the context's connection. EF's way first
+    /// builds, by convention, a model of the history table and the migrations' services, work no page needs, before
+    /// the node could listen (docs/cli.md, "What a start costs"). Unlike EF's, it also reports the rows this build
+    /// does not know (a newer release's).
     /// </summary>
     public async Task<SchemaState> ReadSchemaAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {
         var known = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
         var applied = new HashSet<string>(StringComparer.Ordinal);
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        // The connection itself, not EF's facade: on PostgreSQL the retrying execution strategy would wrap an
+        // unreachable server's DbException, which serve and the commands report in one line.
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
         try
         {
-            var connection = db.Database.GetDbConnection();
             await using var exists = connection.CreateCommand();
             exists.CommandText = Provider == DatabaseProvider.PostgreSQL
                 ? $"SELECT to_regclass('\"{HistoryRepository.DefaultTableName}\"') IS NOT NULL"
@@ -159,7 +167,10 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
         }
 
         var pending = known.Where(id => !applied.Contains(id)).ToList();
