@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Signpost.Data;
 using Signpost.Data.Postgres;
 using Signpost.Data.Sqlite;
@@ -84,22 +86,29 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
             }
         }
 
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        var pending = (await ReadSchemaAsync(db, cancellationToken)).Pending.Count;
         return pending == 0 ? null
             : $"the database schema is not up to date ({pending} migration(s) pending); run 'signpost migrate' first.";
     }
 
     /// <summary>
-    /// What <c>serve</c> does with the schema before it listens (docs/deployment.md, "Upgrades"). It asks only
-    /// which migrations are pending — a read of the history table — instead of running the migrator, whose
-    /// model check costs seconds on every start. On SQLite (one node, one file) a new or stale file is
+    /// What <c>serve</c> does with the schema before it listens (docs/deployment.md, "Upgrades"). It compares the
+    /// history table's rows with this build's migrations (<see cref="ReadSchemaAsync"/>) instead of running the
+    /// migrator, whose model check costs seconds on every start. On SQLite (one node, one file) a new or stale file is
     /// migrated here, so a first <c>serve</c> needs no other step. On PostgreSQL <c>signpost migrate</c> is the
     /// deploy step: a schema behind this build returns the one line the node refuses with, and nothing is changed.
+    /// A schema ahead of this build (migrated by a newer release) is refused on both: this build does not know it.
     /// </summary>
     public async Task<string?> PrepareToServeAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count == 0)
+        var schema = await ReadSchemaAsync(db, cancellationToken);
+        if (schema.Unknown.Count > 0)
+        {
+            return $"the database schema is ahead of this build ({schema.Unknown.Count} migration(s) it does not know, the last {schema.Unknown[^1]}); "
+                + "start the release that migrated it, or restore the backup taken before the upgrade. Not listening.";
+        }
+
+        if (schema.Pending.Count == 0)
         {
             return null;
         }
@@ -110,8 +119,63 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
             return null;
         }
 
-        return $"the database schema is behind this build ({pending.Count} migration(s) pending, the last {pending[^1]}); "
+        return $"the database schema is behind this build ({schema.Pending.Count} migration(s) pending, the last {schema.Pending[^1]}); "
             + "run 'signpost migrate' once before starting nodes. Not listening.";
+    }
+
+    /// <summary>What the database's history table holds against this build's migrations.</summary>
+    /// <param name="Pending">This build's migrations the database has not had, oldest first (EF's pending migrations).</param>
+    /// <param name="Unknown">Migrations the database has had that this build does not know (a newer release's), oldest first.</param>
+    public sealed record SchemaState(IReadOnlyList<string> Pending, IReadOnlyList<string> Unknown);
+
+    /// <summary>
+    /// The exact comparison EF's <c>GetPendingMigrationsAsync</c> makes — this build's migration IDs against the rows
+    /// of <c>__EFMigrationsHistory</c> — read with two plain statements on the context's connection. EF's way first
+    /// builds, by convention, a model of the history table and the migrations' services, work no page needs, before
+    /// the node could listen (docs/cli.md, "What a start costs"). Unlike EF's, it also reports the rows this build
+    /// does not know (a newer release's).
+    /// </summary>
+    public async Task<SchemaState> ReadSchemaAsync(SignpostDbContext db, CancellationToken cancellationToken)
+    {
+        var known = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        // The connection itself, not EF's facade: on PostgreSQL the retrying execution strategy would wrap an
+        // unreachable server's DbException, which serve and the commands report in one line.
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var exists = connection.CreateCommand();
+            exists.CommandText = Provider == DatabaseProvider.PostgreSQL
+                ? $"SELECT to_regclass('\"{HistoryRepository.DefaultTableName}\"') IS NOT NULL"
+                : $"SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '{HistoryRepository.DefaultTableName}'";
+            if (Convert.ToBoolean(await exists.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture))
+            {
+                await using var rows = connection.CreateCommand();
+                rows.CommandText = $"SELECT \"MigrationId\" FROM \"{HistoryRepository.DefaultTableName}\"";
+                await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    applied.Add(reader.GetString(0));
+                }
+            }
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
+        }
+
+        var pending = known.Where(id => !applied.Contains(id)).ToList();
+        var unknown = applied.Except(known, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new SchemaState(pending, unknown);
     }
 
     /// <summary>
@@ -121,7 +185,7 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
     /// </summary>
     public async Task MigrateIfPendingAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {
-        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        if ((await ReadSchemaAsync(db, cancellationToken)).Pending.Count > 0)
         {
             await MigrateAsync(db, cancellationToken);
         }

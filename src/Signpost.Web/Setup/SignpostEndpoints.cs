@@ -11,11 +11,14 @@ public static class SignpostEndpoints
     public static WebApplication MapSignpostEndpoints(this WebApplication app)
     {
         app.MapSignpostApi();
+        StartupTrace.Mark("host: API mapped");
 
         // wwwroot from the build's manifest: gzip/Brotli variants, ETags, and content-fingerprinted URLs cached
         // for a year (docs/passwords.md "The strength meter"); pages get those URLs through WithStaticAssets.
         app.MapStaticAssets();
+        StartupTrace.Mark("host: static assets mapped");
         app.MapRazorPages().WithStaticAssets();
+        StartupTrace.Mark("host: pages mapped");
         app.MapSsoEndpoints();
         app.MapStatusFeeds();
         app.MapSignpostHealthEndpoints();

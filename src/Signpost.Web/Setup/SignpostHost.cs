@@ -34,6 +34,7 @@ public static class SignpostHost
     public static WebApplication Build(string[] args, bool demo = false, bool serve = true)
     {
         var builder = CreateBuilder(args);
+        StartupTrace.Mark("host: builder made (configuration, logging)");
         var services = builder.Services;
         var database = DatabaseSetup.From(builder.Configuration);
 
@@ -70,10 +71,13 @@ public static class SignpostHost
         services.AddSignpostApi();
         services.AddSignpostOpenIdProvider(builder.Configuration);
 
+        StartupTrace.Mark("host: services added");
         var app = builder.Build();
+        StartupTrace.Mark("host: service provider built");
         if (serve)
         {
             app.UseSignpostPipeline();
+            StartupTrace.Mark("host: pipeline used");
             app.MapSignpostEndpoints();
         }
 

@@ -8,7 +8,7 @@ namespace Signpost.Postgres.Tests.Nodes;
 /// <summary>
 /// On PostgreSQL <c>signpost migrate</c> is the deploy step and <c>serve</c> never migrates: a node whose
 /// database is behind its build refuses to start with one line and exit code 3, changes nothing and never
-/// listens (docs/deployment.md, "Upgrades"; docs/cli.md, exit codes).
+/// listens (docs/deployment.md, "Upgrades"; docs/cli.md, exit codes). So does one whose database a newer release migrated.
 /// </summary>
 [Collection(NodeCollection.Name)]
 public sealed class SchemaBehindTests(PostgresServer postgres) : IDisposable
@@ -63,6 +63,28 @@ public sealed class SchemaBehindTests(PostgresServer postgres) : IDisposable
         var tables = await Rows.SingleAsync(database,
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '__EFMigrationsHistory'", r => r.GetInt64(0));
         Assert.Equal(0L, tables);
+    }
+
+    [Fact]
+    public async Task Serve_AheadOfThisBuild_RefusesWithOneLineAndExitThree_ChangesNothing()
+    {
+        // Arrange: a deployed database a newer release migrated further (a history row this build does not know).
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        const string newer = "29991231000000_FromANewerRelease";
+        await Rows.ReadAsync(database, """INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES (@id, '99.0.0') RETURNING 1""",
+            r => r.GetInt32(0), ("id", newer));
+        var port = FreePort();
+
+        // Act
+        var run = await ServeAsync(database, port);
+
+        // Assert: one line naming the unknown migration and what to do, the database exit code, no listening, the row kept.
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal($"signpost: the database schema is ahead of this build (1 migration(s) it does not know, the last {newer}); "
+            + "start the release that migrated it, or restore the backup taken before the upgrade. Not listening.", Assert.Single(run.StderrLines));
+        Assert.DoesNotContain("Now listening", run.Stdout, StringComparison.Ordinal);
+        Assert.False(await ListensAsync(port), $"Something listens on {port} after the node refused.");
+        Assert.Single(await Rows.ReadAsync(database, """SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = @id""", r => r.GetInt32(0), ("id", newer)));
     }
 
     /// <summary>Runs <c>signpost serve</c> until it exits; one that listens instead runs into the helper's timeout and fails the test.</summary>

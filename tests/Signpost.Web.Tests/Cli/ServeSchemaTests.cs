@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Signpost.Data;
 using Signpost.Data.Sqlite;
+using Signpost.Web.Setup;
 using Signpost.Web.Tests.Email;
 
 namespace Signpost.Web.Tests.Cli;
@@ -68,6 +69,67 @@ public sealed class ServeSchemaTests : IDisposable
         await using var after = Context(path);
         Assert.Contains(newest, await after.Database.GetAppliedMigrationsAsync());
         Assert.Empty(await after.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task Serve_FileAheadOfThisBuild_RefusesWithOneLineAndExitThree_NeverListens_ChangesNothing()
+    {
+        // Arrange: a current file that a newer release then migrated further (a history row this build does not know).
+        var path = Path.Combine(_folder, "newer.db");
+        const string newer = "29991231000000_FromANewerRelease";
+        await using (var db = Context(path))
+        {
+            await db.Database.MigrateAsync();
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES ({0}, '99.0.0')""", newer);
+        }
+
+        var port = SmtpSink.FreePort();
+
+        // Act
+        var run = await SignpostProcess.RunAsync($"Data Source={path}", _folder, null, "serve", "--urls", $"http://127.0.0.1:{port}");
+
+        // Assert: one line naming the unknown migration, the database exit code, nothing listened, the history as it was.
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal($"signpost: the database schema is ahead of this build (1 migration(s) it does not know, the last {newer}); "
+            + "start the release that migrated it, or restore the backup taken before the upgrade. Not listening.", Assert.Single(run.StderrLines));
+        Assert.DoesNotContain("Now listening", run.Stdout, StringComparison.Ordinal);
+        await using var after = Context(path);
+        Assert.Equal([.. after.Database.GetMigrations(), newer], await after.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task ReadSchema_AgreesWithEfPendingMigrations_NewBehindCurrentAndAhead()
+    {
+        // Arrange
+        var path = Path.Combine(_folder, "states.db");
+        var setup = new DatabaseSetup(DatabaseProvider.Sqlite, $"Data Source={path};Pooling=false");
+        await using var db = Context(path);
+        var all = db.Database.GetMigrations().ToList();
+
+        // Act and assert: a new file (no history table yet), every migration pending.
+        var state = await setup.ReadSchemaAsync(db, CancellationToken.None);
+        Assert.Equal(all, state.Pending);
+        Assert.Empty(state.Unknown);
+
+        // Two behind.
+        await db.GetService<IMigrator>().MigrateAsync(all[^3]);
+        state = await setup.ReadSchemaAsync(db, CancellationToken.None);
+        Assert.Equal(await db.Database.GetPendingMigrationsAsync(), state.Pending);
+        Assert.Equal(all[^2..], state.Pending);
+        Assert.Empty(state.Unknown);
+
+        // Current.
+        await db.Database.MigrateAsync();
+        state = await setup.ReadSchemaAsync(db, CancellationToken.None);
+        Assert.Empty(state.Pending);
+        Assert.Empty(state.Unknown);
+
+        // Ahead: two rows a newer release wrote, listed oldest first; EF itself sees nothing pending.
+        await db.Database.ExecuteSqlRawAsync("""INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES ('29991231000001_Later', '99.0.0'), ('29991231000000_Newer', '99.0.0')""");
+        state = await setup.ReadSchemaAsync(db, CancellationToken.None);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Empty(state.Pending);
+        Assert.Equal(["29991231000000_Newer", "29991231000001_Later"], state.Unknown);
     }
 
     private static SignpostDbContext Context(string path) =>
