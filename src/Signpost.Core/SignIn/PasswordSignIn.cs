@@ -204,8 +204,7 @@ public sealed partial class PasswordSignIn(
 
         if (attempt.Check == PasswordCheck.CorrectNeedsRehash)
         {
-            var rehashed = await attempt.HashAsync(() => hashing.Hash(attempt.Request.Password!));
-            await accounts.UpdatePasswordHashAsync(attempt.Account!.Id, rehashed, cancellationToken);
+            await accounts.UpdatePasswordHashAsync(attempt.Account!.Id, hashing.Hash(attempt.Request.Password!), cancellationToken);
             attempt.HashDone();
         }
 

@@ -194,63 +194,6 @@ public sealed class HashAdmissionTests(HashAdmissionApp app) : IClassFixture<Has
     }
 
     /// <summary>What the client reads in a problem, without what differs per request (trace ID, time).</summary>
-    [Fact]
-    public async Task UntrustedAttempts_HashOnTheLoweredThreads_KnownAndUnknownAlike_TrustedDeviceOnItsOwnThread()
-    {
-        // Arrange: a member, and the gate's lowered threads on (the default UntrustedHashNice).
-        var practice = await app.CreateOrganizationAsync(TestAccounts.Unique("nice"), "Nice Clinic");
-        var member = await app.CreateAccountAsync(TestAccounts.Unique("member"), practice.Slug);
-        Assert.Equal(HashAdmissionOptions.DefaultUntrustedHashNice, app.Gate.UntrustedHashNice);
-        using var own = app.CreateBrowser();
-        var before = app.Gate.LoweredHashes;
-
-        // Act: the member's first sign-in (no trusted-device cookie yet), then again on the now trusted browser;
-        // then a stranger's wrong password for the member and one for an identifier no account has.
-        var firstAnswer = await own.ApiSignInAsync(member.Username, TestAccounts.Password);
-        var afterFirst = app.Gate.LoweredHashes;
-        var trustedAnswer = await own.ApiSignInAsync(member.Username, TestAccounts.Password);
-        var afterTrusted = app.Gate.LoweredHashes;
-        using var stranger = app.CreateBrowser();
-        using var nobody = app.CreateBrowser();
-        var knownAnswer = await stranger.ApiSignInAsync(member.Username, TestAccounts.WrongPassword);
-        var afterKnown = app.Gate.LoweredHashes;
-        var unknownAnswer = await nobody.ApiSignInAsync(TestAccounts.Unique("nobody"), TestAccounts.WrongPassword);
-
-        // Assert: each untrusted attempt hashed once on the lowered threads, the trusted one not.
-        Assert.Equal(before + 1, afterFirst);
-        Assert.Equal(afterFirst, afterTrusted);
-        Assert.Equal(afterTrusted + 1, afterKnown);
-        Assert.Equal(afterKnown + 1, app.Gate.LoweredHashes);
-
-        // The answers and events are what they were: two successes (the second on the trusted device)...
-        foreach (var (answer, trusted) in new[] { (firstAnswer, false), (trustedAnswer, true) })
-        {
-            var body = await TestBrowser.JsonAsync(answer);
-            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-            Assert.Equal(ReasonCodes.SignedIn, body.GetProperty("code").GetString());
-            var success = await app.EventAsync(body.GetProperty("traceId").GetString()!);
-            Assert.Equal(ReasonCodes.SignedIn, success.ReasonCode);
-            Assert.Equal(trusted, success.TrustedDeviceValid);
-        }
-
-        // ...and the same public answer for the known and the unknown identifier, each counted on its row.
-        var knownProblem = await TestBrowser.JsonAsync(knownAnswer);
-        var unknownProblem = await TestBrowser.JsonAsync(unknownAnswer);
-        Assert.Equal(HttpStatusCode.Unauthorized, knownAnswer.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, unknownAnswer.StatusCode);
-        Assert.Equal(ReasonCodes.InvalidCredentials, knownProblem.GetProperty("code").GetString());
-        Assert.Equal(Public(unknownProblem), Public(knownProblem));
-        var knownEvent = await app.EventAsync(knownProblem.GetProperty("traceId").GetString()!);
-        var unknownEvent = await app.EventAsync(unknownProblem.GetProperty("traceId").GetString()!);
-        Assert.Equal(ReasonCodes.InvalidCredentials, knownEvent.ReasonCode);
-        Assert.Equal(ReasonCodes.InvalidCredentials, unknownEvent.ReasonCode);
-        Assert.Equal(member.Id, knownEvent.AccountId);
-        Assert.Null(unknownEvent.AccountId);
-        var counter = await app.WithDbAsync(db => db.LockoutCounters.AsNoTracking().SingleAsync(c => c.AccountId == member.Id && c.DeviceKey == LockoutCounter.UntrustedKey));
-        Assert.Equal(1, counter.FailureCount);
-        Assert.Equal(0, app.Gate.State.Running);
-    }
-
     private static string Public(JsonElement problem) =>
         string.Join("|", problem.EnumerateObject().Where(p => p.Name is not ("traceId" or "time")).Select(p => $"{p.Name}={p.Value}"));
 
