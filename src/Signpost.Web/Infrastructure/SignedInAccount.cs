@@ -22,7 +22,17 @@ public static class SignedInAccount
     /// The signed-in account: the one authentication loaded for this request, or a fresh read when there is none
     /// (or the claim names another account); null when signed out or the account is gone.
     /// </summary>
-    public static async Task<Account?> FindAsync(HttpContext context, IAccountStore accounts, CancellationToken cancellationToken)
+    public static Task<Account?> FindAsync(HttpContext context, IAccountStore accounts, CancellationToken cancellationToken) =>
+        FindAsync(context, _ => accounts, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FindAsync(HttpContext, IAccountStore, CancellationToken)"/>, resolving the account store (and the
+    /// database context behind it) only when there is no account on the request to take.
+    /// </summary>
+    public static Task<Account?> FindAsync(HttpContext context, CancellationToken cancellationToken) =>
+        FindAsync(context, static c => c.RequestServices.GetRequiredService<IAccountStore>(), cancellationToken);
+
+    private static async Task<Account?> FindAsync(HttpContext context, Func<HttpContext, IAccountStore> accounts, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
         {
@@ -31,6 +41,6 @@ public static class SignedInAccount
 
         return context.Items.TryGetValue(Key, out var held) && held is Account account && account.Id == id
             ? account
-            : await accounts.FindByIdAsync(id, cancellationToken);
+            : await accounts(context).FindByIdAsync(id, cancellationToken);
     }
 }

@@ -8,7 +8,7 @@ using Signpost.Core.Passwords;
 namespace Signpost.Web.Pages;
 
 /// <summary>The home page after sign-in: who you are, which practices you act for, and when your password expires if that is soon.</summary>
-public sealed class IndexModel(IAccountStore accounts, IOptionsMonitor<BrowserSupportOptions> browsers, TimeProvider time) : PageModel
+public sealed class IndexModel(IOptionsMonitor<BrowserSupportOptions> browsers, TimeProvider time) : PageModel
 {
     public sealed record PracticeView(string Name, string Slug, string Roles);
 
@@ -36,9 +36,17 @@ public sealed class IndexModel(IAccountStore accounts, IOptionsMonitor<BrowserSu
     /// <summary>The portal's name when <see cref="ContinueUrl"/> is its authorization request, else "where you were going".</summary>
     public string ContinueTo { get; private set; } = "where you were going";
 
-    public async Task<IActionResult> OnGetAsync(string? notice, string? returnUrl, CancellationToken cancellationToken)
+    /// <summary>
+    /// The query's <c>notice</c> and <c>returnUrl</c> are read here rather than bound as parameters: model binding
+    /// cost a signed-in page about a twentieth of its CPU (docs/capacity.md, "A signed-in page"). Each is its first
+    /// value, a blank one counting as none, as the binder gave it.
+    /// </summary>
+    public async Task<IActionResult> OnGetAsync()
     {
-        var account = await Infrastructure.SignedInAccount.FindAsync(HttpContext, accounts, cancellationToken);
+        var cancellationToken = HttpContext.RequestAborted;
+        var notice = Query("notice");
+        var returnUrl = Query("returnUrl");
+        var account = await Infrastructure.SignedInAccount.FindAsync(HttpContext, cancellationToken);
         if (account is null)
         {
             return Redirect("/sign-in");
@@ -73,4 +81,6 @@ public sealed class IndexModel(IAccountStore accounts, IOptionsMonitor<BrowserSu
 
         return Page();
     }
+
+    private string? Query(string name) => Request.Query[name] is { Count: > 0 } values && !string.IsNullOrWhiteSpace(values[0]) ? values[0] : null;
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
 using Signpost.Core.Maintenance;
@@ -12,33 +11,35 @@ namespace Signpost.Web.Maintenance;
 /// <see cref="SignpostOptions.MaintenanceNoticeLeadHours"/> before it starts until the work is finished.
 /// On a practice's sign-in page the reader is that practice; after sign-in, the practices they belong to;
 /// on the generic sign-in page nobody in particular (portal and sign-in windows only).
+/// A page asks <see cref="FindAsync"/> and renders <see cref="ViewPath"/> only when there is something to show:
+/// most pages have no window to announce, and a view component's activation, invoker and view lookup cost a
+/// signed-in page about a tenth of its CPU to print nothing (docs/capacity.md, "A signed-in page").
 /// </summary>
-public sealed class MaintenanceNoticeViewComponent(
-    MaintenanceBoard board,
-    DowntimeProcedure procedure,
-    IAccountStore accounts,
-    IOptions<SignpostOptions> options) : ViewComponent
+public static class MaintenanceNotice
 {
     public const string ViewPath = "~/Pages/Shared/_MaintenanceNotice.cshtml";
 
+    /// <summary>What the banner shows on this page, or null when no window concerns the reader now.</summary>
+    /// <param name="context">The page's request.</param>
     /// <param name="organization">The practice whose sign-in page this is, if any.</param>
     /// <param name="signedIn">Show the windows of the signed-in person's practices.</param>
-    public async Task<IViewComponentResult> InvokeAsync(Organization? organization, bool signedIn)
+    public static async Task<MaintenanceNoticeView?> FindAsync(HttpContext context, Organization? organization, bool signedIn)
     {
-        var cancellationToken = HttpContext.RequestAborted;
+        var cancellationToken = context.RequestAborted;
+        var services = context.RequestServices;
         IReadOnlyList<Organization> practices = organization is not null ? [organization]
-            : signedIn ? await PracticesAsync(cancellationToken)
+            : signedIn ? await PracticesAsync(context, cancellationToken)
             : [];
-        var snapshot = await board.ReadAsync(MaintenanceAudience.Of(practices.Select(p => p.Id)), cancellationToken);
-        var windows = snapshot.NoticesWithin(TimeSpan.FromHours(options.Value.MaintenanceNoticeLeadHours));
+        var snapshot = await services.GetRequiredService<MaintenanceBoard>().ReadAsync(MaintenanceAudience.Of(practices.Select(p => p.Id)), cancellationToken);
+        var windows = snapshot.NoticesWithin(TimeSpan.FromHours(services.GetRequiredService<IOptions<SignpostOptions>>().Value.MaintenanceNoticeLeadHours));
         if (windows.Count == 0)
         {
-            return Content(string.Empty);
+            return null;
         }
 
         var items = windows.Select(w => Item(w, practices, snapshot.Now)).ToList();
         var statusHref = organization is null ? "/status" : $"/status?org={Uri.EscapeDataString(organization.Slug)}";
-        return View(ViewPath, new MaintenanceNoticeView(items, statusHref, await procedure.ExistsAsync(cancellationToken)));
+        return new MaintenanceNoticeView(items, statusHref, await services.GetRequiredService<DowntimeProcedure>().ExistsAsync(cancellationToken));
     }
 
     private static MaintenanceNoticeItem Item(MaintenanceWindow window, IReadOnlyList<Organization> practices, DateTimeOffset now)
@@ -63,9 +64,9 @@ public sealed class MaintenanceNoticeViewComponent(
             window.Message);
     }
 
-    private async Task<IReadOnlyList<Organization>> PracticesAsync(CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<Organization>> PracticesAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        if (await SignedInAccount.FindAsync(HttpContext, accounts, cancellationToken) is not { } account)
+        if (await SignedInAccount.FindAsync(context, cancellationToken) is not { } account)
         {
             return [];
         }
