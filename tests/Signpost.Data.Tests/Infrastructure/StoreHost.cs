@@ -33,6 +33,13 @@ public sealed class StoreHost : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// The stores over a database of their own holding the whole schema. On PostgreSQL it is a copy of one database
+    /// migrated once per server (<c>CREATE DATABASE … TEMPLATE</c>): migrating a new database for every test was most
+    /// of a PostgreSQL test's time (docs/testing.md, "A migrated database per test"). A SQLite file is still migrated
+    /// per test: a copied file failed a test racing 60 connections into it ("no such table"), which nobody explained.
+    /// Tests of a migration itself migrate down and up again on their database.
+    /// </summary>
     public static async Task<StoreHost> StartAsync(string provider, PostgresServer postgres)
     {
         string connectionString;
@@ -44,14 +51,43 @@ public sealed class StoreHost : IAsyncDisposable
         }
         else if (provider == PostgreSQL)
         {
-            connectionString = await postgres.CreateDatabaseAsync();
+            var template = await postgres.TemplateAsync("stores", connection => MigrateAsync(PostgreSQL, connection));
+            connectionString = await postgres.CreateDatabaseAsync(extra: null, template);
         }
         else
         {
             throw new ArgumentOutOfRangeException(nameof(provider), provider, "Sqlite or PostgreSQL.");
         }
 
-        var services = new ServiceCollection()
+        var host = new StoreHost(provider, connectionString, Services(provider, connectionString), folder);
+        if (provider == Sqlite)
+        {
+            await host.DbAsync(db => MigrateAsync(db, provider));
+        }
+
+        return host;
+    }
+
+    /// <summary>Migrates a new database of <paramref name="provider"/> as the app does (DatabaseSetup.MigrateAsync).</summary>
+    private static async Task MigrateAsync(string provider, string connectionString)
+    {
+        await using var services = Services(provider, connectionString);
+        await using var scope = services.CreateAsyncScope();
+        await MigrateAsync(scope.ServiceProvider.GetRequiredService<SignpostDbContext>(), provider);
+    }
+
+    private static async Task MigrateAsync(SignpostDbContext db, string provider)
+    {
+        await db.Database.MigrateAsync();
+        if (provider == Sqlite)
+        {
+            // As the app does (DatabaseSetup.MigrateAsync): readers do not wait for the writer.
+            await SqliteStorage.EnableWriteAheadLogAsync(db, CancellationToken.None);
+        }
+    }
+
+    private static ServiceProvider Services(string provider, string connectionString) =>
+        new ServiceCollection()
             .AddDbContext<SignpostDbContext>(options =>
             {
                 if (provider == Sqlite)
@@ -68,18 +104,6 @@ public sealed class StoreHost : IAsyncDisposable
             .AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider())
             .AddSingleton(TimeProvider.System)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-        var host = new StoreHost(provider, connectionString, services, folder);
-        await host.DbAsync(async db =>
-        {
-            await db.Database.MigrateAsync();
-            if (provider == Sqlite)
-            {
-                // As the app does (DatabaseSetup.MigrateAsync): readers do not wait for the writer.
-                await SqliteStorage.EnableWriteAheadLogAsync(db, CancellationToken.None);
-            }
-        });
-        return host;
-    }
 
     /// <summary>Calls a store in a scope of its own, as one request would.</summary>
     public async Task<TResult> WithAsync<TStore, TResult>(Func<TStore, Task<TResult>> call)
