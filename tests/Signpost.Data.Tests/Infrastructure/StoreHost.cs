@@ -36,9 +36,10 @@ public sealed class StoreHost : IAsyncDisposable
     /// <summary>
     /// The stores over a database of their own holding the whole schema. On PostgreSQL it is a copy of one database
     /// migrated once per server (<c>CREATE DATABASE … TEMPLATE</c>): migrating a new database for every test was most
-    /// of a PostgreSQL test's time (docs/testing.md, "A migrated database per test"). A SQLite file is still migrated
-    /// per test: a copied file failed a test racing 60 connections into it ("no such table"), which nobody explained.
-    /// Tests of a migration itself migrate down and up again on their database.
+    /// of a PostgreSQL test's time (docs/testing.md, "A migrated database per test"). A SQLite file is copied from
+    /// one migrated once per test process through SQLite's backup API, which reads the write-ahead log too (a plain
+    /// file copy lost what the log still held: "no such table"). Tests of a migration itself migrate down and up
+    /// again on their copy.
     /// </summary>
     public static async Task<StoreHost> StartAsync(string provider, PostgresServer postgres)
     {
@@ -47,7 +48,16 @@ public sealed class StoreHost : IAsyncDisposable
         if (provider == Sqlite)
         {
             folder = Directory.CreateTempSubdirectory("signpost-stores-").FullName;
-            connectionString = $"Data Source={Path.Combine(folder, "signpost.db")}";
+            var file = Path.Combine(folder, "signpost.db");
+            var template = await SqliteTemplate.Value;
+            await using (var source = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={template};Mode=ReadOnly;Pooling=false"))
+            await using (var target = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=false"))
+            {
+                await source.OpenAsync();
+                source.BackupDatabase(target);
+            }
+
+            connectionString = $"Data Source={file}";
         }
         else if (provider == PostgreSQL)
         {
@@ -59,14 +69,28 @@ public sealed class StoreHost : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(provider), provider, "Sqlite or PostgreSQL.");
         }
 
-        var host = new StoreHost(provider, connectionString, Services(provider, connectionString), folder);
-        if (provider == Sqlite)
-        {
-            await host.DbAsync(db => MigrateAsync(db, provider));
-        }
-
-        return host;
+        return new StoreHost(provider, connectionString, Services(provider, connectionString), folder);
     }
+
+    // Task.Run: made once, by whichever test asks first, with nothing of that test's context captured.
+    private static readonly Lazy<Task<string>> SqliteTemplate = new(() => Task.Run(async () =>
+    {
+        var folder = Directory.CreateTempSubdirectory("signpost-stores-template-").FullName;
+        var file = Path.Combine(folder, "signpost.db");
+        await MigrateAsync(Sqlite, $"Data Source={file};Pooling=false");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The OS cleans the temp folder.
+            }
+        };
+        return file;
+    }));
 
     /// <summary>Migrates a new database of <paramref name="provider"/> as the app does (DatabaseSetup.MigrateAsync).</summary>
     private static async Task MigrateAsync(string provider, string connectionString)
