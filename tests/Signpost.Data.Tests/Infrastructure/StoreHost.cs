@@ -33,6 +33,14 @@ public sealed class StoreHost : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// The stores over a database of their own holding the whole schema. On PostgreSQL it is a copy of one database
+    /// migrated once per server (<c>CREATE DATABASE … TEMPLATE</c>): migrating a new database for every test was most
+    /// of a PostgreSQL test's time (docs/testing.md, "A migrated database per test"). A SQLite file is copied from
+    /// one migrated once per test process through SQLite's backup API, which reads the write-ahead log too (a plain
+    /// file copy lost what the log still held: "no such table"). Tests of a migration itself migrate down and up
+    /// again on their copy.
+    /// </summary>
     public static async Task<StoreHost> StartAsync(string provider, PostgresServer postgres)
     {
         string connectionString;
@@ -40,18 +48,70 @@ public sealed class StoreHost : IAsyncDisposable
         if (provider == Sqlite)
         {
             folder = Directory.CreateTempSubdirectory("signpost-stores-").FullName;
-            connectionString = $"Data Source={Path.Combine(folder, "signpost.db")}";
+            var file = Path.Combine(folder, "signpost.db");
+            var template = await SqliteTemplate.Value;
+            await using (var source = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={template};Mode=ReadOnly;Pooling=false"))
+            await using (var target = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=false"))
+            {
+                await source.OpenAsync();
+                source.BackupDatabase(target);
+            }
+
+            connectionString = $"Data Source={file}";
         }
         else if (provider == PostgreSQL)
         {
-            connectionString = await postgres.CreateDatabaseAsync();
+            var template = await postgres.TemplateAsync("stores", connection => MigrateAsync(PostgreSQL, connection));
+            connectionString = await postgres.CreateDatabaseAsync(extra: null, template);
         }
         else
         {
             throw new ArgumentOutOfRangeException(nameof(provider), provider, "Sqlite or PostgreSQL.");
         }
 
-        var services = new ServiceCollection()
+        return new StoreHost(provider, connectionString, Services(provider, connectionString), folder);
+    }
+
+    // Task.Run: made once, by whichever test asks first, with nothing of that test's context captured.
+    private static readonly Lazy<Task<string>> SqliteTemplate = new(() => Task.Run(async () =>
+    {
+        var folder = Directory.CreateTempSubdirectory("signpost-stores-template-").FullName;
+        var file = Path.Combine(folder, "signpost.db");
+        await MigrateAsync(Sqlite, $"Data Source={file};Pooling=false");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The OS cleans the temp folder.
+            }
+        };
+        return file;
+    }));
+
+    /// <summary>Migrates a new database of <paramref name="provider"/> as the app does (DatabaseSetup.MigrateAsync).</summary>
+    private static async Task MigrateAsync(string provider, string connectionString)
+    {
+        await using var services = Services(provider, connectionString);
+        await using var scope = services.CreateAsyncScope();
+        await MigrateAsync(scope.ServiceProvider.GetRequiredService<SignpostDbContext>(), provider);
+    }
+
+    private static async Task MigrateAsync(SignpostDbContext db, string provider)
+    {
+        await db.Database.MigrateAsync();
+        if (provider == Sqlite)
+        {
+            // As the app does (DatabaseSetup.MigrateAsync): readers do not wait for the writer.
+            await SqliteStorage.EnableWriteAheadLogAsync(db, CancellationToken.None);
+        }
+    }
+
+    private static ServiceProvider Services(string provider, string connectionString) =>
+        new ServiceCollection()
             .AddDbContext<SignpostDbContext>(options =>
             {
                 if (provider == Sqlite)
@@ -68,18 +128,6 @@ public sealed class StoreHost : IAsyncDisposable
             .AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider())
             .AddSingleton(TimeProvider.System)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-        var host = new StoreHost(provider, connectionString, services, folder);
-        await host.DbAsync(async db =>
-        {
-            await db.Database.MigrateAsync();
-            if (provider == Sqlite)
-            {
-                // As the app does (DatabaseSetup.MigrateAsync): readers do not wait for the writer.
-                await SqliteStorage.EnableWriteAheadLogAsync(db, CancellationToken.None);
-            }
-        });
-        return host;
-    }
 
     /// <summary>Calls a store in a scope of its own, as one request would.</summary>
     public async Task<TResult> WithAsync<TStore, TResult>(Func<TStore, Task<TResult>> call)

@@ -20,6 +20,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private readonly string _folder;
     private int _databases;
+    private readonly Dictionary<string, Lazy<Task<string>>> _templates = [];
 
     public PostgresServer()
     {
@@ -84,17 +85,51 @@ public sealed class PostgresServer : IAsyncLifetime
         RunAsync(Path.Combine(Bin, "pg_ctl"), ["-D", DataFolder, "-m", mode, "-w", "-t", "60", "stop"], asServiceUser: true);
 
     /// <summary>A new, empty database of its own for one test; returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string? extra = null)
+    public Task<string> CreateDatabaseAsync(string? extra = null) => CreateDatabaseAsync(extra, template: null);
+
+    /// <summary>
+    /// A new database of its own for one test, a copy of <paramref name="template"/> (a database made once by
+    /// <see cref="TemplateAsync"/>), or empty when that is null; returns its connection string.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string? extra, string? template)
     {
         var name = $"signpost_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..30];
         await using (var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false"))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await using var create = new NpgsqlCommand(
+                template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
 
         return ConnectionString(name, extra);
+    }
+
+    /// <summary>
+    /// The name of a template database made once on this server: a new database that <paramref name="prepare"/>
+    /// fills (given its connection string, without pooling, so no connection to it stays open: PostgreSQL copies a
+    /// template only while nobody is connected to it). Later calls with the same <paramref name="key"/> wait for the
+    /// first and return the same name. Copying it (<see cref="CreateDatabaseAsync(string?, string?)"/>) costs a file
+    /// copy instead of running every migration again for each test (docs/testing.md, "A migrated database per test").
+    /// </summary>
+    public Task<string> TemplateAsync(string key, Func<string, Task> prepare)
+    {
+        Lazy<Task<string>> made;
+        lock (_templates)
+        {
+            if (!_templates.TryGetValue(key, out made!))
+            {
+                made = new Lazy<Task<string>>(() => Task.Run(async () =>
+                {
+                    var connectionString = await CreateDatabaseAsync("Pooling=false");
+                    await prepare(connectionString);
+                    return new NpgsqlConnectionStringBuilder(connectionString).Database!;
+                }));
+                _templates.Add(key, made);
+            }
+        }
+
+        return made.Value;
     }
 
     public async ValueTask DisposeAsync()

@@ -12,9 +12,19 @@ public static class PostgresServerMigrations
     /// A new database with Signpost's schema, made the way an operator deploys: <c>signpost migrate</c> once,
     /// before any node starts (a PostgreSQL node does not migrate; docs/deployment.md, "Upgrades").
     /// </summary>
+    /// <remarks>
+    /// <c>signpost migrate</c> runs once per server, into a template database; each test gets a copy of it
+    /// (<c>CREATE DATABASE … TEMPLATE</c>), the same schema and rows, without a child process and every migration
+    /// again per test (docs/testing.md, "A migrated database per test").
+    /// </remarks>
     public static async Task<string> CreateMigratedDatabaseAsync(this PostgresServer server, string? extra = null)
     {
-        var connectionString = await server.CreateDatabaseAsync(extra);
+        var template = await server.TemplateAsync("signpost-migrate", MigrateAsync);
+        return await server.CreateDatabaseAsync(extra, template);
+    }
+
+    private static async Task MigrateAsync(string connectionString)
+    {
         var folder = Directory.CreateTempSubdirectory("signpost-pg-migrate-").FullName;
         try
         {
@@ -28,7 +38,5 @@ public static class PostgresServerMigrations
         {
             Directory.Delete(folder, recursive: true);
         }
-
-        return connectionString;
     }
 }

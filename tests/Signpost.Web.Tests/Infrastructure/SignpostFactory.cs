@@ -79,6 +79,21 @@ public class SignpostFactory : WebApplicationFactory<Program>
 
     public string ConnectionString => $"Data Source={DatabasePath}";
 
+    /// <summary>
+    /// The host starts on a copy of a migrated file (<see cref="MigratedSqliteTemplate"/>) rather than
+    /// migrating a new one itself. A test that writes its own file into <see cref="Folder"/> before the host
+    /// starts keeps it: the copy is made only where no file is.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        if (!File.Exists(DatabasePath))
+        {
+            MigratedSqliteTemplate.CopyTo(DatabasePath);
+        }
+
+        return base.CreateHost(builder);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Signpost", ConnectionString);
