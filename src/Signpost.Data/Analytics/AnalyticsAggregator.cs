@@ -88,7 +88,8 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     /// <summary>Whether this run is catching up (<see cref="CatchUpEvents"/>); the counts are capped, so a run close behind pays one short index scan.</summary>
     private async Task<bool> CatchingUpAsync(DateTimeOffset counted, CancellationToken cancellationToken)
     {
-        var ahead = db.SignInEvents.AsNoTracking().Where(e => e.OccurredAt >= counted);
+        // Ordered before the limit (the events' time index; EF warns of a limit without an order, on the report's output).
+        var ahead = db.SignInEvents.AsNoTracking().Where(e => e.OccurredAt >= counted).OrderBy(e => e.OccurredAt);
         if (await ahead.Take(CatchUpEvents + 1).CountAsync(cancellationToken) <= CatchUpEvents)
         {
             return false;
@@ -101,7 +102,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         }
 
         var left = await ahead.CountAsync(cancellationToken);
-        return await db.SignInEvents.AsNoTracking().Where(e => e.OccurredAt < counted).Take(left).CountAsync(cancellationToken) < left;
+        return await db.SignInEvents.AsNoTracking().Where(e => e.OccurredAt < counted).OrderByDescending(e => e.OccurredAt).Take(left).CountAsync(cancellationToken) < left;
     }
 
     private async Task<bool> CountEventsAsync(Zones zones, DateTimeOffset now, DateOnly window, bool runningTotals, CancellationToken cancellationToken)
