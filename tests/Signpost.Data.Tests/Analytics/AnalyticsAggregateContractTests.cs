@@ -546,6 +546,73 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         Assert.Equal(kept, await MonthsAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task RunAsync_FarBehind_SkipsTheRunningTotalsWhileTheReaderStaysExactThenBuildsThem(string provider)
+    {
+        // Arrange: two practices, a dozen people, two weeks of attempts, none counted; a job that counts "far behind"
+        // from 50 events on (the shipped threshold is 100,000: the arrangement stays small).
+        var host = await StartAsync(provider);
+        var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start.AddDays(16));
+        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
+        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = "America/Los_Angeles", CreatedAt = start };
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.AddRange(east, west);
+            await db.SaveChangesAsync();
+        });
+        var people = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            people.Add(await host.AddAccountAsync($"behind{i}-{provider}"));
+        }
+
+        var all = Events(new Random(29), people, [east.Id, west.Id], start, start.AddDays(14));
+        await AddAsync(host, all, []);
+        Assert.True(all.Count > 200);
+        const int CatchUp = 50;
+
+        // Act: one run of three slices, which leaves the job behind.
+        Assert.True(await host.DbAsync(db => new AnalyticsAggregator(db, time) { CatchUpEvents = CatchUp }.RunAsync(3, CancellationToken.None)) >= 3);
+
+        // Assert: no running totals were kept, the ranking watermark is not at the events one, and the reader's
+        // practices with the most failures — from the daily rows while the running totals are out of step — equal a
+        // direct count over the events counted so far (UTC days: the ranges are wide enough either way).
+        var (counted, _) = await host.DbAsync(db => new AnalyticsAggregator(db, time).WatermarksAsync(CancellationToken.None));
+        Assert.True(counted < start.AddDays(7));
+        Assert.Equal(0, await host.DbAsync(db => db.Set<AnalyticsPracticeRunningFailures>().CountAsync()));
+        Assert.NotEqual(counted, await host.DbAsync(db => db.Set<AnalyticsWatermark>().Where(w => w.Name == AnalyticsWatermark.Ranking).Select(w => (DateTimeOffset?)w.Position).FirstOrDefaultAsync()));
+        await AssertPracticesAsync(all.Where(e => e.OccurredAt < counted).ToList());
+
+        // Act: the runs that catch up, and build the running totals at the end.
+        await RunUntilCaughtUpAsync(host, time, CatchUp);
+
+        // Assert: the running totals equal the daily rows, the ranking watermark stands at the events one, and the
+        // ranking from the running totals equals the direct count over every event.
+        await AssertRunningTotalsAsync(host);
+        var marks = await host.DbAsync(db => db.Set<AnalyticsWatermark>().AsNoTracking().ToDictionaryAsync(w => w.Name, w => w.Position));
+        Assert.Equal(marks[AnalyticsWatermark.Events], marks[AnalyticsWatermark.Ranking]);
+        Assert.Equal(time.GetUtcNow() - AnalyticsAggregator.Lag, marks[AnalyticsWatermark.Events]);
+        Assert.True(await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AllAsync(t => t.WindowStart == AnalyticsFilter.DefaultFrom(new DateOnly(2026, 10, 17)))));
+        await AssertPracticesAsync(all);
+
+        DateOnly DayOf(SignInEvent e) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.OccurredAt,
+            e.OrganizationId is not { } o ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(o == east.Id ? east.TimeZone : west.TimeZone)).DateTime);
+
+        async Task AssertPracticesAsync(List<SignInEvent> events)
+        {
+            foreach (var (from, to) in new[] { (new DateOnly(2026, 9, 25), new DateOnly(2026, 10, 31)), (new DateOnly(2026, 10, 2), new DateOnly(2026, 10, 4)) })
+            {
+                var expected = events.Where(e => DayOf(e) >= from && DayOf(e) <= to).Where(e => ReasonCatalogue.Get(e.ReasonCode).Category != ReasonCategory.Success)
+                    .GroupBy(e => e.OrganizationId ?? Guid.Empty).Select(g => (g.Key, g.Count())).Order().ToList();
+                var report = await host.DbAsync(db => new AnalyticsReader(db).ReadAsync(new AnalyticsFilter(from, to), CancellationToken.None));
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected, report.Practices.Select(p => (p.OrganizationId, p.Failures)).Order().ToList());
+            }
+        }
+    }
+
     /// <summary>Every practice's running totals and newest totals equal its daily rows' failures summed up to each day.</summary>
     private static async Task AssertRunningTotalsAsync(StoreHost host)
     {
@@ -592,11 +659,11 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         Assert.Equal(expectedMonths, months.Select(r => (r.OrganizationId, r.Category, r.Method, r.Month, r.Failures)).Order().ToList());
     }
 
-    private static async Task RunUntilCaughtUpAsync(StoreHost host, FakeTimeProvider time)
+    private static async Task RunUntilCaughtUpAsync(StoreHost host, FakeTimeProvider time, int catchUpEvents = 100_000)
     {
         for (var runs = 0; runs < 100; runs++)
         {
-            if (await host.DbAsync(db => new AnalyticsAggregator(db, time).RunAsync(3, CancellationToken.None)) == 0)
+            if (await host.DbAsync(db => new AnalyticsAggregator(db, time) { CatchUpEvents = catchUpEvents }.RunAsync(3, CancellationToken.None)) == 0)
             {
                 return;
             }
