@@ -28,16 +28,22 @@ public static class ServeCommand
             args.Add("--environment=Development");
         }
 
+        // Outside the demo the schema check (and, once it passed, the key ring's first load) starts as soon as the
+        // services exist and runs beside the mapping of the pipeline and the pages: on two cores the two halves of
+        // the start overlap instead of queueing (docs/cli.md, "What a start costs"). Nothing listens before both end.
+        // The demo checks its database before anything is migrated, so it keeps them one after the other.
+        Task<string?>? schema = null;
         WebApplication app;
         try
         {
-            app = SignpostHost.Build([.. args], demo);
+            app = SignpostHost.Build([.. args], demo, servicesBuilt: demo ? null : built => schema = Task.Run(() => PrepareAndWarmAsync(built.Services, cancellationToken), cancellationToken));
             StartupTrace.Mark("host built");
         }
         catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
         {
             // Broken configuration found while the host is built (a missing key-ring certificate, an unknown
-            // database provider): one line, no stack trace.
+            // database provider): one line, no stack trace. A schema check already under way ends first.
+            await EndQuietlyAsync(schema);
             await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
             return ExitCodes.Usage;
         }
@@ -64,7 +70,7 @@ public static class ServeCommand
         {
             // Nothing listens until the schema is current. Only pending migrations are looked for (cheap);
             // SQLite migrates itself, a PostgreSQL node behind `signpost migrate` refuses (docs/deployment.md, "Upgrades").
-            if (await SignpostHost.PrepareToServeAsync(app.Services, cancellationToken) is { } behind)
+            if (await (schema ?? SignpostHost.PrepareToServeAsync(app.Services, cancellationToken)) is { } behind)
             {
                 await Console.Error.WriteLineAsync($"signpost: {behind}");
                 return ExitCodes.Database;
@@ -150,6 +156,48 @@ public static class ServeCommand
         }
 
         return failed ?? ExitCodes.Done;
+    }
+
+    /// <summary>
+    /// The schema step, then the key ring's first load (read from the database, a key made on a first start), which
+    /// the data-protection host service would otherwise do once the mapping is over: every page's anti-forgery token
+    /// needs it. A load that fails here is left to that service, which fails the start with its own message.
+    /// </summary>
+    private static async Task<string?> PrepareAndWarmAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (await SignpostHost.PrepareToServeAsync(services, cancellationToken) is { } behind)
+        {
+            return behind;
+        }
+
+        StartupTrace.Mark("schema checked (beside the mapping)");
+        try
+        {
+            services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("Signpost.Start").Protect([0]);
+            StartupTrace.Mark("key ring loaded");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Left to the host service's own load at start.
+        }
+
+        return null;
+    }
+
+    /// <summary>Waits for a schema check that is no longer wanted (the start failed beside it), whatever its end.</summary>
+    private static async Task EndQuietlyAsync(Task<string?>? schema)
+    {
+        if (schema is not null)
+        {
+            try
+            {
+                await schema;
+            }
+            catch (Exception)
+            {
+                // The start already failed for a reason of its own, which is the one reported.
+            }
+        }
     }
 
     /// <summary>

@@ -31,7 +31,11 @@ public static class SignpostHost
     /// False for the CLI's commands, which never answer a request: the pipeline and the endpoints (Razor
     /// Pages' discovery above all, about a fifth of a command's start) are left out (docs/cli.md, "What a start costs").
     /// </param>
-    public static WebApplication Build(string[] args, bool demo = false, bool serve = true)
+    /// <param name="servicesBuilt">
+    /// Called once the service provider is built, before the pipeline and the endpoints are mapped: <c>serve</c>
+    /// starts its schema check there, so that it runs beside the mapping (docs/cli.md, "What a start costs").
+    /// </param>
+    public static WebApplication Build(string[] args, bool demo = false, bool serve = true, Action<WebApplication>? servicesBuilt = null)
     {
         var builder = CreateBuilder(args);
         StartupTrace.Mark("host: builder made (configuration, logging)");
@@ -74,6 +78,7 @@ public static class SignpostHost
         StartupTrace.Mark("host: services added");
         var app = builder.Build();
         StartupTrace.Mark("host: service provider built");
+        servicesBuilt?.Invoke(app);
         if (serve)
         {
             app.UseSignpostPipeline();

@@ -23,7 +23,9 @@ public static class StartupTrace
         if (Enabled)
         {
             // CPU (all threads, since the process started) beside wall time: on a loaded machine it is the steadier of the two.
-            Console.Error.WriteLine($"startup: {(DateTime.UtcNow - ProcessStart).TotalMilliseconds,7:0} ms  cpu {Environment.CpuUsage.TotalTime.TotalMilliseconds,6:0} ms  {step}");
+            // The JIT's share: methods compiled at run time (not ReadyToRun) and the time spent compiling them.
+            Console.Error.WriteLine($"startup: {(DateTime.UtcNow - ProcessStart).TotalMilliseconds,7:0} ms  cpu {Environment.CpuUsage.TotalTime.TotalMilliseconds,6:0} ms  "
+                + $"jit {System.Runtime.JitInfo.GetCompiledMethodCount(),5} methods {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,5:0} ms  {step}");
         }
     }
 
