@@ -26,6 +26,30 @@ public sealed class MaintenanceBoard(IMaintenanceStore store, TimeProvider time,
             : await cache.BoardAsync(store, History, Horizon, cancellationToken);
         return new MaintenanceSnapshot(now, windows.Where(audience.Includes).OrderBy(w => w.StartsAt).ThenBy(w => w.Id).ToList());
     }
+
+    /// <summary>
+    /// Whether any window, whoever it concerns, is to be announced now (<see cref="MaintenanceSnapshot.NoticesWithin"/>
+    /// for <see cref="MaintenanceAudience.Everyone"/>): every audience's notices are among these, so when there are none
+    /// a page's banner has nothing to show to anyone, and need not work out whom it would concern.
+    /// </summary>
+    public async Task<bool> AnyNoticeWithinAsync(TimeSpan leadTime, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var windows = cache is null
+            ? await store.ListAsync(now - History, now + Horizon, includeCancelled: true, cancellationToken)
+            : await cache.BoardAsync(store, History, Horizon, cancellationToken);
+        foreach (var window in windows)
+        {
+            var phase = window.PhaseAt(now);
+            if (phase is MaintenancePhase.InProgress or MaintenancePhase.Overrunning
+                || (phase == MaintenancePhase.Scheduled && window.StartsAt <= now + leadTime))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>

@@ -27,11 +27,20 @@ public static class MaintenanceNotice
     {
         var cancellationToken = context.RequestAborted;
         var services = context.RequestServices;
+        var board = services.GetRequiredService<MaintenanceBoard>();
+        var leadTime = TimeSpan.FromHours(services.GetRequiredService<IOptions<SignpostOptions>>().Value.MaintenanceNoticeLeadHours);
+
+        // Most pages have no window to announce to anyone: then whose practices the reader acts for is not worked out.
+        if (!await board.AnyNoticeWithinAsync(leadTime, cancellationToken))
+        {
+            return null;
+        }
+
         IReadOnlyList<Organization> practices = organization is not null ? [organization]
             : signedIn ? await PracticesAsync(context, cancellationToken)
             : [];
-        var snapshot = await services.GetRequiredService<MaintenanceBoard>().ReadAsync(MaintenanceAudience.Of(practices.Select(p => p.Id)), cancellationToken);
-        var windows = snapshot.NoticesWithin(TimeSpan.FromHours(services.GetRequiredService<IOptions<SignpostOptions>>().Value.MaintenanceNoticeLeadHours));
+        var snapshot = await board.ReadAsync(MaintenanceAudience.Of(practices.Select(p => p.Id)), cancellationToken);
+        var windows = snapshot.NoticesWithin(leadTime);
         if (windows.Count == 0)
         {
             return null;
