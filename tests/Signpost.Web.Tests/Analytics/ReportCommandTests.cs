@@ -26,7 +26,12 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
         var practice = await app.CreateOrganizationAsync(slug, "Report Clinic");
         var locked = await app.CreateAccountAsync(TestAccounts.Unique("lou"), slug);
         var stuck = await app.CreateAccountAsync(TestAccounts.Unique("stu"), slug);
-        var at = DateTimeOffset.UtcNow.AddDays(-3);
+        // At 10:00 of the practice's own day three days ago: the story's 40 minutes stay inside that local day whatever
+        // the hour the test runs (from UtcNow − 3 days, a run in the 40 minutes before the practice's midnight put the
+        // sign-in on the next day, outside the report's range).
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(practice.TimeZone);
+        var morning = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).Date.AddDays(-3).AddHours(10);
+        var at = new DateTimeOffset(morning, zone.GetUtcOffset(morning)).ToUniversalTime();
         SignInEvent Event(Guid person, int minute, string reason, bool succeeded) => new()
         {
             TraceId = Guid.NewGuid().ToString("N"), OccurredAt = at.AddMinutes(minute), AccountId = person, OrganizationId = practice.Id,
@@ -41,7 +46,7 @@ public sealed class ReportCommandTests(SignpostFactory app) : IClassFixture<Sign
                 Event(stuck.Id, 5, ReasonCodes.AccountDisabled, false));
             return await db.SaveChangesAsync();
         });
-        var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(practice.TimeZone));
+        var local = TimeZoneInfo.ConvertTime(at, zone);
         return (slug, local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
