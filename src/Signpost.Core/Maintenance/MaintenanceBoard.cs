@@ -21,9 +21,7 @@ public sealed class MaintenanceBoard(IMaintenanceStore store, TimeProvider time,
     public async Task<MaintenanceSnapshot> ReadAsync(MaintenanceAudience audience, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var windows = cache is null
-            ? await store.ListAsync(now - History, now + Horizon, includeCancelled: true, cancellationToken)
-            : await cache.BoardAsync(store, History, Horizon, cancellationToken);
+        var windows = await WindowsAsync(now, cancellationToken);
         return new MaintenanceSnapshot(now, windows.Where(audience.Includes).OrderBy(w => w.StartsAt).ThenBy(w => w.Id).ToList());
     }
 
@@ -35,21 +33,14 @@ public sealed class MaintenanceBoard(IMaintenanceStore store, TimeProvider time,
     public async Task<bool> AnyNoticeWithinAsync(TimeSpan leadTime, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var windows = cache is null
+        return (await WindowsAsync(now, cancellationToken)).Any(w => MaintenanceSnapshot.IsNotice(w, now, leadTime));
+    }
+
+    /// <summary>Every window from <see cref="History"/> ago to <see cref="Horizon"/> ahead, through the node's copy when there is one.</summary>
+    private async Task<IReadOnlyList<MaintenanceWindow>> WindowsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        cache is null
             ? await store.ListAsync(now - History, now + Horizon, includeCancelled: true, cancellationToken)
             : await cache.BoardAsync(store, History, Horizon, cancellationToken);
-        foreach (var window in windows)
-        {
-            var phase = window.PhaseAt(now);
-            if (phase is MaintenancePhase.InProgress or MaintenancePhase.Overrunning
-                || (phase == MaintenancePhase.Scheduled && window.StartsAt <= now + leadTime))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }
 
 /// <summary>
@@ -96,7 +87,16 @@ public sealed class MaintenanceSnapshot(DateTimeOffset now, IReadOnlyList<Mainte
 
     /// <summary>Windows to announce now: running or overrunning, or starting within <paramref name="leadTime"/>.</summary>
     public IReadOnlyList<MaintenanceWindow> NoticesWithin(TimeSpan leadTime) =>
-        [.. Current, .. Upcoming.Where(w => w.StartsAt <= Now + leadTime)];
+        [.. Current, .. Upcoming.Where(w => IsNotice(w, Now, leadTime))];
+
+    /// <summary>Whether <paramref name="window"/> is announced at <paramref name="now"/>: running or overrunning, or starting within <paramref name="leadTime"/>.</summary>
+    public static bool IsNotice(MaintenanceWindow window, DateTimeOffset now, TimeSpan leadTime) =>
+        window.PhaseAt(now) switch
+        {
+            MaintenancePhase.InProgress or MaintenancePhase.Overrunning => true,
+            MaintenancePhase.Scheduled => window.StartsAt <= now + leadTime,
+            _ => false,
+        };
 
     public MaintenanceState State =>
         Current.Any(w => w.IsOverrunning(Now)) ? MaintenanceState.Overrunning
