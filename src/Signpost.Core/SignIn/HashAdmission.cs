@@ -24,6 +24,16 @@ public sealed class HashAdmissionOptions
     /// </summary>
     public int TrustedReserve { get; set; } = -1;
 
+    /// <summary>
+    /// The nice value (1–19; Linux, elsewhere the lowest thread priority) of the threads untrusted attempts hash on, so
+    /// that a trusted attempt's hash and the node's other work get the CPU first while a flood's hashes run
+    /// (<see cref="UntrustedHashThreads"/>). 0 hashes untrusted attempts on the request's thread, as trusted ones.
+    /// </summary>
+    public int UntrustedHashNice { get; set; } = DefaultUntrustedHashNice;
+
+    /// <summary>The default of <see cref="UntrustedHashNice"/>.</summary>
+    public const int DefaultUntrustedHashNice = 10;
+
     /// <summary>The waiting room per core when <see cref="UntrustedQueue"/> is not set.</summary>
     public const int UntrustedQueuePerCore = 4;
 
@@ -57,8 +67,10 @@ public sealed class HashAdmission
     private readonly LinkedList<TaskCompletionSource<HashSlot>> _trusted = new();
     private readonly LinkedList<TaskCompletionSource<HashSlot>> _untrusted = new();
     private readonly SignpostMetrics? _metrics;
+    private readonly UntrustedHashThreads? _untrustedThreads;
     private int _running;
     private long _refused;
+    private long _loweredHashes;
 
     public HashAdmission(IOptions<HashAdmissionOptions> options, SignpostMetrics? metrics = null)
     {
@@ -67,6 +79,7 @@ public sealed class HashAdmission
         UntrustedQueueLimit = settings.UntrustedQueue > 0 ? settings.UntrustedQueue : HashAdmissionOptions.UntrustedQueuePerCore * Environment.ProcessorCount;
         TrustedReserve = settings.TrustedReserve >= 0 ? settings.TrustedReserve : Environment.ProcessorCount;
         RetryAfter = TimeSpan.FromSeconds(Math.Max(1, settings.RetryAfterSeconds));
+        _untrustedThreads = settings.UntrustedHashNice > 0 ? new UntrustedHashThreads(Concurrency, Math.Min(19, settings.UntrustedHashNice)) : null;
         _metrics = metrics;
         metrics?.ObserveHashAdmission(this);
     }
@@ -110,7 +123,7 @@ public sealed class HashAdmission
             if (_running < Limit(trusted))
             {
                 _running++;
-                return ValueTask.FromResult<HashSlot?>(new HashSlot(this));
+                return ValueTask.FromResult<HashSlot?>(new HashSlot(this, trusted));
             }
 
             if (!trusted && _untrusted.Count >= UntrustedQueueLimit)
@@ -167,17 +180,52 @@ public sealed class HashAdmission
             }
 
             _running++;
+            var trustedNext = next.List == _trusted;
             next.List!.Remove(next);
-            next.Value.TrySetResult(new HashSlot(this));
+            next.Value.TrySetResult(new HashSlot(this, trustedNext));
         }
     }
+
+    /// <summary>
+    /// Runs one hash of an admitted attempt: a trusted one on the caller's thread, an untrusted one on the gate's
+    /// lower-priority threads (<see cref="HashAdmissionOptions.UntrustedHashNice"/>), the same for a known and an
+    /// unknown identifier.
+    /// </summary>
+    private ValueTask<T> RunAsync<T>(bool trusted, Func<T> hash)
+    {
+        if (trusted || _untrustedThreads is null)
+        {
+            return ValueTask.FromResult(hash());
+        }
+
+        Interlocked.Increment(ref _loweredHashes);
+        return new(_untrustedThreads.RunAsync(hash));
+    }
+
+    /// <summary>Hashes run on the lower-priority threads since start (untrusted attempts' hashes, when <see cref="HashAdmissionOptions.UntrustedHashNice"/> is set).</summary>
+    public long LoweredHashes => Interlocked.Read(ref _loweredHashes);
+
+    /// <summary>The nice value untrusted hashes run at; 0 when they run on the request's thread.</summary>
+    public int UntrustedHashNice => _untrustedThreads?.Nice ?? 0;
 
     /// <summary>One admitted hash; disposing it (once) frees the slot for the next waiter.</summary>
     public sealed class HashSlot : IDisposable
     {
+        private readonly HashAdmission _gate;
         private HashAdmission? _owner;
 
-        internal HashSlot(HashAdmission owner) => _owner = owner;
+        internal HashSlot(HashAdmission owner, bool trusted)
+        {
+            _gate = owner;
+            _owner = owner;
+            Trusted = trusted;
+        }
+
+        /// <summary>Taken by a trusted attempt (its hash runs at the process's priority).</summary>
+        public bool Trusted { get; }
+
+        /// <summary>Runs a hash of this attempt where its kind runs (<see cref="HashAdmissionOptions.UntrustedHashNice"/>).</summary>
+        public ValueTask<T> RunAsync<T>(Func<T> hash) => _gate.RunAsync(Trusted, hash);
 
         public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Release();
     }

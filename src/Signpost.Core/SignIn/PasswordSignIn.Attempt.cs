@@ -68,6 +68,12 @@ public sealed partial class PasswordSignIn
         /// <summary>The <see cref="HashAdmission"/> slot this attempt hashes in, from admission until its hash is done.</summary>
         public HashAdmission.HashSlot? HashSlot { get; set; }
 
+        /// <summary>
+        /// Runs a hash in this attempt's slot: an untrusted attempt's on the gate's lower-priority threads, a trusted one's
+        /// here (<see cref="HashAdmission.HashSlot.RunAsync"/>); without a gate, here.
+        /// </summary>
+        public ValueTask<T> HashAsync<T>(Func<T> hash) => HashSlot is { } slot ? slot.RunAsync(hash) : ValueTask.FromResult(hash());
+
         /// <summary>The hash is done: the slot goes to the next waiter (a no-op without one).</summary>
         public void HashDone()
         {

@@ -76,7 +76,7 @@ public sealed partial class PasswordSignIn
                 return refused;
             }
 
-            _ = hashing.Verify(null, attempt.Request.Password!);
+            _ = await attempt.HashAsync(() => hashing.Verify(null, attempt.Request.Password!));
             attempt.HashDone();
             return new(ReasonCodes.InvalidCredentials, "The change ticket names no account.");
         }

@@ -71,7 +71,7 @@ public sealed partial class PasswordSignIn
             attempt.CounterFound = true;
             var checks = await lockedChecks.HitAsync(LockedChecksKey(accountId, attempt.DeviceKey), until.ToUnixTimeSeconds() / 60, cancellationToken);
             var compared = checks <= LockedPasswordChecks;
-            attempt.Check = hashing.Verify(compared ? attempt.Account.PasswordHash : null, password);
+            attempt.Check = await attempt.HashAsync(() => hashing.Verify(compared ? attempt.Account.PasswordHash : null, password));
             attempt.HashDone();
             var said = compared
                 ? $"password was {(attempt.Check == PasswordCheck.Wrong ? "wrong" : "correct")}"
@@ -83,7 +83,7 @@ public sealed partial class PasswordSignIn
         // the dummy (a checked attempt's cost), never compared.
         attempt.CounterFound = true;
         await lockedChecks.HitAsync(LockedChecksKey(accountId, attempt.DeviceKey), attempt.At.ToUnixTimeSeconds() / 60, cancellationToken);
-        attempt.Check = hashing.Verify(null, password);
+        attempt.Check = await attempt.HashAsync(() => hashing.Verify(null, password));
         attempt.HashDone();
         return new(ReasonCodes.AccountLocked,
             $"Refused before the password check ({whose}){where}: failures and checks in flight reach the threshold of {threshold}; password not checked.");
@@ -94,7 +94,7 @@ public sealed partial class PasswordSignIn
     {
         var accountId = attempt.Account!.Id;
         var deviceKey = attempt.DeviceKey;
-        attempt.Check = hashing.Verify(attempt.Account.PasswordHash, attempt.Request.Password!);
+        attempt.Check = await attempt.HashAsync(() => hashing.Verify(attempt.Account.PasswordHash, attempt.Request.Password!));
         if (attempt.Check != PasswordCheck.CorrectNeedsRehash)
         {
             // The slot is kept for the new hash of a password stored at an older cost (ProvePasswordAsync).
@@ -205,7 +205,7 @@ public sealed partial class PasswordSignIn
         try
         {
             // Always exactly one hash: against the dummy when there is no account.
-            _ = hashing.Verify(null, attempt.Request.Password!);
+            _ = await attempt.HashAsync(() => hashing.Verify(null, attempt.Request.Password!));
             attempt.HashDone();
             await BeginPendingWriteAsync(attempt, cancellationToken);
             await lockouts.CountReservedFailureAsync(Guid.Empty, LockoutCounter.UntrustedKey, int.MaxValue, rules.Window, rules.Duration, attempt.At, cancellationToken);

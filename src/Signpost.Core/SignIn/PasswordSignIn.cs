@@ -204,7 +204,8 @@ public sealed partial class PasswordSignIn(
 
         if (attempt.Check == PasswordCheck.CorrectNeedsRehash)
         {
-            await accounts.UpdatePasswordHashAsync(attempt.Account!.Id, hashing.Hash(attempt.Request.Password!), cancellationToken);
+            var rehashed = await attempt.HashAsync(() => hashing.Hash(attempt.Request.Password!));
+            await accounts.UpdatePasswordHashAsync(attempt.Account!.Id, rehashed, cancellationToken);
             attempt.HashDone();
         }
 

@@ -33,8 +33,8 @@ public static class SignInServiceCollectionExtensions
         services.AddSingleton<PasswordHashing>();
         services.AddOptions<HashAdmissionOptions>().BindConfiguration(HashAdmissionOptions.Section)
             .Validate(o => o.Concurrency >= 0 && o.UntrustedQueue >= 0 && o.TrustedReserve >= -1 && o.RetryAfterSeconds is >= 1 and <= 3600
-                    && o.RefusalEventLingerMilliseconds is >= 0 and <= 60_000 && o.RefusalEventQueue >= 1,
-                "Signpost:HashAdmission: Concurrency and UntrustedQueue must be 0 (automatic) or more, TrustedReserve -1 (automatic) or more, RetryAfterSeconds between 1 and 3600, RefusalEventLingerMilliseconds between 0 and 60000, RefusalEventQueue 1 or more.")
+                    && o.RefusalEventLingerMilliseconds is >= 0 and <= 60_000 && o.RefusalEventQueue >= 1 && o.UntrustedHashNice is >= 0 and <= 19,
+                "Signpost:HashAdmission: Concurrency and UntrustedQueue must be 0 (automatic) or more, TrustedReserve -1 (automatic) or more, RetryAfterSeconds between 1 and 3600, RefusalEventLingerMilliseconds between 0 and 60000, RefusalEventQueue 1 or more, UntrustedHashNice between 0 and 19.")
             .ValidateOnStart();
         services.AddSingleton<HashAdmission>();
         services.AddSignpostPasswordPolicy();

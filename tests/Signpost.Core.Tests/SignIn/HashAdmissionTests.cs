@@ -132,10 +132,68 @@ public sealed class HashAdmissionTests
     }
 
     [Fact]
+    public async Task UntrustedHashes_RunOnTheGatesLoweredThreads_TrustedOnesOnTheCallersThread()
+    {
+        var gate = new HashAdmission(Options.Create(new HashAdmissionOptions { Concurrency = 1, TrustedReserve = 1, UntrustedHashNice = 7 }));
+        using var untrusted = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        using var trusted = await gate.EnterAsync(trusted: true, CancellationToken.None);
+        var caller = Environment.CurrentManagedThreadId;
+        var callerNice = ThreadNice();
+
+        var (untrustedThread, untrustedName, untrustedNice) = await untrusted!.RunAsync(() => (Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, ThreadNice()));
+        // The await above may resume on another thread: the trusted hash runs on whichever calls it.
+        var trustedCaller = Environment.CurrentManagedThreadId;
+        var (trustedThread, _, trustedNice) = await trusted!.RunAsync(() => (Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, ThreadNice()));
+
+        Assert.False(untrusted.Trusted);
+        Assert.True(trusted.Trusted);
+        Assert.NotEqual(caller, untrustedThread);
+        Assert.Equal("Signpost untrusted hash", untrustedName);
+        Assert.Equal(trustedCaller, trustedThread);
+        Assert.Equal(1, gate.LoweredHashes);
+        Assert.Equal(7, gate.UntrustedHashNice);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(7, untrustedNice);
+            Assert.Equal(callerNice, trustedNice);
+        }
+
+        // A hash that throws fails its caller, and the thread goes on hashing.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => untrusted.RunAsync<int>(() => throw new InvalidOperationException()).AsTask());
+        Assert.Equal(42, await untrusted.RunAsync(() => 42));
+    }
+
+    [Fact]
+    public async Task UntrustedHashNiceZero_HashesUntrustedOnTheCallersThread()
+    {
+        var gate = new HashAdmission(Options.Create(new HashAdmissionOptions { Concurrency = 1, UntrustedHashNice = 0 }));
+        using var untrusted = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        var caller = Environment.CurrentManagedThreadId;
+
+        Assert.Equal(caller, await untrusted!.RunAsync(() => Environment.CurrentManagedThreadId));
+        Assert.Equal(0, gate.LoweredHashes);
+        Assert.Equal(0, gate.UntrustedHashNice);
+    }
+
+    /// <summary>The calling thread's nice value (Linux: field 19 of /proc/thread-self/stat); 0 elsewhere.</summary>
+    private static int ThreadNice()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public void Defaults_OneSlotPerCore_OneReservedPerCore_FourWaitingPerCore()
     {
         var gate = new HashAdmission(Options.Create(new HashAdmissionOptions()));
 
+        Assert.Equal(HashAdmissionOptions.DefaultUntrustedHashNice, gate.UntrustedHashNice);
         Assert.Equal(Environment.ProcessorCount, gate.Concurrency);
         Assert.Equal(Environment.ProcessorCount, gate.TrustedReserve);
         Assert.Equal(HashAdmissionOptions.UntrustedQueuePerCore * Environment.ProcessorCount, gate.UntrustedQueueLimit);

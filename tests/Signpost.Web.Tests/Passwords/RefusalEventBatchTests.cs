@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,7 +35,10 @@ public sealed class RefusalBatchApp : SignpostFactory
 
     protected override IHost CreateHost(IHostBuilder builder) => host = base.CreateHost(builder);
 
-    /// <summary>Stops the host gracefully (hosted services' StopAsync), leaving its database and services readable.</summary>
+    /// <summary>
+    /// Stops the host gracefully (hosted services' StopAsync). Signpost's own <c>Main</c> runs the host, so once it has
+    /// stopped <c>Main</c> disposes it, at a moment of its own: read services before the stop, the database file after.
+    /// </summary>
     public Task StopHostAsync() => host!.StopAsync();
 
     public HashAdmission Gate => Services.GetRequiredService<HashAdmission>();
@@ -208,6 +212,7 @@ public sealed class RefusalEventBatchTests(RefusalBatchApp app) : IClassFixture<
         // Arrange: a host of its own (this test stops it), two refusals queued and not yet written.
         await using var own = new RefusalBatchApp();
         var (hold, waiting, waitingBrowser) = await own.SaturateAsync();
+        var batch = own.Batch;
         using var b1 = own.CreateBrowser();
         using var b2 = own.CreateBrowser();
         var refused = new[]
@@ -215,7 +220,7 @@ public sealed class RefusalEventBatchTests(RefusalBatchApp app) : IClassFixture<
             b1.ApiSignInAsync(TestAccounts.Unique("late"), TestAccounts.WrongPassword),
             b2.ApiSignInAsync(TestAccounts.Unique("late"), TestAccounts.WrongPassword),
         };
-        await RefusalBatchApp.WaitForAsync(() => own.Batch.Queued == 2, "two queued refusal events");
+        await RefusalBatchApp.WaitForAsync(() => batch.Queued == 2, "two queued refusal events");
         Assert.Equal(0, await CountAdmissionRefusalsAsync(own));
         hold.Dispose();
         await waiting;
@@ -226,9 +231,9 @@ public sealed class RefusalEventBatchTests(RefusalBatchApp app) : IClassFixture<
         // Assert: both events are in the database, in one transaction, and the writer has ended. (The test server,
         // unlike Kestrel, does not drain requests before the hosted services stop, so what the two requests were
         // answered after the stop is not what a deployed node's drained requests see.)
-        Assert.Equal(2, await CountAdmissionRefusalsAsync(own));
-        Assert.Equal(1, own.Batch.Batches);
-        Assert.Equal(0, own.Batch.Queued);
+        Assert.Equal(2, await CountAdmissionRefusalsInFileAsync(own.ConnectionString));
+        Assert.Equal(1, batch.Batches);
+        Assert.Equal(0, batch.Queued);
         await Task.WhenAll(refused).WaitAsync(TimeSpan.FromMinutes(1));
 
         waitingBrowser.Dispose();
@@ -255,6 +260,18 @@ public sealed class RefusalEventBatchTests(RefusalBatchApp app) : IClassFixture<
         listener.Start();
         listener.RecordObservableInstruments();
         return values;
+    }
+
+    /// <summary>The same count read straight from the database file, for a host that may be disposed already.</summary>
+    private static async Task<int> CountAdmissionRefusalsInFileAsync(string connectionString)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM SignInEvents WHERE ReasonCode = $reason AND substr(Detail, 1, length($detail)) = $detail";
+        command.Parameters.AddWithValue("$reason", ReasonCodes.RateLimited);
+        command.Parameters.AddWithValue("$detail", PasswordSignIn.AdmissionRefusedDetail);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static Task<int> CountAdmissionRefusalsAsync(RefusalBatchApp host) =>
