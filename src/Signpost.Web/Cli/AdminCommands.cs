@@ -262,15 +262,16 @@ public static class AdminCommands
     }
 
     /// <summary>
-    /// Builds the host without listening, migrates when migrations are pending, runs the action; exit codes as
+    /// Builds the host without listening, migrates when migrations are pending (refusing a schema ahead of this
+    /// build), runs the action; exit codes as
     /// <see cref="ExitCodes"/>.
     /// </summary>
     internal static Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken) =>
         RunAsync(action, DatabaseUse.MigrateIfPending, cancellationToken);
 
     /// <summary>
-    /// For a command that only reads: never migrates and never creates a database. A missing SQLite file or
-    /// a schema with migrations pending is one line and exit code 3 (run <c>signpost migrate</c> first).
+    /// For a command that only reads: never migrates and never creates a database. A missing SQLite file, a schema
+    /// with migrations pending (run <c>signpost migrate</c> first) or one ahead of this build is one line and exit code 3.
     /// </summary>
     internal static Task<int> ReadAsync(Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken) =>
         RunAsync(action, DatabaseUse.ReadOnly, cancellationToken);
@@ -278,16 +279,16 @@ public static class AdminCommands
     /// <summary>How a command meets the database before its action runs.</summary>
     internal enum DatabaseUse
     {
-        /// <summary>Run the migrator whatever the history table says (<c>signpost migrate</c>).</summary>
+        /// <summary>Run the migrator whatever the history table says (<c>signpost migrate</c>), unless the schema is ahead of this build.</summary>
         Migrate,
 
         /// <summary>
         /// Create or upgrade the schema first when the history table says migrations are pending (commands that
-        /// write). Asking is a read; the migrator's own model check costs a second or more of CPU per command.
+        /// write); refuse a schema ahead of this build. Asking is a read; the migrator's own model check costs a second or more of CPU per command.
         /// </summary>
         MigrateIfPending,
 
-        /// <summary>Require a current schema, change nothing (commands that only read).</summary>
+        /// <summary>Require a current schema (not behind, not ahead), change nothing (commands that only read).</summary>
         ReadOnly,
 
         /// <summary>Leave it as it is: the action decides (restore, which needs an empty target).</summary>
@@ -313,15 +314,16 @@ public static class AdminCommands
         {
             try
             {
-                if (use == DatabaseUse.Migrate)
+                // A schema ahead of this build is refused before anything else (docs/cli.md): this build cannot know
+                // what the newer release changed, so neither its writes nor its reads can be trusted there.
+                var problem = use switch
                 {
-                    await SignpostHost.MigrateAsync(app.Services, cancellationToken);
-                }
-                else if (use == DatabaseUse.MigrateIfPending)
-                {
-                    await SignpostHost.MigrateIfPendingAsync(app.Services, cancellationToken);
-                }
-                else if (use == DatabaseUse.ReadOnly && await SchemaProblemAsync(app.Services, cancellationToken) is { } problem)
+                    DatabaseUse.Migrate or DatabaseUse.MigrateIfPending =>
+                        await SignpostHost.MigrateUnlessAheadAsync(app.Services, always: use == DatabaseUse.Migrate, cancellationToken),
+                    DatabaseUse.ReadOnly => await SchemaProblemAsync(app.Services, cancellationToken),
+                    _ => null,
+                };
+                if (problem is not null)
                 {
                     await Console.Error.WriteLineAsync($"signpost: {problem}");
                     return ExitCodes.Database;

@@ -72,8 +72,8 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
     }
 
     /// <summary>
-    /// Why a command that only reads cannot use the database — no SQLite file yet, or migrations pending —
-    /// or null when it can. Creates nothing and changes nothing (docs/cli.md, "Read-only commands").
+    /// Why a command that only reads cannot use the database — no SQLite file yet, migrations pending, or a schema
+    /// ahead of this build — or null when it can. Creates nothing and changes nothing (docs/cli.md, "Read-only commands").
     /// </summary>
     public async Task<string?> UnreadableBecauseAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {
@@ -86,10 +86,27 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
             }
         }
 
-        var pending = (await ReadSchemaAsync(db, cancellationToken)).Pending.Count;
+        var schema = await ReadSchemaAsync(db, cancellationToken);
+        if (AheadOfThisBuild(schema, "Nothing was changed.") is { } ahead)
+        {
+            return ahead;
+        }
+
+        var pending = schema.Pending.Count;
         return pending == 0 ? null
             : $"the database schema is not up to date ({pending} migration(s) pending); run 'signpost migrate' first.";
     }
+
+    /// <summary>
+    /// The one line a node or a command refuses with when the database holds migrations this build does not know (a
+    /// newer release migrated it), ending with what was (not) done; null otherwise. This build cannot know what the
+    /// newer schema changed: a command that wrote through its older model could leave rows the newer release reads
+    /// wrongly (docs/cli.md, "serve checks the schema").
+    /// </summary>
+    public static string? AheadOfThisBuild(SchemaState schema, string ending) =>
+        schema.Unknown.Count == 0 ? null
+            : $"the database schema is ahead of this build ({schema.Unknown.Count} migration(s) it does not know, the last {schema.Unknown[^1]}); "
+                + $"start the release that migrated it, or restore the backup taken before the upgrade. {ending}";
 
     /// <summary>
     /// What <c>serve</c> does with the schema before it listens (docs/deployment.md, "Upgrades"). It compares the
@@ -102,10 +119,9 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
     public async Task<string?> PrepareToServeAsync(SignpostDbContext db, CancellationToken cancellationToken)
     {
         var schema = await ReadSchemaAsync(db, cancellationToken);
-        if (schema.Unknown.Count > 0)
+        if (AheadOfThisBuild(schema, "Not listening.") is { } ahead)
         {
-            return $"the database schema is ahead of this build ({schema.Unknown.Count} migration(s) it does not know, the last {schema.Unknown[^1]}); "
-                + "start the release that migrated it, or restore the backup taken before the upgrade. Not listening.";
+            return ahead;
         }
 
         if (schema.Pending.Count == 0)
@@ -179,16 +195,33 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
     }
 
     /// <summary>
-    /// What a command that writes does with the schema (docs/cli.md): migrates a new or stale database, and
-    /// otherwise only reads the history table, like <see cref="PrepareToServeAsync"/>, instead of paying for
-    /// the migrator's model check on every command.
+    /// What a command that writes (and <c>signpost migrate</c>) does with the schema (docs/cli.md): refuses a schema
+    /// ahead of this build with the line it returns, changing nothing; migrates a new or stale database; and otherwise
+    /// only reads the history table, like <see cref="PrepareToServeAsync"/>, instead of paying for the migrator's
+    /// model check on every command. <paramref name="always"/> runs the migrator even when nothing is pending
+    /// (<c>signpost migrate</c>).
     /// </summary>
-    public async Task MigrateIfPendingAsync(SignpostDbContext db, CancellationToken cancellationToken)
+    public async Task<string?> MigrateUnlessAheadAsync(SignpostDbContext db, bool always, CancellationToken cancellationToken)
     {
-        if ((await ReadSchemaAsync(db, cancellationToken)).Pending.Count > 0)
+        if (always && !await db.Database.CanConnectAsync(cancellationToken))
+        {
+            // No database yet (a PostgreSQL database not created): nothing can be ahead; the migrator creates it.
+            await MigrateAsync(db, cancellationToken);
+            return null;
+        }
+
+        var schema = await ReadSchemaAsync(db, cancellationToken);
+        if (AheadOfThisBuild(schema, "Nothing was changed.") is { } ahead)
+        {
+            return ahead;
+        }
+
+        if (always || schema.Pending.Count > 0)
         {
             await MigrateAsync(db, cancellationToken);
         }
+
+        return null;
     }
 
     /// <summary>Applies the provider's migrations (SQLite: and turns on write-ahead logging).</summary>

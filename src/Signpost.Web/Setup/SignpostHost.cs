@@ -127,20 +127,15 @@ public static class SignpostHost
         return builder;
     }
 
-    /// <summary>Applies migrations (SQLite: and turns on write-ahead logging).</summary>
-    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>
+    /// The schema step of <c>signpost migrate</c> (<paramref name="always"/>) and of a command that writes
+    /// (<see cref="DatabaseSetup.MigrateUnlessAheadAsync"/>): null, or the line the command refuses with.
+    /// </summary>
+    public static async Task<string?> MigrateUnlessAheadAsync(IServiceProvider services, bool always, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
-        await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().MigrateAsync(db, cancellationToken);
-    }
-
-    /// <summary>The schema step of a command that writes: <see cref="DatabaseSetup.MigrateIfPendingAsync"/>.</summary>
-    public static async Task MigrateIfPendingAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SignpostDbContext>();
-        await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().MigrateIfPendingAsync(db, cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<DatabaseSetup>().MigrateUnlessAheadAsync(db, always, cancellationToken);
     }
 
     /// <summary>The schema step of <c>serve</c> (<see cref="DatabaseSetup.PrepareToServeAsync"/>): null, or the line a node refuses with.</summary>

@@ -143,6 +143,52 @@ public sealed class StrictCommandLineTests : IDisposable
 
     [Theory]
     [InlineData("migrate")]
+    [InlineData("orgs", "create", "--slug", "riverside", "--name", "Riverside Clinic")]
+    [InlineData("users", "unlock", "someone")]
+    [InlineData("events", "show", "4bf92f3577b34da6a3ce929d0e0e4736")]
+    [InlineData("staff", "list")]
+    public async Task AnyCommand_SchemaAheadOfThisBuild_ExitsThreeWithOneLineAndChangesNothing(params string[] args)
+    {
+        // Arrange: a current file that a newer release then migrated further (a history row this build does not know).
+        Assert.Equal(0, (await RunAsync("migrate")).ExitCode);
+        const string newer = "29991231000000_FromANewerRelease";
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = $"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('{newer}', '99.0.0')";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var before = await HistoryAndOrganizationsAsync();
+
+        // Act
+        var run = await RunAsync(args);
+
+        // Assert: the same line serve gives, ending with what was done (nothing), the database exit code, nothing written.
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal([$"signpost: the database schema is ahead of this build (1 migration(s) it does not know, the last {newer}); "
+            + "start the release that migrated it, or restore the backup taken before the upgrade. Nothing was changed."], run.StderrLines);
+        Assert.Equal("", run.Stdout);
+        Assert.Equal(before, await HistoryAndOrganizationsAsync());
+        Assert.Contains(newer, before, StringComparison.Ordinal);
+    }
+
+    /// <summary>The migration history and the practices, as one string, to compare before and after a refused command.</summary>
+    private async Task<string> HistoryAndOrganizationsAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=false");
+        await connection.OpenAsync();
+        await using var read = connection.CreateCommand();
+        read.CommandText = """
+            SELECT (SELECT group_concat("MigrationId", ',') FROM (SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY 1))
+                || ' | ' || (SELECT count(*) FROM "Organizations")
+            """;
+        return (string)(await read.ExecuteScalarAsync())!;
+    }
+
+    [Theory]
+    [InlineData("migrate")]
     [InlineData("serve", "--urls", "http://127.0.0.1:0")]
     [InlineData("staff", "list")]
     public async Task DatabaseUnreachable_ExitsThreeWithOneLine(params string[] args)
