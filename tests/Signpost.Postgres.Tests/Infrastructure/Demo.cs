@@ -9,9 +9,6 @@ public static class Demo
     /// <summary>Signs in with <see cref="Password"/>.</summary>
     public const string Active = "demo.active";
 
-    /// <summary>The payer support agent; signs in with <see cref="Password"/>.</summary>
-    public const string Support = "demo.support";
-
     /// <summary>Used for wrong-password attempts, so they never lock <see cref="Active"/>.</summary>
     public const string Admin = "demo.admin";
 

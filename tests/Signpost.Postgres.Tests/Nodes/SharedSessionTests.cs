@@ -11,7 +11,7 @@ namespace Signpost.Postgres.Tests.Nodes;
 /// </summary>
 /// <remarks>
 /// The two tests share one pair of nodes (<see cref="SharedSessionNodes"/>; a pair is two real-cost starts and
-/// a demo seeding) and each signs in a demo account of its own, so neither sees the other's sessions or events.
+/// a demo seeding) and each signs in a demo account of its own (demo.active, demo.admin), so neither sees the other's sessions or events.
 /// </remarks>
 [Collection(NodeCollection.Name)]
 public sealed class SharedSessionTests(SharedSessionNodes pair) : IClassFixture<SharedSessionNodes>
@@ -55,7 +55,7 @@ public sealed class SharedSessionTests(SharedSessionNodes pair) : IClassFixture<
     public async Task SignInForm_RenderedByNodeA_PostsSuccessfullyToNodeB()
     {
         // Arrange: node A renders the form, with its anti-forgery cookie, token and protected form stamp.
-        // (demo.support, not demo.active: the other test's session check reads every session of demo.active.)
+        // (demo.admin, not demo.active: the other test's session check reads every session of demo.active.)
         var nodes = pair.Nodes;
         var cookies = new CookieContainer();
         using var toA = nodes.A.CreateClient(cookies);
@@ -66,7 +66,7 @@ public sealed class SharedSessionTests(SharedSessionNodes pair) : IClassFixture<
         // Act: the browser's post lands on node B.
         using var post = await toB.PostAsync(new Uri(form.Action, UriKind.Relative), new FormUrlEncodedContent(form.With(
         [
-            new("identifier", Demo.Support),
+            new("identifier", Demo.Admin),
             new("password", Demo.Password),
             new("js", "1"),
             new("cookies_enabled", "true"),
