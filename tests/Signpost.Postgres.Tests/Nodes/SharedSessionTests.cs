@@ -9,14 +9,18 @@ namespace Signpost.Postgres.Tests.Nodes;
 /// Nodes are interchangeable behind a load balancer: a session, a sign-out and a rendered form mean the
 /// same on every node, because sessions and the Data Protection key ring live in the shared database.
 /// </summary>
+/// <remarks>
+/// The two tests share one pair of nodes (<see cref="SharedSessionNodes"/>; a pair is two real-cost starts and
+/// a demo seeding) and each signs in a demo account of its own (demo.active, demo.admin), so neither sees the other's sessions or events.
+/// </remarks>
 [Collection(NodeCollection.Name)]
-public sealed class SharedSessionTests(PostgresServer postgres)
+public sealed class SharedSessionTests(SharedSessionNodes pair) : IClassFixture<SharedSessionNodes>
 {
     [Fact]
     public async Task Session_CreatedOnNodeA_WorksOnNodeB_AndSignOutOnBIsHonouredByA()
     {
         // Arrange: one browser (one cookie jar) whose requests the balancer sends to either node.
-        await using var nodes = await TwoNodes.StartAsync(postgres);
+        var nodes = pair.Nodes;
         var cookies = new CookieContainer();
         using var toA = nodes.A.CreateClient(cookies);
         using var toB = nodes.B.CreateClient(cookies);
@@ -51,7 +55,8 @@ public sealed class SharedSessionTests(PostgresServer postgres)
     public async Task SignInForm_RenderedByNodeA_PostsSuccessfullyToNodeB()
     {
         // Arrange: node A renders the form, with its anti-forgery cookie, token and protected form stamp.
-        await using var nodes = await TwoNodes.StartAsync(postgres);
+        // (demo.admin, not demo.active: the other test's session check reads every session of demo.active.)
+        var nodes = pair.Nodes;
         var cookies = new CookieContainer();
         using var toA = nodes.A.CreateClient(cookies);
         using var toB = nodes.B.CreateClient(cookies);
@@ -61,7 +66,7 @@ public sealed class SharedSessionTests(PostgresServer postgres)
         // Act: the browser's post lands on node B.
         using var post = await toB.PostAsync(new Uri(form.Action, UriKind.Relative), new FormUrlEncodedContent(form.With(
         [
-            new("identifier", Demo.Active),
+            new("identifier", Demo.Admin),
             new("password", Demo.Password),
             new("js", "1"),
             new("cookies_enabled", "true"),
@@ -78,5 +83,23 @@ public sealed class SharedSessionTests(PostgresServer postgres)
         Assert.Equal("/", post.Headers.Location?.OriginalString);
         Assert.Equal("signed_in", recorded.Reason);
         Assert.NotNull(cookies.GetCookies(nodes.B.BaseAddress)["sp_session"]);
+    }
+}
+
+/// <summary>The pair of nodes <see cref="SharedSessionTests"/> share, over one database of the node collection's server.</summary>
+public sealed class SharedSessionNodes(PostgresServer postgres) : IAsyncLifetime
+{
+    private TwoNodes? _nodes;
+
+    public TwoNodes Nodes => _nodes ?? throw new InvalidOperationException("The nodes have not started.");
+
+    public async ValueTask InitializeAsync() => _nodes = await TwoNodes.StartAsync(postgres);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_nodes is not null)
+        {
+            await _nodes.DisposeAsync();
+        }
     }
 }

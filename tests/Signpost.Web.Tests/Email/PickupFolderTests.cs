@@ -9,28 +9,16 @@ namespace Signpost.Web.Tests.Email;
 /// With no SMTP host the embedded default writes .eml files beside the database; /dev/mail shows them only
 /// in the demo (<c>--demo</c>) and only to this machine: the mail holds links that act as credentials.
 /// </summary>
-public sealed class PickupFolderTests : IAsyncDisposable
+/// <remarks>
+/// Every test here arranges the same story (a practice, its administrator, a window, one notifier run) and
+/// then only reads: the folder, and GETs that change nothing. So each kind of host (environment, demo or not)
+/// is arranged once for the class (<see cref="PickupFolderHosts"/>) instead of once per test; which test runs
+/// first changes nothing another sees (docs/testing.md, "One host per class").
+/// </remarks>
+public sealed class PickupFolderTests(PickupFolderHosts hosts) : IClassFixture<PickupFolderHosts>
 {
-    private EmailApp? _app;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
-
-    private async Task<(EmailApp App, Account Admin)> ArrangeNoticeAsync(string environment, string message = "Claims database upgrade.", bool demo = false)
-    {
-        _app = new EmailApp { Environment = environment, Demo = demo };
-        var harbor = TestAccounts.Unique("harbor");
-        await _app.CreateOrganizationAsync(harbor, "Harbor Clinic");
-        var admin = await _app.CreateMemberAsync(harbor, TestAccounts.Unique("ann"), PracticeRoles.PracticeAdmin);
-        await _app.ScheduleAsync(TimeSpan.FromDays(2), TimeSpan.FromHours(1), message: message);
-        await _app.RunNotifierAsync();
-        return (_app, admin);
-    }
+    private Task<(EmailApp App, Account Admin)> ArrangeNoticeAsync(string environment, bool demo = false) =>
+        hosts.ArrangedAsync(environment, demo);
 
     [Fact]
     public async Task Notifier_NoSmtpHost_WritesOneEmlFileToTheMailFolderBesideTheDatabase()
@@ -53,8 +41,8 @@ public sealed class PickupFolderTests : IAsyncDisposable
     [Fact]
     public async Task DevMail_InTheDemoFromLoopback_ListsMessagesAndShowsTheTextEscapedWithOurLinksClickable()
     {
-        // Arrange: the operators' message carries markup, which must come out as text.
-        var (app, admin) = await ArrangeNoticeAsync("Development", "Upgrade <script>alert(1)</script> tonight.", demo: true);
+        // Arrange: the operators' message carries markup, which must come out as text (PickupFolderHosts.Message).
+        var (app, admin) = await ArrangeNoticeAsync("Development", demo: true);
         using var browser = Loopback(app);
 
         // Act
@@ -142,5 +130,62 @@ public sealed class PickupFolderTests : IAsyncDisposable
         var browser = app.CreateBrowser();
         browser.Http.DefaultRequestHeaders.Add(ClientAddressFilter.Header, "127.0.0.1");
         return browser;
+    }
+}
+
+/// <summary>
+/// The arranged hosts of <see cref="PickupFolderTests"/>, one per environment and demo flag, each made on first
+/// use: a practice with one administrator, a portal window two days ahead whose message carries markup, and
+/// one notifier run, which writes the notices to the pickup folder.
+/// </summary>
+public sealed class PickupFolderHosts : IAsyncDisposable
+{
+    /// <summary>The operators' message: markup, which /dev/mail must show as text.</summary>
+    public const string Message = "Upgrade <script>alert(1)</script> tonight.";
+
+    private readonly Dictionary<(string Environment, bool Demo), Task<(EmailApp App, Account Admin)>> _arranged = [];
+
+    public Task<(EmailApp App, Account Admin)> ArrangedAsync(string environment, bool demo)
+    {
+        lock (_arranged)
+        {
+            if (!_arranged.TryGetValue((environment, demo), out var arranged))
+            {
+                arranged = ArrangeAsync(environment, demo);
+                _arranged[(environment, demo)] = arranged;
+            }
+
+            return arranged;
+        }
+    }
+
+    private static async Task<(EmailApp App, Account Admin)> ArrangeAsync(string environment, bool demo)
+    {
+        var app = new EmailApp { Environment = environment, Demo = demo };
+        try
+        {
+            var harbor = TestAccounts.Unique("harbor");
+            await app.CreateOrganizationAsync(harbor, "Harbor Clinic");
+            var admin = await app.CreateMemberAsync(harbor, TestAccounts.Unique("ann"), PracticeRoles.PracticeAdmin);
+            await app.ScheduleAsync(TimeSpan.FromDays(2), TimeSpan.FromHours(1), message: Message);
+            await app.RunNotifierAsync();
+            return (app, admin);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var arranged in _arranged.Values)
+        {
+            if (arranged.IsCompletedSuccessfully)
+            {
+                await arranged.Result.App.DisposeAsync();
+            }
+        }
     }
 }

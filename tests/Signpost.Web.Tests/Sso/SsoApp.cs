@@ -27,7 +27,7 @@ public partial class SsoApp : SignpostFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("Signpost:Sso:AllowHttpProviders", AllowHttpProviders ? "true" : "false");
         builder.UseSetting("Signpost:Sso:AllowPrivateProviderAddresses", AllowPrivateProviderAddresses ? "true" : "false");
-        builder.UseSetting("Signpost:Sso:BackchannelTimeoutSeconds", TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Signpost:Sso:BackchannelTimeoutSeconds", BackchannelTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Signpost:Sso:HealthChecksEnabled", "false");
         builder.UseSetting("Signpost:Sso:ExpiryAlertDays", "14");
         // A request may name its client address, so stories can have several people at their own desks.
@@ -42,6 +42,9 @@ public partial class SsoApp : SignpostFactory
             builder.UseSetting("Signpost:Sso:OperatorsEmail", operators);
         }
     }
+
+    /// <summary>How long a call to a provider may take; <see cref="TimeoutSeconds"/> unless a test needs a slow provider to stay stuck longer.</summary>
+    public int BackchannelTimeoutSeconds { get; init; } = TimeoutSeconds;
 
     /// <summary>The test providers speak plain HTTP; off only where a test proves the https rule.</summary>
     public bool AllowHttpProviders { get; init; } = true;

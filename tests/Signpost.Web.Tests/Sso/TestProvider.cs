@@ -17,6 +17,36 @@ public sealed class TestProvider : IAsyncDisposable
     public const string ClientId = "signpost-test";
     public const string ClientSecret = "test-client-secret";
 
+    /// <summary>
+    /// The hostile provider's two keys that are never its own signing key (someone else's, and one rotated in),
+    /// made once per test process instead of at every start: each provider still signs with a key of its own.
+    /// </summary>
+    private static readonly Lazy<(string Stranger, string Rotated)> SpareKeys = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("signpost-hostile-keys-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is not worth failing the run for.
+            }
+        };
+
+        string Write(string name)
+        {
+            using var key = System.Security.Cryptography.RSA.Create(2048);
+            var file = Path.Combine(folder, name);
+            File.WriteAllText(file, key.ExportPkcs8PrivateKeyPem());
+            return file;
+        }
+
+        return (Write("stranger.pem"), Write("rotated.pem"));
+    });
+
     private readonly Process _process;
 
     private TestProvider(Process process, int port, TestTls? tls)
@@ -72,6 +102,7 @@ public sealed class TestProvider : IAsyncDisposable
                 "0",
                 .. certificateDays is { } days ? ["--cert-days", days.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
                 .. tls is null ? Array.Empty<string>() : ["--tls", tls.CertificateFile, tls.KeyFile],
+                "--spare-keys", SpareKeys.Value.Stranger, SpareKeys.Value.Rotated,
             ], tls);
 
     /// <summary>Sets the hostile provider's behaviour (see hostile.mjs for the names).</summary>

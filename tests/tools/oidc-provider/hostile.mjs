@@ -1,5 +1,5 @@
 // A hostile (or broken) OpenID Connect provider for Signpost's attack and health tests, on 127.0.0.1.
-//   node hostile.mjs <port> [--cert-days N] [--tls <cert.pem> <key.pem>] [--exit-with-stdin]
+//   node hostile.mjs <port> [--cert-days N] [--tls <cert.pem> <key.pem>] [--spare-keys <stranger.pem> <rotated.pem>] [--exit-with-stdin]
 // With --tls it serves https with that certificate (the health monitor's TLS expiry check reads it).
 // Prints "listening <port>". It plays a provider that auto-approves every authorization request and mints
 // whatever ID token the test asks for (jose), and whose discovery and key documents can be broken on demand.
@@ -40,10 +40,19 @@ if (certDays !== null) {
   publicPem = createPublicKey({ key: await exportJWK(pair.publicKey), format: 'jwk' }).export({ type: 'spki', format: 'pem' });
 }
 publicJwk = { ...publicJwk, kid: 'hostile-1', alg: 'RS256', use: 'sig' };
-const stranger = await generateKeyPair('RS256', { extractable: true });
-// A key rotation: with jwks=rotated the key set also publishes this new key, and with token=rotated the ID
-// token is signed with it — a legitimate provider that rotated since Signpost cached its keys.
-const rotated = await generateKeyPair('RS256', { extractable: true });
+// Someone else's key (forged-signature, unknown-kid) and a key rotated in: with jwks=rotated the key set also
+// publishes the latter, and with token=rotated the ID token is signed with it — a legitimate provider that
+// rotated since Signpost cached its keys. Neither is ever this provider's signing key. With --spare-keys the test
+// process hands over two PKCS#8 PEM files it made once for all its providers (two RSA key generations fewer per
+// start, docs/testing.md "What keeps it fast"); otherwise they are generated here.
+const spareIndex = args.indexOf('--spare-keys');
+const spareKey = async (file) => {
+  if (spareIndex < 0) return (await generateKeyPair('RS256', { extractable: true }));
+  const pem = readFileSync(file, 'utf8');
+  return { privateKey: await importPKCS8(pem, 'RS256'), publicKey: createPublicKey(pem) };
+};
+const stranger = await spareKey(args[spareIndex + 1]);
+const rotated = await spareKey(args[spareIndex + 2]);
 const rotatedJwk = { ...(await exportJWK(rotated.publicKey)), kid: 'rotated-in', alg: 'RS256', use: 'sig' };
 
 const tlsIndex = args.indexOf('--tls');
