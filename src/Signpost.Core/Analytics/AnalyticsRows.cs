@@ -116,6 +116,23 @@ public sealed class AnalyticsPracticeMonthFailures
     public long Failures { get; set; }
 }
 
+/// <summary>
+/// One practice's successful sign-ins (<see cref="AnalyticsOutcomeCount"/>'s success codes of the attempt methods,
+/// <see cref="FailureStoryTeller.IsAttempt"/>) per calendar month of its local days and method, <see cref="Month"/>
+/// being its first day: the sign-ins column of "the practices with the most failures" for a long range reads the
+/// whole months here and only the part-months at its edges from the daily rows (docs/analytics.md, "Long ranges").
+/// </summary>
+public sealed class AnalyticsPracticeMonthSignIns
+{
+    public Guid OrganizationId { get; set; }
+
+    /// <summary>The month's first day.</summary>
+    public DateOnly Month { get; set; }
+
+    public SignInMethod Method { get; set; }
+    public int SignIns { get; set; }
+}
+
 // The month roll-ups of all practices together (docs/analytics.md, "Long ranges"): the AllPractices rows above
 // summed per calendar month of the practices' local days, Month being its first day. A report of all practices
 // over a long range reads the whole months inside it here and the days of the part-months at its edges from the

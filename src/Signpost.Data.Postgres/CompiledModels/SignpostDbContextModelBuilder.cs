@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2cfa5d7a-be2d-4d47-bfb8-25dc2c5ac4b3"), entityTypeCount: 56)
+            : base(skipDetectChanges: false, modelId: new Guid("860162ce-cf5d-48c8-8133-44248c80f9b6"), entityTypeCount: 57)
         {
         }
 
@@ -34,6 +34,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             var analyticsOutcomeCount = AnalyticsOutcomeCountEntityType.Create(this);
             var analyticsPracticeFailureTotal = AnalyticsPracticeFailureTotalEntityType.Create(this);
             var analyticsPracticeMonthFailures = AnalyticsPracticeMonthFailuresEntityType.Create(this);
+            var analyticsPracticeMonthSignIns = AnalyticsPracticeMonthSignInsEntityType.Create(this);
             var analyticsPracticeRunningFailures = AnalyticsPracticeRunningFailuresEntityType.Create(this);
             var analyticsStoryCount = AnalyticsStoryCountEntityType.Create(this);
             var analyticsWatermark = AnalyticsWatermarkEntityType.Create(this);
@@ -110,6 +111,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             AnalyticsOutcomeCountEntityType.CreateAnnotations(analyticsOutcomeCount);
             AnalyticsPracticeFailureTotalEntityType.CreateAnnotations(analyticsPracticeFailureTotal);
             AnalyticsPracticeMonthFailuresEntityType.CreateAnnotations(analyticsPracticeMonthFailures);
+            AnalyticsPracticeMonthSignInsEntityType.CreateAnnotations(analyticsPracticeMonthSignIns);
             AnalyticsPracticeRunningFailuresEntityType.CreateAnnotations(analyticsPracticeRunningFailures);
             AnalyticsStoryCountEntityType.CreateAnnotations(analyticsStoryCount);
             AnalyticsWatermarkEntityType.CreateAnnotations(analyticsWatermark);

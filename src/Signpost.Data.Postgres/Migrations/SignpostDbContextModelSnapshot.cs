@@ -612,6 +612,26 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeMonthSignIns", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int>("SignIns")
+                        .HasColumnType("integer");
+
+                    b.HasKey("OrganizationId", "Month", "Method");
+
+                    b.ToTable("AnalyticsPracticeMonthSignIns", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
                 {
                     b.Property<string>("Category")

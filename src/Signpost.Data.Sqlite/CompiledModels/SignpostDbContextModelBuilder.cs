@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e9fc9903-1e96-4225-9b0d-16f9a3985dbf"), entityTypeCount: 56)
+            : base(skipDetectChanges: false, modelId: new Guid("eba7da81-5c6a-4489-a4f0-7f74814ab9f6"), entityTypeCount: 57)
         {
         }
 
@@ -33,6 +33,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
             var analyticsOutcomeCount = AnalyticsOutcomeCountEntityType.Create(this);
             var analyticsPracticeFailureTotal = AnalyticsPracticeFailureTotalEntityType.Create(this);
             var analyticsPracticeMonthFailures = AnalyticsPracticeMonthFailuresEntityType.Create(this);
+            var analyticsPracticeMonthSignIns = AnalyticsPracticeMonthSignInsEntityType.Create(this);
             var analyticsPracticeRunningFailures = AnalyticsPracticeRunningFailuresEntityType.Create(this);
             var analyticsStoryCount = AnalyticsStoryCountEntityType.Create(this);
             var analyticsWatermark = AnalyticsWatermarkEntityType.Create(this);
@@ -109,6 +110,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
             AnalyticsOutcomeCountEntityType.CreateAnnotations(analyticsOutcomeCount);
             AnalyticsPracticeFailureTotalEntityType.CreateAnnotations(analyticsPracticeFailureTotal);
             AnalyticsPracticeMonthFailuresEntityType.CreateAnnotations(analyticsPracticeMonthFailures);
+            AnalyticsPracticeMonthSignInsEntityType.CreateAnnotations(analyticsPracticeMonthSignIns);
             AnalyticsPracticeRunningFailuresEntityType.CreateAnnotations(analyticsPracticeRunningFailures);
             AnalyticsStoryCountEntityType.CreateAnnotations(analyticsStoryCount);
             AnalyticsWatermarkEntityType.CreateAnnotations(analyticsWatermark);

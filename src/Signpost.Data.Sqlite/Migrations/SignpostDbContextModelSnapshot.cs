@@ -604,6 +604,26 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeMonthSignIns", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SignIns")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Month", "Method");
+
+                    b.ToTable("AnalyticsPracticeMonthSignIns", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsPracticeRunningFailures", b =>
                 {
                     b.Property<string>("Category")

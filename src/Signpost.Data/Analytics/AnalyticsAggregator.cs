@@ -172,6 +172,12 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         await UpsertAsync("AnalyticsMonthNetworks", ["Month", "Network", "Category", "Method"], ["Failures"],
             ByMonth(networks.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), k.Network, k.Category, k.Method))
                 .Select(p => new object[] { p.Key.Item1, p.Key.Network, p.Key.Category.ToString(), p.Key.Method.ToString(), p.Value }), cancellationToken);
+        // Each practice's sign-ins per month, the sign-ins of the top practices over a long range (docs/analytics.md,
+        // "Long ranges"): in every slice, catching up or not, so they are always in step with the daily rows.
+        await UpsertAsync("AnalyticsPracticeMonthSignIns", ["OrganizationId", "Month", "Method"], ["SignIns"],
+            ByMonth(outcomes.Where(p => p.Key.Organization != rollUp && SuccessCodes.Contains(p.Key.Reason) && FailureStoryTeller.IsAttempt(p.Key.Method)),
+                    k => (k.Organization, MonthOf(k.Day), k.Method))
+                .Select(p => new object[] { p.Key.Organization, p.Key.Item2, p.Key.Method.ToString(), p.Value }), cancellationToken);
 
         mark.Position = end;
         await SaveAsync(cancellationToken);
@@ -578,6 +584,9 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
 
     /// <summary>The catalogue's failure codes: what "the practices with the most failures" counts.</summary>
     internal static readonly HashSet<string> FailureCodes = [.. ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success).Select(r => r.Code)];
+
+    /// <summary>The catalogue's success codes: of an attempt method, a successful sign-in.</summary>
+    internal static readonly HashSet<string> SuccessCodes = [.. ReasonCatalogue.All.Where(r => r.Category == ReasonCategory.Success).Select(r => r.Code)];
 
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 

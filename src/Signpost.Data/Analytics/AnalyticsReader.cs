@@ -158,7 +158,7 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
 
         var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
         var practices = organization is null
-            ? await TopPracticesAsync(filter, ranked, outcomesOfEveryPractice, failureCodes, successCodes, cancellationToken)
+            ? await TopPracticesAsync(filter, ranked, outcomesOfEveryPractice, failureCodes, successCodes, spans, months ? (wholeFrom, wholeTo) : ((DateOnly, DateOnly)?)null, cancellationToken)
             : [];
         return new Counts(days, reasons, signIns, byEnding, ways, mean, heat, [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))], practices);
     }
@@ -234,10 +234,13 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     /// <summary>
     /// The practices with the most failures, ranked by the database; then their sign-ins. From the running totals
     /// when they are in step (two rows per practice at most: docs/analytics.md, "How the numbers are kept"), else
-    /// summed from the daily rows.
+    /// summed from the daily rows. Their sign-ins are summed from their daily rows over <paramref name="spans"/>,
+    /// and over the <paramref name="wholeMonths"/> of a long range from their month rows
+    /// (<see cref="AnalyticsPracticeMonthSignIns"/>, docs/analytics.md, "Long ranges").
     /// </summary>
     private async Task<IReadOnlyList<PracticeFailures>> TopPracticesAsync(AnalyticsFilter filter, bool ranked, IQueryable<AnalyticsOutcomeCount> outcomes,
-        List<string> failureCodes, List<string> successCodes, CancellationToken cancellationToken)
+        List<string> failureCodes, List<string> successCodes, (DateOnly First, DateOnly Last)[] spans, (DateOnly First, DateOnly End)? wholeMonths,
+        CancellationToken cancellationToken)
     {
         var top = ranked
             ? await RankedAsync(filter, cancellationToken)
@@ -247,9 +250,30 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
                 .Select(r => (r.Organization, Failures: (long)r.Failures)).ToList();
         var ids = top.Select(t => t.Organization).ToList();
         var attempts = Enum.GetValues<Core.Events.SignInMethod>().Where(FailureStoryTeller.IsAttempt).ToList();
-        var ok = await outcomes.Where(r => ids.Contains(r.OrganizationId) && successCodes.Contains(r.ReasonCode) && attempts.Contains(r.Method))
-            .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Count = g.Sum(r => r.Count) })
-            .ToDictionaryAsync(r => r.Organization, r => r.Count, cancellationToken);
+        var ok = new Dictionary<Guid, int>();
+        if (ids.Count > 0)
+        {
+            foreach (var (first, last) in spans)
+            {
+                foreach (var row in await outcomes.Where(r => r.Day >= first && r.Day <= last && ids.Contains(r.OrganizationId) && successCodes.Contains(r.ReasonCode) && attempts.Contains(r.Method))
+                    .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Count = g.Sum(r => r.Count) }).ToListAsync(cancellationToken))
+                {
+                    ok[row.Organization] = ok.GetValueOrDefault(row.Organization) + row.Count;
+                }
+            }
+
+            if (wholeMonths is { } whole)
+            {
+                var (wholeFrom, wholeTo, method) = (whole.First, whole.End, filter.Method);
+                foreach (var row in await db.Set<AnalyticsPracticeMonthSignIns>().AsNoTracking()
+                    .Where(r => ids.Contains(r.OrganizationId) && r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method))
+                    .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Count = g.Sum(r => r.SignIns) }).ToListAsync(cancellationToken))
+                {
+                    ok[row.Organization] = ok.GetValueOrDefault(row.Organization) + row.Count;
+                }
+            }
+        }
+
         return [.. top.Select(t => new PracticeFailures(t.Organization, "", null, (int)t.Failures, ok.GetValueOrDefault(t.Organization)))];
     }
 

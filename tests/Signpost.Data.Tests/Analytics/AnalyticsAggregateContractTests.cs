@@ -36,18 +36,7 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         var host = await StartAsync(provider);
         var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(start);
-        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
-        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = "America/Los_Angeles", CreatedAt = start };
-        await host.DbAsync(async db =>
-        {
-            db.Organizations.AddRange(east, west);
-            await db.SaveChangesAsync();
-        });
-        var people = new List<Guid>();
-        for (var i = 0; i < 12; i++)
-        {
-            people.Add(await host.AddAccountAsync($"person{i}-{provider}"));
-        }
+        var (east, west, people) = await ClinicsAsync(host, provider, start, "person", 12);
 
         var random = new Random(23);
         var firstWeek = Events(random, people, [east.Id, west.Id], start, start.AddDays(7));
@@ -129,6 +118,7 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         // arrived, equal the daily rows summed; the ranking over ranges other than the default (before, across
         // and after the events, one day) and under each filter equals a direct count over the events.
         await AssertRunningTotalsAsync(host);
+        await AssertMonthSignInsAsync(host);
         // A month on, the default range starts on 8 October, among the events: the job keeps each practice's
         // failures before it, and the ranking of that range (the one most views ask for) reads them.
         time.SetUtcNow(new DateTimeOffset(2026, 11, 6, 12, 0, 0, TimeSpan.Zero));
@@ -176,18 +166,7 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         var start = new DateTimeOffset(2025, 11, 20, 3, 0, 0, TimeSpan.Zero);
         var end = new DateTimeOffset(2026, 3, 5, 0, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(end.AddDays(5));
-        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
-        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = "America/Los_Angeles", CreatedAt = start };
-        await host.DbAsync(async db =>
-        {
-            db.Organizations.AddRange(east, west);
-            await db.SaveChangesAsync();
-        });
-        var people = new List<Guid>();
-        for (var i = 0; i < 6; i++)
-        {
-            people.Add(await host.AddAccountAsync($"long{i}-{provider}"));
-        }
+        var (east, west, people) = await ClinicsAsync(host, provider, start, "long", 6);
 
         var events = Events(new Random(2312), people, [east.Id, west.Id], start, end);
         foreach (var e in events.Where((_, i) => i % 9 == 4))
@@ -291,6 +270,24 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
             }
         }
 
+        // The practices' sign-ins per month (the top practices' sign-ins above, for the whole months) equal a direct
+        // count over the events; the upgrade that brought them fills the same rows from the daily rows already kept.
+        var expectedSignIns = events.Where(e => CategoryOf(e.ReasonCode) == ReasonCategory.Success && FailureStoryTeller.IsAttempt(e.Method))
+            .GroupBy(e => (e.OrganizationId ?? Guid.Empty, new DateOnly(DayOf(e.OrganizationId, e.OccurredAt).Year, DayOf(e.OrganizationId, e.OccurredAt).Month, 1), e.Method))
+            .Select(g => (g.Key, g.Count())).Order().ToList();
+        async Task<List<((Guid, DateOnly, SignInMethod), int)>> MonthSignInsAsync() =>
+            (await host.DbAsync(db => db.Set<AnalyticsPracticeMonthSignIns>().AsNoTracking().ToListAsync()))
+                .Select(r => ((r.OrganizationId, r.Month, r.Method), r.SignIns)).Order().ToList();
+        Assert.Equal(expectedSignIns, await MonthSignInsAsync());
+        await AssertMonthSignInsAsync(host);
+        var migrations = await host.DbAsync(db => Task.FromResult(db.Database.GetMigrations().ToList()));
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_AnalyticsPracticeSignInMonths", StringComparison.Ordinal)) - 1];
+        await host.DbAsync(db => db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(before));
+        await host.DbAsync(db => db.Database.MigrateAsync());
+        Assert.Equal(expectedSignIns, await MonthSignInsAsync());
+        Assert.Equal(5, expectedSignIns.Select(r => r.Key.Item2).Distinct().Count());
+        Assert.Contains(expectedSignIns, r => r.Key.Item3 == SignInMethod.Sso);
+
         // The arrangement is worth its name: failures in every month, in more than one network, and stories recovered alone.
         Assert.Equal(5, events.Where(e => !e.Succeeded).Select(e => (e.OccurredAt.Year, e.OccurredAt.Month)).Distinct().Count());
         Assert.True(events.Where(e => !e.Succeeded).Select(e => NetworkKey.Of(e.NetworkLabel, e.ClientIp)).Distinct().Count() >= 3);
@@ -308,14 +305,8 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         var host = await StartAsync(provider);
         var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(start);
-        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
-        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = "America/New_York", CreatedAt = start };
-        await host.DbAsync(async db =>
-        {
-            db.Organizations.AddRange(east, west);
-            await db.SaveChangesAsync();
-        });
-        var person = await host.AddAccountAsync($"reader-{provider}");
+        var (east, west, people) = await ClinicsAsync(host, provider, start, "reader", 1, westZone: "America/New_York");
+        var person = people[0];
         var noon = start.AddHours(16); // 12:00 in New York, a Thursday
         await AddAsync(host, [
             Event(person, east.Id, noon, ReasonCodes.InvalidCredentials, false),
@@ -344,13 +335,8 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         var host = await StartAsync(provider);
         var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(start);
-        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
-        await host.DbAsync(async db =>
-        {
-            db.Organizations.Add(east);
-            await db.SaveChangesAsync();
-        });
-        var person = await host.AddAccountAsync($"ranked-{provider}");
+        var (east, _, people) = await ClinicsAsync(host, provider, start, "ranked", 1);
+        var person = people[0];
         await AddAsync(host, [
             Event(person, east.Id, new DateTimeOffset(2026, 10, 2, 15, 0, 0, TimeSpan.Zero), ReasonCodes.InvalidCredentials, false),
             Event(person, east.Id, new DateTimeOffset(2026, 10, 6, 4, 30, 0, TimeSpan.Zero), ReasonCodes.NetworkNotAllowed, false), // 00:30 on the 6th in New York
@@ -555,18 +541,7 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         var host = await StartAsync(provider);
         var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(start.AddDays(16));
-        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = start };
-        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = "America/Los_Angeles", CreatedAt = start };
-        await host.DbAsync(async db =>
-        {
-            db.Organizations.AddRange(east, west);
-            await db.SaveChangesAsync();
-        });
-        var people = new List<Guid>();
-        for (var i = 0; i < 12; i++)
-        {
-            people.Add(await host.AddAccountAsync($"behind{i}-{provider}"));
-        }
+        var (east, west, people) = await ClinicsAsync(host, provider, start, "behind", 12);
 
         var all = Events(new Random(29), people, [east.Id, west.Id], start, start.AddDays(14));
         await AddAsync(host, all, []);
@@ -584,6 +559,7 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         Assert.Equal(0, await host.DbAsync(db => db.Set<AnalyticsPracticeRunningFailures>().CountAsync()));
         Assert.NotEqual(counted, await host.DbAsync(db => db.Set<AnalyticsWatermark>().Where(w => w.Name == AnalyticsWatermark.Ranking).Select(w => (DateTimeOffset?)w.Position).FirstOrDefaultAsync()));
         await AssertPracticesAsync(all.Where(e => e.OccurredAt < counted).ToList());
+        await AssertMonthSignInsAsync(host); // kept while catching up, unlike the running totals
 
         // Act: the runs that catch up, and build the running totals at the end.
         await RunUntilCaughtUpAsync(host, time, CatchUp);
@@ -596,6 +572,7 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         Assert.Equal(time.GetUtcNow() - AnalyticsAggregator.Lag, marks[AnalyticsWatermark.Events]);
         Assert.True(await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AllAsync(t => t.WindowStart == AnalyticsFilter.DefaultFrom(new DateOnly(2026, 10, 17)))));
         await AssertPracticesAsync(all);
+        await AssertMonthSignInsAsync(host);
 
         DateOnly DayOf(SignInEvent e) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.OccurredAt,
             e.OrganizationId is not { } o ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(o == east.Id ? east.TimeZone : west.TimeZone)).DateTime);
@@ -611,6 +588,18 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
                 Assert.Equal(expected, report.Practices.Select(p => (p.OrganizationId, p.Failures)).Order().ToList());
             }
         }
+    }
+
+    /// <summary>Every practice's sign-ins per month and method (<see cref="AnalyticsPracticeMonthSignIns"/>) equal its daily rows' successful attempts summed by month.</summary>
+    private static async Task AssertMonthSignInsAsync(StoreHost host)
+    {
+        var expected = (await host.DbAsync(db => db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.OrganizationId != AnalyticsFilter.AllPractices).ToListAsync()))
+            .Where(r => ReasonCatalogue.Get(r.ReasonCode).Category == ReasonCategory.Success && FailureStoryTeller.IsAttempt(r.Method))
+            .GroupBy(r => (r.OrganizationId, new DateOnly(r.Day.Year, r.Day.Month, 1), r.Method)).Select(g => (g.Key, g.Sum(r => r.Count))).Order().ToList();
+        var actual = (await host.DbAsync(db => db.Set<AnalyticsPracticeMonthSignIns>().AsNoTracking().ToListAsync()))
+            .Select(r => ((r.OrganizationId, r.Month, r.Method), r.SignIns)).Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, actual);
     }
 
     /// <summary>Every practice's running totals and newest totals equal its daily rows' failures summed up to each day.</summary>
@@ -657,6 +646,30 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
             .Order().ToList();
         var months = await host.DbAsync(db => db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking().ToListAsync());
         Assert.Equal(expectedMonths, months.Select(r => (r.OrganizationId, r.Category, r.Method, r.Month, r.Failures)).Order().ToList());
+    }
+
+    /// <summary>
+    /// The arrangement the tests here start from: the East Clinic (New York) and the West Clinic (Los Angeles, unless
+    /// <paramref name="westZone"/> says otherwise), saved, and <paramref name="people"/> accounts named
+    /// <c>{prefix}{i}-{provider}</c>.
+    /// </summary>
+    private static async Task<(Organization East, Organization West, List<Guid> People)> ClinicsAsync(StoreHost host, string provider, DateTimeOffset createdAt,
+        string prefix, int people, string westZone = "America/Los_Angeles")
+    {
+        var east = new Organization { Slug = $"east-{provider}", Name = "East Clinic", TimeZone = "America/New_York", CreatedAt = createdAt };
+        var west = new Organization { Slug = $"west-{provider}", Name = "West Clinic", TimeZone = westZone, CreatedAt = createdAt };
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.AddRange(east, west);
+            await db.SaveChangesAsync();
+        });
+        var accounts = new List<Guid>();
+        for (var i = 0; i < people; i++)
+        {
+            accounts.Add(await host.AddAccountAsync($"{prefix}{i}-{provider}"));
+        }
+
+        return (east, west, accounts);
     }
 
     private static async Task RunUntilCaughtUpAsync(StoreHost host, FakeTimeProvider time, int catchUpEvents = 100_000)
