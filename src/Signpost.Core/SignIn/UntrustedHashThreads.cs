@@ -33,14 +33,26 @@ internal sealed class UntrustedHashThreads
     /// <summary>Whether lowering the priority took effect on the threads started so far (false where the OS refused or has no such call).</summary>
     public bool Lowered { get; private set; } = true;
 
+    /// <summary>
+    /// Runs <paramref name="hash"/> on one of these threads, in the caller's execution context: its trace (the hash's
+    /// span is a child of the sign-in's, docs/observability.md) and whatever else flows with the request.
+    /// </summary>
     public Task<T> RunAsync<T>(Func<T> hash)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var context = ExecutionContext.Capture();
         _work.Add(() =>
         {
             try
             {
-                done.SetResult(hash());
+                if (context is null)
+                {
+                    done.SetResult(hash());
+                }
+                else
+                {
+                    ExecutionContext.Run(context, _ => done.SetResult(hash()), null);
+                }
             }
             catch (Exception ex)
             {

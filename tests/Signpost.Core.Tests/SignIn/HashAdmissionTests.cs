@@ -164,6 +164,35 @@ public sealed class HashAdmissionTests
     }
 
     [Fact]
+    public async Task UntrustedHash_OnTheLoweredThread_RunsInTheCallersTrace()
+    {
+        // Arrange: the request's span (what the sign-in starts), listened to as an exporter would.
+        using var source = new System.Diagnostics.ActivitySource("Signpost.Tests.HashAdmission");
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var gate = new HashAdmission(Options.Create(new HashAdmissionOptions { Concurrency = 1, UntrustedHashNice = 7 }));
+        using var untrusted = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        using var request = source.StartActivity("sign_in");
+        Assert.NotNull(request);
+
+        // Act: the hash starts its own span on the gate's thread, as PasswordHashing's verify does.
+        var (thread, parent, trace) = await untrusted!.RunAsync(() =>
+        {
+            using var hash = source.StartActivity("verify");
+            return (Thread.CurrentThread.Name, hash?.ParentSpanId, hash?.TraceId);
+        });
+
+        // Assert: another thread, yet the hash's span is the request's child, in the request's trace.
+        Assert.Equal("Signpost untrusted hash", thread);
+        Assert.Equal(request.SpanId, parent);
+        Assert.Equal(request.TraceId, trace);
+    }
+
+    [Fact]
     public async Task UntrustedHashNiceZero_HashesUntrustedOnTheCallersThread()
     {
         var gate = new HashAdmission(Options.Create(new HashAdmissionOptions { Concurrency = 1, UntrustedHashNice = 0 }));
