@@ -291,6 +291,9 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     /// </summary>
     public int? StatementParameters { get; init; }
 
+    /// <summary>Whether the database is SQLite (its SQL and statement sizes differ from PostgreSQL's here).</summary>
+    private bool OnSqlite => db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true;
+
     /// <summary>How many rows one statement of <see cref="UpsertAsync"/> writes at most.</summary>
     private const int MaxRowsPerStatement = 2_000;
 
@@ -307,7 +310,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         var head = $"INSERT INTO \"{table}\" ({string.Join(", ", keys.Concat(sums).Select(c => $"\"{c}\""))}) VALUES ";
         var tail = $" ON CONFLICT ({string.Join(", ", keys.Select(c => $"\"{c}\""))}) DO UPDATE SET "
             + string.Join(", ", sums.Select(c => $"\"{c}\" = \"{table}\".\"{c}\" + excluded.\"{c}\""));
-        var budget = StatementParameters ?? (db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true ? MaxSqliteParameters : MaxParameters);
+        var budget = StatementParameters ?? (OnSqlite ? MaxSqliteParameters : MaxParameters);
         foreach (var batch in rows.Chunk(Math.Max(1, Math.Min(MaxRowsPerStatement, budget / columns))))
         {
             var sql = new System.Text.StringBuilder(head, head.Length + tail.Length + (batch.Length * columns * 8));
@@ -372,7 +375,7 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             GROUP BY "Category", "Method", "OrganizationId"
             """;
         // A day's month (its first day): the day is text on SQLite, a date on PostgreSQL.
-        var month = db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true
+        var month = OnSqlite
             ? "substr(\"Day\", 1, 8) || '01'"
             : "CAST(date_trunc('month', \"Day\") AS date)";
         var months = $$"""
