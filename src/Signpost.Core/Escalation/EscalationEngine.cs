@@ -34,8 +34,12 @@ public sealed class EscalationEngine(IEscalationReader reader, IncidentService i
             attachedTo = await incidents.AttachToOpenAsync(openKey, signInEvent, cancellationToken);
             if (attachedTo is null)
             {
-                var history = await reader.ListForOrganizationAsync(organizationId, signInEvent.OccurredAt - settings.SsoWindow, signInEvent.OccurredAt, cancellationToken);
-                await RaiseAsync(SsoMisconfigurationRule.Evaluate(signInEvent, With(history, signInEvent), settings), signInEvent, firings, cancellationToken);
+                // The window after the event too: a later event written before this one was judged without it.
+                var history = await reader.ListForOrganizationAsync(organizationId, signInEvent.OccurredAt - settings.SsoWindow, signInEvent.OccurredAt + settings.SsoWindow, cancellationToken);
+                if (SsoMisconfigurationRule.EvaluateArrival(signInEvent, With(history, signInEvent), settings) is var (firing, trigger))
+                {
+                    await RaiseAsync(firing, trigger, firings, cancellationToken);
+                }
             }
         }
 

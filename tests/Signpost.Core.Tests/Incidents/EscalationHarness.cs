@@ -47,7 +47,11 @@ public sealed class EscalationHarness
             NetworkLabel = network,
             ClientIp = ip,
         });
-        Time.SetUtcNow(e.OccurredAt);
+        if (e.OccurredAt > Time.GetUtcNow())
+        {
+            Time.SetUtcNow(e.OccurredAt); // an event written out of order leaves the clock where it was
+        }
+
         return await Engine.EvaluateAsync(e, CancellationToken.None);
     }
 

@@ -34,6 +34,47 @@ public sealed class SsoMisconfigurationRuleTests
     }
 
     [Fact]
+    public async Task ThreeUsersWrittenLatestFirst_FiresOnTheLatestOnceTheEarlierArrive()
+    {
+        // Arrange: three people's SSO starts at 9:00, 9:01 and 9:02 commit in reverse order (concurrent requests). On
+        // arrival, the 9:02 and 9:01 events each had no earlier user to count.
+        var latest = await SsoFailureAsync(2);
+        var middle = await SsoFailureAsync(1);
+
+        // Act: the 9:00 event arrives last.
+        var earliest = await SsoFailureAsync(0);
+
+        // Assert: the rule holds on the 9:02 event's own window now that all three are written; the live path raises it
+        // then, with that event as the trigger, as the sweep would.
+        Assert.Empty(latest.Firings);
+        Assert.Empty(middle.Firings);
+        var (firing, raised) = Assert.Single(earliest.Firings);
+        Assert.Equal(SsoMisconfigurationRule.Id, firing.RuleId);
+        Assert.Equal(RaiseOutcome.Raised, raised.Outcome);
+        var incident = Assert.Single(_h.Store.Incidents);
+        Assert.Equal(_org, incident.OrganizationId);
+        var stored = Assert.Single(_h.Store.Firings);
+        Assert.Equal(_h.Store.Events.Single(e => e.OccurredAt == Start + Minutes(2)).TraceId, stored.TriggerTraceId);
+        Assert.Equal(3, stored.Evidence.Split("traceId").Length - 1);
+    }
+
+    [Fact]
+    public async Task LaterUsersOutsideTheArrivalsWindow_DoNotFire()
+    {
+        // Arrange: two users at 9:10 and 9:20 are written first; the 9:00 event arrives last. No 15-minute window ending at
+        // an event holds all three (9:00–9:15 has two, 9:05–9:20 has two).
+        await SsoFailureAsync(10);
+        await SsoFailureAsync(20);
+
+        // Act
+        var result = await SsoFailureAsync(0);
+
+        // Assert
+        Assert.Empty(result.Firings);
+        Assert.Empty(_h.Store.Incidents);
+    }
+
+    [Fact]
     public async Task ThirdUserJustPastTheWindow_DoesNotFire()
     {
         await SsoFailureAsync(0);

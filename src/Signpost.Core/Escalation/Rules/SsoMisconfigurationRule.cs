@@ -45,6 +45,41 @@ public static class SsoMisconfigurationRule
     }
 
     /// <summary>
+    /// The rule for an event that has just arrived and for every later counting event of its organization already
+    /// written: the first firing, with the event it fired on. Several people's SSO starts run at once, and their
+    /// events commit in no fixed order, so an event later in time may have been evaluated before this one was
+    /// written and missed it (docs/incidents.md, "Events that commit out of order"). <paramref name="history"/> holds
+    /// the organization's events in [arrived − window, arrived + window]. Each candidate is judged on its own window,
+    /// exactly as <see cref="Evaluate"/> would judge it once every event is written, so the live path fires what the
+    /// sweep would, only sooner.
+    /// </summary>
+    public static (RuleFiring Firing, SignInEvent Trigger)? EvaluateArrival(SignInEvent arrived, IReadOnlyList<SignInEvent> history, EscalationOptions options)
+    {
+        if (!Counts(arrived, options) || arrived.OrganizationId is not { } organizationId)
+        {
+            return null;
+        }
+
+        var counting = history.Where(e => e.OrganizationId == organizationId && Counts(e, options)).ToList();
+        if (counting.Select(UserKey).Distinct(StringComparer.Ordinal).Count() < options.SsoUsers)
+        {
+            return null; // not enough users in the whole span for any window in it (the common case: one read, no loop)
+        }
+
+        var candidates = counting.Where(e => e.Id == arrived.Id || e.OccurredAt > arrived.OccurredAt || (e.OccurredAt == arrived.OccurredAt && e.Id > arrived.Id))
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Id);
+        foreach (var trigger in candidates)
+        {
+            if (Evaluate(trigger, history, options) is { } firing)
+            {
+                return (firing, trigger);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Distinct users with counting SSO errors of the trigger's organization in [trigger − window, trigger]:
     /// what <see cref="Evaluate"/> compares with <see cref="EscalationOptions.SsoUsers"/>, for the diagnosis to show.
     /// </summary>
