@@ -3,7 +3,7 @@ using Signpost.Core.Scheduling;
 
 namespace Signpost.Data.Stores;
 
-/// <summary>Leases by one conditional UPDATE (take an expired lease or renew one's own), else one INSERT that only the first node wins.</summary>
+/// <summary>Leases by one conditional UPDATE (take an expired lease or renew one's own), else one INSERT that only the first node wins (the others lose without an error).</summary>
 internal sealed class LeaseStore(SignpostDbContext db) : ILeaseStore
 {
     public async Task<bool> TryAcquireAsync(string name, string holder, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
@@ -17,27 +17,15 @@ internal sealed class LeaseStore(SignpostDbContext db) : ILeaseStore
             return true;
         }
 
-        if (await db.Leases.AsNoTracking().AnyAsync(l => l.Name == name, cancellationToken))
-        {
-            return false;
-        }
-
-        var lease = new Lease { Name = name, Holder = holder, ExpiresAt = until };
-        try
-        {
-            db.Leases.Add(lease);
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            // Another node inserted the lease first.
-            return false;
-        }
-        finally
-        {
-            db.Entry(lease).State = EntityState.Detached;
-        }
+        // The first take: an INSERT that loses quietly when another node inserted the lease first (ON CONFLICT DO NOTHING, the
+        // same SQL on SQLite and PostgreSQL). Through SaveChanges the loser's unique-key violation was logged by EF at Error
+        // level, though losing the race is the lease working as meant. The expiry goes in as the model stores it.
+        var expires = db.Model.FindEntityType(typeof(Lease))!.FindProperty(nameof(Lease.ExpiresAt))!.GetTypeMapping().Converter?.ConvertToProvider(until) ?? until;
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Leases" ("Name", "Holder", "ExpiresAt") VALUES ({name}, {holder}, {expires})
+            ON CONFLICT ("Name") DO NOTHING
+            """, cancellationToken);
+        return inserted == 1;
     }
 
     public Task ReleaseAsync(string name, string holder, CancellationToken cancellationToken) =>

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using Signpost.Core.Accounts;
 using Signpost.Data;
@@ -32,6 +34,9 @@ public sealed class StoreHost : IAsyncDisposable
     public string Provider { get; }
 
     public string ConnectionString { get; }
+
+    /// <summary>What the stores and EF logged (at Information and above), for tests that an expected outcome is not reported as a failure.</summary>
+    public IReadOnlyList<FakeLogRecord> Logs => _services.GetRequiredService<FakeLogCollector>().GetSnapshot();
 
     /// <summary>
     /// The stores over a database of their own holding the whole schema. On PostgreSQL it is a copy of one database
@@ -124,6 +129,7 @@ public sealed class StoreHost : IAsyncDisposable
                 }
             })
             .AddSignpostStores()
+            .AddFakeLogging(o => o.FilteredLevels = new HashSet<LogLevel> { LogLevel.Information, LogLevel.Warning, LogLevel.Error, LogLevel.Critical })
             // The device-cookie key is stored protected by the key ring, as in the app (here an ephemeral one).
             .AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider())
             .AddSingleton(TimeProvider.System)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Signpost.Core.Scheduling;
 using Signpost.Data.Tests.Infrastructure;
 
@@ -22,6 +23,8 @@ public sealed class LeaseStoreContractTests(PostgresServer postgres) : StoreCont
         var winner = Assert.Single(acquired.Select((won, i) => (won, i)), a => a.won).i;
         var lease = await host.DbAsync(db => db.Leases.AsNoTracking().SingleAsync());
         Assert.Equal((Job, $"node-{winner}", Now + Duration), (lease.Name, lease.Holder, lease.ExpiresAt));
+        // Losing the race is the lease working: nothing at Warning or above (EF once logged each loser's unique-key violation as an error).
+        Assert.DoesNotContain(host.Logs, l => l.Level >= LogLevel.Warning);
     }
 
     [Theory]
