@@ -59,9 +59,10 @@ public sealed class HashAdmissionOptions
 /// at most <see cref="UntrustedQueueLimit"/>. An untrusted attempt that finds it full
 /// is refused at once, with no hash: <see cref="EnterAsync"/> answers null. What the gate decides depends on
 /// the queues and on the trusted-device cookie only, never on whether the identifier names an account.
-/// One per process: the queues are this node's CPU, not the cluster's.
+/// One per process: the queues are this node's CPU, not the cluster's. Disposing it (the host does, when it stops)
+/// ends the lower-priority threads once they finish what they hold.
 /// </summary>
-public sealed class HashAdmission
+public sealed class HashAdmission : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<TaskCompletionSource<HashSlot>> _trusted = new();
@@ -207,6 +208,12 @@ public sealed class HashAdmission
 
     /// <summary>The nice value untrusted hashes run at; 0 when they run on the request's thread.</summary>
     public int UntrustedHashNice => _untrustedThreads?.Nice ?? 0;
+
+    /// <summary>The lower-priority threads still running (for tests).</summary>
+    internal int UntrustedThreadsAlive => _untrustedThreads?.Alive ?? 0;
+
+    /// <summary>Ends the lower-priority threads after the hashes they hold; a hash admitted after this runs on its caller's thread.</summary>
+    public void Dispose() => _untrustedThreads?.Dispose();
 
     /// <summary>One admitted hash; disposing it (once) frees the slot for the next waiter.</summary>
     public sealed class HashSlot : IDisposable

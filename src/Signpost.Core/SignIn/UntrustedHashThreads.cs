@@ -14,16 +14,19 @@ namespace Signpost.Core.SignIn;
 /// A thread's priority is lowered once and never raised again, since raising it takes a privilege the node does not
 /// need to have; so untrusted hashes have threads of their own rather than borrowing the thread pool's.
 /// </remarks>
-internal sealed class UntrustedHashThreads
+internal sealed class UntrustedHashThreads : IDisposable
 {
     private readonly BlockingCollection<Action> _work = new();
+    private readonly List<Thread> _threads = [];
 
     public UntrustedHashThreads(int threads, int nice)
     {
         Nice = nice;
         for (var i = 0; i < threads; i++)
         {
-            new Thread(Work) { IsBackground = true, Name = "Signpost untrusted hash" }.Start();
+            var thread = new Thread(Work) { IsBackground = true, Name = "Signpost untrusted hash" };
+            _threads.Add(thread);
+            thread.Start();
         }
     }
 
@@ -41,7 +44,7 @@ internal sealed class UntrustedHashThreads
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var context = ExecutionContext.Capture();
-        _work.Add(() =>
+        Action item = () =>
         {
             try
             {
@@ -58,8 +61,31 @@ internal sealed class UntrustedHashThreads
             {
                 done.SetException(ex);
             }
-        });
+        };
+        try
+        {
+            _work.Add(item);
+        }
+        catch (InvalidOperationException)
+        {
+            item(); // stopping: the threads take no more work, so this hash runs here rather than never
+        }
+
         return done.Task;
+    }
+
+    /// <summary>These threads still running (for tests of <see cref="Dispose"/>).</summary>
+    internal int Alive => _threads.Count(t => t.IsAlive);
+
+    /// <summary>Takes no more work; each thread ends once the hashes queued before this have run.</summary>
+    public void Dispose()
+    {
+        _work.CompleteAdding();
+        var deadline = Environment.TickCount64 + 5_000; // a hash takes a fraction of a second; do not hold a stopping host longer
+        foreach (var thread in _threads)
+        {
+            thread.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
+        }
     }
 
     private void Work()

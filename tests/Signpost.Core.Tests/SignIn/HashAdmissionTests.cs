@@ -193,6 +193,28 @@ public sealed class HashAdmissionTests
     }
 
     [Fact]
+    public async Task Dispose_EndsTheLowerPriorityThreads_AndALaterUntrustedHashStillRuns()
+    {
+        // Arrange: a gate whose untrusted hashes run on its own threads; one hash there first, so they are running.
+        var gate = new HashAdmission(Options.Create(new HashAdmissionOptions { Concurrency = 2, UntrustedHashNice = 7 }));
+        using (var first = await gate.EnterAsync(trusted: false, CancellationToken.None))
+        {
+            Assert.Equal("Signpost untrusted hash", await first!.RunAsync(() => Thread.CurrentThread.Name));
+        }
+
+        Assert.Equal(2, gate.UntrustedThreadsAlive);
+
+        // Act: the host stops.
+        gate.Dispose();
+
+        // Assert: the gate's threads have ended; an attempt admitted while stopping still gets its answer, hashed on its own thread.
+        Assert.Equal(0, gate.UntrustedThreadsAlive);
+        using var late = await gate.EnterAsync(trusted: false, CancellationToken.None);
+        var caller = Environment.CurrentManagedThreadId;
+        Assert.Equal(caller, await late!.RunAsync(() => Environment.CurrentManagedThreadId));
+    }
+
+    [Fact]
     public async Task UntrustedHashNiceZero_HashesUntrustedOnTheCallersThread()
     {
         var gate = new HashAdmission(Options.Create(new HashAdmissionOptions { Concurrency = 1, UntrustedHashNice = 0 }));
