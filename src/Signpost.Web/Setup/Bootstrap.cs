@@ -65,11 +65,34 @@ public sealed class Bootstrap(
             return null;
         }
 
-        var admin = admins.FirstOrDefault(a => a.Username == AdminUsername)
-            ?? (await provisioning.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
-                PracticeRoles.None, PlatformRoles.PlatformAdmin | PlatformRoles.SupportAgent, null, cancellationToken)).ValueOrThrow();
+        var admin = admins.FirstOrDefault(a => a.Username == AdminUsername) ?? await CreateFirstAdminAsync(cancellationToken);
         var token = await activation.IssueAsync(admin.Id, TimeSpan.FromDays(1), cancellationToken);
         return Link(token);
+    }
+
+    /// <summary>
+    /// Creates the pending <see cref="AdminUsername"/>; when another node starting on the same new database created it
+    /// between this node's read and its insert (the unique username refuses the second), uses that one instead of
+    /// failing the start.
+    /// </summary>
+    private async Task<Account> CreateFirstAdminAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await provisioning.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
+                PracticeRoles.None, PlatformRoles.PlatformAdmin | PlatformRoles.SupportAgent, null, cancellationToken)).ValueOrThrow();
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear(); // the refused insert stays staged otherwise, and the link's save would try it again
+            var other = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Username == AdminUsername, cancellationToken);
+            if (other is null)
+            {
+                throw; // refused for another reason
+            }
+
+            return other;
+        }
     }
 
     public string Link(string token) => $"{options.Value.PublicBaseUrl.TrimEnd('/')}/activate?token={token}";
