@@ -234,5 +234,9 @@ public static class ServeCommand
             app.Lifetime.StopApplication();
             return ExitCodes.Database;
         }
+        finally
+        {
+            app.Services.GetService<FirstRunCheck>()?.End();
+        }
     }
 }

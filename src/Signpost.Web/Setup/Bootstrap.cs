@@ -72,27 +72,30 @@ public sealed class Bootstrap(
 
     /// <summary>
     /// Creates the pending <see cref="AdminUsername"/>; when another node starting on the same new database created it
-    /// between this node's read and its insert (the unique username refuses the second), uses that one instead of
-    /// failing the start.
+    /// after this node looked (provisioning then finds the username taken, or the unique index refuses the insert),
+    /// uses that one instead of failing the start.
     /// </summary>
     private async Task<Account> CreateFirstAdminAsync(CancellationToken cancellationToken)
     {
+        Core.Administration.AdminResult<Account>? created = null;
         try
         {
-            return (await provisioning.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
-                PracticeRoles.None, PlatformRoles.PlatformAdmin | PlatformRoles.SupportAgent, null, cancellationToken)).ValueOrThrow();
+            created = await provisioning.CreateAccountAsync(null, AdminUsername, "admin@signpost.invalid", "Platform administrator", null,
+                PracticeRoles.None, PlatformRoles.PlatformAdmin | PlatformRoles.SupportAgent, null, cancellationToken);
         }
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear(); // the refused insert stays staged otherwise, and the link's save would try it again
-            var other = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Username == AdminUsername, cancellationToken);
-            if (other is null)
-            {
-                throw; // refused for another reason
-            }
-
-            return other;
         }
+
+        if (created is { Succeeded: true, Value: { } account })
+        {
+            return account;
+        }
+
+        return await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Username == AdminUsername, cancellationToken)
+            ?? created?.ValueOrThrow() // refused for another reason: say which
+            ?? throw new InvalidOperationException($"The first platform admin '{AdminUsername}' could not be created.");
     }
 
     public string Link(string token) => $"{options.Value.PublicBaseUrl.TrimEnd('/')}/activate?token={token}";

@@ -17,6 +17,7 @@ public static class HostServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new DemoMode(demo));
         services.AddScoped<Bootstrap>();
+        services.AddSingleton<FirstRunCheck>();
         services.AddSingleton<JobLeases>();
         services.AddSingleton<JobStart>();
         services.AddSingleton<IStartupFilter, JobStart.FirstAnswerFilter>();

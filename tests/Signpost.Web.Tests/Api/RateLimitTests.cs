@@ -5,6 +5,7 @@ using Signpost.Core.Reasons;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Tests.Infrastructure;
 
@@ -13,11 +14,17 @@ namespace Signpost.Web.Tests.Api;
 /// <summary>Per-address limit on attempts; a refused attempt is still an attempt with its event and trace ID.</summary>
 public sealed class RateLimitTests
 {
+    /// <summary>
+    /// The limit counts per clock minute: on the real clock, requests that straddle a minute's end fall in two windows
+    /// and the third is not refused (it failed CI once). A clock held at ten seconds past a minute keeps them in one.
+    /// </summary>
+    private static FakeTimeProvider OneMinute() => new(new DateTimeOffset(2026, 12, 1, 9, 0, 10, TimeSpan.Zero));
+
     [Fact]
     public async Task SignIn_OverPerMinuteLimit_Returns429WithRetryAfterAndEvent()
     {
         // Arrange: two attempts a minute (requests that stop before hashing, to keep the test quick).
-        await using var app = new SignpostFactory { PermitsPerMinute = 2 };
+        await using var app = new SignpostFactory { PermitsPerMinute = 2, Time = OneMinute() };
         using var client = app.CreateBrowser();
         var empty = new { identifier = "someone", password = "" };
         Assert.Equal(HttpStatusCode.BadRequest, (await client.Http.PostAsJsonAsync("/api/v1/sign-in", empty)).StatusCode);
@@ -54,7 +61,7 @@ public sealed class RateLimitTests
     public async Task SignIn_IPv6Clients_CountedByTheirSlash64()
     {
         // Arrange: two attempts a minute; each request from a new address of one /64, as any IPv6 host can.
-        await using var app = new AddressedApp { PermitsPerMinute = 2 };
+        await using var app = new AddressedApp { PermitsPerMinute = 2, Time = OneMinute() };
         var empty = new { identifier = "someone", password = "" };
 
         // Act

@@ -16,8 +16,14 @@ public sealed class FirstRunRaceTests
     [Fact]
     public async Task EnsurePlatformAdmin_TenNodesAtOnceOnANewDatabase_EachGetsALink_OneAdminIsCreated()
     {
-        // Arrange: the host's database has no platform administrator (the test host does not run the first-run check).
+        // Arrange: the host's own first-run check has ended (it made the pending admin); that account is then made an
+        // ordinary one under another name, so the database again holds no platform administrator.
         await using var app = new SignpostFactory();
+        await app.FirstRunCheckedAsync();
+        await app.WithDbAsync(db => db.Accounts.Where(a => a.PlatformRoles != PlatformRoles.None).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.PlatformRoles, PlatformRoles.None)
+            .SetProperty(a => a.Username, "first-run-before").SetProperty(a => a.NormalizedUsername, "FIRST-RUN-BEFORE")
+            .SetProperty(a => a.Email, "first-run-before@signpost.invalid").SetProperty(a => a.NormalizedEmail, "FIRST-RUN-BEFORE@SIGNPOST.INVALID")));
         Assert.False(await app.WithDbAsync(db => db.Accounts.AnyAsync(a => a.PlatformRoles != PlatformRoles.None)));
 
         // Act: ten checks at once, each in a scope (and so a database connection) of its own, as ten nodes' would be.

@@ -99,7 +99,9 @@ public sealed partial class StaffCliTests(SignpostFactory app) : IClassFixture<S
     [Fact]
     public async Task Revoke_LastActivePlatformAdmin_RefusedWithExitOne_ThenAllowedOnceAnotherHoldsIt()
     {
-        // Arrange: exactly one active platform admin in this database.
+        // Arrange: exactly one active platform admin in this database (after the host's own first-run check, which adds a
+        // pending admin and its audit entry beside the host's start).
+        await app.FirstRunCheckedAsync();
         var last = await app.CreateAccountAsync(TestAccounts.Unique("last"), null, platformRoles: PlatformRoles.PlatformAdmin);
         await app.WithDbAsync(db => db.Accounts
             .Where(a => a.Id != last.Id && (a.PlatformRoles & PlatformRoles.PlatformAdmin) != 0 && a.Status == AccountStatus.Active)

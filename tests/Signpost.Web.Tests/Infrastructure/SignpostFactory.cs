@@ -164,6 +164,13 @@ public class SignpostFactory : WebApplicationFactory<Program>
         return await action(scope.ServiceProvider);
     }
 
+    /// <summary>
+    /// Waits for the host's own first-run check, which <c>serve</c> runs beside the host's start and which may add the
+    /// pending <c>admin</c>, its audit entry and its link after a test began: a test that counts platform admins or
+    /// audit entries waits for it first.
+    /// </summary>
+    public Task FirstRunCheckedAsync() => Services.GetRequiredService<Signpost.Web.Setup.FirstRunCheck>().Ended.WaitAsync(TimeSpan.FromSeconds(60));
+
     public Task<T> WithDbAsync<T>(Func<SignpostDbContext, Task<T>> action) =>
         WithServicesAsync(services => action(services.GetRequiredService<SignpostDbContext>()));
 
