@@ -73,16 +73,16 @@ public sealed class SamlBrowserTests(SignpostBrowserFixture fixture, SamlServer 
 
         // Act: the practice's button, samlify's login form, its self-submitting HTTP-POST form back to the ACS.
         await page.GetByTestId("sso-button").ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith($"http://127.0.0.1:{saml.Idp.Port}/sso?SAMLRequest=", StringComparison.Ordinal), new() { Timeout = RoundTripTimeout });
-        await page.Locator("input[name=login]").FillAsync(Demo.ActiveEmail);
+        await page.WaitForURLAsync(url => url.StartsWith($"http://127.0.0.1:{saml.Idp.Port}/sso?SAMLRequest=", StringComparison.Ordinal), new() { Timeout = RoundTripTimeout, WaitUntil = WaitUntilState.Commit });
+        await page.Locator("input[name=login]").FillAsync(Demo.ActiveEmail, new() { Timeout = RoundTripTimeout });
         await page.Locator("button").ClickAsync();
         await page.WaitForURLAsync(
             url => url.StartsWith(saml.Server.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/sso/", StringComparison.Ordinal),
-            new() { Timeout = RoundTripTimeout });
+            new() { Timeout = RoundTripTimeout, WaitUntil = WaitUntilState.Commit });
 
         // Assert
         Assert.Equal(saml.Server.BaseAddress.ToString(), page.Url);
-        Assert.Contains(Demo.ActiveName, await page.ContentAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync(Demo.ActiveName, new() { Timeout = RoundTripTimeout });
         Assert.Contains(await page.Context.CookiesAsync(), c => c.Name == "sp_session");
     }
 }

@@ -67,6 +67,9 @@ public sealed class SsoBrowserTests(SignpostBrowserFixture fixture, SsoServer ss
     /// <summary>
     /// Each leg crosses two processes (pushed authorization request, login, token exchange, key fetch); on a
     /// loaded 2-core CI machine that took more than Playwright's default 30 s once, never locally (about 4 s).
+    /// The waits end when a leg's page is committed, not at its <c>load</c> event: on a starved machine Playwright once
+    /// waited 90 s for the provider page's <c>load</c> after its URL matched; the form and the text are waited for
+    /// by their own locators.
     /// </summary>
     private const float RoundTripTimeout = 90_000;
 
@@ -81,17 +84,17 @@ public sealed class SsoBrowserTests(SignpostBrowserFixture fixture, SsoServer ss
 
         // Act: the practice's button, oidc-provider's own login page, and back.
         await page.GetByTestId("sso-button").ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer, StringComparison.Ordinal), new() { Timeout = RoundTripTimeout });
-        await page.Locator("input[name=login]").FillAsync(Demo.ActiveEmail);
+        await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer, StringComparison.Ordinal), new() { Timeout = RoundTripTimeout, WaitUntil = WaitUntilState.Commit });
+        await page.Locator("input[name=login]").FillAsync(Demo.ActiveEmail, new() { Timeout = RoundTripTimeout });
         await page.Locator("input[name=password]").FillAsync("any password the provider checks");
         await page.Locator("button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(
             url => url.StartsWith(sso.Server.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/sso/", StringComparison.Ordinal),
-            new() { Timeout = RoundTripTimeout });
+            new() { Timeout = RoundTripTimeout, WaitUntil = WaitUntilState.Commit });
 
         // Assert
         Assert.Equal(sso.Server.BaseAddress.ToString(), page.Url);
-        Assert.Contains(Demo.ActiveName, await page.ContentAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync(Demo.ActiveName, new() { Timeout = RoundTripTimeout });
         var cookies = await page.Context.CookiesAsync();
         Assert.Contains(cookies, c => c.Name == "sp_session");
     }
