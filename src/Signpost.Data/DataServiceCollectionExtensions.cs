@@ -62,6 +62,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<Core.Administration.IPracticeMemberStore, PracticeMemberStore>();
         services.AddScoped<Core.Email.IOutboxStore, OutboxStore>();
         services.AddSingleton<IDeviceKeyProvider, DeviceKeyProvider>();
+        services.AddSingleton<Search.SearchTermFrequencies>();
         services.AddScoped<IPasswordExpiryDirectory, PasswordExpiryDirectory>();
         services.AddScoped<Core.OpenIdProvider.IProviderKeyStore, ProviderKeyStore>();
         services.AddScoped<Core.OpenIdProvider.ISessionClientStore, SessionClientStore>();

@@ -11,7 +11,7 @@ namespace Signpost.Web.Queries;
 /// What the help desk's screens read (search, practice, incident queue, account): read-only and untracked.
 /// Writes go through Core services and Data stores; screens read from <c>Web/Queries/</c> (README "Layout").
 /// </summary>
-public sealed class SupportQueries(SignpostDbContext db)
+public sealed class SupportQueries(SignpostDbContext db, SearchTermFrequencies frequencies)
 {
     /// <summary>The trace ID as stored, when an attempt with it exists.</summary>
     public async Task<string?> FindTraceAsync(string traceId, CancellationToken cancellationToken) =>
@@ -32,7 +32,7 @@ public sealed class SupportQueries(SignpostDbContext db)
     /// </remarks>
     public async Task<IReadOnlyList<Account>> SearchAccountsAsync(string key, string query, int take, CancellationToken cancellationToken)
     {
-        var accounts = await db.MatchingAccounts(key, query).AsNoTracking()
+        var accounts = await db.MatchingAccounts(key, query, frequencies.For(SearchTable.Accounts)).AsNoTracking()
             .OrderBy(a => a.Username)
             .Take(take)
             .ToListAsync(cancellationToken);
@@ -56,7 +56,7 @@ public sealed class SupportQueries(SignpostDbContext db)
 
     /// <summary>Practices with <paramref name="key"/> in their name or slug, or whose TIN is the nine <paramref name="digits"/>, through the search index, by name.</summary>
     public async Task<IReadOnlyList<Organization>> SearchOrganizationsAsync(string key, string digits, int take, CancellationToken cancellationToken) =>
-        await db.MatchingOrganizations(key, digits).AsNoTracking()
+        await db.MatchingOrganizations(key, digits, frequencies.For(SearchTable.Practices)).AsNoTracking()
             .OrderBy(o => o.Name)
             .Take(take)
             .ToListAsync(cancellationToken);

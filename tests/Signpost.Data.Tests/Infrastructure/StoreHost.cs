@@ -135,6 +135,9 @@ public sealed class StoreHost : IAsyncDisposable
             .AddSingleton(TimeProvider.System)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
+    /// <summary>The scopes the host's singletons make their own from, for a singleton a test builds with its own clock.</summary>
+    public IServiceScopeFactory Scopes => _services.GetRequiredService<IServiceScopeFactory>();
+
     /// <summary>Calls a store in a scope of its own, as one request would.</summary>
     public async Task<TResult> WithAsync<TStore, TResult>(Func<TStore, Task<TResult>> call)
         where TStore : notnull

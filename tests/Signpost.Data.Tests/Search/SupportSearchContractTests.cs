@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Signpost.Core.Accounts;
 using Signpost.Core.Organizations;
 using Signpost.Data.Search;
@@ -28,11 +30,11 @@ public sealed class SupportSearchContractTests(PostgresServer postgres) : StoreC
         CreatedAt = Now,
     };
 
-    private static Task<string[]> AccountsAsync(StoreHost host, string text, string? query = null) => host.DbAsync(async db =>
-        (await db.MatchingAccounts(Account.Normalize(text), query ?? text).AsNoTracking().OrderBy(a => a.Username).Select(a => a.Username).ToListAsync()).ToArray());
+    private static Task<string[]> AccountsAsync(StoreHost host, string text, string? query = null, TrigramShares? shares = null) => host.DbAsync(async db =>
+        (await db.MatchingAccounts(Account.Normalize(text), query ?? text, shares).AsNoTracking().OrderBy(a => a.Username).Select(a => a.Username).ToListAsync()).ToArray());
 
-    private static Task<string[]> PracticesAsync(StoreHost host, string text, string digits = "") => host.DbAsync(async db =>
-        (await db.MatchingOrganizations(Account.Normalize(text), digits).AsNoTracking().OrderBy(o => o.Name).Select(o => o.Slug).ToListAsync()).ToArray());
+    private static Task<string[]> PracticesAsync(StoreHost host, string text, string digits = "", TrigramShares? shares = null) => host.DbAsync(async db =>
+        (await db.MatchingOrganizations(Account.Normalize(text), digits, shares).AsNoTracking().OrderBy(o => o.Name).Select(o => o.Slug).ToListAsync()).ToArray());
 
     private static async Task ArrangeAsync(StoreHost host) => await host.DbAsync(async db =>
     {
@@ -170,6 +172,98 @@ public sealed class SupportSearchContractTests(PostgresServer postgres) : StoreC
         }
 
         Assert.Equal(["jmiddleton"], await AccountsAsync(host, "iddlet"));
+    }
+
+    [Fact]
+    public void MatchExpression_ReadsOnlyTheRunsOfRareTrigrams()
+    {
+        // "COMMONTEXT" in 100 rows of 101, "RAREWORD" in one (1 %, under the 2 % line).
+        var shares = TrigramShares.Count([.. Enumerable.Repeat<IReadOnlyList<string?>>(["commontext", null], 100), ["RAREWORD", null]]);
+        Assert.Equal(101, shares.Rows);
+        Assert.True(shares.Share("mon") > 0.9);
+        Assert.Equal(1.0 / 101, shares.Share("ARE"), 6);
+
+        Assert.Equal("\"RAREWORD\"", SupportSearch.MatchExpression("RAREWORD", shares));
+        Assert.Equal("\"COMMONTEXT\"", SupportSearch.MatchExpression("COMMONTEXT", shares));      // nothing rarer: the whole text
+        Assert.Equal("\"XTRAREWORD\"", SupportSearch.MatchExpression("TEXTRAREWORD", shares));    // TEX and EXT left out
+        Assert.Equal("\"RAREX\" AND \"XTCO\" AND \"ONWOR\"", SupportSearch.MatchExpression("RAREXTCOMMONWOR", shares));
+        Assert.Equal("\"A\"\"B\"\"C\"", SupportSearch.MatchExpression("A\"B\"C", shares));       // quotes stay text
+        Assert.Equal("\"😀😀😀CO\"", SupportSearch.MatchExpression("😀😀😀COMMON", shares));        // characters, not UTF-16 units
+        Assert.Equal("\"COMMONTEXT\"", SupportSearch.MatchExpression("COMMONTEXT", null));
+        Assert.Equal("\"RAREX\"", SupportSearch.MatchExpression("RAREX", TrigramShares.Count([])));  // nothing sampled: every trigram common
+        Assert.Equal("\"RAREX\"", SupportSearch.MatchExpression("RAREX", null));
+    }
+
+    [Fact]
+    public async Task RareTrigramsOnly_FindTheSameAccountsAndPractices_ThroughTheIndex()
+    {
+        var host = await StartAsync(StoreHost.Sqlite);
+        await ArrangeAsync(host);
+        await FillAsync(host, 2_000);
+        var accounts = await host.DbAsync(db => TrigramShares.SampleAsync(db, SearchTable.Accounts));
+        var practices = await host.DbAsync(db => TrigramShares.SampleAsync(db, SearchTable.Practices));
+
+        // Fewer rows than a sample: all of them, counted exactly. FILLER is in every filler; 1234 in two.
+        Assert.Equal(2_004, accounts.Rows);
+        Assert.Equal(2, practices.Rows);
+        Assert.True(accounts.Share("FIL") > 0.99);
+        Assert.Equal("\"1234\"", SupportSearch.MatchExpression("FILLER1234", accounts));
+        Assert.Equal(["filler1234"], await AccountsAsync(host, "filler1234", shares: accounts));
+
+        foreach (var text in new[] { "filler1234", "filler123", "r19", "ler 77", "iddlet", "E.M@RIVER", "ne midd", "fill.example", "quoter", ".PERSON", "a_b", "0% c", "\"the quote\"", "jane*" })
+        {
+            Assert.Equal(await AccountsAsync(host, text), await AccountsAsync(host, text, shares: accounts));
+        }
+
+        Assert.Equal(["filler1234", "quoter"], await AccountsAsync(host, "filler1234", "1234567893", accounts));  // the NPI beside the text
+        foreach (var (text, digits) in new[] { ("family med", ""), ("KEVI", ""), ("zzz 123456789", "123456789"), ("ide-fam", "") })
+        {
+            Assert.Equal(await PracticesAsync(host, text, digits), await PracticesAsync(host, text, digits, practices));
+        }
+
+        var plan = await PlanAsync(host, db => db.MatchingAccounts("FILLER1234", "filler1234", accounts).OrderBy(a => a.Username).Take(50));
+        Assert.True(plan.Contains("AccountSearch VIRTUAL TABLE INDEX", StringComparison.Ordinal), plan);
+        Assert.False(plan.Contains("SCAN Accounts", StringComparison.Ordinal), plan);
+    }
+
+    [Fact]
+    public async Task Frequencies_SampleInTheBackground_AndAgainWhenStale()
+    {
+        var host = await StartAsync(StoreHost.Sqlite);
+        await ArrangeAsync(host);
+        var clock = new FakeTimeProvider(Now);
+        var frequencies = new SearchTermFrequencies(host.Scopes, clock, NullLogger<SearchTermFrequencies>.Instance);
+
+        Assert.Null(frequencies.For(SearchTable.Accounts));               // the first search reads every trigram
+        await frequencies.Sampled;
+        Assert.Equal(4, frequencies.For(SearchTable.Accounts)!.Rows);
+        Assert.Equal(2, frequencies.For(SearchTable.Practices)!.Rows);
+
+        await host.DbAsync(async db =>
+        {
+            db.Accounts.Add(NewAccount("newcomer", "new@lake.example", "Nora Newcomer"));
+            await db.SaveChangesAsync();
+        });
+        var sampled = frequencies.Sampled;
+        Assert.Equal(4, frequencies.For(SearchTable.Accounts)!.Rows);      // fresh: no new sample
+        Assert.Same(sampled, frequencies.Sampled);
+
+        clock.Advance(SearchTermFrequencies.Lifetime);
+        Assert.Equal(4, frequencies.For(SearchTable.Accounts)!.Rows);      // stale: still used while the next is taken
+        await frequencies.Sampled;
+        Assert.Equal(5, frequencies.For(SearchTable.Accounts)!.Rows);
+    }
+
+    [Fact]
+    public async Task Frequencies_OnPostgreSql_SampleNothing()
+    {
+        var host = await StartAsync(StoreHost.PostgreSQL);
+        var frequencies = new SearchTermFrequencies(host.Scopes, new FakeTimeProvider(Now), NullLogger<SearchTermFrequencies>.Instance);
+
+        Assert.Null(frequencies.For(SearchTable.Accounts));
+        await frequencies.Sampled;
+        Assert.Null(frequencies.For(SearchTable.Accounts));               // pg_trgm serves the LIKE itself
+        Assert.Null(frequencies.For(SearchTable.Practices));
     }
 
     /// <summary>The plan the database chooses for the query as EF sends it (same SQL, same parameters).</summary>
