@@ -88,7 +88,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, day });
+                new[] { organizationId, day, hour, category, method, failures });
 
             return runtimeEntityType;
         }

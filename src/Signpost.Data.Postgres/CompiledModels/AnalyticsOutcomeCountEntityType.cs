@@ -76,7 +76,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, day });
+                new[] { organizationId, day, reasonCode, method, count });
 
             return runtimeEntityType;
         }

@@ -109,7 +109,7 @@ namespace Signpost.Data.Postgres.CompiledModels
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, day });
+                new[] { organizationId, day, category, method, ending, way, stories, secondsToRecover });
 
             return runtimeEntityType;
         }

@@ -81,7 +81,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, day });
+                new[] { organizationId, day, hour, category, method, failures });
 
             return runtimeEntityType;
         }

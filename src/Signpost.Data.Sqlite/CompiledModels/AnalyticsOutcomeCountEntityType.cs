@@ -70,7 +70,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, day });
+                new[] { organizationId, day, reasonCode, method, count });
 
             return runtimeEntityType;
         }

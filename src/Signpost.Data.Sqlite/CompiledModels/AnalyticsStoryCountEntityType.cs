@@ -100,7 +100,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, day });
+                new[] { organizationId, day, category, method, ending, way, stories, secondsToRecover });
 
             return runtimeEntityType;
         }

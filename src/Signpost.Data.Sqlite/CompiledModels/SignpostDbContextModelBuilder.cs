@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("eba7da81-5c6a-4489-a4f0-7f74814ab9f6"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("e9076723-7d96-4421-892c-c00a85073ce1"), entityTypeCount: 57)
         {
         }
 

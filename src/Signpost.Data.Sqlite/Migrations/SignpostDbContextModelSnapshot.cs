@@ -379,7 +379,7 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasKey("Day", "OrganizationId", "Hour", "Category", "Method");
 
-                    b.HasIndex("OrganizationId", "Day");
+                    b.HasIndex("OrganizationId", "Day", "Hour", "Category", "Method", "Failures");
 
                     b.ToTable("AnalyticsHourCounts", (string)null);
                 });
@@ -514,7 +514,7 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasKey("Day", "OrganizationId", "Network", "Category", "Method");
 
-                    b.HasIndex("OrganizationId", "Day");
+                    b.HasIndex("OrganizationId", "Day", "Network", "Category", "Method", "Failures");
 
                     b.ToTable("AnalyticsNetworkCounts", (string)null);
                 });
@@ -540,7 +540,7 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasKey("Day", "OrganizationId", "ReasonCode", "Method");
 
-                    b.HasIndex("OrganizationId", "Day");
+                    b.HasIndex("OrganizationId", "Day", "ReasonCode", "Method", "Count");
 
                     b.ToTable("AnalyticsOutcomeCounts", (string)null);
                 });
@@ -680,7 +680,7 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasKey("Day", "OrganizationId", "Category", "Method", "Ending", "Way");
 
-                    b.HasIndex("OrganizationId", "Day");
+                    b.HasIndex("OrganizationId", "Day", "Category", "Method", "Ending", "Way", "Stories", "SecondsToRecover");
 
                     b.ToTable("AnalyticsStoryCounts", (string)null);
                 });

@@ -297,13 +297,18 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var totals = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
             .Where(t => t.Category == category && t.Method == method && t.LastDay >= from && t.FirstDay <= to);
         // The bound (written twice below: EF cannot reuse a lambda inside a comparison).
-        var first = await totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId)
-            .Select(t => t.OrganizationId).Take(Candidates).ToListAsync(cancellationToken);
+        var bounded = await totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId)
+            .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
+            .Take(Candidates).ToListAsync(cancellationToken);
+        var first = bounded.Select(b => b.OrganizationId).ToList();
         var ranked = await ExactAsync(totals.Where(t => first.Contains(t.OrganizationId)), filter, cancellationToken);
-        if (first.Count == Candidates)
+        // Fewer than ten with a failure in the range: any practice with one may still place.
+        var floor = ranked.Count == Top ? Math.Max(ranked[^1].Failures, 1) : 1;
+        // Round one's last bound is the largest of every practice it left out: below the floor, none of them can
+        // place, and round two would find only round one's. So it is for the default range, where each bound is
+        // the practice's exact count (docs/analytics.md, "The practices with the most failures").
+        if (first.Count == Candidates && bounded[^1].Bound >= floor)
         {
-            // Fewer than ten with a failure in the range: any practice with one may still place.
-            var floor = ranked.Count == Top ? Math.Max(ranked[^1].Failures, 1) : 1;
             // A range starting before the default range is also bounded by the calendar months it touches: the
             // practices that pass the first bound are looked up there, one seek each.
             var (fromMonth, toMonth) = (AnalyticsAggregator.MonthOf(from), AnalyticsAggregator.MonthOf(to));

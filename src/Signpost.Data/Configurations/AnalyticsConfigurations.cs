@@ -5,7 +5,10 @@ using Signpost.Core.Analytics;
 namespace Signpost.Data.Configurations;
 
 // The analytics aggregates (docs/analytics.md, "How the numbers are kept"): each keyed by every dimension it
-// counts, so the job adds to a row by its key and the page reads a date range of keys.
+// counts, so the job adds to a row by its key and the page reads a date range of keys. The second index of each
+// daily table holds every column a view reads, practice and day first: a view's range of one practice's rows (or
+// the all-practices roll-up's) is read from the index alone, without a look-up of each row in the table
+// (docs/analytics.md, "What a counted view reads").
 
 internal sealed class AnalyticsOutcomeCountConfiguration : IEntityTypeConfiguration<AnalyticsOutcomeCount>
 {
@@ -13,7 +16,7 @@ internal sealed class AnalyticsOutcomeCountConfiguration : IEntityTypeConfigurat
     {
         builder.ToTable("AnalyticsOutcomeCounts");
         builder.HasKey(r => new { r.Day, r.OrganizationId, r.ReasonCode, r.Method });
-        builder.HasIndex(r => new { r.OrganizationId, r.Day });
+        builder.HasIndex(r => new { r.OrganizationId, r.Day, r.ReasonCode, r.Method, r.Count });
         builder.Property(r => r.ReasonCode).HasMaxLength(64);
         builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
     }
@@ -25,7 +28,7 @@ internal sealed class AnalyticsHourCountConfiguration : IEntityTypeConfiguration
     {
         builder.ToTable("AnalyticsHourCounts");
         builder.HasKey(r => new { r.Day, r.OrganizationId, r.Hour, r.Category, r.Method });
-        builder.HasIndex(r => new { r.OrganizationId, r.Day });
+        builder.HasIndex(r => new { r.OrganizationId, r.Day, r.Hour, r.Category, r.Method, r.Failures });
         builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
         builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
     }
@@ -37,7 +40,7 @@ internal sealed class AnalyticsNetworkCountConfiguration : IEntityTypeConfigurat
     {
         builder.ToTable("AnalyticsNetworkCounts");
         builder.HasKey(r => new { r.Day, r.OrganizationId, r.Network, r.Category, r.Method });
-        builder.HasIndex(r => new { r.OrganizationId, r.Day });
+        builder.HasIndex(r => new { r.OrganizationId, r.Day, r.Network, r.Category, r.Method, r.Failures });
         builder.Property(r => r.Network).HasMaxLength(NetworkKey.MaxLength);
         builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
         builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
@@ -50,7 +53,7 @@ internal sealed class AnalyticsStoryCountConfiguration : IEntityTypeConfiguratio
     {
         builder.ToTable("AnalyticsStoryCounts");
         builder.HasKey(r => new { r.Day, r.OrganizationId, r.Category, r.Method, r.Ending, r.Way });
-        builder.HasIndex(r => new { r.OrganizationId, r.Day });
+        builder.HasIndex(r => new { r.OrganizationId, r.Day, r.Category, r.Method, r.Ending, r.Way, r.Stories, r.SecondsToRecover });
         builder.Property(r => r.Category).HasConversion<string>().HasMaxLength(24);
         builder.Property(r => r.Method).HasConversion<string>().HasMaxLength(24);
         builder.Property(r => r.Ending).HasConversion<string>().HasMaxLength(32);
