@@ -30,8 +30,13 @@ public static class SupportSearch
     /// <summary>An FTS5 query for <paramref name="key"/> as one literal phrase: quoted, its quotes doubled, so no FTS syntax (NEAR, *, ^, :, AND) applies.</summary>
     public static string Phrase(string key) => "\"" + key.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>A trigram in more than this share of a table's rows is common: its index list is not read when the text has a rarer one.</summary>
-    public const double CommonShare = 0.02;
+    /// <summary>
+    /// A trigram in more than this share of a table's rows is common: its index list is not read when the text has a
+    /// rarer one. Leaving a trigram out saves reading its list but lets more candidate rows through, each read from
+    /// the table at random; at 2 % a practice's slug lost its <c>P01</c> (5 % of accounts) and read twice the
+    /// candidates (docs/support-console.md, "Common trigrams").
+    /// </summary>
+    public const double CommonShare = 0.10;
 
     /// <summary>
     /// The FTS5 query for <paramref name="key"/>: each run of its consecutive rare trigrams (at most

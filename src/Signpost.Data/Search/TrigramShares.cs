@@ -26,7 +26,7 @@ public enum SearchTable
 /// </summary>
 public sealed class TrigramShares
 {
-    /// <summary>How many rows a sample reads at most: a 2 % trigram is then seen about 40 times.</summary>
+    /// <summary>How many rows a sample reads at most: a trigram in 10 % of the rows is then seen about 200 times.</summary>
     public const int SampleSize = 2048;
 
     private readonly Dictionary<string, int> _rowsWith;

@@ -177,7 +177,7 @@ public sealed class SupportSearchContractTests(PostgresServer postgres) : StoreC
     [Fact]
     public void MatchExpression_ReadsOnlyTheRunsOfRareTrigrams()
     {
-        // "COMMONTEXT" in 100 rows of 101, "RAREWORD" in one (1 %, under the 2 % line).
+        // "COMMONTEXT" in 100 rows of 101, "RAREWORD" in one (1 %, under the 10 % line).
         var shares = TrigramShares.Count([.. Enumerable.Repeat<IReadOnlyList<string?>>(["commontext", null], 100), ["RAREWORD", null]]);
         Assert.Equal(101, shares.Rows);
         Assert.True(shares.Share("mon") > 0.9);
@@ -203,11 +203,13 @@ public sealed class SupportSearchContractTests(PostgresServer postgres) : StoreC
         var accounts = await host.DbAsync(db => TrigramShares.SampleAsync(db, SearchTable.Accounts));
         var practices = await host.DbAsync(db => TrigramShares.SampleAsync(db, SearchTable.Practices));
 
-        // Fewer rows than a sample: all of them, counted exactly. FILLER is in every filler; 1234 in two.
+        // Fewer rows than a sample: all of them, counted exactly. FILLER is in every filler, ER1 in more than half
+        // (1, 10–19, 100–199, 1000–1999), R12 in 111 of 2,004 (5.5 %, under the line), 1234 in two.
         Assert.Equal(2_004, accounts.Rows);
         Assert.Equal(2, practices.Rows);
         Assert.True(accounts.Share("FIL") > 0.99);
-        Assert.Equal("\"1234\"", SupportSearch.MatchExpression("FILLER1234", accounts));
+        Assert.Equal(111.0 / 2_004, accounts.Share("R12"), 6);
+        Assert.Equal("\"R1234\"", SupportSearch.MatchExpression("FILLER1234", accounts));
         Assert.Equal(["filler1234"], await AccountsAsync(host, "filler1234", shares: accounts));
 
         foreach (var text in new[] { "filler1234", "filler123", "r19", "ler 77", "iddlet", "E.M@RIVER", "ne midd", "fill.example", "quoter", ".PERSON", "a_b", "0% c", "\"the quote\"", "jane*" })
