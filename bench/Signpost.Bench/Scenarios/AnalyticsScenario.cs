@@ -71,7 +71,7 @@ internal sealed class AnalyticsScenario : IScenario
         var traceIds = new List<string>(count);
         using (var db = SignpostTarget.OpenReadOnly(database))
         {
-            while (traceIds.Count < count)
+            while (traceIds.Count < count + 10) // the last ten only for the warm-up
             {
                 var id = random.NextInt64(1, manifest.Events + 1);
                 if (SignpostTarget.Scalar<string>(db, "SELECT TraceId FROM SignInEvents WHERE Id = $id", ("$id", id)) is { } trace)
@@ -90,6 +90,22 @@ internal sealed class AnalyticsScenario : IScenario
         var failures = 0;
         using (var phase = ui.Start($"analytics: {count} page, CSV and trace-ID requests on each of two servers, alternating"))
         {
+            // Both servers past their tiered compiler's first tens of seconds (DiagnosisScenario.WarmUpAsync), on the
+            // warm-up's own ten trace IDs.
+            await DiagnosisScenario.WarmUpAsync(settings.Seconds(30, 5), 10, async at =>
+            {
+                foreach (var side in sides)
+                {
+                    await TimeAsync(side.Client, "/platform/analytics?" + range, side.Cookie, cancellationToken);
+                    await TimeAsync(side.Client, "/platform/analytics?handler=Csv&table=categories&" + range, side.Cookie, cancellationToken);
+                    await TimeAsync(side.Client, $"/api/v1/events/{traceIds[count + at]}", side.Cookie, cancellationToken);
+                    foreach (var view in side.Cached ? Array.Empty<(string Label, string Query)>() : views)
+                    {
+                        await TimeAsync(side.Client, "/platform/analytics?" + view.Query, side.Cookie, cancellationToken);
+                    }
+                }
+            });
+
             for (var i = -10; i < count; i++)
             {
                 foreach (var side in sides)
