@@ -150,6 +150,31 @@ public sealed class AnalyticsPageTests(AnalyticsApp app) : IClassFixture<Analyti
     }
 
     [Fact]
+    public async Task PlatformPage_DefaultView_IsCountedByTheJobsRun_NotByItsFirstVisitor()
+    {
+        // Arrange: a story counted, then one whole run of the job, which reads the default view (the last 30 UTC
+        // days of all practices) for the metrics after it counts (docs/analytics.md, "How fresh a view is").
+        await PracticeWithOneRecoveredStoryAsync();
+        await app.Services.GetRequiredService<AnalyticsJob>().RunOnceAsync(CancellationToken.None);
+        var (_, support) = await SignedInAsync(app, "sue", null, PlatformRoles.SupportAgent);
+        using var _s = support;
+
+        // Act: the first visit to the default view on this node since that run, and a view of another range.
+        using var commands = new CommandLog(app.DatabasePath);
+        var (response, document) = await support.GetPageAsync("/platform/analytics");
+        var defaultView = commands.Statements;
+        var (other, _) = await support.GetPageAsync("/platform/analytics?from=2026-01-01&to=2026-01-31");
+
+        // Assert: the default view read the watermarks and its live figures, and no daily row; another range counts.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.NotNull(document.QuerySelector("[data-figure=failures]"));
+        Assert.Contains(defaultView, s => s.Contains("\"AnalyticsWatermarks\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(defaultView, s => s.Contains("\"AnalyticsOutcomeCounts\"", StringComparison.Ordinal) || s.Contains("\"AnalyticsHourCounts\"", StringComparison.Ordinal));
+        Assert.Contains(commands.Statements.Skip(defaultView.Count), s => s.Contains("\"AnalyticsOutcomeCounts\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PlatformPage_AfterTheJobCountsMore_ShowsTheNewCountsNotTheKeptOnes()
     {
         // Arrange: the page over the story's day up to today has been read (its counts kept under the job's watermarks).
