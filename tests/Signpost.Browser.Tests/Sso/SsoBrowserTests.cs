@@ -21,7 +21,10 @@ public sealed class SsoServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await SignpostServer.StartAsync(["--Signpost:Sso:AllowHttpProviders=true", "--Signpost:Sso:AllowPrivateProviderAddresses=true"]);
+        // The longest call to the provider the options allow (60 s, against 10 by default): the provider is a Node
+        // process on the same two cores as Chromium and the other test lane, and this class is about the browser's
+        // round trip, not about a slow provider (SsoProviderFailureTests are).
+        _server = await SignpostServer.StartAsync(["--Signpost:Sso:AllowHttpProviders=true", "--Signpost:Sso:AllowPrivateProviderAddresses=true", "--Signpost:Sso:BackchannelTimeoutSeconds=60"]);
         _provider = await TestProvider.StartRealAsync(new Uri(_server.BaseAddress, $"sso/callback/{Demo.Slug}").ToString());
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
