@@ -78,9 +78,9 @@ public static class SupportSearch
     /// <summary>
     /// Accounts with <paramref name="key"/> (normalized) in their normalized username, normalized email or upper-cased
     /// display name, or whose NPI is <paramref name="query"/> exactly; when <paramref name="key"/> is shorter than
-    /// <see cref="MinimumLength"/>, accounts whose username or email is exactly it. Unordered: the caller orders and takes. <paramref name="shares"/>, how common each trigram is among
-    /// accounts (<see cref="SearchTermFrequencies"/>), lets the index read only the rare ones (<see cref="MatchExpression"/>);
-    /// null reads every one.
+    /// <see cref="MinimumLength"/>, accounts whose username or email is exactly it. Unordered: the caller orders and
+    /// takes. <paramref name="shares"/>, how common each trigram is among accounts (<see cref="SearchTermFrequencies"/>),
+    /// lets the index read only the rare ones (<see cref="MatchExpression"/>); null reads every one.
     /// </summary>
     public static IQueryable<Account> MatchingAccounts(this SignpostDbContext db, string key, string query, TrigramShares? shares = null)
     {
