@@ -92,6 +92,23 @@ public sealed class Troubleshooter(
             return DiagnosisResult.Refused(DiagnosisStatus.UnknownTraceId, "No sign-in event carries this trace ID. It may be older than the retention period, or mistyped.");
         }
 
+        return await DiagnoseFocusAsync(focus, audience, cancellationToken);
+    }
+
+    /// <summary>
+    /// Diagnoses an attempt the caller has already read by its trace ID (the API reads it once to decide whether the
+    /// caller may see it, and hands it on rather than have it read twice; docs/troubleshooter.md, "What one diagnosis reads").
+    /// </summary>
+    public async Task<DiagnosisResult> DiagnoseEventAsync(SignInEvent focus, DiagnosisAudience audience = DiagnosisAudience.Support, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(focus);
+        using var span = StartSpan("trace", audience);
+        return Traced(span, await DiagnoseFocusAsync(focus, audience, cancellationToken));
+    }
+
+    private async Task<DiagnosisResult> DiagnoseFocusAsync(SignInEvent focus, DiagnosisAudience audience, CancellationToken cancellationToken)
+    {
+        var id = focus.TraceId;
         var now = time.GetUtcNow();
         var from = focus.OccurredAt - TraceWindow;
         // A day either side of the attempt, but never past now (nor before the attempt, should clocks disagree).

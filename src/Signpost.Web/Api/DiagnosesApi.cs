@@ -74,14 +74,20 @@ public static class DiagnosesApi
             return Forbidden();
         }
 
+        // Read once: the tenant check and the diagnosis share the attempt (docs/troubleshooter.md, "What one diagnosis reads").
         var found = await events.FindByTraceIdAsync(id, cancellationToken);
-        if (found is not null && !await scope.CanSeeTraceAsync(found, cancellationToken))
+        if (found is null)
+        {
+            return TraceNotFound();
+        }
+
+        if (!await scope.CanSeeTraceAsync(found, cancellationToken))
         {
             await scope.RefuseAsync("diagnosis.read", "trace", id, found.OrganizationId, "The attempt is not on an account of a practice the caller administers, or was made at another practice.", cancellationToken);
             return TraceNotFound();
         }
 
-        var result = await troubleshooter.DiagnoseTraceAsync(id, TroubleshooterAudience(audience), cancellationToken);
+        var result = await troubleshooter.DiagnoseEventAsync(found, TroubleshooterAudience(audience), cancellationToken);
         return result.Status switch
         {
             DiagnosisStatus.Diagnosed => TypedResults.Ok(View(context, await projection.DiagnosisAsync(result.Diagnosis!, audience, cancellationToken))),
