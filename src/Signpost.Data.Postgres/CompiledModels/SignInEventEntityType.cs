@@ -264,7 +264,7 @@ namespace Signpost.Data.Postgres.CompiledModels
                 new[] { clientIp, occurredAt });
 
             var index3 = runtimeEntityType.AddIndex(
-                new[] { organizationId, occurredAt });
+                new[] { organizationId, occurredAt, succeeded, reasonCode });
 
             return runtimeEntityType;
         }

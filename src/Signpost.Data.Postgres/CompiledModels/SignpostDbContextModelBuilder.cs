@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5a7b40cf-81a5-4ba1-9e71-226c37fa7dc8"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("60d1b5c6-1df0-44d0-8503-c8c49dff7320"), entityTypeCount: 57)
         {
         }
 

@@ -1035,7 +1035,7 @@ namespace Signpost.Data.Postgres.Migrations
 
                     b.HasIndex("ClientIp", "OccurredAt");
 
-                    b.HasIndex("OrganizationId", "OccurredAt");
+                    b.HasIndex("OrganizationId", "OccurredAt", "Succeeded", "ReasonCode");
 
                     b.ToTable("SignInEvents");
                 });

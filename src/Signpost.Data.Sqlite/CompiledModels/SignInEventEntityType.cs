@@ -238,7 +238,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 new[] { clientIp, occurredAt });
 
             var index3 = runtimeEntityType.AddIndex(
-                new[] { organizationId, occurredAt });
+                new[] { organizationId, occurredAt, succeeded, reasonCode });
 
             return runtimeEntityType;
         }

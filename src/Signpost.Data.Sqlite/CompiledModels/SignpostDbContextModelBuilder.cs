@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e9076723-7d96-4421-892c-c00a85073ce1"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("3c123568-15f7-4bfc-acdf-055d8a694cd4"), entityTypeCount: 57)
         {
         }
 

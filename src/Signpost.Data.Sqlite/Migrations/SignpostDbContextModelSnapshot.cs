@@ -1021,7 +1021,7 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasIndex("ClientIp", "OccurredAt");
 
-                    b.HasIndex("OrganizationId", "OccurredAt");
+                    b.HasIndex("OrganizationId", "OccurredAt", "Succeeded", "ReasonCode");
 
                     b.ToTable("SignInEvents");
                 });

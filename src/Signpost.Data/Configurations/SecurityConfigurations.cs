@@ -18,7 +18,9 @@ internal sealed class SignInEventConfiguration : IEntityTypeConfiguration<SignIn
         builder.HasKey(e => e.Id);
         builder.HasIndex(e => e.TraceId);
         builder.HasIndex(e => new { e.AccountId, e.OccurredAt });
-        builder.HasIndex(e => new { e.OrganizationId, e.OccurredAt });
+        // A practice's events by time, with what its failure reads filter on: the troubleshooter's SSO failures around
+        // an attempt look up only the rows that match (docs/troubleshooter.md, "What one diagnosis reads").
+        builder.HasIndex(e => new { e.OrganizationId, e.OccurredAt, e.Succeeded, e.ReasonCode });
         builder.HasIndex(e => e.OccurredAt);
         builder.HasIndex(e => new { e.ClientIp, e.OccurredAt });
         builder.Property(e => e.TraceId).HasMaxLength(64);

@@ -49,10 +49,19 @@ public sealed class DatabaseTroubleshootingFacts(
         return NewestAsync(db.SignInEvents.Where(e => e.AccountId == null && e.OccurredAt >= from && e.OccurredAt <= to && e.Identifier != null && e.Identifier.ToUpper() == key), take, cancellationToken);
     }
 
-    public Task<IReadOnlyList<SignInEvent>> ListOrganizationFailuresAsync(Guid organizationId, IReadOnlyCollection<string> reasonCodes, DateTimeOffset from, DateTimeOffset to, int take, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SignInEvent>> ListOrganizationFailuresAsync(Guid organizationId, IReadOnlyCollection<string> reasonCodes, DateTimeOffset from, DateTimeOffset to, int take, CancellationToken cancellationToken) =>
+        NewestAsync(OrganizationFailures(db, organizationId, reasonCodes, from, to), take, cancellationToken);
+
+    /// <summary>
+    /// A practice's failures with the given reasons in a range. The index on the practice's events holds the outcome and
+    /// the reason beside the time, so only the matching rows are read from the table, not every attempt the practice
+    /// made in the range (docs/troubleshooter.md, "What one diagnosis reads").
+    /// </summary>
+    public static IQueryable<SignInEvent> OrganizationFailures(SignpostDbContext db, Guid organizationId, IReadOnlyCollection<string> reasonCodes, DateTimeOffset from, DateTimeOffset to)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var codes = reasonCodes.ToList();
-        return NewestAsync(db.SignInEvents.Where(e => e.OrganizationId == organizationId && e.OccurredAt >= from && e.OccurredAt <= to && !e.Succeeded && codes.Contains(e.ReasonCode)), take, cancellationToken);
+        return db.SignInEvents.Where(e => e.OrganizationId == organizationId && e.OccurredAt >= from && e.OccurredAt <= to && !e.Succeeded && codes.Contains(e.ReasonCode));
     }
 
     public async Task<Core.Mfa.SecondFactorSummary?> FindSecondFactorAsync(Guid accountId, CancellationToken cancellationToken) =>

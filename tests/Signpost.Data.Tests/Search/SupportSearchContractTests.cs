@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -267,30 +266,6 @@ public sealed class SupportSearchContractTests(PostgresServer postgres) : StoreC
         Assert.Null(frequencies.For(SearchTable.Accounts));               // pg_trgm serves the LIKE itself
         Assert.Null(frequencies.For(SearchTable.Practices));
     }
-
-    /// <summary>The plan the database chooses for the query as EF sends it (same SQL, same parameters).</summary>
-    private static Task<string> PlanAsync<T>(StoreHost host, Func<SignpostDbContext, IQueryable<T>> query) => host.DbAsync(async db =>
-    {
-        await using var command = query(db).CreateDbCommand();
-        command.CommandText = (host.Provider == StoreHost.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + command.CommandText;
-        await db.Database.OpenConnectionAsync();
-        if (host.Provider == StoreHost.PostgreSQL)
-        {
-            // At this test's size a sequential scan is still estimated cheaper than three GIN scans; switching it
-            // off asks whether the indexes serve these exact expressions (a ToUpper turned ToLower would not be).
-            await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
-        }
-
-        command.Connection = db.Database.GetDbConnection();
-        var lines = new List<string>();
-        await using DbDataReader reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetValue(reader.FieldCount - 1).ToString()!);
-        }
-
-        return string.Join('\n', lines);
-    });
 
     /// <summary><paramref name="count"/> more accounts, copies of one with their own identifiers and a password hash of a real one's length, written in one statement; then fresh statistics.</summary>
     private static Task FillAsync(StoreHost host, int count) => host.DbAsync(async db =>

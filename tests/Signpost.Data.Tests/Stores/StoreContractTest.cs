@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Signpost.Data.Tests.Infrastructure;
 
 namespace Signpost.Data.Tests.Stores;
@@ -35,6 +37,32 @@ public abstract class StoreContractTest(PostgresServer postgres) : IAsyncLifetim
         start.SetResult();
         return await Task.WhenAll(calls);
     }
+
+    /// <summary>
+    /// The plan the database chooses for the query as EF sends it (same SQL, same parameters). On PostgreSQL sequential
+    /// scans are switched off: at a test's size one is still estimated cheaper than an index, and the question a plan
+    /// test asks is whether an index serves these exact expressions (a <c>ToUpper</c> turned <c>ToLower</c> would not).
+    /// </summary>
+    protected static Task<string> PlanAsync<T>(StoreHost host, Func<SignpostDbContext, IQueryable<T>> query) => host.DbAsync(async db =>
+    {
+        await using var command = query(db).CreateDbCommand();
+        command.CommandText = (host.Provider == StoreHost.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + command.CommandText;
+        await db.Database.OpenConnectionAsync();
+        if (host.Provider == StoreHost.PostgreSQL)
+        {
+            await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
+        }
+
+        command.Connection = db.Database.GetDbConnection();
+        var lines = new List<string>();
+        await using DbDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetValue(reader.FieldCount - 1).ToString()!);
+        }
+
+        return string.Join('\n', lines);
+    });
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

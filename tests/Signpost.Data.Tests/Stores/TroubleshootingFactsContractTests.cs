@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Signpost.Core.Accounts;
@@ -130,6 +131,48 @@ public sealed class TroubleshootingFactsContractTests(PostgresServer postgres) :
         Assert.Equal(ReasonCodes.InvalidCredentials, found!.ReasonCode);
         Assert.Null(missing);
         Assert.Equal(["policy.update", "membership.roles"], changes.Select(c => c.Action));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task OrganizationFailures_FilterInTheIndex_NotInTheTable(string provider)
+    {
+        // Arrange: two busy days of twenty practices, nearly all of it successes, and one SSO failure at one of them.
+        var host = await StartAsync(provider);
+        var practices = Enumerable.Range(0, 20).Select(i => new Organization { Slug = $"busy-{i}-{provider}", Name = $"Busy Clinic {i}", CreatedAt = Now.AddYears(-1) }).ToList();
+        var practice = practices[0];
+        await host.DbAsync(async db =>
+        {
+            db.Organizations.AddRange(practices);
+            for (var i = 0; i < 2_000; i++)
+            {
+                var success = Event(null, practices[i % practices.Count].Id, ReasonCodes.SignedIn, Now.AddMinutes(-i * 1.5), "someone");
+                success.Succeeded = true;
+                db.SignInEvents.Add(success);
+            }
+
+            db.SignInEvents.Add(Event(null, practice.Id, ReasonCodes.SsoTokenInvalid, Now.AddMinutes(-7), "someone"));
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync(provider == StoreHost.Sqlite ? "ANALYZE" : "ANALYZE \"SignInEvents\"");
+        });
+        string[] codes = [ReasonCodes.SsoTokenInvalid, ReasonCodes.SsoProviderUnreachable];
+
+        // Act: the troubleshooter's read, as EF sends it.
+        var plan = await PlanAsync(host, db => DatabaseTroubleshootingFacts.OrganizationFailures(db, practice.Id, codes, Now.AddDays(-2), Now).OrderByDescending(e => e.Id).Take(Troubleshooter.MaxEvents));
+        var found = await host.DbAsync(db => DatabaseTroubleshootingFacts.OrganizationFailures(db, practice.Id, codes, Now.AddDays(-2), Now).Select(e => e.ReasonCode).ToListAsync());
+
+        // Assert: the outcome (and on SQLite the reason) is judged in the index, so the table is read for failures only.
+        Assert.Equal([ReasonCodes.SsoTokenInvalid], found);
+        if (provider == StoreHost.Sqlite)
+        {
+            Assert.True(plan.Contains("USING INDEX IX_SignInEvents_OrganizationId_OccurredAt_Succeeded_ReasonCode", StringComparison.Ordinal), plan);
+        }
+        else
+        {
+            // Each partition's copy of the index is named after the partition, its name cut at 63 characters.
+            Assert.True(plan.Contains("_OrganizationId_OccurredAt_Succeeded_", StringComparison.Ordinal), plan);
+            Assert.True(plan.Contains("(\"Succeeded\" = false))", StringComparison.Ordinal), plan);
+        }
     }
 
     private static SignInEvent Event(Guid? accountId, Guid? organizationId, string code, DateTimeOffset at, string identifier) => new()
