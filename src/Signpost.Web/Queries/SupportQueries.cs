@@ -24,34 +24,36 @@ public sealed class SupportQueries(SignpostDbContext db, SearchTermFrequencies f
             .Select(a => a.Id)
             .ToListAsync(cancellationToken);
 
+    /// <summary>One row of the search's list of people: what the page shows, and no more.</summary>
+    public sealed record AccountHit(Guid Id, string Username, string DisplayName, string Email, string? Npi, AccountStatus Status, IReadOnlyList<string> Practices);
+
     /// <summary>Accounts with <paramref name="key"/> (normalized) in their username, email or name, or whose NPI is <paramref name="query"/>, through the search index (<see cref="SupportSearch"/>), by username.</summary>
     /// <remarks>
-    /// The memberships are read in a second query for the accounts found. As an <c>Include</c> they were a join of
+    /// The practices' names are read in a second query for the accounts found. As an <c>Include</c> they were a join of
     /// the page's accounts with every membership and its practice, which SQLite built in full on each search: 15–20 s
-    /// at a million accounts (BENCHMARKS.md, "Support console search at size").
+    /// at a million accounts (BENCHMARKS.md, "Support console search at size"). Both reads take only the columns the
+    /// list shows: whole accounts and practices were a sixth of a search's CPU, materialized and thrown away
+    /// (docs/support-console.md, "How search works").
     /// </remarks>
-    public async Task<IReadOnlyList<Account>> SearchAccountsAsync(string key, string query, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AccountHit>> SearchAccountsAsync(string key, string query, int take, CancellationToken cancellationToken)
     {
         var accounts = await db.MatchingAccounts(key, query, frequencies.For(SearchTable.Accounts)).AsNoTracking()
             .OrderBy(a => a.Username)
             .Take(take)
+            .Select(a => new { a.Id, a.Username, a.DisplayName, a.Email, a.Npi, a.Status })
             .ToListAsync(cancellationToken);
         if (accounts.Count == 0)
         {
-            return accounts;
+            return [];
         }
 
         var ids = accounts.Select(a => a.Id).ToList();
-        var memberships = (await db.Memberships.AsNoTracking()
-            .Where(m => ids.Contains(m.AccountId))
-            .Include(m => m.Organization)
-            .ToListAsync(cancellationToken)).ToLookup(m => m.AccountId);
-        foreach (var account in accounts)
-        {
-            account.Memberships = [.. memberships[account.Id]];
-        }
-
-        return accounts;
+        var practices = (await db.Memberships.AsNoTracking()
+            .Where(m => ids.Contains(m.AccountId) && m.Organization != null)
+            .Select(m => new { m.AccountId, m.Organization!.Name })
+            .ToListAsync(cancellationToken)).ToLookup(m => m.AccountId, m => m.Name);
+        return [.. accounts.Select(a => new AccountHit(a.Id, a.Username, a.DisplayName, a.Email, a.Npi, a.Status,
+            [.. practices[a.Id].Order(StringComparer.Ordinal)]))];
     }
 
     /// <summary>Practices with <paramref name="key"/> in their name or slug, or whose TIN is the nine <paramref name="digits"/>, through the search index, by name.</summary>

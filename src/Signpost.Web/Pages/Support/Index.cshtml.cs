@@ -22,7 +22,7 @@ public sealed class IndexModel(SupportQueries queries) : PageModel
     public const int MaxResults = 50;
 
     public string? Query { get; private set; }
-    public IReadOnlyList<Core.Accounts.Account> Accounts { get; private set; } = [];
+    public IReadOnlyList<SupportQueries.AccountHit> Accounts { get; private set; } = [];
     public IReadOnlyList<Organization> Organizations { get; private set; } = [];
     public bool Searched { get; private set; }
 
