@@ -21,7 +21,7 @@ namespace Signpost.Data.Postgres.CompiledModels
                 typeof(AnalyticsPracticeFailureTotal),
                 baseEntityType,
                 propertyCount: 8,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var category = runtimeEntityType.AddProperty(
@@ -97,6 +97,9 @@ namespace Signpost.Data.Postgres.CompiledModels
 
             var index = runtimeEntityType.AddIndex(
                 new[] { organizationId });
+
+            var index0 = runtimeEntityType.AddIndex(
+                new[] { category, method, windowStart });
 
             return runtimeEntityType;
         }

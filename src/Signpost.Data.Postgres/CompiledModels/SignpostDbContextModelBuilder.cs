@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("60d1b5c6-1df0-44d0-8503-c8c49dff7320"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("e3272205-fd9c-4057-a1c3-e251870e210c"), entityTypeCount: 57)
         {
         }
 

@@ -585,6 +585,8 @@ namespace Signpost.Data.Postgres.Migrations
 
                     b.HasIndex("OrganizationId");
 
+                    b.HasIndex("Category", "Method", "WindowStart");
+
                     b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
                 });
 

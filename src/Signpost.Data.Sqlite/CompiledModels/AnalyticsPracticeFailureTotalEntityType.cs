@@ -20,7 +20,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 typeof(AnalyticsPracticeFailureTotal),
                 baseEntityType,
                 propertyCount: 8,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var category = runtimeEntityType.AddProperty(
@@ -88,6 +88,9 @@ namespace Signpost.Data.Sqlite.CompiledModels
 
             var index = runtimeEntityType.AddIndex(
                 new[] { organizationId });
+
+            var index0 = runtimeEntityType.AddIndex(
+                new[] { category, method, windowStart });
 
             return runtimeEntityType;
         }

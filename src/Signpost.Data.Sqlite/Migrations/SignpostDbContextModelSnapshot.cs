@@ -577,6 +577,8 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganizationId");
 
+                    b.HasIndex("Category", "Method", "WindowStart");
+
                     b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
                 });
 

@@ -296,10 +296,20 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var (category, method) = (filter.Category?.ToString() ?? "", filter.Method?.ToString() ?? "");
         var totals = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
             .Where(t => t.Category == category && t.Method == method && t.LastDay >= from && t.FirstDay <= to);
+        // When the range starts on or after every series' window start (the default range, and any range inside it),
+        // each bound is the series' failures since that start: an index holds the kind's series in that order, so round
+        // one reads its twenty and stops, where the bound of any other range sorts every practice of the kind
+        // (docs/analytics.md, "What a counted view reads"). The newest window start is one seek in its own index.
+        var newestWindow = await db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
+            .Where(t => t.Category == category && t.Method == method).MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken);
         // The bound (written twice below: EF cannot reuse a lambda inside a comparison).
-        var bounded = await totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId)
-            .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
-            .Take(Candidates).ToListAsync(cancellationToken);
+        var bounded = newestWindow is { } window && window <= from
+            ? await BySinceWindow(totals)
+                .Select(t => new { t.OrganizationId, Bound = t.Failures - t.BeforeWindow })
+                .Take(Candidates).ToListAsync(cancellationToken)
+            : await totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId)
+                .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
+                .Take(Candidates).ToListAsync(cancellationToken);
         var first = bounded.Select(b => b.OrganizationId).ToList();
         var ranked = await ExactAsync(totals.Where(t => first.Contains(t.OrganizationId)), filter, cancellationToken);
         // Fewer than ten with a failure in the range: any practice with one may still place.
@@ -321,6 +331,14 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
 
         return ranked;
     }
+
+    /// <summary>
+    /// A kind's series by their failures since the window start, most first, then by practice: the order of the index
+    /// <c>IX_AnalyticsPracticeFailureTotals_SinceWindow</c> (migration <c>AnalyticsRankingIndexes</c>), so that reading
+    /// the first few reads only those.
+    /// </summary>
+    public static IOrderedQueryable<AnalyticsPracticeFailureTotal> BySinceWindow(IQueryable<AnalyticsPracticeFailureTotal> totals) =>
+        totals.OrderByDescending(t => t.Failures - t.BeforeWindow).ThenBy(t => t.OrganizationId);
 
     /// <summary>How many practices round one of <see cref="RankedAsync"/> ranks exactly.</summary>
     internal const int Candidates = 2 * Top;

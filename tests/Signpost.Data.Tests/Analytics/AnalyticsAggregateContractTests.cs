@@ -536,6 +536,38 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Ranking_OfARangeFromTheWindowStart_ReadsItsFirstRowsFromTheIndex_NotEveryPractice(string provider)
+    {
+        // Arrange: one kind's totals for 2,000 practices, all moved to the same window start.
+        var host = await StartAsync(provider);
+        var window = new DateOnly(2026, 11, 7);
+        await host.DbAsync(async db =>
+        {
+            for (var k = 0; k < 2_000; k++)
+            {
+                db.Set<AnalyticsPracticeFailureTotal>().Add(new AnalyticsPracticeFailureTotal
+                {
+                    OrganizationId = Guid.NewGuid(), Category = "", Method = "", FirstDay = new DateOnly(2026, 1, 1), LastDay = new DateOnly(2026, 12, 1),
+                    Failures = 1_000 + k, WindowStart = window, BeforeWindow = (k * 7919) % 1_000,
+                });
+            }
+
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync(provider == StoreHost.Sqlite ? "ANALYZE" : "ANALYZE \"AnalyticsPracticeFailureTotals\"");
+        });
+        var (from, to) = (window, new DateOnly(2026, 12, 6));
+
+        // Act: round one's read as AnalyticsReader sends it for the default range.
+        var plan = await PlanAsync(host, db => AnalyticsReader.BySinceWindow(db.Set<AnalyticsPracticeFailureTotal>()
+            .Where(t => t.Category == "" && t.Method == "" && t.LastDay >= from && t.FirstDay <= to)).Take(AnalyticsReader.Top * 2));
+
+        // Assert: the index on the bound's expression gives the order; nothing sorts the kind's every row.
+        Assert.Contains("IX_AnalyticsPracticeFailureTotals_SinceWindow", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain(provider == StoreHost.Sqlite ? "TEMP B-TREE" : "Sort", plan, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task RunAsync_FarBehind_SkipsTheRunningTotalsWhileTheReaderStaysExactThenBuildsThem(string provider)
     {
         // Arrange: two practices, a dozen people, two weeks of attempts, none counted; a job that counts "far behind"
