@@ -73,12 +73,11 @@ public sealed class SamlBrowserTests(SignpostBrowserFixture fixture, SamlServer 
 
         // Act: the practice's button, samlify's login form, its self-submitting HTTP-POST form back to the ACS.
         await page.GetByTestId("sso-button").ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith($"http://127.0.0.1:{saml.Idp.Port}/sso?SAMLRequest=", StringComparison.Ordinal), new() { Timeout = RoundTripTimeout, WaitUntil = WaitUntilState.Commit });
+        await WaitForLegAsync(page, "the practice's button to the identity provider", url => url.StartsWith($"http://127.0.0.1:{saml.Idp.Port}/sso?SAMLRequest=", StringComparison.Ordinal), RoundTripTimeout);
         await page.Locator("input[name=login]").FillAsync(Demo.ActiveEmail, new() { Timeout = RoundTripTimeout });
         await page.Locator("button").ClickAsync();
-        await page.WaitForURLAsync(
-            url => url.StartsWith(saml.Server.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/sso/", StringComparison.Ordinal),
-            new() { Timeout = RoundTripTimeout, WaitUntil = WaitUntilState.Commit });
+        await WaitForLegAsync(page, "the identity provider's form back to Signpost",
+            url => url.StartsWith(saml.Server.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/sso/", StringComparison.Ordinal), RoundTripTimeout);
 
         // Assert
         Assert.Equal(saml.Server.BaseAddress.ToString(), page.Url);
