@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e3272205-fd9c-4057-a1c3-e251870e210c"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("40a16214-4456-4465-a176-081b142a8800"), entityTypeCount: 57)
         {
         }
 

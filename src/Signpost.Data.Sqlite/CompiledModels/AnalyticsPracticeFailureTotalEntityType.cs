@@ -20,7 +20,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 typeof(AnalyticsPracticeFailureTotal),
                 baseEntityType,
                 propertyCount: 8,
-                unnamedIndexCount: 2,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var category = runtimeEntityType.AddProperty(
@@ -91,6 +91,14 @@ namespace Signpost.Data.Sqlite.CompiledModels
 
             var index0 = runtimeEntityType.AddIndex(
                 new[] { category, method, windowStart });
+
+            var index1 = runtimeEntityType.AddIndex(
+                new[] { category, method, beforeWindow, organizationId });
+            index1.AddAnnotation("Relational:Name", "IX_AnalyticsPracticeFailureTotals_BeforeWindow");
+
+            var index2 = runtimeEntityType.AddIndex(
+                new[] { category, method, failures, organizationId });
+            index2.AddAnnotation("Relational:Name", "IX_AnalyticsPracticeFailureTotals_Failures");
 
             return runtimeEntityType;
         }

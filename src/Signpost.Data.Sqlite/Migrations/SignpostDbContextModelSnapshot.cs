@@ -579,6 +579,14 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasIndex("Category", "Method", "WindowStart");
 
+                    b.HasIndex("Category", "Method", "BeforeWindow", "OrganizationId")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("IX_AnalyticsPracticeFailureTotals_BeforeWindow");
+
+                    b.HasIndex("Category", "Method", "Failures", "OrganizationId")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("IX_AnalyticsPracticeFailureTotals_Failures");
+
                     b.ToTable("AnalyticsPracticeFailureTotals", (string)null);
                 });
 

@@ -296,20 +296,19 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var (category, method) = (filter.Category?.ToString() ?? "", filter.Method?.ToString() ?? "");
         var totals = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
             .Where(t => t.Category == category && t.Method == method && t.LastDay >= from && t.FirstDay <= to);
-        // When the range starts on or after every series' window start (the default range, and any range inside it),
-        // each bound is the series' failures since that start: an index holds the kind's series in that order, so round
-        // one reads its twenty and stops, where the bound of any other range sorts every practice of the kind
-        // (docs/analytics.md, "What a counted view reads"). The newest window start is one seek in its own index.
-        var newestWindow = await db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
-            .Where(t => t.Category == category && t.Method == method).MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken);
-        // The bound (written twice below: EF cannot reuse a lambda inside a comparison).
-        var bounded = newestWindow is { } window && window <= from
-            ? await BySinceWindow(totals)
-                .Select(t => new { t.OrganizationId, Bound = t.Failures - t.BeforeWindow })
-                .Take(Candidates).ToListAsync(cancellationToken)
-            : await totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId)
-                .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
-                .Take(Candidates).ToListAsync(cancellationToken);
+        // The job moves every series' window start at once, so a kind's series normally share one. A range starting on
+        // or after every series' start bounds each by its failures since then; one ending before every start, by its
+        // failures before; one starting before every start and ending on or after each, by all its failures. Each of
+        // those is one expression for the whole kind, and an index holds the kind's series in each order, so round one
+        // reads its twenty and stops. Otherwise (series with different starts) it sorts every practice of the kind by
+        // the bound (docs/analytics.md, "What a counted view reads"). The oldest and newest starts are a seek each.
+        var series = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().Where(t => t.Category == category && t.Method == method);
+        var oldest = await series.MinAsync(t => (DateOnly?)t.WindowStart, cancellationToken);
+        var newest = await series.MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken);
+        // The bound, written out again (EF cannot reuse a lambda inside a comparison).
+        var bounded = await ByBound(totals, from, to, oldest, newest)
+            .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
+            .Take(Candidates).ToListAsync(cancellationToken);
         var first = bounded.Select(b => b.OrganizationId).ToList();
         var ranked = await ExactAsync(totals.Where(t => first.Contains(t.OrganizationId)), filter, cancellationToken);
         // Fewer than ten with a failure in the range: any practice with one may still place.
@@ -333,12 +332,19 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     }
 
     /// <summary>
-    /// A kind's series by their failures since the window start, most first, then by practice: the order of the index
-    /// <c>IX_AnalyticsPracticeFailureTotals_SinceWindow</c> (migration <c>AnalyticsRankingIndexes</c>), so that reading
-    /// the first few reads only those.
+    /// A kind's series by their bound for the range, largest first, then by practice, given the kind's oldest and
+    /// newest window start. When the bound is one expression for every series (failures since the window start, before
+    /// it, or all of them), the order is that of an index on the expression (migrations <c>AnalyticsRankingIndexes</c>
+    /// and <c>AnalyticsRankingIndexesEveryRange</c>), so that reading the first few reads only those; else a sort.
     /// </summary>
-    public static IOrderedQueryable<AnalyticsPracticeFailureTotal> BySinceWindow(IQueryable<AnalyticsPracticeFailureTotal> totals) =>
-        totals.OrderByDescending(t => t.Failures - t.BeforeWindow).ThenBy(t => t.OrganizationId);
+    public static IOrderedQueryable<AnalyticsPracticeFailureTotal> ByBound(IQueryable<AnalyticsPracticeFailureTotal> totals, DateOnly from, DateOnly to, DateOnly? oldest, DateOnly? newest) =>
+        (oldest, newest) switch
+        {
+            (_, { } latest) when latest <= from => totals.OrderByDescending(t => t.Failures - t.BeforeWindow).ThenBy(t => t.OrganizationId),
+            ({ } earliest, _) when to < earliest => totals.OrderByDescending(t => t.BeforeWindow).ThenBy(t => t.OrganizationId),
+            ({ } earliest, { } latest) when from < earliest && latest <= to => totals.OrderByDescending(t => t.Failures).ThenBy(t => t.OrganizationId),
+            _ => totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId),
+        };
 
     /// <summary>How many practices round one of <see cref="RankedAsync"/> ranks exactly.</summary>
     internal const int Candidates = 2 * Top;

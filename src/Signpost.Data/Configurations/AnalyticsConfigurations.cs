@@ -84,11 +84,15 @@ internal sealed class AnalyticsPracticeFailureTotalConfiguration : IEntityTypeCo
         builder.ToTable("AnalyticsPracticeFailureTotals");
         builder.HasKey(r => new { r.Category, r.Method, r.OrganizationId });
         builder.HasIndex(r => r.OrganizationId);
-        // The newest window start of a kind, one seek: when a range starts on or after it, round one of the ranking
-        // reads the kind's series by their failures since that start, from an index on that expression that the
-        // migration AnalyticsRankingIndexes makes (EF Core models no expression index; docs/analytics.md, "What a
-        // counted view reads").
+        // A kind's oldest and newest window start, a seek each; when every series' bound for a range is one expression,
+        // round one of the ranking reads the kind's series in its order from one of these indexes: failures before the
+        // window start, all failures, and (made by the migration AnalyticsRankingIndexes, since EF Core models no
+        // expression index) failures since the start (docs/analytics.md, "What a counted view reads").
         builder.HasIndex(r => new { r.Category, r.Method, r.WindowStart });
+        builder.HasIndex(r => new { r.Category, r.Method, r.BeforeWindow, r.OrganizationId }).IsDescending(false, false, true, false)
+            .HasDatabaseName("IX_AnalyticsPracticeFailureTotals_BeforeWindow");
+        builder.HasIndex(r => new { r.Category, r.Method, r.Failures, r.OrganizationId }).IsDescending(false, false, true, false)
+            .HasDatabaseName("IX_AnalyticsPracticeFailureTotals_Failures");
         builder.Property(r => r.Category).HasMaxLength(24);
         builder.Property(r => r.Method).HasMaxLength(24);
     }
