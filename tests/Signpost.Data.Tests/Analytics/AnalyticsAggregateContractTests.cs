@@ -536,6 +536,47 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task RunAsync_NewDay_MovesEverySeriesWindowStart_AcrossSlicesOfPractices(string provider)
+    {
+        // Arrange: counted and ranked up to a minute ago, nothing new; the totals of more practices than one slice
+        // moves, each with a running total before the new window start (k) and one inside it.
+        var host = await StartAsync(provider);
+        var now = new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+        var window = AnalyticsFilter.DefaultFrom(DateOnly.FromDateTime(now.UtcDateTime));
+        var practices = Enumerable.Range(0, (AnalyticsAggregator.MoveSlice * 2) + 7).Select(k => (Id: Guid.NewGuid(), Before: (long)k)).ToList();
+        await host.DbAsync(async db =>
+        {
+            foreach (var name in new[] { AnalyticsWatermark.Events, AnalyticsWatermark.Stories, AnalyticsWatermark.Ranking })
+            {
+                db.Set<AnalyticsWatermark>().Add(new AnalyticsWatermark { Name = name, Position = now.AddMinutes(-1) });
+            }
+
+            foreach (var (id, before) in practices)
+            {
+                db.Set<AnalyticsPracticeFailureTotal>().Add(new AnalyticsPracticeFailureTotal
+                {
+                    OrganizationId = id, FirstDay = window.AddDays(-60), LastDay = window.AddDays(10), Failures = before + 100, WindowStart = window.AddDays(-1), BeforeWindow = 0,
+                });
+                db.Set<AnalyticsPracticeRunningFailures>().AddRange(
+                    new AnalyticsPracticeRunningFailures { OrganizationId = id, Day = window.AddDays(-60), Failures = before },
+                    new AnalyticsPracticeRunningFailures { OrganizationId = id, Day = window.AddDays(10), Failures = before + 100 });
+            }
+
+            await db.SaveChangesAsync();
+        });
+
+        // Act
+        await RunUntilCaughtUpAsync(host, new FakeTimeProvider(now));
+
+        // Assert: every series moved, each with its total before the window start.
+        var totals = await host.DbAsync(db => db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().Select(t => new { t.OrganizationId, t.WindowStart, t.BeforeWindow }).ToListAsync());
+        Assert.Equal(practices.Count, totals.Count);
+        Assert.All(totals, t => Assert.Equal(window, t.WindowStart));
+        Assert.Equal(practices.ToDictionary(p => p.Id, p => p.Before), totals.ToDictionary(t => t.OrganizationId, t => t.BeforeWindow));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Ranking_WhenEverySeriesSharesAWindowStart_ReadsItsFirstRowsFromAnIndex_NotEveryPractice(string provider)
     {
         // Arrange: one kind's totals for 2,000 practices, all moved to the same window start (as the job leaves them).
