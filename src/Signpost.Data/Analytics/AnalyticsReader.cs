@@ -309,6 +309,17 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var bounded = await ByBound(totals, from, to, oldest, newest)
             .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
             .Take(Candidates).ToListAsync(cancellationToken);
+        // The job moves window starts forward only, in slices. Every series' start during the read above lay between
+        // the oldest before it and the newest after it: if the order chosen from the first still holds for those, it
+        // was every series' bound; if a slice moved past it meanwhile, the round is read again by each series' own bound.
+        if (OrderOf(from, to, oldest, newest) != Order.EachOwn
+            && OrderOf(from, to, oldest, await series.MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken)) != OrderOf(from, to, oldest, newest))
+        {
+            bounded = await ByBound(totals, from, to, null, null)
+                .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
+                .Take(Candidates).ToListAsync(cancellationToken);
+        }
+
         var first = bounded.Select(b => b.OrganizationId).ToList();
         var ranked = await ExactAsync(totals.Where(t => first.Contains(t.OrganizationId)), filter, cancellationToken);
         // Fewer than ten with a failure in the range: any practice with one may still place.
@@ -338,13 +349,24 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     /// and <c>AnalyticsRankingIndexesEveryRange</c>), so that reading the first few reads only those; else a sort.
     /// </summary>
     public static IOrderedQueryable<AnalyticsPracticeFailureTotal> ByBound(IQueryable<AnalyticsPracticeFailureTotal> totals, DateOnly from, DateOnly to, DateOnly? oldest, DateOnly? newest) =>
-        (oldest, newest) switch
+        OrderOf(from, to, oldest, newest) switch
         {
-            (_, { } latest) when latest <= from => totals.OrderByDescending(t => t.Failures - t.BeforeWindow).ThenBy(t => t.OrganizationId),
-            ({ } earliest, _) when to < earliest => totals.OrderByDescending(t => t.BeforeWindow).ThenBy(t => t.OrganizationId),
-            ({ } earliest, { } latest) when from < earliest && latest <= to => totals.OrderByDescending(t => t.Failures).ThenBy(t => t.OrganizationId),
+            Order.SinceWindow => totals.OrderByDescending(t => t.Failures - t.BeforeWindow).ThenBy(t => t.OrganizationId),
+            Order.BeforeWindow => totals.OrderByDescending(t => t.BeforeWindow).ThenBy(t => t.OrganizationId),
+            Order.AllFailures => totals.OrderByDescending(t => t.Failures).ThenBy(t => t.OrganizationId),
             _ => totals.OrderByDescending(t => t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures).ThenBy(t => t.OrganizationId),
         };
+
+    /// <summary>Which one expression bounds every series of a kind whose window starts lie from <paramref name="oldest"/> to <paramref name="newest"/>, if one does.</summary>
+    private static Order OrderOf(DateOnly from, DateOnly to, DateOnly? oldest, DateOnly? newest) => (oldest, newest) switch
+    {
+        (_, { } latest) when latest <= from => Order.SinceWindow,
+        ({ } earliest, _) when to < earliest => Order.BeforeWindow,
+        ({ } earliest, { } latest) when from < earliest && latest <= to => Order.AllFailures,
+        _ => Order.EachOwn,
+    };
+
+    private enum Order { SinceWindow, BeforeWindow, AllFailures, EachOwn }
 
     /// <summary>How many practices round one of <see cref="RankedAsync"/> ranks exactly.</summary>
     internal const int Candidates = 2 * Top;
