@@ -305,19 +305,19 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var series = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().Where(t => t.Category == category && t.Method == method);
         var oldest = await series.MinAsync(t => (DateOnly?)t.WindowStart, cancellationToken);
         var newest = await series.MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken);
-        // The bound, written out again (EF cannot reuse a lambda inside a comparison).
-        var bounded = await ByBound(totals, from, to, oldest, newest)
-            .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
-            .Take(Candidates).ToListAsync(cancellationToken);
+        // Round one's candidates with their bounds (written out again: EF cannot reuse a lambda inside a comparison).
+        async Task<List<(Guid OrganizationId, long Bound)>> RoundOneAsync(DateOnly? earliest, DateOnly? latest) =>
+            [.. (await ByBound(totals, from, to, earliest, latest)
+                .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
+                .Take(Candidates).ToListAsync(cancellationToken)).Select(b => (b.OrganizationId, b.Bound))];
+        var bounded = await RoundOneAsync(oldest, newest);
         // The job moves window starts forward only, in slices. Every series' start during the read above lay between
         // the oldest before it and the newest after it: if the order chosen from the first still holds for those, it
         // was every series' bound; if a slice moved past it meanwhile, the round is read again by each series' own bound.
         if (OrderOf(from, to, oldest, newest) != Order.EachOwn
             && OrderOf(from, to, oldest, await series.MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken)) != OrderOf(from, to, oldest, newest))
         {
-            bounded = await ByBound(totals, from, to, null, null)
-                .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
-                .Take(Candidates).ToListAsync(cancellationToken);
+            bounded = await RoundOneAsync(null, null);
         }
 
         var first = bounded.Select(b => b.OrganizationId).ToList();
