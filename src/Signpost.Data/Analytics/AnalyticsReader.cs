@@ -294,15 +294,14 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     {
         var (from, to) = (filter.From, filter.To);
         var (category, method) = (filter.Category?.ToString() ?? "", filter.Method?.ToString() ?? "");
-        var totals = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking()
-            .Where(t => t.Category == category && t.Method == method && t.LastDay >= from && t.FirstDay <= to);
+        var series = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().Where(t => t.Category == category && t.Method == method);
+        var totals = series.Where(t => t.LastDay >= from && t.FirstDay <= to);
         // The job moves every series' window start at once, so a kind's series normally share one. A range starting on
         // or after every series' start bounds each by its failures since then; one ending before every start, by its
         // failures before; one starting before every start and ending on or after each, by all its failures. Each of
         // those is one expression for the whole kind, and an index holds the kind's series in each order, so round one
         // reads its twenty and stops. Otherwise (series with different starts) it sorts every practice of the kind by
         // the bound (docs/analytics.md, "What a counted view reads"). The oldest and newest starts are a seek each.
-        var series = db.Set<AnalyticsPracticeFailureTotal>().AsNoTracking().Where(t => t.Category == category && t.Method == method);
         var oldest = await series.MinAsync(t => (DateOnly?)t.WindowStart, cancellationToken);
         var newest = await series.MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken);
         // Round one's candidates with their bounds (written out again: EF cannot reuse a lambda inside a comparison).
@@ -310,12 +309,12 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             [.. (await ByBound(totals, from, to, earliest, latest)
                 .Select(t => new { t.OrganizationId, Bound = t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures })
                 .Take(Candidates).ToListAsync(cancellationToken)).Select(b => (b.OrganizationId, b.Bound))];
+        var order = OrderOf(from, to, oldest, newest);
         var bounded = await RoundOneAsync(oldest, newest);
         // The job moves window starts forward only, in slices. Every series' start during the read above lay between
         // the oldest before it and the newest after it: if the order chosen from the first still holds for those, it
         // was every series' bound; if a slice moved past it meanwhile, the round is read again by each series' own bound.
-        if (OrderOf(from, to, oldest, newest) != Order.EachOwn
-            && OrderOf(from, to, oldest, await series.MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken)) != OrderOf(from, to, oldest, newest))
+        if (order != Order.EachOwn && OrderOf(from, to, oldest, await series.MaxAsync(t => (DateOnly?)t.WindowStart, cancellationToken)) != order)
         {
             bounded = await RoundOneAsync(null, null);
         }
