@@ -126,6 +126,22 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
         return found;
     }
 
+    /// <summary>
+    /// The node's copy for a cookie token when answering from it needs nothing of the store: the copy is fresh, its
+    /// own clock says the session is live, and its idle clock is not due a refresh. Null otherwise, and then
+    /// <see cref="AuthenticateAsync"/> decides. A request answered from here builds no store and no database context
+    /// (docs/capacity.md, "A signed-in page").
+    /// </summary>
+    public static SignedInSession? FromCache(SessionCache? cache, string? token, DateTimeOffset now)
+    {
+        if (cache is null || string.IsNullOrEmpty(token) || token.Length > 128 || cache.Find(HashToken(token)) is not { } copy)
+        {
+            return null;
+        }
+
+        return copy.Session.EndReason(now) is null && now - copy.Session.LastSeenAt < TouchInterval ? copy : null;
+    }
+
     /// <summary>The live session behind a cookie token, refreshing its idle clock; null when it has ended.</summary>
     public async Task<Session?> ValidateAsync(string? token, CancellationToken cancellationToken)
     {

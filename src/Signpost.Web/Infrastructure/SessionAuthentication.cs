@@ -15,12 +15,14 @@ public sealed class SessionAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    SessionManager sessions,
-    IAccountStore accounts) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    SessionCache cache,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "SignpostSession";
     public const string CookieName = "sp_session";
     public const string SessionIdClaim = "sid";
+
+    private static readonly PlatformRoles[] Roles = [.. Enum.GetValues<PlatformRoles>().Where(r => r != PlatformRoles.None)];
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -31,7 +33,12 @@ public sealed class SessionAuthentication(
         }
 
         // From the node's session cache while its copy is fresh (docs/security.md, "How soon an ended session stops working").
-        var signedIn = await sessions.AuthenticateAsync(token, accounts, Context.RequestAborted);
+        // The session manager and the account store, and the database context behind them, are built only when the
+        // copy will not do: every request authenticates, and a request without a cookie or with a fresh copy has no
+        // use for them (docs/capacity.md, "A signed-in page").
+        var signedIn = SessionManager.FromCache(cache, token, time.GetUtcNow())
+            ?? await Context.RequestServices.GetRequiredService<SessionManager>()
+                .AuthenticateAsync(token, Context.RequestServices.GetRequiredService<IAccountStore>(), Context.RequestAborted);
         if (signedIn is null)
         {
             return AuthenticateResult.Fail("The session has ended.");
@@ -55,9 +62,12 @@ public sealed class SessionAuthentication(
             new(SessionIdClaim, session.Id),
         };
         claims.AddRange(session.AdmittedFor.Select(id => new Claim(SessionClaims.AdmittedPracticeClaim, id.ToString())));
-        foreach (var role in Enum.GetValues<PlatformRoles>().Where(r => r != PlatformRoles.None && account.PlatformRoles.HasFlag(r)))
+        foreach (var role in Roles)
         {
-            claims.Add(new Claim(ClaimTypes.Role, role.ToString()));
+            if (account.PlatformRoles.HasFlag(role))
+            {
+                claims.Add(new Claim(ClaimTypes.Role, role.ToString()));
+            }
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));

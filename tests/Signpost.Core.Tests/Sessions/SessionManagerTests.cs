@@ -76,4 +76,40 @@ public sealed class SessionManagerTests
         Assert.Null(unknown);
         Assert.Equal("signed out", issued.Session.RevokedReason);
     }
+
+    [Fact]
+    public async Task FromCache_AnswersOnlyWhatNeedsNoStore_AFreshCopyNotDueATouchAndNotEnded()
+    {
+        // Arrange: a node's cache holding the session as the first authenticated request left it.
+        var cache = new SessionCache(_time, TimeSpan.FromSeconds(300));
+        var sessions = new SessionManager(_store, _time, cache: cache);
+        var accounts = new InMemoryAccountStore();
+        var account = new Core.Accounts.Account { Username = "dana", Email = "dana@example.org", DisplayName = "Dana", Status = Core.Accounts.AccountStatus.Active };
+        accounts.Add(account);
+        var issued = await sessions.StartAsync(account.Id, [new() { Slug = "a", Name = "A", Policy = new() { SessionIdleMinutes = 2 } }], null, null, null, null, CancellationToken.None);
+        var kept = await sessions.AuthenticateAsync(issued.Token, accounts, CancellationToken.None);
+        Assert.NotNull(kept);
+
+        // Act
+        var fresh = SessionManager.FromCache(cache, issued.Token, _time.GetUtcNow());
+        var noCache = SessionManager.FromCache(null, issued.Token, _time.GetUtcNow());
+        var unknown = SessionManager.FromCache(cache, "not-a-token", _time.GetUtcNow());
+        var tooLong = SessionManager.FromCache(cache, new string('a', 129), _time.GetUtcNow());
+        _time.Advance(SessionManager.TouchInterval);
+        var dueATouch = SessionManager.FromCache(cache, issued.Token, _time.GetUtcNow());
+        var idleEnded = SessionManager.FromCache(cache, issued.Token, Start + TimeSpan.FromMinutes(2));
+
+        // Assert: the copy itself while nothing is due; else null, and AuthenticateAsync goes to the store.
+        Assert.Same(kept, fresh);
+        Assert.Null(noCache);
+        Assert.Null(unknown);
+        Assert.Null(tooLong);
+        Assert.Null(dueATouch);
+        Assert.Null(idleEnded);
+        var touched = await sessions.AuthenticateAsync(issued.Token, accounts, CancellationToken.None);
+        Assert.Equal(_time.GetUtcNow(), touched!.Session.LastSeenAt);
+        var afterTouch = SessionManager.FromCache(cache, issued.Token, _time.GetUtcNow());
+        Assert.NotNull(afterTouch);
+        Assert.Equal(_time.GetUtcNow(), afterTouch.Session.LastSeenAt);
+    }
 }
