@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using Signpost.Data;
@@ -32,6 +33,10 @@ public static class OpenIdProviderServiceCollectionExtensions
         services.AddScoped<TokenEndpoint>();
         services.AddSingleton<LogoutTokens>();
         services.AddScoped<Core.Sessions.ISessionEndListener, BackChannelLogout>();
+
+        // OpenIddict's server sees only the requests that could be its own (OpenIdRequestSchemes).
+        services.AddHttpContextAccessor();
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider, OpenIdRequestSchemes>());
 
         // The issuer is the public base URL, never a request's Host header (docs/configuration.md).
         var publicBaseUrl = configuration[$"{SignpostOptions.Section}:PublicBaseUrl"] ?? new SignpostOptions().PublicBaseUrl;
