@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using Signpost.Web.OpenIdProvider;
+using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.OpenIdProvider;
 
@@ -83,5 +86,30 @@ public sealed class OpenIdRequestSchemesTests
         public Task ForbidAsync(AuthenticationProperties? properties) => Task.CompletedTask;
         public Task<bool> HandleRequestAsync() => Task.FromResult(false);
         public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context) => Task.CompletedTask;
+    }
+}
+
+/// <summary>The running site's rule passes every address its OpenIddict server is configured with, a new one included.</summary>
+public sealed class OpenIdRequestSchemesSiteTests(SignpostFactory app) : IClassFixture<SignpostFactory>
+{
+    [Fact]
+    public async Task EveryEndpointAddressOpenIddictIsConfiguredWith_IsPassedToIt()
+    {
+        // Arrange: every "...EndpointUris" list of the server's options, read by reflection so a new kind counts too.
+        var (provider, addresses) = await app.WithServicesAsync(services =>
+        {
+            var options = services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
+            var uris = typeof(OpenIddictServerOptions).GetProperties()
+                .Where(p => p.Name.EndsWith("EndpointUris", StringComparison.Ordinal) && p.PropertyType == typeof(List<Uri>))
+                .SelectMany(p => (List<Uri>)p.GetValue(options)!)
+                .Select(u => u.IsAbsoluteUri ? u.AbsolutePath : "/" + u.OriginalString.TrimStart('/'))
+                .ToList();
+            return Task.FromResult((services.GetRequiredService<IAuthenticationSchemeProvider>(), uris));
+        });
+
+        // Assert
+        Assert.IsType<OpenIdRequestSchemes>(provider);
+        Assert.Equal(8, addresses.Count);
+        Assert.All(addresses, a => Assert.True(OpenIdRequestSchemes.MayBeProviderRequest(new PathString(a)), a));
     }
 }
