@@ -80,7 +80,7 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
     /// </summary>
     public async Task<SignedInSession?> AuthenticateAsync(string? token, IAccountStore accounts, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 128)
+        if (!IsWellFormed(token))
         {
             return null;
         }
@@ -134,7 +134,7 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
     /// </summary>
     public static SignedInSession? FromCache(SessionCache? cache, string? token, DateTimeOffset now)
     {
-        if (cache is null || string.IsNullOrEmpty(token) || token.Length > 128 || cache.Find(HashToken(token)) is not { } copy)
+        if (cache is null || !IsWellFormed(token) || cache.Find(HashToken(token)) is not { } copy)
         {
             return null;
         }
@@ -145,7 +145,7 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
     /// <summary>The live session behind a cookie token, refreshing its idle clock; null when it has ended.</summary>
     public async Task<Session?> ValidateAsync(string? token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 128)
+        if (!IsWellFormed(token))
         {
             return null;
         }
@@ -204,6 +204,9 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
         store.ListLiveAsync(accountId, time.GetUtcNow(), cancellationToken);
 
     /// <summary>Session IDs are stored as the SHA-256 of the cookie token.</summary>
+    /// <summary>A cookie token worth hashing: present, and no longer than any token Signpost issues.</summary>
+    private static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) => !string.IsNullOrEmpty(token) && token.Length <= 128;
+
     public static string HashToken(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
