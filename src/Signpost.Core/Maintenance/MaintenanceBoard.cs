@@ -33,8 +33,12 @@ public sealed class MaintenanceBoard(IMaintenanceStore store, TimeProvider time,
     public async Task<bool> AnyNoticeWithinAsync(TimeSpan leadTime, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return (await WindowsAsync(now, cancellationToken)).Any(w => MaintenanceSnapshot.IsNotice(w, now, leadTime));
+        return AnyNoticeWithin(await WindowsAsync(now, cancellationToken), now, leadTime);
     }
+
+    /// <summary>Whether any of <paramref name="windows"/> is to be announced at <paramref name="now"/> (<see cref="AnyNoticeWithinAsync"/>).</summary>
+    public static bool AnyNoticeWithin(IEnumerable<MaintenanceWindow> windows, DateTimeOffset now, TimeSpan leadTime) =>
+        windows.Any(w => MaintenanceSnapshot.IsNotice(w, now, leadTime));
 
     /// <summary>Every window from <see cref="History"/> ago to <see cref="Horizon"/> ahead, through the node's copy when there is one.</summary>
     private async Task<IReadOnlyList<MaintenanceWindow>> WindowsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -67,29 +67,50 @@ public sealed class MaintenanceCache(TimeProvider time, TimeSpan bound)
             return await store.ListAsync(now - history, now + horizon, includeCancelled: true, cancellationToken);
         }
 
-        Snapshot? board;
+        if (FreshBoard(history, horizon) is { } fresh)
+        {
+            return fresh;
+        }
+
         long generation;
         lock (_gate)
         {
-            board = _board;
             generation = _generation;
         }
 
-        if (board is null || now < board.ReadAt || now >= board.ReadAt + Bound)
+        // Through the horizon as it will be at the copy's end, so a window entering the horizon meanwhile is there.
+        var board = new Snapshot(now, await store.ListAsync(now - history, now + horizon + Bound, includeCancelled: true, cancellationToken));
+        lock (_gate)
         {
-            // Through the horizon as it will be at the copy's end, so a window entering the horizon meanwhile is there.
-            var windows = await store.ListAsync(now - history, now + horizon + Bound, includeCancelled: true, cancellationToken);
-            board = new Snapshot(now, windows);
-            lock (_gate)
+            if (_generation == generation)
             {
-                if (_generation == generation)
-                {
-                    _board = board;
-                }
+                _board = board;
             }
         }
 
-        // The same span the store would answer now, cut from the copy.
+        return Cut(board, now, history, horizon);
+    }
+
+    /// <summary>
+    /// What <see cref="BoardAsync"/> answers while the board's copy is fresh, without a store; null when there is no
+    /// fresh copy (or the cache is off), and only <see cref="BoardAsync"/> can answer. A page that asks this first
+    /// builds no store, and no database context, on most requests (docs/capacity.md, "A signed-in page").
+    /// </summary>
+    public IReadOnlyList<MaintenanceWindow>? FreshBoard(TimeSpan history, TimeSpan horizon)
+    {
+        var now = time.GetUtcNow();
+        Snapshot? board;
+        lock (_gate)
+        {
+            board = _board;
+        }
+
+        return Bound == TimeSpan.Zero || board is null || now < board.ReadAt || now >= board.ReadAt + Bound ? null : Cut(board, now, history, horizon);
+    }
+
+    /// <summary>The same span the store would answer now, cut from the copy.</summary>
+    private static List<MaintenanceWindow> Cut(Snapshot board, DateTimeOffset now, TimeSpan history, TimeSpan horizon)
+    {
         var (from, to) = (now - history, now + horizon);
         return board.Windows.Where(w => w.StartsAt < to && w.EndsAt > from).ToList();
     }

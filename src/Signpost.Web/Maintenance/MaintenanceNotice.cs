@@ -27,10 +27,17 @@ public static class MaintenanceNotice
     {
         var cancellationToken = context.RequestAborted;
         var services = context.RequestServices;
-        var board = services.GetRequiredService<MaintenanceBoard>();
         var leadTime = TimeSpan.FromHours(services.GetRequiredService<IOptions<SignpostOptions>>().Value.MaintenanceNoticeLeadHours);
 
         // Most pages have no window to announce to anyone: then whose practices the reader acts for is not worked out.
+        // The node's fresh copy answers that first, so such a page builds no board, store or database context.
+        if (services.GetService<MaintenanceCache>()?.FreshBoard(MaintenanceBoard.History, MaintenanceBoard.Horizon) is { } copy
+            && !MaintenanceBoard.AnyNoticeWithin(copy, services.GetRequiredService<TimeProvider>().GetUtcNow(), leadTime))
+        {
+            return null;
+        }
+
+        var board = services.GetRequiredService<MaintenanceBoard>();
         if (!await board.AnyNoticeWithinAsync(leadTime, cancellationToken))
         {
             return null;

@@ -152,4 +152,42 @@ public sealed class MaintenanceCacheTests
         Assert.Equal(window.Id, Assert.Single(snapshot.Current).Id);
         Assert.Equal(MaintenanceState.InProgress, snapshot.State);
     }
+
+    [Fact]
+    public async Task FreshBoard_AnswersWhatTheBoardWouldFromTheCopy_NullWhenOnlyTheStoreCan()
+    {
+        // Arrange: one window tomorrow; no copy yet.
+        var board = new MaintenanceBoard(_store, _time, _cache);
+        var window = Window(Start.AddDays(1), Start.AddDays(1).AddHours(1));
+        await _store.AddAsync(window, CancellationToken.None);
+        var beforeAnyRead = _cache.FreshBoard(MaintenanceBoard.History, MaintenanceBoard.Horizon);
+        await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None);
+
+        // Act
+        var fresh = _cache.FreshBoard(MaintenanceBoard.History, MaintenanceBoard.Horizon);
+        var shortHorizon = _cache.FreshBoard(MaintenanceBoard.History, TimeSpan.FromHours(1));
+        _time.Advance(Bound);
+        var atBound = _cache.FreshBoard(MaintenanceBoard.History, MaintenanceBoard.Horizon);
+        await board.ReadAsync(MaintenanceAudience.Everyone, CancellationToken.None);
+        _cache.Invalidate();
+        var afterAChangeHere = _cache.FreshBoard(MaintenanceBoard.History, MaintenanceBoard.Horizon);
+
+        // Assert: the copy's windows cut to the span asked, as the store would; nothing once the copy is stale or emptied.
+        Assert.Null(beforeAnyRead);
+        Assert.Equal(window.Id, Assert.Single(fresh!).Id);
+        Assert.Empty(shortHorizon!);
+        Assert.Null(atBound);
+        Assert.Null(afterAChangeHere);
+        Assert.Null(new MaintenanceCache(_time, TimeSpan.Zero).FreshBoard(MaintenanceBoard.History, MaintenanceBoard.Horizon));
+    }
+
+    [Fact]
+    public void AnyNoticeWithin_AWindowInsideTheLeadTime_IsANotice()
+    {
+        MaintenanceWindow[] windows = [Window(Start.AddHours(30), Start.AddHours(31))];
+
+        Assert.True(MaintenanceBoard.AnyNoticeWithin(windows, Start, TimeSpan.FromHours(48)));
+        Assert.False(MaintenanceBoard.AnyNoticeWithin(windows, Start, TimeSpan.FromHours(24)));
+        Assert.False(MaintenanceBoard.AnyNoticeWithin([], Start, TimeSpan.FromHours(48)));
+    }
 }
