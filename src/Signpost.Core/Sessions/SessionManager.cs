@@ -203,10 +203,10 @@ public sealed class SessionManager(ISessionStore store, TimeProvider time, ISess
     public Task<IReadOnlyList<Session>> ListAsync(Guid accountId, CancellationToken cancellationToken) =>
         store.ListLiveAsync(accountId, time.GetUtcNow(), cancellationToken);
 
-    /// <summary>Session IDs are stored as the SHA-256 of the cookie token.</summary>
     /// <summary>A cookie token worth hashing: present, and no longer than any token Signpost issues.</summary>
     private static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) => !string.IsNullOrEmpty(token) && token.Length <= 128;
 
+    /// <summary>Session IDs are stored as the SHA-256 of the cookie token.</summary>
     public static string HashToken(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
