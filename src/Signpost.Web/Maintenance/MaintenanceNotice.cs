@@ -30,18 +30,16 @@ public static class MaintenanceNotice
         var leadTime = TimeSpan.FromHours(services.GetRequiredService<IOptions<SignpostOptions>>().Value.MaintenanceNoticeLeadHours);
 
         // Most pages have no window to announce to anyone: then whose practices the reader acts for is not worked out.
-        // The node's fresh copy answers that first, so such a page builds no board, store or database context.
-        if (services.GetService<MaintenanceCache>()?.FreshBoard(MaintenanceBoard.History, MaintenanceBoard.Horizon) is { } copy
-            && !MaintenanceBoard.AnyNoticeWithin(copy, services.GetRequiredService<TimeProvider>().GetUtcNow(), leadTime))
+        // The node's fresh copy answers that when there is one, so such a page builds no board, store or database context.
+        var anyNotice = services.GetService<MaintenanceCache>()?.FreshBoard(MaintenanceBoard.History, MaintenanceBoard.Horizon) is { } copy
+            ? MaintenanceBoard.AnyNoticeWithin(copy, services.GetRequiredService<TimeProvider>().GetUtcNow(), leadTime)
+            : await services.GetRequiredService<MaintenanceBoard>().AnyNoticeWithinAsync(leadTime, cancellationToken);
+        if (!anyNotice)
         {
             return null;
         }
 
         var board = services.GetRequiredService<MaintenanceBoard>();
-        if (!await board.AnyNoticeWithinAsync(leadTime, cancellationToken))
-        {
-            return null;
-        }
 
         IReadOnlyList<Organization> practices = organization is not null ? [organization]
             : signedIn ? await PracticesAsync(context, cancellationToken)
