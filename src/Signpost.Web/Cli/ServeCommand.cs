@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Options;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Setup;
 
 namespace Signpost.Web.Cli;
 
 /// <summary><c>signpost serve [--urls URL] [--demo]</c>: check the schema (SQLite: migrate it), listen, and beside that the first-run check.</summary>
-public static class ServeCommand
+public static partial class ServeCommand
 {
     public const string DefaultUrls = "http://localhost:5080";
 
@@ -38,14 +39,17 @@ public static class ServeCommand
         {
             app = SignpostHost.Build([.. args], demo, servicesBuilt: demo ? null : built => schema = Task.Run(() => PrepareAndWarmAsync(built.Services, cancellationToken), cancellationToken));
             StartupTrace.Mark("host built");
+            if (demo)
+            {
+                ValidateSettings(app.Services);
+            }
         }
-        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException || IsSettingsRefusal(ex))
         {
             // Broken configuration found while the host is built (a missing key-ring certificate, an unknown
             // database provider): one line, no stack trace. A schema check already under way ends first.
             await EndQuietlyAsync(schema);
-            await Console.Error.WriteLineAsync($"signpost: configuration: {ex.Message}");
-            return ExitCodes.Usage;
+            return await RefuseSettingsAsync(ex);
         }
 
         // The demo's accounts share a published password: acceptable only on loopback and on a database
@@ -77,6 +81,11 @@ public static class ServeCommand
             }
 
             StartupTrace.Mark("schema checked");
+        }
+        catch (Exception ex) when (IsSettingsRefusal(ex))
+        {
+            // Settings the schema check's first step refused (below): nothing was migrated, nothing listens.
+            return await RefuseSettingsAsync(ex);
         }
         catch (System.Data.Common.DbException ex)
         {
@@ -165,6 +174,7 @@ public static class ServeCommand
     /// </summary>
     private static async Task<string?> PrepareAndWarmAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        ValidateSettings(services);
         if (await SignpostHost.PrepareToServeAsync(services, cancellationToken) is { } behind)
         {
             return behind;
@@ -183,6 +193,52 @@ public static class ServeCommand
 
         return null;
     }
+
+    /// <summary>
+    /// Validates every options class (all are registered with <c>ValidateOnStart</c>) before the database is touched. Left
+    /// to the host's start, a refusal was logged as a failure with its stack trace and ended the process with .NET's
+    /// unhandled-exception report (exit 134); asked here it is one line and exit 2 (docs/cli.md, exit codes). The
+    /// host's own check at start then finds the values made.
+    /// </summary>
+    private static void ValidateSettings(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A value that does not bind at all ("Sometimes" for an enum): the binder's sentence names the setting.
+            throw new OptionsValidationException(Options.DefaultName, typeof(object), [ex.Message]);
+        }
+    }
+
+    /// <summary>A refusal of the settings' validation: one setting's, or several at once.</summary>
+    private static bool IsSettingsRefusal(Exception ex) =>
+        ex is OptionsValidationException || (ex is AggregateException all && all.InnerExceptions.All(e => e is OptionsValidationException));
+
+    /// <summary>One line for each refused setting (or build-time configuration error), then exit 2.</summary>
+    private static async Task<int> RefuseSettingsAsync(Exception ex)
+    {
+        var failures = (ex is AggregateException many ? many.InnerExceptions : [ex])
+            .SelectMany(e => e is OptionsValidationException refused ? refused.Failures : [e.Message]);
+        foreach (var failure in failures)
+        {
+            await Console.Error.WriteLineAsync($"signpost: configuration: {Sentence(failure)}");
+        }
+
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>
+    /// The sentence of a data-annotation failure without .NET's wrapper ("DataAnnotation validation failed for
+    /// 'SignpostOptions' members: 'SupportEmail' with the error: '…'."): Signpost's own messages name the setting.
+    /// </summary>
+    private static string Sentence(string failure) =>
+        DataAnnotationFailure().Match(failure) is { Success: true } match ? match.Groups["error"].Value : failure;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '[^']*' with the error: '(?<error>.*)'\\.$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex DataAnnotationFailure();
 
     /// <summary>Waits for a schema check that is no longer wanted (the start failed beside it), whatever its end.</summary>
     private static async Task EndQuietlyAsync(Task<string?>? schema)
@@ -226,7 +282,7 @@ public static class ServeCommand
             // Stopped before the check ended: the next start checks again.
             return null;
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException)
+        catch (OptionsValidationException)
         {
             // Settings that fail validation (every options class is validated on start): the host's start fails on
             // them too, with their own message. Stopping the application from here raced that start, which then

@@ -86,6 +86,33 @@ public sealed class StrictCommandLineTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
     }
 
+    [Fact]
+    public async Task SettingRefusedByItsValidation_ServeExitsTwoWithOneLineAndCreatesNothing()
+    {
+        // A setting its options class refuses (validated on start), in the real executable: one line, exit 2 at the
+        // shell, no host failure logged with its stack trace, and the database not created.
+        var run = await SignpostProcess.RunAsync($"Data Source={DatabasePath}", _folder, null,
+            "serve", "--urls", "http://127.0.0.1:0", "--Signpost:PasswordHashing:Iterations=1000");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal(["signpost: configuration: Signpost:PasswordHashing:Iterations must be at least 210000 (OWASP, PBKDF2-HMAC-SHA512)."], run.StderrLines);
+        Assert.DoesNotContain("Exception", run.Stdout, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
+    }
+
+    [Fact]
+    public async Task TwoSettingsRefused_DemoExitsTwoWithALineForEach()
+    {
+        var run = await RunAsync("serve", "--demo", "--urls", "http://127.0.0.1:0",
+            "--Signpost:Email:From=not an address", "--Signpost:PasswordHashing:Iterations=1000");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal(2, run.StderrLines.Count);
+        Assert.Contains(run.StderrLines, l => l.StartsWith("signpost: configuration: Signpost:Email:From 'not an address' is not an email address", StringComparison.Ordinal));
+        Assert.Contains("signpost: configuration: Signpost:PasswordHashing:Iterations must be at least 210000 (OWASP, PBKDF2-HMAC-SHA512).", run.StderrLines);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
+    }
+
     [Theory]
     [InlineData("events", "show", "4bf92f3577b34da6a3ce929d0e0e4736")]
     [InlineData("diagnose", "4bf92f3577b34da6a3ce929d0e0e4736")]

@@ -1,3 +1,4 @@
+using Signpost.Web.Tests.Cli;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -217,19 +218,9 @@ public sealed class ExpiryReminderTests : IAsyncLifetime
     [InlineData("1441")]
     public async Task Start_IntervalOutOfRange_StopsNamingTheSetting(string minutes)
     {
-        await using var app = new EmailApp { Settings = { ["Signpost:ExpiryReminders:IntervalMinutes"] = minutes } };
+        var run = await ServeRefusal.RunAsync($"Signpost:ExpiryReminders:IntervalMinutes={minutes}");
 
-        var error = Record.Exception(() => app.CreateClient());
-
-        Assert.NotNull(error);
-        var messages = new List<string>();
-        for (var e = error; e is not null; e = e.InnerException)
-        {
-            messages.Add(e.Message);
-            messages.AddRange((e as AggregateException)?.InnerExceptions.Select(i => i.Message) ?? []);
-        }
-
-        Assert.Contains(messages, m => m.Contains("Signpost:ExpiryReminders:IntervalMinutes must be between 1 and 1440.", StringComparison.Ordinal));
+        Assert.Equal(["signpost: configuration: Signpost:ExpiryReminders:IntervalMinutes must be between 1 and 1440."], run.StderrLines);
     }
 
     private sealed record LogEntry(LogLevel Level, int EventId, string Message);

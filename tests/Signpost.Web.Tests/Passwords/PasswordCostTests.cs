@@ -1,6 +1,6 @@
+using Signpost.Web.Tests.Cli;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Signpost.Core.Passwords;
 using Signpost.Web.Tests.Infrastructure;
 
@@ -15,15 +15,11 @@ public sealed class PasswordCostTests
     [Fact]
     public async Task Configuration_BelowTheMinimum_HostRefusesToStart()
     {
-        // Arrange: the production hasher (no test seam), asked for fewer iterations through configuration.
-        await using var app = new ConfiguredCostApp("209999");
-
-        // Act
-        var failure = Record.Exception(() => app.Services);
+        // Act: the production hasher (no test seam), asked for fewer iterations through configuration.
+        var run = await ServeRefusal.RunAsync("Signpost:PasswordHashing:Iterations=209999");
 
         // Assert
-        var validation = Assert.IsType<OptionsValidationException>(failure);
-        Assert.Contains("Signpost:PasswordHashing:Iterations must be at least 210000", validation.Message, StringComparison.Ordinal);
+        Assert.Equal(["signpost: configuration: Signpost:PasswordHashing:Iterations must be at least 210000 (OWASP, PBKDF2-HMAC-SHA512)."], run.StderrLines);
     }
 
     [Fact]
@@ -63,22 +59,5 @@ public sealed class PasswordCostTests
         var hash = await app.WithDbAsync(db => db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.PasswordHash).SingleAsync());
         var bytes = Convert.FromBase64String(hash!);
         return (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5, 4));
-    }
-
-    private sealed class ConfiguredCostApp : SignpostFactory
-    {
-        public ConfiguredCostApp(string iterations)
-        {
-            PasswordIterations = PasswordHashingOptions.MinimumIterations;
-            _iterations = iterations;
-        }
-
-        private readonly string _iterations;
-
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting(PasswordHashingOptions.Section + ":Iterations", _iterations);
-        }
     }
 }
