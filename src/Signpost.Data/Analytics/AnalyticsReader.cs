@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Signpost.Core.Analytics;
 using Signpost.Core.Reasons;
 
@@ -14,6 +15,21 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     public const int Top = 10;
 
     public async Task<AnalyticsReport> ReadAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
+    {
+        // The connection stays open for the whole read: EF Core otherwise opens and closes it around each statement, a
+        // fortieth of a counted view's CPU on SQLite.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await ReadOpenAsync(filter, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<AnalyticsReport> ReadOpenAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         // The aggregate rows change only when the job saves a slice, and a slice moves its watermark in the same
         // transaction: counts read under the same two watermarks are the same counts, so they are kept under
@@ -51,33 +67,123 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             outcomesOfEveryPractice = outcomesOfEveryPractice.Where(r => r.Method == m);
         }
 
-        IQueryable<AnalyticsOutcomeCount> Outcomes(DateOnly first, DateOnly last) =>
-            db.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method));
-        IQueryable<AnalyticsHourCount> Hours(DateOnly first, DateOnly last) =>
-            db.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
-        IQueryable<AnalyticsNetworkCount> Networks(DateOnly first, DateOnly last) =>
-            db.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
-        IQueryable<AnalyticsStoryCount> Stories(DateOnly first, DateOnly last) =>
-            db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
-        var monthOutcomes = db.Set<AnalyticsMonthOutcome>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method));
-        var monthHours = db.Set<AnalyticsMonthHour>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
-        var monthNetworks = db.Set<AnalyticsMonthNetwork>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
-        var monthStories = db.Set<AnalyticsMonthStory>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
+        IQueryable<AnalyticsOutcomeCount> Outcomes(SignpostDbContext context, DateOnly first, DateOnly last) =>
+            context.Set<AnalyticsOutcomeCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method));
+        IQueryable<AnalyticsHourCount> Hours(SignpostDbContext context, DateOnly first, DateOnly last) =>
+            context.Set<AnalyticsHourCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
+        IQueryable<AnalyticsNetworkCount> Networks(SignpostDbContext context, DateOnly first, DateOnly last) =>
+            context.Set<AnalyticsNetworkCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
+        IQueryable<AnalyticsStoryCount> Stories(SignpostDbContext context, DateOnly first, DateOnly last) =>
+            context.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.Day >= first && r.Day <= last && r.OrganizationId == scope && (method == null || r.Method == method) && (category == null || r.Category == category));
+        IQueryable<AnalyticsMonthOutcome> MonthOutcomes(SignpostDbContext context) => context.Set<AnalyticsMonthOutcome>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method));
+        IQueryable<AnalyticsMonthHour> MonthHours(SignpostDbContext context) => context.Set<AnalyticsMonthHour>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
+        IQueryable<AnalyticsMonthNetwork> MonthNetworks(SignpostDbContext context) => context.Set<AnalyticsMonthNetwork>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
+        IQueryable<AnalyticsMonthStory> MonthStories(SignpostDbContext context) => context.Set<AnalyticsMonthStory>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
 
+        // Four of the five reads below run beside the request's own, each on a context of its own (BesideAsync); the
+        // practices' ranking stays on the request's.
         // Per day (or whole month), reason and method: a few thousand rows at most whatever the number of practices.
-        var outcomeRows = new List<(DateOnly Day, string ReasonCode, Core.Events.SignInMethod Method, int Count)>();
-        foreach (var (first, last) in spans)
+        var outcomesRead = BesideAsync(async context =>
         {
-            outcomeRows.AddRange((await Outcomes(first, last).GroupBy(r => new { r.Day, r.ReasonCode, r.Method })
-                .Select(g => new { g.Key.Day, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
-                .ToListAsync(cancellationToken)).Select(r => (r.Day, r.ReasonCode, r.Method, r.Count)));
+            var rows = new List<(DateOnly Day, string ReasonCode, Core.Events.SignInMethod Method, int Count)>();
+            foreach (var (first, last) in spans)
+            {
+                rows.AddRange((await Outcomes(context, first, last).GroupBy(r => new { r.Day, r.ReasonCode, r.Method })
+                    .Select(g => new { g.Key.Day, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
+                    .ToListAsync(cancellationToken)).Select(r => (r.Day, r.ReasonCode, r.Method, r.Count)));
+            }
+
+            if (months)
+            {
+                rows.AddRange((await MonthOutcomes(context).Select(r => new { r.Month, r.ReasonCode, r.Method, r.Count }).ToListAsync(cancellationToken))
+                    .Select(r => (r.Month, r.ReasonCode, r.Method, r.Count)));
+            }
+
+            return rows;
+        }, cancellationToken);
+
+        var storiesRead = BesideAsync(async context =>
+        {
+            var rows = new List<(StoryEnding Ending, RecoveryWay Way, int Stories, long Seconds)>();
+            foreach (var (first, last) in spans)
+            {
+                rows.AddRange((await Stories(context, first, last).GroupBy(r => new { r.Ending, r.Way })
+                    .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
+                    .ToListAsync(cancellationToken)).Select(r => (r.Ending, r.Way, r.Stories, r.Seconds)));
+            }
+
+            if (months)
+            {
+                rows.AddRange((await MonthStories(context).GroupBy(r => new { r.Ending, r.Way })
+                    .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
+                    .ToListAsync(cancellationToken)).Select(r => (r.Ending, r.Way, r.Stories, r.Seconds)));
+            }
+
+            return rows;
+        }, cancellationToken);
+
+        var heatRead = BesideAsync(async context =>
+        {
+            var heat = new int[7, 24];
+            foreach (var (first, last) in spans)
+            {
+                var hourRows = await Hours(context, first, last).GroupBy(r => new { r.Day, r.Hour }).Select(g => new { g.Key.Day, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
+                foreach (var row in hourRows)
+                {
+                    heat[AnalyticsAggregator.Weekday(row.Day), row.Hour] += row.Failures;
+                }
+            }
+
+            if (months)
+            {
+                var hourRows = await MonthHours(context).GroupBy(r => new { r.Weekday, r.Hour }).Select(g => new { g.Key.Weekday, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
+                foreach (var row in hourRows)
+                {
+                    heat[row.Weekday, row.Hour] += row.Failures;
+                }
+            }
+
+            return heat;
+        }, cancellationToken);
+
+        // The top networks: ranked by the database when one query answers; summed over its parts when a long range has several.
+        var networksRead = BesideAsync<List<(string Network, int Failures)>>(async context =>
+        {
+            if (!months)
+            {
+                return [.. (await Networks(context, from, to).GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
+                    .OrderByDescending(r => r.Failures).ThenBy(r => r.Network).Take(Top).ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures))];
+            }
+
+            var parts = new List<(string Network, int Failures)>();
+            foreach (var (first, last) in spans)
+            {
+                parts.AddRange((await Networks(context, first, last).GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
+                    .ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures)));
+            }
+
+            parts.AddRange((await MonthNetworks(context).GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
+                .ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures)));
+            // Ordinal, as the database orders the keys (ASCII text) in the query above.
+            return [.. parts.GroupBy(p => p.Network).Select(g => (Network: g.Key, Failures: g.Sum(p => p.Failures)))
+                .OrderByDescending(r => r.Failures).ThenBy(r => r.Network, StringComparer.Ordinal).Take(Top)];
+        }, cancellationToken);
+
+        var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
+        IReadOnlyList<PracticeFailures> practices;
+        try
+        {
+            practices = organization is null
+                ? await TopPracticesAsync(filter, ranked, outcomesOfEveryPractice, failureCodes, successCodes, spans, months ? (wholeFrom, wholeTo) : ((DateOnly, DateOnly)?)null, cancellationToken)
+                : [];
+        }
+        finally
+        {
+            // Nothing is left running past this method, whatever failed: the reads beside end before their contexts go.
+            await Task.WhenAll(outcomesRead, storiesRead, heatRead, networksRead).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        if (months)
-        {
-            outcomeRows.AddRange((await monthOutcomes.Select(r => new { r.Month, r.ReasonCode, r.Method, r.Count }).ToListAsync(cancellationToken))
-                .Select(r => (r.Month, r.ReasonCode, r.Method, r.Count)));
-        }
+        var outcomeRows = await outcomesRead;
 
         var signIns = outcomeRows.Where(r => FailureStoryTeller.IsAttempt(r.Method) && successCodes.Contains(r.ReasonCode)).Sum(r => r.Count);
         var failures = outcomeRows.Where(r => !successCodes.Contains(r.ReasonCode))
@@ -90,21 +196,7 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var reasons = failures.GroupBy(r => r.ReasonCode).Select(g => (g.Key, g.Sum(r => r.Count)))
             .OrderByDescending(r => r.Item2).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
 
-        var storyRows = new List<(StoryEnding Ending, RecoveryWay Way, int Stories, long Seconds)>();
-        foreach (var (first, last) in spans)
-        {
-            storyRows.AddRange((await Stories(first, last).GroupBy(r => new { r.Ending, r.Way })
-                .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
-                .ToListAsync(cancellationToken)).Select(r => (r.Ending, r.Way, r.Stories, r.Seconds)));
-        }
-
-        if (months)
-        {
-            storyRows.AddRange((await monthStories.GroupBy(r => new { r.Ending, r.Way })
-                .Select(g => new { g.Key.Ending, g.Key.Way, Stories = g.Sum(r => r.Stories), Seconds = g.Sum(r => r.SecondsToRecover) })
-                .ToListAsync(cancellationToken)).Select(r => (r.Ending, r.Way, r.Stories, r.Seconds)));
-        }
-
+        var storyRows = await storiesRead;
         var byEnding = Enum.GetValues<StoryEnding>().ToDictionary(e => e, e => storyRows.Where(r => r.Ending == e).Sum(r => r.Stories));
         var ways = Enum.GetValues<RecoveryWay>().Where(w => w != RecoveryWay.None)
             .ToDictionary(w => w, w => storyRows.Where(r => r.Ending == StoryEnding.RecoveredAlone && r.Way == w).Sum(r => r.Stories));
@@ -114,53 +206,28 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             return count == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Math.Round((double)seconds / count));
         });
 
-        var heat = new int[7, 24];
-        foreach (var (first, last) in spans)
-        {
-            var hourRows = await Hours(first, last).GroupBy(r => new { r.Day, r.Hour }).Select(g => new { g.Key.Day, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
-            foreach (var row in hourRows)
-            {
-                heat[AnalyticsAggregator.Weekday(row.Day), row.Hour] += row.Failures;
-            }
-        }
-
-        if (months)
-        {
-            var hourRows = await monthHours.GroupBy(r => new { r.Weekday, r.Hour }).Select(g => new { g.Key.Weekday, g.Key.Hour, Failures = g.Sum(r => r.Failures) }).ToListAsync(cancellationToken);
-            foreach (var row in hourRows)
-            {
-                heat[row.Weekday, row.Hour] += row.Failures;
-            }
-        }
-
-        // The top networks: ranked by the database when one query answers; summed over its parts when a long range has several.
-        List<(string Network, int Failures)> networkRows;
-        if (!months)
-        {
-            networkRows = [.. (await Networks(from, to).GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
-                .OrderByDescending(r => r.Failures).ThenBy(r => r.Network).Take(Top).ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures))];
-        }
-        else
-        {
-            var parts = new List<(string Network, int Failures)>();
-            foreach (var (first, last) in spans)
-            {
-                parts.AddRange((await Networks(first, last).GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
-                    .ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures)));
-            }
-
-            parts.AddRange((await monthNetworks.GroupBy(r => r.Network).Select(g => new { Network = g.Key, Failures = g.Sum(r => r.Failures) })
-                .ToListAsync(cancellationToken)).Select(r => (r.Network, r.Failures)));
-            // Ordinal, as the database orders the keys (ASCII text) in the query above.
-            networkRows = [.. parts.GroupBy(p => p.Network).Select(g => (Network: g.Key, Failures: g.Sum(p => p.Failures)))
-                .OrderByDescending(r => r.Failures).ThenBy(r => r.Network, StringComparer.Ordinal).Take(Top)];
-        }
-
-        var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
-        var practices = organization is null
-            ? await TopPracticesAsync(filter, ranked, outcomesOfEveryPractice, failureCodes, successCodes, spans, months ? (wholeFrom, wholeTo) : ((DateOnly, DateOnly)?)null, cancellationToken)
-            : [];
+        var heat = await heatRead;
+        var networkRows = await networksRead;
         return new Counts(days, reasons, signIns, byEnding, ways, mean, heat, [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))], practices);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on the thread pool on a context of its own, beside the request's reads: a counted
+    /// view's reads are independent, and one after another they kept one core busy while the other idled
+    /// (docs/analytics.md, "What a counted view reads"). Each context has its own connection (a file's readers do not
+    /// wait for each other in WAL mode; PostgreSQL takes one more from the pool): Signpost's contexts are configured
+    /// with a connection string, never a shared connection object (DatabaseSetup).
+    /// </summary>
+    private Task<T> BesideAsync<T>(Func<SignpostDbContext, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var options = (DbContextOptions<SignpostDbContext>)db.GetService<IDbContextOptions>();
+        return Task.Run(async () =>
+        {
+            await using var context = new SignpostDbContext(options);
+            // Opened once for the context's reads rather than by each of them.
+            await context.Database.OpenConnectionAsync(cancellationToken);
+            return await read(context);
+        }, cancellationToken);
     }
 
     /// <summary>
