@@ -282,13 +282,6 @@ public static partial class ServeCommand
             // Stopped before the check ended: the next start checks again.
             return null;
         }
-        catch (OptionsValidationException)
-        {
-            // Settings that fail validation (every options class is validated on start): the host's start fails on
-            // them too, with their own message. Stopping the application from here raced that start, which then
-            // failed with a cancellation instead of the reason.
-            return null;
-        }
         catch (Exception ex)
         {
             await Console.Error.WriteLineAsync(ex is System.Data.Common.DbException
