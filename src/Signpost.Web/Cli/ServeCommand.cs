@@ -47,7 +47,8 @@ public static partial class ServeCommand
         catch (Exception ex) when (ex is InvalidOperationException || IsSettingsRefusal(ex))
         {
             // Broken configuration found while the host is built (a missing key-ring certificate, an unknown
-            // database provider): one line, no stack trace. A schema check already under way ends first.
+            // database provider), or for the demo by the settings' validation: one line each, no stack trace. A
+            // schema check already under way ends first.
             await EndQuietlyAsync(schema);
             return await RefuseSettingsAsync(ex);
         }
@@ -168,7 +169,7 @@ public static partial class ServeCommand
     }
 
     /// <summary>
-    /// The schema step, then the key ring's first load (read from the database, a key made on a first start), which
+    /// The settings' validation (<see cref="ValidateSettings"/>), the schema step, then the key ring's first load (read from the database, a key made on a first start), which
     /// the data-protection host service would otherwise do once the mapping is over: every page's anti-forgery token
     /// needs it. A load that fails here is left to that service, which fails the start with its own message.
     /// </summary>
