@@ -14,6 +14,9 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     /// <summary>How many practices and networks the "most failures" tables list.</summary>
     public const int Top = 10;
 
+    /// <summary>The methods a person signs in by, whose successes count as sign-ins (<see cref="FailureStoryTeller.IsAttempt"/>).</summary>
+    private static readonly List<Core.Events.SignInMethod> AttemptMethods = [.. Enum.GetValues<Core.Events.SignInMethod>().Where(FailureStoryTeller.IsAttempt)];
+
     public async Task<AnalyticsReport> ReadAsync(AnalyticsFilter filter, CancellationToken cancellationToken)
     {
         // The connection stays open for the whole read: EF Core otherwise opens and closes it around each statement, a
@@ -80,29 +83,34 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         IQueryable<AnalyticsMonthNetwork> MonthNetworks(SignpostDbContext context) => context.Set<AnalyticsMonthNetwork>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
         IQueryable<AnalyticsMonthStory> MonthStories(SignpostDbContext context) => context.Set<AnalyticsMonthStory>().AsNoTracking().Where(r => r.Month >= wholeFrom && r.Month < wholeTo && (method == null || r.Method == method) && (category == null || r.Category == category));
 
-        // Four of the five reads below run beside the request's own, each on a context of its own (BesideAsync); the
-        // practices' ranking stays on the request's.
-        // Per day (or whole month), reason and method: a few thousand rows at most whatever the number of practices.
-        var outcomesRead = BesideAsync(async context =>
+        // The five groups of reads below need nothing from each other. They run in two lanes of about equal length: one
+        // beside the request on a context of its own (BesideAsync: the outcome rows, then the hours), one on the request's
+        // (the practices' ranking, the stories, the networks): docs/analytics.md, "Reads side by side".
+        // Per day (or whole month) and reason, with the count of attempts among them (the methods a person signs in by,
+        // FailureStoryTeller.IsAttempt), which a success needs: a thousand rows at most whatever the number of practices.
+        // Summed over the methods by the database, which halves the rows a view reads back (the reasons of a portal come
+        // by two or three methods each).
+        async Task<List<(DateOnly Day, string ReasonCode, int Count, int Attempts)>> OutcomesAsync(SignpostDbContext context)
         {
-            var rows = new List<(DateOnly Day, string ReasonCode, Core.Events.SignInMethod Method, int Count)>();
+            var rows = new List<(DateOnly Day, string ReasonCode, int Count, int Attempts)>();
             foreach (var (first, last) in spans)
             {
-                rows.AddRange((await Outcomes(context, first, last).GroupBy(r => new { r.Day, r.ReasonCode, r.Method })
-                    .Select(g => new { g.Key.Day, g.Key.ReasonCode, g.Key.Method, Count = g.Sum(r => r.Count) })
-                    .ToListAsync(cancellationToken)).Select(r => (r.Day, r.ReasonCode, r.Method, r.Count)));
+                rows.AddRange((await Outcomes(context, first, last).GroupBy(r => new { r.Day, r.ReasonCode })
+                    .Select(g => new { g.Key.Day, g.Key.ReasonCode, Count = g.Sum(r => r.Count), Attempts = g.Sum(r => AttemptMethods.Contains(r.Method) ? r.Count : 0) })
+                    .ToListAsync(cancellationToken)).Select(r => (r.Day, r.ReasonCode, r.Count, r.Attempts)));
             }
 
             if (months)
             {
-                rows.AddRange((await MonthOutcomes(context).Select(r => new { r.Month, r.ReasonCode, r.Method, r.Count }).ToListAsync(cancellationToken))
-                    .Select(r => (r.Month, r.ReasonCode, r.Method, r.Count)));
+                rows.AddRange((await MonthOutcomes(context).GroupBy(r => new { r.Month, r.ReasonCode })
+                    .Select(g => new { g.Key.Month, g.Key.ReasonCode, Count = g.Sum(r => r.Count), Attempts = g.Sum(r => AttemptMethods.Contains(r.Method) ? r.Count : 0) })
+                    .ToListAsync(cancellationToken)).Select(r => (r.Month, r.ReasonCode, r.Count, r.Attempts)));
             }
 
             return rows;
-        }, cancellationToken);
+        }
 
-        var storiesRead = BesideAsync(async context =>
+        async Task<List<(StoryEnding Ending, RecoveryWay Way, int Stories, long Seconds)>> StoriesAsync(SignpostDbContext context)
         {
             var rows = new List<(StoryEnding Ending, RecoveryWay Way, int Stories, long Seconds)>();
             foreach (var (first, last) in spans)
@@ -120,9 +128,9 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             }
 
             return rows;
-        }, cancellationToken);
+        }
 
-        var heatRead = BesideAsync(async context =>
+        async Task<int[,]> HeatAsync(SignpostDbContext context)
         {
             var heat = new int[7, 24];
             foreach (var (first, last) in spans)
@@ -144,10 +152,10 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             }
 
             return heat;
-        }, cancellationToken);
+        }
 
         // The top networks: ranked by the database when one query answers; summed over its parts when a long range has several.
-        var networksRead = BesideAsync<List<(string Network, int Failures)>>(async context =>
+        async Task<List<(string Network, int Failures)>> NetworksAsync(SignpostDbContext context)
         {
             if (!months)
             {
@@ -167,25 +175,31 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             // Ordinal, as the database orders the keys (ASCII text) in the query above.
             return [.. parts.GroupBy(p => p.Network).Select(g => (Network: g.Key, Failures: g.Sum(p => p.Failures)))
                 .OrderByDescending(r => r.Failures).ThenBy(r => r.Network, StringComparer.Ordinal).Take(Top)];
-        }, cancellationToken);
+        }
+
+        var besideRead = BesideAsync(async context => (Outcomes: await OutcomesAsync(context), Heat: await HeatAsync(context)), cancellationToken);
 
         var failureCodes = ReasonCatalogue.All.Where(r => r.Category != ReasonCategory.Success && (category is null || r.Category == category)).Select(r => r.Code).ToList();
         IReadOnlyList<PracticeFailures> practices;
+        List<(StoryEnding Ending, RecoveryWay Way, int Stories, long Seconds)> storyRows;
+        List<(string Network, int Failures)> networkRows;
         try
         {
             practices = organization is null
                 ? await TopPracticesAsync(filter, ranked, outcomesOfEveryPractice, failureCodes, successCodes, spans, months ? (wholeFrom, wholeTo) : ((DateOnly, DateOnly)?)null, cancellationToken)
                 : [];
+            storyRows = await StoriesAsync(db);
+            networkRows = await NetworksAsync(db);
         }
         finally
         {
-            // Nothing is left running past this method, whatever failed: the reads beside end before their contexts go.
-            await Task.WhenAll(outcomesRead, storiesRead, heatRead, networksRead).ContinueWith(_ => { }, TaskScheduler.Default);
+            // Nothing is left running past this method, whatever failed: the lane beside ends before its context goes.
+            await besideRead.ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        var outcomeRows = await outcomesRead;
+        var (outcomeRows, heat) = await besideRead;
 
-        var signIns = outcomeRows.Where(r => FailureStoryTeller.IsAttempt(r.Method) && successCodes.Contains(r.ReasonCode)).Sum(r => r.Count);
+        var signIns = outcomeRows.Where(r => successCodes.Contains(r.ReasonCode)).Sum(r => r.Attempts);
         var failures = outcomeRows.Where(r => !successCodes.Contains(r.ReasonCode))
             .Where(r => category is null || AnalyticsAggregator.CategoryOf(r.ReasonCode) == category).ToList();
 
@@ -196,7 +210,6 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         var reasons = failures.GroupBy(r => r.ReasonCode).Select(g => (g.Key, g.Sum(r => r.Count)))
             .OrderByDescending(r => r.Item2).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
 
-        var storyRows = await storiesRead;
         var byEnding = Enum.GetValues<StoryEnding>().ToDictionary(e => e, e => storyRows.Where(r => r.Ending == e).Sum(r => r.Stories));
         var ways = Enum.GetValues<RecoveryWay>().Where(w => w != RecoveryWay.None)
             .ToDictionary(w => w, w => storyRows.Where(r => r.Ending == StoryEnding.RecoveredAlone && r.Way == w).Sum(r => r.Stories));
@@ -206,15 +219,13 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             return count == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Math.Round((double)seconds / count));
         });
 
-        var heat = await heatRead;
-        var networkRows = await networksRead;
         return new Counts(days, reasons, signIns, byEnding, ways, mean, heat, [.. networkRows.Select(r => new NetworkFailures(r.Network, r.Failures))], practices);
     }
 
     /// <summary>
     /// Runs <paramref name="read"/> on the thread pool on a context of its own, beside the request's reads: a counted
     /// view's reads are independent, and one after another they kept one core busy while the other idled
-    /// (docs/analytics.md, "What a counted view reads"). Each context has its own connection (a file's readers do not
+    /// (docs/analytics.md, "What a counted view reads"). The context has its own connection (a file's readers do not
     /// wait for each other in WAL mode; PostgreSQL takes one more from the pool): Signpost's contexts are configured
     /// with a connection string, never a shared connection object (DatabaseSetup).
     /// </summary>
@@ -316,13 +327,12 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
                 .OrderByDescending(r => r.Failures).ThenBy(r => r.Organization).Take(Top).ToListAsync(cancellationToken))
                 .Select(r => (r.Organization, Failures: (long)r.Failures)).ToList();
         var ids = top.Select(t => t.Organization).ToList();
-        var attempts = Enum.GetValues<Core.Events.SignInMethod>().Where(FailureStoryTeller.IsAttempt).ToList();
         var ok = new Dictionary<Guid, int>();
         if (ids.Count > 0)
         {
             foreach (var (first, last) in spans)
             {
-                foreach (var row in await outcomes.Where(r => r.Day >= first && r.Day <= last && ids.Contains(r.OrganizationId) && successCodes.Contains(r.ReasonCode) && attempts.Contains(r.Method))
+                foreach (var row in await outcomes.Where(r => r.Day >= first && r.Day <= last && ids.Contains(r.OrganizationId) && successCodes.Contains(r.ReasonCode) && AttemptMethods.Contains(r.Method))
                     .GroupBy(r => r.OrganizationId).Select(g => new { Organization = g.Key, Count = g.Sum(r => r.Count) }).ToListAsync(cancellationToken))
                 {
                     ok[row.Organization] = ok.GetValueOrDefault(row.Organization) + row.Count;
