@@ -512,10 +512,16 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
 
     public async Task<IReadOnlyList<(Guid Id, string Slug, string Name)>?> PracticesAsync(int atMost, CancellationToken cancellationToken)
     {
-        // Unordered with a limit, so the database stops after atMost + 1 rows; sorted here when they are all.
-        var some = await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.Slug, o.Name }).Take(atMost + 1).ToListAsync(cancellationToken);
-        return some.Count > atMost ? null
-            : [.. some.OrderBy(o => o.Name, StringComparer.InvariantCulture).ThenBy(o => o.Slug, StringComparer.Ordinal).Select(o => (o.Id, o.Slug, o.Name))];
+        // Whether there are more than atMost is asked first: the database steps past atMost rows without handing them
+        // back, where reading atMost + 1 of them to count them was about a tenth of a portal's analytics page
+        // (docs/analytics.md, "How fresh a view is", its last paragraphs). Then, unordered with a limit, and sorted here.
+        if (await db.Organizations.Skip(atMost).AnyAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var all = await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.Slug, o.Name }).Take(atMost).ToListAsync(cancellationToken);
+        return [.. all.OrderBy(o => o.Name, StringComparer.InvariantCulture).ThenBy(o => o.Slug, StringComparer.Ordinal).Select(o => (o.Id, o.Slug, o.Name))];
     }
 
     public async Task<(Guid Id, string Slug, string Name)?> PracticeAsync(string slug, CancellationToken cancellationToken) =>
