@@ -152,6 +152,12 @@ public sealed class OutcomeChart
     /// </summary>
     public static string N(double value)
     {
+        if (!double.IsFinite(value) || Math.Abs(value) >= 1e15)
+        {
+            // No chart draws these; the general formatter still writes them as it always did, never an overflow.
+            return value.ToString("0.#", CultureInfo.InvariantCulture);
+        }
+
         var tenths = (long)Math.Round(value * 10, MidpointRounding.AwayFromZero);
         var (whole, tenth) = Math.DivRem(Math.Abs(tenths), 10L);
         var sign = tenths < 0 ? "-" : "";

@@ -25,6 +25,15 @@ public sealed class ChartNumberTests
     [InlineData(123456.78, "123456.8")]
     public void Writes_tenths_with_a_dot(double value, string expected) => Assert.Equal(expected, OutcomeChart.N(value));
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(1e300)]
+    [InlineData(-1e300)]
+    public void Writes_what_no_chart_draws_as_the_general_formatter_did(double value) =>
+        Assert.Equal(value.ToString("0.#", CultureInfo.InvariantCulture), OutcomeChart.N(value));
+
     [Fact]
     public void Is_the_same_whatever_the_culture()
     {
