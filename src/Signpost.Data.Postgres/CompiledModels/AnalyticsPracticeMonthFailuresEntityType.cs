@@ -21,6 +21,7 @@ namespace Signpost.Data.Postgres.CompiledModels
                 typeof(AnalyticsPracticeMonthFailures),
                 baseEntityType,
                 propertyCount: 5,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
             var category = runtimeEntityType.AddProperty(
@@ -70,6 +71,9 @@ namespace Signpost.Data.Postgres.CompiledModels
             var key = runtimeEntityType.AddKey(
                 new[] { category, method, organizationId, month });
             runtimeEntityType.SetPrimaryKey(key);
+
+            var index = runtimeEntityType.AddIndex(
+                new[] { category, method, month, failures });
 
             return runtimeEntityType;
         }

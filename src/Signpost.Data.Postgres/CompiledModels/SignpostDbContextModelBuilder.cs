@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("40a16214-4456-4465-a176-081b142a8800"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("aab9caef-c7fb-4c69-b83f-3e4edec35e5f"), entityTypeCount: 57)
         {
         }
 

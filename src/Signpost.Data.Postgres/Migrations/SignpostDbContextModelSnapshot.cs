@@ -619,6 +619,8 @@ namespace Signpost.Data.Postgres.Migrations
 
                     b.HasKey("Category", "Method", "OrganizationId", "Month");
 
+                    b.HasIndex("Category", "Method", "Month", "Failures");
+
                     b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
                 });
 

@@ -20,6 +20,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
                 typeof(AnalyticsPracticeMonthFailures),
                 baseEntityType,
                 propertyCount: 5,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
             var category = runtimeEntityType.AddProperty(
@@ -64,6 +65,9 @@ namespace Signpost.Data.Sqlite.CompiledModels
             var key = runtimeEntityType.AddKey(
                 new[] { category, method, organizationId, month });
             runtimeEntityType.SetPrimaryKey(key);
+
+            var index = runtimeEntityType.AddIndex(
+                new[] { category, method, month, failures });
 
             return runtimeEntityType;
         }

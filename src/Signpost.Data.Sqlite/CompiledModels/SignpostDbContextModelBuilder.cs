@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a1e683ac-7faf-4a9a-a196-52dd2c9d3c3c"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("715ab800-5547-4357-b111-2866aca2288e"), entityTypeCount: 57)
         {
         }
 

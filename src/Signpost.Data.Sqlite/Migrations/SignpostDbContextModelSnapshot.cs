@@ -611,6 +611,8 @@ namespace Signpost.Data.Sqlite.Migrations
 
                     b.HasKey("Category", "Method", "OrganizationId", "Month");
 
+                    b.HasIndex("Category", "Method", "Month", "Failures");
+
                     b.ToTable("AnalyticsPracticeMonthFailures", (string)null);
                 });
 

@@ -409,7 +409,27 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
             // practices that pass the first bound are looked up there, one seek each.
             var (fromMonth, toMonth) = (AnalyticsAggregator.MonthOf(from), AnalyticsAggregator.MonthOf(to));
             var months = db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking();
-            ranked = await ExactAsync(totals.Where(t => (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor
+            var candidates = totals;
+            if (order != Order.SinceWindow)
+            {
+                // A practice whose failures over the k months the range touches reach the floor has at least floor ÷ k
+                // of them in one of those months: only the practices with such a month can place, found by a short range
+                // of the month index each (IX_AnalyticsPracticeMonthFailures_Category_Method_Month_Failures) rather than
+                // by summing the months of every practice whose first bound reaches the floor (docs/analytics.md, "The
+                // practices with the most failures"). The month bound holds for every practice and range, so this takes
+                // out only practices that could not place.
+                var touched = new List<DateOnly>();
+                for (var month = fromMonth; month <= toMonth; month = month.AddMonths(1))
+                {
+                    touched.Add(month);
+                }
+
+                var inOneMonth = (floor + touched.Count - 1) / touched.Count;
+                var reaching = months.Where(m => m.Category == category && m.Method == method && touched.Contains(m.Month) && m.Failures >= inOneMonth).Select(m => m.OrganizationId);
+                candidates = totals.Where(t => reaching.Contains(t.OrganizationId));
+            }
+
+            ranked = await ExactAsync(candidates.Where(t => (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor
                 && (t.WindowStart <= from
                     || months.Where(m => m.Category == t.Category && m.Method == t.Method && m.OrganizationId == t.OrganizationId && m.Month >= fromMonth && m.Month <= toMonth)
                         .Sum(m => m.Failures) >= floor)), filter, cancellationToken);

@@ -106,6 +106,10 @@ internal sealed class AnalyticsPracticeMonthFailuresConfiguration : IEntityTypeC
         // seek, for the practices its first round left in (docs/analytics.md, "The practices with the most failures").
         builder.ToTable("AnalyticsPracticeMonthFailures");
         builder.HasKey(r => new { r.Category, r.Method, r.OrganizationId, r.Month });
+        // Kind, month, failures: the practices of a kind with at least so many failures in a month, a short range each,
+        // from which a ranking over a few months takes the only practices that can still place (docs/analytics.md,
+        // "The practices with the most failures").
+        builder.HasIndex(r => new { r.Category, r.Method, r.Month, r.Failures });
         builder.Property(r => r.Category).HasMaxLength(24);
         builder.Property(r => r.Method).HasMaxLength(24);
     }
