@@ -406,7 +406,7 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         if (first.Count == Candidates && bounded[^1].Bound >= floor)
         {
             // A range starting before the default range is also bounded by the calendar months it touches: the
-            // practices that pass the first bound are looked up there, one seek each.
+            // practices left by the month index (below) that pass the first bound are looked up there, one seek each.
             var (fromMonth, toMonth) = (AnalyticsAggregator.MonthOf(from), AnalyticsAggregator.MonthOf(to));
             var months = db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking();
             var candidates = totals;

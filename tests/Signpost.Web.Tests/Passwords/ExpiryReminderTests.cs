@@ -1,4 +1,3 @@
-using Signpost.Web.Tests.Cli;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,6 +7,7 @@ using Signpost.Core.Notifications;
 using Signpost.Core.Passwords;
 using Signpost.Web.Infrastructure;
 using Signpost.Web.Passwords;
+using Signpost.Web.Tests.Cli;
 using Signpost.Web.Tests.Email;
 using Signpost.Web.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
-using Signpost.Web.Tests.Cli;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signpost.Core.Passwords;
+using Signpost.Web.Tests.Cli;
 using Signpost.Web.Tests.Infrastructure;
 
 namespace Signpost.Web.Tests.Passwords;
