@@ -161,6 +161,31 @@ public sealed class AnalyticsMonthHour
     public int Failures { get; set; }
 }
 
+/// <summary>
+/// Failures of all practices per local day and hour of the local day, every category and method together: the
+/// <see cref="AnalyticsHourCount"/> roll-up rows summed over category and method, which is all the heat map of a view
+/// without a category or method filter needs: 24 rows a day where the roll-up has a few hundred
+/// (docs/analytics.md, "Heat maps already summed").
+/// </summary>
+public sealed class AnalyticsHourTotal
+{
+    public DateOnly Day { get; set; }
+    public int Hour { get; set; }
+    public int Failures { get; set; }
+}
+
+/// <summary>
+/// <see cref="AnalyticsMonthHour"/> summed over category and method: failures of all practices per local month,
+/// weekday (0 = Monday) and hour, the heat map of a long range without a category or method filter.
+/// </summary>
+public sealed class AnalyticsMonthHourTotal
+{
+    public DateOnly Month { get; set; }
+    public int Weekday { get; set; }
+    public int Hour { get; set; }
+    public int Failures { get; set; }
+}
+
 /// <summary>Failures of all practices per local month, network, category and method (<see cref="AnalyticsNetworkCount"/> by month).</summary>
 public sealed class AnalyticsMonthNetwork
 {

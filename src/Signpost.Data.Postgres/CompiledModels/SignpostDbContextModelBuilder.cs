@@ -12,7 +12,7 @@ namespace Signpost.Data.Postgres.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("aab9caef-c7fb-4c69-b83f-3e4edec35e5f"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("6a32eb40-cd43-4b33-9faf-a0c820d5e610"), entityTypeCount: 59)
         {
         }
 
@@ -26,7 +26,9 @@ namespace Signpost.Data.Postgres.CompiledModels
             var account = AccountEntityType.Create(this);
             var membership = MembershipEntityType.Create(this);
             var analyticsHourCount = AnalyticsHourCountEntityType.Create(this);
+            var analyticsHourTotal = AnalyticsHourTotalEntityType.Create(this);
             var analyticsMonthHour = AnalyticsMonthHourEntityType.Create(this);
+            var analyticsMonthHourTotal = AnalyticsMonthHourTotalEntityType.Create(this);
             var analyticsMonthNetwork = AnalyticsMonthNetworkEntityType.Create(this);
             var analyticsMonthOutcome = AnalyticsMonthOutcomeEntityType.Create(this);
             var analyticsMonthStory = AnalyticsMonthStoryEntityType.Create(this);
@@ -103,7 +105,9 @@ namespace Signpost.Data.Postgres.CompiledModels
             AccountEntityType.CreateAnnotations(account);
             MembershipEntityType.CreateAnnotations(membership);
             AnalyticsHourCountEntityType.CreateAnnotations(analyticsHourCount);
+            AnalyticsHourTotalEntityType.CreateAnnotations(analyticsHourTotal);
             AnalyticsMonthHourEntityType.CreateAnnotations(analyticsMonthHour);
+            AnalyticsMonthHourTotalEntityType.CreateAnnotations(analyticsMonthHourTotal);
             AnalyticsMonthNetworkEntityType.CreateAnnotations(analyticsMonthNetwork);
             AnalyticsMonthOutcomeEntityType.CreateAnnotations(analyticsMonthOutcome);
             AnalyticsMonthStoryEntityType.CreateAnnotations(analyticsMonthStory);

@@ -392,6 +392,22 @@ namespace Signpost.Data.Postgres.Migrations
                     b.ToTable("AnalyticsHourCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsHourTotal", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "Hour");
+
+                    b.ToTable("AnalyticsHourTotals", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsMonthHour", b =>
                 {
                     b.Property<DateOnly>("Month")
@@ -417,6 +433,25 @@ namespace Signpost.Data.Postgres.Migrations
                     b.HasKey("Month", "Weekday", "Hour", "Category", "Method");
 
                     b.ToTable("AnalyticsMonthHours", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsMonthHourTotal", b =>
+                {
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Weekday")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Month", "Weekday", "Hour");
+
+                    b.ToTable("AnalyticsMonthHourTotals", (string)null);
                 });
 
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsMonthNetwork", b =>

@@ -11,7 +11,7 @@ namespace Signpost.Data.Sqlite.CompiledModels
     public partial class SignpostDbContextModel
     {
         private SignpostDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("715ab800-5547-4357-b111-2866aca2288e"), entityTypeCount: 57)
+            : base(skipDetectChanges: false, modelId: new Guid("475ea04e-255e-4a0b-a309-05d03f01b6a9"), entityTypeCount: 59)
         {
         }
 
@@ -25,7 +25,9 @@ namespace Signpost.Data.Sqlite.CompiledModels
             var account = AccountEntityType.Create(this);
             var membership = MembershipEntityType.Create(this);
             var analyticsHourCount = AnalyticsHourCountEntityType.Create(this);
+            var analyticsHourTotal = AnalyticsHourTotalEntityType.Create(this);
             var analyticsMonthHour = AnalyticsMonthHourEntityType.Create(this);
+            var analyticsMonthHourTotal = AnalyticsMonthHourTotalEntityType.Create(this);
             var analyticsMonthNetwork = AnalyticsMonthNetworkEntityType.Create(this);
             var analyticsMonthOutcome = AnalyticsMonthOutcomeEntityType.Create(this);
             var analyticsMonthStory = AnalyticsMonthStoryEntityType.Create(this);
@@ -102,7 +104,9 @@ namespace Signpost.Data.Sqlite.CompiledModels
             AccountEntityType.CreateAnnotations(account);
             MembershipEntityType.CreateAnnotations(membership);
             AnalyticsHourCountEntityType.CreateAnnotations(analyticsHourCount);
+            AnalyticsHourTotalEntityType.CreateAnnotations(analyticsHourTotal);
             AnalyticsMonthHourEntityType.CreateAnnotations(analyticsMonthHour);
+            AnalyticsMonthHourTotalEntityType.CreateAnnotations(analyticsMonthHourTotal);
             AnalyticsMonthNetworkEntityType.CreateAnnotations(analyticsMonthNetwork);
             AnalyticsMonthOutcomeEntityType.CreateAnnotations(analyticsMonthOutcome);
             AnalyticsMonthStoryEntityType.CreateAnnotations(analyticsMonthStory);

@@ -384,6 +384,22 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.ToTable("AnalyticsHourCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsHourTotal", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Hour");
+
+                    b.ToTable("AnalyticsHourTotals", (string)null);
+                });
+
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsMonthHour", b =>
                 {
                     b.Property<DateOnly>("Month")
@@ -409,6 +425,25 @@ namespace Signpost.Data.Sqlite.Migrations
                     b.HasKey("Month", "Weekday", "Hour", "Category", "Method");
 
                     b.ToTable("AnalyticsMonthHours", (string)null);
+                });
+
+            modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsMonthHourTotal", b =>
+                {
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Weekday")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Month", "Weekday", "Hour");
+
+                    b.ToTable("AnalyticsMonthHourTotals", (string)null);
                 });
 
             modelBuilder.Entity("Signpost.Core.Analytics.AnalyticsMonthNetwork", b =>

@@ -158,24 +158,31 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
 
         await UpsertAsync("AnalyticsHourCounts", ["Day", "OrganizationId", "Hour", "Category", "Method"], ["Failures"],
             hours.Select(p => new object[] { p.Key.Day, p.Key.Organization, p.Key.Hour, p.Key.Category.ToString(), p.Key.Method.ToString(), p.Value }), cancellationToken);
+        // The heat map of a view without a category or method filter, already summed over both (docs/analytics.md, "Heat
+        // maps already summed").
+        var rolledHours = hours.Where(p => p.Key.Organization == AnalyticsFilter.AllPractices).ToList();
+        await UpsertAsync("AnalyticsHourTotals", ["Day", "Hour"], ["Failures"],
+            SumBy(rolledHours, k => (k.Day, k.Hour)).Select(p => new object[] { p.Key.Day, p.Key.Hour, p.Value }), cancellationToken);
         await UpsertAsync("AnalyticsNetworkCounts", ["Day", "OrganizationId", "Network", "Category", "Method"], ["Failures"],
             networks.Select(p => new object[] { p.Key.Day, p.Key.Organization, p.Key.Network, p.Key.Category.ToString(), p.Key.Method.ToString(), p.Value }), cancellationToken);
 
         // The month roll-ups of all practices, from the same counts (docs/analytics.md, "Long ranges").
         var rollUp = AnalyticsFilter.AllPractices;
         await UpsertAsync("AnalyticsMonthOutcomes", ["Month", "ReasonCode", "Method"], ["Count"],
-            ByMonth(outcomes.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), k.Reason, k.Method))
+            SumBy(outcomes.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), k.Reason, k.Method))
                 .Select(p => new object[] { p.Key.Item1, p.Key.Reason, p.Key.Method.ToString(), p.Value }), cancellationToken);
         await UpsertAsync("AnalyticsMonthHours", ["Month", "Weekday", "Hour", "Category", "Method"], ["Failures"],
-            ByMonth(hours.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), Weekday(k.Day), k.Hour, k.Category, k.Method))
+            SumBy(hours.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), Weekday(k.Day), k.Hour, k.Category, k.Method))
                 .Select(p => new object[] { p.Key.Item1, p.Key.Item2, p.Key.Hour, p.Key.Category.ToString(), p.Key.Method.ToString(), p.Value }), cancellationToken);
+        await UpsertAsync("AnalyticsMonthHourTotals", ["Month", "Weekday", "Hour"], ["Failures"],
+            SumBy(rolledHours, k => (MonthOf(k.Day), Weekday(k.Day), k.Hour)).Select(p => new object[] { p.Key.Item1, p.Key.Item2, p.Key.Hour, p.Value }), cancellationToken);
         await UpsertAsync("AnalyticsMonthNetworks", ["Month", "Network", "Category", "Method"], ["Failures"],
-            ByMonth(networks.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), k.Network, k.Category, k.Method))
+            SumBy(networks.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), k.Network, k.Category, k.Method))
                 .Select(p => new object[] { p.Key.Item1, p.Key.Network, p.Key.Category.ToString(), p.Key.Method.ToString(), p.Value }), cancellationToken);
         // Each practice's sign-ins per month, the sign-ins of the top practices over a long range (docs/analytics.md,
         // "Long ranges"): in every slice, catching up or not, so they are always in step with the daily rows.
         await UpsertAsync("AnalyticsPracticeMonthSignIns", ["OrganizationId", "Month", "Method"], ["SignIns"],
-            ByMonth(outcomes.Where(p => p.Key.Organization != rollUp && SuccessCodes.Contains(p.Key.Reason) && FailureStoryTeller.IsAttempt(p.Key.Method)),
+            SumBy(outcomes.Where(p => p.Key.Organization != rollUp && SuccessCodes.Contains(p.Key.Reason) && FailureStoryTeller.IsAttempt(p.Key.Method)),
                     k => (k.Organization, MonthOf(k.Day), k.Method))
                 .Select(p => new object[] { p.Key.Organization, p.Key.Item2, p.Key.Method.ToString(), p.Value }), cancellationToken);
 
@@ -185,17 +192,17 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
         return true;
     }
 
-    /// <summary>Counts summed under a coarser key (a day's key by its month's).</summary>
-    private static Dictionary<TMonth, int> ByMonth<TDay, TMonth>(IEnumerable<KeyValuePair<TDay, int>> counts, Func<TDay, TMonth> monthOf)
-        where TMonth : notnull
+    /// <summary>Counts summed under a coarser key (a day's key by its month's, a category's and method's by none).</summary>
+    private static Dictionary<TCoarse, int> SumBy<TKey, TCoarse>(IEnumerable<KeyValuePair<TKey, int>> counts, Func<TKey, TCoarse> coarser)
+        where TCoarse : notnull
     {
-        var months = new Dictionary<TMonth, int>();
+        var sums = new Dictionary<TCoarse, int>();
         foreach (var (key, count) in counts)
         {
-            Add(months, monthOf(key), count);
+            Add(sums, coarser(key), count);
         }
 
-        return months;
+        return sums;
     }
 
     /// <summary>The weekday of a day, Monday 0 (the heat map's rows).</summary>

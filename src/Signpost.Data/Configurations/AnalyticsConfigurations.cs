@@ -151,6 +151,26 @@ internal sealed class AnalyticsMonthHourConfiguration : IEntityTypeConfiguration
     }
 }
 
+// The heat map's rows summed over category and method: keyed by time first, so a range is one range scan.
+
+internal sealed class AnalyticsHourTotalConfiguration : IEntityTypeConfiguration<AnalyticsHourTotal>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsHourTotal> builder)
+    {
+        builder.ToTable("AnalyticsHourTotals");
+        builder.HasKey(r => new { r.Day, r.Hour });
+    }
+}
+
+internal sealed class AnalyticsMonthHourTotalConfiguration : IEntityTypeConfiguration<AnalyticsMonthHourTotal>
+{
+    public void Configure(EntityTypeBuilder<AnalyticsMonthHourTotal> builder)
+    {
+        builder.ToTable("AnalyticsMonthHourTotals");
+        builder.HasKey(r => new { r.Month, r.Weekday, r.Hour });
+    }
+}
+
 internal sealed class AnalyticsMonthNetworkConfiguration : IEntityTypeConfiguration<AnalyticsMonthNetwork>
 {
     public void Configure(EntityTypeBuilder<AnalyticsMonthNetwork> builder)

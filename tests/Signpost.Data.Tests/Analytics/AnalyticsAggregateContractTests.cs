@@ -115,6 +115,16 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
         var actualRolledStories = (await host.DbAsync(db => db.Set<AnalyticsStoryCount>().AsNoTracking().Where(r => r.OrganizationId == AnalyticsFilter.AllPractices).ToListAsync()))
             .Select(r => ((r.Day, r.Category, r.Method, r.Ending, r.Way), r.Stories, r.SecondsToRecover)).Order().ToList();
         Assert.Equal(rolledStories, actualRolledStories);
+        // The heat map's totals are the roll-up's hours summed over category and method, by day and by month.
+        var hourTotals = expectedHours.GroupBy(r => (r.Key.Item1, r.Key.Item3)).Select(g => (g.Key, g.Sum(r => r.Item2))).Order().ToList();
+        var actualHourTotals = (await host.DbAsync(db => db.Set<AnalyticsHourTotal>().AsNoTracking().ToListAsync()))
+            .Select(r => ((r.Day, r.Hour), r.Failures)).Order().ToList();
+        Assert.Equal(hourTotals, actualHourTotals);
+        var monthHourTotals = expectedHours.GroupBy(r => (new DateOnly(r.Key.Item1.Year, r.Key.Item1.Month, 1), ((int)r.Key.Item1.DayOfWeek + 6) % 7, r.Key.Item3))
+            .Select(g => (g.Key, g.Sum(r => r.Item2))).Order().ToList();
+        var actualMonthHourTotals = (await host.DbAsync(db => db.Set<AnalyticsMonthHourTotal>().AsNoTracking().ToListAsync()))
+            .Select(r => ((r.Month, r.Weekday, r.Hour), r.Failures)).Order().ToList();
+        Assert.Equal(monthHourTotals, actualMonthHourTotals);
 
         // The running totals behind "the practices with the most failures", kept slice by slice while events
         // arrived, equal the daily rows summed; the ranking over ranges other than the default (before, across
@@ -282,11 +292,26 @@ public sealed class AnalyticsAggregateContractTests(PostgresServer postgres) : S
                 .Select(r => ((r.OrganizationId, r.Month, r.Method), r.SignIns)).Order().ToList();
         Assert.Equal(expectedSignIns, await MonthSignInsAsync());
         await AssertMonthSignInsAsync(host);
+        // The heat map's totals (the unfiltered views' heat maps above) equal a direct count too, by local day and hour
+        // and by local month, weekday and hour.
+        var failures = events.Where(e => CategoryOf(e.ReasonCode) != ReasonCategory.Success).Select(e => Local(e.OrganizationId, e.OccurredAt)).ToList();
+        var expectedTotals = failures.GroupBy(l => (DateOnly.FromDateTime(l.DateTime), l.Hour)).Select(g => $"day {g.Key.Item1} {g.Key.Hour} {g.Count()}")
+            .Concat(failures.GroupBy(l => (new DateOnly(l.Year, l.Month, 1), ((int)l.DayOfWeek + 6) % 7, l.Hour)).Select(g => $"month {g.Key.Item1} {g.Key.Item2} {g.Key.Hour} {g.Count()}"))
+            .Order().ToList();
+        async Task<List<string>> TotalsAsync() =>
+            [.. (await host.DbAsync(db => db.Set<AnalyticsHourTotal>().AsNoTracking().ToListAsync())).Select(r => $"day {r.Day} {r.Hour} {r.Failures}")
+                .Concat((await host.DbAsync(db => db.Set<AnalyticsMonthHourTotal>().AsNoTracking().ToListAsync())).Select(r => $"month {r.Month} {r.Weekday} {r.Hour} {r.Failures}"))
+                .Order()];
+        Assert.Equal(expectedTotals, await TotalsAsync());
+        // The upgrades that brought the month sign-ins and the heat map's totals fill the same rows from the rows already
+        // kept: migrated back to before the first of them (which takes out both) and up again.
         var migrations = await host.DbAsync(db => Task.FromResult(db.Database.GetMigrations().ToList()));
         var before = migrations[migrations.FindIndex(m => m.EndsWith("_AnalyticsPracticeSignInMonths", StringComparison.Ordinal)) - 1];
+        Assert.True(migrations.FindIndex(m => m.EndsWith("_AnalyticsHourTotals", StringComparison.Ordinal)) > migrations.IndexOf(before));
         await host.DbAsync(db => db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(before));
         await host.DbAsync(db => db.Database.MigrateAsync());
         Assert.Equal(expectedSignIns, await MonthSignInsAsync());
+        Assert.Equal(expectedTotals, await TotalsAsync());
         Assert.Equal(5, expectedSignIns.Select(r => r.Key.Item2).Distinct().Count());
         Assert.Contains(expectedSignIns, r => r.Key.Item3 == SignInMethod.Sso);
 

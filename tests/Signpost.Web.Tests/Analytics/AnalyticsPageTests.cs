@@ -164,14 +164,25 @@ public sealed class AnalyticsPageTests(AnalyticsApp app) : IClassFixture<Analyti
         var (response, document) = await support.GetPageAsync("/platform/analytics");
         var defaultView = commands.Statements;
         var (other, _) = await support.GetPageAsync("/platform/analytics?from=2026-01-01&to=2026-01-31");
+        var otherView = commands.Statements.Skip(defaultView.Count).ToList();
+        var (filtered, _) = await support.GetPageAsync("/platform/analytics?from=2026-01-01&to=2026-01-31&category=Credentials");
+        var filteredView = commands.Statements.Skip(defaultView.Count + otherView.Count).ToList();
 
         // Assert: the default view read the watermarks and its live figures, and no daily row; another range counts.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.NotNull(document.QuerySelector("[data-figure=failures]"));
         Assert.Contains(defaultView, s => s.Contains("\"AnalyticsWatermarks\"", StringComparison.Ordinal));
-        Assert.DoesNotContain(defaultView, s => s.Contains("\"AnalyticsOutcomeCounts\"", StringComparison.Ordinal) || s.Contains("\"AnalyticsHourCounts\"", StringComparison.Ordinal));
-        Assert.Contains(commands.Statements.Skip(defaultView.Count), s => s.Contains("\"AnalyticsOutcomeCounts\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(defaultView, s => s.Contains("\"AnalyticsOutcomeCounts\"", StringComparison.Ordinal) || s.Contains("\"AnalyticsHourCounts\"", StringComparison.Ordinal)
+            || s.Contains("\"AnalyticsHourTotals\"", StringComparison.Ordinal));
+        Assert.Contains(otherView, s => s.Contains("\"AnalyticsOutcomeCounts\"", StringComparison.Ordinal));
+        // Without a category or method filter the heat map comes from the rows already summed over both; with one, from
+        // the roll-up by category and method (docs/analytics.md, "Heat maps already summed").
+        Assert.Contains(otherView, s => s.Contains("\"AnalyticsHourTotals\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(otherView, s => s.Contains("\"AnalyticsHourCounts\"", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, filtered.StatusCode);
+        Assert.Contains(filteredView, s => s.Contains("\"AnalyticsHourCounts\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(filteredView, s => s.Contains("\"AnalyticsHourTotals\"", StringComparison.Ordinal));
     }
 
     [Fact]
