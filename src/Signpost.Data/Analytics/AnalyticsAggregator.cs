@@ -206,7 +206,10 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
     }
 
     /// <summary>The weekday of a day, Monday 0 (the heat map's rows).</summary>
-    internal static int Weekday(DateOnly day) => ((int)day.DayOfWeek + 6) % 7;
+    internal static int Weekday(DateOnly day) => Weekday(day.DayOfWeek);
+
+    /// <summary>The heat map's row for a day of the week: 0 = Monday.</summary>
+    internal static int Weekday(DayOfWeek day) => ((int)day + 6) % 7;
 
     private async Task<bool> CountStoriesAsync(Zones zones, DateTimeOffset now, CancellationToken cancellationToken)
     {
