@@ -439,32 +439,28 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
         // the practice's exact count (docs/analytics.md, "The practices with the most failures").
         if (first.Count == Candidates && bounded[^1].Bound >= floor)
         {
-            // A range starting before the default range is also bounded by the calendar months it touches: the
-            // practices left by the month index (below) that pass the first bound are looked up there, one seek each.
+            // Every range but the default is also bounded by the calendar months it touches (the default range's first
+            // bound is exact, and round two does not run for it). A practice whose failures over the k months the range
+            // touches reach the floor has at least floor ÷ k of them in one of those months: only the practices with such
+            // a month can place, found by a short range of the month index each
+            // (IX_AnalyticsPracticeMonthFailures_Category_Method_Month_Failures) rather than by summing the months of
+            // every practice whose first bound reaches the floor; those left go through both bounds (docs/analytics.md,
+            // "The practices with the most failures"). The month bound holds for every practice and range, so this takes
+            // out only practices that could not place. A range inside the default range, such as the last week, needs it
+            // most: its first bound is the practice's failures over the whole default range.
             var (fromMonth, toMonth) = (AnalyticsAggregator.MonthOf(from), AnalyticsAggregator.MonthOf(to));
             var months = db.Set<AnalyticsPracticeMonthFailures>().AsNoTracking();
-            var candidates = totals;
-            if (order != Order.SinceWindow)
+            var touched = new List<DateOnly>();
+            for (var month = fromMonth; month <= toMonth; month = month.AddMonths(1))
             {
-                // A practice whose failures over the k months the range touches reach the floor has at least floor ÷ k
-                // of them in one of those months: only the practices with such a month can place, found by a short range
-                // of the month index each (IX_AnalyticsPracticeMonthFailures_Category_Method_Month_Failures) rather than
-                // by summing the months of every practice whose first bound reaches the floor (docs/analytics.md, "The
-                // practices with the most failures"). The month bound holds for every practice and range, so this takes
-                // out only practices that could not place.
-                var touched = new List<DateOnly>();
-                for (var month = fromMonth; month <= toMonth; month = month.AddMonths(1))
-                {
-                    touched.Add(month);
-                }
-
-                var inOneMonth = (floor + touched.Count - 1) / touched.Count;
-                var reaching = months.Where(m => m.Category == category && m.Method == method && touched.Contains(m.Month) && m.Failures >= inOneMonth).Select(m => m.OrganizationId);
-                candidates = totals.Where(t => reaching.Contains(t.OrganizationId));
+                touched.Add(month);
             }
 
-            ranked = await ExactAsync(candidates.Where(t => (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor
-                && (t.WindowStart <= from
+            var inOneMonth = (floor + touched.Count - 1) / touched.Count;
+            var reaching = months.Where(m => m.Category == category && m.Method == method && touched.Contains(m.Month) && m.Failures >= inOneMonth).Select(m => m.OrganizationId);
+            ranked = await ExactAsync(totals.Where(t => reaching.Contains(t.OrganizationId)
+                && (t.WindowStart <= from ? t.Failures - t.BeforeWindow : to < t.WindowStart ? t.BeforeWindow : t.Failures) >= floor
+                && (t.WindowStart == from
                     || months.Where(m => m.Category == t.Category && m.Method == t.Method && m.OrganizationId == t.OrganizationId && m.Month >= fromMonth && m.Month <= toMonth)
                         .Sum(m => m.Failures) >= floor)), filter, cancellationToken);
         }
