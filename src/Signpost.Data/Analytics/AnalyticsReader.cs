@@ -395,8 +395,8 @@ public sealed class AnalyticsReader(SignpostDbContext db, AnalyticsReportCache? 
     /// range starts on or after that day, its failures before that day when the range ends before it, else all
     /// of them. Round one ranks exactly the <see cref="Candidates"/> practices with the largest bounds; its tenth
     /// is a floor for the true tenth, so round two ranks exactly every practice whose bound reaches that floor —
-    /// a practice below it has fewer failures than ten others and cannot place, ties included. For a range
-    /// starting before the default range, round two also needs the practice's failures in the calendar months
+    /// a practice below it has fewer failures than ten others and cannot place, ties included. For any range but
+    /// one starting at the window's start, round two also needs the practice's failures in the calendar months
     /// the range touches (<see cref="AnalyticsPracticeMonthFailures"/>, a month covered in part counting whole)
     /// to reach the floor: a second, tighter bound. Each round reads the kind's newest totals once and makes the
     /// two look-ups only for its candidates.
