@@ -127,7 +127,7 @@ internal sealed class EventStoreScenario : IScenario
             var ado = new List<double>();
             using (var phase = ui.Start($"events: 30-day breakdown, {label}: EF Core vs sqlite3"))
             {
-                // Warm both (and the page cache), then two alternating blocks of each. EF Core's side is this process's
+                // Warm each (and the page cache), then alternating blocks of each (Blocks). EF Core's side is this process's
                 // code: for 3 s first, so its methods run compiled as a warm node runs them, not in the .NET tiered
                 // compiler's first tier (bench/README.md, "Warm-up"); sqlite3's C is compiled ahead.
                 var warming = Stopwatch.GetTimestamp();
@@ -202,15 +202,13 @@ internal sealed class EventStoreScenario : IScenario
     /// <summary>One sqlite3 process runs the statement <paramref name="reps"/> times under <c>.timer on</c>; returns each run's wall time.</summary>
     private static async Task<List<double>> TimeCliAsync(string database, string sql, int reps, CancellationToken cancellationToken)
     {
-        var lines = sql.Split('\n');
-        var parameters = string.Join('\n', lines.Where(l => l.StartsWith(".param", StringComparison.Ordinal)));
-        var statement = string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal))).Trim().TrimEnd(';') + ";";
+        var (parameters, statement) = Parts(sql);
         var script = new StringBuilder();
-        script.AppendLine(parameters);
+        script.AppendLine(string.Join('\n', parameters));
         script.AppendLine(".timer on");
         for (var i = 0; i < reps; i++)
         {
-            script.AppendLine(statement);
+            script.AppendLine(statement.TrimEnd(';') + ";");
         }
 
         var result = await Commands.RunAsync("sqlite3", ["-batch", "-readonly", database], Path.GetDirectoryName(database)!, standardInput: script.ToString(),
@@ -233,12 +231,12 @@ internal sealed class EventStoreScenario : IScenario
     /// <summary>The same SQL through Microsoft.Data.Sqlite on one open connection, as EF Core runs it but without EF Core.</summary>
     private static List<double> TimeAdo(string database, string sql, int reps)
     {
-        var lines = sql.Split('\n');
+        var (parameters, statement) = Parts(sql);
         using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal))).Trim();
-        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        command.CommandText = statement;
+        foreach (var line in parameters)
         {
             // ".param set @name value": an integer, or a text in single quotes.
             var parts = line[".param set ".Length..].Split(' ', 2);
@@ -260,6 +258,14 @@ internal sealed class EventStoreScenario : IScenario
         }
 
         return times;
+    }
+
+    /// <summary><c>ToQueryString</c>'s text split into its <c>.param set</c> lines and the statement itself.</summary>
+    private static (string[] Parameters, string Statement) Parts(string sql)
+    {
+        var lines = sql.Split('\n');
+        return ([.. lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal))],
+            string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal))).Trim());
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -160,19 +160,19 @@ public sealed class AnalyticsAggregator(SignpostDbContext db, TimeProvider time)
             hours.Select(p => new object[] { p.Key.Day, p.Key.Organization, p.Key.Hour, p.Key.Category.ToString(), p.Key.Method.ToString(), p.Value }), cancellationToken);
         // The heat map of a view without a category or method filter, already summed over both (docs/analytics.md, "Heat
         // maps already summed").
-        var rolledHours = hours.Where(p => p.Key.Organization == AnalyticsFilter.AllPractices).ToList();
+        var rollUp = AnalyticsFilter.AllPractices;
+        var rolledHours = hours.Where(p => p.Key.Organization == rollUp).ToList();
         await UpsertAsync("AnalyticsHourTotals", ["Day", "Hour"], ["Failures"],
             SumBy(rolledHours, k => (k.Day, k.Hour)).Select(p => new object[] { p.Key.Day, p.Key.Hour, p.Value }), cancellationToken);
         await UpsertAsync("AnalyticsNetworkCounts", ["Day", "OrganizationId", "Network", "Category", "Method"], ["Failures"],
             networks.Select(p => new object[] { p.Key.Day, p.Key.Organization, p.Key.Network, p.Key.Category.ToString(), p.Key.Method.ToString(), p.Value }), cancellationToken);
 
         // The month roll-ups of all practices, from the same counts (docs/analytics.md, "Long ranges").
-        var rollUp = AnalyticsFilter.AllPractices;
         await UpsertAsync("AnalyticsMonthOutcomes", ["Month", "ReasonCode", "Method"], ["Count"],
             SumBy(outcomes.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), k.Reason, k.Method))
                 .Select(p => new object[] { p.Key.Item1, p.Key.Reason, p.Key.Method.ToString(), p.Value }), cancellationToken);
         await UpsertAsync("AnalyticsMonthHours", ["Month", "Weekday", "Hour", "Category", "Method"], ["Failures"],
-            SumBy(hours.Where(p => p.Key.Organization == rollUp), k => (MonthOf(k.Day), Weekday(k.Day), k.Hour, k.Category, k.Method))
+            SumBy(rolledHours, k => (MonthOf(k.Day), Weekday(k.Day), k.Hour, k.Category, k.Method))
                 .Select(p => new object[] { p.Key.Item1, p.Key.Item2, p.Key.Hour, p.Key.Category.ToString(), p.Key.Method.ToString(), p.Value }), cancellationToken);
         await UpsertAsync("AnalyticsMonthHourTotals", ["Month", "Weekday", "Hour"], ["Failures"],
             SumBy(rolledHours, k => (MonthOf(k.Day), Weekday(k.Day), k.Hour)).Select(p => new object[] { p.Key.Item1, p.Key.Item2, p.Key.Hour, p.Value }), cancellationToken);
